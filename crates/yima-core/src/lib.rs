@@ -1,0 +1,36 @@
+//! Yima's pure core: the custody model, custody events, the one state table, the canonical
+//! encoding, Ed25519 signing and chain verification. No IO: the store, the QR code, sync and
+//! the registry add that on top.
+//!
+//! ```
+//! use yima_core::{transition, ContainerState, Role, Step};
+//!
+//! // A carrier may pick up a dispatched container from its producer…
+//! let next = transition(Some(ContainerState::Dispatched), Step::PickedUp, Role::Carrier, Some(Role::Producer));
+//! assert_eq!(next, Ok(ContainerState::InTransit));
+//! // …but a regulator records nothing.
+//! assert!(transition(Some(ContainerState::Dispatched), Step::PickedUp, Role::Regulator, Some(Role::Producer)).is_err());
+//! ```
+#![deny(missing_docs)]
+
+mod custody;
+mod encoding;
+mod event;
+mod model;
+mod quantity;
+mod role;
+mod signing;
+mod state;
+mod verify;
+
+pub use custody::{apply, check_label, ContainerStatus, CustodyError};
+pub use encoding::{decode, encode, EncodingError};
+pub use event::{describe_party, Actor, EventBody, EventKind, Link, SignedEvent, Step, EVENT_FORMAT_VERSION};
+pub use model::{ContainerCode, ContainerLabel, Organisation, Party, PhysicalForm, Timestamp, TransferManifest, TreatmentMode};
+pub use quantity::{format_milli, parse_milli, Quantity, QuantityError, Unit};
+pub use role::{Role, UnknownRole};
+pub use signing::{verify_batch, DeviceKey, EventId, KeyError, PublicKey, Signature, SignatureBytes, EVENT_ID_DOMAIN, SIGNATURE_DOMAIN};
+pub use state::{transition, ContainerState, Outcome, Rule, TransitionError, RULES};
+pub use verify::{verify, Failure, FailureKind, KeyDirectory, KeyEntry, RawEvent, Report, VerifyOptions};
+
+pub use yima_codes;

@@ -1,0 +1,274 @@
+//! The steps a device records alone (no handover): store, dispatch, weigh, accept, refuse,
+//! dispose, merge, split, correct, void.
+
+use crate::clock::Clock;
+use crate::error::{bad_input, DeviceError};
+use crate::register::{build_label, LabelFacts, NewContainer};
+use crate::Device;
+use std::collections::BTreeMap;
+use yima_codes::{BatchKind, LabelCode};
+use yima_core::{
+    ContainerLabel, ContainerState, ContainerStatus, EventId, EventKind, Quantity, Role,
+    SignedEvent, Timestamp, TransferManifest, TreatmentMode,
+};
+use yima_store::Tx;
+
+/// A step recorded by this device alone.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// 入库 into the storage facility.
+    Store {
+        /// Storage facility code.
+        facility_code: String,
+    },
+    /// 出库 against a transfer manifest.
+    Dispatch {
+        /// The manifest.
+        manifest: TransferManifest,
+        /// Storage facility it leaves.
+        facility_code: String,
+    },
+    /// 称重 on arrival at the receiver.
+    Weigh {
+        /// Measured quantity.
+        measured: Quantity,
+    },
+    /// 接受 in full (the quantity defaults to the last weighing, else the declared one).
+    Accept {
+        /// Accepted quantity.
+        quantity: Option<Quantity>,
+    },
+    /// 部分拒收.
+    PartlyRefuse {
+        /// Accepted quantity.
+        accepted: Quantity,
+        /// Refused quantity.
+        refused: Quantity,
+        /// Why.
+        reason: String,
+    },
+    /// 拒收 in full.
+    Refuse {
+        /// Why.
+        reason: String,
+    },
+    /// 利用 / 处置.
+    Dispose {
+        /// Use or disposal (defaults to the manifest's, for a receiver).
+        mode: Option<TreatmentMode>,
+        /// Method.
+        method: String,
+        /// Completion time (defaults to the event time).
+        completed_at: Option<Timestamp>,
+    },
+    /// 合并 the named containers into a new one.
+    Merge {
+        /// Quantity of the new container (defaults to the sum, when the units agree).
+        quantity: Option<Quantity>,
+    },
+    /// 拆分 one container into parts of these quantities.
+    Split {
+        /// Quantity of each part.
+        parts: Vec<Quantity>,
+    },
+    /// 更正 an earlier event.
+    Correct {
+        /// The event corrected.
+        corrects: EventId,
+        /// Why.
+        reason: String,
+        /// Field → corrected value.
+        changes: BTreeMap<String, String>,
+    },
+    /// 作废.
+    Void {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A step to record, with its containers and optional time and place.
+#[derive(Clone, Debug)]
+pub struct ActionRequest {
+    /// The containers.
+    pub codes: Vec<LabelCode>,
+    /// The step.
+    pub action: Action,
+    /// When (defaults to now; may not be in the future).
+    pub at: Option<Timestamp>,
+    /// Where (optional).
+    pub location: Option<String>,
+}
+
+fn one(codes: &[LabelCode], what: &str, zh: &str) -> Result<(), DeviceError> {
+    if codes.len() != 1 {
+        return Err(bad_input(
+            format!("{what} takes exactly one container, {} given", codes.len()),
+            format!("{zh}一次只能针对一个容器，实际给出 {} 个", codes.len()),
+        ));
+    }
+    Ok(())
+}
+
+fn reason(r: &str) -> Result<String, DeviceError> {
+    let r = r.trim();
+    if r.is_empty() {
+        return Err(bad_input("a reason is required", "必须填写原因"));
+    }
+    Ok(r.to_string())
+}
+
+fn last_quantity(tx: &Tx<'_>, status: &ContainerStatus) -> Result<Quantity, DeviceError> {
+    // The last weighing in the chain, else the declared quantity.
+    let mut q = status.label.quantity;
+    for row in tx.container_event_rows(&status.label.code)? {
+        if let Ok(body) = yima_core::decode(&row.body) {
+            if let EventKind::Weighed { measured } = body.event {
+                q = measured;
+            }
+        }
+    }
+    Ok(q)
+}
+
+fn copy_label(
+    tx: &Tx<'_>,
+    device: &yima_store::DeviceRow,
+    source: &ContainerLabel,
+    quantity: Quantity,
+    day: chrono::NaiveDate,
+) -> Result<ContainerLabel, DeviceError> {
+    let facts = LabelFacts {
+        waste: source.waste_code.clone(),
+        quantity,
+        form: source.form,
+        name: source.name.clone(),
+        hazards: source.hazards,
+    };
+    let req = NewContainer {
+        main_components: source.main_components.clone(),
+        harmful_components: source.harmful_components.clone(),
+        precautions: source.precautions.clone(),
+        contact: source.contact.clone(),
+        phone: source.phone.clone(),
+        container_type: source.container_type.clone(),
+        facility_code: source.facility_code.clone(),
+        remarks: source.remarks.clone(),
+        ..NewContainer::default()
+    };
+    build_label(tx, &device.org, facts, &req, day)
+}
+
+impl<C: Clock> Device<C> {
+    /// Records a step on the named containers; returns the signed event.
+    pub fn record(&mut self, req: &ActionRequest) -> Result<SignedEvent, DeviceError> {
+        if req.codes.is_empty() {
+            return Err(bad_input("no container given", "未指定容器"));
+        }
+        let action = req.action.clone();
+        match &action {
+            Action::Weigh { .. } => one(&req.codes, "weighing", "称重")?,
+            Action::Accept { .. } => one(&req.codes, "accepting", "接受")?,
+            Action::PartlyRefuse { .. } => one(&req.codes, "partly refusing", "部分拒收")?,
+            Action::Refuse { .. } => one(&req.codes, "refusing", "拒收")?,
+            Action::Split { .. } => one(&req.codes, "splitting", "拆分")?,
+            Action::Correct { .. } => one(&req.codes, "a correction", "更正")?,
+            Action::Merge { .. } if req.codes.len() < 2 => {
+                return Err(bad_input(
+                    "merging takes at least two containers",
+                    "合并至少需要两个容器",
+                ))
+            }
+            _ => {}
+        }
+        self.commit(&req.codes, req.at, req.location.clone(), move |tx, device, statuses, at| {
+            let day = at.china_date();
+            let first = statuses.values().next().expect("at least one container");
+            Ok(match action {
+                Action::Store { facility_code } => EventKind::Stored {
+                    batch: tx.draw_batch(BatchKind::IntoStore, day)?,
+                    facility_code: facility_code.trim().into(),
+                },
+                Action::Dispatch { manifest, facility_code } => EventKind::Dispatched {
+                    batch: tx.draw_batch(BatchKind::OutOfStore, day)?,
+                    facility_code: facility_code.trim().into(),
+                    outsourced_batch: tx.draw_batch(
+                        match manifest.mode {
+                            TreatmentMode::Use => BatchKind::OutsourcedUse,
+                            TreatmentMode::Disposal => BatchKind::OutsourcedDisposal,
+                        },
+                        day,
+                    )?,
+                    manifest,
+                },
+                Action::Weigh { measured } => EventKind::Weighed { measured },
+                Action::Accept { quantity } => {
+                    EventKind::Accepted { quantity: match quantity { Some(q) => q, None => last_quantity(tx, first)? } }
+                }
+                Action::PartlyRefuse { accepted, refused, reason: r } => {
+                    EventKind::PartlyRefused { accepted, refused, reason: reason(&r)? }
+                }
+                Action::Refuse { reason: r } => {
+                    EventKind::Refused { quantity: last_quantity(tx, first)?, reason: reason(&r)? }
+                }
+                Action::Dispose { mode, method, completed_at } => {
+                    let mode = match (mode, &first.manifest) {
+                        (Some(m), _) => m,
+                        (None, Some(m)) if device.role == Role::Receiver => m.mode,
+                        (None, _) => {
+                            return Err(bad_input(
+                                "say whether the waste is used or disposed of (--mode use|disposal)",
+                                "请说明是利用还是处置（--mode use|disposal）",
+                            ))
+                        }
+                    };
+                    let method = method.trim().to_string();
+                    if method.is_empty() {
+                        return Err(bad_input("the use/disposal method is required", "必须填写利用/处置方式"));
+                    }
+                    let completed_at = completed_at.unwrap_or(at);
+                    crate::status::check_time(completed_at, at)?;
+                    let kind = match mode {
+                        TreatmentMode::Use => BatchKind::OwnUse,
+                        TreatmentMode::Disposal => BatchKind::OwnDisposal,
+                    };
+                    EventKind::Disposed { batch: tx.draw_batch(kind, day)?, completed_at, method, mode }
+                }
+                Action::Merge { quantity } => {
+                    let states: Vec<ContainerState> = statuses.values().map(|s| s.state).collect();
+                    if states.iter().any(|s| *s != states[0]) {
+                        return Err(bad_input("containers to merge must all be in the same state", "待合并的容器必须处于同一状态"));
+                    }
+                    let quantity = match quantity {
+                        Some(q) => q,
+                        None => {
+                            let unit = first.label.quantity.unit;
+                            if statuses.values().any(|s| s.label.quantity.unit != unit) {
+                                return Err(bad_input("the units differ: give the merged quantity", "单位不一致：请给出合并后的数量"));
+                            }
+                            Quantity::new(statuses.values().map(|s| s.label.quantity.milli).sum(), unit)?
+                        }
+                    };
+                    EventKind::Merged { inherited_state: states[0], target: copy_label(tx, device, &first.label, quantity, day)? }
+                }
+                Action::Split { parts } => {
+                    if parts.len() < 2 {
+                        return Err(bad_input("a split needs at least two parts", "拆分至少需要两部分"));
+                    }
+                    let labels = parts
+                        .iter()
+                        .map(|q| copy_label(tx, device, &first.label, *q, day))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    EventKind::Split { inherited_state: first.state, parts: labels }
+                }
+                Action::Correct { corrects, reason: r, changes } => {
+                    if changes.is_empty() {
+                        return Err(bad_input("a correction must change at least one field", "更正至少要修改一个字段"));
+                    }
+                    EventKind::Correction { changes, corrects, reason: reason(&r)? }
+                }
+                Action::Void { reason: r } => EventKind::Void { reason: reason(&r)? },
+            })
+        })
+    }
+}

@@ -1,0 +1,257 @@
+//! `verify`: the core's verification of every stored event, plus a check that every index
+//! column and derived row of the store still says what the signed bodies say — so a hand
+//! edit of any custody row is reported, naming the event.
+
+use crate::clock::Clock;
+use crate::error::DeviceError;
+use crate::identity::device_key_dir;
+use crate::Device;
+use serde::Serialize;
+use std::collections::{BTreeSet, HashMap};
+use yima_codes::LabelCode;
+use yima_core::{verify, EventBody, EventId, Failure, FailureKind, RawEvent, VerifyOptions};
+use yima_store::{EventRow, Tx};
+
+/// The outcome of `verify`.
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifyResult {
+    /// Whether nothing failed.
+    pub ok: bool,
+    /// Events examined.
+    pub events: usize,
+    /// Containers examined.
+    pub containers: usize,
+    /// What failed.
+    pub failures: Vec<Failure>,
+}
+
+impl VerifyResult {
+    /// Whether nothing failed.
+    pub fn ok(&self) -> bool {
+        self.ok
+    }
+}
+
+fn altered(out: &mut Vec<Failure>, id: EventId, container: Option<LabelCode>, detail: String) {
+    out.push(Failure {
+        event: id,
+        container,
+        kind: FailureKind::IdMismatch,
+        detail,
+    });
+}
+
+fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &EventBody) {
+    let mut diffs = Vec::new();
+    if row.step != body.step().as_str() {
+        diffs.push(format!(
+            "step column {:?} but the signed body says {:?}",
+            row.step,
+            body.step().as_str()
+        ));
+    }
+    if row.at != body.at.0 {
+        diffs.push(format!(
+            "time column {} but the signed body says {}",
+            row.at, body.at.0
+        ));
+    }
+    if row.recorder != body.by.key.to_string() || row.recorder_org != body.by.org.as_str() {
+        diffs.push("recorder columns differ from the signed body".to_string());
+    }
+    if row.composer != body.composer.to_string() || row.seq != body.seq as i64 {
+        diffs.push("composer or counter column differs from the signed body".to_string());
+    }
+    for d in diffs {
+        altered(out, id, None, format!("stored row altered: {d}"));
+    }
+}
+
+fn audit_rows(
+    tx: &Tx<'_>,
+    rows: &[EventRow],
+    bodies: &HashMap<EventId, EventBody>,
+    after: &HashMap<(EventId, LabelCode), (yima_core::ContainerState, yima_codes::CreditCode)>,
+) -> Result<Vec<Failure>, DeviceError> {
+    let mut out = Vec::new();
+    let mut stored_links: HashMap<String, Vec<yima_store::LinkRow>> = HashMap::new();
+    for l in tx.all_link_rows()? {
+        stored_links.entry(l.event_id.clone()).or_default().push(l);
+    }
+    let ids: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    for (event_id, links) in &stored_links {
+        if !ids.contains(event_id.as_str()) {
+            let id = event_id.parse().unwrap_or(EventId([0; 32]));
+            let container = links.first().and_then(|l| l.container.parse().ok());
+            out.push(Failure {
+                event: id,
+                container,
+                kind: FailureKind::BrokenLink,
+                detail: "a chain link names an event that is no longer stored (deleted?)".into(),
+            });
+        }
+    }
+    for row in rows {
+        let Ok(id) = row.id.parse::<EventId>() else {
+            continue;
+        };
+        let Some(body) = bodies.get(&id) else {
+            continue;
+        };
+        audit_event_row(&mut out, row, id, body);
+        let links = stored_links.remove(&row.id).unwrap_or_default();
+        let stored: BTreeSet<(String, Option<String>)> = links
+            .iter()
+            .map(|l| (l.container.clone(), l.prev.clone()))
+            .collect();
+        let signed: BTreeSet<(String, Option<String>)> = body
+            .links
+            .iter()
+            .map(|l| (l.container.to_string(), l.prev.map(|p| p.to_string())))
+            .collect();
+        if stored != signed {
+            altered(
+                &mut out,
+                id,
+                None,
+                "stored chain links differ from the signed body".into(),
+            );
+        }
+        for l in &links {
+            let Ok(code) = l.container.parse::<LabelCode>() else {
+                continue;
+            };
+            if let Some((state, holder)) = after.get(&(id, code.clone())) {
+                if l.state_after != state.as_str() || l.holder_after != holder.as_str() {
+                    altered(
+                        &mut out,
+                        id,
+                        Some(code),
+                        format!(
+                            "stored state {}/{} differs from what the chain gives ({}/{})",
+                            l.state_after,
+                            l.holder_after,
+                            state.as_str(),
+                            holder
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for c in tx.containers()? {
+        let id: EventId = c.event_id.parse().unwrap_or(EventId([0; 32]));
+        let code: Option<LabelCode> = c.code.parse().ok();
+        let label = bodies.get(&id).and_then(|b| {
+            b.event
+                .new_labels()
+                .into_iter()
+                .find(|l| Some(&l.code) == code.as_ref())
+                .cloned()
+        });
+        let Some(label) = label else {
+            altered(
+                &mut out,
+                id,
+                code,
+                format!(
+                    "container row {} names an event that did not create it",
+                    c.code
+                ),
+            );
+            continue;
+        };
+        let same = c.waste_code == label.waste_code.to_string()
+            && c.category == label.category.to_string()
+            && c.name == label.name
+            && c.producer == label.producer.credit_code.as_str()
+            && c.generated_on == label.generated_on.to_string()
+            && c.quantity_milli == label.quantity.milli
+            && c.unit == label.quantity.unit.symbol();
+        if !same {
+            altered(
+                &mut out,
+                id,
+                code,
+                format!(
+                    "container row {} differs from the label in its signed event",
+                    c.code
+                ),
+            );
+        }
+    }
+    Ok(out)
+}
+
+impl<C: Clock> Device<C> {
+    /// Verifies every stored event and row; with `code`, reports only what concerns that
+    /// container's chain.
+    pub fn verify(&mut self, code: Option<&LabelCode>) -> Result<VerifyResult, DeviceError> {
+        self.store.read(|tx| {
+            let device = tx.require_device()?;
+            let rows = tx.all_event_rows()?;
+            let mut failures = Vec::new();
+            let mut raws = Vec::with_capacity(rows.len());
+            for row in &rows {
+                match row.to_raw() {
+                    Ok(r) => raws.push(r),
+                    Err(e) => failures.push(Failure {
+                        event: EventId::of_canonical(&row.body),
+                        container: None,
+                        kind: FailureKind::Malformed,
+                        detail: format!("stored row unreadable: {e}"),
+                    }),
+                }
+            }
+            let keys = device_key_dir(&tx.known_keys()?);
+            let me = device.key.public();
+            let options = VerifyOptions {
+                complete_devices: vec![me],
+                unused_seqs: tx
+                    .unaccepted_offer_seqs()?
+                    .into_iter()
+                    .map(|s| (me, s))
+                    .collect(),
+            };
+            let report = verify(&raws, &keys, &options);
+            let bodies: HashMap<EventId, EventBody> = raws
+                .iter()
+                .filter(|r| EventId::of_canonical(&r.canonical) == r.id)
+                .filter_map(|r: &RawEvent| yima_core::decode(&r.canonical).ok().map(|b| (r.id, b)))
+                .collect();
+            failures.extend(report.failures.iter().cloned());
+            failures.extend(audit_rows(tx, &rows, &bodies, &report.after)?);
+            let (events, containers) = match code {
+                None => (report.events, report.containers),
+                Some(code) => {
+                    let mine: BTreeSet<String> = tx
+                        .container_event_rows(code)?
+                        .into_iter()
+                        .map(|r| r.id)
+                        .collect();
+                    if mine.is_empty() {
+                        return Err(DeviceError::bilingual(
+                            crate::ErrorKind::UnknownContainer,
+                            format!("no record of container {code}"),
+                            format!("没有容器 {code} 的记录"),
+                        ));
+                    }
+                    failures.retain(|f| {
+                        f.container.as_ref() == Some(code) || mine.contains(&f.event.to_string())
+                    });
+                    (mine.len(), 1)
+                }
+            };
+            failures.sort_by(|a, b| {
+                (a.event, &a.container, &a.detail).cmp(&(b.event, &b.container, &b.detail))
+            });
+            failures.dedup();
+            Ok(VerifyResult {
+                ok: failures.is_empty(),
+                events,
+                containers,
+                failures,
+            })
+        })
+    }
+}

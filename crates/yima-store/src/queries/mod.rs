@@ -1,0 +1,9 @@
+//! SQL, one file per table.
+
+mod containers;
+mod device;
+mod events;
+mod keys;
+mod offers;
+mod outbox;
+mod sequences;

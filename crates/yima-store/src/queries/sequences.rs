@@ -1,0 +1,49 @@
+//! The `label_sequences` and `batches` tables: numbers drawn once, never again.
+
+use crate::error::{StoreError, StoreErrorKind};
+use crate::rows::Tx;
+use chrono::NaiveDate;
+use rusqlite::params;
+use std::collections::BTreeSet;
+use yima_codes::{BatchCode, BatchKind, CreditCode, SequenceBlock, WasteCode};
+
+impl Tx<'_> {
+    /// Draws the lowest unused label sequence in `block` for this producer, waste code and
+    /// day, and records it as used.
+    pub fn draw_label_sequence(
+        &self,
+        producer: &CreditCode,
+        waste: &WasteCode,
+        day: NaiveDate,
+        block: &SequenceBlock,
+    ) -> Result<u16, StoreError> {
+        let day = day.format("%Y%m%d").to_string();
+        let used: BTreeSet<u16> = self
+            .tx
+            .prepare_cached("SELECT seq FROM label_sequences WHERE producer = ?1 AND waste_code = ?2 AND day = ?3")?
+            .query_map(params![producer.as_str(), waste.digits(), day], |r| r.get::<_, u16>(0))?
+            .collect::<Result<_, _>>()?;
+        let seq = block
+            .next_free(&used)
+            .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?;
+        self.tx
+            .prepare_cached("INSERT INTO label_sequences (producer, waste_code, day, seq) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![producer.as_str(), waste.digits(), day, seq])?;
+        Ok(seq)
+    }
+
+    /// Draws the next batch code of `kind` for `day`.
+    pub fn draw_batch(&self, kind: BatchKind, day: NaiveDate) -> Result<BatchCode, StoreError> {
+        let prefix = format!("{}{}", kind.prefix(), day.format("%Y%m%d"));
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT count(*) FROM batches WHERE code >= ?1 AND code < ?2")?
+            .query_row(params![prefix, format!("{prefix}\u{10FFFF}")], |r| r.get(0))?;
+        let code = BatchCode::new(kind, day, (n + 1) as u32)
+            .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?;
+        self.tx
+            .prepare_cached("INSERT INTO batches (code) VALUES (?1)")?
+            .execute([code.as_str()])?;
+        Ok(code)
+    }
+}

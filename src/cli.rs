@@ -1,0 +1,416 @@
+//! The command line, as clap types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use yima_codes::Lang;
+
+/// Yima (一码): hazardous-waste chain of custody, one QR code per container.
+#[derive(Parser, Debug)]
+#[command(name = "yima", version, about, long_about = None)]
+pub struct Cli {
+    /// Data directory (default: the platform's data directory, or $YIMA_DATA_DIR).
+    #[arg(long, global = true, env = "YIMA_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages (default: Chinese when LANG starts with zh, else English).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--lang`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+impl Cli {
+    /// The language to speak.
+    pub fn lang(&self) -> Lang {
+        match self.lang {
+            Some(LangArg::Zh) => Lang::Zh,
+            Some(LangArg::En) => Lang::En,
+            None => {
+                let env = std::env::var("LC_ALL")
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .or_else(|| std::env::var("LANG").ok());
+                Lang::from_locale(env.as_deref())
+            }
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create this device's identity (organisation, role, a new signing key).
+    Init {
+        /// producer, carrier, receiver or regulator.
+        #[arg(long)]
+        role: String,
+        /// Organisation name.
+        #[arg(long)]
+        org_name: String,
+        /// Unified social credit code.
+        #[arg(long)]
+        credit_code: String,
+        /// Every role of the organisation, comma separated (default: --role).
+        #[arg(long)]
+        org_roles: Option<String>,
+        /// This device's block of label sequences, e.g. 1-499 (another device takes 500-999).
+        #[arg(long)]
+        seq_block: Option<String>,
+    },
+    /// Print this device's identity card (give it to the other party of a handover).
+    Identity {
+        /// Write the card to this file.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Trust another device's identity card.
+    Trust {
+        /// The card file.
+        card: PathBuf,
+    },
+    /// The national catalogue of hazardous wastes.
+    Catalogue {
+        #[command(subcommand)]
+        command: CatalogueCommand,
+    },
+    /// Register, show and list containers.
+    Container {
+        #[command(subcommand)]
+        command: ContainerCommand,
+    },
+    /// A container's timeline.
+    History {
+        /// The 37-character code.
+        code: String,
+    },
+    /// Record a step of a container's life.
+    Record {
+        #[command(subcommand)]
+        step: RecordStep,
+    },
+    /// Take part in a handover offered by another device.
+    Handover {
+        #[command(subcommand)]
+        command: HandoverCommand,
+    },
+    /// Verify signatures, chains and stored rows.
+    Verify {
+        /// Only this container.
+        code: Option<String>,
+    },
+    /// The management ledger (HJ 1259).
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+    /// Walk containers through their whole life across three devices and print the result.
+    Demo {
+        /// Keep the demo's data here (default: a fresh temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogueCommand {
+    /// Search by code, category (HW08) or Chinese text.
+    Search {
+        /// Search terms (all must match).
+        text: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ContainerCommand {
+    /// Register and label a new container; prints its 37-character code.
+    New(Box<NewArgs>),
+    /// Show one container.
+    Show {
+        /// The 37-character code.
+        code: String,
+    },
+    /// List containers.
+    List,
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// Waste code, NNN-NNN-NN.
+    #[arg(long)]
+    pub waste_code: String,
+    /// Weight or volume.
+    #[arg(long)]
+    pub weight: String,
+    /// kg, t or L.
+    #[arg(long)]
+    pub unit: String,
+    /// solid, semi_solid, liquid or gas.
+    #[arg(long)]
+    pub form: String,
+    /// Waste name (default: from the catalogue).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Hazard characteristics, e.g. T,I (default: from the catalogue).
+    #[arg(long)]
+    pub hazards: Option<String>,
+    /// Main components.
+    #[arg(long, default_value = "")]
+    pub main_components: String,
+    /// Harmful components.
+    #[arg(long, default_value = "")]
+    pub harmful_components: String,
+    /// Precautions.
+    #[arg(long, default_value = "")]
+    pub precautions: String,
+    /// Contact person.
+    #[arg(long, default_value = "")]
+    pub contact: String,
+    /// Contact phone.
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    /// Container type.
+    #[arg(long, default_value = "")]
+    pub container_type: String,
+    /// Generating facility code.
+    #[arg(long, default_value = "")]
+    pub facility: String,
+    /// Remarks.
+    #[arg(long, default_value = "")]
+    pub remarks: String,
+    #[command(flatten)]
+    pub when: When,
+}
+
+/// When and where a step happened.
+#[derive(Args, Debug, Clone)]
+pub struct When {
+    /// When it happened (RFC 3339, e.g. 2026-11-29T08:30:00+08:00; default: now).
+    #[arg(long)]
+    pub at: Option<String>,
+    /// Where it happened.
+    #[arg(long)]
+    pub location: Option<String>,
+}
+
+/// What a handover needs: the other party and where to write the offer.
+#[derive(Args, Debug)]
+pub struct Offer {
+    /// The taker's identity card (from `yima identity`).
+    #[arg(long)]
+    pub to: PathBuf,
+    /// Write the offer here (give it to the taker).
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordStep {
+    /// 入库: into storage.
+    Store {
+        codes: Vec<String>,
+        #[arg(long)]
+        facility: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 出库: out of storage against a transfer manifest.
+    Dispatch {
+        codes: Vec<String>,
+        /// 14-digit manifest number.
+        #[arg(long)]
+        manifest: String,
+        #[arg(long)]
+        carrier_code: String,
+        #[arg(long)]
+        carrier_name: String,
+        #[arg(long)]
+        receiver_code: String,
+        #[arg(long)]
+        receiver_name: String,
+        #[arg(long)]
+        receiver_permit: String,
+        /// use or disposal.
+        #[arg(long, default_value = "disposal")]
+        mode: String,
+        #[arg(long, default_value = "")]
+        emergency: String,
+        #[arg(long)]
+        facility: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 运输交接: hand containers to a carrier (run by the giver; writes an offer).
+    Pickup {
+        codes: Vec<String>,
+        #[arg(long)]
+        manifest: String,
+        #[arg(long)]
+        vehicle: String,
+        #[arg(long)]
+        driver: String,
+        #[arg(long)]
+        permit: String,
+        #[command(flatten)]
+        offer: Offer,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 接驳交接: relay handover to the next carrier (run by the giver; writes an offer).
+    Handover {
+        codes: Vec<String>,
+        #[arg(long)]
+        manifest: String,
+        #[arg(long)]
+        vehicle: String,
+        #[arg(long)]
+        driver: String,
+        #[arg(long)]
+        permit: String,
+        #[arg(long)]
+        place: String,
+        #[command(flatten)]
+        offer: Offer,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 接收: hand containers to the receiver (run by the carrier; writes an offer).
+    Receive {
+        codes: Vec<String>,
+        #[arg(long)]
+        manifest: String,
+        #[command(flatten)]
+        offer: Offer,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 退回: hand refused waste back to its producer (run by the carrier; writes an offer).
+    Return {
+        codes: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        offer: Offer,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 称重: weigh on arrival.
+    Weigh {
+        code: String,
+        #[arg(long)]
+        weight: String,
+        #[arg(long)]
+        unit: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 接受: accept in full (one event per container).
+    Accept {
+        codes: Vec<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 拒收: refuse in full, or in part with --accepted and --refused.
+    Refuse {
+        code: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, requires = "refused")]
+        accepted: Option<String>,
+        #[arg(long, requires = "accepted")]
+        refused: Option<String>,
+        #[arg(long, default_value = "kg")]
+        unit: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 利用/处置: use or dispose of; closes the containers.
+    Dispose {
+        codes: Vec<String>,
+        #[arg(long)]
+        method: String,
+        /// use or disposal (default: the manifest's, for a receiver).
+        #[arg(long)]
+        mode: Option<String>,
+        /// Completion time (RFC 3339; default: the event time).
+        #[arg(long)]
+        completed_at: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 合并: merge containers into a new one (prints its code).
+    Merge {
+        codes: Vec<String>,
+        /// Quantity of the merged container (default: the sum).
+        #[arg(long, requires = "unit")]
+        weight: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 拆分: split a container into parts (prints their codes).
+    Split {
+        code: String,
+        /// Quantities of the parts, comma separated.
+        #[arg(long, value_delimiter = ',')]
+        parts: Vec<String>,
+        #[arg(long)]
+        unit: String,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 更正: correct an earlier event (the original stays).
+    Correct {
+        code: String,
+        /// The event to correct (its id, from `yima history`).
+        #[arg(long)]
+        event: String,
+        #[arg(long)]
+        reason: String,
+        /// field=value, repeatable.
+        #[arg(long = "set", required = true)]
+        set: Vec<String>,
+        #[command(flatten)]
+        when: When,
+    },
+    /// 作废: withdraw containers still at the producer.
+    Void {
+        codes: Vec<String>,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        when: When,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HandoverCommand {
+    /// As the taker: check an offer, countersign and store it; writes the acknowledgement.
+    Accept {
+        offer: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// As the giver: store the dual-signed event from the taker's acknowledgement.
+    Confirm { ack: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCommand {
+    /// Export the ledger.
+    Export {
+        /// csv.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
