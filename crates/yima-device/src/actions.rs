@@ -4,6 +4,7 @@
 use crate::clock::Clock;
 use crate::error::{bad_input, DeviceError};
 use crate::register::{build_label, LabelFacts, NewContainer};
+use crate::status::commit_in;
 use crate::Device;
 use std::collections::BTreeMap;
 use yima_codes::{BatchKind, LabelCode};
@@ -162,113 +163,212 @@ fn copy_label(
 impl<C: Clock> Device<C> {
     /// Records a step on the named containers; returns the signed event.
     pub fn record(&mut self, req: &ActionRequest) -> Result<SignedEvent, DeviceError> {
-        if req.codes.is_empty() {
-            return Err(bad_input("no container given", "未指定容器"));
-        }
+        check_request(req)?;
         let action = req.action.clone();
-        match &action {
-            Action::Weigh { .. } => one(&req.codes, "weighing", "称重")?,
-            Action::Accept { .. } => one(&req.codes, "accepting", "接受")?,
-            Action::PartlyRefuse { .. } => one(&req.codes, "partly refusing", "部分拒收")?,
-            Action::Refuse { .. } => one(&req.codes, "refusing", "拒收")?,
-            Action::Split { .. } => one(&req.codes, "splitting", "拆分")?,
-            Action::Correct { .. } => one(&req.codes, "a correction", "更正")?,
-            Action::Merge { .. } if req.codes.len() < 2 => {
-                return Err(bad_input(
-                    "merging takes at least two containers",
-                    "合并至少需要两个容器",
-                ))
-            }
-            _ => {}
+        self.commit(
+            &req.codes,
+            req.at,
+            req.location.clone(),
+            move |tx, device, statuses, at| action_kind(tx, device, statuses, at, action),
+        )
+    }
+
+    /// Records several steps in one transaction: all are stored, or none (a run of scans).
+    pub fn record_all(&mut self, reqs: &[ActionRequest]) -> Result<Vec<SignedEvent>, DeviceError> {
+        for req in reqs {
+            check_request(req)?;
         }
-        self.commit(&req.codes, req.at, req.location.clone(), move |tx, device, statuses, at| {
-            let day = at.china_date();
-            let first = statuses.values().next().expect("at least one container");
-            Ok(match action {
-                Action::Store { facility_code } => EventKind::Stored {
-                    batch: tx.draw_batch(BatchKind::IntoStore, day)?,
-                    facility_code: facility_code.trim().into(),
-                },
-                Action::Dispatch { manifest, facility_code } => EventKind::Dispatched {
-                    batch: tx.draw_batch(BatchKind::OutOfStore, day)?,
-                    facility_code: facility_code.trim().into(),
-                    outsourced_batch: tx.draw_batch(
-                        match manifest.mode {
-                            TreatmentMode::Use => BatchKind::OutsourcedUse,
-                            TreatmentMode::Disposal => BatchKind::OutsourcedDisposal,
-                        },
-                        day,
-                    )?,
-                    manifest,
-                },
-                Action::Weigh { measured } => EventKind::Weighed { measured },
-                Action::Accept { quantity } => {
-                    EventKind::Accepted { quantity: match quantity { Some(q) => q, None => last_quantity(tx, first)? } }
-                }
-                Action::PartlyRefuse { accepted, refused, reason: r } => {
-                    EventKind::PartlyRefused { accepted, refused, reason: reason(&r)? }
-                }
-                Action::Refuse { reason: r } => {
-                    EventKind::Refused { quantity: last_quantity(tx, first)?, reason: reason(&r)? }
-                }
-                Action::Dispose { mode, method, completed_at } => {
-                    let mode = match (mode, &first.manifest) {
-                        (Some(m), _) => m,
-                        (None, Some(m)) if device.role == Role::Receiver => m.mode,
-                        (None, _) => {
-                            return Err(bad_input(
-                                "say whether the waste is used or disposed of (--mode use|disposal)",
-                                "请说明是利用还是处置（--mode use|disposal）",
-                            ))
-                        }
-                    };
-                    let method = method.trim().to_string();
-                    if method.is_empty() {
-                        return Err(bad_input("the use/disposal method is required", "必须填写利用/处置方式"));
-                    }
-                    let completed_at = completed_at.unwrap_or(at);
-                    crate::status::check_time(completed_at, at)?;
-                    let kind = match mode {
-                        TreatmentMode::Use => BatchKind::OwnUse,
-                        TreatmentMode::Disposal => BatchKind::OwnDisposal,
-                    };
-                    EventKind::Disposed { batch: tx.draw_batch(kind, day)?, completed_at, method, mode }
-                }
-                Action::Merge { quantity } => {
-                    let states: Vec<ContainerState> = statuses.values().map(|s| s.state).collect();
-                    if states.iter().any(|s| *s != states[0]) {
-                        return Err(bad_input("containers to merge must all be in the same state", "待合并的容器必须处于同一状态"));
-                    }
-                    let quantity = match quantity {
-                        Some(q) => q,
-                        None => {
-                            let unit = first.label.quantity.unit;
-                            if statuses.values().any(|s| s.label.quantity.unit != unit) {
-                                return Err(bad_input("the units differ: give the merged quantity", "单位不一致：请给出合并后的数量"));
-                            }
-                            Quantity::new(statuses.values().map(|s| s.label.quantity.milli).sum(), unit)?
-                        }
-                    };
-                    EventKind::Merged { inherited_state: states[0], target: copy_label(tx, device, &first.label, quantity, day)? }
-                }
-                Action::Split { parts } => {
-                    if parts.len() < 2 {
-                        return Err(bad_input("a split needs at least two parts", "拆分至少需要两部分"));
-                    }
-                    let labels = parts
-                        .iter()
-                        .map(|q| copy_label(tx, device, &first.label, *q, day))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    EventKind::Split { inherited_state: first.state, parts: labels }
-                }
-                Action::Correct { corrects, reason: r, changes } => {
-                    if changes.is_empty() {
-                        return Err(bad_input("a correction must change at least one field", "更正至少要修改一个字段"));
-                    }
-                    EventKind::Correction { changes, corrects, reason: reason(&r)? }
-                }
-                Action::Void { reason: r } => EventKind::Void { reason: reason(&r)? },
-            })
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let device = tx.require_device()?;
+            let mut out = Vec::with_capacity(reqs.len());
+            for req in reqs {
+                let action = req.action.clone();
+                out.push(commit_in(
+                    tx,
+                    &device,
+                    now,
+                    &req.codes,
+                    req.at,
+                    req.location.clone(),
+                    move |tx, device, statuses, at| action_kind(tx, device, statuses, at, action),
+                )?);
+            }
+            Ok(out)
         })
     }
+}
+
+fn check_request(req: &ActionRequest) -> Result<(), DeviceError> {
+    if req.codes.is_empty() {
+        return Err(bad_input("no container given", "未指定容器"));
+    }
+    match &req.action {
+        Action::Weigh { .. } => one(&req.codes, "weighing", "称重")?,
+        Action::Accept { .. } => one(&req.codes, "accepting", "接受")?,
+        Action::PartlyRefuse { .. } => one(&req.codes, "partly refusing", "部分拒收")?,
+        Action::Refuse { .. } => one(&req.codes, "refusing", "拒收")?,
+        Action::Split { .. } => one(&req.codes, "splitting", "拆分")?,
+        Action::Correct { .. } => one(&req.codes, "a correction", "更正")?,
+        Action::Merge { .. } if req.codes.len() < 2 => {
+            return Err(bad_input(
+                "merging takes at least two containers",
+                "合并至少需要两个容器",
+            ))
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn action_kind(
+    tx: &Tx<'_>,
+    device: &yima_store::DeviceRow,
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+    at: Timestamp,
+    action: Action,
+) -> Result<EventKind, DeviceError> {
+    let day = at.china_date();
+    let first = statuses.values().next().expect("at least one container");
+    Ok(match action {
+        Action::Store { facility_code } => EventKind::Stored {
+            batch: tx.draw_batch(BatchKind::IntoStore, day)?,
+            facility_code: facility_code.trim().into(),
+        },
+        Action::Dispatch {
+            manifest,
+            facility_code,
+        } => EventKind::Dispatched {
+            batch: tx.draw_batch(BatchKind::OutOfStore, day)?,
+            facility_code: facility_code.trim().into(),
+            outsourced_batch: tx.draw_batch(
+                match manifest.mode {
+                    TreatmentMode::Use => BatchKind::OutsourcedUse,
+                    TreatmentMode::Disposal => BatchKind::OutsourcedDisposal,
+                },
+                day,
+            )?,
+            manifest,
+        },
+        Action::Weigh { measured } => EventKind::Weighed { measured },
+        Action::Accept { quantity } => EventKind::Accepted {
+            quantity: match quantity {
+                Some(q) => q,
+                None => last_quantity(tx, first)?,
+            },
+        },
+        Action::PartlyRefuse {
+            accepted,
+            refused,
+            reason: r,
+        } => EventKind::PartlyRefused {
+            accepted,
+            refused,
+            reason: reason(&r)?,
+        },
+        Action::Refuse { reason: r } => EventKind::Refused {
+            quantity: last_quantity(tx, first)?,
+            reason: reason(&r)?,
+        },
+        Action::Dispose {
+            mode,
+            method,
+            completed_at,
+        } => {
+            let mode = match (mode, &first.manifest) {
+                (Some(m), _) => m,
+                (None, Some(m)) if device.role == Role::Receiver => m.mode,
+                (None, _) => {
+                    return Err(bad_input(
+                        "say whether the waste is used or disposed of (--mode use|disposal)",
+                        "请说明是利用还是处置（--mode use|disposal）",
+                    ))
+                }
+            };
+            let method = method.trim().to_string();
+            if method.is_empty() {
+                return Err(bad_input(
+                    "the use/disposal method is required",
+                    "必须填写利用/处置方式",
+                ));
+            }
+            let completed_at = completed_at.unwrap_or(at);
+            crate::status::check_time(completed_at, at)?;
+            let kind = match mode {
+                TreatmentMode::Use => BatchKind::OwnUse,
+                TreatmentMode::Disposal => BatchKind::OwnDisposal,
+            };
+            EventKind::Disposed {
+                batch: tx.draw_batch(kind, day)?,
+                completed_at,
+                method,
+                mode,
+            }
+        }
+        Action::Merge { quantity } => {
+            let states: Vec<ContainerState> = statuses.values().map(|s| s.state).collect();
+            if states.iter().any(|s| *s != states[0]) {
+                return Err(bad_input(
+                    "containers to merge must all be in the same state",
+                    "待合并的容器必须处于同一状态",
+                ));
+            }
+            let quantity = match quantity {
+                Some(q) => q,
+                None => {
+                    let unit = first.label.quantity.unit;
+                    if statuses.values().any(|s| s.label.quantity.unit != unit) {
+                        return Err(bad_input(
+                            "the units differ: give the merged quantity",
+                            "单位不一致：请给出合并后的数量",
+                        ));
+                    }
+                    Quantity::new(
+                        statuses.values().map(|s| s.label.quantity.milli).sum(),
+                        unit,
+                    )?
+                }
+            };
+            EventKind::Merged {
+                inherited_state: states[0],
+                target: copy_label(tx, device, &first.label, quantity, day)?,
+            }
+        }
+        Action::Split { parts } => {
+            if parts.len() < 2 {
+                return Err(bad_input(
+                    "a split needs at least two parts",
+                    "拆分至少需要两部分",
+                ));
+            }
+            let labels = parts
+                .iter()
+                .map(|q| copy_label(tx, device, &first.label, *q, day))
+                .collect::<Result<Vec<_>, _>>()?;
+            EventKind::Split {
+                inherited_state: first.state,
+                parts: labels,
+            }
+        }
+        Action::Correct {
+            corrects,
+            reason: r,
+            changes,
+        } => {
+            if changes.is_empty() {
+                return Err(bad_input(
+                    "a correction must change at least one field",
+                    "更正至少要修改一个字段",
+                ));
+            }
+            EventKind::Correction {
+                changes,
+                corrects,
+                reason: reason(&r)?,
+            }
+        }
+        Action::Void { reason: r } => EventKind::Void {
+            reason: reason(&r)?,
+        },
+    })
 }

@@ -206,7 +206,10 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
             measured: q("24.6", Unit::Kg),
         },
     ))?;
-    receiver.record(&at(std::slice::from_ref(&rags), Action::Accept { quantity: None }))?;
+    receiver.record(&at(
+        std::slice::from_ref(&rags),
+        Action::Accept { quantity: None },
+    ))?;
     receiver.record(&at(
         std::slice::from_ref(&oil),
         Action::Weigh {

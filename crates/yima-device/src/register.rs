@@ -3,10 +3,13 @@
 
 use crate::clock::Clock;
 use crate::error::{bad_input, DeviceError, ErrorKind};
+use crate::status::commit_in;
 use crate::Device;
 use chrono::NaiveDate;
 use yima_codes::{BatchKind, Catalogue, HazardSet, LabelCode, WasteCode};
-use yima_core::{ContainerLabel, EventKind, Party, PhysicalForm, Quantity, Timestamp, Unit};
+use yima_core::{
+    ContainerLabel, EventKind, Party, PhysicalForm, Quantity, SignedEvent, Timestamp, Unit,
+};
 use yima_store::Tx;
 
 /// The facts a handler enters for a new container. Text fields left empty default from the
@@ -150,23 +153,70 @@ pub(crate) fn build_label(
     })
 }
 
+fn generated_kind(
+    tx: &Tx<'_>,
+    device: &yima_store::DeviceRow,
+    facts: LabelFacts,
+    req: &NewContainer,
+    edition: String,
+    at: Timestamp,
+) -> Result<EventKind, DeviceError> {
+    let day = at.china_date();
+    let label = build_label(tx, &device.org, facts, req, day)?;
+    Ok(EventKind::Generated {
+        batch: tx.draw_batch(BatchKind::Generation, day)?,
+        catalogue_edition: edition,
+        label,
+    })
+}
+
+fn label_of(event: SignedEvent) -> ContainerLabel {
+    match event.body.event {
+        EventKind::Generated { label, .. } => label,
+        _ => unreachable!("register records a generated event"),
+    }
+}
+
 impl<C: Clock> Device<C> {
     /// Registers a new container and records its generating event; returns its label.
     pub fn register(&mut self, req: &NewContainer) -> Result<ContainerLabel, DeviceError> {
         let facts = check_facts(req, &self.catalogue)?;
         let edition = self.catalogue.edition().to_string();
         let event = self.commit(&[], req.at, req.location.clone(), |tx, device, _, at| {
-            let day = at.china_date();
-            let label = build_label(tx, &device.org, facts, req, day)?;
-            Ok(EventKind::Generated {
-                batch: tx.draw_batch(BatchKind::Generation, day)?,
-                catalogue_edition: edition,
-                label,
-            })
+            generated_kind(tx, device, facts, req, edition, at)
         })?;
-        match event.body.event {
-            EventKind::Generated { label, .. } => Ok(label),
-            _ => unreachable!("register records a generated event"),
-        }
+        Ok(label_of(event))
+    }
+
+    /// Registers several containers in one transaction (a printing station's batch): all
+    /// are registered, or none.
+    pub fn register_all(
+        &mut self,
+        reqs: &[NewContainer],
+    ) -> Result<Vec<ContainerLabel>, DeviceError> {
+        let facts = reqs
+            .iter()
+            .map(|r| check_facts(r, &self.catalogue))
+            .collect::<Result<Vec<_>, _>>()?;
+        let edition = self.catalogue.edition().to_string();
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let device = tx.require_device()?;
+            let mut out = Vec::with_capacity(reqs.len());
+            for (req, facts) in reqs.iter().zip(facts) {
+                let edition = edition.clone();
+                let event = commit_in(
+                    tx,
+                    &device,
+                    now,
+                    &[],
+                    req.at,
+                    req.location.clone(),
+                    |tx, device, _, at| generated_kind(tx, device, facts, req, edition, at),
+                )?;
+                out.push(label_of(event));
+            }
+            Ok(out)
+        })
     }
 }

@@ -140,6 +140,51 @@ pub(crate) fn append(
     Ok(fresh)
 }
 
+/// Builds, seals, signs, checks and appends one event composed by this device alone, inside
+/// the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn commit_in<F>(
+    tx: &Tx<'_>,
+    device: &DeviceRow,
+    now: Timestamp,
+    codes: &[LabelCode],
+    at: Option<Timestamp>,
+    location: Option<String>,
+    make: F,
+) -> Result<SignedEvent, DeviceError>
+where
+    F: FnOnce(
+        &Tx<'_>,
+        &DeviceRow,
+        &BTreeMap<LabelCode, ContainerStatus>,
+        Timestamp,
+    ) -> Result<EventKind, DeviceError>,
+{
+    let at = at.unwrap_or(now);
+    check_time(at, now)?;
+    let statuses = require_statuses(tx, codes)?;
+    let kind = make(tx, device, &statuses, at)?;
+    let links = links(&statuses, &kind.new_labels())?;
+    let key = device.key.public();
+    let body = EventBody {
+        v: EVENT_FORMAT_VERSION,
+        at,
+        by: Actor {
+            org: device.org.credit_code.clone(),
+            role: device.role,
+            key,
+        },
+        composer: key,
+        event: kind,
+        links,
+        location,
+        seq: tx.next_seq(&key)?,
+    };
+    let event = SignedEvent::seal(body, &device.key);
+    append(tx, &event, &statuses, true, now)?;
+    Ok(event)
+}
+
 impl<C: Clock> Device<C> {
     /// Records an event this device composes and signs alone: checks the time, loads the
     /// containers, lets `make` build the event, seals, signs, applies every custody rule and
@@ -160,31 +205,9 @@ impl<C: Clock> Device<C> {
         ) -> Result<EventKind, DeviceError>,
     {
         let now = self.clock.now();
-        let at = at.unwrap_or(now);
-        check_time(at, now)?;
         self.store.write(|tx| {
             let device = tx.require_device()?;
-            let statuses = require_statuses(tx, codes)?;
-            let kind = make(tx, &device, &statuses, at)?;
-            let links = links(&statuses, &kind.new_labels())?;
-            let key = device.key.public();
-            let body = EventBody {
-                v: EVENT_FORMAT_VERSION,
-                at,
-                by: Actor {
-                    org: device.org.credit_code.clone(),
-                    role: device.role,
-                    key,
-                },
-                composer: key,
-                event: kind,
-                links,
-                location,
-                seq: tx.next_seq(&key)?,
-            };
-            let event = SignedEvent::seal(body, &device.key);
-            append(tx, &event, &statuses, true, now)?;
-            Ok::<_, DeviceError>(event)
+            commit_in(tx, &device, now, codes, at, location, make)
         })
     }
 }
