@@ -67,25 +67,69 @@ pub enum CustodyError {
     },
 }
 
+impl CustodyError {
+    /// The message in `lang` (details quoting stored values stay as they are).
+    pub fn message(&self, lang: yima_codes::Lang) -> String {
+        use yima_codes::Lang;
+        match (self, lang) {
+            (CustodyError::Transition(t), _) => t.message(lang),
+            (_, Lang::En) => self.to_string(),
+            (CustodyError::NotLinked(c), Lang::Zh) => format!("该事件与容器 {c} 无关"),
+            (CustodyError::NoGenesis(c), Lang::Zh) => format!("容器 {c} 在此之前没有产生记录"),
+            (CustodyError::NotHolder { org, holder }, Lang::Zh) => {
+                format!("{org} 并不持有该容器，持有单位是 {holder}")
+            }
+            (CustodyError::Label(m), Lang::Zh) => format!("标签信息不一致：{m}"),
+            (CustodyError::Manifest(m), Lang::Zh) => format!("与转移联单不符：{m}"),
+            (CustodyError::UnknownCorrected(e), Lang::Zh) => {
+                format!("被更正的事件 {e} 不在该容器的链中")
+            }
+            (CustodyError::InheritedState { declared, actual }, Lang::Zh) => {
+                format!("事件声明来源容器状态为 {declared}，实际为 {actual}")
+            }
+        }
+    }
+}
+
 /// Checks a new label against the code and the recorder.
 pub fn check_label(label: &ContainerLabel, recorder: &CreditCode) -> Result<(), CustodyError> {
     let code = &label.code;
     let bad = |m: String| Err(CustodyError::Label(m));
     if code.producer() != &label.producer.credit_code {
-        return bad(format!("code {code} names producer {}, label names {}", code.producer(), label.producer.credit_code));
+        return bad(format!(
+            "code {code} names producer {}, label names {}",
+            code.producer(),
+            label.producer.credit_code
+        ));
     }
     if code.waste_code() != &label.waste_code {
-        return bad(format!("code {code} names waste {}, label names {}", code.waste_code(), label.waste_code));
+        return bad(format!(
+            "code {code} names waste {}, label names {}",
+            code.waste_code(),
+            label.waste_code
+        ));
     }
     if code.date() != label.generated_on {
-        return bad(format!("code {code} names date {}, label names {}", code.date(), label.generated_on));
+        return bad(format!(
+            "code {code} names date {}, label names {}",
+            code.date(),
+            label.generated_on
+        ));
     }
     match label.waste_code.category() {
         Ok(c) if c == label.category => {}
-        _ => return bad(format!("waste code {} is not in category {}", label.waste_code, label.category)),
+        _ => {
+            return bad(format!(
+                "waste code {} is not in category {}",
+                label.waste_code, label.category
+            ))
+        }
     }
     if &label.producer.credit_code != recorder {
-        return bad(format!("label names producer {}, recorded by {recorder}", label.producer.credit_code));
+        return bad(format!(
+            "label names producer {}, recorded by {recorder}",
+            label.producer.credit_code
+        ));
     }
     Ok(())
 }
@@ -100,7 +144,9 @@ fn check_manifest_number(
             "container travels under manifest {}, not {number}",
             m.number
         ))),
-        None => Err(CustodyError::Manifest(format!("container was never dispatched; manifest {number} is unknown"))),
+        None => Err(CustodyError::Manifest(format!(
+            "container was never dispatched; manifest {number} is unknown"
+        ))),
     }
 }
 
@@ -112,7 +158,9 @@ pub fn apply(
     body: &EventBody,
     container: &LabelCode,
 ) -> Result<ContainerStatus, CustodyError> {
-    let link = body.link(container).ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
+    let link = body
+        .link(container)
+        .ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
     let step = body.step();
     let giver_role = body.event.giver().map(|g| g.role);
     let by = &body.by;
@@ -131,7 +179,12 @@ pub fn apply(
                 check_label(&label, &by.org)?;
                 transition(None, step, by.role, giver_role)?
             }
-            EventKind::Merged { inherited_state, .. } | EventKind::Split { inherited_state, .. } => {
+            EventKind::Merged {
+                inherited_state, ..
+            }
+            | EventKind::Split {
+                inherited_state, ..
+            } => {
                 // The new side inherits the state the sources had; the source side checks it.
                 transition(Some(*inherited_state), step, by.role, giver_role)?;
                 *inherited_state
@@ -151,7 +204,9 @@ pub fn apply(
         });
     }
 
-    let Some(before) = before else { return Err(CustodyError::NoGenesis(container.clone())) };
+    let Some(before) = before else {
+        return Err(CustodyError::NoGenesis(container.clone()));
+    };
     let next_state = transition(Some(before.state), step, by.role, giver_role)?;
     let mut after = before.clone();
     after.state = next_state;
@@ -159,10 +214,17 @@ pub fn apply(
     after.chain.push(id);
     after.parties.insert(by.org.clone());
 
-    let not_holder = |org: &CreditCode| CustodyError::NotHolder { org: org.clone(), holder: before.holder.clone() };
+    let not_holder = |org: &CreditCode| CustodyError::NotHolder {
+        org: org.clone(),
+        holder: before.holder.clone(),
+    };
     match &body.event {
-        EventKind::Generated { .. } => unreachable!("generated always has prev = None or fails the table"),
-        EventKind::PickedUp { giver, manifest, .. } => {
+        EventKind::Generated { .. } => {
+            unreachable!("generated always has prev = None or fails the table")
+        }
+        EventKind::PickedUp {
+            giver, manifest, ..
+        } => {
             if giver.org != before.holder {
                 return Err(not_holder(&giver.org));
             }
@@ -176,14 +238,18 @@ pub fn apply(
             }
             after.holder = by.org.clone();
         }
-        EventKind::RelayHandover { giver, manifest, .. } => {
+        EventKind::RelayHandover {
+            giver, manifest, ..
+        } => {
             if giver.org != before.holder {
                 return Err(not_holder(&giver.org));
             }
             check_manifest_number(before, manifest)?;
             after.holder = by.org.clone();
         }
-        EventKind::Received { giver, manifest, .. } => {
+        EventKind::Received {
+            giver, manifest, ..
+        } => {
             if giver.org != before.holder {
                 return Err(not_holder(&giver.org));
             }
@@ -230,7 +296,12 @@ pub fn apply(
                 return Err(CustodyError::UnknownCorrected(corrects.to_string()));
             }
         }
-        EventKind::Merged { inherited_state, .. } | EventKind::Split { inherited_state, .. } => {
+        EventKind::Merged {
+            inherited_state, ..
+        }
+        | EventKind::Split {
+            inherited_state, ..
+        } => {
             if by.org != before.holder {
                 return Err(not_holder(&by.org));
             }

@@ -182,25 +182,25 @@ pub const RULES: &[Rule] = &[
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
     /// The step cannot follow the container's state, whoever records it.
-    #[error("{step:?} is not allowed when the container is {state}")]
+    #[error("{} is not allowed when the container is {}", step.name(Lang::En), state_name(*state, Lang::En))]
     NotInState {
         /// The step attempted.
         step: Step,
-        /// The container's state (`none` when it does not exist).
-        state: String,
+        /// The container's state (`None` when it does not exist).
+        state: Option<ContainerState>,
     },
     /// The step may follow the state, but not recorded by this role.
-    #[error("a {role} may not record {step:?} when the container is {state}")]
+    #[error("a {role} may not record {} when the container is {}", step.name(Lang::En), state_name(*state, Lang::En))]
     NotForRole {
         /// The step attempted.
         step: Step,
         /// The recorder's role.
         role: Role,
         /// The container's state.
-        state: String,
+        state: Option<ContainerState>,
     },
     /// In a handover, the giver's role may not hand over here.
-    #[error("a {giver} may not hand over for {step:?}")]
+    #[error("a {giver} may not hand over for {}", step.name(Lang::En))]
     NotForGiver {
         /// The step attempted.
         step: Step,
@@ -209,8 +209,41 @@ pub enum TransitionError {
     },
 }
 
-fn state_name(s: Option<ContainerState>) -> String {
-    s.map_or("none".to_string(), |s| s.as_str().to_string())
+impl TransitionError {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (TransitionError::NotInState { step, state }, Lang::Zh) => {
+                format!(
+                    "容器处于「{}」时不能记录「{}」",
+                    state_name(*state, lang),
+                    step.name(lang)
+                )
+            }
+            (TransitionError::NotForRole { step, role, state }, Lang::Zh) => format!(
+                "{}不能在容器处于「{}」时记录「{}」",
+                role.name(lang),
+                state_name(*state, lang),
+                step.name(lang)
+            ),
+            (TransitionError::NotForGiver { step, giver }, Lang::Zh) => {
+                format!(
+                    "{}不能作为交出方进行「{}」",
+                    giver.name(lang),
+                    step.name(lang)
+                )
+            }
+        }
+    }
+}
+
+fn state_name(s: Option<ContainerState>, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (Some(s), _) => s.name(lang),
+        (None, Lang::Zh) => "尚未登记",
+        (None, Lang::En) => "not yet registered",
+    }
 }
 
 /// Asks the table whether `step`, recorded by `role` (handed over by `giver`, for
@@ -221,13 +254,19 @@ pub fn transition(
     role: Role,
     giver: Option<Role>,
 ) -> Result<ContainerState, TransitionError> {
-    let in_state: Vec<&Rule> =
-        RULES.iter().filter(|r| r.step == step && r.from.contains(&from)).collect();
+    let in_state: Vec<&Rule> = RULES
+        .iter()
+        .filter(|r| r.step == step && r.from.contains(&from))
+        .collect();
     if in_state.is_empty() {
-        return Err(TransitionError::NotInState { step, state: state_name(from) });
+        return Err(TransitionError::NotInState { step, state: from });
     }
     let Some(rule) = in_state.iter().find(|r| r.by.contains(&role)) else {
-        return Err(TransitionError::NotForRole { step, role, state: state_name(from) });
+        return Err(TransitionError::NotForRole {
+            step,
+            role,
+            state: from,
+        });
     };
     if step.is_handover() {
         match giver {
@@ -255,22 +294,112 @@ mod tests {
             (None, Step::Generated, Producer, None, S::Generated),
             (Some(S::Generated), Step::Stored, Producer, None, S::Stored),
             (Some(S::Returned), Step::Stored, Producer, None, S::Stored),
-            (Some(S::Generated), Step::Dispatched, Producer, None, S::Dispatched),
-            (Some(S::Stored), Step::Dispatched, Producer, None, S::Dispatched),
-            (Some(S::Returned), Step::Dispatched, Producer, None, S::Dispatched),
-            (Some(S::Refused), Step::Dispatched, Receiver, None, S::Dispatched),
-            (Some(S::Dispatched), Step::PickedUp, Carrier, Some(Producer), S::InTransit),
-            (Some(S::Dispatched), Step::PickedUp, Carrier, Some(Receiver), S::InTransit),
-            (Some(S::Refused), Step::PickedUp, Carrier, Some(Receiver), S::InTransit),
-            (Some(S::InTransit), Step::RelayHandover, Carrier, Some(Carrier), S::InTransit),
-            (Some(S::InTransit), Step::Received, Receiver, Some(Carrier), S::Received),
-            (Some(S::Received), Step::Weighed, Receiver, None, S::Received),
-            (Some(S::Received), Step::Accepted, Receiver, None, S::Accepted),
-            (Some(S::Received), Step::PartlyRefused, Receiver, None, S::Accepted),
+            (
+                Some(S::Generated),
+                Step::Dispatched,
+                Producer,
+                None,
+                S::Dispatched,
+            ),
+            (
+                Some(S::Stored),
+                Step::Dispatched,
+                Producer,
+                None,
+                S::Dispatched,
+            ),
+            (
+                Some(S::Returned),
+                Step::Dispatched,
+                Producer,
+                None,
+                S::Dispatched,
+            ),
+            (
+                Some(S::Refused),
+                Step::Dispatched,
+                Receiver,
+                None,
+                S::Dispatched,
+            ),
+            (
+                Some(S::Dispatched),
+                Step::PickedUp,
+                Carrier,
+                Some(Producer),
+                S::InTransit,
+            ),
+            (
+                Some(S::Dispatched),
+                Step::PickedUp,
+                Carrier,
+                Some(Receiver),
+                S::InTransit,
+            ),
+            (
+                Some(S::Refused),
+                Step::PickedUp,
+                Carrier,
+                Some(Receiver),
+                S::InTransit,
+            ),
+            (
+                Some(S::InTransit),
+                Step::RelayHandover,
+                Carrier,
+                Some(Carrier),
+                S::InTransit,
+            ),
+            (
+                Some(S::InTransit),
+                Step::Received,
+                Receiver,
+                Some(Carrier),
+                S::Received,
+            ),
+            (
+                Some(S::Received),
+                Step::Weighed,
+                Receiver,
+                None,
+                S::Received,
+            ),
+            (
+                Some(S::Received),
+                Step::Accepted,
+                Receiver,
+                None,
+                S::Accepted,
+            ),
+            (
+                Some(S::Received),
+                Step::PartlyRefused,
+                Receiver,
+                None,
+                S::Accepted,
+            ),
             (Some(S::Received), Step::Refused, Receiver, None, S::Refused),
-            (Some(S::InTransit), Step::Returned, Producer, Some(Carrier), S::Returned),
-            (Some(S::Accepted), Step::Disposed, Receiver, None, S::Disposed),
-            (Some(S::Generated), Step::Disposed, Producer, None, S::Disposed),
+            (
+                Some(S::InTransit),
+                Step::Returned,
+                Producer,
+                Some(Carrier),
+                S::Returned,
+            ),
+            (
+                Some(S::Accepted),
+                Step::Disposed,
+                Receiver,
+                None,
+                S::Disposed,
+            ),
+            (
+                Some(S::Generated),
+                Step::Disposed,
+                Producer,
+                None,
+                S::Disposed,
+            ),
             (Some(S::Stored), Step::Disposed, Producer, None, S::Disposed),
             (Some(S::Generated), Step::Merged, Producer, None, S::Merged),
             (Some(S::Stored), Step::Merged, Producer, None, S::Merged),
@@ -292,7 +421,11 @@ mod tests {
     #[test]
     fn every_allowed_transition_is_allowed() {
         for (from, step, by, giver, to) in expected() {
-            assert_eq!(transition(from, step, by, giver), Ok(to), "{from:?} {step:?} {by:?} {giver:?}");
+            assert_eq!(
+                transition(from, step, by, giver),
+                Ok(to),
+                "{from:?} {step:?} {by:?} {giver:?}"
+            );
         }
     }
 
@@ -309,10 +442,17 @@ mod tests {
                 for by in Role::ALL {
                     for giver in &givers {
                         let listed = allowed.iter().any(|(f, s, b, g, _)| {
-                            f == from && *s == step && *b == by && (!step.is_handover() || g == giver)
+                            f == from
+                                && *s == step
+                                && *b == by
+                                && (!step.is_handover() || g == giver)
                         });
                         let got = transition(*from, step, by, *giver);
-                        assert_eq!(got.is_ok(), listed, "{from:?} {step:?} by {by:?} giver {giver:?}: {got:?}");
+                        assert_eq!(
+                            got.is_ok(),
+                            listed,
+                            "{from:?} {step:?} by {by:?} giver {giver:?}: {got:?}"
+                        );
                         checked += 1;
                     }
                 }
@@ -332,11 +472,19 @@ mod tests {
 
     #[test]
     fn refusals_explain_themselves() {
-        let e = transition(Some(S::Generated), Step::Received, Receiver, Some(Carrier)).unwrap_err();
+        let e =
+            transition(Some(S::Generated), Step::Received, Receiver, Some(Carrier)).unwrap_err();
         assert!(matches!(e, TransitionError::NotInState { .. }));
-        let e = transition(Some(S::Dispatched), Step::PickedUp, Receiver, Some(Producer)).unwrap_err();
+        let e = transition(
+            Some(S::Dispatched),
+            Step::PickedUp,
+            Receiver,
+            Some(Producer),
+        )
+        .unwrap_err();
         assert!(matches!(e, TransitionError::NotForRole { .. }));
-        let e = transition(Some(S::Dispatched), Step::PickedUp, Carrier, Some(Carrier)).unwrap_err();
+        let e =
+            transition(Some(S::Dispatched), Step::PickedUp, Carrier, Some(Carrier)).unwrap_err();
         assert!(matches!(e, TransitionError::NotForGiver { .. }));
     }
 }

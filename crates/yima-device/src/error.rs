@@ -156,7 +156,11 @@ impl From<QuantityError> for DeviceError {
 
 impl From<CustodyError> for DeviceError {
     fn from(e: CustodyError) -> DeviceError {
-        DeviceError::new(ErrorKind::Forbidden, e.to_string())
+        DeviceError::bilingual(
+            ErrorKind::Forbidden,
+            e.message(Lang::En),
+            e.message(Lang::Zh),
+        )
     }
 }
 
