@@ -5,12 +5,12 @@ use crate::event::{EventBody, EventKind, Step};
 use crate::model::{ContainerLabel, TransferManifest};
 use crate::signing::EventId;
 use crate::state::{transition, ContainerState, TransitionError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use yima_codes::{CreditCode, LabelCode};
 
 /// What one container's chain says about it now.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContainerStatus {
     /// The container's label as generated.
     pub label: ContainerLabel,

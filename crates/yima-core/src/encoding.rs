@@ -34,7 +34,10 @@ pub fn decode(bytes: &[u8]) -> Result<EventBody, EncodingError> {
     if body.v != EVENT_FORMAT_VERSION {
         return Err(EncodingError::UnsupportedVersion(body.v));
     }
-    if encode(&body) != bytes {
+    // Re-encode into a buffer of the input's size (no regrowing on the way), then compare.
+    let mut again = Vec::with_capacity(bytes.len());
+    serde_json::to_writer(&mut again, &body).expect("event bodies always serialise");
+    if again != bytes {
         return Err(EncodingError::NotCanonical);
     }
     Ok(body)
@@ -46,14 +49,24 @@ impl SignedEvent {
         let canonical = encode(&body);
         let id = EventId::of_canonical(&canonical);
         let signatures = vec![key.sign(&id)];
-        SignedEvent { id, canonical, body, signatures }
+        SignedEvent {
+            id,
+            canonical,
+            body,
+            signatures,
+        }
     }
 
     /// Encodes and hashes a body without signing it (a handover offer before countersigning).
     pub fn unsigned(body: EventBody) -> SignedEvent {
         let canonical = encode(&body);
         let id = EventId::of_canonical(&canonical);
-        SignedEvent { id, canonical, body, signatures: Vec::new() }
+        SignedEvent {
+            id,
+            canonical,
+            body,
+            signatures: Vec::new(),
+        }
     }
 
     /// Adds `key`'s signature (the other party of a handover).
@@ -72,6 +85,11 @@ impl SignedEvent {
         signatures: Vec<Signature>,
     ) -> Result<SignedEvent, EncodingError> {
         let body = decode(&canonical)?;
-        Ok(SignedEvent { id, canonical, body, signatures })
+        Ok(SignedEvent {
+            id,
+            canonical,
+            body,
+            signatures,
+        })
     }
 }

@@ -283,7 +283,10 @@ impl Step {
 
     /// Whether this step is a change of custody that both parties sign.
     pub fn is_handover(self) -> bool {
-        matches!(self, Step::PickedUp | Step::RelayHandover | Step::Received | Step::Returned)
+        matches!(
+            self,
+            Step::PickedUp | Step::RelayHandover | Step::Received | Step::Returned
+        )
     }
 }
 

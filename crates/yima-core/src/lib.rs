@@ -1,6 +1,6 @@
 //! Yima's pure core: the custody model, custody events, the one state table, the canonical
-//! encoding, Ed25519 signing and chain verification. No IO: the store, the QR code, sync and
-//! the registry add that on top.
+//! encoding, Ed25519 signing and chain verification, and the signed payload of a label's QR
+//! code. No IO: the store, the QR code's image, sync and the registry add that on top.
 //!
 //! ```
 //! use yima_core::{transition, ContainerState, Role, Step};
@@ -13,24 +13,43 @@
 //! ```
 #![deny(missing_docs)]
 
+mod base45;
 mod custody;
 mod encoding;
 mod event;
 mod model;
+mod payload;
 mod quantity;
 mod role;
 mod signing;
 mod state;
 mod verify;
+mod wire;
 
 pub use custody::{apply, check_label, ContainerStatus, CustodyError};
 pub use encoding::{decode, encode, EncodingError};
-pub use event::{describe_party, Actor, EventBody, EventKind, Link, SignedEvent, Step, EVENT_FORMAT_VERSION};
-pub use model::{ContainerCode, ContainerLabel, Organisation, Party, PhysicalForm, Timestamp, TransferManifest, TreatmentMode};
+pub use event::{
+    describe_party, Actor, EventBody, EventKind, Link, SignedEvent, Step, EVENT_FORMAT_VERSION,
+};
+pub use model::{
+    ContainerCode, ContainerLabel, Organisation, Party, PhysicalForm, Timestamp, TransferManifest,
+    TreatmentMode,
+};
+pub use payload::{
+    KeyId, LabelPayload, LabelVerdict, PayloadError, PayloadErrorKind, PayloadPart,
+    LABEL_PAYLOAD_MAGIC, LABEL_PAYLOAD_VERSION, LABEL_SIGNATURE_DOMAIN, LABEL_SIGNED_LEN,
+};
 pub use quantity::{format_milli, parse_milli, Quantity, QuantityError, Unit};
 pub use role::{Role, UnknownRole};
-pub use signing::{verify_batch, DeviceKey, EventId, KeyError, PublicKey, Signature, SignatureBytes, EVENT_ID_DOMAIN, SIGNATURE_DOMAIN};
+pub use signing::{
+    verify_batch, DeviceKey, EventId, KeyError, PublicKey, Signature, SignatureBytes,
+    EVENT_ID_DOMAIN, SIGNATURE_DOMAIN,
+};
 pub use state::{transition, ContainerState, Outcome, Rule, TransitionError, RULES};
-pub use verify::{verify, Failure, FailureKind, KeyDirectory, KeyEntry, RawEvent, Report, VerifyOptions};
+pub use verify::{
+    verify, Failure, FailureKind, KeyDirectory, KeyEntry, RawEvent, Report, VerifyOptions,
+};
+
+pub use wire::{WireError, WireEvent};
 
 pub use yima_codes;

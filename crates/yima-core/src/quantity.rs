@@ -150,7 +150,11 @@ pub fn parse_milli(text: &str) -> Result<i64, QuantityError> {
     {
         return Err(bad());
     }
-    let int: i64 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
+    let int: i64 = if int.is_empty() {
+        0
+    } else {
+        int.parse().map_err(|_| bad())?
+    };
     let mut frac_v: i64 = 0;
     for (i, b) in frac.bytes().enumerate() {
         frac_v += i64::from(b - b'0') * [100, 10, 1][i];
@@ -191,11 +195,26 @@ mod tests {
 
     #[test]
     fn refuses_zero_negative_and_absurd() {
-        assert!(matches!(Quantity::parse("0", Unit::Kg), Err(QuantityError::NotPositive(_))));
-        assert!(matches!(Quantity::parse("-3", Unit::Kg), Err(QuantityError::NotPositive(_))));
-        assert!(matches!(Quantity::parse("1000000", Unit::Kg), Err(QuantityError::Absurd { .. })));
-        assert!(matches!(Quantity::parse("101", Unit::T), Err(QuantityError::Absurd { .. })));
-        assert_eq!(Quantity::parse("200", Unit::L).unwrap().to_string(), "200 L");
+        assert!(matches!(
+            Quantity::parse("0", Unit::Kg),
+            Err(QuantityError::NotPositive(_))
+        ));
+        assert!(matches!(
+            Quantity::parse("-3", Unit::Kg),
+            Err(QuantityError::NotPositive(_))
+        ));
+        assert!(matches!(
+            Quantity::parse("1000000", Unit::Kg),
+            Err(QuantityError::Absurd { .. })
+        ));
+        assert!(matches!(
+            Quantity::parse("101", Unit::T),
+            Err(QuantityError::Absurd { .. })
+        ));
+        assert_eq!(
+            Quantity::parse("200", Unit::L).unwrap().to_string(),
+            "200 L"
+        );
     }
 
     #[test]

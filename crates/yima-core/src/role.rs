@@ -21,7 +21,12 @@ pub enum Role {
 
 impl Role {
     /// Every role, in a fixed order.
-    pub const ALL: [Role; 4] = [Role::Producer, Role::Carrier, Role::Receiver, Role::Regulator];
+    pub const ALL: [Role; 4] = [
+        Role::Producer,
+        Role::Carrier,
+        Role::Receiver,
+        Role::Regulator,
+    ];
 
     /// The role's stable machine name (`producer`, `carrier`, …).
     pub fn as_str(self) -> &'static str {

@@ -30,7 +30,11 @@ pub enum KeyError {
 }
 
 fn decode_hex<const N: usize>(what: &'static str, s: &str) -> Result<[u8; N], KeyError> {
-    let bad = || KeyError::BadHex { what, bytes: N, found: s.chars().take(80).collect() };
+    let bad = || KeyError::BadHex {
+        what,
+        bytes: N,
+        found: s.chars().take(80).collect(),
+    };
     let v = hex::decode(s).map_err(|_| bad())?;
     v.try_into().map_err(|_| bad())
 }
@@ -114,7 +118,9 @@ impl PublicKey {
 
     /// Whether `signature` is this key's signature over the event `id`.
     pub fn verify(&self, id: &EventId, signature: &SignatureBytes) -> bool {
-        let Ok(key) = self.verifying_key() else { return false };
+        let Ok(key) = self.verifying_key() else {
+            return false;
+        };
         let sig = ed25519_dalek::Signature::from_bytes(&signature.0);
         key.verify(&signed_message(id), &sig).is_ok()
     }
@@ -243,6 +249,9 @@ mod tests {
         assert_eq!(key.to_string().parse::<PublicKey>().unwrap(), key);
         assert!("abc".parse::<PublicKey>().is_err());
         let id = EventId([9; 32]);
-        assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{}\"", "09".repeat(32)));
+        assert_eq!(
+            serde_json::to_string(&id).unwrap(),
+            format!("\"{}\"", "09".repeat(32))
+        );
     }
 }

@@ -82,4 +82,11 @@ impl Store {
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
     }
+
+    /// Reads an integer PRAGMA of this store's own connection (`synchronous` and
+    /// `foreign_keys` are per connection, so only this connection can show them). For tests.
+    #[doc(hidden)]
+    pub fn pragma(&self, name: &str) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, name, |r| r.get(0))?)
+    }
 }

@@ -16,11 +16,18 @@ pub struct Migration {
 }
 
 /// The device store's migrations, from `migrations/device/`.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_custody.sql",
-    sql: include_str!("../../../migrations/device/0001_custody.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_custody.sql",
+        sql: include_str!("../../../migrations/device/0001_custody.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_sync.sql",
+        sql: include_str!("../../../migrations/device/0002_sync.sql"),
+    },
+];
 
 fn checksum(sql: &str) -> String {
     hex::encode(Sha256::digest(sql.as_bytes()))

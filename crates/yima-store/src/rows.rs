@@ -1,17 +1,38 @@
 //! Row types and the transaction handle the queries hang off.
 
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use yima_codes::{CreditCode, SequenceBlock};
 use yima_core::{ContainerState, DeviceKey, EventId, Party, PublicKey, Role, Signature, Timestamp};
 
 /// A transaction on the store; the query methods live in `queries/`, one file per table.
 pub struct Tx<'a> {
     pub(crate) tx: &'a rusqlite::Transaction<'a>,
+    /// What this transaction has learned about drawn numbers (see `Drawn`).
+    pub(crate) drawn: RefCell<Drawn>,
 }
 
 impl<'a> Tx<'a> {
     pub(crate) fn new(tx: &'a rusqlite::Transaction<'a>) -> Tx<'a> {
-        Tx { tx }
+        Tx {
+            tx,
+            drawn: RefCell::new(Drawn::default()),
+        }
     }
+}
+
+/// Label sequences and batch serials as drawn in this transaction, so that a batch of draws
+/// (a printing station's `register_all`, a run of scans) reads each day's numbers from the
+/// database once instead of once per draw. Exact, not a guess: a `Tx` lives for one
+/// transaction, which holds the write lock (`BEGIN IMMEDIATE`), and `label_sequences` and
+/// `batches` are append-only tables written only by the draw functions, which update this
+/// record after each successful insert.
+#[derive(Default)]
+pub(crate) struct Drawn {
+    /// (producer, waste code digits, day `YYYYMMDD`) → every sequence used.
+    pub(crate) labels: HashMap<(String, String, String), BTreeSet<u16>>,
+    /// Batch prefix with date → the highest serial used (serials run 1, 2, 3… per prefix).
+    pub(crate) batches: HashMap<String, u32>,
 }
 
 /// This device's identity.

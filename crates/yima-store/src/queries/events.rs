@@ -3,6 +3,7 @@
 use crate::error::{corrupt, StoreError, StoreErrorKind};
 use crate::rows::{parse_col, sig_row, EventRow, Head, LinkRow, NewEvent, Tx};
 use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
 use yima_codes::LabelCode;
 use yima_core::{EventId, PublicKey, RawEvent, Signature};
 
@@ -12,19 +13,21 @@ impl Tx<'_> {
     pub fn append_event(&self, new: &NewEvent<'_>) -> Result<bool, StoreError> {
         let e = new.event;
         let id = e.id.to_string();
-        if self.has_event(&e.id)? {
-            return Ok(false);
-        }
         if new.after.len() != e.body.links.len() {
+            if self.has_event(&e.id)? {
+                return Ok(false);
+            }
             return Err(StoreError::new(
                 StoreErrorKind::Corrupt,
                 "one state per link is needed",
             ));
         }
-        self.tx
+        // An event already stored inserts nothing (one statement instead of a lookup first).
+        let inserted = self
+            .tx
             .prepare_cached(
                 "INSERT INTO events (id, body, step, at, recorder, recorder_org, composer, seq, stored_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
             )?
             .execute(params![
                 id,
@@ -37,6 +40,9 @@ impl Tx<'_> {
                 e.body.seq as i64,
                 new.stored_at.0,
             ])?;
+        if inserted == 0 {
+            return Ok(false);
+        }
         let mut sig_stmt = self.tx.prepare_cached(
             "INSERT INTO event_signatures (event_id, public_key, signature) VALUES (?1, ?2, ?3)",
         )?;
@@ -112,9 +118,10 @@ impl Tx<'_> {
             .tx
             .prepare_cached("SELECT max(seq) FROM events WHERE composer = ?1")?
             .query_row([&k], |r| r.get(0))?;
-        let max_offer: Option<i64> =
-            self.tx
-                .query_row("SELECT max(seq) FROM handover_offers", [], |r| r.get(0))?;
+        let max_offer: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT max(seq) FROM handover_offers")?
+            .query_row([], |r| r.get(0))?;
         Ok(max_event.unwrap_or(0).max(max_offer.unwrap_or(0)) as u64 + 1)
     }
 
@@ -139,6 +146,25 @@ impl Tx<'_> {
             Some(a) => stmt.query_map([a], map)?.collect::<Result<_, _>>()?,
             None => stmt.query_map([], map)?.collect::<Result<_, _>>()?,
         };
+        if arg.is_none() {
+            // Every event: one pass over the signatures instead of one query per event.
+            let at: HashMap<String, usize> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.clone(), i))
+                .collect();
+            let mut sigs = self.tx.prepare_cached(
+                "SELECT event_id, public_key, signature FROM event_signatures ORDER BY rowid",
+            )?;
+            let mut q = sigs.query([])?;
+            while let Some(r) = q.next()? {
+                // (A column that is not text names no stored event, as in the per-event query.)
+                if let Some(&i) = r.get_ref(0)?.as_str().ok().and_then(|id| at.get(id)) {
+                    rows[i].signatures.push((r.get(1)?, r.get(2)?));
+                }
+            }
+            return Ok(rows);
+        }
         let mut sigs = self.tx.prepare_cached(
             "SELECT public_key, signature FROM event_signatures WHERE event_id = ?1 ORDER BY rowid",
         )?;
@@ -148,6 +174,14 @@ impl Tx<'_> {
                 .collect::<Result<_, _>>()?;
         }
         Ok(rows)
+    }
+
+    /// The row of one event, if stored.
+    pub fn event_rows_by_id(&self, id: &str) -> Result<Vec<EventRow>, StoreError> {
+        self.event_rows(
+            "SELECT pos, id, body, step, at, recorder, recorder_org, composer, seq, stored_at FROM events WHERE id = ?1",
+            Some(id),
+        )
     }
 
     /// Every event row, in arrival order.
@@ -165,6 +199,26 @@ impl Tx<'_> {
              FROM events e JOIN event_links l ON l.event_id = e.id WHERE l.container = ?1 ORDER BY e.pos",
             Some(container.as_str()),
         )
+    }
+
+    /// The ids and bodies of one container's events, in arrival order: all that folding its
+    /// chain into a status needs (no signatures or index columns to read and parse).
+    pub fn container_event_bodies(
+        &self,
+        container: &LabelCode,
+    ) -> Result<Vec<(EventId, Vec<u8>)>, StoreError> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT e.id, e.body FROM events e JOIN event_links l ON l.event_id = e.id
+             WHERE l.container = ?1 ORDER BY e.pos",
+        )?;
+        let rows = stmt.query_map([container.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        rows.map(|r| {
+            let (id, body) = r?;
+            Ok((parse_col("event id", &id)?, body))
+        })
+        .collect()
     }
 
     /// Every link row, in arrival order of their events.

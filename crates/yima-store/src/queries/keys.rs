@@ -54,4 +54,17 @@ impl Tx<'_> {
         }
         Ok(out)
     }
+
+    /// Records a key's revocation (as learned from the registry).
+    pub fn set_key_revoked(
+        &self,
+        key: &yima_core::PublicKey,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE known_keys SET revoked_at = ?1 WHERE public_key = ?2 AND (revoked_at IS NULL OR revoked_at > ?1)",
+            params![at.0, key.to_string()],
+        )?;
+        Ok(())
+    }
 }

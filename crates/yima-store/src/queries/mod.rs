@@ -6,4 +6,5 @@ mod events;
 mod keys;
 mod offers;
 mod outbox;
+mod registry;
 mod sequences;

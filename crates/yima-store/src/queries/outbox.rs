@@ -40,4 +40,46 @@ impl Tx<'_> {
             _ => OutboxStatus::Pending,
         }))
     }
+
+    /// Up to `limit` pending events, oldest first, skipping those at or before `after_pos`.
+    pub fn pending_outbox(
+        &self,
+        after_pos: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::EventRow>, StoreError> {
+        let ids: Vec<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT e.id FROM outbox o JOIN events e ON e.id = o.event_id
+                 WHERE o.status = 'pending' AND e.pos > ?1 ORDER BY e.pos LIMIT ?2",
+            )?
+            .query_map(rusqlite::params![after_pos, limit], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.event_rows_by_id(&id)?);
+        }
+        Ok(out)
+    }
+
+    /// Marks an event accepted or refused by the registry (or leaves it pending with a note).
+    pub fn mark_outbox(
+        &self,
+        event_id: &str,
+        status: &OutboxStatus,
+        note: Option<&str>,
+        now: yima_core::Timestamp,
+    ) -> Result<(), StoreError> {
+        let (s, reason) = match status {
+            OutboxStatus::Pending => ("pending", note.map(str::to_string)),
+            OutboxStatus::Accepted => ("accepted", note.map(str::to_string)),
+            OutboxStatus::Refused(r) => ("refused", Some(r.clone())),
+        };
+        self.tx
+            .prepare_cached(
+                "UPDATE outbox SET status = ?1, reason = ?2, updated_at = ?3 WHERE event_id = ?4",
+            )?
+            .execute(rusqlite::params![s, reason, now.0, event_id])?;
+        Ok(())
+    }
 }

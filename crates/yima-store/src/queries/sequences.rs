@@ -4,6 +4,7 @@ use crate::error::{StoreError, StoreErrorKind};
 use crate::rows::Tx;
 use chrono::NaiveDate;
 use rusqlite::params;
+use std::collections::hash_map::Entry;
 use std::collections::BTreeSet;
 use yima_codes::{BatchCode, BatchKind, CreditCode, SequenceBlock, WasteCode};
 
@@ -18,32 +19,69 @@ impl Tx<'_> {
         block: &SequenceBlock,
     ) -> Result<u16, StoreError> {
         let day = day.format("%Y%m%d").to_string();
-        let used: BTreeSet<u16> = self
-            .tx
-            .prepare_cached("SELECT seq FROM label_sequences WHERE producer = ?1 AND waste_code = ?2 AND day = ?3")?
-            .query_map(params![producer.as_str(), waste.digits(), day], |r| r.get::<_, u16>(0))?
-            .collect::<Result<_, _>>()?;
-        let seq = block
-            .next_free(&used)
-            .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?;
+        let mut drawn = self.drawn.borrow_mut();
+        // The day's used sequences are read once per transaction, then kept up to date here.
+        let used = match drawn
+            .labels
+            .entry((producer.as_str().to_string(), waste.digits().to_string(), day.clone()))
+        {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(
+                self.tx
+                    .prepare_cached("SELECT seq FROM label_sequences WHERE producer = ?1 AND waste_code = ?2 AND day = ?3")?
+                    .query_map(params![producer.as_str(), waste.digits(), day], |r| r.get::<_, u16>(0))?
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
+        let seq = match lowest_free(block, used) {
+            Some(seq) => seq,
+            None => block
+                .next_free(used)
+                .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?,
+        };
         self.tx
             .prepare_cached("INSERT INTO label_sequences (producer, waste_code, day, seq) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![producer.as_str(), waste.digits(), day, seq])?;
+        used.insert(seq);
         Ok(seq)
     }
 
     /// Draws the next batch code of `kind` for `day`.
     pub fn draw_batch(&self, kind: BatchKind, day: NaiveDate) -> Result<BatchCode, StoreError> {
         let prefix = format!("{}{}", kind.prefix(), day.format("%Y%m%d"));
-        let n: i64 = self
-            .tx
-            .prepare_cached("SELECT count(*) FROM batches WHERE code >= ?1 AND code < ?2")?
-            .query_row(params![prefix, format!("{prefix}\u{10FFFF}")], |r| r.get(0))?;
-        let code = BatchCode::new(kind, day, (n + 1) as u32)
+        let mut drawn = self.drawn.borrow_mut();
+        // The day's count is read once per transaction, then kept up to date here.
+        let n = match drawn.batches.get(&prefix) {
+            Some(&n) => n,
+            None => self
+                .tx
+                .prepare_cached("SELECT count(*) FROM batches WHERE code >= ?1 AND code < ?2")?
+                .query_row(params![prefix, format!("{prefix}\u{10FFFF}")], |r| {
+                    r.get::<_, i64>(0)
+                })? as u32,
+        };
+        let code = BatchCode::new(kind, day, n + 1)
             .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?;
         self.tx
             .prepare_cached("INSERT INTO batches (code) VALUES (?1)")?
             .execute([code.as_str()])?;
+        drawn.batches.insert(prefix, n + 1);
         Ok(code)
     }
+}
+
+/// The smallest sequence of `block` not in `used` (as [`SequenceBlock::next_free`], walking
+/// the sorted set instead of probing it number by number); `None` when the block is full.
+fn lowest_free(block: &SequenceBlock, used: &BTreeSet<u16>) -> Option<u16> {
+    let mut expect = block.first();
+    for &s in used.range(block.first()..=block.last()) {
+        if s != expect {
+            return Some(expect);
+        }
+        if s == block.last() {
+            return None;
+        }
+        expect = s + 1;
+    }
+    Some(expect)
 }

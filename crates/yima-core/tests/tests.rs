@@ -1,0 +1,17 @@
+//! Integration tests of yima-core: the canonical encoding pinned by test vectors, whole
+//! custody chains that verify, every failure the verifier reports, and property tests.
+//! One test binary; its modules live in `tests/tests/` so that Cargo does not build them
+//! as binaries of their own. The vectors themselves are in `tests/vectors/`.
+
+#[path = "tests/chain.rs"]
+mod chain;
+#[path = "tests/encoding.rs"]
+mod encoding;
+#[path = "tests/failures.rs"]
+mod failures;
+#[path = "tests/harness.rs"]
+mod harness;
+#[path = "tests/props.rs"]
+mod props;
+#[path = "tests/vectors.rs"]
+mod vectors;

@@ -1,0 +1,668 @@
+//! Property tests: the encoding round-trips any body and notices any changed byte; random
+//! lives walked through the state table verify cleanly, and lose that when any event but
+//! the newest is dropped.
+
+use crate::harness::{describe, Who, World};
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use yima_core::yima_codes::{
+    BatchCode, BatchKind, CreditCode, Hazard, HazardSet, LabelCode, ManifestNumber, WasteCode,
+    PROVINCE_CODES,
+};
+use yima_core::{
+    decode, encode, transition, verify, Actor, ContainerLabel, ContainerState, EventBody, EventId,
+    EventKind, FailureKind, KeyDirectory, Link, Party, PhysicalForm, PublicKey, Quantity, RawEvent,
+    Role, Step, Timestamp, TransferManifest, TreatmentMode, Unit, VerifyOptions,
+    EVENT_FORMAT_VERSION, RULES,
+};
+
+// --- Strategies for bodies. -----------------------------------------------------------
+
+/// Text mixing ASCII, Chinese, quotes, backslashes, control characters and anything else.
+fn text() -> impl Strategy<Value = String> {
+    let c = prop_oneof![
+        6 => proptest::char::range('a', 'z'),
+        4 => proptest::char::range('\u{4e00}', '\u{9fa5}'),
+        2 => prop::sample::select(vec!['"', '\\', '/', '\u{7f}', '\u{2028}', '😀', ' ', 'é', '{', ':', ',']),
+        2 => proptest::char::range('\0', '\u{1f}'),
+        1 => any::<char>(),
+    ];
+    prop::collection::vec(c, 0..16).prop_map(|v| v.into_iter().collect())
+}
+
+fn credit() -> impl Strategy<Value = CreditCode> {
+    prop::sample::select(
+        [
+            "91350100M000100Y4",
+            "91350100M000200T2",
+            "91350200M000300T3",
+            "91350100M000400R1",
+            "91350600M000500R5",
+        ]
+        .map(|s| CreditCode::with_check(s).expect("a credit code"))
+        .to_vec(),
+    )
+}
+
+fn waste() -> impl Strategy<Value = WasteCode> {
+    prop::sample::select(
+        [
+            "900-041-49",
+            "900-249-08",
+            "772-002-18",
+            "261-084-45",
+            "336-064-17",
+        ]
+        .map(|s| s.parse::<WasteCode>().expect("a waste code"))
+        .to_vec(),
+    )
+}
+
+fn date() -> impl Strategy<Value = NaiveDate> {
+    (0u64..3650)
+        .prop_map(|d| NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date") + chrono::Days::new(d))
+}
+
+fn quantity() -> impl Strategy<Value = Quantity> {
+    (
+        1i64..=100_000_000,
+        prop::sample::select(vec![Unit::Kg, Unit::T, Unit::L]),
+    )
+        .prop_map(|(m, unit)| Quantity {
+            milli: m.min(unit.max_milli()),
+            unit,
+        })
+}
+
+fn event_id() -> impl Strategy<Value = EventId> {
+    any::<[u8; 32]>().prop_map(EventId)
+}
+
+fn key() -> impl Strategy<Value = PublicKey> {
+    any::<[u8; 32]>().prop_map(PublicKey)
+}
+
+fn actor() -> impl Strategy<Value = Actor> {
+    (credit(), prop::sample::select(Role::ALL.to_vec()), key()).prop_map(|(org, role, key)| Actor {
+        org,
+        role,
+        key,
+    })
+}
+
+fn party() -> impl Strategy<Value = Party> {
+    (credit(), text()).prop_map(|(credit_code, name)| Party { credit_code, name })
+}
+
+fn label_code() -> impl Strategy<Value = LabelCode> {
+    (credit(), waste(), date(), 1u16..=999)
+        .prop_map(|(c, w, d, s)| LabelCode::new(c, w, d, s).expect("a label code"))
+}
+
+fn batch() -> impl Strategy<Value = BatchCode> {
+    (
+        prop::sample::select(BatchKind::all().to_vec()),
+        date(),
+        1u32..=999_999,
+    )
+        .prop_map(|(k, d, s)| BatchCode::new(k, d, s).expect("a batch code"))
+}
+
+fn manifest_number() -> impl Strategy<Value = ManifestNumber> {
+    (
+        2000u16..=2099,
+        prop::sample::select(PROVINCE_CODES.to_vec()),
+        1u8..=99,
+        1u32..=999_999,
+    )
+        .prop_map(|(y, p, c, s)| ManifestNumber::new(y, p, c, s).expect("a manifest number"))
+}
+
+fn hazards() -> impl Strategy<Value = HazardSet> {
+    any::<u8>().prop_map(|bits| {
+        Hazard::all()
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| bits & (1 << i) != 0)
+            .map(|(_, h)| h)
+            .collect()
+    })
+}
+
+fn label() -> impl Strategy<Value = ContainerLabel> {
+    let codes = (
+        label_code(),
+        waste(),
+        prop::sample::select(PhysicalForm::ALL.to_vec()),
+        hazards(),
+        party(),
+        date(),
+    );
+    let texts = prop::collection::vec(text(), 9);
+    (codes, texts, quantity()).prop_map(
+        |((code, waste_code, form, hazards, producer, generated_on), t, quantity)| ContainerLabel {
+            code,
+            name: t[0].clone(),
+            category: waste_code.category().expect("a category"),
+            waste_code,
+            form,
+            hazards,
+            main_components: t[1].clone(),
+            harmful_components: t[2].clone(),
+            precautions: t[3].clone(),
+            producer,
+            contact: t[4].clone(),
+            phone: t[5].clone(),
+            generated_on,
+            quantity,
+            container_type: t[6].clone(),
+            facility_code: t[7].clone(),
+            remarks: t[8].clone(),
+        },
+    )
+}
+
+fn transfer_manifest() -> impl Strategy<Value = TransferManifest> {
+    (
+        manifest_number(),
+        party(),
+        party(),
+        party(),
+        text(),
+        prop::sample::select(vec![TreatmentMode::Use, TreatmentMode::Disposal]),
+        text(),
+    )
+        .prop_map(
+            |(number, sender, carrier, receiver, receiver_permit, mode, emergency_measures)| {
+                TransferManifest {
+                    number,
+                    sender,
+                    carrier,
+                    receiver,
+                    receiver_permit,
+                    mode,
+                    emergency_measures,
+                }
+            },
+        )
+}
+
+fn state() -> impl Strategy<Value = ContainerState> {
+    prop::sample::select(ContainerState::ALL.to_vec())
+}
+
+fn kind() -> impl Strategy<Value = EventKind> {
+    let mode = || prop::sample::select(vec![TreatmentMode::Use, TreatmentMode::Disposal]);
+    prop_oneof![
+        (batch(), text(), label())
+            .prop_map(|(batch, catalogue_edition, label)| EventKind::Generated {
+                batch,
+                catalogue_edition,
+                label
+            })
+            .boxed(),
+        (batch(), text())
+            .prop_map(|(batch, facility_code)| EventKind::Stored {
+                batch,
+                facility_code
+            })
+            .boxed(),
+        (batch(), text(), transfer_manifest(), batch())
+            .prop_map(
+                |(batch, facility_code, manifest, outsourced_batch)| EventKind::Dispatched {
+                    batch,
+                    facility_code,
+                    manifest,
+                    outsourced_batch
+                }
+            )
+            .boxed(),
+        (text(), actor(), manifest_number(), text(), text())
+            .prop_map(
+                |(driver, giver, manifest, permit, vehicle_plate)| EventKind::PickedUp {
+                    driver,
+                    giver,
+                    manifest,
+                    permit,
+                    vehicle_plate
+                }
+            )
+            .boxed(),
+        (text(), actor(), manifest_number(), text(), text(), text())
+            .prop_map(|(driver, giver, manifest, permit, place, vehicle_plate)| {
+                EventKind::RelayHandover {
+                    driver,
+                    giver,
+                    manifest,
+                    permit,
+                    place,
+                    vehicle_plate,
+                }
+            })
+            .boxed(),
+        (actor(), manifest_number())
+            .prop_map(|(giver, manifest)| EventKind::Received { giver, manifest })
+            .boxed(),
+        quantity()
+            .prop_map(|measured| EventKind::Weighed { measured })
+            .boxed(),
+        quantity()
+            .prop_map(|quantity| EventKind::Accepted { quantity })
+            .boxed(),
+        (quantity(), text(), quantity())
+            .prop_map(|(accepted, reason, refused)| EventKind::PartlyRefused {
+                accepted,
+                reason,
+                refused
+            })
+            .boxed(),
+        (quantity(), text())
+            .prop_map(|(quantity, reason)| EventKind::Refused { quantity, reason })
+            .boxed(),
+        (actor(), text())
+            .prop_map(|(giver, reason)| EventKind::Returned { giver, reason })
+            .boxed(),
+        (batch(), any::<i64>(), text(), mode())
+            .prop_map(|(batch, t, method, mode)| EventKind::Disposed {
+                batch,
+                completed_at: Timestamp(t),
+                method,
+                mode
+            })
+            .boxed(),
+        (state(), label())
+            .prop_map(|(inherited_state, target)| EventKind::Merged {
+                inherited_state,
+                target
+            })
+            .boxed(),
+        (state(), prop::collection::vec(label(), 0..3))
+            .prop_map(|(inherited_state, parts)| EventKind::Split {
+                inherited_state,
+                parts
+            })
+            .boxed(),
+        (
+            prop::collection::btree_map(text(), text(), 0..4),
+            event_id(),
+            text()
+        )
+            .prop_map(|(changes, corrects, reason)| EventKind::Correction {
+                changes,
+                corrects,
+                reason
+            })
+            .boxed(),
+        text().prop_map(|reason| EventKind::Void { reason }).boxed(),
+    ]
+}
+
+fn body() -> impl Strategy<Value = EventBody> {
+    let links = prop::collection::vec(
+        (label_code(), prop::option::of(event_id()))
+            .prop_map(|(container, prev)| Link { container, prev }),
+        0..4,
+    );
+    (
+        any::<i64>(),
+        actor(),
+        key(),
+        kind(),
+        links,
+        prop::option::of(text()),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(at, by, composer, event, links, location, seq)| EventBody {
+                v: EVENT_FORMAT_VERSION,
+                at: Timestamp(at),
+                by,
+                composer,
+                event,
+                links,
+                location,
+                seq,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256.max(walk_cases()), ..ProptestConfig::default() })]
+
+    #[test]
+    fn encode_decode_round_trips(body in body()) {
+        let bytes = encode(&body);
+        prop_assert_eq!(decode(&bytes), Ok(body.clone()));
+        // Compact JSON: no raw control character, no byte outside UTF-8.
+        prop_assert!(bytes.iter().all(|&b| b >= 0x20));
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let prefix = format!("{{\"v\":1,\"at\":{},\"by\":{{\"org\":\"", body.at.0);
+        prop_assert!(text.starts_with(&prefix));
+        let type_tag = format!("\"event\":{{\"type\":\"{}\"", body.step().as_str());
+        prop_assert!(text.contains(&type_tag));
+        let suffix = format!(",\"seq\":{}}}", body.seq);
+        prop_assert!(text.ends_with(&suffix));
+    }
+
+    #[test]
+    fn any_changed_byte_is_detected(body in body(), at in any::<prop::sample::Index>(), delta in 1u8..=255) {
+        let bytes = encode(&body);
+        let id = EventId::of_canonical(&bytes);
+        let mut altered = bytes.clone();
+        let i = at.index(altered.len());
+        altered[i] = altered[i].wrapping_add(delta);
+        // Either the bytes no longer decode, or they are another body (never another
+        // spelling of the same one)…
+        if let Ok(other) = decode(&altered) {
+            prop_assert_ne!(&other, &body);
+            prop_assert_eq!(encode(&other), altered.clone());
+        }
+        // …and the stored id no longer matches.
+        let raw = RawEvent { id, canonical: altered, signatures: Vec::new() };
+        let report = verify(&[raw], &KeyDirectory::new(), &VerifyOptions::default());
+        prop_assert_eq!(report.failures.len(), 1);
+        prop_assert_eq!(report.failures[0].kind, FailureKind::IdMismatch);
+        prop_assert_eq!(report.failures[0].event, id);
+    }
+}
+
+// --- Random lives walked through the state table. -------------------------------------
+
+fn role_of(who: Who) -> Role {
+    match who {
+        Who::Producer => Role::Producer,
+        Who::Carrier | Who::Carrier2 => Role::Carrier,
+        Who::Receiver | Who::Receiver2 => Role::Receiver,
+    }
+}
+
+/// Random choices, read one at a time; 0 once they run out.
+struct Choices<'a>(std::slice::Iter<'a, u32>);
+
+impl Choices<'_> {
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[self.0.next().copied().unwrap_or(0) as usize % from.len()]
+    }
+}
+
+/// Where the walk is: the containers it carries (all in the same state, holder and
+/// manifest), and who is named as producer on their labels.
+struct Walk {
+    w: World,
+    current: Vec<LabelCode>,
+    state: ContainerState,
+    holder: Who,
+    owner: Who,
+    manifest: Option<TransferManifest>,
+    steps: Vec<Step>,
+}
+
+impl Walk {
+    fn who(&self, party: &Party) -> Who {
+        Who::ALL
+            .into_iter()
+            .find(|w| self.w.credit(*w) == party.credit_code)
+            .expect("a party of the world")
+    }
+
+    /// Whether the walk can record `step` by `role` now, with a consistent custody story.
+    fn feasible(&self, step: Step, role: Role) -> bool {
+        let holder_role = role_of(self.holder);
+        match step {
+            // Handovers are recorded by the taker; the table says who that may be.
+            Step::PickedUp | Step::RelayHandover | Step::Received => true,
+            Step::Returned => self.owner == Who::Producer && role == Role::Producer,
+            Step::Merged => role == holder_role && self.current.len() >= 2,
+            Step::Split => role == holder_role && self.current.len() == 1,
+            _ => role == holder_role,
+        }
+    }
+
+    /// Records `step` by `role` on every current container (a correction: on the first).
+    fn record(&mut self, step: Step, role: Role, ch: &mut Choices) {
+        let giver = self.holder;
+        let giver_role = step.is_handover().then(|| role_of(giver));
+        let next = transition(Some(self.state), step, role, giver_role)
+            .unwrap_or_else(|e| panic!("the walk chose a step the table refuses: {e}"));
+        let current = self.current.clone();
+        let cs: Vec<&LabelCode> = current.iter().collect();
+        let w = &mut self.w;
+        match step {
+            Step::Stored => drop(w.store(&cs)),
+            Step::Dispatched => {
+                let carrier = ch.pick(&[Who::Carrier, Who::Carrier2]);
+                let receivers: Vec<Who> = [Who::Receiver, Who::Receiver2]
+                    .into_iter()
+                    .filter(|r| *r != self.holder)
+                    .collect();
+                let receiver = ch.pick(&receivers);
+                let m = w.manifest(self.holder, carrier, receiver);
+                w.dispatch(self.holder, &m, &cs);
+                self.manifest = Some(m);
+            }
+            Step::PickedUp | Step::RelayHandover | Step::Received | Step::Returned => {
+                let m = self.manifest.clone();
+                let number = m.as_ref().map(|m| m.number.clone());
+                let taker = match step {
+                    Step::PickedUp if self.state == ContainerState::Dispatched => {
+                        self.who(&m.as_ref().expect("dispatched").carrier)
+                    }
+                    Step::PickedUp => ch.pick(&[Who::Carrier, Who::Carrier2]),
+                    Step::RelayHandover => {
+                        if giver == Who::Carrier {
+                            Who::Carrier2
+                        } else {
+                            Who::Carrier
+                        }
+                    }
+                    Step::Received => {
+                        self.who(&m.as_ref().expect("travels under a manifest").receiver)
+                    }
+                    _ => Who::Producer,
+                };
+                let w = &mut self.w;
+                let event = match step {
+                    Step::PickedUp => w.picked_up_kind(giver, number.as_ref().expect("a manifest")),
+                    Step::RelayHandover => EventKind::RelayHandover {
+                        driver: "王五".into(),
+                        giver: w.actor(giver),
+                        manifest: number.expect("a manifest"),
+                        permit: "闽交运管许可厦字350200000002号".into(),
+                        place: "沈海高速莆田服务区".into(),
+                        vehicle_plate: "闽D·67890".into(),
+                    },
+                    Step::Received => EventKind::Received {
+                        giver: w.actor(giver),
+                        manifest: number.expect("a manifest"),
+                    },
+                    _ => EventKind::Returned {
+                        giver: w.actor(giver),
+                        reason: "接收单位拒收".into(),
+                    },
+                };
+                // Either party's device may compose a handover.
+                let composer = ch.pick(&[taker, giver]);
+                let body = w.draft(taker, composer, event, &cs);
+                w.seal(body);
+                self.holder = taker;
+                if step == Step::Returned {
+                    self.manifest = None;
+                }
+            }
+            Step::Weighed => drop(w.weigh(self.holder, &cs)),
+            Step::Accepted => drop(w.accept(self.holder, &cs)),
+            Step::PartlyRefused => drop(w.partly_refuse(self.holder, &cs)),
+            Step::Refused => drop(w.refuse(self.holder, &cs)),
+            Step::Disposed => drop(w.dispose(self.holder, &cs)),
+            Step::Merged => {
+                let t = w.merge(self.holder, self.state, &cs);
+                self.current = vec![t];
+                self.owner = self.holder;
+            }
+            Step::Split => {
+                self.current = w.split(self.holder, self.state, &current[0], 2);
+                self.owner = self.holder;
+            }
+            Step::Correction => {
+                let corrects = w.heads[&current[0]];
+                w.correct(self.holder, corrects, &[&current[0]]);
+            }
+            Step::Void => drop(w.void(&cs)),
+            Step::Generated => unreachable!("containers exist from the start"),
+        }
+        // The sources close; the new containers carry on in the state they inherit.
+        if !matches!(step, Step::Merged | Step::Split) {
+            self.state = next;
+        }
+        self.steps.push(step);
+    }
+}
+
+/// Generates `containers` containers, then walks up to `choices.len()` steps, each a rule
+/// of `RULES` that may follow the current state, recorded by a producer, carrier or
+/// receiver, until the containers are closed.
+fn walk(containers: usize, choices: &[u32]) -> Walk {
+    let mut w = World::new();
+    let current: Vec<LabelCode> = (0..containers).map(|_| w.generate()).collect();
+    let mut walk = Walk {
+        w,
+        current,
+        state: ContainerState::Generated,
+        holder: Who::Producer,
+        owner: Who::Producer,
+        manifest: None,
+        steps: vec![Step::Generated],
+    };
+    let mut ch = Choices(choices.iter());
+    for _ in 0..choices.len() {
+        if walk.state.is_closed() {
+            break;
+        }
+        let mut options: Vec<(Step, Role)> = RULES
+            .iter()
+            .filter(|r| r.from.contains(&Some(walk.state)))
+            .flat_map(|r| {
+                r.by.iter()
+                    .filter(|b| matches!(b, Role::Producer | Role::Carrier | Role::Receiver))
+                    .map(move |b| (r.step, *b))
+            })
+            .filter(|(s, r)| walk.feasible(*s, *r))
+            .collect();
+        options.dedup();
+        assert!(!options.is_empty(), "no way out of {:?}", walk.state);
+        let (step, role) = ch.pick(&options);
+        walk.record(step, role, &mut ch);
+    }
+    walk
+}
+
+/// Cases of the walk property: few by default, since each verifies a few hundred signatures
+/// in a debug build; `PROPTEST_CASES` asks for more.
+fn walk_cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(16)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: walk_cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_lives_verify_cleanly_and_any_dropped_event_is_detected(
+        containers in 1usize..=2,
+        choices in prop::collection::vec(any::<u32>(), 0..20),
+    ) {
+        let walk = walk(containers, &choices);
+        let w = &walk.w;
+        let report = w.verify_complete();
+        prop_assert!(report.ok(), "steps {:?}\n{}", walk.steps, describe(&report));
+        for c in &walk.current {
+            let status = &report.statuses[c];
+            prop_assert_eq!(status.state, walk.state);
+            prop_assert_eq!(&status.holder, &w.credit(walk.holder));
+        }
+
+        let all = w.raw();
+        let complete = VerifyOptions { complete_devices: w.all_devices(), unused_seqs: Vec::new() };
+        // Dropping the newest event cannot be seen: nothing refers to it. Any other one is.
+        for (i, dropped) in all.iter().enumerate().take(all.len() - 1) {
+            let mut rest = all.clone();
+            rest.remove(i);
+            let report = verify(&rest, &w.keys(), &complete);
+            prop_assert!(!report.ok(), "dropping event {} of {:?} went unnoticed", i, walk.steps);
+            prop_assert!(
+                report.failures.iter().all(|f| matches!(f.kind, FailureKind::BrokenLink | FailureKind::SequenceGap)),
+                "{}", describe(&report)
+            );
+            // Every event that named the dropped one as its previous has a broken link, in
+            // the chain of that container; no other link is broken.
+            let mut expected: Vec<(EventId, LabelCode)> = w.events.iter()
+                .flat_map(|e| e.body.links.iter().filter(|l| l.prev == Some(dropped.id)).map(move |l| (e.id, l.container.clone())))
+                .collect();
+            expected.sort();
+            let mut broken: Vec<(EventId, LabelCode)> = report.failures.iter()
+                .filter(|f| f.kind == FailureKind::BrokenLink)
+                .map(|f| (f.event, f.container.clone().expect("a chain failure names its container")))
+                .collect();
+            broken.sort();
+            prop_assert_eq!(&broken, &expected, "dropping {:?} of {:?}\n{}", w.events[i].body.step(), walk.steps, describe(&report));
+        }
+    }
+}
+
+#[test]
+fn walks_reach_every_step_of_the_table() {
+    // The walk is not stuck in a corner of the table: over many seeds it takes every step.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut seed: u32 = 1;
+    for _ in 0..300 {
+        let choices: Vec<u32> = (0..20)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                seed
+            })
+            .collect();
+        let walk = walk(1 + (seed % 2) as usize, &choices);
+        seen.extend(walk.steps);
+    }
+    let all: std::collections::BTreeSet<Step> = Step::ALL.into_iter().collect();
+    assert_eq!(seen, all);
+}
+
+#[test]
+fn correction_maps_keep_key_order_through_a_round_trip() {
+    let mut changes = BTreeMap::new();
+    for k in ["z", "a", "中", "A", "\u{1}"] {
+        changes.insert(k.to_string(), format!("值{k}"));
+    }
+    let body = EventBody {
+        v: EVENT_FORMAT_VERSION,
+        at: Timestamp(0),
+        by: Actor {
+            org: CreditCode::with_check("91350100M000100Y4").expect("a code"),
+            role: Role::Producer,
+            key: PublicKey([1; 32]),
+        },
+        composer: PublicKey([1; 32]),
+        event: EventKind::Correction {
+            changes,
+            corrects: EventId([2; 32]),
+            reason: String::new(),
+        },
+        links: Vec::new(),
+        location: None,
+        seq: 1,
+    };
+    let text = String::from_utf8(encode(&body)).expect("utf-8");
+    assert!(
+        text.contains(
+            r#""changes":{"\u0001":"值\u0001","A":"值A","a":"值a","z":"值z","中":"值中"}"#
+        ),
+        "{text}"
+    );
+    assert_eq!(decode(text.as_bytes()), Ok(body));
+}

@@ -1,0 +1,268 @@
+//! A container's whole life through the use cases, including a refusal and its return,
+//! and the ledger it leaves.
+
+use crate::common::*;
+use yima_core::{ContainerState, EventKind, Role, TreatmentMode};
+use yima_device::{Action, ErrorKind, HandoverStep, LedgerStage};
+
+#[test]
+fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let clock = clock();
+    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
+    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
+    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
+    let (p_id, c_id, r_id) = (
+        p.identity().unwrap(),
+        c.identity().unwrap(),
+        r.identity().unwrap(),
+    );
+    let codes = dispatched(&mut p, 3);
+    let (a, b, f) = (&codes[0], &codes[1], &codes[2]);
+
+    clock.advance(HOUR);
+    let offer = p
+        .offer_handover(&codes, &c_id, pickup(), None, None)
+        .unwrap();
+    p.confirm_handover(&c.accept_handover(&offer).unwrap())
+        .unwrap();
+    clock.advance(HOUR);
+    let receive = HandoverStep::Receive {
+        manifest: manifest_number(),
+    };
+    let offer = c
+        .offer_handover(&codes, &r_id, receive, None, None)
+        .unwrap();
+    c.confirm_handover(&r.accept_handover(&offer).unwrap())
+        .unwrap();
+    clock.advance(HOUR);
+
+    r.record(&req(
+        std::slice::from_ref(a),
+        Action::Weigh {
+            measured: q("19.5"),
+        },
+    ))
+    .unwrap();
+    r.record(&req(
+        std::slice::from_ref(a),
+        Action::Accept { quantity: None },
+    ))
+    .unwrap();
+    r.record(&req(
+        std::slice::from_ref(b),
+        Action::PartlyRefuse {
+            accepted: q("18"),
+            refused: q("3"),
+            reason: "含水率超标".into(),
+        },
+    ))
+    .unwrap();
+    r.record(&req(
+        std::slice::from_ref(f),
+        Action::Refuse {
+            reason: "包装破损".into(),
+        },
+    ))
+    .unwrap();
+    assert_eq!(r.container(f).unwrap().state, ContainerState::Refused);
+    let accepted = r.history(a).unwrap();
+    assert_eq!(
+        accepted.last().unwrap().details,
+        [("accepted".to_string(), "19.5 kg".to_string())],
+        "acceptance defaults to the last weighing"
+    );
+
+    // The refused drum goes back: the receiver hands it to the carrier, the carrier to the
+    // producer, who stores it again.
+    clock.advance(HOUR);
+    let offer = r
+        .offer_handover(std::slice::from_ref(f), &c_id, pickup(), None, None)
+        .unwrap();
+    r.confirm_handover(&c.accept_handover(&offer).unwrap())
+        .unwrap();
+    clock.advance(HOUR);
+    let back = HandoverStep::Return {
+        reason: "接收单位拒收".into(),
+    };
+    let offer = c
+        .offer_handover(std::slice::from_ref(f), &p_id, back, None, None)
+        .unwrap();
+    c.confirm_handover(&p.accept_handover(&offer).unwrap())
+        .unwrap();
+    assert_eq!(p.container(f).unwrap().state, ContainerState::Returned);
+    p.record(&req(std::slice::from_ref(f), store())).unwrap();
+    assert_eq!(p.container(f).unwrap().state, ContainerState::Stored);
+
+    clock.advance(HOUR);
+    r.record(&req(
+        &[a.clone(), b.clone()],
+        Action::Dispose {
+            mode: None,
+            method: "D10 焚烧".into(),
+            completed_at: None,
+        },
+    ))
+    .unwrap();
+    // Disposing twice is not allowed.
+    let e = r
+        .record(&req(
+            std::slice::from_ref(a),
+            Action::Dispose {
+                mode: None,
+                method: "D10 焚烧".into(),
+                completed_at: None,
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+
+    for d in [&mut p, &mut c, &mut r] {
+        assert_verifies(d);
+    }
+
+    // The producer's ledger: generation, into store, out of store and outsourced for every
+    // drum, and a second into-store record for the returned one.
+    let ledger = p.ledger().unwrap();
+    let count = |code: &yima_codes::LabelCode, stage: LedgerStage| {
+        ledger
+            .iter()
+            .filter(|row| row.container_code == code.as_str() && row.stage == stage)
+            .count()
+    };
+    for code in &codes {
+        assert_eq!(count(code, LedgerStage::Generation), 1);
+        assert_eq!(count(code, LedgerStage::OutOfStore), 1);
+        assert_eq!(count(code, LedgerStage::Outsourced), 1);
+        assert_eq!(count(code, LedgerStage::OwnTreatment), 0);
+    }
+    assert_eq!(count(a, LedgerStage::IntoStore), 1);
+    assert_eq!(count(f, LedgerStage::IntoStore), 2);
+}
+
+#[test]
+fn merge_split_correct_and_void_at_the_producer() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    let a = p.register(&drum("10")).unwrap().code;
+    let b = p.register(&drum("15")).unwrap().code;
+    clock.advance(HOUR);
+
+    // Wastes of different codes are not merged.
+    let oil = p
+        .register(&yima_device::NewContainer::new(
+            "900-249-08",
+            "20",
+            "kg",
+            "liquid",
+        ))
+        .unwrap()
+        .code;
+    let n = events(&mut p);
+    let e = p
+        .record(&req(
+            &[a.clone(), oil.clone()],
+            Action::Merge { quantity: None },
+        ))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadInput);
+    assert_eq!(events(&mut p), n);
+    assert_eq!(p.container(&a).unwrap().state, ContainerState::Generated);
+
+    let merged = p
+        .record(&req(
+            &[a.clone(), b.clone()],
+            Action::Merge { quantity: None },
+        ))
+        .unwrap();
+    let m = match &merged.body.event {
+        EventKind::Merged { target, .. } => target.clone(),
+        other => panic!("not a merge: {other:?}"),
+    };
+    assert_eq!(m.quantity, q("25"));
+    assert_eq!(m.code.sequence(), 3);
+    assert_eq!(p.container(&a).unwrap().state, ContainerState::Merged);
+    assert_eq!(
+        p.container(&m.code).unwrap().state,
+        ContainerState::Generated
+    );
+
+    let split = p
+        .record(&req(
+            std::slice::from_ref(&m.code),
+            Action::Split {
+                parts: vec![q("5"), q("20")],
+            },
+        ))
+        .unwrap();
+    let parts: Vec<_> = match &split.body.event {
+        EventKind::Split { parts, .. } => parts.iter().map(|l| l.code.clone()).collect(),
+        other => panic!("not a split: {other:?}"),
+    };
+    assert_eq!(parts.len(), 2);
+
+    let generated = p.history(&parts[0]).unwrap()[0].id.parse().unwrap();
+    p.record(&req(
+        std::slice::from_ref(&parts[0]),
+        Action::Correct {
+            corrects: generated,
+            reason: "容器类型录入错误".into(),
+            changes: [("container_type".to_string(), "IBC".to_string())].into(),
+        },
+    ))
+    .unwrap();
+    // A correction of an event outside the container's chain (the merge that made the
+    // split container) is refused.
+    let e = p
+        .record(&req(
+            std::slice::from_ref(&parts[1]),
+            Action::Correct {
+                corrects: merged.id,
+                reason: "wrong".into(),
+                changes: [("name".to_string(), "x".to_string())].into(),
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+
+    p.record(&req(
+        std::slice::from_ref(&parts[0]),
+        Action::Dispose {
+            mode: Some(TreatmentMode::Use),
+            method: "R4".into(),
+            completed_at: None,
+        },
+    ))
+    .unwrap();
+    p.record(&req(
+        std::slice::from_ref(&parts[1]),
+        Action::Void {
+            reason: "重复登记".into(),
+        },
+    ))
+    .unwrap();
+    assert_eq!(
+        p.container(&parts[1]).unwrap().state,
+        ContainerState::Voided
+    );
+    // Nothing follows a void.
+    let e = p
+        .record(&req(std::slice::from_ref(&parts[1]), store()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+    assert_verifies(&mut p);
+
+    let ledger = p.ledger().unwrap();
+    let own: Vec<_> = ledger
+        .iter()
+        .filter(|r| r.stage == LedgerStage::OwnTreatment)
+        .collect();
+    assert_eq!(own.len(), 1);
+    assert!(
+        own[0].batch_code.starts_with("HWZXLY"),
+        "{}",
+        own[0].batch_code
+    );
+    assert_eq!(own[0].container_code, parts[0].as_str());
+}

@@ -1,0 +1,14 @@
+//! The device's use cases called directly, with a fixed clock and temporary data
+//! directories. One test binary; the modules live in `tests/device/`.
+
+#[path = "device/common.rs"]
+mod common;
+
+#[path = "device/atomic.rs"]
+mod atomic;
+#[path = "device/handover.rs"]
+mod handover;
+#[path = "device/life.rs"]
+mod life;
+#[path = "device/reopen.rs"]
+mod reopen;

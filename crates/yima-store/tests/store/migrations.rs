@@ -1,0 +1,296 @@
+//! Embedded migrations: applied once, recorded with their checksum, checked at every open;
+//! and the connection settings every store runs with.
+
+use crate::common::err_kind;
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use yima_store::{migrate, Migration, Store, StoreErrorKind, MIGRATIONS};
+
+const TABLES: [&str; 10] = [
+    "device",
+    "known_keys",
+    "events",
+    "event_signatures",
+    "event_links",
+    "containers",
+    "label_sequences",
+    "handover_offers",
+    "batches",
+    "outbox",
+];
+
+fn recorded(path: &Path) -> Vec<(i64, String, String, i64)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+fn schema(path: &Path) -> Vec<(String, String, Option<String>)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+fn sha256_hex(sql: &str) -> String {
+    hex::encode(Sha256::digest(sql.as_bytes()))
+}
+
+fn fresh() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yima.db");
+    Store::open(&path).expect("a fresh store opens");
+    (dir, path)
+}
+
+#[test]
+fn a_fresh_store_applies_and_records_every_migration() {
+    let (_dir, path) = fresh();
+    let got: Vec<(i64, String, String)> = recorded(&path)
+        .into_iter()
+        .map(|(v, n, c, _)| (v, n, c))
+        .collect();
+    let want: Vec<(i64, String, String)> = MIGRATIONS
+        .iter()
+        .map(|m| (m.version, m.name.to_string(), sha256_hex(m.sql)))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(got[0].1, "0001_custody.sql");
+    let objects = schema(&path);
+    for t in TABLES {
+        assert!(
+            objects.iter().any(|(ty, n, _)| ty == "table" && n == t),
+            "table {t} missing"
+        );
+    }
+    let triggers: Vec<&str> = objects
+        .iter()
+        .filter(|(ty, _, _)| ty == "trigger")
+        .map(|(_, n, _)| n.as_str())
+        .collect();
+    for t in [
+        "events",
+        "event_signatures",
+        "event_links",
+        "containers",
+        "label_sequences",
+        "batches",
+        "handover_offers",
+        "device",
+    ] {
+        for op in ["update", "delete"] {
+            let name = format!("{t}_no_{op}");
+            assert!(triggers.contains(&name.as_str()), "trigger {name} missing");
+        }
+    }
+    assert!(triggers.contains(&"outbox_no_delete"));
+    assert!(
+        !triggers.contains(&"outbox_no_update"),
+        "outbox status changes"
+    );
+    assert_eq!(triggers.len(), 17, "{triggers:?}");
+}
+
+#[test]
+fn reopening_is_idempotent() {
+    let (_dir, path) = fresh();
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .write(|tx| {
+                tx.draw_batch(
+                    yima_codes::BatchKind::Generation,
+                    chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                )
+            })
+            .unwrap();
+    }
+    let migrations = recorded(&path);
+    let objects = schema(&path);
+    for _ in 0..3 {
+        Store::open(&path).expect("reopens");
+    }
+    let conn = Connection::open(&path).unwrap();
+    let code: String = conn
+        .query_row("SELECT code FROM batches", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(code, "HWCS20250101001", "data survives reopening");
+    // Reopening applied nothing again and changed no schema object.
+    assert_eq!(recorded(&path), migrations);
+    assert_eq!(schema(&path), objects);
+}
+
+#[test]
+fn an_edited_migration_refuses_to_open() {
+    let (_dir, path) = fresh();
+    let conn = Connection::open(&path).unwrap();
+    let n = conn
+        .execute(
+            "UPDATE schema_migrations SET checksum = ?1 WHERE version = 1",
+            [sha256_hex("-- something else")],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    drop(conn);
+    let err = Store::open(&path).err().expect("must not open");
+    assert_eq!(err.kind(), StoreErrorKind::MigrationChanged);
+    assert!(
+        err.detail().contains("0001_custody.sql"),
+        "{}",
+        err.detail()
+    );
+    // And it keeps refusing: nothing was "repaired" by the failed open.
+    assert_eq!(
+        err_kind(Store::open(&path)),
+        StoreErrorKind::MigrationChanged
+    );
+}
+
+#[test]
+fn an_unknown_migration_refuses_to_open() {
+    let (_dir, path) = fresh();
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, '9999_future.sql', ?1, 0)",
+        [sha256_hex("CREATE TABLE future (x INTEGER);")],
+    )
+    .unwrap();
+    drop(conn);
+    let err = Store::open(&path).err().expect("must not open");
+    assert_eq!(err.kind(), StoreErrorKind::MigrationUnknown);
+    assert!(err.detail().contains("9999_future.sql"), "{}", err.detail());
+}
+
+const A: Migration = Migration {
+    version: 1,
+    name: "0001_a.sql",
+    sql: "CREATE TABLE a (x INTEGER NOT NULL) STRICT;",
+};
+const A_EDITED: Migration = Migration {
+    version: 1,
+    name: "0001_a.sql",
+    sql: "CREATE TABLE a (x INTEGER NOT NULL, y TEXT) STRICT;",
+};
+const B: Migration = Migration {
+    version: 2,
+    name: "0002_b.sql",
+    sql: "CREATE TABLE b (x INTEGER NOT NULL) STRICT; INSERT INTO b VALUES (1);",
+};
+const BROKEN: Migration = Migration {
+    version: 3,
+    name: "0003_broken.sql",
+    sql: "CREATE TABLE c (x INTEGER NOT NULL) STRICT; INSERT INTO no_such_table VALUES (1);",
+};
+
+fn names(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM schema_migrations ORDER BY version")
+        .unwrap();
+    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+fn has_table(conn: &Connection, t: &str) -> bool {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [t],
+        |r| r.get::<_, i64>(0),
+    )
+    .unwrap()
+        == 1
+}
+
+#[test]
+fn later_migrations_apply_on_top_and_each_is_checked() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrate(&mut conn, &[A]).unwrap();
+    assert_eq!(names(&conn), ["0001_a.sql"]);
+    migrate(&mut conn, &[A, B]).unwrap();
+    migrate(&mut conn, &[A, B]).unwrap();
+    assert_eq!(names(&conn), ["0001_a.sql", "0002_b.sql"]);
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM b", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1, "a migration runs once");
+
+    // An older build does not know 0002.
+    assert_eq!(
+        err_kind(migrate(&mut conn, &[A])),
+        StoreErrorKind::MigrationUnknown
+    );
+    // A build whose 0001 was edited.
+    assert_eq!(
+        err_kind(migrate(&mut conn, &[A_EDITED, B])),
+        StoreErrorKind::MigrationChanged
+    );
+
+    // A failing migration leaves neither its tables nor its bookkeeping behind.
+    assert_eq!(
+        err_kind(migrate(&mut conn, &[A, B, BROKEN])),
+        StoreErrorKind::Database
+    );
+    assert!(
+        !has_table(&conn, "c"),
+        "the broken migration was rolled back"
+    );
+    assert_eq!(names(&conn), ["0001_a.sql", "0002_b.sql"]);
+}
+
+#[test]
+fn connection_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yima.db");
+    let store = Store::open(&path).unwrap();
+    // Per connection: only the store's own connection shows them.
+    assert_eq!(store.pragma("synchronous").unwrap(), 2, "synchronous=FULL");
+    assert_eq!(store.pragma("foreign_keys").unwrap(), 1, "foreign_keys=ON");
+    assert!(store.pragma("busy_timeout").unwrap() >= 1000);
+    // Persistent in the file: any connection shows it.
+    let other = Connection::open(&path).unwrap();
+    let mode: String = other
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(store);
+    // Still WAL after the store is closed and reopened.
+    let store = Store::open(&path).unwrap();
+    let mode: String = other
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(store.pragma("synchronous").unwrap(), 2);
+}
+
+#[test]
+fn foreign_keys_are_enforced_on_the_stores_connection() {
+    // A container row naming an event that does not exist is refused.
+    let mut store = Store::open_in_memory().unwrap();
+    let label = {
+        // Any well-formed label will do: take one from a real registration.
+        let dir = tempfile::tempdir().unwrap();
+        let clock = yima_device::ManualClock::new(crate::common::T0);
+        let mut d = crate::common::init(
+            dir.path(),
+            yima_core::Role::Producer,
+            &crate::common::producer(),
+            &clock,
+        );
+        d.register(&crate::common::new_container("900-041-49"))
+            .unwrap()
+    };
+    let r = store.write(|tx| tx.insert_container(&label, &yima_core::EventId([7; 32]), "2025"));
+    let err = r.expect_err("refused");
+    assert!(err.detail().contains("FOREIGN KEY"), "{}", err.detail());
+}
