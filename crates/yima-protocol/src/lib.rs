@@ -1,0 +1,22 @@
+//! What a device and the registry say to each other: the JSON bodies of each endpoint and
+//! the signed-request scheme that authenticates every call by the device key. Pure: no IO.
+//!
+//! ```
+//! use yima_core::DeviceKey;
+//! use yima_protocol::{sign_request, verify_request, RequestAuth};
+//!
+//! let key = DeviceKey::from_secret(&[3; 32]);
+//! let auth = sign_request(&key, "POST", "/v1/events", 1_700_000_000_000, "00ff00ff00ff00ff", b"{}");
+//! assert!(verify_request(&auth, "POST", "/v1/events", b"{}").is_ok());
+//! assert!(verify_request(&auth, "POST", "/v1/events", b"{ }").is_err());
+//! ```
+#![deny(missing_docs)]
+
+mod auth;
+mod wire;
+
+pub use auth::{
+    sign_request, verify_request, AuthError, RequestAuth, HEADER_KEY, HEADER_NONCE,
+    HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW_MS,
+};
+pub use wire::*;

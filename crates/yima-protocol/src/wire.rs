@@ -1,0 +1,177 @@
+//! JSON bodies of the registry's endpoints.
+
+use serde::{Deserialize, Serialize};
+use yima_codes::CreditCode;
+pub use yima_core::WireEvent;
+use yima_core::{EventId, PublicKey, Role, Timestamp};
+
+/// Largest request body the registry accepts (bytes).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Most events one push may carry.
+pub const MAX_PUSH_EVENTS: usize = 1000;
+
+/// `POST /v1/enrol`: a device enrols its key (the request is signed by that key).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    /// The single-use enrolment code.
+    pub code: String,
+}
+
+/// A device as the registry knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// Public key.
+    pub key: PublicKey,
+    /// Organisation.
+    pub org: CreditCode,
+    /// Organisation name.
+    pub org_name: String,
+    /// Organisation roles.
+    pub org_roles: Vec<Role>,
+    /// Role the device records in.
+    pub role: Role,
+    /// Whether it may issue enrolment codes for its organisation.
+    pub admin: bool,
+    /// When it enrolled.
+    pub enrolled_at: Timestamp,
+    /// When it was revoked.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// `POST /v1/orgs` (a regulator): registers an organisation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NewOrg {
+    /// Credit code.
+    pub credit_code: CreditCode,
+    /// Name.
+    pub name: String,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// For regulators: the administrative division code prefix they oversee (e.g. `35`, `3501`).
+    pub jurisdiction: Option<String>,
+}
+
+/// `POST /v1/enrolment-codes`: issue a single-use code for a device of `org`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NewEnrolmentCode {
+    /// The organisation the device will belong to.
+    pub org: CreditCode,
+    /// The role the device will record in.
+    pub role: Role,
+    /// Whether the device may itself issue codes.
+    pub admin: bool,
+}
+
+/// The issued code.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EnrolmentCode {
+    /// The code to give the device (shown once).
+    pub code: String,
+    /// When it expires.
+    pub expires_at: Timestamp,
+}
+
+/// `POST /v1/revocations`: revoke a device key from a moment on.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Revocation {
+    /// The key.
+    pub key: PublicKey,
+    /// From when (default: now).
+    pub at: Option<Timestamp>,
+}
+
+/// `POST /v1/events`: a batch of events to ingest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The events, in the order the device recorded them.
+    pub events: Vec<WireEvent>,
+}
+
+/// What became of one pushed event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// Stored.
+    Accepted,
+    /// Already stored (the same event): nothing changed.
+    Duplicate,
+    /// Stored and flagged: another event already holds its place in a container's chain.
+    Fork,
+    /// Not stored as custody (kept with its reason): it will never be accepted as it is.
+    Refused,
+    /// Not stored yet: something it depends on (an earlier event) is not at the registry
+    /// yet. Push it again later.
+    Deferred,
+}
+
+impl PushOutcome {
+    /// Whether the device may stop pushing this event.
+    pub fn is_final(self) -> bool {
+        !matches!(self, PushOutcome::Deferred)
+    }
+}
+
+/// The answer for one pushed event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    /// The event.
+    pub id: EventId,
+    /// What became of it.
+    pub outcome: PushOutcome,
+    /// Why, for refused, deferred and fork outcomes.
+    pub reason: Option<String>,
+}
+
+/// `POST /v1/events` answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One result per pushed event, in order.
+    pub results: Vec<PushResult>,
+}
+
+/// One entry of an organisation's feed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FeedEntry {
+    /// Position in the feed (the cursor to resume after).
+    pub seq: i64,
+    /// The event.
+    pub event: WireEvent,
+    /// When the registry received it.
+    pub arrived_at: Timestamp,
+    /// Set when the event forks a chain: the event already holding its place.
+    pub fork_of: Option<EventId>,
+}
+
+/// `GET /v1/feed?after=SEQ&limit=N` answer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FeedPage {
+    /// Entries after the cursor, in order.
+    pub entries: Vec<FeedEntry>,
+    /// Cursor to ask after next time.
+    pub next: i64,
+    /// Whether more entries follow.
+    pub more: bool,
+}
+
+/// `GET /v1/keys` answer: the key directory.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KeyDirectoryPage {
+    /// Every enrolled device.
+    pub devices: Vec<DeviceInfo>,
+}
+
+/// An error answer: a kind to act on and a message.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// The error's kind and message.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Machine kind (`unauthorized`, `forbidden`, `bad_request`, `not_found`, `conflict`, `too_large`, `storage`).
+    pub kind: String,
+    /// Message for people (English).
+    pub message: String,
+}

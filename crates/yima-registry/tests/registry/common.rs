@@ -1,0 +1,583 @@
+//! Shared fixtures: organisations, devices that lived through a container's life offline
+//! (real keys, real events, made by `yima_device`), events no honest device would record,
+//! and a fresh PostgreSQL database per test.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use yima_codes::{CreditCode, LabelCode, ManifestNumber};
+use yima_core::{
+    Actor, DeviceKey, EventBody, EventKind, Link, Party, PublicKey, Quantity, Role, SignedEvent,
+    Step, Timestamp, TransferManifest, TreatmentMode, Unit, EVENT_FORMAT_VERSION,
+};
+use yima_device::{
+    Action, ActionRequest, Clock, Device, HandoverStep, IdentityCard, InitRequest, ManualClock,
+    NewContainer,
+};
+use yima_protocol::NewOrg;
+
+/// 2025-01-01T00:00:00Z: the devices' clock starts here.
+pub const T0: Timestamp = Timestamp(1_735_689_600_000);
+/// One minute, one hour, one day in milliseconds.
+pub const MINUTE: i64 = 60_000;
+/// One hour.
+pub const HOUR: i64 = 3_600_000;
+/// One day.
+pub const DAY: i64 = 24 * HOUR;
+
+/// `t` plus `ms`.
+pub fn at(t: Timestamp, ms: i64) -> Timestamp {
+    Timestamp(t.0 + ms)
+}
+
+pub fn credit(first17: &str) -> CreditCode {
+    CreditCode::with_check(first17).expect("well-formed test credit code")
+}
+
+/// An organisation as the registry registers it.
+#[derive(Clone, Debug)]
+pub struct Org {
+    pub party: Party,
+    pub roles: Vec<Role>,
+    pub jurisdiction: Option<String>,
+}
+
+impl Org {
+    fn new(first17: &str, name: &str, role: Role, jurisdiction: Option<&str>) -> Org {
+        Org {
+            party: Party {
+                credit_code: credit(first17),
+                name: name.into(),
+            },
+            roles: vec![role],
+            jurisdiction: jurisdiction.map(str::to_string),
+        }
+    }
+
+    pub fn code(&self) -> CreditCode {
+        self.party.credit_code.clone()
+    }
+
+    pub fn new_org(&self) -> NewOrg {
+        NewOrg {
+            credit_code: self.code(),
+            name: self.party.name.clone(),
+            roles: self.roles.clone(),
+            jurisdiction: self.jurisdiction.clone(),
+        }
+    }
+}
+
+/// A device: its organisation, role and key.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub org: CreditCode,
+    pub role: Role,
+    pub key: DeviceKey,
+}
+
+impl Member {
+    pub fn public(&self) -> PublicKey {
+        self.key.public()
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            org: self.org.clone(),
+            role: self.role,
+            key: self.public(),
+        }
+    }
+}
+
+type Dev<'a> = Device<&'a ManualClock>;
+
+fn init<'a>(
+    dir: &Path,
+    role: Role,
+    org: &Org,
+    seq_block: Option<&str>,
+    clock: &'a ManualClock,
+) -> Dev<'a> {
+    let mut req = InitRequest::new(role, &org.party.name, org.party.credit_code.as_str());
+    req.seq_block = seq_block.map(str::to_string);
+    Device::init(dir, &req, clock).expect("init device")
+}
+
+/// The events a device holds, in the order it stored them, and its key: read from its store.
+fn device_store(dir: &Path) -> (Vec<SignedEvent>, DeviceKey) {
+    let mut store =
+        yima_store::Store::open(&dir.join(yima_device::STORE_FILE)).expect("open device store");
+    store
+        .read(|tx| -> Result<_, yima_store::StoreError> {
+            let events = tx
+                .all_event_rows()?
+                .iter()
+                .map(|row| {
+                    let raw = row.to_raw().expect("stored event");
+                    SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures)
+                        .expect("canonical event")
+                })
+                .collect();
+            Ok((events, tx.require_device()?.key))
+        })
+        .expect("read device store")
+}
+
+fn member(dir: &Path, org: &Org, role: Role) -> Member {
+    Member {
+        org: org.code(),
+        role,
+        key: device_store(dir).1,
+    }
+}
+
+/// The one event of `events` that is `step` of `code`.
+fn find(events: &[SignedEvent], code: &LabelCode, step: Step) -> SignedEvent {
+    let found: Vec<&SignedEvent> = events
+        .iter()
+        .filter(|e| e.body.step() == step && e.body.links.iter().any(|l| &l.container == code))
+        .collect();
+    assert_eq!(found.len(), 1, "one {step:?} event of {code}");
+    found[0].clone()
+}
+
+fn drum(amount: &str) -> NewContainer {
+    NewContainer::new("900-041-49", amount, "kg", "solid")
+}
+
+fn req(code: &LabelCode, action: Action) -> ActionRequest {
+    ActionRequest {
+        codes: vec![code.clone()],
+        action,
+        at: None,
+        location: None,
+    }
+}
+
+pub fn manifest_number() -> ManifestNumber {
+    ManifestNumber::new(2025, 35, 1, 123).expect("valid manifest number")
+}
+
+fn pickup(plate: &str) -> HandoverStep {
+    HandoverStep::Pickup {
+        manifest: manifest_number(),
+        vehicle_plate: plate.into(),
+        driver: "陈师傅".into(),
+        permit: "闽交运管许可榕字 350100000001 号".into(),
+    }
+}
+
+/// A body composed and recorded by `by`, for events built by hand.
+fn body(at: Timestamp, by: &Member, event: EventKind, links: Vec<Link>, seq: u64) -> EventBody {
+    EventBody {
+        v: EVENT_FORMAT_VERSION,
+        at,
+        by: by.actor(),
+        composer: by.public(),
+        event,
+        links,
+        location: None,
+        seq,
+    }
+}
+
+fn void(code: &LabelCode, prev: &SignedEvent) -> (EventKind, Vec<Link>) {
+    (
+        EventKind::Void {
+            reason: "labelled in error".into(),
+        },
+        vec![Link {
+            container: code.clone(),
+            prev: Some(prev.id),
+        }],
+    )
+}
+
+/// The organisations of every test.
+pub struct Orgs {
+    /// Fujian's regulator: jurisdiction 35.
+    pub regulator: Org,
+    /// Guangdong's regulator: jurisdiction 44.
+    pub regulator44: Org,
+    pub producer: Org,
+    pub carrier: Org,
+    pub receiver: Org,
+    /// A producer in Guangdong: company B, whose devices must not write to company A's containers.
+    pub other: Org,
+}
+
+impl Orgs {
+    pub fn new() -> Orgs {
+        Orgs {
+            regulator: Org::new(
+                "11350000M00000001",
+                "福建省生态环境厅",
+                Role::Regulator,
+                Some("35"),
+            ),
+            regulator44: Org::new(
+                "11440000M00000002",
+                "广东省生态环境厅",
+                Role::Regulator,
+                Some("44"),
+            ),
+            producer: Org::new(
+                "91350100M000100Y4",
+                "福州示例化工有限公司",
+                Role::Producer,
+                None,
+            ),
+            carrier: Org::new(
+                "91350100MA2XY8001",
+                "闽运危险货物运输有限公司",
+                Role::Carrier,
+                None,
+            ),
+            receiver: Org::new(
+                "91350200MA3ABC8Q2",
+                "厦门绿源环保处置有限公司",
+                Role::Receiver,
+                None,
+            ),
+            other: Org::new(
+                "91440300MA5FXYW01",
+                "深圳另一化工有限公司",
+                Role::Producer,
+                None,
+            ),
+        }
+    }
+
+    pub fn all(&self) -> Vec<&Org> {
+        vec![
+            &self.regulator,
+            &self.regulator44,
+            &self.producer,
+            &self.carrier,
+            &self.receiver,
+            &self.other,
+        ]
+    }
+
+    fn manifest(&self) -> TransferManifest {
+        TransferManifest {
+            number: manifest_number(),
+            sender: self.producer.party.clone(),
+            carrier: self.carrier.party.clone(),
+            receiver: self.receiver.party.clone(),
+            receiver_permit: "闽危废经许字 350200001 号".into(),
+            mode: TreatmentMode::Disposal,
+            emergency_measures: "泄漏时用砂土覆盖".into(),
+        }
+    }
+}
+
+/// Everything the story needs: organisations, device keys and events, made once so both
+/// backends are told exactly the same story.
+pub struct World {
+    pub orgs: Orgs,
+
+    pub p: Member,
+    /// A second device of the producer, revoked at `revoked_at`.
+    pub p2: Member,
+    pub c: Member,
+    pub v: Member,
+    pub g: Member,
+    pub r: Member,
+    pub revoked_at: Timestamp,
+
+    /// Container A: generated, stored, dispatched, picked up (and a rival pickup), received, weighed.
+    pub a: LabelCode,
+    /// Container B: generated and stored.
+    pub b: LabelCode,
+    /// p2's containers, before and after its revocation.
+    pub e: LabelCode,
+    pub h: LabelCode,
+    /// Company B's container.
+    pub x: LabelCode,
+
+    pub ga: SignedEvent,
+    pub sa: SignedEvent,
+    pub da: SignedEvent,
+    pub pua: SignedEvent,
+    /// A second pickup of A from the same dispatched state: the carrier countersigned two
+    /// offers of the producer for the same place in A's chain.
+    pub pua_rival: SignedEvent,
+    pub rva: SignedEvent,
+    pub wa: SignedEvent,
+    pub gb: SignedEvent,
+    pub sb: SignedEvent,
+    pub ge: SignedEvent,
+    pub gh: SignedEvent,
+    pub gx: SignedEvent,
+
+    /// The carrier weighs A while carrying it: the state table forbids it.
+    pub carrier_weighs: SignedEvent,
+    /// Company B voids company A's container B, at its head.
+    pub stranger_voids: SignedEvent,
+    /// Company B voids company A's container B at a place already taken (a would-be fork).
+    pub stranger_forks: SignedEvent,
+    /// The regulator voids B.
+    pub regulator_voids: SignedEvent,
+}
+
+impl World {
+    pub fn new() -> World {
+        let orgs = Orgs::new();
+        let (producer, carrier, receiver, other) =
+            (&orgs.producer, &orgs.carrier, &orgs.receiver, &orgs.other);
+
+        let dirs: Vec<tempfile::TempDir> = (0..5)
+            .map(|_| tempfile::tempdir().expect("temp dir"))
+            .collect();
+        let clock = ManualClock::new(T0);
+        let mut p = init(dirs[0].path(), Role::Producer, producer, None, &clock);
+        let mut p2 = init(
+            dirs[1].path(),
+            Role::Producer,
+            producer,
+            Some("500-999"),
+            &clock,
+        );
+        let mut c = init(dirs[2].path(), Role::Carrier, carrier, None, &clock);
+        let mut v = init(dirs[3].path(), Role::Receiver, receiver, None, &clock);
+        let mut g = init(dirs[4].path(), Role::Producer, other, None, &clock);
+
+        let manifest = orgs.manifest();
+
+        let a = p.register(&drum("20")).expect("register A").code;
+        let b = p.register(&drum("30")).expect("register B").code;
+        let x = g.register(&drum("40")).expect("register X").code;
+        clock.advance(10 * MINUTE);
+        let store = || Action::Store {
+            facility_code: "WS-01".into(),
+        };
+        p.record(&req(&a, store())).expect("store A");
+        p.record(&req(&b, store())).expect("store B");
+        clock.advance(10 * MINUTE);
+        p.record(&req(
+            &a,
+            Action::Dispatch {
+                manifest,
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .expect("dispatch A");
+        clock.advance(HOUR);
+
+        let c_card: IdentityCard = c.identity().expect("carrier card");
+        let offer = p
+            .offer_handover(
+                std::slice::from_ref(&a),
+                &c_card,
+                pickup("闽A·D1234"),
+                None,
+                None,
+            )
+            .expect("offer");
+        // Before the first offer is confirmed, the producer's device offers again (another
+        // vehicle): the same place in A's chain. The carrier countersigns both.
+        let rival = p
+            .offer_handover(
+                std::slice::from_ref(&a),
+                &c_card,
+                pickup("闽A·D5678"),
+                None,
+                None,
+            )
+            .expect("rival offer");
+        let ack = c.accept_handover(&offer).expect("accept pickup");
+        p.confirm_handover(&ack).expect("confirm pickup");
+        let c_key = device_store(dirs[2].path()).1;
+        let mut pua_rival = rival.event.parse().expect("rival event");
+        pua_rival.countersign(&c_key);
+        clock.advance(HOUR);
+
+        let v_card = v.identity().expect("receiver card");
+        let offer = c
+            .offer_handover(
+                std::slice::from_ref(&a),
+                &v_card,
+                HandoverStep::Receive {
+                    manifest: manifest_number(),
+                },
+                None,
+                None,
+            )
+            .expect("offer receipt");
+        let ack = v.accept_handover(&offer).expect("accept receipt");
+        c.confirm_handover(&ack).expect("confirm receipt");
+        clock.advance(10 * MINUTE);
+        let kg = |s: &str| Quantity::parse(s, Unit::Kg).expect("quantity");
+        v.record(&req(
+            &a,
+            Action::Weigh {
+                measured: kg("19.5"),
+            },
+        ))
+        .expect("weigh A");
+
+        // p2 registers E, is revoked half an hour later, then registers H.
+        clock.advance(HOUR);
+        let e = p2.register(&drum("5")).expect("register E").code;
+        let revoked_at = at(clock.now(), 30 * MINUTE);
+        clock.advance(HOUR);
+        let h = p2.register(&drum("6")).expect("register H").code;
+
+        let (p_events, _) = device_store(dirs[0].path());
+        let (p2_events, _) = device_store(dirs[1].path());
+        let (v_events, _) = device_store(dirs[3].path());
+        let (g_events, _) = device_store(dirs[4].path());
+        let pm = member(dirs[0].path(), producer, Role::Producer);
+        let p2m = member(dirs[1].path(), producer, Role::Producer);
+        let cm = member(dirs[2].path(), carrier, Role::Carrier);
+        let vm = member(dirs[3].path(), receiver, Role::Receiver);
+        let gm = member(dirs[4].path(), other, Role::Producer);
+        let rm = Member {
+            org: orgs.regulator.code(),
+            role: Role::Regulator,
+            key: DeviceKey::from_secret(&[35; 32]),
+        };
+
+        let pua = find(&p_events, &a, Step::PickedUp);
+        let sb = find(&p_events, &b, Step::Stored);
+        let gb = find(&p_events, &b, Step::Generated);
+        let late = at(clock.now(), 10 * MINUTE);
+        let carrier_weighs = {
+            let kind = EventKind::Weighed { measured: kg("19") };
+            SignedEvent::seal(
+                body(
+                    late,
+                    &cm,
+                    kind,
+                    vec![Link {
+                        container: a.clone(),
+                        prev: Some(pua.id),
+                    }],
+                    100,
+                ),
+                &cm.key,
+            )
+        };
+        let (kind, links) = void(&b, &sb);
+        let stranger_voids = SignedEvent::seal(body(late, &gm, kind, links, 100), &gm.key);
+        let (kind, links) = void(&b, &gb);
+        let stranger_forks = SignedEvent::seal(body(late, &gm, kind, links, 101), &gm.key);
+        let (kind, links) = void(&b, &sb);
+        let regulator_voids = SignedEvent::seal(body(late, &rm, kind, links, 1), &rm.key);
+
+        World {
+            orgs,
+            p: pm,
+            p2: p2m,
+            c: cm,
+            v: vm,
+            g: gm,
+            r: rm,
+            revoked_at,
+            ga: find(&p_events, &a, Step::Generated),
+            sa: find(&p_events, &a, Step::Stored),
+            da: find(&p_events, &a, Step::Dispatched),
+            pua,
+            pua_rival,
+            rva: find(&v_events, &a, Step::Received),
+            wa: find(&v_events, &a, Step::Weighed),
+            gb,
+            sb,
+            ge: find(&p2_events, &e, Step::Generated),
+            gh: find(&p2_events, &h, Step::Generated),
+            gx: find(&g_events, &x, Step::Generated),
+            a,
+            b,
+            e,
+            h,
+            x,
+            carrier_weighs,
+            stranger_voids,
+            stranger_forks,
+            regulator_voids,
+        }
+    }
+}
+
+/// Many containers of one producer, each dispatched, with two rival pickups each, and more
+/// containers just generated: for races between registries.
+pub struct Race {
+    pub orgs: Orgs,
+    pub p: Member,
+    pub c: Member,
+    /// Generated and dispatched events of the raced containers, in order.
+    pub prefix: Vec<SignedEvent>,
+    /// Per raced container: two different pickups of the same dispatched event.
+    pub rivals: Vec<(SignedEvent, SignedEvent)>,
+    /// Generated events of more containers.
+    pub fresh: Vec<SignedEvent>,
+}
+
+impl Race {
+    pub fn new(n: usize, fresh: usize) -> Race {
+        let orgs = Orgs::new();
+        let dirs: Vec<tempfile::TempDir> = (0..2)
+            .map(|_| tempfile::tempdir().expect("temp dir"))
+            .collect();
+        let clock = ManualClock::new(T0);
+        let mut p = init(dirs[0].path(), Role::Producer, &orgs.producer, None, &clock);
+        let mut c = init(dirs[1].path(), Role::Carrier, &orgs.carrier, None, &clock);
+        let codes: Vec<LabelCode> = (0..n)
+            .map(|i| {
+                p.register(&drum(&format!("{}", 10 + i)))
+                    .expect("register")
+                    .code
+            })
+            .collect();
+        clock.advance(MINUTE);
+        for code in &codes {
+            p.record(&req(
+                code,
+                Action::Dispatch {
+                    manifest: orgs.manifest(),
+                    facility_code: "WS-01".into(),
+                },
+            ))
+            .expect("dispatch");
+        }
+        clock.advance(MINUTE);
+        let card = c.identity().expect("card");
+        let c_key = device_store(dirs[1].path()).1;
+        let mut rivals = Vec::new();
+        for code in &codes {
+            let pair = [pickup("闽A·D1234"), pickup("闽A·D5678")].map(|step| {
+                let offer = p
+                    .offer_handover(std::slice::from_ref(code), &card, step, None, None)
+                    .expect("offer");
+                let mut e = offer.event.parse().expect("offer event");
+                e.countersign(&c_key);
+                e
+            });
+            let [one, two] = pair;
+            assert_ne!(one.id, two.id);
+            rivals.push((one, two));
+        }
+        let fresh_codes: Vec<LabelCode> = (0..fresh)
+            .map(|_| p.register(&drum("1")).expect("register").code)
+            .collect();
+        let (events, _) = device_store(dirs[0].path());
+        let (fresh, prefix) = events.into_iter().partition(|e| {
+            e.body
+                .links
+                .iter()
+                .any(|l| fresh_codes.contains(&l.container))
+        });
+        Race {
+            p: member(dirs[0].path(), &orgs.producer, Role::Producer),
+            c: member(dirs[1].path(), &orgs.carrier, Role::Carrier),
+            orgs,
+            prefix,
+            rivals,
+            fresh,
+        }
+    }
+}
+
+pub use yima_registry::testing::PgDb;

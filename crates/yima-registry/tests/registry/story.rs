@@ -1,0 +1,571 @@
+//! The usage story every backend must tell the same way, through `RegistryStore` only:
+//! organisations, enrolment, nonces, then a container's life pushed piece by piece, with a
+//! fork, deferrals and every kind of refusal, and what each organisation then sees.
+
+use crate::common::*;
+use yima_core::{verify_batch, DeviceKey, EventId, Role, SignedEvent, Timestamp};
+use yima_protocol::{DeviceInfo, NewEnrolmentCode, PushOutcome, PushResult, MAX_CLOCK_SKEW_MS};
+use yima_registry::{
+    code_hash, issue_enrolment_code, ErrorKind, OrgRecord, RegistryError, RegistryStore,
+    ENROLMENT_CODE_TTL_MS,
+};
+
+/// When organisations and devices are registered: the day before the devices' story.
+pub const ENROL_T: Timestamp = Timestamp(T0.0 - DAY);
+/// When the registry hears of it all: the day after.
+pub const NOW: Timestamp = Timestamp(T0.0 + DAY);
+
+/// One feed or history entry, as compared between backends.
+pub type Entry = (i64, EventId, Option<EventId>, Timestamp);
+
+/// Everything a backend answered, to compare backends with each other.
+#[derive(Debug, Default, PartialEq)]
+pub struct Transcript {
+    pub pushes: Vec<(String, Vec<PushResult>)>,
+    pub feeds: Vec<(String, Vec<Entry>)>,
+    pub histories: Vec<(String, Vec<Entry>)>,
+    pub devices: Vec<DeviceInfo>,
+    pub events: u64,
+}
+
+fn kind<T: std::fmt::Debug>(r: Result<T, RegistryError>) -> ErrorKind {
+    r.expect_err("an error").kind
+}
+
+async fn enrol<S: RegistryStore>(s: &S, m: &Member, admin: bool, now: Timestamp) -> DeviceInfo {
+    let code = issue_enrolment_code(
+        s,
+        NewEnrolmentCode {
+            org: m.org.clone(),
+            role: m.role,
+            admin,
+        },
+        now,
+    )
+    .await
+    .expect("issue code");
+    assert_eq!(code.expires_at, Timestamp(now.0 + ENROLMENT_CODE_TTL_MS));
+    s.redeem_enrolment(code_hash(&code.code), m.public(), now)
+        .await
+        .expect("redeem code")
+}
+
+async fn push<S: RegistryStore>(
+    s: &S,
+    t: &mut Transcript,
+    what: &str,
+    by: &Member,
+    events: &[&SignedEvent],
+    now: Timestamp,
+) -> Vec<PushResult> {
+    let events: Vec<SignedEvent> = events.iter().map(|e| (*e).clone()).collect();
+    // As the API does: one batch verification, and the store skips checking each signature.
+    let batch: Vec<_> = events
+        .iter()
+        .flat_map(|e| e.signatures.iter().map(move |sig| (e.id, *sig)))
+        .collect();
+    let checked = verify_batch(&batch);
+    assert!(checked, "{what}: every signature verifies");
+    let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+    let results = s
+        .ingest(events, by.public(), checked, now)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert_eq!(
+        results.iter().map(|r| r.id).collect::<Vec<_>>(),
+        ids,
+        "{what}: one result per event, in order"
+    );
+    t.pushes.push((what.to_string(), results.clone()));
+    results
+}
+
+fn outcomes(results: &[PushResult]) -> Vec<PushOutcome> {
+    results.iter().map(|r| r.outcome).collect()
+}
+
+fn reason(r: &PushResult) -> &str {
+    r.reason.as_deref().unwrap_or_default()
+}
+
+/// An organisation's whole feed, read in pages of 3 to exercise the cursor.
+async fn feed<S: RegistryStore>(s: &S, org: &Org) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = s.feed(org.code(), after, 3).await.expect("feed");
+        assert!(page.entries.len() <= 3);
+        assert!(
+            page.entries.windows(2).all(|w| w[0].seq < w[1].seq),
+            "feed in seq order"
+        );
+        assert!(
+            page.entries.iter().all(|e| e.seq > after),
+            "only entries after the cursor"
+        );
+        out.extend(
+            page.entries
+                .iter()
+                .map(|e| (e.seq, e.event.id, e.fork_of, e.arrived_at)),
+        );
+        assert_eq!(page.next, page.entries.last().map_or(after, |e| e.seq));
+        if !page.more {
+            let rest = s.feed(org.code(), page.next, 100).await.expect("feed");
+            assert!(
+                rest.entries.is_empty() && !rest.more && rest.next == page.next,
+                "nothing after the end"
+            );
+            return out;
+        }
+        assert_eq!(page.entries.len(), 3, "a page with more after it is full");
+        after = page.next;
+    }
+}
+
+fn ids(entries: &[Entry]) -> Vec<EventId> {
+    entries.iter().map(|e| e.1).collect()
+}
+
+async fn history<S: RegistryStore>(s: &S, code: &yima_codes::LabelCode) -> Vec<Entry> {
+    s.container_history(code.clone())
+        .await
+        .expect("history")
+        .iter()
+        .map(|e| (e.seq, e.event.id, e.fork_of, e.arrived_at))
+        .collect()
+}
+
+pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
+    let mut t = Transcript::default();
+    let o = &w.orgs;
+
+    // Organisations.
+    for org in o.all() {
+        s.add_org(org.new_org(), ENROL_T).await.expect("add org");
+    }
+    assert_eq!(
+        kind(s.add_org(o.producer.new_org(), ENROL_T).await),
+        ErrorKind::Conflict
+    );
+    assert_eq!(
+        s.org(o.regulator.code()).await.expect("org"),
+        Some(OrgRecord {
+            credit_code: o.regulator.code(),
+            name: "福建省生态环境厅".into(),
+            roles: vec![Role::Regulator],
+            jurisdiction: Some("35".into())
+        })
+    );
+    assert_eq!(s.org(credit("91350100MA2XY8009")).await.expect("org"), None);
+
+    // Enrolment: each code once, before it expires, for a key not enrolled yet.
+    let p = enrol(s, &w.p, true, ENROL_T).await;
+    assert_eq!(
+        p,
+        DeviceInfo {
+            key: w.p.public(),
+            org: o.producer.code(),
+            org_name: o.producer.party.name.clone(),
+            org_roles: vec![Role::Producer],
+            role: Role::Producer,
+            admin: true,
+            enrolled_at: ENROL_T,
+            revoked_at: None,
+        }
+    );
+    enrol(s, &w.p2, false, at(ENROL_T, 1000)).await;
+    enrol(s, &w.c, false, at(ENROL_T, 2000)).await;
+    enrol(s, &w.r, true, at(ENROL_T, 4000)).await;
+    // Codes are typed by people: case and dashes do not matter.
+    let code = issue_enrolment_code(
+        s,
+        NewEnrolmentCode {
+            org: w.v.org.clone(),
+            role: Role::Receiver,
+            admin: false,
+        },
+        at(ENROL_T, 3000),
+    )
+    .await
+    .expect("issue");
+    let typed = code.code.to_lowercase().replace('-', "");
+    let v = s
+        .redeem_enrolment(code_hash(&typed), w.v.public(), at(ENROL_T, 3000))
+        .await
+        .expect("redeem typed code");
+    assert_eq!(
+        (v.org, v.role, v.admin),
+        (o.receiver.code(), Role::Receiver, false)
+    );
+
+    let spare = |n: u8| DeviceKey::from_secret(&[n; 32]).public();
+    let code = issue_enrolment_code(
+        s,
+        NewEnrolmentCode {
+            org: o.carrier.code(),
+            role: Role::Carrier,
+            admin: false,
+        },
+        ENROL_T,
+    )
+    .await
+    .expect("issue");
+    s.redeem_enrolment(code_hash(&code.code), spare(7), at(ENROL_T, 5000))
+        .await
+        .expect("first use");
+    assert_eq!(
+        kind(
+            s.redeem_enrolment(code_hash(&code.code), spare(8), at(ENROL_T, 5000))
+                .await
+        ),
+        ErrorKind::Conflict
+    );
+    assert_eq!(s.device(spare(8)).await.expect("device"), None);
+    assert_eq!(
+        kind(
+            s.redeem_enrolment(code_hash("AAAAA-BBBBB-CCCCC-DDDDD"), spare(8), ENROL_T)
+                .await
+        ),
+        ErrorKind::Unauthorized
+    );
+    let code = issue_enrolment_code(
+        s,
+        NewEnrolmentCode {
+            org: o.other.code(),
+            role: Role::Producer,
+            admin: false,
+        },
+        ENROL_T,
+    )
+    .await
+    .expect("issue");
+    let late = at(code.expires_at, 1);
+    assert_eq!(
+        kind(
+            s.redeem_enrolment(code_hash(&code.code), w.g.public(), late)
+                .await
+        ),
+        ErrorKind::Unauthorized
+    );
+    assert_eq!(s.device(w.g.public()).await.expect("device"), None);
+    // A key enrolled already: refused, and the code stays unused.
+    let code = issue_enrolment_code(
+        s,
+        NewEnrolmentCode {
+            org: o.receiver.code(),
+            role: Role::Receiver,
+            admin: false,
+        },
+        ENROL_T,
+    )
+    .await
+    .expect("issue");
+    assert_eq!(
+        kind(
+            s.redeem_enrolment(code_hash(&code.code), w.p.public(), at(ENROL_T, 6000))
+                .await
+        ),
+        ErrorKind::Conflict
+    );
+    assert_eq!(
+        s.device(w.p.public()).await.expect("device").map(|d| d.org),
+        Some(o.producer.code())
+    );
+    s.redeem_enrolment(code_hash(&code.code), spare(9), at(ENROL_T, 6000))
+        .await
+        .expect("the code is still good");
+    // Codes only for a registered organisation, in a role it has.
+    let req = NewEnrolmentCode {
+        org: o.producer.code(),
+        role: Role::Carrier,
+        admin: false,
+    };
+    assert_eq!(
+        kind(issue_enrolment_code(s, req, ENROL_T).await),
+        ErrorKind::BadRequest
+    );
+    let req = NewEnrolmentCode {
+        org: credit("91350100MA2XY8009"),
+        role: Role::Carrier,
+        admin: false,
+    };
+    assert_eq!(
+        kind(issue_enrolment_code(s, req, ENROL_T).await),
+        ErrorKind::NotFound
+    );
+
+    assert_eq!(s.device(w.p.public()).await.expect("device"), Some(p));
+    let devices = s.devices().await.expect("devices");
+    assert_eq!(devices.len(), 7, "p, p2, c, v, r and two spare keys");
+    assert!(
+        devices
+            .windows(2)
+            .all(|d| (d[0].enrolled_at, d[0].key.to_string())
+                < (d[1].enrolled_at, d[1].key.to_string())),
+        "key directory in enrolment order"
+    );
+    let order: Vec<_> = devices.iter().map(|d| d.key).collect();
+    assert_eq!(
+        order[..5],
+        [
+            w.p.public(),
+            w.p2.public(),
+            w.c.public(),
+            w.v.public(),
+            w.r.public()
+        ]
+    );
+
+    // Nonces: a second use is a replay, until the nonce is too old to be replayed.
+    let nonce = || "00aa11bb22cc".to_string();
+    assert!(s
+        .use_nonce(w.p.public(), nonce(), NOW)
+        .await
+        .expect("nonce"));
+    assert!(!s
+        .use_nonce(w.p.public(), nonce(), NOW)
+        .await
+        .expect("nonce"));
+    assert!(
+        s.use_nonce(w.c.public(), nonce(), NOW)
+            .await
+            .expect("nonce"),
+        "nonces are per key"
+    );
+    assert!(!s
+        .use_nonce(w.p.public(), nonce(), at(NOW, 2 * MAX_CLOCK_SKEW_MS))
+        .await
+        .expect("nonce"));
+    assert!(
+        s.use_nonce(w.p.public(), nonce(), at(NOW, 2 * MAX_CLOCK_SKEW_MS + 1))
+            .await
+            .expect("nonce"),
+        "pruned"
+    );
+
+    // Ingest. A stored event before the event it follows: deferred, nothing stored.
+    let n = |minutes: i64| at(NOW, minutes * MINUTE);
+    let r = push(s, &mut t, "stored before generated", &w.p, &[&w.sa], n(1)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Deferred]);
+    assert!(reason(&r[0]).contains("not at the registry yet"), "{r:?}");
+    assert_eq!(s.event_count().await.expect("count"), 0);
+    assert!(history(s, &w.a).await.is_empty());
+    assert!(feed(s, &o.producer).await.is_empty());
+
+    let r = push(
+        s,
+        &mut t,
+        "generated and stored",
+        &w.p,
+        &[&w.ga, &w.sa, &w.gb, &w.sb],
+        n(2),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Accepted; 4]);
+    assert!(r.iter().all(|r| r.reason.is_none()));
+    assert_eq!(
+        ids(&feed(s, &o.producer).await),
+        [w.ga.id, w.sa.id, w.gb.id, w.sb.id]
+    );
+    assert_eq!(
+        ids(&feed(s, &o.regulator).await),
+        [w.ga.id, w.sa.id, w.gb.id, w.sb.id],
+        "the regulator sees Fujian from the start"
+    );
+    assert!(
+        feed(s, &o.carrier).await.is_empty(),
+        "not named on a manifest yet"
+    );
+    assert!(feed(s, &o.receiver).await.is_empty());
+    assert!(feed(s, &o.regulator44).await.is_empty());
+
+    // The dispatch names carrier and receiver: both see A's whole chain from then on.
+    let r = push(s, &mut t, "dispatched", &w.p, &[&w.da], n(3)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Accepted]);
+    assert_eq!(
+        ids(&feed(s, &o.carrier).await),
+        [w.ga.id, w.sa.id, w.da.id],
+        "backfilled"
+    );
+    assert_eq!(
+        ids(&feed(s, &o.receiver).await),
+        [w.ga.id, w.sa.id, w.da.id],
+        "backfilled"
+    );
+    assert_eq!(
+        ids(&feed(s, &o.producer).await),
+        [w.ga.id, w.sa.id, w.gb.id, w.sb.id, w.da.id]
+    );
+
+    let r = push(s, &mut t, "pushed again", &w.p, &[&w.ga, &w.sa], n(4)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Duplicate; 2]);
+    assert_eq!(s.event_count().await.expect("count"), 5);
+
+    // Two pickups of the same dispatched container: the second is a fork, stored and flagged.
+    let r = push(s, &mut t, "picked up", &w.c, &[&w.pua], n(5)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Accepted]);
+    let r = push(s, &mut t, "picked up again", &w.p, &[&w.pua_rival], n(6)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Fork]);
+    assert!(
+        reason(&r[0]).contains(w.a.as_str()) && reason(&r[0]).contains(&w.pua.id.short()),
+        "{r:?}"
+    );
+    let r = push(s, &mut t, "the fork again", &w.c, &[&w.pua_rival], n(6)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Duplicate]);
+
+    let r = push(
+        s,
+        &mut t,
+        "forbidden transition",
+        &w.c,
+        &[&w.carrier_weighs],
+        n(7),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("not allowed"), "{r:?}");
+
+    // The chain goes on from the first pickup.
+    let r = push(
+        s,
+        &mut t,
+        "received and weighed",
+        &w.v,
+        &[&w.rva, &w.wa],
+        n(8),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Accepted; 2]);
+
+    // A key the registry does not know yet: deferred, then accepted once it is enrolled.
+    let r = push(s, &mut t, "unknown key", &w.g, &[&w.gx], n(9)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Deferred]);
+    assert!(reason(&r[0]).contains("not enrolled"), "{r:?}");
+    enrol(s, &w.g, false, n(9)).await;
+    let r = push(s, &mut t, "known key", &w.g, &[&w.gx], n(10)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Accepted]);
+
+    // Company B writing to company A's container, at its head and at a place already taken.
+    let r = push(s, &mut t, "stranger", &w.g, &[&w.stranger_voids], n(11)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("does not hold"), "{r:?}");
+    let r = push(
+        s,
+        &mut t,
+        "stranger forking",
+        &w.g,
+        &[&w.stranger_forks],
+        n(11),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused], "not stored as a fork");
+    assert!(reason(&r[0]).contains("no party"), "{r:?}");
+
+    let r = push(s, &mut t, "regulator", &w.r, &[&w.regulator_voids], n(12)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("record nothing"), "{r:?}");
+    let r = push(
+        s,
+        &mut t,
+        "not the pusher's",
+        &w.p,
+        &[&w.regulator_voids],
+        n(12),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("did not sign"), "{r:?}");
+
+    // Revocation: events dated before it stand, events dated after are refused.
+    assert!(s.revoke(w.p2.public(), w.revoked_at).await.expect("revoke"));
+    assert!(
+        !s.revoke(w.p2.public(), w.revoked_at).await.expect("revoke"),
+        "already revoked"
+    );
+    assert!(
+        !s.revoke(spare(1), w.revoked_at).await.expect("revoke"),
+        "no such device"
+    );
+    assert_eq!(
+        s.device(w.p2.public())
+            .await
+            .expect("device")
+            .and_then(|d| d.revoked_at),
+        Some(w.revoked_at)
+    );
+    let r = push(s, &mut t, "revoked", &w.p2, &[&w.ge, &w.gh], n(13)).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Accepted, PushOutcome::Refused]);
+    assert!(reason(&r[1]).contains("revoked"), "{r:?}");
+
+    // What each organisation sees.
+    let life = [
+        w.ga.id,
+        w.sa.id,
+        w.da.id,
+        w.pua.id,
+        w.pua_rival.id,
+        w.rva.id,
+        w.wa.id,
+    ];
+    let everything = [
+        w.ga.id,
+        w.sa.id,
+        w.gb.id,
+        w.sb.id,
+        w.da.id,
+        w.pua.id,
+        w.pua_rival.id,
+        w.rva.id,
+        w.wa.id,
+        w.ge.id,
+    ];
+    let sees = [
+        (&o.producer, everything.to_vec()),
+        (&o.carrier, life.to_vec()),
+        (&o.receiver, life.to_vec()),
+        (&o.regulator, everything.to_vec()),
+        (&o.regulator44, vec![w.gx.id]),
+        (&o.other, vec![w.gx.id]),
+    ];
+    for (org, expected) in sees {
+        let entries = feed(s, org).await;
+        assert_eq!(ids(&entries), expected, "feed of {}", org.party.name);
+        for (_, id, fork_of, _) in &entries {
+            let flag = (*id == w.pua_rival.id).then_some(w.pua.id);
+            assert_eq!(
+                *fork_of,
+                flag,
+                "fork flag of {} in the feed of {}",
+                id.short(),
+                org.party.name
+            );
+        }
+        t.feeds.push((org.party.name.clone(), entries));
+    }
+    let arrived = |entries: &[Entry], id: EventId| entries.iter().find(|e| e.1 == id).map(|e| e.3);
+    let producer_feed = &t.feeds[0].1;
+    assert_eq!(
+        arrived(producer_feed, w.ga.id),
+        Some(n(2)),
+        "the registry records when it arrived"
+    );
+    assert_eq!(arrived(producer_feed, w.pua_rival.id), Some(n(6)));
+
+    let a = history(s, &w.a).await;
+    assert_eq!(ids(&a), life);
+    assert_eq!(a.iter().filter(|e| e.2.is_some()).count(), 1);
+    assert_eq!(ids(&history(s, &w.b).await), [w.gb.id, w.sb.id]);
+    assert_eq!(ids(&history(s, &w.e).await), [w.ge.id]);
+    assert!(
+        history(s, &w.h).await.is_empty(),
+        "refused events are no part of a history"
+    );
+    for code in [&w.a, &w.b, &w.e, &w.h, &w.x] {
+        let h = history(s, code).await;
+        t.histories.push((code.to_string(), h));
+    }
+    t.events = s.event_count().await.expect("count");
+    assert_eq!(t.events, 11);
+    t.devices = s.devices().await.expect("devices");
+    t
+}

@@ -1,0 +1,18 @@
+//! The registry's storage backends, called through `RegistryStore` (not HTTP): the same
+//! story told to SQLite in a temporary file and to PostgreSQL in a fresh database of its
+//! own, then races only PostgreSQL has to win. One test binary; the modules live in
+//! `tests/registry/`.
+//!
+//! PostgreSQL: `YIMA_TEST_PG` (a `postgres://` URL), else `postgres://postgres@127.0.0.1:5432/test`.
+//! Each test creates its own database there and drops it. Without a server the PostgreSQL
+//! tests fail, saying how to start one.
+
+#[path = "registry/common.rs"]
+mod common;
+#[path = "registry/story.rs"]
+mod story;
+
+#[path = "registry/backends.rs"]
+mod backends;
+#[path = "registry/postgres.rs"]
+mod postgres;

@@ -1,0 +1,367 @@
+//! Registry throughput and history lookups, on SQLite and PostgreSQL, beside the raw limit.
+//!
+//! `cargo bench -p yima-sync --bench registry` (env: YIMA_BENCH_EVENTS, default 100000;
+//! YIMA_BENCH_HISTORY_EVENTS, default 1000000; YIMA_TEST_PG for the PostgreSQL server).
+//!
+//! 1. A producer device records N events (one container each), then pushes them to the real
+//!    registry over HTTP on loopback (batches of 1000): events/s. Beside it, the raw limit
+//!    on the same machine and backend: batch-verify the same signatures and insert the same
+//!    bytes into a one-table database, 1000 per transaction.
+//! 2. The registry is filled up to M events (synthetic rows written straight into its
+//!    tables beside the N real ones), then the history of real containers is looked up
+//!    through the store: p50/p99.
+
+use std::time::{Duration, Instant};
+use yima_codes::CreditCode;
+use yima_core::{verify_batch, EventId, Role, Signature, SignedEvent, Timestamp};
+use yima_device::{Device, InitRequest, NewContainer, SystemClock};
+use yima_protocol::{NewEnrolmentCode, NewOrg};
+use yima_registry::testing::PgDb;
+use yima_registry::{issue_enrolment_code, AppState, PostgresStore, RegistryStore, SqliteStore};
+use yima_sync::{Registry, SyncOptions, SyncReport};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_datetime(chrono::Utc::now())
+}
+
+/// The i-th producer: one producer draws at most 999 codes per waste code and day.
+fn producer_n(i: usize) -> CreditCode {
+    CreditCode::with_check(&format!("91350100MA{i:07}")).unwrap()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// A producer device with `n` recorded events, one container each (several devices, since
+/// one producer draws at most 999 codes per waste code and day).
+fn record(
+    n: usize,
+) -> (
+    Vec<tempfile::TempDir>,
+    Vec<Device<SystemClock>>,
+    Vec<SignedEvent>,
+) {
+    let codes = [
+        "900-041-49",
+        "900-249-08",
+        "900-214-08",
+        "336-064-17",
+        "900-047-49",
+    ];
+    let mut dirs = Vec::new();
+    let mut devices = Vec::new();
+    let mut events = Vec::new();
+    let per_device = 999 * codes.len();
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(per_device);
+        let dir = tempfile::tempdir().unwrap();
+        let org = producer_n(devices.len());
+        let mut d = Device::init(
+            dir.path(),
+            &InitRequest::new(Role::Producer, "示例化工有限公司", org.as_str()),
+            SystemClock,
+        )
+        .unwrap();
+        let reqs: Vec<NewContainer> = (0..take)
+            .map(|i| NewContainer::new(codes[i % codes.len()], "25", "kg", "solid"))
+            .collect();
+        for chunk in reqs.chunks(1000) {
+            d.register_all(chunk).unwrap();
+        }
+        for (_, w) in d.outbox_batch(0, u32::MAX).unwrap() {
+            events.push(w.parse().unwrap());
+        }
+        dirs.push(dir);
+        devices.push(d);
+        left -= take;
+    }
+    (dirs, devices, events)
+}
+
+/// Raw limit: batch verify + insert of the same bytes, 1000 per transaction.
+fn raw_sqlite(events: &[SignedEvent]) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = rusqlite::Connection::open(dir.path().join("raw.db")).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "synchronous", "FULL").unwrap();
+    conn.execute_batch("CREATE TABLE raw (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        .unwrap();
+    let start = Instant::now();
+    for chunk in events.chunks(1000) {
+        let batch: Vec<(EventId, Signature)> = chunk
+            .iter()
+            .flat_map(|e| e.signatures.iter().map(move |s| (e.id, *s)))
+            .collect();
+        assert!(verify_batch(&batch));
+        let tx = conn.transaction().unwrap();
+        {
+            let mut stmt = tx
+                .prepare_cached("INSERT INTO raw (id, body) VALUES (?1, ?2)")
+                .unwrap();
+            for e in chunk {
+                stmt.execute(rusqlite::params![
+                    e.id.to_string(),
+                    std::str::from_utf8(&e.canonical).unwrap()
+                ])
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    events.len() as f64 / start.elapsed().as_secs_f64()
+}
+
+async fn raw_postgres(url: &str, events: &[SignedEvent]) -> f64 {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+        .batch_execute("CREATE TABLE raw (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        .await
+        .unwrap();
+    let stmt = client
+        .prepare("INSERT INTO raw (id, body) SELECT * FROM unnest($1::text[], $2::text[])")
+        .await
+        .unwrap();
+    let start = Instant::now();
+    for chunk in events.chunks(1000) {
+        let batch: Vec<(EventId, Signature)> = chunk
+            .iter()
+            .flat_map(|e| e.signatures.iter().map(move |s| (e.id, *s)))
+            .collect();
+        assert!(verify_batch(&batch));
+        let ids: Vec<String> = chunk.iter().map(|e| e.id.to_string()).collect();
+        let bodies: Vec<String> = chunk
+            .iter()
+            .map(|e| String::from_utf8(e.canonical.clone()).unwrap())
+            .collect();
+        client.execute(&stmt, &[&ids, &bodies]).await.unwrap();
+    }
+    events.len() as f64 / start.elapsed().as_secs_f64()
+}
+
+/// Pushes every device's outbox through the registry at `url`: events/s.
+async fn push_all<S: RegistryStore>(
+    state: &AppState<S>,
+    url: &str,
+    devices: &mut [Device<SystemClock>],
+) -> f64 {
+    let client = Registry::new(
+        url,
+        SyncOptions {
+            batch: 1000,
+            ..SyncOptions::default()
+        },
+    )
+    .unwrap();
+    for (i, d) in devices.iter_mut().enumerate() {
+        let org = producer_n(i);
+        state
+            .store
+            .add_org(
+                NewOrg {
+                    credit_code: org.clone(),
+                    name: "示例化工有限公司".into(),
+                    roles: vec![Role::Producer],
+                    jurisdiction: None,
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        let code = issue_enrolment_code(
+            state.store.as_ref(),
+            NewEnrolmentCode {
+                org,
+                role: Role::Producer,
+                admin: false,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        client.enrol(d, &code.code).await.unwrap();
+    }
+    let mut report = SyncReport::default();
+    let start = Instant::now();
+    for d in devices.iter_mut() {
+        client.push(d, &mut report, &mut |_| {}).await.unwrap();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    assert_eq!(
+        report.refused + report.deferred + report.forks,
+        0,
+        "{report:?}"
+    );
+    report.accepted as f64 / secs
+}
+
+async fn serve<S: RegistryStore>(store: S) -> (AppState<S>, String) {
+    let state = AppState::new(store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let router = yima_registry::router(state.clone());
+    tokio::spawn(async move { axum_serve(listener, router).await });
+    (state, url)
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    axum::serve(listener, router).await.unwrap();
+}
+
+/// History lookups of real containers: p50, p99 in ms.
+async fn lookups<S: RegistryStore>(store: &S, events: &[SignedEvent]) -> (f64, f64) {
+    let mut times = Vec::new();
+    for e in events.iter().step_by((events.len() / 2000).max(1)) {
+        let code = e.body.links[0].container.clone();
+        let t = Instant::now();
+        let h = store.container_history(code).await.unwrap();
+        times.push(t.elapsed());
+        assert_eq!(h.len(), 1);
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+/// Synthetic rows up to `total` events: each a copy of a real event's text under a new id,
+/// linked to a container of its own.
+const FILL_SQLITE: &str = "
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
+SELECT printf('f%063d', i), ?2, '[]', 'generated', 0, 'x', 'x', 0, 'x', NULL FROM n;
+";
+
+fn fill_sqlite(path: &std::path::Path, extra: usize, body: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.busy_timeout(Duration::from_secs(60)).unwrap();
+    conn.execute_batch("BEGIN").unwrap();
+    conn.execute(FILL_SQLITE, rusqlite::params![extra as i64, body])
+        .unwrap();
+    conn.execute(
+        "INSERT INTO event_links (event_id, container, prev) SELECT id, 'C' || substr(id, 2), NULL FROM events WHERE id LIKE 'f%'",
+        [],
+    )
+    .unwrap();
+    conn.execute_batch("COMMIT").unwrap();
+}
+
+async fn fill_postgres(url: &str, extra: usize, body: &str) {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+        .execute(
+            "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
+             SELECT 'f' || lpad(i::text, 63, '0'), $2, '[]', 'generated', 0, 'x', 'x', 0, 'x', NULL FROM generate_series(1, $1::bigint) AS i",
+            &[&(extra as i64), &body],
+        )
+        .await
+        .unwrap();
+    client
+        .execute("INSERT INTO event_links (event_id, container, prev) SELECT id, 'C' || substr(id, 2), NULL FROM events WHERE id LIKE 'f%'", &[])
+        .await
+        .unwrap();
+    client.batch_execute("ANALYZE").await.unwrap();
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let n = env_usize("YIMA_BENCH_EVENTS", 100_000);
+    let m = env_usize("YIMA_BENCH_HISTORY_EVENTS", 1_000_000);
+    println!(
+        "machine: {} cores; events pushed: {n}; registry size for lookups: {m}",
+        std::thread::available_parallelism().map_or(0, |p| p.get())
+    );
+
+    // SQLite.
+    let t = Instant::now();
+    let (_dirs, mut devices, events) = tokio::task::block_in_place(|| record(n));
+    println!(
+        "recorded {} events on {} device(s) in {:.1} s",
+        events.len(),
+        devices.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let body = String::from_utf8(events[0].canonical.clone()).unwrap();
+    let raw = tokio::task::block_in_place(|| raw_sqlite(&events));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registry.db");
+    let (state, url) = serve(SqliteStore::open(&path).unwrap()).await;
+    if std::env::var("YIMA_BENCH_DIRECT").is_ok() {
+        let d2 = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&d2.path().join("r.db")).unwrap();
+        store
+            .add_org(
+                NewOrg {
+                    credit_code: producer_n(0),
+                    name: "p".into(),
+                    roles: vec![Role::Producer],
+                    jurisdiction: None,
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        let code = issue_enrolment_code(
+            &store,
+            NewEnrolmentCode {
+                org: producer_n(0),
+                role: Role::Producer,
+                admin: false,
+            },
+            now(),
+        )
+        .await
+        .unwrap();
+        let key = events[0].body.by.key;
+        store
+            .redeem_enrolment(yima_registry::code_hash(&code.code), key, now())
+            .await
+            .unwrap();
+        let t = Instant::now();
+        let mine: Vec<SignedEvent> = events
+            .iter()
+            .filter(|e| e.body.by.key == key)
+            .cloned()
+            .collect();
+        for chunk in mine.chunks(1000) {
+            store
+                .ingest(chunk.to_vec(), key, true, now())
+                .await
+                .unwrap();
+        }
+        println!(
+            "direct store ingest (no HTTP, no verify): {:.0} events/s",
+            mine.len() as f64 / t.elapsed().as_secs_f64()
+        );
+    }
+    let pushed = push_all(&state, &url, &mut devices).await;
+    println!("| SQLite | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
+    tokio::task::block_in_place(|| fill_sqlite(&path, m.saturating_sub(n), &body));
+    let (p50, p99) = lookups(state.store.as_ref(), &events).await;
+    println!("| SQLite | history lookup, {m} events | p50 {p50:.2} ms | p99 {p99:.2} ms | target p99 10 ms |");
+
+    // PostgreSQL: the same on fresh devices and fresh databases.
+    let (_dirs, mut devices, events) = tokio::task::block_in_place(|| record(n));
+    let raw_db = PgDb::create().await;
+    let raw = raw_postgres(&raw_db.url, &events).await;
+    let db = PgDb::create().await;
+    let (state, url) = serve(PostgresStore::connect(&db.url).await.unwrap()).await;
+    let pushed = push_all(&state, &url, &mut devices).await;
+    println!("| PostgreSQL | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
+    fill_postgres(&db.url, m.saturating_sub(n), &body).await;
+    let (p50, p99) = lookups(state.store.as_ref(), &events).await;
+    println!("| PostgreSQL | history lookup, {m} events | p50 {p50:.2} ms | p99 {p99:.2} ms | target p99 10 ms |");
+}

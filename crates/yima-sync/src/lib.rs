@@ -1,0 +1,12 @@
+//! Yima's sync client: enrols a device with the registry, pushes its outbox in batches, pulls
+//! its organisation's feed and the key directory. Resumable at any point (the outbox and the
+//! feed cursor live in the device store), harmless to repeat (the registry answers
+//! "duplicate"), patient with a flaky network (exponential backoff with jitter), and it
+//! never deletes or rewrites an event because of an answer.
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+
+pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
+pub use error::{SyncError, SyncErrorKind};

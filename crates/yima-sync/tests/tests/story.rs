@@ -1,0 +1,216 @@
+//! The whole story across producer, carrier, receiver and regulator, through the registry.
+
+use crate::harness::*;
+use yima_core::{FailureKind, Role};
+use yima_device::{Action, ActionRequest, HandoverStep};
+
+fn req(codes: &[yima_codes::LabelCode], action: Action) -> ActionRequest {
+    ActionRequest {
+        codes: codes.to_vec(),
+        action,
+        at: None,
+        location: None,
+    }
+}
+
+crate::on_both_backends!(custody_story_reaches_every_party_and_verifies);
+async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let (_p, mut producer) = reg
+        .device(
+            &producer_code(),
+            "福州示例化工有限公司",
+            Role::Producer,
+            None,
+        )
+        .await;
+    let (_c, mut carrier) = reg
+        .device(
+            &carrier_code(),
+            "闽运危险货物运输有限公司",
+            Role::Carrier,
+            None,
+        )
+        .await;
+    let (_r, mut receiver) = reg
+        .device(
+            &receiver_code(),
+            "厦门绿源环保处置有限公司",
+            Role::Receiver,
+            None,
+        )
+        .await;
+    let (_g, mut regulator) = reg
+        .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
+        .await;
+
+    let a = producer
+        .register(&container("900-041-49", "25"))
+        .unwrap()
+        .code;
+    let b = producer
+        .register(&container("900-249-08", "180"))
+        .unwrap()
+        .code;
+    let both = vec![a.clone(), b.clone()];
+    producer
+        .record(&req(
+            &both,
+            Action::Store {
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+    producer
+        .record(&req(
+            &both,
+            Action::Dispatch {
+                manifest: manifest(),
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+    let r = sync(&reg, &mut producer).await;
+    assert_eq!((r.accepted, r.refused, r.deferred), (4, 0, 0));
+
+    // The carrier sees the containers once the manifest names it.
+    sync(&reg, &mut carrier).await;
+    assert_eq!(
+        carrier.container(&a).unwrap().state,
+        yima_core::ContainerState::Dispatched
+    );
+
+    let offer = producer
+        .offer_handover(
+            &both,
+            &carrier.identity().unwrap(),
+            HandoverStep::Pickup {
+                manifest: manifest().number,
+                vehicle_plate: "闽A·D1234".into(),
+                driver: "陈师傅".into(),
+                permit: "350100000001".into(),
+            },
+            None,
+            None,
+        )
+        .unwrap();
+    let ack = carrier.accept_handover(&offer).unwrap();
+    producer.confirm_handover(&ack).unwrap();
+    // Both hold the dual-signed event; whichever pushes second is told it is a duplicate.
+    let first = sync(&reg, &mut carrier).await;
+    let second = sync(&reg, &mut producer).await;
+    assert_eq!(first.accepted + second.accepted, 2);
+    assert_eq!(reg.event_count().await, 5);
+    assert_eq!(producer.outbox_counts().unwrap().pending, 0);
+    assert_eq!(carrier.outbox_counts().unwrap().pending, 0);
+
+    let offer = carrier
+        .offer_handover(
+            &both,
+            &receiver.identity().unwrap(),
+            HandoverStep::Receive {
+                manifest: manifest().number,
+            },
+            None,
+            None,
+        )
+        .unwrap();
+    let ack = receiver.accept_handover(&offer).unwrap();
+    carrier.confirm_handover(&ack).unwrap();
+    receiver
+        .record(&req(
+            std::slice::from_ref(&a),
+            Action::Accept { quantity: None },
+        ))
+        .unwrap();
+    receiver
+        .record(&req(
+            std::slice::from_ref(&a),
+            Action::Dispose {
+                mode: None,
+                method: "D10".into(),
+                completed_at: None,
+            },
+        ))
+        .unwrap();
+    sync(&reg, &mut receiver).await;
+    sync(&reg, &mut carrier).await;
+    sync(&reg, &mut producer).await;
+    let r = sync(&reg, &mut regulator).await;
+    assert_eq!(
+        r.pulled, 8,
+        "the regulator of Fujian sees every event of these containers"
+    );
+    assert_eq!(reg.event_count().await, 8);
+
+    for dev in [&mut producer, &mut carrier, &mut receiver, &mut regulator] {
+        let v = dev.verify(None).unwrap();
+        assert!(v.ok, "{:?}", v.failures);
+    }
+    // The producer learned what the receiver did with its waste.
+    assert_eq!(
+        producer.container(&a).unwrap().state,
+        yima_core::ContainerState::Disposed
+    );
+}
+
+crate::on_both_backends!(fork_is_kept_and_flagged_on_both_devices);
+async fn fork_is_kept_and_flagged_on_both_devices<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let (_a, mut one) = reg
+        .device(
+            &producer_code(),
+            "福州示例化工有限公司",
+            Role::Producer,
+            Some("1-499"),
+        )
+        .await;
+    let (_b, mut two) = reg
+        .device(
+            &producer_code(),
+            "福州示例化工有限公司",
+            Role::Producer,
+            Some("500-999"),
+        )
+        .await;
+    let code = one.register(&container("900-041-49", "25")).unwrap().code;
+    sync(&reg, &mut one).await;
+    sync(&reg, &mut two).await;
+    assert_eq!(two.container(&code).unwrap().events, 1);
+
+    // Both offline, each records a different next step for the same container.
+    one.record(&req(
+        std::slice::from_ref(&code),
+        Action::Store {
+            facility_code: "WS-01".into(),
+        },
+    ))
+    .unwrap();
+    two.record(&req(
+        std::slice::from_ref(&code),
+        Action::Void {
+            reason: "labelled twice".into(),
+        },
+    ))
+    .unwrap();
+    let r1 = sync(&reg, &mut one).await;
+    let r2 = sync(&reg, &mut two).await;
+    assert_eq!((r1.accepted, r1.forks), (1, 0));
+    assert_eq!((r2.accepted, r2.forks), (0, 1));
+    sync(&reg, &mut one).await;
+    assert_eq!(
+        reg.event_count().await,
+        3,
+        "the fork is stored, not dropped"
+    );
+
+    for dev in [&mut one, &mut two] {
+        let v = dev.verify(Some(&code)).unwrap();
+        let forks: Vec<_> = v
+            .failures
+            .iter()
+            .filter(|f| f.kind == FailureKind::Fork)
+            .collect();
+        assert_eq!(forks.len(), 1, "{:?}", v.failures);
+    }
+}
