@@ -111,6 +111,33 @@ pub enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Enrol this device's key with a registry, using a single-use enrolment code.
+    Enrol {
+        /// The registry's URL (https://…; http:// only to this machine unless --insecure-http).
+        #[arg(long)]
+        registry: String,
+        /// The enrolment code from the registry's administrator.
+        #[arg(long)]
+        code: String,
+        /// Allow plain HTTP to another machine (behind a trusted network only).
+        #[arg(long)]
+        insecure_http: bool,
+    },
+    /// Push recorded events to the registry and pull what this organisation may see.
+    Sync {
+        /// Allow plain HTTP to another machine (behind a trusted network only).
+        #[arg(long)]
+        insecure_http: bool,
+    },
+    /// Render containers' HJ 1276 labels with their signed QR code (only for containers this
+    /// device generated): SVG, PNG at 300 dpi, or PDF with the font embedded.
+    Label(LabelArgs),
+    /// Find every QR code in photos (PNG, JPEG, up to 12 MP) and tell Yima labels from
+    /// other codes.
+    Scan {
+        /// The image files.
+        files: Vec<PathBuf>,
+    },
     /// Walk containers through their whole life across three devices and print the result.
     Demo {
         /// Keep the demo's data here (default: a fresh temporary directory).
@@ -413,4 +440,40 @@ pub enum LedgerCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+}
+
+/// `yima label`.
+#[derive(Args, Debug)]
+pub struct LabelArgs {
+    /// The 37-character codes.
+    #[arg(required = true)]
+    pub codes: Vec<String>,
+    /// svg, png (300 dpi) or pdf (several codes: A4 sheets).
+    #[arg(long, value_enum, default_value = "pdf")]
+    pub format: LabelFormatArg,
+    /// Label side in mm, by container volume: 100 (up to 50 L), 150 (up to 450 L), 200.
+    #[arg(long, value_enum, default_value = "100")]
+    pub size: LabelSizeArg,
+    /// Output file; a directory for several codes as svg or png (one file per code).
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+/// `yima label --format`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LabelFormatArg {
+    Svg,
+    Png,
+    Pdf,
+}
+
+/// `yima label --size`, in mm.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LabelSizeArg {
+    #[value(name = "100")]
+    Mm100,
+    #[value(name = "150")]
+    Mm150,
+    #[value(name = "200")]
+    Mm200,
 }

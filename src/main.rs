@@ -3,6 +3,8 @@
 mod cli;
 mod print;
 mod run;
+mod scan;
+mod sync;
 
 use clap::Parser;
 use std::process::ExitCode;

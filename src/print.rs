@@ -320,3 +320,18 @@ pub fn demo(r: &DemoReport, dir: &Path, lang: Lang, as_json: bool) {
         verify(v, lang, false);
     }
 }
+
+/// `label` done: the files written.
+pub fn labels_written(paths: &[std::path::PathBuf], labels: usize, lang: Lang, as_json: bool) {
+    if as_json {
+        println!(
+            "{}",
+            json!({ "ok": true, "labels": labels, "files": paths })
+        );
+        return;
+    }
+    println!("{}: {labels}", t(lang, "已生成标签", "labels rendered"));
+    for p in paths {
+        println!("  {}", p.display());
+    }
+}

@@ -25,7 +25,7 @@ fn data_dir(cli: &Cli) -> Result<PathBuf> {
     Ok(base.join("yima"))
 }
 
-fn open(cli: &Cli) -> Result<Dev> {
+pub(crate) fn open(cli: &Cli) -> Result<Dev> {
     Ok(Device::open(&data_dir(cli)?, SystemClock)?)
 }
 
@@ -277,6 +277,14 @@ pub fn run(cli: &Cli) -> Result<()> {
                 &n.to_string(),
             );
         }
+        Command::Enrol {
+            registry,
+            code,
+            insecure_http,
+        } => crate::sync::enrol(cli, registry, code, *insecure_http, lang)?,
+        Command::Sync { insecure_http } => crate::sync::sync(cli, *insecure_http, lang)?,
+        Command::Label(args) => label(cli, args, lang)?,
+        Command::Scan { files } => crate::scan::scan(cli, files, lang)?,
         Command::Demo { dir } => {
             let temp;
             let base = match dir {
@@ -452,13 +460,12 @@ fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             when,
         ),
         RecordStep::Accept { codes: c, when } => {
-            let mut dev = open(cli)?;
-            for code in codes(c)? {
-                let e = dev.record(&request(
-                    vec![code],
-                    Action::Accept { quantity: None },
-                    when,
-                )?)?;
+            // One event per container, all stored or none.
+            let reqs = codes(c)?
+                .into_iter()
+                .map(|code| request(vec![code], Action::Accept { quantity: None }, when))
+                .collect::<Result<Vec<_>>>()?;
+            for e in open(cli)?.record_all(&reqs)? {
                 print::event(&e, lang, cli.json);
             }
             Ok(())
@@ -571,4 +578,77 @@ fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             when,
         ),
     }
+}
+
+/// `yima label`: each container's label signed by this device, written as files.
+fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Result<()> {
+    use crate::cli::{LabelFormatArg, LabelSizeArg};
+    use yima_label::{Format, LabelSize};
+    let format = match args.format {
+        LabelFormatArg::Svg => Format::Svg,
+        LabelFormatArg::Png => Format::Png,
+        LabelFormatArg::Pdf => Format::Pdf,
+    };
+    let size = match args.size {
+        LabelSizeArg::Mm100 => LabelSize::Mm100,
+        LabelSizeArg::Mm150 => LabelSize::Mm150,
+        LabelSizeArg::Mm200 => LabelSize::Mm200,
+    };
+    let mut dev = open(cli)?;
+    let mut labels = Vec::new();
+    for code in codes(&args.codes)? {
+        let (label, payload) = dev.label_payload(&code)?;
+        let missing: String = yima_label::missing_chars(&label).into_iter().collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "{}: {code}: {missing}",
+                t(
+                    lang,
+                    "警告：标签字体缺少这些字，将印成方框",
+                    "warning: the label font lacks these characters (printed as boxes)"
+                )
+            );
+        }
+        labels.push((label, payload));
+    }
+    let rendered = |e: yima_label::RenderError| anyhow!(e.message(lang));
+    let write = |path: &Path, bytes: &[u8]| {
+        std::fs::write(path, bytes)
+            .with_context(|| format!("{} {}", t(lang, "无法写入", "cannot write"), path.display()))
+    };
+    let mut written = Vec::new();
+    if format == Format::Pdf && labels.len() > 1 {
+        write(
+            &args.output,
+            &yima_label::pdf_sheet(&labels, size).map_err(rendered)?,
+        )?;
+        written.push(args.output.clone());
+    } else if labels.len() == 1 && !args.output.is_dir() {
+        let (l, p) = &labels[0];
+        write(
+            &args.output,
+            &yima_label::render(l, p, size, format).map_err(rendered)?,
+        )?;
+        written.push(args.output.clone());
+    } else {
+        std::fs::create_dir_all(&args.output).with_context(|| {
+            format!(
+                "{} {}",
+                t(lang, "无法创建目录", "cannot create directory"),
+                args.output.display()
+            )
+        })?;
+        for (l, p) in &labels {
+            let path = args
+                .output
+                .join(format!("{}.{}", l.code, format.extension()));
+            write(
+                &path,
+                &yima_label::render(l, p, size, format).map_err(rendered)?,
+            )?;
+            written.push(path);
+        }
+    }
+    print::labels_written(&written, labels.len(), lang, cli.json);
+    Ok(())
 }

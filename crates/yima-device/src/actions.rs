@@ -14,6 +14,31 @@ use yima_core::{
 };
 use yima_store::Tx;
 
+/// Fields a correction may name: the label's facts and the facts of a step. The code, the
+/// parties and the chain itself are never corrected: a wrong container is voided instead.
+pub const CORRECTABLE_FIELDS: &[&str] = &[
+    "name",
+    "form",
+    "hazards",
+    "main_components",
+    "harmful_components",
+    "precautions",
+    "contact",
+    "phone",
+    "container_type",
+    "facility_code",
+    "remarks",
+    "quantity",
+    "unit",
+    "vehicle_plate",
+    "driver",
+    "permit",
+    "place",
+    "method",
+    "reason",
+    "location",
+];
+
 /// A step recorded by this device alone.
 #[derive(Clone, Debug)]
 pub enum Action {
@@ -157,7 +182,7 @@ fn copy_label(
         remarks: source.remarks.clone(),
         ..NewContainer::default()
     };
-    build_label(tx, &device.org, facts, &req, day)
+    build_label(tx, device, facts, &req, day)
 }
 
 impl<C: Clock> Device<C> {
@@ -306,6 +331,13 @@ fn action_kind(
             }
         }
         Action::Merge { quantity } => {
+            let waste = &first.label.waste_code;
+            if statuses.values().any(|s| &s.label.waste_code != waste) {
+                return Err(bad_input(
+                    "containers to merge must hold the same waste code",
+                    "待合并的容器必须是同一废物代码",
+                ));
+            }
             let states: Vec<ContainerState> = statuses.values().map(|s| s.state).collect();
             if states.iter().any(|s| *s != states[0]) {
                 return Err(bad_input(
@@ -341,6 +373,24 @@ fn action_kind(
                     "拆分至少需要两部分",
                 ));
             }
+            let whole = first.label.quantity;
+            if parts.iter().any(|q| q.unit != whole.unit) {
+                return Err(bad_input(
+                    format!("the parts must be in the container's unit ({})", whole.unit),
+                    format!("各部分须使用容器的计量单位（{}）", whole.unit),
+                ));
+            }
+            let sum: i64 = parts.iter().map(|q| q.milli).sum();
+            if sum > whole.milli {
+                let sum = yima_core::format_milli(sum);
+                return Err(bad_input(
+                    format!(
+                        "the parts add up to {sum} {}, more than the container's {whole}",
+                        whole.unit
+                    ),
+                    format!("各部分合计 {sum} {}，超过容器的 {whole}", whole.unit),
+                ));
+            }
             let labels = parts
                 .iter()
                 .map(|q| copy_label(tx, device, &first.label, *q, day))
@@ -359,6 +409,21 @@ fn action_kind(
                 return Err(bad_input(
                     "a correction must change at least one field",
                     "更正至少要修改一个字段",
+                ));
+            }
+            if let Some(unknown) = changes
+                .keys()
+                .find(|k| !CORRECTABLE_FIELDS.contains(&k.as_str()))
+            {
+                return Err(bad_input(
+                    format!(
+                        "{unknown:?} cannot be corrected; correctable fields: {}",
+                        CORRECTABLE_FIELDS.join(", ")
+                    ),
+                    format!(
+                        "字段 {unknown:?} 不能更正；可更正的字段：{}",
+                        CORRECTABLE_FIELDS.join("、")
+                    ),
                 ));
             }
             EventKind::Correction {

@@ -9,7 +9,7 @@ use crate::Device;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use yima_codes::LabelCode;
-use yima_core::{verify, EventBody, EventId, Failure, FailureKind, RawEvent, VerifyOptions};
+use yima_core::{verify, EventBody, EventId, Failure, FailureKind, VerifyOptions};
 use yima_store::{EventRow, Tx};
 
 /// The outcome of `verify`.
@@ -70,7 +70,7 @@ fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &E
 fn audit_rows(
     tx: &Tx<'_>,
     rows: &[EventRow],
-    bodies: &HashMap<EventId, EventBody>,
+    bodies: &HashMap<EventId, &EventBody>,
     after: &HashMap<(EventId, LabelCode), (yima_core::ContainerState, yima_codes::CreditCode)>,
 ) -> Result<Vec<Failure>, DeviceError> {
     let mut out = Vec::new();
@@ -214,11 +214,10 @@ impl<C: Clock> Device<C> {
                     .collect(),
             };
             let report = verify(&raws, &keys, &options);
-            let bodies: HashMap<EventId, EventBody> = raws
-                .iter()
-                .filter(|r| EventId::of_canonical(&r.canonical) == r.id)
-                .filter_map(|r: &RawEvent| yima_core::decode(&r.canonical).ok().map(|b| (r.id, b)))
-                .collect();
+            // The bodies verification decoded: every event whose bytes hash to its id and
+            // decode canonically (not decoded a second time here).
+            let bodies: HashMap<EventId, &EventBody> =
+                report.bodies.iter().map(|(id, b)| (*id, b)).collect();
             failures.extend(report.failures.iter().cloned());
             failures.extend(audit_rows(tx, &rows, &bodies, &report.after)?);
             let (events, containers) = match code {

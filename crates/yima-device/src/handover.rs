@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use yima_codes::{LabelCode, ManifestNumber};
 use yima_core::{
-    verify, Actor, EventBody, EventId, EventKind, PublicKey, RawEvent, Signature, SignedEvent,
-    Timestamp, VerifyOptions, EVENT_FORMAT_VERSION,
+    verify, Actor, EventBody, EventKind, PublicKey, RawEvent, SignedEvent, Timestamp,
+    VerifyOptions, WireEvent, EVENT_FORMAT_VERSION,
 };
 use yima_store::{KeySource, Tx};
 
@@ -20,52 +20,6 @@ use yima_store::{KeySource, Tx};
 pub const OFFER_FORMAT: &str = "yima/handover-offer/1";
 /// Format tag of an acknowledgement.
 pub const ACK_FORMAT: &str = "yima/handover-ack/1";
-
-/// An event as carried between devices: id, canonical body as text, signatures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WireEvent {
-    /// The event id.
-    pub id: EventId,
-    /// The canonical body (JSON text).
-    pub body: String,
-    /// Signatures over the id.
-    pub signatures: Vec<Signature>,
-}
-
-impl WireEvent {
-    /// The wire form of a signed event.
-    pub fn of(e: &SignedEvent) -> WireEvent {
-        WireEvent {
-            id: e.id,
-            body: String::from_utf8(e.canonical.clone()).expect("canonical bodies are UTF-8 JSON"),
-            signatures: e.signatures.clone(),
-        }
-    }
-
-    /// The raw (untrusted) event.
-    pub fn raw(&self) -> RawEvent {
-        RawEvent {
-            id: self.id,
-            canonical: self.body.as_bytes().to_vec(),
-            signatures: self.signatures.clone(),
-        }
-    }
-
-    fn parse(&self) -> Result<SignedEvent, DeviceError> {
-        if EventId::of_canonical(self.body.as_bytes()) != self.id {
-            return Err(bad_handover(
-                "the event's content does not match its id",
-                "交接事件内容与其标识不符",
-            ));
-        }
-        SignedEvent::from_parts(
-            self.id,
-            self.body.as_bytes().to_vec(),
-            self.signatures.clone(),
-        )
-        .map_err(|e| bad_handover(format!("not an event: {e}"), format!("不是有效事件：{e}")))
-    }
-}
 
 /// A key the offer vouches for, so the taker can check the history offline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +93,13 @@ pub enum HandoverStep {
         /// Why it comes back.
         reason: String,
     },
+}
+
+fn wire_error(e: yima_core::WireError) -> DeviceError {
+    bad_handover(
+        format!("not a valid event: {e}"),
+        format!("不是有效事件：{e}"),
+    )
 }
 
 fn bad_handover(en: impl Into<String>, zh: impl Into<String>) -> DeviceError {
@@ -312,7 +273,7 @@ impl<C: Clock> Device<C> {
                 "不是交接邀请",
             ));
         }
-        let mut event = offer.event.parse()?;
+        let mut event = offer.event.parse().map_err(wire_error)?;
         let now = self.clock.now();
         check_time(event.body.at, now)?;
         self.store.write(|tx| {
@@ -347,11 +308,18 @@ impl<C: Clock> Device<C> {
                     format!("交接邀请校验失败：{}", list.join("；")),
                 ));
             }
+            if tx.has_event(&event.id)? {
+                // The same offer scanned again: nothing to store, show the acknowledgement again.
+                return Ok(HandoverAck {
+                    format: ACK_FORMAT.into(),
+                    event: WireEvent::of(&event),
+                });
+            }
             for k in &offer.keys {
                 tx.add_known_key(&card_key(k), now)?;
             }
             for wire in &offer.history {
-                let e = wire.parse()?;
+                let e = wire.parse().map_err(wire_error)?;
                 if tx.has_event(&e.id)? {
                     continue;
                 }
@@ -388,7 +356,7 @@ impl<C: Clock> Device<C> {
                 "不是交接确认",
             ));
         }
-        let event = ack.event.parse()?;
+        let event = ack.event.parse().map_err(wire_error)?;
         let now = self.clock.now();
         self.store.write(|tx| {
             let Some(offered) = tx.offer_body(&event.id)? else {

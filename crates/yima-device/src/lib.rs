@@ -23,21 +23,25 @@ mod demo;
 mod error;
 mod handover;
 mod identity;
+mod label;
 mod ledger;
 mod query;
 mod register;
 mod status;
+mod sync;
 
-pub use actions::{Action, ActionRequest};
+pub use actions::{Action, ActionRequest, CORRECTABLE_FIELDS};
 pub use audit::VerifyResult;
 pub use clock::{Clock, ManualClock, SystemClock, MAX_FUTURE_SKEW_MS};
 pub use demo::{run_demo, DemoReport};
 pub use error::{DeviceError, ErrorKind};
-pub use handover::{HandoverAck, HandoverOffer, HandoverStep, WireEvent};
+pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard};
 pub use identity::{IdentityCard, InitRequest};
 pub use ledger::{LedgerRow, LedgerStage};
 pub use query::{ContainerSummary, ContainerView, HistoryEntry};
 pub use register::NewContainer;
+pub use sync::{OutboxCounts, PullReport};
+pub use yima_core::WireEvent;
 
 use std::path::Path;
 use yima_codes::Catalogue;

@@ -7,10 +7,8 @@ use crate::status::commit_in;
 use crate::Device;
 use chrono::NaiveDate;
 use yima_codes::{BatchKind, Catalogue, HazardSet, LabelCode, WasteCode};
-use yima_core::{
-    ContainerLabel, EventKind, Party, PhysicalForm, Quantity, SignedEvent, Timestamp, Unit,
-};
-use yima_store::Tx;
+use yima_core::{ContainerLabel, EventKind, PhysicalForm, Quantity, SignedEvent, Timestamp, Unit};
+use yima_store::{DeviceRow, Tx};
 
 /// The facts a handler enters for a new container. Text fields left empty default from the
 /// catalogue where it knows them (name, hazards).
@@ -123,12 +121,14 @@ pub(crate) fn check_facts(
 /// Draws a code and builds the label for facts checked by [`check_facts`].
 pub(crate) fn build_label(
     tx: &Tx<'_>,
-    producer: &Party,
+    device: &DeviceRow,
     facts: LabelFacts,
     req: &NewContainer,
     day: NaiveDate,
 ) -> Result<ContainerLabel, DeviceError> {
-    let device = tx.require_device()?;
+    // The device row comes from the caller's transaction: reading it again per label would
+    // also re-derive the public key from the secret (a scalar multiplication) every time.
+    let producer = &device.org;
     let seq =
         tx.draw_label_sequence(&producer.credit_code, &facts.waste, day, &device.seq_block)?;
     let code = LabelCode::new(producer.credit_code.clone(), facts.waste.clone(), day, seq)?;
@@ -155,14 +155,14 @@ pub(crate) fn build_label(
 
 fn generated_kind(
     tx: &Tx<'_>,
-    device: &yima_store::DeviceRow,
+    device: &DeviceRow,
     facts: LabelFacts,
     req: &NewContainer,
     edition: String,
     at: Timestamp,
 ) -> Result<EventKind, DeviceError> {
     let day = at.china_date();
-    let label = build_label(tx, &device.org, facts, req, day)?;
+    let label = build_label(tx, device, facts, req, day)?;
     Ok(EventKind::Generated {
         batch: tx.draw_batch(BatchKind::Generation, day)?,
         catalogue_edition: edition,

@@ -17,17 +17,16 @@ pub(crate) fn load_status(
     tx: &Tx<'_>,
     code: &LabelCode,
 ) -> Result<Option<ContainerStatus>, DeviceError> {
-    let rows = tx.container_event_rows(code)?;
+    // Ids and bodies only: the status needs no signatures (verification checks those).
+    let rows = tx.container_event_bodies(code)?;
     let mut status: Option<ContainerStatus> = None;
-    for row in rows {
-        let raw = row.to_raw()?;
-        let event =
-            SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(|e| {
-                DeviceError::new(
-                    ErrorKind::Storage,
-                    format!("stored event {} is unreadable: {e}", row.id),
-                )
-            })?;
+    for (id, body) in rows {
+        let event = SignedEvent::from_parts(id, body, Vec::new()).map_err(|e| {
+            DeviceError::new(
+                ErrorKind::Storage,
+                format!("stored event {id} is unreadable: {e}"),
+            )
+        })?;
         let link = event.body.link(code).expect("rows are selected by link");
         if link.prev != status.as_ref().map(|s| s.head) {
             continue; // a fork learned from elsewhere: the first branch is followed
@@ -119,7 +118,8 @@ pub(crate) fn append(
         outbox,
         stored_at: now,
     })?;
-    if fresh {
+    let new_labels = event.body.event.new_labels();
+    if fresh && !new_labels.is_empty() {
         let edition = match &event.body.event {
             EventKind::Generated {
                 catalogue_edition, ..
@@ -133,7 +133,7 @@ pub(crate) fn append(
                 None => String::new(),
             },
         };
-        for label in event.body.event.new_labels() {
+        for label in new_labels {
             tx.insert_container(label, &event.id, &edition)?;
         }
     }

@@ -1,0 +1,114 @@
+//! `yima scan FILE...`: every QR code in each photo, and whether it is a Yima label.
+//!
+//! A file that cannot be scanned (missing, not PNG/JPEG, over 12 MP, broken) is reported and
+//! the run goes on to the next file; the command exits with status 1 at the end if any file
+//! could not be scanned (with `--json`, stdout is one array whose failed files carry their
+//! error). A code that is not a Yima label is reported with its text, never an error.
+//! Verifying a label's signature needs the device's synced keys through a device use case
+//! that does not exist yet, so each label is reported "not verified yet".
+
+use crate::cli::Cli;
+use anyhow::{bail, Result};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use yima_codes::Lang;
+use yima_core::{LabelPayload, PayloadErrorKind};
+use yima_scan::{Effort, Found};
+
+fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+/// One code as JSON and as a line for a person.
+fn describe(found: &Found, lang: Lang) -> (Value, String) {
+    let corners: Vec<[f32; 2]> = found.corners.iter().map(|p| [p.x, p.y]).collect();
+    let mut v = json!({
+        "text": found.text,
+        "corners": corners,
+        "decoder": found.decoder,
+    });
+    let line = match LabelPayload::parse(&found.text) {
+        Ok(label) => {
+            v["yima_label"] = json!(true);
+            v["code"] = json!(label.code().to_string());
+            v["quantity"] = json!(label.quantity().to_string());
+            v["verification"] = json!("not_verified_yet");
+            let (what, unverified) = match lang {
+                Lang::Zh => ("一码标签：", "（签名尚未核验）"),
+                Lang::En => ("Yima label: ", " (signature not verified yet)"),
+            };
+            format!("{what}{} {}{unverified}", label.code(), label.quantity())
+        }
+        Err(e) => {
+            v["yima_label"] = json!(false);
+            v["payload_error"] = json!(e.kind());
+            v["message"] = json!(e.message(lang));
+            match e.kind() {
+                PayloadErrorKind::NotYima => format!(
+                    "{}{}",
+                    t(lang, "不是一码标签：", "not a Yima label: "),
+                    found.text
+                ),
+                _ => e.message(lang),
+            }
+        }
+    };
+    (v, line)
+}
+
+/// Scans each file and prints what it holds.
+pub fn scan(cli: &Cli, files: &[PathBuf], lang: Lang) -> Result<()> {
+    if files.is_empty() {
+        bail!("{}", t(lang, "未指定图像文件", "no image file given"));
+    }
+    let mut report = Vec::new();
+    let mut failed = 0;
+    for path in files {
+        let name = path.display().to_string();
+        match yima_scan::scan_file_with(path, Effort::Exhaustive) {
+            Ok(found) => {
+                let described: Vec<_> = found.iter().map(|f| describe(f, lang)).collect();
+                if !cli.json {
+                    let count = found.len();
+                    println!("{name}: {count} {}", t(lang, "个二维码", "QR code(s)"));
+                    for (_, line) in &described {
+                        println!("  {line}");
+                    }
+                }
+                let codes: Vec<Value> = described.into_iter().map(|(v, _)| v).collect();
+                report.push(json!({ "file": name, "codes": codes }));
+            }
+            Err(e) => {
+                failed += 1;
+                if !cli.json {
+                    println!("{name}: {}", e.message(lang));
+                }
+                report.push(json!({
+                    "file": name,
+                    "error": { "kind": e.kind(), "message": e.message(lang) },
+                }));
+            }
+        }
+    }
+    if cli.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        if failed > 0 {
+            // Stdout stays one JSON value (each failed file carries its error); the exit
+            // status still says that not every file could be scanned.
+            use std::io::Write;
+            std::io::stdout().flush()?;
+            std::process::exit(1);
+        }
+    }
+    if failed > 0 {
+        bail!(
+            "{failed}/{} {}",
+            files.len(),
+            t(lang, "个文件无法扫描", "file(s) could not be scanned")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Registering containers: codes, show, list, history, and label sequences per device.
+
+use crate::common::*;
+use serde_json::Value;
+
+/// A fixed morning in the past, so every label below falls on the same day.
+const MORNING: &str = "2026-03-02T09:00:00+08:00";
+
+fn suffixes(codes: &[String]) -> Vec<&str> {
+    codes.iter().map(|c| &c[34..]).collect()
+}
+
+#[test]
+fn new_show_list_and_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    let out = p.run(&[
+        "--json",
+        "container",
+        "new",
+        "--waste-code",
+        "900-249-08",
+        "--weight",
+        "180",
+        "--unit",
+        "kg",
+        "--form",
+        "liquid",
+        "--name",
+        "废矿物油",
+        "--container-type",
+        "200L 钢桶",
+        "--contact",
+        "王磊",
+        "--at",
+        MORNING,
+    ]);
+    assert!(out.success(), "{out:#?}");
+    let v = out.json();
+    assert_eq!(v.as_object().unwrap().len(), 1, "only the code: {v}");
+    let code = v["code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 37);
+    assert_eq!(code, format!("{}90024908{}001", PRODUCER.0, "20260302"));
+
+    let show = p.show(&code);
+    assert_eq!(show["label"]["code"], code.as_str());
+    assert_eq!(show["label"]["waste_code"], "900-249-08");
+    assert_eq!(show["label"]["category"], "HW08");
+    assert_eq!(show["label"]["name"], "废矿物油");
+    assert_eq!(show["label"]["container_type"], "200L 钢桶");
+    assert_eq!(show["state"], "generated");
+    assert_eq!(show["holder"], PRODUCER.0);
+    assert_eq!(show["events"], 1);
+    assert!(!show["catalogue_edition"].as_str().unwrap().is_empty());
+    let text = p.ok(&["container", "show", &code]);
+    assert!(text.contains(&code) && text.contains("HW08"), "{text}");
+
+    let drum = p.drum();
+    let list = p.list();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let oil = list.iter().find(|c| c["code"] == code.as_str()).unwrap();
+    assert_eq!(oil["quantity"], "180 kg");
+    assert_eq!(oil["waste_code"], "900-249-08");
+    assert_eq!(oil["name"], "废矿物油");
+    assert!(list.iter().any(|c| c["code"] == drum.as_str()));
+    assert!(list.iter().all(|c| c["state"] == "generated"));
+    let text = p.ok(&["container", "list"]);
+    assert!(text.contains(&code) && text.contains(&drum), "{text}");
+    assert!(text.contains("2 containers"), "{text}");
+
+    let h = p.history(&code);
+    assert_eq!(h["code"], code.as_str());
+    let events = h["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["step"], "generated");
+    assert_eq!(events[0]["id"].as_str().unwrap().len(), 64);
+    assert_eq!(h["verified"]["ok"], Value::Bool(true));
+    let text = p.ok(&["history", &code]);
+    assert!(
+        text.contains("generated") && text.contains("HWCS20260302001"),
+        "{text}"
+    );
+    p.assert_verifies();
+}
+
+#[test]
+fn codes_of_one_producer_waste_and_day_count_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    let at = ["--at", MORNING];
+    let oil: Vec<String> = (0..3)
+        .map(|_| p.new_container_with("900-249-08", "10", "kg", "liquid", &at))
+        .collect();
+    assert_eq!(suffixes(&oil), ["001", "002", "003"]);
+    // Another waste code starts again at 001; so does another day.
+    let rags = p.new_container_with("900-041-49", "5", "kg", "solid", &at);
+    assert_eq!(&rags[34..], "001");
+    let next_day = p.new_container_with(
+        "900-249-08",
+        "10",
+        "kg",
+        "liquid",
+        &["--at", "2026-03-03T09:00:00+08:00"],
+    );
+    assert_eq!(&next_day[26..], "20260303001");
+    // The code's segments: credit code, waste code digits, date, sequence.
+    for c in &oil {
+        assert_eq!(&c[..18], PRODUCER.0);
+        assert_eq!(&c[18..26], "90024908");
+        assert_eq!(&c[26..34], "20260302");
+    }
+    p.assert_verifies();
+}
+
+#[test]
+fn two_devices_of_one_producer_with_their_own_blocks_never_collide() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = Device::init(
+        tmp.path(),
+        "a",
+        "producer",
+        PRODUCER,
+        &["--seq-block", "1-499"],
+    );
+    let b = Device::init(
+        tmp.path(),
+        "b",
+        "producer",
+        PRODUCER,
+        &["--seq-block", "500-999"],
+    );
+    let at = ["--at", MORNING];
+    let mut from_a = Vec::new();
+    let mut from_b = Vec::new();
+    // Both label offline, interleaved, the same waste on the same day.
+    for _ in 0..4 {
+        from_a.push(a.new_container_with("900-041-49", "5", "kg", "solid", &at));
+        from_b.push(b.new_container_with("900-041-49", "5", "kg", "solid", &at));
+    }
+    assert_eq!(suffixes(&from_a), ["001", "002", "003", "004"]);
+    assert_eq!(suffixes(&from_b), ["500", "501", "502", "503"]);
+    for c in &from_a {
+        assert!(!from_b.contains(c), "{c} drawn by both devices");
+    }
+    a.assert_verifies();
+    b.assert_verifies();
+}
+
+#[test]
+fn a_used_up_block_refuses_the_next_label() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(
+        tmp.path(),
+        "p",
+        "producer",
+        PRODUCER,
+        &["--seq-block", "1-2"],
+    );
+    let at = ["--at", MORNING];
+    let first = p.new_container_with("900-041-49", "5", "kg", "solid", &at);
+    let second = p.new_container_with("900-041-49", "5", "kg", "solid", &at);
+    assert_eq!(suffixes(&[first, second]), ["001", "002"]);
+    let before = p.snapshot();
+
+    let e = p.error(&[
+        "container",
+        "new",
+        "--waste-code",
+        "900-041-49",
+        "--weight",
+        "5",
+        "--unit",
+        "kg",
+        "--form",
+        "solid",
+        "--at",
+        MORNING,
+    ]);
+    assert_eq!(e["kind"], "sequence_exhausted", "{e}");
+    let text = p.run(&[
+        "container",
+        "new",
+        "--waste-code",
+        "900-041-49",
+        "--weight",
+        "5",
+        "--unit",
+        "kg",
+        "--form",
+        "solid",
+        "--at",
+        MORNING,
+    ]);
+    assert!(!text.success());
+    assert!(text.stdout.is_empty(), "no code printed: {}", text.stdout);
+    assert!(
+        text.stderr.contains("sequence") && text.stderr.contains("1-2"),
+        "the message names the problem and the block: {}",
+        text.stderr
+    );
+    assert_eq!(p.snapshot(), before);
+    assert_eq!(p.list().as_array().unwrap().len(), 2);
+    // Another waste code still has its own sequences.
+    p.new_container_with("900-249-08", "5", "kg", "liquid", &at);
+    p.assert_verifies();
+}
+
+#[test]
+fn malformed_sequence_blocks_are_refused_at_init() {
+    let tmp = tempfile::tempdir().unwrap();
+    for block in ["0-10", "500-100", "1-1000", "abc"] {
+        let dir = tmp.path().join(format!("b{}", block.len()));
+        let out = yima(
+            Some(&dir),
+            &[],
+            &[
+                "--json",
+                "init",
+                "--role",
+                "producer",
+                "--org-name",
+                PRODUCER.1,
+                "--credit-code",
+                PRODUCER.0,
+                "--seq-block",
+                block,
+            ],
+        );
+        assert!(!out.success(), "{block}: {out:#?}");
+        assert_eq!(out.json()["error"]["kind"], "bad_input", "{block}");
+        assert!(!dir.join("yima.db").exists(), "{block}");
+    }
+}

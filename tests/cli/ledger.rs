@@ -1,0 +1,283 @@
+//! `yima ledger export --format csv`: HJ 1259 records, one per container and stage.
+
+use crate::common::*;
+use std::collections::BTreeMap;
+
+const HEADER_EN: [&str; 21] = [
+    "stage",
+    "batch_code",
+    "time",
+    "waste_name",
+    "category",
+    "waste_code",
+    "quantity",
+    "unit",
+    "container_code",
+    "container_type",
+    "container_count",
+    "facility_code",
+    "facility_type",
+    "handler",
+    "destination",
+    "source_batch",
+    "method",
+    "completed_at",
+    "receiver_type",
+    "receiver_name",
+    "receiver_permit",
+];
+
+const HEADER_ZH: [&str; 21] = [
+    "环节",
+    "批次编码",
+    "时间",
+    "废物名称",
+    "废物类别",
+    "废物代码",
+    "数量",
+    "计量单位",
+    "容器编码",
+    "容器类型",
+    "容器数量",
+    "设施编码",
+    "设施类型",
+    "经办人",
+    "去向",
+    "来源批次编码",
+    "利用/处置方式",
+    "完成时间",
+    "接收单位类型",
+    "接收单位名称",
+    "许可证编号",
+];
+
+/// Exports the ledger of `d` and returns its rows as field-name → value maps.
+fn export(d: &Device, file: &std::path::Path, lang: &str) -> Vec<BTreeMap<String, String>> {
+    let v = d.json(&[
+        "--lang",
+        lang,
+        "ledger",
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(file).unwrap();
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "UTF-8 with a BOM");
+    let text = String::from_utf8(bytes).unwrap();
+    let rows = parse_csv(text.trim_start_matches('\u{feff}'));
+    let header = &rows[0];
+    let expected: Vec<&str> = if lang == "zh" {
+        HEADER_ZH.to_vec()
+    } else {
+        HEADER_EN.to_vec()
+    };
+    assert_eq!(header, &expected);
+    assert_eq!(v["value"], (rows.len() - 1).to_string(), "{v}");
+    rows[1..]
+        .iter()
+        .map(|r| {
+            assert_eq!(r.len(), 21, "{r:?}");
+            HEADER_EN
+                .iter()
+                .zip(r)
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+/// `prefix` + YYYYMMDD + a three-digit serial.
+fn assert_batch(code: &str, prefix: &str) {
+    assert!(
+        code.starts_with(prefix),
+        "{code} should start with {prefix}"
+    );
+    let rest = &code[prefix.len()..];
+    assert_eq!(rest.len(), 11, "{code}");
+    assert!(rest.chars().all(|c| c.is_ascii_digit()), "{code}");
+    assert!(
+        chrono::NaiveDate::parse_from_str(&rest[..8], "%Y%m%d").is_ok(),
+        "{code}"
+    );
+}
+
+#[test]
+fn the_producers_ledger_has_a_record_per_container_and_stage() {
+    let w = World::new();
+    let p = &w.p;
+    // Outsourced disposal.
+    let a = p.new_container_with(
+        "900-249-08",
+        "180",
+        "kg",
+        "liquid",
+        &[
+            "--container-type",
+            "200L 钢桶",
+            "--contact",
+            "王磊",
+            "--facility",
+            "CS-01",
+        ],
+    );
+    // Outsourced use, under another manifest.
+    let f = p.drum();
+    // Stored, then disposed of on site.
+    let b = p.drum();
+    // Used on site straight away.
+    let e = p.drum();
+    p.json(&["record", "store", &a, &f, &b, "--facility", "WS-01"]);
+    p.json(&dispatch_args(&[&a]));
+    let mut use_args = dispatch_args(&[&f]);
+    use_args.iter_mut().for_each(|x| {
+        if *x == MANIFEST {
+            *x = "20263501000124";
+        }
+    });
+    use_args.extend(["--mode", "use"]);
+    p.json(&use_args);
+    w.handover(p, &w.c, &pickup_args(&[&a]));
+    p.json(&[
+        "record",
+        "dispose",
+        &b,
+        "--mode",
+        "disposal",
+        "--method",
+        "D10 焚烧",
+    ]);
+    p.json(&[
+        "record",
+        "dispose",
+        &e,
+        "--mode",
+        "use",
+        "--method",
+        "R4, 金属回收",
+    ]);
+    p.assert_verifies();
+
+    let file = w.tmp.path().join("ledger.csv");
+    let rows = export(p, &file, "en");
+    let stages = |code: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r["container_code"] == code)
+            .map(|r| r["stage"].clone())
+            .collect()
+    };
+    assert_eq!(
+        stages(&a),
+        [
+            "generation",
+            "into storage",
+            "out of storage",
+            "outsourced use/disposal"
+        ]
+    );
+    assert_eq!(
+        stages(&f),
+        [
+            "generation",
+            "into storage",
+            "out of storage",
+            "outsourced use/disposal"
+        ]
+    );
+    assert_eq!(
+        stages(&b),
+        ["generation", "into storage", "own use/disposal"]
+    );
+    assert_eq!(stages(&e), ["generation", "own use/disposal"]);
+    assert_eq!(rows.len(), 13);
+
+    let row = |code: &str, stage: &str| {
+        rows.iter()
+            .find(|r| r["container_code"] == code && r["stage"] == stage)
+            .unwrap_or_else(|| panic!("no {stage} record for {code}"))
+            .clone()
+    };
+    // Container A, stage by stage.
+    let gen = row(&a, "generation");
+    assert_batch(&gen["batch_code"], "HWCS");
+    assert_eq!(&gen["batch_code"][4..12], &a[26..34], "the generation day");
+    assert_eq!(gen["waste_code"], "900-249-08");
+    assert_eq!(gen["category"], "HW08");
+    assert_eq!(gen["quantity"], "180");
+    assert_eq!(gen["unit"], "kg");
+    assert_eq!(gen["container_type"], "200L 钢桶");
+    assert_eq!(gen["container_count"], "1");
+    assert_eq!(gen["facility_code"], "CS-01");
+    assert_eq!(gen["handler"], "王磊");
+    assert!(!gen["destination"].is_empty());
+    let into = row(&a, "into storage");
+    assert_batch(&into["batch_code"], "HWRK");
+    assert_eq!(into["facility_code"], "WS-01");
+    assert_eq!(into["source_batch"], gen["batch_code"]);
+    let out = row(&a, "out of storage");
+    assert_batch(&out["batch_code"], "HWCK");
+    assert_eq!(out["source_batch"], into["batch_code"]);
+    assert_eq!(out["destination"], RECEIVER.1);
+    let outsourced = row(&a, "outsourced use/disposal");
+    assert_batch(&outsourced["batch_code"], "HWWWCZ");
+    assert_eq!(outsourced["source_batch"], out["batch_code"]);
+    assert_eq!(outsourced["receiver_name"], RECEIVER.1);
+    assert_eq!(outsourced["receiver_permit"], PERMIT);
+    assert!(!outsourced["receiver_type"].is_empty());
+
+    assert_batch(&row(&f, "outsourced use/disposal")["batch_code"], "HWWWLY");
+    let own = row(&b, "own use/disposal");
+    assert_batch(&own["batch_code"], "HWZXCZ");
+    assert_eq!(own["source_batch"], row(&b, "into storage")["batch_code"]);
+    assert!(own["method"].contains("D10 焚烧"), "{own:?}");
+    assert!(!own["completed_at"].is_empty());
+    let own = row(&e, "own use/disposal");
+    assert_batch(&own["batch_code"], "HWZXLY");
+    assert!(
+        own["method"].contains("R4, 金属回收"),
+        "a comma survives quoting: {own:?}"
+    );
+    assert_eq!(own["source_batch"], row(&e, "generation")["batch_code"]);
+
+    // Every batch code is one of the HJ 1259 forms.
+    for r in &rows {
+        let b = &r["batch_code"];
+        assert!(
+            ["HWCS", "HWRK", "HWCK", "HWWWLY", "HWWWCZ", "HWZXLY", "HWZXCZ"]
+                .iter()
+                .any(|p| b.starts_with(p)),
+            "{b}"
+        );
+    }
+
+    // The same records with the Chinese field names.
+    let zh = export(p, &w.tmp.path().join("ledger-zh.csv"), "zh");
+    assert_eq!(zh.len(), rows.len());
+    assert_eq!(zh[0]["stage"], "产生");
+}
+
+#[test]
+fn an_unknown_ledger_format_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    p.drum();
+    let file = tmp.path().join("ledger.xml");
+    let e = p.error(&[
+        "ledger",
+        "export",
+        "--format",
+        "xml",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(e["kind"], "bad_input");
+    assert!(!file.exists());
+    // An empty ledger is a header only.
+    let empty = Device::init(tmp.path(), "c", "carrier", CARRIER, &[]);
+    let file = tmp.path().join("empty.csv");
+    let v = empty.json(&["ledger", "export", "-o", file.to_str().unwrap()]);
+    assert_eq!(v["value"], "0");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.trim_start_matches('\u{feff}').lines().count(), 1);
+}

@@ -1,0 +1,13 @@
+//! End-to-end tests of the `yima` command line: the real binary, run in temporary data
+//! directories. One test binary (`cargo test -p yima --test cli`); its modules live beside
+//! this file.
+
+mod common;
+
+mod catalogue;
+mod demo;
+mod errors;
+mod labels;
+mod ledger;
+mod life;
+mod tamper;

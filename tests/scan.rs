@@ -1,0 +1,55 @@
+//! End-to-end tests of `yima scan`: the real binary on photos from the QR corpus.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+
+fn corpus(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/qr-zxing")
+        .join(name)
+}
+
+fn yima(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_yima"))
+        .args(args)
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .output()
+        .expect("yima runs");
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8 output");
+    (out.status.code(), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn scan_reports_each_code_and_goes_on_past_a_bad_file() {
+    let photo = corpus("qrcode-1/1.png");
+    let expected = std::fs::read_to_string(photo.with_extension("txt")).expect("expected text");
+    let photo = photo.to_str().expect("path");
+
+    let (code, stdout, _) = yima(&["--json", "scan", photo]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).expect("one JSON value");
+    let codes = v[0]["codes"].as_array().expect("codes");
+    assert_eq!(codes.len(), 1);
+    assert_eq!(codes[0]["text"], expected.as_str());
+    assert_eq!(codes[0]["yima_label"], false);
+    assert_eq!(codes[0]["payload_error"], "not_yima");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let junk = dir.path().join("junk.png");
+    std::fs::write(&junk, b"not an image").expect("write");
+    let junk = junk.to_str().expect("path");
+    let (code, stdout, stderr) = yima(&["--json", "scan", junk, photo, "/nonexistent/x.png"]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let v: Value = serde_json::from_str(&stdout).expect("still one JSON value");
+    assert_eq!(v[0]["error"]["kind"], "format");
+    assert_eq!(v[1]["codes"][0]["text"], expected.as_str());
+    assert_eq!(v[2]["error"]["kind"], "io");
+
+    let (code, stdout, stderr) = yima(&["--lang", "zh", "scan", junk, photo]);
+    assert_eq!(code, Some(1));
+    assert!(stdout.contains("不是一码标签"), "{stdout}");
+    assert!(stdout.contains("不支持的图像格式"), "{stdout}");
+    assert!(stderr.contains("无法扫描"), "{stderr}");
+}
