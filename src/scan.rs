@@ -4,15 +4,17 @@
 //! the run goes on to the next file; the command exits with status 1 at the end if any file
 //! could not be scanned (with `--json`, stdout is one array whose failed files carry their
 //! error). A code that is not a Yima label is reported with its text, never an error.
-//! Verifying a label's signature needs the device's synced keys through a device use case
-//! that does not exist yet, so each label is reported "not verified yet".
+//! A label's signature is checked against the keys this device knows (its own, those learned
+//! in handovers and those synced from the registry): verified, forged, or "not checkable
+//! yet" when the producer's key is unknown here.
 
 use crate::cli::Cli;
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use yima_codes::Lang;
-use yima_core::{LabelPayload, PayloadErrorKind};
+use yima_core::{KeyId, LabelPayload, LabelVerdict, PayloadErrorKind, PublicKey};
 use yima_scan::{Effort, Found};
 
 fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
@@ -23,7 +25,7 @@ fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
 }
 
 /// One code as JSON and as a line for a person.
-fn describe(found: &Found, lang: Lang) -> (Value, String) {
+fn describe(found: &Found, keys: &HashMap<KeyId, PublicKey>, lang: Lang) -> (Value, String) {
     let corners: Vec<[f32; 2]> = found.corners.iter().map(|p| [p.x, p.y]).collect();
     let mut v = json!({
         "text": found.text,
@@ -35,12 +37,27 @@ fn describe(found: &Found, lang: Lang) -> (Value, String) {
             v["yima_label"] = json!(true);
             v["code"] = json!(label.code().to_string());
             v["quantity"] = json!(label.quantity().to_string());
-            v["verification"] = json!("not_verified_yet");
-            let (what, unverified) = match lang {
-                Lang::Zh => ("一码标签：", "（签名尚未核验）"),
-                Lang::En => ("Yima label: ", " (signature not verified yet)"),
+            let (verdict, zh, en) = match label.verify(|id| keys.get(id).copied()) {
+                LabelVerdict::Valid { .. } => ("valid", "签名有效", "signature valid"),
+                LabelVerdict::Forged => (
+                    "forged",
+                    "签名不符：伪造或被篡改",
+                    "FORGED: signature does not match",
+                ),
+                LabelVerdict::KeyUnknown { .. } => (
+                    "key_unknown",
+                    "签名暂无法核验（尚无该产生单位的密钥，请同步）",
+                    "signature not checkable yet (producer key unknown here: sync)",
+                ),
             };
-            format!("{what}{} {}{unverified}", label.code(), label.quantity())
+            v["verification"] = json!(verdict);
+            let what = t(lang, "一码标签：", "Yima label: ");
+            format!(
+                "{what}{} {} — {}",
+                label.code(),
+                label.quantity(),
+                t(lang, zh, en)
+            )
         }
         Err(e) => {
             v["yima_label"] = json!(false);
@@ -64,13 +81,22 @@ pub fn scan(cli: &Cli, files: &[PathBuf], lang: Lang) -> Result<()> {
     if files.is_empty() {
         bail!("{}", t(lang, "未指定图像文件", "no image file given"));
     }
+    // Keys to check labels with: those of this device's store, if it has one.
+    let keys: HashMap<KeyId, PublicKey> = match crate::run::open(cli) {
+        Ok(mut device) => device
+            .known_public_keys()?
+            .into_iter()
+            .map(|k| (KeyId::of(&k), k))
+            .collect(),
+        Err(_) => HashMap::new(),
+    };
     let mut report = Vec::new();
     let mut failed = 0;
     for path in files {
         let name = path.display().to_string();
         match yima_scan::scan_file_with(path, Effort::Exhaustive) {
             Ok(found) => {
-                let described: Vec<_> = found.iter().map(|f| describe(f, lang)).collect();
+                let described: Vec<_> = found.iter().map(|f| describe(f, &keys, lang)).collect();
                 if !cli.json {
                     let count = found.len();
                     println!("{name}: {count} {}", t(lang, "个二维码", "QR code(s)"));

@@ -53,3 +53,82 @@ fn scan_reports_each_code_and_goes_on_past_a_bad_file() {
     assert!(stdout.contains("不支持的图像格式"), "{stdout}");
     assert!(stderr.contains("无法扫描"), "{stderr}");
 }
+
+#[test]
+fn a_printed_label_verifies_where_its_producer_key_is_known() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let producer = dir.path().join("producer");
+    let stranger = dir.path().join("stranger");
+    let p = producer.to_str().expect("path");
+    let s = stranger.to_str().expect("path");
+    let init = |d: &str, code: &str| {
+        let (c, out, err) = yima(&[
+            "--data-dir",
+            d,
+            "init",
+            "--role",
+            "producer",
+            "--org-name",
+            "测试",
+            "--credit-code",
+            code,
+        ]);
+        assert_eq!(c, Some(0), "{out}{err}");
+    };
+    init(p, "91350100M000100Y43");
+    init(s, "91130200699229617X");
+    let (_, out, _) = yima(&[
+        "--data-dir",
+        p,
+        "--json",
+        "container",
+        "new",
+        "--waste-code",
+        "900-041-49",
+        "--weight",
+        "10",
+        "--unit",
+        "kg",
+        "--form",
+        "solid",
+    ]);
+    let code: Value = serde_json::from_str(&out).expect("json");
+    let code = code["code"].as_str().expect("code").to_string();
+    let png = dir.path().join("label.png");
+    let (c, out, err) = yima(&[
+        "--data-dir",
+        p,
+        "label",
+        &code,
+        "--format",
+        "png",
+        "--size",
+        "100",
+        "-o",
+        png.to_str().expect("path"),
+    ]);
+    assert_eq!(c, Some(0), "{out}{err}");
+
+    let verdict = |d: &str| {
+        let (c, out, err) = yima(&[
+            "--data-dir",
+            d,
+            "--json",
+            "scan",
+            png.to_str().expect("path"),
+        ]);
+        assert_eq!(c, Some(0), "{out}{err}");
+        let v: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(v[0]["codes"][0]["code"], code.as_str());
+        v[0]["codes"][0]["verification"]
+            .as_str()
+            .expect("verdict")
+            .to_string()
+    };
+    assert_eq!(verdict(p), "valid");
+    assert_eq!(
+        verdict(s),
+        "key_unknown",
+        "another device without the producer's key cannot check it yet"
+    );
+}

@@ -131,6 +131,13 @@ impl<C: Clock> Device<C> {
             .read(|tx| Ok(IdentityCard::of(&tx.require_device()?)))
     }
 
+    /// Every public key this device knows (its own, learned from handovers, added by hand,
+    /// or synced from the registry), e.g. to check the signature of a scanned label.
+    pub fn known_public_keys(&mut self) -> Result<Vec<yima_core::PublicKey>, DeviceError> {
+        self.store
+            .read(|tx| Ok(tx.known_keys()?.into_iter().map(|k| k.key).collect()))
+    }
+
     /// Trusts another device's key, as shown on its identity card.
     pub fn add_known(&mut self, card: &IdentityCard) -> Result<bool, DeviceError> {
         let now = self.clock.now();
