@@ -16,7 +16,9 @@ pub mod testing;
 
 pub use error::{ErrorKind, RegistryError};
 pub use ingest::{decide, parties, Decision, MAX_FUTURE_MS};
-pub use routes::{code_hash, issue_enrolment_code, new_code, router, ENROLMENT_CODE_TTL_MS};
+pub use routes::{
+    check_org, code_hash, issue_enrolment_code, new_code, router, ENROLMENT_CODE_TTL_MS,
+};
 pub use store::{OrgRecord, PostgresStore, RegistryStore, SqliteStore};
 
 use sha2::{Digest, Sha256};

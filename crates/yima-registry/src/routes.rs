@@ -71,6 +71,30 @@ pub fn new_code() -> String {
         .join("-")
 }
 
+/// Checks an organisation before it is registered (by the API or `admin add-org`): a name
+/// without control characters, at least one role, and for a regulator a jurisdiction of 2
+/// to 6 digits (a division code prefix) — an empty one would see every province.
+pub fn check_org(org: &NewOrg) -> Result<(), RegistryError> {
+    let bad = |m: &str| Err(RegistryError::new(ErrorKind::BadRequest, m));
+    if org.name.trim().is_empty() || org.name.chars().any(char::is_control) {
+        return bad("an organisation needs a name without control characters");
+    }
+    if org.roles.is_empty() {
+        return bad("an organisation needs at least one role");
+    }
+    match (&org.jurisdiction, org.roles.contains(&Role::Regulator)) {
+        (Some(j), true) if (2..=6).contains(&j.len()) && j.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(())
+        }
+        (Some(_), true) => bad(
+            "a jurisdiction is 2 to 6 digits of the administrative division code (e.g. 35, 3501)",
+        ),
+        (None, true) => bad("a regulator needs a jurisdiction (e.g. 35 for Fujian)"),
+        (Some(_), false) => bad("only a regulator has a jurisdiction"),
+        (None, false) => Ok(()),
+    }
+}
+
 /// Issues an enrolment code through the store (used by the API and by `admin enrol-code`).
 pub async fn issue_enrolment_code<S: RegistryStore>(
     store: &S,
@@ -127,12 +151,7 @@ async fn add_org<S: RegistryStore>(
         ));
     }
     let org: NewOrg = json(&authed.body)?;
-    if org.name.trim().is_empty() || org.roles.is_empty() {
-        return Err(RegistryError::new(
-            ErrorKind::BadRequest,
-            "an organisation needs a name and at least one role",
-        ));
-    }
+    check_org(&org)?;
     st.store.add_org(org, (st.clock)()).await?;
     Ok(StatusCode::CREATED)
 }
@@ -249,4 +268,43 @@ async fn keys<S: RegistryStore>(
     Ok(Json(KeyDirectoryPage {
         devices: st.store.devices().await?,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(name: &str, roles: Vec<Role>, jurisdiction: Option<&str>) -> NewOrg {
+        NewOrg {
+            credit_code: yima_codes::CreditCode::with_check("11350000MB0000001").unwrap(),
+            name: name.into(),
+            roles,
+            jurisdiction: jurisdiction.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn organisations_are_checked_before_registration() {
+        assert!(check_org(&org("福建省生态环境厅", vec![Role::Regulator], Some("35"))).is_ok());
+        assert!(check_org(&org("示例化工", vec![Role::Producer], None)).is_ok());
+        // An empty jurisdiction would see every province.
+        assert!(check_org(&org("厅", vec![Role::Regulator], Some(""))).is_err());
+        assert!(check_org(&org("厅", vec![Role::Regulator], Some("3x"))).is_err());
+        assert!(check_org(&org("厅", vec![Role::Regulator], None)).is_err());
+        assert!(check_org(&org("化工", vec![Role::Producer], Some("35"))).is_err());
+        assert!(check_org(&org(" ", vec![Role::Producer], None)).is_err());
+        assert!(check_org(&org("a\0b", vec![Role::Producer], None)).is_err());
+        assert!(check_org(&org("化工", vec![], None)).is_err());
+    }
+
+    #[test]
+    fn enrolment_codes_are_unambiguous_and_hashed_loosely() {
+        let code = new_code();
+        assert_eq!(code.len(), 23);
+        assert!(!code.contains(['0', '1', 'I', 'O']));
+        assert_eq!(
+            code_hash(&code),
+            code_hash(&code.to_lowercase().replace('-', " "))
+        );
+    }
 }

@@ -158,17 +158,14 @@ async fn admin<S: RegistryStore>(store: S, cmd: Admin) -> Result<()> {
             let credit_code = credit_code
                 .parse()
                 .map_err(|e: yima_codes::CodeError| anyhow::anyhow!(e.to_string()))?;
-            store
-                .add_org(
-                    NewOrg {
-                        credit_code,
-                        name,
-                        roles,
-                        jurisdiction,
-                    },
-                    now(),
-                )
-                .await?;
+            let org = NewOrg {
+                credit_code,
+                name,
+                roles,
+                jurisdiction,
+            };
+            yima_registry::check_org(&org)?;
+            store.add_org(org, now()).await?;
             println!("organisation registered");
         }
         Admin::EnrolCode { org, role, admin } => {
