@@ -207,12 +207,63 @@ pub fn apply(
     let Some(before) = before else {
         return Err(CustodyError::NoGenesis(container.clone()));
     };
-    let next_state = transition(Some(before.state), step, by.role, giver_role)?;
+    let change = check_step(before, body)?;
     let mut after = before.clone();
-    after.state = next_state;
-    after.head = id;
-    after.chain.push(id);
-    after.parties.insert(by.org.clone());
+    change.advance(&mut after, id, &by.org);
+    Ok(after)
+}
+
+/// What a step does to an existing container, decided before anything changes.
+struct Change {
+    state: ContainerState,
+    holder: Option<CreditCode>,
+    manifest: Option<Option<TransferManifest>>,
+}
+
+impl Change {
+    fn advance(self, status: &mut ContainerStatus, id: EventId, recorder: &CreditCode) {
+        status.state = self.state;
+        status.head = id;
+        status.chain.push(id);
+        status.parties.insert(recorder.clone());
+        if let Some(h) = self.holder {
+            status.holder = h;
+        }
+        if let Some(m) = self.manifest {
+            status.manifest = m;
+        }
+    }
+}
+
+/// Applies `body` to `container` in place: the same rules as [`apply`], without copying the
+/// status (verification folds long chains this way). On error the status is unchanged.
+pub fn apply_mut(
+    status: &mut Option<ContainerStatus>,
+    id: EventId,
+    body: &EventBody,
+    container: &LabelCode,
+) -> Result<(), CustodyError> {
+    let link = body
+        .link(container)
+        .ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
+    match (link.prev, status.as_mut()) {
+        (Some(_), Some(current)) => {
+            let change = check_step(current, body)?;
+            change.advance(current, id, &body.by.org);
+        }
+        _ => *status = Some(apply(status.as_ref(), id, body, container)?),
+    }
+    Ok(())
+}
+
+/// Checks a step on an existing container against the table and every custody rule.
+fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, CustodyError> {
+    let step = body.step();
+    let giver_role = body.event.giver().map(|g| g.role);
+    let by = &body.by;
+    let next_state = transition(Some(before.state), step, by.role, giver_role)?;
+    let mut holder = None;
+    let mut manifest_change = None;
 
     let not_holder = |org: &CreditCode| CustodyError::NotHolder {
         org: org.clone(),
@@ -236,7 +287,7 @@ pub fn apply(
                     m.number, m.carrier.credit_code, by.org
                 )));
             }
-            after.holder = by.org.clone();
+            holder = Some(by.org.clone());
         }
         EventKind::RelayHandover {
             giver, manifest, ..
@@ -245,7 +296,7 @@ pub fn apply(
                 return Err(not_holder(&giver.org));
             }
             check_manifest_number(before, manifest)?;
-            after.holder = by.org.clone();
+            holder = Some(by.org.clone());
         }
         EventKind::Received {
             giver, manifest, ..
@@ -261,7 +312,7 @@ pub fn apply(
                     m.number, m.receiver.credit_code, by.org
                 )));
             }
-            after.holder = by.org.clone();
+            holder = Some(by.org.clone());
         }
         EventKind::Returned { giver, .. } => {
             if giver.org != before.holder {
@@ -273,8 +324,8 @@ pub fn apply(
                     before.label.producer.credit_code, by.org
                 )));
             }
-            after.holder = by.org.clone();
-            after.manifest = None;
+            holder = Some(by.org.clone());
+            manifest_change = Some(None);
         }
         EventKind::Dispatched { manifest, .. } => {
             if by.org != before.holder {
@@ -286,7 +337,7 @@ pub fn apply(
                     manifest.number, manifest.sender.credit_code, by.org
                 )));
             }
-            after.manifest = Some(manifest.clone());
+            manifest_change = Some(Some(manifest.clone()));
         }
         EventKind::Correction { corrects, .. } => {
             if !before.parties.contains(&by.org) {
@@ -325,5 +376,9 @@ pub fn apply(
         }
     }
     debug_assert_ne!(step, Step::Generated);
-    Ok(after)
+    Ok(Change {
+        state: next_state,
+        holder,
+        manifest: manifest_change,
+    })
 }

@@ -26,7 +26,7 @@ mod state;
 mod verify;
 mod wire;
 
-pub use custody::{apply, check_label, ContainerStatus, CustodyError};
+pub use custody::{apply, apply_mut, check_label, ContainerStatus, CustodyError};
 pub use encoding::{decode, encode, EncodingError};
 pub use event::{
     describe_party, Actor, EventBody, EventKind, Link, SignedEvent, Step, EVENT_FORMAT_VERSION,

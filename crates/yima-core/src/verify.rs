@@ -2,7 +2,7 @@
 //! per-container chains (links and forks) and the rules of custody. It reports exactly which
 //! event fails and why, and never stops at the first failure.
 
-use crate::custody::{apply, ContainerStatus};
+use crate::custody::{apply_mut, ContainerStatus};
 use crate::encoding::decode;
 use crate::event::{Actor, EventBody, SignedEvent};
 use crate::model::Timestamp;
@@ -527,10 +527,10 @@ pub fn verify(events: &[RawEvent], keys: &KeyDirectory, options: &VerifyOptions)
             }
             let c = &checked[first];
             if c.trusted {
-                match apply(status.as_ref(), c.event.id, &c.event.body, container) {
-                    Ok(s) => {
+                match apply_mut(&mut status, c.event.id, &c.event.body, container) {
+                    Ok(()) => {
+                        let s = status.as_ref().expect("applied");
                         after.insert((c.event.id, container.clone()), (s.state, s.holder.clone()));
-                        status = Some(s);
                     }
                     Err(e) => fail(
                         &mut failures,
