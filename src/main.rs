@@ -1,7 +1,10 @@
 //! `yima`: the command-line tool over Yima's device use cases.
 
+mod args;
 mod cli;
+mod label;
 mod print;
+mod record;
 mod run;
 mod scan;
 mod sync;

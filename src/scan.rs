@@ -82,7 +82,7 @@ pub fn scan(cli: &Cli, files: &[PathBuf], lang: Lang) -> Result<()> {
         bail!("{}", t(lang, "未指定图像文件", "no image file given"));
     }
     // Keys to check labels with: those of this device's store, if it has one.
-    let keys: HashMap<KeyId, PublicKey> = match crate::run::open(cli) {
+    let keys: HashMap<KeyId, PublicKey> = match crate::args::open(cli) {
         Ok(mut device) => device
             .known_public_keys()?
             .into_iter()

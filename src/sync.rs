@@ -22,7 +22,7 @@ fn options(insecure_http: bool) -> SyncOptions {
 
 /// `yima enrol`.
 pub fn enrol(cli: &Cli, url: &str, code: &str, insecure_http: bool, lang: Lang) -> Result<()> {
-    let mut device = crate::run::open(cli)?;
+    let mut device = crate::args::open(cli)?;
     let registry = Registry::new(url, options(insecure_http))?;
     let info = runtime()?.block_on(registry.enrol(&mut device, code))?;
     if cli.json {
@@ -44,7 +44,7 @@ pub fn enrol(cli: &Cli, url: &str, code: &str, insecure_http: bool, lang: Lang) 
 
 /// `yima sync`.
 pub fn sync(cli: &Cli, insecure_http: bool, lang: Lang) -> Result<()> {
-    let mut device = crate::run::open(cli)?;
+    let mut device = crate::args::open(cli)?;
     let registry = Registry::for_device(&mut device, options(insecure_http))?;
     let quiet = cli.json;
     let mut show = |p: Progress| {

@@ -1,0 +1,81 @@
+//! `yima label`: each container's label signed by this device, written as files.
+
+use crate::args::*;
+
+use crate::cli::Cli;
+use crate::print::{self, t};
+use anyhow::{anyhow, Context, Result};
+use std::path::Path;
+use yima_codes::Lang;
+
+pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Result<()> {
+    use crate::cli::{LabelFormatArg, LabelSizeArg};
+    use yima_label::{Format, LabelSize};
+    let format = match args.format {
+        LabelFormatArg::Svg => Format::Svg,
+        LabelFormatArg::Png => Format::Png,
+        LabelFormatArg::Pdf => Format::Pdf,
+    };
+    let size = match args.size {
+        LabelSizeArg::Mm100 => LabelSize::Mm100,
+        LabelSizeArg::Mm150 => LabelSize::Mm150,
+        LabelSizeArg::Mm200 => LabelSize::Mm200,
+    };
+    let mut dev = open(cli)?;
+    let mut labels = Vec::new();
+    for code in codes(&args.codes)? {
+        let (label, payload) = dev.label_payload(&code)?;
+        let missing: String = yima_label::missing_chars(&label).into_iter().collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "{}: {code}: {missing}",
+                t(
+                    lang,
+                    "警告：标签字体缺少这些字，将印成方框",
+                    "warning: the label font lacks these characters (printed as boxes)"
+                )
+            );
+        }
+        labels.push((label, payload));
+    }
+    let rendered = |e: yima_label::RenderError| anyhow!(e.message(lang));
+    let write = |path: &Path, bytes: &[u8]| {
+        std::fs::write(path, bytes)
+            .with_context(|| format!("{} {}", t(lang, "无法写入", "cannot write"), path.display()))
+    };
+    let mut written = Vec::new();
+    if format == Format::Pdf && labels.len() > 1 {
+        write(
+            &args.output,
+            &yima_label::pdf_sheet(&labels, size).map_err(rendered)?,
+        )?;
+        written.push(args.output.clone());
+    } else if labels.len() == 1 && !args.output.is_dir() {
+        let (l, p) = &labels[0];
+        write(
+            &args.output,
+            &yima_label::render(l, p, size, format).map_err(rendered)?,
+        )?;
+        written.push(args.output.clone());
+    } else {
+        std::fs::create_dir_all(&args.output).with_context(|| {
+            format!(
+                "{} {}",
+                t(lang, "无法创建目录", "cannot create directory"),
+                args.output.display()
+            )
+        })?;
+        for (l, p) in &labels {
+            let path = args
+                .output
+                .join(format!("{}.{}", l.code, format.extension()));
+            write(
+                &path,
+                &yima_label::render(l, p, size, format).map_err(rendered)?,
+            )?;
+            written.push(path);
+        }
+    }
+    print::labels_written(&written, labels.len(), lang, cli.json);
+    Ok(())
+}

@@ -1,0 +1,287 @@
+//! `yima record <step>`: each step of a container's life, and handover offers.
+
+use crate::args::*;
+
+use crate::cli::{Cli, RecordStep, When};
+use crate::print;
+use anyhow::Result;
+use std::path::Path;
+use yima_codes::Lang;
+use yima_core::TransferManifest;
+use yima_device::{Action, HandoverStep, IdentityCard};
+
+pub(crate) fn offer(
+    cli: &Cli,
+    codes_: &[String],
+    to: &Path,
+    output: &Path,
+    step: HandoverStep,
+    when: &When,
+    lang: Lang,
+) -> Result<()> {
+    let taker: IdentityCard = read_json(to, lang)?;
+    let at = when.at.as_deref().map(time).transpose()?;
+    let offer =
+        open(cli)?.offer_handover(&codes(codes_)?, &taker, step, at, when.location.clone())?;
+    write_json(output, &offer)?;
+    print::done(
+        lang,
+        cli.json,
+        (
+            "交接邀请已签名并写出，请交给接收方",
+            "handover offer signed and written: give it to the taker",
+        ),
+        &offer.event.id.to_string(),
+    );
+    Ok(())
+}
+
+pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
+    let single = |a: Action, c: &[String], w: &When| -> Result<()> {
+        let e = open(cli)?.record(&request(codes(c)?, a, w)?)?;
+        print::event(&e, lang, cli.json);
+        Ok(())
+    };
+    match step {
+        RecordStep::Store {
+            codes: c,
+            facility,
+            when,
+        } => single(
+            Action::Store {
+                facility_code: facility.clone(),
+            },
+            c,
+            when,
+        ),
+        RecordStep::Dispatch {
+            codes: c,
+            manifest,
+            carrier_code,
+            carrier_name,
+            receiver_code,
+            receiver_name,
+            receiver_permit,
+            mode: m,
+            emergency,
+            facility,
+            when,
+        } => {
+            let manifest = TransferManifest {
+                number: manifest_number(manifest)?,
+                sender: open(cli)?.identity()?.org,
+                carrier: party(carrier_code, carrier_name)?,
+                receiver: party(receiver_code, receiver_name)?,
+                receiver_permit: receiver_permit.trim().into(),
+                mode: mode(m)?,
+                emergency_measures: emergency.trim().into(),
+            };
+            single(
+                Action::Dispatch {
+                    manifest,
+                    facility_code: facility.clone(),
+                },
+                c,
+                when,
+            )
+        }
+        RecordStep::Pickup {
+            codes: c,
+            manifest,
+            vehicle,
+            driver,
+            permit,
+            offer: o,
+            when,
+        } => {
+            let step = HandoverStep::Pickup {
+                manifest: manifest_number(manifest)?,
+                vehicle_plate: vehicle.clone(),
+                driver: driver.clone(),
+                permit: permit.clone(),
+            };
+            offer(cli, c, &o.to, &o.output, step, when, lang)
+        }
+        RecordStep::Handover {
+            codes: c,
+            manifest,
+            vehicle,
+            driver,
+            permit,
+            place,
+            offer: o,
+            when,
+        } => {
+            let step = HandoverStep::Relay {
+                manifest: manifest_number(manifest)?,
+                vehicle_plate: vehicle.clone(),
+                driver: driver.clone(),
+                permit: permit.clone(),
+                place: place.clone(),
+            };
+            offer(cli, c, &o.to, &o.output, step, when, lang)
+        }
+        RecordStep::Receive {
+            codes: c,
+            manifest,
+            offer: o,
+            when,
+        } => offer(
+            cli,
+            c,
+            &o.to,
+            &o.output,
+            HandoverStep::Receive {
+                manifest: manifest_number(manifest)?,
+            },
+            when,
+            lang,
+        ),
+        RecordStep::Return {
+            codes: c,
+            reason,
+            offer: o,
+            when,
+        } => offer(
+            cli,
+            c,
+            &o.to,
+            &o.output,
+            HandoverStep::Return {
+                reason: reason.clone(),
+            },
+            when,
+            lang,
+        ),
+        RecordStep::Weigh {
+            code,
+            weight,
+            unit,
+            when,
+        } => single(
+            Action::Weigh {
+                measured: quantity(weight, unit)?,
+            },
+            std::slice::from_ref(code),
+            when,
+        ),
+        RecordStep::Accept { codes: c, when } => {
+            // One event per container, all stored or none.
+            let reqs = codes(c)?
+                .into_iter()
+                .map(|code| request(vec![code], Action::Accept { quantity: None }, when))
+                .collect::<Result<Vec<_>>>()?;
+            for e in open(cli)?.record_all(&reqs)? {
+                print::event(&e, lang, cli.json);
+            }
+            Ok(())
+        }
+        RecordStep::Refuse {
+            code,
+            reason,
+            accepted,
+            refused,
+            unit,
+            when,
+        } => {
+            let action = match (accepted, refused) {
+                (Some(a), Some(r)) => Action::PartlyRefuse {
+                    accepted: quantity(a, unit)?,
+                    refused: quantity(r, unit)?,
+                    reason: reason.clone(),
+                },
+                _ => Action::Refuse {
+                    reason: reason.clone(),
+                },
+            };
+            single(action, std::slice::from_ref(code), when)
+        }
+        RecordStep::Dispose {
+            codes: c,
+            method,
+            mode: m,
+            completed_at,
+            when,
+        } => {
+            let action = Action::Dispose {
+                mode: m.as_deref().map(mode).transpose()?,
+                method: method.clone(),
+                completed_at: completed_at.as_deref().map(time).transpose()?,
+            };
+            single(action, c, when)
+        }
+        RecordStep::Merge {
+            codes: c,
+            weight,
+            unit,
+            when,
+        } => {
+            let q = match (weight, unit) {
+                (Some(w), Some(u)) => Some(quantity(w, u)?),
+                _ => None,
+            };
+            let e = open(cli)?.record(&request(codes(c)?, Action::Merge { quantity: q }, when)?)?;
+            print::new_codes(&e, lang, cli.json);
+            Ok(())
+        }
+        RecordStep::Split {
+            code,
+            parts,
+            unit,
+            when,
+        } => {
+            let parts = parts
+                .iter()
+                .map(|p| quantity(p, unit))
+                .collect::<Result<Vec<_>>>()?;
+            let e = open(cli)?.record(&request(
+                codes(std::slice::from_ref(code))?,
+                Action::Split { parts },
+                when,
+            )?)?;
+            print::new_codes(&e, lang, cli.json);
+            Ok(())
+        }
+        RecordStep::Correct {
+            code,
+            event,
+            reason,
+            set,
+            when,
+        } => {
+            let corrects = event.trim().parse().map_err(|e: yima_core::KeyError| {
+                bad(e.to_string(), format!("事件标识无效：{e}"))
+            })?;
+            let mut changes = std::collections::BTreeMap::new();
+            for kv in set {
+                let (k, v) = kv.split_once('=').ok_or_else(|| {
+                    bad(
+                        format!("{kv:?} is not field=value"),
+                        format!("{kv:?} 不是 字段=值 的形式"),
+                    )
+                })?;
+                changes.insert(k.trim().to_string(), v.trim().to_string());
+            }
+            single(
+                Action::Correct {
+                    corrects,
+                    reason: reason.clone(),
+                    changes,
+                },
+                std::slice::from_ref(code),
+                when,
+            )
+        }
+        RecordStep::Void {
+            codes: c,
+            reason,
+            when,
+        } => single(
+            Action::Void {
+                reason: reason.clone(),
+            },
+            c,
+            when,
+        ),
+    }
+}
