@@ -1,0 +1,418 @@
+//! The PostgreSQL backend, for production: several registry processes may share one
+//! database. Decisions are the same as SQLite's ([`crate::ingest::decide`]); what differs is
+//! how concurrent writers are kept apart:
+//!
+//! - migrating holds a transaction-level advisory lock, so registries starting together
+//!   apply each migration once;
+//! - an ingest locks every container its events link (advisory locks keyed by the code,
+//!   taken in one sorted order, so two pushes never deadlock) before reading anything, so
+//!   two pushes deciding the same container run one after the other and the second sees
+//!   what the first stored;
+//! - feed seqs come from the `feed_head` row, locked until commit, so they become visible in
+//!   order and a reader's cursor never skips an entry still being written.
+//!
+//! An ingest reads what it needs in a handful of queries, decides every event in memory
+//! and writes each table with one statement, whatever the batch size.
+
+mod ingest;
+
+use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
+use crate::error::{ErrorKind, RegistryError};
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use ingest::ingest_in;
+use std::time::Duration;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{NoTls, Row};
+use yima_codes::{CreditCode, LabelCode};
+use yima_core::{PublicKey, SignedEvent, Timestamp, WireEvent};
+use yima_protocol::{DeviceInfo, FeedEntry, FeedPage, NewEnrolmentCode, NewOrg, PushResult};
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "0001_registry.sql",
+    include_str!("../../../../../migrations/registry/postgres/0001_registry.sql"),
+)];
+
+/// Connections in the pool.
+pub const POOL_SIZE: usize = 8;
+
+/// The advisory lock held while migrating. Two `int4` keys: a key space apart from the
+/// single `bigint` keys of containers.
+const MIGRATION_LOCK: (i32, i32) = (0x5969_6d61, 1); // "Yima", 1
+
+/// The PostgreSQL registry store: a pool of connections.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`) with a pool of
+    /// [`POOL_SIZE`] connections, and applies migrations. The connection is not encrypted
+    /// (`NoTls`): keep the database on the registry's host or a private network.
+    pub async fn connect(url: &str) -> Result<PostgresStore, RegistryError> {
+        // The URL may hold a password: error messages never repeat it.
+        let config: tokio_postgres::Config = url.parse().map_err(|e| {
+            RegistryError::new(ErrorKind::Storage, format!("invalid PostgreSQL URL: {e}"))
+        })?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .create_timeout(Some(Duration::from_secs(10)))
+            .wait_timeout(Some(Duration::from_secs(60)))
+            .build()
+            .map_err(|e| RegistryError::new(ErrorKind::Storage, format!("postgres pool: {e}")))?;
+        let store = PostgresStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, RegistryError> {
+        Ok(self.pool.get().await?)
+    }
+
+    async fn migrate(&self) -> Result<(), RegistryError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        // Held until commit: a second registry starting now waits here, then finds the
+        // migrations applied. Taken before creating schema_migrations, whose concurrent
+        // creation would itself fail.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            &[&MIGRATION_LOCK.0, &MIGRATION_LOCK.1],
+        )
+        .await?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
+        )
+        .await?;
+        for (version, name, sql) in MIGRATIONS {
+            let sum = crate::checksum(sql);
+            let applied = tx
+                .query_opt(
+                    "SELECT checksum FROM schema_migrations WHERE version = $1",
+                    &[version],
+                )
+                .await?;
+            match applied.map(|r| r.get::<_, String>(0)) {
+                Some(s) if s == sum => {}
+                Some(_) => {
+                    return Err(RegistryError::new(
+                        ErrorKind::Storage,
+                        format!("migration {name} differs from the one applied"),
+                    ))
+                }
+                None => {
+                    tx.batch_execute(sql).await?;
+                    tx.execute(
+                        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                        &[version, name, &sum],
+                    )
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Text PostgreSQL cannot store (a NUL character) is the caller's mistake, not a failure of
+/// the database.
+fn text_error(e: tokio_postgres::Error) -> RegistryError {
+    if e.code() == Some(&SqlState::CHARACTER_NOT_IN_REPERTOIRE) {
+        RegistryError::new(
+            ErrorKind::BadRequest,
+            "text contains a character that cannot be stored (NUL)",
+        )
+    } else {
+        e.into()
+    }
+}
+
+pub(super) const DEVICE_SELECT: &str =
+    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles
+     FROM devices d JOIN orgs o ON o.credit_code = d.org";
+
+pub(super) fn to_device(r: &Row) -> Result<DeviceInfo, RegistryError> {
+    Ok(DeviceInfo {
+        key: parse("key", r.get(0))?,
+        org: parse("credit code", r.get(1))?,
+        org_name: r.get(2),
+        org_roles: parse_roles(r.get(7))?,
+        role: parse("role", r.get(3))?,
+        admin: r.get(4),
+        enrolled_at: Timestamp(r.get(5)),
+        revoked_at: r.get::<_, Option<i64>>(6).map(Timestamp),
+    })
+}
+
+async fn device_in(
+    c: &impl GenericClient,
+    key: &PublicKey,
+) -> Result<Option<DeviceInfo>, RegistryError> {
+    let stmt = c
+        .prepare_cached(&format!("{DEVICE_SELECT} WHERE d.public_key = $1"))
+        .await?;
+    c.query_opt(&stmt, &[&key.to_string()])
+        .await?
+        .as_ref()
+        .map(to_device)
+        .transpose()
+}
+
+fn to_entry(r: &Row) -> Result<FeedEntry, RegistryError> {
+    Ok(FeedEntry {
+        seq: r.get(0),
+        event: WireEvent {
+            id: parse("event id", r.get(1))?,
+            body: r.get(2),
+            signatures: serde_json::from_str(r.get(3))?,
+        },
+        arrived_at: Timestamp(r.get(4)),
+        fork_of: r
+            .get::<_, Option<&str>>(5)
+            .map(|f| parse("event id", f))
+            .transpose()?,
+    })
+}
+
+impl RegistryStore for PostgresStore {
+    async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "INSERT INTO orgs (credit_code, name, roles, jurisdiction, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (credit_code) DO NOTHING",
+                &[&org.credit_code.as_str(), &org.name, &roles_text(&org.roles), &org.jurisdiction, &now.0],
+            )
+            .await
+            .map_err(text_error)?;
+        if n == 0 {
+            return Err(RegistryError::new(
+                ErrorKind::Conflict,
+                format!("organisation {} is already registered", org.credit_code),
+            ));
+        }
+        Ok(())
+    }
+
+    async fn org(&self, code: CreditCode) -> Result<Option<OrgRecord>, RegistryError> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "SELECT name, roles, jurisdiction FROM orgs WHERE credit_code = $1",
+                &[&code.as_str()],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(OrgRecord {
+                credit_code: code.clone(),
+                name: r.get(0),
+                roles: parse_roles(r.get(1))?,
+                jurisdiction: r.get(2),
+            })
+        })
+        .transpose()
+    }
+
+    async fn add_enrolment_code(
+        &self,
+        code_hash: String,
+        req: NewEnrolmentCode,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<(), RegistryError> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO enrolment_codes (code_hash, org, role, admin, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&code_hash, &req.org.as_str(), &req.role.as_str(), &req.admin, &now.0, &expires.0],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn redeem_enrolment(
+        &self,
+        code_hash: String,
+        key: PublicKey,
+        now: Timestamp,
+    ) -> Result<DeviceInfo, RegistryError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        // FOR UPDATE: a second redemption of the same code waits, then finds it used.
+        let row = tx
+            .query_opt(
+                "SELECT org, role, admin, expires_at, used_by FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE",
+                &[&code_hash],
+            )
+            .await?;
+        let Some(row) = row else {
+            return Err(RegistryError::new(
+                ErrorKind::Unauthorized,
+                "unknown enrolment code",
+            ));
+        };
+        let (org, role, admin, expires, used_by): (String, String, bool, i64, Option<String>) =
+            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        if used_by.is_some() {
+            return Err(RegistryError::new(
+                ErrorKind::Conflict,
+                "this enrolment code was already used",
+            ));
+        }
+        if now.0 > expires {
+            return Err(RegistryError::new(
+                ErrorKind::Unauthorized,
+                "this enrolment code has expired",
+            ));
+        }
+        let already = || RegistryError::new(ErrorKind::Conflict, "this key is already enrolled");
+        if device_in(&tx, &key).await?.is_some() {
+            return Err(already());
+        }
+        tx.execute(
+            "UPDATE enrolment_codes SET used_by = $1, used_at = $2 WHERE code_hash = $3",
+            &[&key.to_string(), &now.0, &code_hash],
+        )
+        .await?;
+        // The same key enrolling with two codes at once: the second finds the first here.
+        let n = tx
+            .execute(
+                "INSERT INTO devices (public_key, org, role, admin, enrolled_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (public_key) DO NOTHING",
+                &[&key.to_string(), &org, &role, &admin, &now.0],
+            )
+            .await?;
+        if n == 0 {
+            return Err(already());
+        }
+        let device = device_in(&tx, &key)
+            .await?
+            .ok_or_else(|| RegistryError::new(ErrorKind::Storage, "device vanished"))?;
+        tx.commit().await?;
+        Ok(device)
+    }
+
+    async fn device(&self, key: PublicKey) -> Result<Option<DeviceInfo>, RegistryError> {
+        let c = self.client().await?;
+        device_in(&c, &key).await
+    }
+
+    async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
+        let c = self.client().await?;
+        // COLLATE "C": byte order, as SQLite sorts, whatever the database's collation.
+        let stmt = c
+            .prepare_cached(&format!(
+                "{DEVICE_SELECT} ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
+            ))
+            .await?;
+        c.query(&stmt, &[]).await?.iter().map(to_device).collect()
+    }
+
+    async fn revoke(&self, key: PublicKey, at: Timestamp) -> Result<bool, RegistryError> {
+        let c = self.client().await?;
+        let n = c
+            .execute(
+                "UPDATE devices SET revoked_at = $1 WHERE public_key = $2 AND revoked_at IS NULL",
+                &[&at.0, &key.to_string()],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    async fn use_nonce(
+        &self,
+        key: PublicKey,
+        nonce: String,
+        now: Timestamp,
+    ) -> Result<bool, RegistryError> {
+        let c = self.client().await?;
+        // Nonces older than twice the allowed skew can no longer be replayed: forget them.
+        let stmt = c
+            .prepare_cached("DELETE FROM nonces WHERE seen_at < $1")
+            .await?;
+        c.execute(&stmt, &[&(now.0 - 2 * yima_protocol::MAX_CLOCK_SKEW_MS)])
+            .await?;
+        let stmt = c
+            .prepare_cached("INSERT INTO nonces (public_key, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT (public_key, nonce) DO NOTHING")
+            .await?;
+        Ok(c.execute(&stmt, &[&key.to_string(), &nonce, &now.0])
+            .await?
+            == 1)
+    }
+
+    async fn ingest(
+        &self,
+        events: Vec<SignedEvent>,
+        pusher: PublicKey,
+        checked: bool,
+        now: Timestamp,
+    ) -> Result<Vec<PushResult>, RegistryError> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut c = self.client().await?;
+        ingest_in(&mut c, &events, &pusher, checked, now).await
+    }
+
+    async fn feed(
+        &self,
+        org: CreditCode,
+        after: i64,
+        limit: u32,
+    ) -> Result<FeedPage, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(
+                "SELECT f.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM feed f JOIN events e ON e.id = f.event_id
+                 WHERE f.org = $1 AND f.seq > $2 ORDER BY f.seq LIMIT $3",
+            )
+            .await?;
+        let rows = c
+            .query(&stmt, &[&org.as_str(), &after, &(i64::from(limit) + 1)])
+            .await?;
+        let more = rows.len() > limit as usize;
+        let entries = rows
+            .iter()
+            .take(limit as usize)
+            .map(to_entry)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = entries.last().map_or(after, |e| e.seq);
+        Ok(FeedPage {
+            entries,
+            next,
+            more,
+        })
+    }
+
+    async fn container_history(&self, code: LabelCode) -> Result<Vec<FeedEntry>, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(
+                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM event_links l JOIN events e ON e.id = l.event_id
+                 WHERE l.container = $1 ORDER BY e.seq",
+            )
+            .await?;
+        c.query(&stmt, &[&code.as_str()])
+            .await?
+            .iter()
+            .map(to_entry)
+            .collect()
+    }
+
+    async fn event_count(&self) -> Result<u64, RegistryError> {
+        let c = self.client().await?;
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM events", &[])
+            .await?
+            .get(0);
+        Ok(n as u64)
+    }
+}
