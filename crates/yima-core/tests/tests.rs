@@ -5,6 +5,8 @@
 
 #[path = "tests/chain.rs"]
 mod chain;
+#[path = "tests/custody_rules.rs"]
+mod custody_rules;
 #[path = "tests/encoding.rs"]
 mod encoding;
 #[path = "tests/failures.rs"]
