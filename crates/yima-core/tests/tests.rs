@@ -17,3 +17,5 @@ mod harness;
 mod props;
 #[path = "tests/vectors.rs"]
 mod vectors;
+#[path = "tests/walks.rs"]
+mod walks;
