@@ -67,7 +67,7 @@ pub enum Command {
     },
     /// Print this device's identity card (give it to the other party of a handover).
     Identity {
-        /// Write the card to this file.
+        /// Write the card to this file (a .png path writes it as a QR code).
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -230,10 +230,11 @@ pub struct When {
 /// What a handover needs: the other party and where to write the offer.
 #[derive(Args, Debug)]
 pub struct Offer {
-    /// The taker's identity card (from `yima identity`).
+    /// The taker's identity card (from `yima identity`): a JSON file, or its QR code (.png).
     #[arg(long)]
     pub to: PathBuf,
-    /// Write the offer here (give it to the taker).
+    /// Write the offer here (give it to the taker): a .png path writes a QR code to show on
+    /// screen, any other a JSON file with the containers' history.
     #[arg(short, long)]
     pub output: PathBuf,
 }
@@ -420,14 +421,33 @@ pub enum RecordStep {
 
 #[derive(Subcommand, Debug)]
 pub enum HandoverCommand {
+    /// As the giver: compose and sign a handover (pickup, handover, receive or return); with
+    /// `-o FILE.png` the offer is a QR code to show the taker, otherwise a JSON file.
+    Offer {
+        #[command(subcommand)]
+        step: Box<RecordStep>,
+    },
     /// As the taker: check an offer, countersign and store it; writes the acknowledgement.
+    /// A QR offer (`OFFER.png`) needs the photos of every container's label (`--label`) and
+    /// writes the acknowledgement as a QR code (`-o ACK.png`).
     Accept {
         offer: PathBuf,
+        /// Photos of the containers' labels (one or more labels each), for a QR offer.
+        #[arg(long = "label")]
+        labels: Vec<PathBuf>,
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// As the giver: store the dual-signed event from the taker's acknowledgement.
+    /// As the giver: store the dual-signed event from the taker's acknowledgement
+    /// (`ACK.png` or the JSON file).
     Confirm { ack: PathBuf },
+    /// As the taker, before loading: is each scanned label on the QR offer's list?
+    Check {
+        offer: PathBuf,
+        /// Photos of labels.
+        #[arg(required = true)]
+        labels: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

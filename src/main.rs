@@ -2,6 +2,7 @@
 
 mod args;
 mod cli;
+mod handover;
 mod label;
 mod print;
 mod record;

@@ -264,9 +264,19 @@ pub fn verify(r: &VerifyResult, lang: Lang, as_json: bool) {
     if as_json {
         println!(
             "{}",
-            json!({ "ok": r.ok, "events": r.events, "containers": r.containers, "failures": r.failures })
+            json!({ "ok": r.ok, "events": r.events, "containers": r.containers, "failures": r.failures, "without_history": r.without_history })
         );
         return;
+    }
+    for c in &r.without_history {
+        println!(
+            "{} {c}",
+            t(
+                lang,
+                "尚未同步此前记录（经二维码交接接收）：",
+                "history not synced yet (taken over QR codes):"
+            )
+        );
     }
     if r.ok {
         println!(

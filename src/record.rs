@@ -19,8 +19,36 @@ pub(crate) fn offer(
     when: &When,
     lang: Lang,
 ) -> Result<()> {
-    let taker: IdentityCard = read_json(to, lang)?;
+    let taker: IdentityCard = crate::handover::identity(to, lang)?;
     let at = when.at.as_deref().map(time).transpose()?;
+    if crate::handover::is_png(output) {
+        let offer = open(cli)?.offer_handover_qr(
+            &codes(codes_)?,
+            &taker,
+            step,
+            at,
+            when.location.clone(),
+        )?;
+        let version = crate::handover::write_qr(output, &offer.to_text())?;
+        if cli.json {
+            println!(
+                "{}",
+                serde_json::json!({ "ok": true, "qr_version": version, "containers": offer.count() })
+            );
+        } else {
+            println!(
+                "{}: {} ({} {version})",
+                crate::print::t(
+                    lang,
+                    "交接邀请二维码已签名并写出，请向接收方出示",
+                    "handover offer QR signed and written: show it to the taker"
+                ),
+                output.display(),
+                crate::print::t(lang, "二维码版本", "QR version"),
+            );
+        }
+        return Ok(());
+    }
     let offer =
         open(cli)?.offer_handover(&codes(codes_)?, &taker, step, at, when.location.clone())?;
     write_json(output, &offer)?;
@@ -34,6 +62,20 @@ pub(crate) fn offer(
         &offer.event.id.to_string(),
     );
     Ok(())
+}
+
+/// `yima handover offer <step>`: the handover steps of `yima record`.
+pub(crate) fn offer_step(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
+    match step {
+        RecordStep::Pickup { .. }
+        | RecordStep::Handover { .. }
+        | RecordStep::Receive { .. }
+        | RecordStep::Return { .. } => record(cli, step, lang),
+        _ => Err(crate::args::bad(
+            "only pickup, handover, receive and return are handovers".into(),
+            "只有 pickup、handover、receive、return 是交接步骤".into(),
+        )),
+    }
 }
 
 pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {

@@ -51,6 +51,9 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Identity { output } => {
             let card = open(cli)?.identity()?;
             match output {
+                Some(path) if crate::handover::is_png(path) => {
+                    crate::handover::write_qr(path, &card.to_qr_text()?)?;
+                }
                 Some(path) => write_json(path, &card)?,
                 None => println!("{}", serde_json::to_string_pretty(&card)?),
             }
@@ -118,7 +121,18 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::Record { step } => crate::record::record(cli, step, lang)?,
         Command::Handover { command } => match command {
-            HandoverCommand::Accept { offer, output } => {
+            HandoverCommand::Offer { step } => crate::record::offer_step(cli, step, lang)?,
+            HandoverCommand::Check { offer, labels } => {
+                crate::handover::check(cli, offer, labels, lang)?
+            }
+            HandoverCommand::Accept {
+                offer,
+                labels,
+                output,
+            } if crate::handover::is_png(offer) => {
+                crate::handover::accept_qr(cli, offer, labels, output, lang)?
+            }
+            HandoverCommand::Accept { offer, output, .. } => {
                 let offer: HandoverOffer = read_json(offer, lang)?;
                 let ack = open(cli)?.accept_handover(&offer)?;
                 write_json(output, &ack)?;
@@ -131,6 +145,9 @@ pub fn run(cli: &Cli) -> Result<()> {
                     ),
                     &ack.event.id.to_string(),
                 );
+            }
+            HandoverCommand::Confirm { ack } if crate::handover::is_png(ack) => {
+                crate::handover::confirm_qr(cli, ack, lang)?
             }
             HandoverCommand::Confirm { ack } => {
                 let ack: HandoverAck = read_json(ack, lang)?;

@@ -10,4 +10,5 @@ mod errors;
 mod labels;
 mod ledger;
 mod life;
+mod qr_handover;
 mod tamper;

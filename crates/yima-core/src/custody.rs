@@ -26,6 +26,12 @@ pub struct ContainerStatus {
     pub chain: Vec<EventId>,
     /// Organisations that recorded any of its events.
     pub parties: BTreeSet<CreditCode>,
+    /// `Some(prev)` when only part of the chain is known: it starts with a handover taken
+    /// over QR codes whose previous event `prev` is not at hand (see [`resume`]). The label
+    /// then holds only what the code and the scanned label say, and the manifest's parties
+    /// are not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial_from: Option<EventId>,
 }
 
 /// Why an event may not be applied to a container.
@@ -139,6 +145,8 @@ fn check_manifest_number(
     number: &yima_codes::ManifestNumber,
 ) -> Result<(), CustodyError> {
     match &status.manifest {
+        // Part of the chain only: the dispatch is not at hand, its checks wait for the history.
+        None if status.partial_from.is_some() => Ok(()),
         Some(m) if &m.number == number => Ok(()),
         Some(m) => Err(CustodyError::Manifest(format!(
             "container travels under manifest {}, not {number}",
@@ -201,6 +209,7 @@ pub fn apply(
             head: id,
             chain: vec![id],
             parties,
+            partial_from: None,
         });
     }
 
@@ -211,6 +220,72 @@ pub fn apply(
     let mut after = before.clone();
     change.advance(&mut after, id, &by.org);
     Ok(after)
+}
+
+/// Starts the status of a container whose earlier history is not at hand, from a handover
+/// `body` (with id `id`) taken over QR codes: the taker scanned the container's label
+/// (`label`: the facts the code and the signed label payload give) and the giver's offer,
+/// but has never seen the events before. The state table and the roles are checked; the
+/// manifest's parties and the holder before the handover are checked once the history
+/// arrives (and by the registry, which has it).
+pub fn resume(
+    label: ContainerLabel,
+    id: EventId,
+    body: &EventBody,
+    container: &LabelCode,
+) -> Result<ContainerStatus, CustodyError> {
+    let link = body
+        .link(container)
+        .ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
+    let (Some(prev), Some(giver)) = (link.prev, body.event.giver()) else {
+        return Err(CustodyError::NoGenesis(container.clone()));
+    };
+    if &label.code != container {
+        return Err(CustodyError::Label(format!(
+            "label {} given for container {container}",
+            label.code
+        )));
+    }
+    let step = body.step();
+    let mut last = None;
+    let mut state = None;
+    for rule in crate::state::RULES.iter().filter(|r| r.step == step) {
+        for from in rule.from {
+            match transition(*from, step, body.by.role, Some(giver.role)) {
+                Ok(s) => {
+                    state = Some(s);
+                    break;
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        if state.is_some() {
+            break;
+        }
+    }
+    let state = match (state, last) {
+        (Some(s), _) => s,
+        (None, Some(e)) => return Err(e.into()),
+        (None, None) => return Err(CustodyError::NoGenesis(container.clone())),
+    };
+    if step == Step::Returned && body.by.org != label.producer.credit_code {
+        return Err(CustodyError::Manifest(format!(
+            "returned waste goes back to its producer {}, not {}",
+            label.producer.credit_code, body.by.org
+        )));
+    }
+    let mut parties = BTreeSet::new();
+    parties.insert(body.by.org.clone());
+    Ok(ContainerStatus {
+        label,
+        state,
+        holder: body.by.org.clone(),
+        manifest: None,
+        head: id,
+        chain: vec![id],
+        parties,
+        partial_from: Some(prev),
+    })
 }
 
 /// What a step does to an existing container, decided before anything changes.
@@ -280,12 +355,13 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
                 return Err(not_holder(&giver.org));
             }
             check_manifest_number(before, manifest)?;
-            let m = before.manifest.as_ref().expect("checked above");
-            if before.state == ContainerState::Dispatched && m.carrier.credit_code != by.org {
-                return Err(CustodyError::Manifest(format!(
-                    "manifest {} names carrier {}, not {}",
-                    m.number, m.carrier.credit_code, by.org
-                )));
+            if let Some(m) = &before.manifest {
+                if before.state == ContainerState::Dispatched && m.carrier.credit_code != by.org {
+                    return Err(CustodyError::Manifest(format!(
+                        "manifest {} names carrier {}, not {}",
+                        m.number, m.carrier.credit_code, by.org
+                    )));
+                }
             }
             holder = Some(by.org.clone());
         }
@@ -305,12 +381,13 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
                 return Err(not_holder(&giver.org));
             }
             check_manifest_number(before, manifest)?;
-            let m = before.manifest.as_ref().expect("checked above");
-            if m.receiver.credit_code != by.org {
-                return Err(CustodyError::Manifest(format!(
-                    "manifest {} names receiver {}, not {}",
-                    m.number, m.receiver.credit_code, by.org
-                )));
+            if let Some(m) = &before.manifest {
+                if m.receiver.credit_code != by.org {
+                    return Err(CustodyError::Manifest(format!(
+                        "manifest {} names receiver {}, not {}",
+                        m.number, m.receiver.credit_code, by.org
+                    )));
+                }
             }
             holder = Some(by.org.clone());
         }

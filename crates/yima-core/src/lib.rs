@@ -17,6 +17,7 @@ mod base45;
 mod custody;
 mod encoding;
 mod event;
+mod handover_qr;
 mod model;
 mod payload;
 mod quantity;
@@ -26,10 +27,14 @@ mod state;
 mod verify;
 mod wire;
 
-pub use custody::{apply, apply_mut, check_label, ContainerStatus, CustodyError};
+pub use custody::{apply, apply_mut, check_label, resume, ContainerStatus, CustodyError};
 pub use encoding::{decode, encode, EncodingError};
 pub use event::{
     describe_party, Actor, EventBody, EventKind, Link, SignedEvent, Step, EVENT_FORMAT_VERSION,
+};
+pub use handover_qr::{
+    code_tag, codes_digest, totals, HandoverAckQr, HandoverOfferQr, HandoverQrError, IdentityQr,
+    ACK_PREFIX, CODES_DOMAIN, IDENTITY_PREFIX, OFFER_PREFIX, TAG_DOMAIN,
 };
 pub use model::{
     ContainerCode, ContainerLabel, Organisation, Party, PhysicalForm, Timestamp, TransferManifest,

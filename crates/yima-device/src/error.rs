@@ -29,6 +29,11 @@ pub enum ErrorKind {
     AlreadyInitialised,
     /// A handover message that is not for this device, altered, or does not fit.
     BadHandover,
+    /// The labels scanned for a handover are not the containers its offer lists (one not on
+    /// the list, one missing, or weights that do not add up).
+    LabelMismatch,
+    /// A scanned label's signature does not match its facts: the label was altered.
+    ForgedLabel,
     /// The store failed (disk, lock, migrations) or holds unreadable rows.
     Storage,
 }
@@ -54,6 +59,8 @@ impl ErrorKind {
             ),
             ErrorKind::AlreadyInitialised => ("设备已初始化", "device already initialised"),
             ErrorKind::BadHandover => ("交接信息无效", "invalid handover"),
+            ErrorKind::LabelMismatch => ("标签与交接清单不符", "labels do not match the handover"),
+            ErrorKind::ForgedLabel => ("标签被篡改", "forged label"),
             ErrorKind::Storage => ("存储错误", "storage error"),
         };
         match lang {

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use yima_codes::{LabelCode, ManifestNumber};
 use yima_core::{
-    verify, Actor, EventBody, EventKind, PublicKey, RawEvent, SignedEvent, Timestamp,
-    VerifyOptions, WireEvent, EVENT_FORMAT_VERSION,
+    verify, Actor, ContainerStatus, EventBody, EventKind, PublicKey, RawEvent, SignedEvent,
+    Timestamp, VerifyOptions, WireEvent, EVENT_FORMAT_VERSION,
 };
 use yima_store::{KeySource, Tx};
 
@@ -102,7 +102,7 @@ fn wire_error(e: yima_core::WireError) -> DeviceError {
     )
 }
 
-fn bad_handover(en: impl Into<String>, zh: impl Into<String>) -> DeviceError {
+pub(crate) fn bad_handover(en: impl Into<String>, zh: impl Into<String>) -> DeviceError {
     DeviceError::bilingual(ErrorKind::BadHandover, en, zh)
 }
 
@@ -188,6 +188,63 @@ fn history(
     Ok((events.into_values().collect(), signers))
 }
 
+/// Composes, signs, checks and keeps (as an offer) a handover of `codes` to `taker`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compose_offer(
+    tx: &Tx<'_>,
+    now: Timestamp,
+    codes: &[LabelCode],
+    taker: &IdentityCard,
+    step: HandoverStep,
+    at: Option<Timestamp>,
+    location: Option<String>,
+) -> Result<(SignedEvent, BTreeMap<LabelCode, ContainerStatus>), DeviceError> {
+    if codes.is_empty() {
+        return Err(bad_input("no container given", "未指定容器"));
+    }
+    let at = at.unwrap_or(now);
+    check_time(at, now)?;
+    let device = tx.require_device()?;
+    let key = device.key.public();
+    if taker.key == key {
+        return Err(bad_input(
+            "a device cannot hand over to itself",
+            "设备不能与自己交接",
+        ));
+    }
+    let statuses = require_statuses(tx, codes)?;
+    let giver = Actor {
+        org: device.org.credit_code.clone(),
+        role: device.role,
+        key,
+    };
+    let event = step.into_kind(giver)?;
+    let links = crate::status::links(&statuses, &[])?;
+    let body = EventBody {
+        v: EVENT_FORMAT_VERSION,
+        at,
+        by: taker.actor(),
+        composer: key,
+        event,
+        links,
+        location,
+        seq: tx.next_seq(&key)?,
+    };
+    let event = SignedEvent::seal(body, &device.key);
+    // Every rule is checked now, so the giver never shows an offer the taker must refuse.
+    for l in &event.body.links {
+        yima_core::apply(
+            statuses.get(&l.container),
+            event.id,
+            &event.body,
+            &l.container,
+        )?;
+    }
+    tx.insert_offer(&event, &event.signatures[0], now)?;
+    tx.add_known_key(&taker.known_key(KeySource::Handover), now)?;
+    Ok((event, statuses))
+}
+
 impl<C: Clock> Device<C> {
     /// As the giver, composes and signs a handover of `codes` to `taker`.
     pub fn offer_handover(
@@ -198,51 +255,9 @@ impl<C: Clock> Device<C> {
         at: Option<Timestamp>,
         location: Option<String>,
     ) -> Result<HandoverOffer, DeviceError> {
-        if codes.is_empty() {
-            return Err(bad_input("no container given", "未指定容器"));
-        }
         let now = self.clock.now();
-        let at = at.unwrap_or(now);
-        check_time(at, now)?;
         self.store.write(|tx| {
-            let device = tx.require_device()?;
-            let key = device.key.public();
-            if taker.key == key {
-                return Err(bad_input(
-                    "a device cannot hand over to itself",
-                    "设备不能与自己交接",
-                ));
-            }
-            let statuses = require_statuses(tx, codes)?;
-            let giver = Actor {
-                org: device.org.credit_code.clone(),
-                role: device.role,
-                key,
-            };
-            let event = step.into_kind(giver)?;
-            let links = crate::status::links(&statuses, &[])?;
-            let body = EventBody {
-                v: EVENT_FORMAT_VERSION,
-                at,
-                by: taker.actor(),
-                composer: key,
-                event,
-                links,
-                location,
-                seq: tx.next_seq(&key)?,
-            };
-            let event = SignedEvent::seal(body, &device.key);
-            // Every rule is checked now, so the giver never shows an offer the taker must refuse.
-            for l in &event.body.links {
-                yima_core::apply(
-                    statuses.get(&l.container),
-                    event.id,
-                    &event.body,
-                    &l.container,
-                )?;
-            }
-            tx.insert_offer(&event, &event.signatures[0], now)?;
-            tx.add_known_key(&taker.known_key(KeySource::Handover), now)?;
+            let (event, _) = compose_offer(tx, now, codes, taker, step, at, location)?;
             let (history, signers) = history(tx, codes)?;
             let keys = tx
                 .known_keys()?
@@ -358,49 +373,51 @@ impl<C: Clock> Device<C> {
         }
         let event = ack.event.parse().map_err(wire_error)?;
         let now = self.clock.now();
-        self.store.write(|tx| {
-            let Some(offered) = tx.offer_body(&event.id)? else {
-                return Err(bad_handover(
-                    "this device made no such offer",
-                    "本设备没有发出过此交接邀请",
-                ));
-            };
-            if offered != event.canonical {
-                return Err(bad_handover(
-                    "the acknowledgement differs from the offer",
-                    "交接确认与邀请不一致",
-                ));
-            }
-            for key in event.body.required_signers() {
-                match event.signatures.iter().find(|s| s.key == key) {
-                    Some(s) if key.verify(&event.id, &s.sig) => {}
-                    _ => {
-                        return Err(bad_handover(
-                            format!("signature of key {} is missing or wrong", key.short()),
-                            format!("密钥 {} 的签名缺失或无效", key.short()),
-                        ))
-                    }
-                }
-            }
-            if tx.has_event(&event.id)? {
-                return Ok(event.clone());
-            }
-            let codes: Vec<LabelCode> = event
-                .body
-                .links
-                .iter()
-                .map(|l| l.container.clone())
-                .collect();
-            let mut statuses = BTreeMap::new();
-            for c in &codes {
-                if let Some(s) = load_status(tx, c)? {
-                    statuses.insert(c.clone(), s);
-                }
-            }
-            append(tx, &event, &statuses, true, now)?;
-            Ok(event.clone())
-        })
+        self.store.write(|tx| store_confirmed(tx, event, now))
     }
+}
+
+/// As the giver, checks an acknowledged event against the offer this device made, and stores
+/// it with both signatures (once: a second confirmation of the same event changes nothing).
+pub(crate) fn store_confirmed(
+    tx: &Tx<'_>,
+    event: SignedEvent,
+    now: Timestamp,
+) -> Result<SignedEvent, DeviceError> {
+    let Some(offered) = tx.offer_body(&event.id)? else {
+        return Err(bad_handover(
+            "this device made no such offer",
+            "本设备没有发出过此交接邀请",
+        ));
+    };
+    if offered != event.canonical {
+        return Err(bad_handover(
+            "the acknowledgement differs from the offer",
+            "交接确认与邀请不一致",
+        ));
+    }
+    for key in event.body.required_signers() {
+        match event.signatures.iter().find(|s| s.key == key) {
+            Some(s) if key.verify(&event.id, &s.sig) => {}
+            _ => {
+                return Err(bad_handover(
+                    format!("signature of key {} is missing or wrong", key.short()),
+                    format!("密钥 {} 的签名缺失或无效", key.short()),
+                ))
+            }
+        }
+    }
+    if tx.has_event(&event.id)? {
+        return Ok(event);
+    }
+    let mut statuses = BTreeMap::new();
+    for l in &event.body.links {
+        if let Some(s) = load_status(tx, &l.container)? {
+            statuses.insert(l.container.clone(), s);
+        }
+    }
+    append(tx, &event, &statuses, true, now)?;
+    Ok(event)
 }
 
 fn card_key(k: &KeyCard) -> yima_store::KnownKey {

@@ -4,22 +4,26 @@
 use crate::clock::{Clock, MAX_FUTURE_SKEW_MS};
 use crate::error::{DeviceError, ErrorKind};
 use crate::Device;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use yima_codes::LabelCode;
 use yima_core::{
-    apply, Actor, ContainerLabel, ContainerStatus, EventBody, EventKind, Link, SignedEvent,
-    Timestamp, EVENT_FORMAT_VERSION,
+    apply, apply_mut, resume, Actor, ContainerLabel, ContainerStatus, EventBody, EventId,
+    EventKind, LabelPayload, Link, SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
 };
 use yima_store::{DeviceRow, NewEvent, Tx};
 
-/// Folds the stored events of `code` (following links from its start) into its status.
+/// Folds the stored events of `code` into its status, following the chain's links from its
+/// start (the order events arrived in does not matter: history pulled later slots in before a
+/// handover taken earlier). Where the device holds only part of the chain — containers taken
+/// over QR codes, whose label was scanned but whose history has not synced yet — the fold
+/// starts from that handover ([`yima_core::resume`]).
 pub(crate) fn load_status(
     tx: &Tx<'_>,
     code: &LabelCode,
 ) -> Result<Option<ContainerStatus>, DeviceError> {
     // Ids and bodies only: the status needs no signatures (verification checks those).
     let rows = tx.container_event_bodies(code)?;
-    let mut status: Option<ContainerStatus> = None;
+    let mut events = Vec::with_capacity(rows.len());
     for (id, body) in rows {
         let event = SignedEvent::from_parts(id, body, Vec::new()).map_err(|e| {
             DeviceError::new(
@@ -27,13 +31,91 @@ pub(crate) fn load_status(
                 format!("stored event {id} is unreadable: {e}"),
             )
         })?;
-        let link = event.body.link(code).expect("rows are selected by link");
-        if link.prev != status.as_ref().map(|s| s.head) {
-            continue; // a fork learned from elsewhere: the first branch is followed
+        events.push(event);
+    }
+    let prev = |e: &SignedEvent| e.body.link(code).expect("rows are selected by link").prev;
+    // The common case: one chain stored in order, no fork. Fold as it comes.
+    let in_order = events
+        .iter()
+        .enumerate()
+        .all(|(i, e)| prev(e) == i.checked_sub(1).map(|j| events[j].id));
+    let mut status: Option<ContainerStatus> = None;
+    if in_order {
+        for e in &events {
+            apply_mut(&mut status, e.id, &e.body, code)?;
         }
-        status = Some(apply(status.as_ref(), event.id, &event.body, code)?);
+        return Ok(status);
+    }
+    let mut children: HashMap<Option<EventId>, Vec<usize>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        children.entry(prev(e)).or_default().push(i);
+    }
+    let mut cursor = None;
+    if !children.contains_key(&None) {
+        let ids: HashSet<EventId> = events.iter().map(|e| e.id).collect();
+        let start = events
+            .iter()
+            .find(|e| prev(e).is_some_and(|p| !ids.contains(&p)));
+        let (Some(start), Some(payload)) = (start, tx.scanned_label(code)?) else {
+            return Ok(None);
+        };
+        let label = scanned_label(code, &payload)?;
+        status = Some(resume(label, start.id, &start.body, code)?);
+        cursor = Some(start.id);
+    }
+    // A fork learned from elsewhere: the branch that arrived first is followed.
+    while let Some(&first) = children.get(&cursor).and_then(|l| l.first()) {
+        let e = &events[first];
+        apply_mut(&mut status, e.id, &e.body, code)?;
+        cursor = Some(e.id);
     }
     Ok(status)
+}
+
+/// What a device knows of a label it scanned but whose generating event it has not seen: the
+/// facts of the 37-character code and the signed payload, the catalogue's name and hazards of
+/// the waste code; the fields the payload does not carry are left empty.
+pub(crate) fn scanned_label(
+    code: &LabelCode,
+    payload: &str,
+) -> Result<ContainerLabel, DeviceError> {
+    let p = LabelPayload::parse(payload).map_err(|e| {
+        DeviceError::new(
+            ErrorKind::Storage,
+            format!("kept label of {code} is unreadable: {e}"),
+        )
+    })?;
+    let waste_code = code.waste_code().clone();
+    let entry = yima_codes::Catalogue::latest().get(&waste_code).cloned();
+    Ok(ContainerLabel {
+        code: code.clone(),
+        name: entry
+            .as_ref()
+            .map(|e| e.description.clone())
+            .unwrap_or_default(),
+        category: waste_code
+            .category()
+            .map_err(|e| DeviceError::new(ErrorKind::Storage, format!("label of {code}: {e}")))?,
+        waste_code,
+        form: yima_core::PhysicalForm::Solid,
+        hazards: entry
+            .map(|e| e.hazards.default_hazards())
+            .unwrap_or_default(),
+        main_components: String::new(),
+        harmful_components: String::new(),
+        precautions: String::new(),
+        producer: yima_core::Party {
+            credit_code: code.producer().clone(),
+            name: String::new(),
+        },
+        contact: String::new(),
+        phone: String::new(),
+        generated_on: code.date(),
+        quantity: p.quantity(),
+        container_type: String::new(),
+        facility_code: String::new(),
+        remarks: String::new(),
+    })
 }
 
 /// Loads the status of every code, or fails with `UnknownContainer`.

@@ -12,6 +12,8 @@ pub enum RenderErrorKind {
     Empty,
     /// The renderer failed (a bug: the SVG, PNG or PDF could not be produced).
     Internal,
+    /// The text does not fit the largest QR code allowed.
+    TooLarge,
 }
 
 /// An error while rendering a label.
@@ -28,6 +30,12 @@ pub enum RenderError {
     /// No labels for a sheet.
     #[error("no labels to put on the sheet")]
     Empty,
+    /// The text needs a QR code larger than `max`.
+    #[error("the text does not fit a QR code of version {max} at level M")]
+    TooLarge {
+        /// The largest version allowed.
+        max: i16,
+    },
     /// A renderer failed.
     #[error("could not render the label as {format}: {detail}")]
     Internal {
@@ -45,6 +53,7 @@ impl RenderError {
             RenderError::Mismatch { .. } => RenderErrorKind::Mismatch,
             RenderError::Empty => RenderErrorKind::Empty,
             RenderError::Internal { .. } => RenderErrorKind::Internal,
+            RenderError::TooLarge { .. } => RenderErrorKind::TooLarge,
         }
     }
 
@@ -55,6 +64,9 @@ impl RenderError {
                 format!("二维码内容属于容器 {payload}，标签却是容器 {label}")
             }
             (RenderError::Empty, Lang::Zh) => "没有要排版的标签".to_string(),
+            (RenderError::TooLarge { max }, Lang::Zh) => {
+                format!("内容超出 {max} 版本（M 级纠错）二维码的容量")
+            }
             (RenderError::Internal { format, detail }, Lang::Zh) => {
                 format!("无法生成 {format} 标签：{detail}")
             }

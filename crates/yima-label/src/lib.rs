@@ -39,12 +39,14 @@ mod layout;
 mod output;
 mod pictogram;
 mod qr;
+mod screen;
 mod text;
 
 pub use error::{RenderError, RenderErrorKind};
 pub use fonts::{missing_chars, FONT_FAMILY};
 pub use layout::BACKGROUND;
 pub use output::{pixels, sheet_grid, DPI};
+pub use screen::{screen_qr_png, ScreenQr, MAX_SCREEN_VERSION, SCREEN_MODULE_PX};
 
 use yima_core::{ContainerLabel, LabelPayload};
 

@@ -7,4 +7,5 @@ mod keys;
 mod offers;
 mod outbox;
 mod registry;
+mod scanned;
 mod sequences;

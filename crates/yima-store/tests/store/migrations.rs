@@ -7,7 +7,8 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use yima_store::{migrate, Migration, Store, StoreErrorKind, MIGRATIONS};
 
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 11] = [
+    "scanned_labels",
     "device",
     "known_keys",
     "events",
@@ -88,6 +89,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
         "label_sequences",
         "batches",
         "handover_offers",
+        "scanned_labels",
         "device",
     ] {
         for op in ["update", "delete"] {
@@ -100,7 +102,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
         !triggers.contains(&"outbox_no_update"),
         "outbox status changes"
     );
-    assert_eq!(triggers.len(), 17, "{triggers:?}");
+    assert_eq!(triggers.len(), 19, "{triggers:?}");
 }
 
 #[test]

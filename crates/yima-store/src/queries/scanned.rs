@@ -1,0 +1,57 @@
+//! The `scanned_labels` table: label payloads of containers taken over QR codes without
+//! their history.
+
+use crate::error::StoreError;
+use crate::rows::Tx;
+use rusqlite::{params, OptionalExtension};
+use yima_codes::LabelCode;
+use yima_core::{EventId, Timestamp};
+
+impl Tx<'_> {
+    /// Keeps the scanned label `payload` of `code`, taken in handover `event`; false when
+    /// one is already kept (the first stays).
+    pub fn insert_scanned_label(
+        &self,
+        code: &LabelCode,
+        payload: &str,
+        event: &EventId,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO scanned_labels (code, payload, event_id, scanned_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (code) DO NOTHING",
+            )?
+            .execute(params![code.as_str(), payload, event.to_string(), now.0])?;
+        Ok(n == 1)
+    }
+
+    /// The label payload kept for `code`, if any.
+    pub fn scanned_label(&self, code: &LabelCode) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT payload FROM scanned_labels WHERE code = ?1")?
+            .query_row([code.as_str()], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+impl Tx<'_> {
+    /// Every kept label's code and the handover it was scanned for.
+    pub fn scanned_label_events(&self) -> Result<Vec<(LabelCode, EventId)>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT code, event_id FROM scanned_labels ORDER BY code")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (code, id) = r?;
+            out.push((
+                crate::rows::parse_col("container code", &code)?,
+                crate::rows::parse_col("event id", &id)?,
+            ));
+        }
+        Ok(out)
+    }
+}

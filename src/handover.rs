@@ -1,0 +1,195 @@
+//! `yima handover …` over QR codes passed as PNG files, and identity cards as QR codes.
+//!
+//! A path ending in `.png` is a QR code (written with the handover's text, or scanned for it);
+//! any other path is the JSON file of the earlier exchange, which carries the history.
+
+use crate::args::{bad, open, read_json};
+use crate::cli::Cli;
+use crate::print::{self, t};
+use anyhow::{Context, Result};
+use serde_json::json;
+use std::path::Path;
+use yima_codes::Lang;
+use yima_core::{ACK_PREFIX, IDENTITY_PREFIX, OFFER_PREFIX};
+use yima_device::{label_on_offer, IdentityCard, LabelOnOffer};
+
+/// Whether `path` names a PNG file (a QR code) rather than a JSON file.
+pub(crate) fn is_png(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("png"))
+}
+
+/// Writes `text` as a screen QR code (level M, version ≤ 25); returns the version.
+pub(crate) fn write_qr(path: &Path, text: &str) -> Result<i16> {
+    let qr = yima_label::screen_qr_png(text)
+        .map_err(|e| bad(e.message(Lang::En), e.message(Lang::Zh)))?;
+    std::fs::write(path, &qr.png).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(qr.version)
+}
+
+/// Every QR text in an image file.
+fn texts(path: &Path) -> Result<Vec<String>> {
+    let found = yima_scan::scan_file(path).map_err(|e| {
+        bad(
+            format!("{}: {}", path.display(), e.message(Lang::En)),
+            format!("{}：{}", path.display(), e.message(Lang::Zh)),
+        )
+    })?;
+    Ok(found.into_iter().map(|f| f.text).collect())
+}
+
+/// The one QR text starting with `prefix` in an image file.
+fn one_text(path: &Path, prefix: &str, what: (&str, &str)) -> Result<String> {
+    let mut all: Vec<String> = texts(path)?
+        .into_iter()
+        .filter(|t| t.starts_with(prefix))
+        .collect();
+    all.dedup();
+    match all.len() {
+        1 => Ok(all.remove(0)),
+        0 => Err(bad(
+            format!("no {} QR code found in {}", what.1, path.display()),
+            format!("{} 中没有找到{}二维码", path.display(), what.0),
+        )),
+        n => Err(bad(
+            format!("{n} different {} QR codes in {}", what.1, path.display()),
+            format!("{} 中有 {n} 个不同的{}二维码", path.display(), what.0),
+        )),
+    }
+}
+
+/// The other party's identity: a JSON card or an identity QR code.
+pub(crate) fn identity(path: &Path, lang: Lang) -> Result<IdentityCard> {
+    if is_png(path) {
+        let text = one_text(path, IDENTITY_PREFIX, ("身份", "identity"))?;
+        Ok(IdentityCard::from_qr_text(&text)?)
+    } else {
+        read_json(path, lang)
+    }
+}
+
+/// The Yima label texts in the label photos (a sheet may hold several).
+fn label_texts(labels: &[std::path::PathBuf]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for path in labels {
+        let found: Vec<String> = texts(path)?
+            .into_iter()
+            .filter(|t| yima_core::LabelPayload::parse(t).is_ok())
+            .collect();
+        if found.is_empty() {
+            return Err(bad(
+                format!("no Yima label found in {}", path.display()),
+                format!("{} 中没有找到一码标签", path.display()),
+            ));
+        }
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// `yima handover accept OFFER.png --label PHOTO… -o ACK.png`.
+pub(crate) fn accept_qr(
+    cli: &Cli,
+    offer: &Path,
+    labels: &[std::path::PathBuf],
+    output: &Path,
+    lang: Lang,
+) -> Result<()> {
+    if !is_png(output) {
+        return Err(bad(
+            "the acknowledgement of a QR offer is a QR code: give -o a .png path".into(),
+            "二维码交接的确认也是二维码：-o 请给出 .png 文件".into(),
+        ));
+    }
+    let offer = one_text(offer, OFFER_PREFIX, ("交接邀请", "handover offer"))?;
+    let labels = label_texts(labels)?;
+    let done = open(cli)?.accept_handover_qr(&offer, &labels)?;
+    let version = write_qr(output, &done.ack_text)?;
+    if cli.json {
+        println!(
+            "{}",
+            json!({ "ok": true, "value": done.event_id, "qr_version": version, "acceptance": done })
+        );
+        return Ok(());
+    }
+    println!(
+        "{}: {}",
+        t(
+            lang,
+            "已核对标签、接收并会签，确认二维码已写出",
+            "labels checked, accepted and countersigned; acknowledgement QR written"
+        ),
+        done.event_id
+    );
+    for c in &done.labels_not_checkable {
+        println!(
+            "  {} {c}",
+            t(
+                lang,
+                "标签签名暂无法核验（尚无产生单位密钥，请同步）：",
+                "label signature not checkable yet (producer key unknown: sync):"
+            )
+        );
+    }
+    for c in &done.without_history {
+        println!(
+            "  {} {c}",
+            t(lang, "此前记录尚未同步：", "history not synced yet:")
+        );
+    }
+    Ok(())
+}
+
+/// `yima handover confirm ACK.png`.
+pub(crate) fn confirm_qr(cli: &Cli, ack: &Path, lang: Lang) -> Result<()> {
+    let text = one_text(ack, ACK_PREFIX, ("交接确认", "handover acknowledgement"))?;
+    let event = open(cli)?.confirm_handover_qr(&text)?;
+    print::done(
+        lang,
+        cli.json,
+        (
+            "交接已确认（双方签名）",
+            "handover confirmed (signed by both)",
+        ),
+        &event.id.to_string(),
+    );
+    Ok(())
+}
+
+/// `yima handover check OFFER.png PHOTO…`: flags each label not on the offer's list.
+pub(crate) fn check(
+    cli: &Cli,
+    offer: &Path,
+    labels: &[std::path::PathBuf],
+    lang: Lang,
+) -> Result<()> {
+    let offer = one_text(offer, OFFER_PREFIX, ("交接邀请", "handover offer"))?;
+    let mut rows = Vec::new();
+    let mut all_listed = true;
+    for text in label_texts(labels)? {
+        let code = yima_core::LabelPayload::parse(&text)
+            .map(|p| p.code().to_string())
+            .unwrap_or_default();
+        let on = label_on_offer(&offer, &text)?;
+        all_listed &= on == LabelOnOffer::Listed;
+        if cli.json {
+            rows.push(json!({ "code": code, "on_list": on == LabelOnOffer::Listed }));
+        } else {
+            let mark = match on {
+                LabelOnOffer::Listed => t(lang, "在清单上", "on the list"),
+                LabelOnOffer::NotListed => {
+                    t(lang, "不在清单上：请勿装车", "NOT ON THE LIST: do not load")
+                }
+            };
+            println!("{code}  {mark}");
+        }
+    }
+    if cli.json {
+        println!("{}", json!({ "ok": all_listed, "labels": rows }));
+    }
+    if !all_listed {
+        std::process::exit(1);
+    }
+    Ok(())
+}
