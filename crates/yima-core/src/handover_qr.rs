@@ -36,6 +36,11 @@ use yima_codes::{CreditCode, LabelCode, Lang, ManifestNumber};
 pub const OFFER_PREFIX: &str = "YIMA-HO1:";
 /// What an acknowledgement's text starts with.
 pub const ACK_PREFIX: &str = "YIMA-HA1:";
+/// The most characters a handover code may have: the alphanumeric capacity of a QR code of
+/// version 25 at error-correction level M (the largest a phone reads from another phone's
+/// screen in one go). An offer holds about 150 containers that share one chain head, or
+/// about 16 whose chains all end in different events.
+pub const MAX_QR_TEXT: usize = 1451;
 /// Domain separator of the digest over the sorted container codes.
 pub const CODES_DOMAIN: &[u8] = b"yima/handover-codes/v1\0";
 /// Domain separator of a container code's 4-byte tag.
@@ -365,7 +370,14 @@ impl HandoverOfferQr {
             prev_index,
             signature,
         };
-        offer.to_bytes()?; // every text fits
+        let len = OFFER_PREFIX.len() + base45::encode(&offer.to_bytes()?).len();
+        if len > MAX_QR_TEXT {
+            return Err(not_offerable(format!(
+                "{} containers with {} different chain heads need {len} characters, a QR code on a screen holds {MAX_QR_TEXT}: split the handover",
+                offer.count(),
+                offer.prevs.len()
+            )));
+        }
         Ok(offer)
     }
 

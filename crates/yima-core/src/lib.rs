@@ -34,7 +34,7 @@ pub use event::{
 };
 pub use handover_qr::{
     code_tag, codes_digest, totals, HandoverAckQr, HandoverOfferQr, HandoverQrError, IdentityQr,
-    ACK_PREFIX, CODES_DOMAIN, IDENTITY_PREFIX, OFFER_PREFIX, TAG_DOMAIN,
+    ACK_PREFIX, CODES_DOMAIN, IDENTITY_PREFIX, MAX_QR_TEXT, OFFER_PREFIX, TAG_DOMAIN,
 };
 pub use model::{
     ContainerCode, ContainerLabel, Organisation, Party, PhysicalForm, Timestamp, TransferManifest,

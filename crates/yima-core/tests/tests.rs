@@ -11,6 +11,8 @@ mod custody_rules;
 mod encoding;
 #[path = "tests/failures.rs"]
 mod failures;
+#[path = "tests/handover_qr.rs"]
+mod handover_qr;
 #[path = "tests/harness.rs"]
 mod harness;
 #[path = "tests/props.rs"]

@@ -355,3 +355,24 @@ fn every_label_of_a_printed_sheet_scans() {
     expected.sort();
     assert_eq!(texts, expected);
 }
+
+/// Screen QR codes (the offline handover): the core's limit on a handover text is exactly the
+/// capacity of version 25 at level M, and what fits scans back from the PNG.
+#[test]
+fn screen_qr_codes_hold_up_to_version_25_and_scan_back() {
+    let max = yima_core::MAX_QR_TEXT;
+    let full =
+        "YIMA-HO1:".to_string() + &"A1".repeat(max).chars().take(max - 9).collect::<String>();
+    assert_eq!(full.len(), max);
+    let qr = yima_label::screen_qr_png(&full).unwrap();
+    assert_eq!(qr.version, yima_label::MAX_SCREEN_VERSION);
+    let over = full.clone() + "B";
+    assert_eq!(
+        yima_label::screen_qr_png(&over).unwrap_err().kind(),
+        RenderErrorKind::TooLarge
+    );
+    let (info, luma) = decode_png(&qr.png);
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    let w = info.width as usize;
+    assert_eq!(scan(w, info.height as usize, &luma), vec![full]);
+}
