@@ -214,3 +214,102 @@ async fn fork_is_kept_and_flagged_on_both_devices<S: Backend>() {
         assert_eq!(forks.len(), 1, "{:?}", v.failures);
     }
 }
+
+crate::on_both_backends!(qr_handover_taker_syncs_first_and_both_copies_are_one_event);
+async fn qr_handover_taker_syncs_first_and_both_copies_are_one_event<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let (_p, mut producer) = reg
+        .device(
+            &producer_code(),
+            "福州示例化工有限公司",
+            Role::Producer,
+            None,
+        )
+        .await;
+    let (_c, mut carrier) = reg
+        .device(
+            &carrier_code(),
+            "闽运危险货物运输有限公司",
+            Role::Carrier,
+            None,
+        )
+        .await;
+    // Offline from here: the producer labels, stores and dispatches; nothing is synced.
+    let a = producer
+        .register(&container("900-041-49", "25"))
+        .unwrap()
+        .code;
+    let b = producer
+        .register(&container("900-249-08", "180"))
+        .unwrap()
+        .code;
+    let both = vec![a.clone(), b.clone()];
+    producer
+        .record(&req(
+            &both,
+            Action::Store {
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+    producer
+        .record(&req(
+            &both,
+            Action::Dispatch {
+                manifest: manifest(),
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+
+    // Phone to phone: the offer QR, the labels, the acknowledgement QR.
+    let offer = producer
+        .offer_handover_qr(
+            &both,
+            &carrier.identity().unwrap(),
+            HandoverStep::Pickup {
+                manifest: manifest().number,
+                vehicle_plate: "闽A·D1234".into(),
+                driver: "陈师傅".into(),
+                permit: "350100000001".into(),
+            },
+            None,
+            Some("福州市仓山区".into()),
+        )
+        .unwrap()
+        .to_text();
+    let labels: Vec<String> = both
+        .iter()
+        .map(|c| producer.label_payload(c).unwrap().1.to_text())
+        .collect();
+    let taken = carrier.accept_handover_qr(&offer, &labels).unwrap();
+    assert_eq!(taken.without_history.len(), 2);
+    let confirmed = producer.confirm_handover_qr(&taken.ack_text).unwrap();
+    assert_eq!(confirmed.id, taken.event.id);
+    let v = carrier.verify(None).unwrap();
+    assert!(v.ok, "{:?}", v.failures);
+    assert_eq!(v.without_history, both);
+
+    // The carrier finds a network first: its copy waits for the history it follows.
+    let first = sync(&reg, &mut carrier).await;
+    assert_eq!((first.accepted, first.deferred, first.refused), (0, 1, 0));
+    assert_eq!(carrier.outbox_counts().unwrap().pending, 1);
+    // The producer syncs: its history and its copy of the handover are accepted.
+    let second = sync(&reg, &mut producer).await;
+    assert_eq!((second.accepted, second.refused), (5, 0));
+    // The carrier again: its copy is recognised as the same event, and the history arrives.
+    let third = sync(&reg, &mut carrier).await;
+    assert_eq!((third.accepted, third.deferred, third.refused), (1, 0, 0));
+    assert_eq!(carrier.outbox_counts().unwrap().pending, 0);
+    assert_eq!(reg.event_count().await, 5, "one handover event, not two");
+    let v = carrier.verify(None).unwrap();
+    assert!(v.ok, "{:?}", v.failures);
+    assert!(v.without_history.is_empty(), "{:?}", v.without_history);
+    let view = carrier.container(&a).unwrap();
+    assert_eq!(view.state, yima_core::ContainerState::InTransit);
+    assert_eq!(view.events, 4, "generated, stored, dispatched, picked up");
+    assert_eq!(
+        view.label.container_type, "200L 钢桶",
+        "the full label, from history"
+    );
+}
