@@ -87,6 +87,11 @@ const STAGES: &[Stage] = &[
         applies: always,
         run: |g| (decoders::rqrr(g.w as u32, g.h as u32, &g.px), 1.0),
     },
+    Stage {
+        name: "mesh sampler",
+        applies: always,
+        run: |g| (crate::mesh::read(g), 1.0),
+    },
 ];
 
 /// Whether two reads are the same code: same text, and centres closer than half the
