@@ -23,7 +23,7 @@ pub mod decoders;
 mod error;
 pub mod guard;
 pub mod load;
-mod mesh;
+pub mod mesh;
 pub mod pipeline;
 pub mod prep;
 mod text;
