@@ -23,6 +23,7 @@ pub mod decoders;
 mod error;
 pub mod guard;
 pub mod load;
+pub mod mesh;
 pub mod pipeline;
 pub mod prep;
 mod text;

@@ -8,6 +8,10 @@
 //! 3. rxing on a smoothed (3×3 box) image thresholded against its 25×25 neighbourhood:
 //!    reads the rest of the noisy photos, uneven light with glare, and qrcode-3/40 at 270°.
 //! 4. rqrr, which the issue keeps in the pipeline as an independent second decoder.
+//! 5. The mesh sampler ([`crate::mesh`]): the finder patterns found by rxing, then the
+//!    module lattice measured window by window and joined from the finder and alignment
+//!    patterns, so a fold or a curved surface is followed instead of fitted by one
+//!    perspective. Reads sharply creased labels; tens of ms, so it runs last.
 //!
 //! Stages that read nothing the earlier ones missed, on the corpus or the camera-like set,
 //! were dropped (rxing on a half-size thresholded image, on a locally contrast-normalised
@@ -86,6 +90,11 @@ const STAGES: &[Stage] = &[
         name: "rqrr",
         applies: always,
         run: |g| (decoders::rqrr(g.w as u32, g.h as u32, &g.px), 1.0),
+    },
+    Stage {
+        name: "mesh sampler",
+        applies: always,
+        run: |g| (crate::mesh::read(g), 1.0),
     },
 ];
 

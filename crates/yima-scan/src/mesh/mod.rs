@@ -1,0 +1,148 @@
+//! The last resort for a code whose surface is not one plane: a folded label, a label on
+//! a drum seen at an angle, with part of it covered. Samples the modules through a
+//! locally measured lattice ([`lattice`]) instead of one perspective transform, then
+//! decodes the bits with rxing's QR decoder.
+//!
+//! Steps: find candidate finder-pattern triples (rxing's finder search on two
+//! binarisations), measure the lattice around each triple, join it from the three finder
+//! patterns, read the modules' grey levels where the lattice puts their centres,
+//! threshold them against their neighbourhood, and decode. Works for any QR size from
+//! version 1 to 40; it is slow (tens of ms) and runs only when the other stages fail.
+
+mod align;
+mod lattice;
+mod sample;
+
+use crate::decoders::Attempt;
+use crate::guard::contain;
+use crate::prep::{self, Gray};
+use lattice::{Anchor, Frame, Lattice, M, R};
+use rxing::common::HybridBinarizer;
+use rxing::qrcode::cpp_port::detector::{
+    FindFinderPatterns, FinderPatternSet, GenerateFinderPatternSets,
+};
+use rxing::{Binarizer, Luma8Source};
+
+/// At most this many finder-pattern triples are tried per binarisation.
+const SETS: usize = 3;
+
+/// Every code the mesh sampler reads in `g`.
+pub fn read(g: &Gray) -> Attempt {
+    let mut attempt = Attempt::default();
+    let mut tried: Vec<FinderPatternSet> = Vec::new();
+    let smoothed = prep::threshold(&prep::box_blur(g, 1), 12, 2);
+    for source in [g, &smoothed] {
+        let sets = contain(|| finder_sets(source));
+        let Some(sets) = sets else {
+            attempt.panicked = true;
+            continue;
+        };
+        for set in sets {
+            let seen = tried.iter().any(|t| {
+                [(t.tl, set.tl), (t.tr, set.tr), (t.bl, set.bl)]
+                    .iter()
+                    .all(|(a, b)| (a.p.x - b.p.x).abs() + (a.p.y - b.p.y).abs() < 4.0)
+            });
+            if seen {
+                continue;
+            }
+            tried.push(set);
+            match contain(|| read_set(g, &set)) {
+                Some(Some(found)) => {
+                    attempt.found.push(found);
+                    return attempt;
+                }
+                Some(None) => {}
+                None => attempt.panicked = true,
+            }
+        }
+    }
+    attempt
+}
+
+fn finder_sets(g: &Gray) -> Vec<FinderPatternSet> {
+    let Ok(source) = Luma8Source::new_with_slice(&g.px, g.w as u32, g.h as u32) else {
+        return Vec::new();
+    };
+    let binarizer = HybridBinarizer::new(source);
+    let Ok(bits) = binarizer.get_black_matrix() else {
+        return Vec::new();
+    };
+    let mut patterns = FindFinderPatterns(bits, true, 1);
+    let mut sets = GenerateFinderPatternSets(&mut patterns);
+    sets.truncate(SETS);
+    sets
+}
+
+/// The nearest valid QR side (4k + 17 modules, versions 1–40).
+fn valid_dim(d: f32) -> Option<usize> {
+    let v = ((d - 17.0) / 4.0).round();
+    (1.0..=40.0).contains(&v).then(|| 17 + 4 * v as usize)
+}
+
+fn read_set(g: &Gray, set: &FinderPatternSet) -> Option<crate::Found> {
+    let p = |c: rxing::Point| (c.x, c.y);
+    let (tl, tr, bl) = (p(set.tl.p), p(set.tr.p), p(set.bl.p));
+    let dist = |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).hypot(a.1 - b.1);
+    let module = (set.tl.size + set.tr.size + set.bl.size) as f32 / 21.0;
+    if module <= 0.5 {
+        return None;
+    }
+    let first = valid_dim((dist(tl, tr) + dist(tl, bl)) / 2.0 / module + 7.0)?;
+    let span = (first - 7) as f32;
+    let frame = Frame {
+        a: ((tr.0 - tl.0) / span, (tr.1 - tl.1) / span),
+        b: ((bl.0 - tl.0) / span, (bl.1 - tl.1) / span),
+        origin: (0.0, 0.0),
+    };
+    let frame = Frame {
+        origin: (
+            tl.0 - 3.5 * (frame.a.0 + frame.b.0),
+            tl.1 - 3.5 * (frame.a.1 + frame.b.1),
+        ),
+        ..frame
+    };
+    let lattice = Lattice::measure(g, &frame, first as f32);
+    let rect = |u: f32, v: f32| ((u + M) * R, (v + M) * R);
+    let tl_anchor = Anchor {
+        at: rect(3.5, 3.5),
+        uv: (3.5, 3.5),
+    };
+    // Joined from the top-left pattern alone, the lattice tells how far away (in
+    // modules) the other two are: the code's size.
+    let field = lattice.join(&[tl_anchor]);
+    let at_tr = field.at(rect(span + 3.5, 3.5)).0;
+    let at_bl = field.at(rect(3.5, span + 3.5)).0;
+    let mut dims = vec![first];
+    for d in [at_tr.0 + 3.5, at_bl.1 + 3.5] {
+        if let Some(d) = valid_dim(d) {
+            if !dims.contains(&d) {
+                dims.insert(0, d);
+            }
+        }
+    }
+    for dim in dims {
+        let far = dim as f32 - 3.5;
+        let anchors = [
+            tl_anchor,
+            Anchor {
+                at: rect(span + 3.5, 3.5),
+                uv: (far, 3.5),
+            },
+            Anchor {
+                at: rect(3.5, span + 3.5),
+                uv: (3.5, far),
+            },
+        ];
+        let mut field = lattice.join(&anchors);
+        let found = align::find(g, &frame, &field, dim);
+        if !found.is_empty() {
+            let all: Vec<Anchor> = anchors.iter().copied().chain(found).collect();
+            field = lattice.join(&all);
+        }
+        if let Some(found) = sample::decode(g, &frame, &field, dim) {
+            return Some(found);
+        }
+    }
+    None
+}
