@@ -16,3 +16,5 @@ mod story;
 mod backends;
 #[path = "registry/postgres.rs"]
 mod postgres;
+#[path = "registry/process.rs"]
+mod process;

@@ -115,6 +115,8 @@ async fn serve<S: RegistryStore>(
     let state = AppState::new(store);
     match tls {
         Some((cert, key)) => {
+            // Both ring and aws-lc-rs may be compiled in: name the provider, or rustls panics.
+            let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
             let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
                 .await
                 .with_context(|| {

@@ -1,0 +1,241 @@
+//! The `yima-registry` binary as an operator runs it: set up by script with `admin`, serving
+//! HTTPS with the given certificate, refusing plain HTTP off loopback, and killed with SIGKILL
+//! in the middle of a device's push, then restarted on the same database: the device's sync
+//! resumes by itself and every event is stored once.
+
+use crate::common::credit;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use yima_core::Role;
+use yima_device::{Device, InitRequest, NewContainer, SystemClock};
+use yima_registry::testing::PgDb;
+use yima_registry::{PostgresStore, RegistryStore, SqliteStore};
+use yima_sync::{Registry, SyncOptions};
+
+const BIN: &str = env!("CARGO_BIN_EXE_yima-registry");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `yima-registry --db DB ARGS…` to completion; returns stdout.
+fn admin(db: &str, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Starts `yima-registry serve` and waits until it accepts connections.
+fn serve(db: &str, extra: &[&str], addr: SocketAddr) -> Child {
+    let mut child = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .arg("serve")
+        .arg("--listen")
+        .arg(addr.to_string())
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while TcpStream::connect(addr).is_err() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("yima-registry exited early: {status}");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "registry never listened"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+/// Kills the child at the end of the test, also when it fails.
+struct Killed(Option<Child>);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+#[test]
+fn plain_http_is_refused_off_loopback_and_tls_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("r.db").display());
+    let out = Command::new(BIN)
+        .args(["--db", &db, "serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--tls-cert"), "{err}");
+
+    // A self-signed certificate for localhost, made with openssl.
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+        ])
+        .arg("/CN=localhost")
+        .args(["-addext", "subjectAltName=DNS:localhost"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .args(["-addext", "extendedKeyUsage=serverAuth", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (Debian package openssl) makes the test certificate");
+    assert!(made.status.success(), "{made:?}");
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let _child = Killed(Some(serve(
+        &db,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+        addr,
+    )));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let root = reqwest::Certificate::from_pem(&std::fs::read(&cert).unwrap()).unwrap();
+        let client = reqwest::Client::builder()
+            .add_root_certificate(root)
+            .build()
+            .unwrap();
+        let url = format!("https://localhost:{}/v1/openapi.json", addr.port());
+        let resp = client.get(&url).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let spec: serde_json::Value = resp.json().await.unwrap();
+        assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+        // Without trusting the certificate, or in plain HTTP, nothing is served.
+        assert!(reqwest::get(&url).await.is_err());
+        let plain = format!("http://localhost:{}/v1/openapi.json", addr.port());
+        assert!(!matches!(reqwest::get(&plain).await, Ok(r) if r.status() == 200));
+    });
+}
+
+/// Sets the registry up by script, enrols a producer device with 1500 events, pushes them in
+/// batches of 50, kills the registry with SIGKILL after the first few hundred are stored and
+/// restarts it on the same database while the device keeps syncing.
+fn killed_mid_push(db: &str) -> u64 {
+    let producer = credit("91350100M000100Y4");
+    admin(
+        db,
+        &[
+            "admin",
+            "add-org",
+            "--credit-code",
+            producer.as_str(),
+            "--name",
+            "福州示例化工有限公司",
+            "--roles",
+            "producer",
+        ],
+    );
+    let code = admin(
+        db,
+        &[
+            "admin",
+            "enrol-code",
+            "--org",
+            producer.as_str(),
+            "--role",
+            "producer",
+        ],
+    );
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let mut child = Killed(Some(serve(db, &[], addr)));
+
+    let dir = tempfile::tempdir().unwrap();
+    let req = InitRequest::new(Role::Producer, "福州示例化工有限公司", producer.as_str());
+    let mut dev = Device::init(dir.path(), &req, SystemClock).unwrap();
+    let client = Registry::new(
+        &format!("http://{addr}"),
+        SyncOptions {
+            batch: 50,
+            base_delay: Duration::from_millis(20),
+            max_delay: Duration::from_millis(500),
+            max_attempts: 200,
+            ..SyncOptions::default()
+        },
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(client.enrol(&mut dev, code.trim())).unwrap();
+    let reqs: Vec<NewContainer> = (0..1500)
+        .map(|_| NewContainer::new("900-041-49", "5", "kg", "solid"))
+        .collect();
+    // 1500 labels of one code and day exceed 999 sequences: two waste codes.
+    let (a, b) = reqs.split_at(750);
+    dev.register_all(a).unwrap();
+    let b: Vec<NewContainer> = b
+        .iter()
+        .map(|_| NewContainer::new("900-249-08", "5", "kg", "liquid"))
+        .collect();
+    dev.register_all(&b).unwrap();
+
+    let done = AtomicU64::new(0);
+    let report = rt.block_on(async {
+        let mut progress = |p: yima_sync::Progress| {
+            done.store(p.done, Ordering::SeqCst);
+        };
+        let sync = client.sync(&mut dev, &mut progress);
+        let killer = async {
+            while done.load(Ordering::SeqCst) < 200 {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            let mut c = child.0.take().unwrap();
+            c.kill().unwrap(); // SIGKILL: no shutdown, mid-request
+            c.wait().unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            child.0 = Some(tokio::task::block_in_place(|| serve(db, &[], addr)));
+        };
+        let (report, ()) = tokio::join!(sync, killer);
+        report
+    });
+    let report = report.unwrap();
+    assert_eq!(report.accepted, 1500, "{report:?}");
+    assert_eq!(report.refused, 0);
+    assert_eq!(dev.outbox_counts().unwrap().pending, 0);
+    drop(child);
+    1500
+}
+
+#[test]
+fn sqlite_registry_killed_mid_push_loses_and_doubles_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let expected = killed_mid_push(&format!("sqlite:{}", path.display()));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let store = SqliteStore::open(Path::new(&path)).unwrap();
+    assert_eq!(rt.block_on(store.event_count()).unwrap(), expected);
+}
+
+#[test]
+fn postgres_registry_killed_mid_push_loses_and_doubles_nothing() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let db = rt.block_on(PgDb::create());
+    let expected = killed_mid_push(&db.url);
+    let store = rt.block_on(PostgresStore::connect(&db.url)).unwrap();
+    assert_eq!(rt.block_on(store.event_count()).unwrap(), expected);
+}
