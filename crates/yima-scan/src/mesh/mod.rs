@@ -11,7 +11,9 @@
 
 mod align;
 mod lattice;
+mod rs;
 mod sample;
+mod soft;
 
 use crate::decoders::Attempt;
 use crate::guard::contain;
@@ -47,7 +49,11 @@ pub fn read(g: &Gray) -> Attempt {
                 continue;
             }
             tried.push(set);
-            match contain(|| read_set(g, &set)) {
+            match contain(|| {
+                read_set(g, &set, &mut |frame, field, dim| {
+                    sample::decode(g, frame, field, dim)
+                })
+            }) {
                 Some(Some(found)) => {
                     attempt.found.push(found);
                     return attempt;
@@ -80,7 +86,37 @@ fn valid_dim(d: f32) -> Option<usize> {
     (1.0..=40.0).contains(&v).then(|| 17 + 4 * v as usize)
 }
 
-fn read_set(g: &Gray, set: &FinderPatternSet) -> Option<crate::Found> {
+/// What to do with each candidate lattice: sample and decode it, or (for diagnostics)
+/// record it.
+type Try<'a> = dyn FnMut(&Frame, &lattice::Field, usize) -> Option<crate::Found> + 'a;
+
+/// Diagnostics: the module grey levels of every candidate lattice the sampler tries on
+/// `g`, with the code's side, in the order tried.
+#[doc(hidden)]
+pub fn candidate_levels(g: &Gray) -> Vec<(usize, Vec<f32>)> {
+    let mut out = Vec::new();
+    let smoothed = prep::threshold(&prep::box_blur(g, 1), 12, 2);
+    for source in [g, &smoothed] {
+        for set in finder_sets(source) {
+            read_set(g, &set, &mut |frame, field, dim| {
+                out.push((dim, sample::module_levels(g, frame, field, dim)));
+                None
+            });
+        }
+    }
+    out
+}
+
+/// Diagnostics: dark modules (row-major) as the sampler thresholds `levels`.
+#[doc(hidden)]
+pub fn threshold_levels(levels: &[f32], dim: usize, r: usize) -> Vec<bool> {
+    let bits = sample::threshold(levels, dim, r);
+    (0..dim * dim)
+        .map(|i| bits.get((i % dim) as u32, (i / dim) as u32))
+        .collect()
+}
+
+fn read_set(g: &Gray, set: &FinderPatternSet, try_one: &mut Try) -> Option<crate::Found> {
     let p = |c: rxing::Point| (c.x, c.y);
     let (tl, tr, bl) = (p(set.tl.p), p(set.tr.p), p(set.bl.p));
     let dist = |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).hypot(a.1 - b.1);
@@ -140,7 +176,7 @@ fn read_set(g: &Gray, set: &FinderPatternSet) -> Option<crate::Found> {
             let all: Vec<Anchor> = anchors.iter().copied().chain(found).collect();
             field = lattice.join(&all);
         }
-        if let Some(found) = sample::decode(g, &frame, &field, dim) {
+        if let Some(found) = try_one(&frame, &field, dim) {
             return Some(found);
         }
     }
