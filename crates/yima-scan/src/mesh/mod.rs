@@ -14,6 +14,8 @@ mod lattice;
 mod rs;
 mod sample;
 mod soft;
+#[doc(hidden)]
+pub use soft::diagnose;
 
 use crate::decoders::Attempt;
 use crate::guard::contain;

@@ -17,33 +17,71 @@ use rxing::qrcode::cpp_port::decoder::DecodeBitStream;
 const SLACK: usize = 2;
 
 /// Per module: how dark it is against its neighbourhood (positive = dark), in units of
-/// the code's typical local contrast.
-pub fn darkness(levels: &[f32], dim: usize) -> Vec<f32> {
-    let r = 3usize;
+/// the code's typical local contrast, and how sure that is (0 under a cover).
+pub fn darkness(levels: &[f32], dim: usize) -> (Vec<f32>, Vec<f32>) {
+    // A cover (tape, grime) is a patch with no contrast: where the 3×3 modules around one
+    // vary far less than they do across the code, widened by a module.
+    let stats = |i: usize, j: usize, r: usize, skip: &[bool]| {
+        let (i0, i1) = (i.saturating_sub(r), (i + r + 1).min(dim));
+        let (j0, j1) = (j.saturating_sub(r), (j + r + 1).min(dim));
+        let (mut s1, mut s2, mut n) = (0f32, 0f32, 0f32);
+        for y in j0..j1 {
+            for x in i0..i1 {
+                if skip.get(y * dim + x).copied().unwrap_or(false) {
+                    continue;
+                }
+                let v = levels[y * dim + x];
+                s1 += v;
+                s2 += v * v;
+                n += 1.0;
+            }
+        }
+        if n == 0.0 {
+            return (f32::NAN, 0.0);
+        }
+        let mean = s1 / n;
+        (mean, (s2 / n - mean * mean).max(0.0).sqrt())
+    };
+    let median = |v: &[f32]| {
+        let mut s: Vec<f32> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        s.sort_by(f32::total_cmp);
+        s.get(s.len() / 2).copied().unwrap_or(1.0).max(1.0)
+    };
+    let near: Vec<f32> = (0..dim * dim)
+        .map(|k| stats(k % dim, k / dim, 1, &[]).1)
+        .collect();
+    let flat_level = 0.25 * median(&near);
+    let flat: Vec<bool> = near.iter().map(|&s| s < flat_level).collect();
+    let covered: Vec<bool> = (0..dim * dim)
+        .map(|k| {
+            let (i, j) = ((k % dim) as i32, (k / dim) as i32);
+            let d = dim as i32;
+            (-1..=1).any(|dy| {
+                (-1..=1).any(|dx| {
+                    let (x, y) = (i + dx, j + dy);
+                    x >= 0 && y >= 0 && x < d && y < d && flat[(y * d + x) as usize]
+                })
+            })
+        })
+        .collect();
     let mut z = vec![0f32; dim * dim];
     let mut spread = vec![0f32; dim * dim];
-    for j in 0..dim {
-        for i in 0..dim {
-            let (i0, i1) = (i.saturating_sub(r), (i + r + 1).min(dim));
-            let (j0, j1) = (j.saturating_sub(r), (j + r + 1).min(dim));
-            let (mut s1, mut s2, mut n) = (0f32, 0f32, 0f32);
-            for y in j0..j1 {
-                for &v in &levels[y * dim + i0..y * dim + i1] {
-                    s1 += v;
-                    s2 += v * v;
-                    n += 1.0;
-                }
-            }
-            let mean = s1 / n;
-            spread[j * dim + i] = (s2 / n - mean * mean).max(0.0).sqrt();
-            z[j * dim + i] = mean - levels[j * dim + i];
+    for k in 0..dim * dim {
+        let (mut mean, mut s) = stats(k % dim, k / dim, 3, &covered);
+        if !mean.is_finite() {
+            (mean, s) = stats(k % dim, k / dim, 3, &[]);
         }
+        spread[k] = s;
+        z[k] = mean - levels[k];
     }
-    let mut sorted = spread.clone();
-    sorted.sort_by(f32::total_cmp);
-    let typical = sorted[sorted.len() / 2].max(1.0);
+    let typical = median(&spread);
     z.iter_mut().for_each(|v| *v /= typical);
-    z
+    let sure = z
+        .iter()
+        .zip(&covered)
+        .map(|(v, &c)| if c { 0.001 * v.abs() } else { v.abs() })
+        .collect();
+    (z, sure)
 }
 
 /// The format information's 15 modules, copy 1 and copy 2, most significant bit first.
@@ -110,9 +148,10 @@ fn mask_bit(mask: u32, x: usize, y: usize) -> bool {
 }
 
 /// Reads the codewords and, for each, how sure its least sure module is.
-fn codewords(z: &[f32], dim: usize, version: &Version, mask: u32) -> Option<Vec<(u8, f32)>> {
+fn codewords(z: &[f32], sure: &[f32], dim: usize, version: &Version, mask: u32) -> Option<Vec<(u8, f32)>> {
     let function = version.buildFunctionPattern().ok()?;
     let mut out = Vec::with_capacity(version.getTotalCodewords() as usize);
+    let surety = sure;
     let (mut byte, mut sure, mut bits) = (0u8, f32::MAX, 0);
     let mut up = true;
     let mut x = dim as i32 - 1;
@@ -129,7 +168,7 @@ fn codewords(z: &[f32], dim: usize, version: &Version, mask: u32) -> Option<Vec<
                 }
                 let v = z[y * dim + xx];
                 byte = (byte << 1) | u8::from((v > 0.0) != mask_bit(mask, xx, y));
-                sure = sure.min(v.abs());
+                sure = sure.min(surety[y * dim + xx]);
                 bits += 1;
                 if bits % 8 == 0 {
                     out.push((byte, sure));
@@ -147,7 +186,7 @@ fn codewords(z: &[f32], dim: usize, version: &Version, mask: u32) -> Option<Vec<
 pub fn decode(levels: &[f32], dim: usize) -> Option<DecoderResult<bool>> {
     let number = (dim.checked_sub(17)? / 4) as u32;
     let version = Version::getVersionForNumber(number).ok()?;
-    let z = darkness(levels, dim);
+    let (z, sure) = darkness(levels, dim);
     let ranked = formats(&z, dim);
     // The best format and any close to it.
     let best = ranked[0].0;
@@ -156,7 +195,7 @@ pub fn decode(levels: &[f32], dim: usize) -> Option<DecoderResult<bool>> {
             break;
         }
         let level = ErrorCorrectionLevel::forBits((data >> 3) as u8).ok()?;
-        let words = codewords(&z, dim, version, data & 7)?;
+        let words = codewords(&z, &sure, dim, version, data & 7)?;
         if let Some(result) = correct_and_parse(&words, version, level) {
             return Some(result);
         }
@@ -208,4 +247,57 @@ fn correct_and_parse(
     }
     let result = DecodeBitStream(&data, version, level).ok()?;
     result.isValid().then_some(result)
+}
+
+/// Diagnostics: per block, how many codewords read from `levels` differ from those of the
+/// true modules `truth` (dark = true), and the ranks of the wrong ones among the block's
+/// codewords ordered least sure first.
+#[doc(hidden)]
+pub fn diagnose(levels: &[f32], truth: &[bool], dim: usize) -> Vec<(usize, Vec<usize>)> {
+    let Some(version) = Version::getVersionForNumber(((dim - 17) / 4) as u32).ok() else {
+        return Vec::new();
+    };
+    let (z, sure) = darkness(levels, dim);
+    let tz: Vec<f32> = truth.iter().map(|&d| if d { 1.0 } else { -1.0 }).collect();
+    let fmt = formats(&tz, dim)[0].1;
+    println!("    format read {:?}, true {fmt}", &formats(&z, dim)[..2]);
+    let level = ErrorCorrectionLevel::forBits((fmt >> 3) as u8).expect("level");
+    let (Some(words), Some(right)) = (
+        codewords(&z, &sure, dim, version, fmt & 7),
+        codewords(&tz, &tz, dim, version, fmt & 7),
+    ) else {
+        return Vec::new();
+    };
+    let ec = version.getECBlocksForLevel(level);
+    let nsym = ec.getECCodewordsPerBlock() as usize;
+    let sizes: Vec<usize> = ec
+        .getECBlocks()
+        .iter()
+        .flat_map(|b| std::iter::repeat_n(b.getDataCodewords() as usize, b.getCount() as usize))
+        .collect();
+    let longest = sizes.iter().copied().max().unwrap_or(0);
+    let mut blocks: Vec<Vec<usize>> = sizes.iter().map(|_| Vec::new()).collect();
+    let mut k = 0;
+    for i in 0..longest + nsym {
+        for (b, &d) in blocks.iter_mut().zip(&sizes) {
+            if i < d || i >= longest {
+                b.push(k);
+                k += 1;
+            }
+        }
+    }
+    blocks
+        .iter()
+        .map(|b| {
+            let mut order = b.clone();
+            order.sort_by(|&x, &y| words[x].1.total_cmp(&words[y].1));
+            let wrong: Vec<usize> = order
+                .iter()
+                .enumerate()
+                .filter(|(_, &w)| words[w].0 != right[w].0)
+                .map(|(rank, _)| rank)
+                .collect();
+            (nsym, wrong)
+        })
+        .collect()
 }
