@@ -148,7 +148,13 @@ fn mask_bit(mask: u32, x: usize, y: usize) -> bool {
 }
 
 /// Reads the codewords and, for each, how sure its least sure module is.
-fn codewords(z: &[f32], sure: &[f32], dim: usize, version: &Version, mask: u32) -> Option<Vec<(u8, f32)>> {
+fn codewords(
+    z: &[f32],
+    sure: &[f32],
+    dim: usize,
+    version: &Version,
+    mask: u32,
+) -> Option<Vec<(u8, f32)>> {
     let function = version.buildFunctionPattern().ok()?;
     let mut out = Vec::with_capacity(version.getTotalCodewords() as usize);
     let surety = sure;
