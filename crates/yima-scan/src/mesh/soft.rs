@@ -307,3 +307,52 @@ pub fn diagnose(levels: &[f32], truth: &[bool], dim: usize) -> Vec<(usize, Vec<u
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A level-Q code's modules as grey levels, a 12×12 patch covered flat (as tape does)
+    /// and a few modules elsewhere flipped: too many wrong bits for hard decoding, read
+    /// with the covered codewords erased.
+    #[test]
+    fn a_covered_patch_is_erased_not_guessed() {
+        let text = "YIMA-HW-0001 ".repeat(12);
+        let code =
+            qrcode::QrCode::with_error_correction_level(&text, qrcode::EcLevel::Q).expect("fits");
+        let dim = code.width();
+        let mut levels: Vec<f32> = code
+            .to_colors()
+            .iter()
+            .map(|c| {
+                if *c == qrcode::Color::Dark {
+                    30.0
+                } else {
+                    200.0
+                }
+            })
+            .collect();
+        for j in 20..32 {
+            for i in 22..34 {
+                levels[j * dim + i] = 190.0;
+            }
+        }
+        for k in [3, 17, 29] {
+            let at = (dim - 10) * dim + k;
+            levels[at] = 230.0 - levels[at];
+        }
+        let result = decode(&levels, dim).expect("decoded with erasures");
+        assert_eq!(result.text(), text);
+        // The same patch guessed (thresholded as bits) is beyond the hard decoder.
+        let (z, _) = darkness(&levels, dim);
+        let wrong = (0..dim * dim)
+            .filter(|&k| (z[k] > 0.0) != (code.to_colors()[k] == qrcode::Color::Dark))
+            .count();
+        assert!(wrong > 50, "{wrong} wrong bits");
+        let mut bits = rxing::common::BitMatrix::with_single_dimension(dim as u32).expect("size");
+        for k in (0..dim * dim).filter(|&k| z[k] > 0.0) {
+            bits.set((k % dim) as u32, (k / dim) as u32);
+        }
+        assert!(rxing::qrcode::cpp_port::decoder::Decode(&bits).is_err());
+    }
+}
