@@ -14,7 +14,16 @@ fn main() {
     let out = std::env::var("OUT").unwrap_or_else(|_| "/tmp".into());
     for seed in args[1..].iter().map(|s| s.parse::<u64>().expect("seed")) {
         let case = cases::case(family, seed);
-        let photo = camera::photograph(&case.scene, &case.text);
+        let mut photo = camera::photograph(&case.scene, &case.text);
+        if std::env::var("BLANK").is_ok() {
+            // No code in the frame: its square painted over with the label's colour.
+            let (w, h) = (photo.width as usize, photo.height as usize);
+            for y in h / 2 - 220..h / 2 + 220 {
+                for x in w / 2 - 220..w / 2 + 220 {
+                    photo.luma[y * w + x] = 150;
+                }
+            }
+        }
         let path = format!("{out}/{family}-{seed}.png");
         image::GrayImage::from_raw(photo.width, photo.height, photo.luma.clone())
             .expect("size")

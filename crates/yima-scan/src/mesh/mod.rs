@@ -6,8 +6,11 @@
 //! Steps: find candidate finder-pattern triples (rxing's finder search on two
 //! binarisations), measure the lattice around each triple, join it from the three finder
 //! patterns, read the modules' grey levels where the lattice puts their centres,
-//! threshold them against their neighbourhood, and decode. Works for any QR size from
-//! version 1 to 40; it is slow (tens of ms) and runs only when the other stages fail.
+//! threshold them against their neighbourhood, and decode; failing that, decode from the
+//! grey levels with the unsure codewords as erasures (`soft`, `rs`). When rxing's triples
+//! read nothing, triples from the sampler's own finder search (`finder`). Works for any QR
+//! size from version 1 to 40; it is slow (tens to hundreds of ms) and runs only when the
+//! other stages fail.
 
 mod align;
 mod finder;
