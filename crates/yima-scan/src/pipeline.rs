@@ -11,7 +11,9 @@
 //! 5. The mesh sampler ([`crate::mesh`]): the finder patterns found by rxing, then the
 //!    module lattice measured window by window and joined from the finder and alignment
 //!    patterns, so a fold or a curved surface is followed instead of fitted by one
-//!    perspective. Reads sharply creased labels; tens of ms, so it runs last.
+//!    perspective; decoded with the unsure (covered) codewords as Reed–Solomon erasures;
+//!    its own finder search when rxing's finds no triple. Reads sharply creased labels and
+//!    most photos with every distortion at once; tens to hundreds of ms, so it runs last.
 //!
 //! Stages that read nothing the earlier ones missed, on the corpus or the camera-like set,
 //! were dropped (rxing on a half-size thresholded image, on a locally contrast-normalised

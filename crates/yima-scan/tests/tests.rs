@@ -283,11 +283,7 @@ camera_test!(camera_blurred, "blur");
 camera_test!(camera_noisy, "noise");
 camera_test!(camera_uneven_light_and_glare, "light");
 camera_test!(camera_10_percent_covered, "occlusion");
-camera_test!(
-    camera_all_at_once,
-    "combined",
-    "not yet read: seeds 0 and 1 of 0..3 (crease + 10% covered + blur, noise, glare, JPEG at once; 6/20 read in the benchmark)"
-);
+camera_test!(camera_all_at_once, "combined");
 
 #[test]
 fn the_camera_set_is_what_the_issue_describes() {

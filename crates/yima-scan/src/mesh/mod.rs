@@ -6,16 +6,25 @@
 //! Steps: find candidate finder-pattern triples (rxing's finder search on two
 //! binarisations), measure the lattice around each triple, join it from the three finder
 //! patterns, read the modules' grey levels where the lattice puts their centres,
-//! threshold them against their neighbourhood, and decode. Works for any QR size from
-//! version 1 to 40; it is slow (tens of ms) and runs only when the other stages fail.
+//! threshold them against their neighbourhood, and decode; failing that, decode from the
+//! grey levels with the unsure codewords as erasures (`soft`, `rs`). When rxing's triples
+//! read nothing, triples from the sampler's own finder search (`finder`). Works for any QR
+//! size from version 1 to 40; it is slow (tens to hundreds of ms) and runs only when the
+//! other stages fail.
 
 mod align;
+mod finder;
 mod lattice;
+mod rs;
 mod sample;
+mod soft;
+#[doc(hidden)]
+pub use soft::diagnose;
 
 use crate::decoders::Attempt;
 use crate::guard::contain;
 use crate::prep::{self, Gray};
+use finder::Triple;
 use lattice::{Anchor, Frame, Lattice, M, R};
 use rxing::common::HybridBinarizer;
 use rxing::qrcode::cpp_port::detector::{
@@ -26,11 +35,40 @@ use rxing::{Binarizer, Luma8Source};
 /// At most this many finder-pattern triples are tried per binarisation.
 const SETS: usize = 3;
 
+/// At most this many triples from the sampler's own finder search are tried.
+const OWN_SETS: usize = 4;
+
 /// Every code the mesh sampler reads in `g`.
 pub fn read(g: &Gray) -> Attempt {
     let mut attempt = Attempt::default();
-    let mut tried: Vec<FinderPatternSet> = Vec::new();
+    let mut tried: Vec<Triple> = Vec::new();
     let smoothed = prep::threshold(&prep::box_blur(g, 1), 12, 2);
+    let mut attempt_one = |set: Triple, attempt: &mut Attempt| {
+        let seen = tried.iter().any(|t| {
+            [(t.tl, set.tl), (t.tr, set.tr), (t.bl, set.bl)]
+                .iter()
+                .all(|(a, b)| (a.at.0 - b.at.0).abs() + (a.at.1 - b.at.1).abs() < 4.0)
+        });
+        if seen {
+            return false;
+        }
+        tried.push(set);
+        match contain(|| {
+            read_set(g, &set, &mut |frame, field, dim| {
+                sample::decode(g, frame, field, dim)
+            })
+        }) {
+            Some(Some(found)) => {
+                attempt.found.push(found);
+                true
+            }
+            Some(None) => false,
+            None => {
+                attempt.panicked = true;
+                false
+            }
+        }
+    };
     for source in [g, &smoothed] {
         let sets = contain(|| finder_sets(source));
         let Some(sets) = sets else {
@@ -38,26 +76,34 @@ pub fn read(g: &Gray) -> Attempt {
             continue;
         };
         for set in sets {
-            let seen = tried.iter().any(|t| {
-                [(t.tl, set.tl), (t.tr, set.tr), (t.bl, set.bl)]
-                    .iter()
-                    .all(|(a, b)| (a.p.x - b.p.x).abs() + (a.p.y - b.p.y).abs() < 4.0)
-            });
-            if seen {
-                continue;
-            }
-            tried.push(set);
-            match contain(|| read_set(g, &set)) {
-                Some(Some(found)) => {
-                    attempt.found.push(found);
-                    return attempt;
-                }
-                Some(None) => {}
-                None => attempt.panicked = true,
+            if attempt_one(triple(&set), &mut attempt) {
+                return attempt;
             }
         }
     }
+    let Some(own) = contain(|| finder::triples(&finder::find(g), OWN_SETS)) else {
+        attempt.panicked = true;
+        return attempt;
+    };
+    for set in own {
+        if attempt_one(set, &mut attempt) {
+            return attempt;
+        }
+    }
     attempt
+}
+
+/// rxing's finder-pattern set as a [`Triple`] (its sizes are 7 modules).
+fn triple(set: &FinderPatternSet) -> Triple {
+    let p = |at: rxing::Point, size: i32| finder::Pattern {
+        at: (at.x, at.y),
+        module: size as f32 / 7.0,
+    };
+    Triple {
+        tl: p(set.tl.p, set.tl.size),
+        tr: p(set.tr.p, set.tr.size),
+        bl: p(set.bl.p, set.bl.size),
+    }
 }
 
 fn finder_sets(g: &Gray) -> Vec<FinderPatternSet> {
@@ -74,17 +120,75 @@ fn finder_sets(g: &Gray) -> Vec<FinderPatternSet> {
     sets
 }
 
+/// Diagnostics: the finder patterns (centre, size) rxing's search finds on `g` as it is
+/// and on its smoothed threshold.
+#[doc(hidden)]
+pub fn finder_patterns(g: &Gray) -> Vec<Vec<(f32, f32, i32)>> {
+    let smoothed = prep::threshold(&prep::box_blur(g, 1), 12, 2);
+    [g, &smoothed]
+        .iter()
+        .map(|src| {
+            let Ok(source) = Luma8Source::new_with_slice(&src.px, src.w as u32, src.h as u32)
+            else {
+                return Vec::new();
+            };
+            let Ok(bits) = HybridBinarizer::new(source).get_black_matrix().cloned() else {
+                return Vec::new();
+            };
+            FindFinderPatterns(&bits, true, 1)
+                .iter()
+                .map(|p| (p.p.x, p.p.y, p.size))
+                .collect()
+        })
+        .collect()
+}
+
 /// The nearest valid QR side (4k + 17 modules, versions 1–40).
 fn valid_dim(d: f32) -> Option<usize> {
     let v = ((d - 17.0) / 4.0).round();
     (1.0..=40.0).contains(&v).then(|| 17 + 4 * v as usize)
 }
 
-fn read_set(g: &Gray, set: &FinderPatternSet) -> Option<crate::Found> {
-    let p = |c: rxing::Point| (c.x, c.y);
-    let (tl, tr, bl) = (p(set.tl.p), p(set.tr.p), p(set.bl.p));
+/// What to do with each candidate lattice: sample and decode it, or (for diagnostics)
+/// record it.
+type Try<'a> = dyn FnMut(&Frame, &lattice::Field, usize) -> Option<crate::Found> + 'a;
+
+/// Diagnostics: the module grey levels of every candidate lattice the sampler tries on
+/// `g`, with the code's side, in the order tried.
+#[doc(hidden)]
+pub fn candidate_levels(g: &Gray) -> Vec<(usize, Vec<f32>)> {
+    let mut out = Vec::new();
+    let smoothed = prep::threshold(&prep::box_blur(g, 1), 12, 2);
+    for source in [g, &smoothed] {
+        for set in finder_sets(source) {
+            read_set(g, &triple(&set), &mut |frame, field, dim| {
+                out.push((dim, sample::module_levels(g, frame, field, dim)));
+                None
+            });
+        }
+    }
+    for set in finder::triples(&finder::find(g), OWN_SETS) {
+        read_set(g, &set, &mut |frame, field, dim| {
+            out.push((dim, sample::module_levels(g, frame, field, dim)));
+            None
+        });
+    }
+    out
+}
+
+/// Diagnostics: dark modules (row-major) as the sampler thresholds `levels`.
+#[doc(hidden)]
+pub fn threshold_levels(levels: &[f32], dim: usize, r: usize) -> Vec<bool> {
+    let bits = sample::threshold(levels, dim, r);
+    (0..dim * dim)
+        .map(|i| bits.get((i % dim) as u32, (i / dim) as u32))
+        .collect()
+}
+
+fn read_set(g: &Gray, set: &Triple, try_one: &mut Try) -> Option<crate::Found> {
+    let (tl, tr, bl) = (set.tl.at, set.tr.at, set.bl.at);
     let dist = |a: (f32, f32), b: (f32, f32)| (a.0 - b.0).hypot(a.1 - b.1);
-    let module = (set.tl.size + set.tr.size + set.bl.size) as f32 / 21.0;
+    let module = (set.tl.module + set.tr.module + set.bl.module) / 3.0;
     if module <= 0.5 {
         return None;
     }
@@ -140,7 +244,7 @@ fn read_set(g: &Gray, set: &FinderPatternSet) -> Option<crate::Found> {
             let all: Vec<Anchor> = anchors.iter().copied().chain(found).collect();
             field = lattice.join(&all);
         }
-        if let Some(found) = sample::decode(g, &frame, &field, dim) {
+        if let Some(found) = try_one(&frame, &field, dim) {
             return Some(found);
         }
     }

@@ -8,7 +8,7 @@ use rxing::common::BitMatrix;
 use rxing::qrcode::cpp_port::decoder::Decode;
 
 /// Grey levels of the `dim`×`dim` modules, row by row, and the image point of each centre.
-fn module_levels(g: &Gray, frame: &Frame, field: &Field, dim: usize) -> Vec<f32> {
+pub(super) fn module_levels(g: &Gray, frame: &Frame, field: &Field, dim: usize) -> Vec<f32> {
     let mut levels = vec![0f32; dim * dim];
     let mut row_start = ((0.5 + M) * R, (0.5 + M) * R);
     for j in 0..dim {
@@ -44,7 +44,7 @@ fn module_levels(g: &Gray, frame: &Frame, field: &Field, dim: usize) -> Vec<f32>
 }
 
 /// Dark modules: darker than the mean of the modules within `r` of them.
-fn threshold(levels: &[f32], dim: usize, r: usize) -> BitMatrix {
+pub(super) fn threshold(levels: &[f32], dim: usize, r: usize) -> BitMatrix {
     let mut bits = BitMatrix::with_single_dimension(dim as u32).expect("a QR side is positive");
     for j in 0..dim {
         for i in 0..dim {
@@ -66,33 +66,37 @@ fn threshold(levels: &[f32], dim: usize, r: usize) -> BitMatrix {
 /// Samples a `dim`-module code through `field` and decodes it.
 pub fn decode(g: &Gray, frame: &Frame, field: &Field, dim: usize) -> Option<Found> {
     let levels = module_levels(g, frame, field, dim);
+    let mut result = None;
     for r in [3, 6] {
         let bits = threshold(&levels, dim, r);
-        let Some(Ok(result)) = contain(|| Decode(&bits)) else {
-            continue;
-        };
-        if !result.isValid() {
-            continue;
+        if let Some(Ok(r)) = contain(|| Decode(&bits)) {
+            if r.isValid() {
+                result = Some(r);
+                break;
+            }
         }
-        let corner = |u: f32, v: f32| {
-            let start = ((u + M) * R, (v + M) * R);
-            let p = field.locate((u, v), start);
-            let (x, y) = frame.rect_to_image(p.0, p.1);
-            Point { x, y }
-        };
-        let n = dim as f32;
-        let bytes = result.content().bytes().to_vec();
-        return Some(Found {
-            text: result.text(),
-            bytes: (!bytes.is_empty()).then_some(bytes),
-            corners: [
-                corner(0.0, 0.0),
-                corner(n, 0.0),
-                corner(n, n),
-                corner(0.0, n),
-            ],
-            decoder: Decoder::Rxing,
-        });
     }
-    None
+    let result = match result {
+        Some(r) => r,
+        None => contain(|| super::soft::decode(&levels, dim)).flatten()?,
+    };
+    let corner = |u: f32, v: f32| {
+        let start = ((u + M) * R, (v + M) * R);
+        let p = field.locate((u, v), start);
+        let (x, y) = frame.rect_to_image(p.0, p.1);
+        Point { x, y }
+    };
+    let n = dim as f32;
+    let bytes = result.content().bytes().to_vec();
+    Some(Found {
+        text: result.text(),
+        bytes: (!bytes.is_empty()).then_some(bytes),
+        corners: [
+            corner(0.0, 0.0),
+            corner(n, 0.0),
+            corner(n, n),
+            corner(0.0, n),
+        ],
+        decoder: Decoder::Rxing,
+    })
 }
