@@ -17,15 +17,31 @@ pub fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// An error's kind for scripts, and its message in `lang`: the kind of the library error it
+/// carries (device, sync, scan, rendering), `io` for a file that cannot be read or written,
+/// else `other`.
+fn error_kind(e: &anyhow::Error, lang: Lang) -> (serde_json::Value, String) {
+    let to = |v: Result<serde_json::Value, _>| v.unwrap_or_default();
+    if let Some(d) = e.downcast_ref::<DeviceError>() {
+        return (to(serde_json::to_value(d.kind())), d.message(lang));
+    }
+    if let Some(s) = e.downcast_ref::<yima_sync::SyncError>() {
+        return (to(serde_json::to_value(s.kind())), s.message(lang));
+    }
+    if let Some(s) = e.downcast_ref::<yima_scan::ScanError>() {
+        return (to(serde_json::to_value(s.kind())), s.message(lang));
+    }
+    if e.chain()
+        .any(|c| c.downcast_ref::<std::io::Error>().is_some())
+    {
+        return (json!("io"), format!("{e:#}"));
+    }
+    (json!("other"), format!("{e:#}"))
+}
+
 /// Prints an error: in `lang` on stderr, and as JSON on stdout with `--json`.
 pub fn error(e: &anyhow::Error, lang: Lang, as_json: bool) {
-    let (kind, message) = match e.downcast_ref::<DeviceError>() {
-        Some(d) => (
-            serde_json::to_value(d.kind()).unwrap_or_default(),
-            d.message(lang),
-        ),
-        None => (json!("other"), format!("{e:#}")),
-    };
+    let (kind, message) = error_kind(e, lang);
     if as_json {
         println!(
             "{}",

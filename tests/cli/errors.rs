@@ -549,3 +549,21 @@ fn chinese_errors_and_stable_kinds() {
     }
     assert_eq!(p.list().as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_file_that_cannot_be_read_is_an_io_error_for_scripts() {
+    let w = World::new();
+    let missing = w.tmp.path().join("no-such-offer.json");
+    let e = w.c.error(&[
+        "handover",
+        "accept",
+        missing.to_str().unwrap(),
+        "-o",
+        w.tmp.path().join("ack.json").to_str().unwrap(),
+    ]);
+    assert_eq!(e["kind"], "io", "{e}");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("no-such-offer.json"));
+}
