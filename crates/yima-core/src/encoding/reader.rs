@@ -36,6 +36,12 @@ fn lower_hex(b: u8) -> Option<u8> {
     }
 }
 
+/// Whether two short byte strings are equal: compared in line, where a call to `memcmp`
+/// would cost more than the comparison (member names are a few bytes long).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// A `fmt::Write` that compares what is written with `expected` instead of storing it.
 struct SameAs<'a> {
     rest: &'a str,
@@ -77,7 +83,7 @@ impl<'a> Reader<'a> {
 
     /// Reads exactly `token` (punctuation and member names).
     pub(super) fn lit(&mut self, token: &[u8]) -> Option<()> {
-        if self.rest().starts_with(token) {
+        if same(self.rest().get(..token.len())?, token) {
             self.pos += token.len();
             Some(())
         } else {
@@ -183,7 +189,10 @@ impl<'a> Reader<'a> {
     /// Reads one of `names` (an enum's names) and gives the matching value.
     pub(super) fn name<T: Copy>(&mut self, names: &[(&str, T)]) -> Option<T> {
         let s = self.str()?;
-        names.iter().find(|(n, _)| *n == s).map(|&(_, v)| v)
+        names
+            .iter()
+            .find(|(n, _)| same(n.as_bytes(), s.as_bytes()))
+            .map(|&(_, v)| v)
     }
 
     /// Reads 32 bytes written as 64 lower-case hex digits in a string.
