@@ -12,17 +12,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The message a signature signs: the domain separator and the event id (as in `signing`).
 const SIGNED_LEN: usize = SIGNATURE_DOMAIN.len() + 32;
 
-/// Signatures per batch at least: below a few hundred, a batch check costs clearly more per
-/// signature (the multi-scalar multiplication switches algorithm at 190 points).
+/// Signatures per batch at least, unless fewer are left: a batch check has a fixed cost
+/// (its multi-scalar multiplication's buckets) that only a few hundred signatures amortise.
 const MIN_BATCH: usize = 256;
-/// Signatures per batch at most: more batches than this would only add per-batch costs.
-const MAX_BATCH: usize = 1024;
 
-/// The signatures to check, as (event index, signature index), and the next batch to take.
+/// How many of the `left` signatures the next batch takes: half of them (so the first
+/// batches are large, their fixed cost spread thin, and the last ones small, so that
+/// both threads finish together), at least [`MIN_BATCH`].
+fn batch_size(left: usize) -> usize {
+    (left / 2).max(MIN_BATCH).min(left)
+}
+
+/// The signatures to check, as (event index, signature index), and where the next batch
+/// starts.
 pub(super) struct Batches<'a> {
     events: &'a [RawEvent],
     items: Vec<(usize, usize)>,
-    size: usize,
     next: AtomicUsize,
 }
 
@@ -34,45 +39,42 @@ impl<'a> Batches<'a> {
             .enumerate()
             .flat_map(|(e, raw)| (0..raw.signatures.len()).map(move |s| (e, s)))
             .collect();
-        // About eight batches, so that two threads can share them evenly.
-        let size = (items.len() / 8).clamp(MIN_BATCH, MAX_BATCH);
         Batches {
             events,
             items,
-            size,
             next: AtomicUsize::new(0),
         }
     }
 
-    fn count(&self) -> usize {
-        self.items.len().div_ceil(self.size)
-    }
-
-    fn range(&self, batch: usize) -> Range<usize> {
-        let start = batch * self.size;
-        start..(start + self.size).min(self.items.len())
+    /// Takes the next batch, if any is left.
+    fn take(&self) -> Option<Range<usize>> {
+        let len = self.items.len();
+        let start = self
+            .next
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < len).then(|| n + batch_size(len - n))
+            })
+            .ok()?;
+        Some(start..start + batch_size(len - start))
     }
 
     /// Checks batches until none is left to take; returns those that failed.
-    pub(super) fn work(&self) -> Vec<usize> {
+    pub(super) fn work(&self) -> Vec<Range<usize>> {
         let mut failed = Vec::new();
         // A device's events all carry its key: each distinct key is decompressed once per
         // thread, not once per signature (about half the cost of a signature in a batch).
         let mut points = HashMap::new();
-        loop {
-            let batch = self.next.fetch_add(1, Ordering::Relaxed);
-            if batch >= self.count() {
-                return failed;
-            }
-            if !self.verifies(self.range(batch), &mut points) {
+        while let Some(batch) = self.take() {
+            if !self.verifies(batch.clone(), &mut points) {
                 failed.push(batch);
             }
         }
+        failed
     }
 
-    /// Every batch, as failed: when a thread checking them was lost.
-    pub(super) fn all(&self) -> Vec<usize> {
-        (0..self.count()).collect()
+    /// Every signature, as one failed batch: when a thread checking them was lost.
+    pub(super) fn all(&self) -> Vec<Range<usize>> {
+        std::iter::once(0..self.items.len()).collect()
     }
 
     /// `ed25519_dalek::verify_batch` over the signatures in `range`: `false` if any fails or
@@ -110,10 +112,10 @@ impl<'a> Batches<'a> {
 
     /// The signatures of the `failed` batches that do not verify one by one, as (event
     /// index, signature index).
-    pub(super) fn bad_in(&self, failed: &[usize]) -> Vec<(usize, usize)> {
+    pub(super) fn bad_in(&self, failed: &[Range<usize>]) -> Vec<(usize, usize)> {
         failed
             .iter()
-            .flat_map(|&b| self.items[self.range(b)].iter().copied())
+            .flat_map(|b| self.items[b.clone()].iter().copied())
             .filter(|&(e, s)| {
                 let raw = &self.events[e];
                 let signature = &raw.signatures[s];
