@@ -13,6 +13,7 @@ use crate::role::Role;
 use crate::signing::{EventId, PublicKey};
 use crate::state::ContainerState;
 use std::collections::BTreeMap;
+use yima_codes::{CreditCode, LabelCode};
 
 /// The body in `bytes` if they are its canonical encoding (version 1); `None` for anything
 /// else, including bodies of another version.
@@ -26,13 +27,14 @@ pub(super) fn read_body(bytes: &[u8]) -> Option<EventBody> {
     r.lit(b",\"composer\":")?;
     let composer = PublicKey(r.hex32()?);
     r.lit(b",\"event\":")?;
-    let event = kind(&mut r)?;
+    let event = kind(&mut r, &by.org)?;
     r.lit(b",\"links\":[")?;
+    let new_codes: Vec<&LabelCode> = event.new_labels().into_iter().map(|l| &l.code).collect();
     let mut links = Vec::with_capacity(1);
     if !r.eat(b"]") {
         loop {
             r.lit(b"{\"container\":")?;
-            let container = r.code()?;
+            let container = r.code_or(&new_codes)?;
             r.lit(b",\"prev\":")?;
             let prev = r.nullable(|r| r.hex32().map(EventId))?;
             r.lit(b"}")?;
@@ -78,9 +80,10 @@ fn actor(r: &mut Reader<'_>) -> Option<Actor> {
     Some(Actor { org, role, key })
 }
 
-fn party(r: &mut Reader<'_>) -> Option<Party> {
+/// A party; its code is often the recorder's (`known`).
+fn party(r: &mut Reader<'_>, known: &CreditCode) -> Option<Party> {
     r.lit(b"{\"credit_code\":")?;
-    let credit_code = r.code()?;
+    let credit_code = r.code_or(&[known])?;
     r.lit(b",\"name\":")?;
     let name = r.string()?;
     r.lit(b"}")?;
@@ -107,7 +110,7 @@ fn state(r: &mut Reader<'_>) -> Option<ContainerState> {
     r.name(&ContainerState::ALL.map(|s| (s.as_str(), s)))
 }
 
-fn label(r: &mut Reader<'_>) -> Option<ContainerLabel> {
+fn label(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<ContainerLabel> {
     r.lit(b"{\"code\":")?;
     let code = r.code()?;
     r.lit(b",\"name\":")?;
@@ -127,13 +130,13 @@ fn label(r: &mut Reader<'_>) -> Option<ContainerLabel> {
     r.lit(b",\"precautions\":")?;
     let precautions = r.string()?;
     r.lit(b",\"producer\":")?;
-    let producer = party(r)?;
+    let producer = party(r, recorder)?;
     r.lit(b",\"contact\":")?;
     let contact = r.string()?;
     r.lit(b",\"phone\":")?;
     let phone = r.string()?;
     r.lit(b",\"generated_on\":")?;
-    let generated_on = r.code()?;
+    let generated_on = r.date()?;
     r.lit(b",\"quantity\":")?;
     let quantity = quantity(r)?;
     r.lit(b",\"container_type\":")?;
@@ -164,15 +167,15 @@ fn label(r: &mut Reader<'_>) -> Option<ContainerLabel> {
     })
 }
 
-fn manifest(r: &mut Reader<'_>) -> Option<TransferManifest> {
+fn manifest(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<TransferManifest> {
     r.lit(b"{\"number\":")?;
     let number = r.code()?;
     r.lit(b",\"sender\":")?;
-    let sender = party(r)?;
+    let sender = party(r, recorder)?;
     r.lit(b",\"carrier\":")?;
-    let carrier = party(r)?;
+    let carrier = party(r, recorder)?;
     r.lit(b",\"receiver\":")?;
-    let receiver = party(r)?;
+    let receiver = party(r, recorder)?;
     r.lit(b",\"receiver_permit\":")?;
     let receiver_permit = r.string()?;
     r.lit(b",\"mode\":")?;
@@ -199,14 +202,15 @@ macro_rules! member {
     }};
 }
 
-fn kind(r: &mut Reader<'_>) -> Option<EventKind> {
+/// The event; `recorder` is the organisation that recorded it.
+fn kind(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<EventKind> {
     r.lit(b"{\"type\":")?;
     let step = r.name(&Step::ALL.map(|s| (s.as_str(), s)))?;
     let kind = match step {
         Step::Generated => EventKind::Generated {
             batch: member!(r, "batch", r.code()?),
             catalogue_edition: member!(r, "catalogue_edition", r.string()?),
-            label: member!(r, "label", label(r)?),
+            label: member!(r, "label", label(r, recorder)?),
         },
         Step::Stored => EventKind::Stored {
             batch: member!(r, "batch", r.code()?),
@@ -215,7 +219,7 @@ fn kind(r: &mut Reader<'_>) -> Option<EventKind> {
         Step::Dispatched => EventKind::Dispatched {
             batch: member!(r, "batch", r.code()?),
             facility_code: member!(r, "facility_code", r.string()?),
-            manifest: member!(r, "manifest", manifest(r)?),
+            manifest: member!(r, "manifest", manifest(r, recorder)?),
             outsourced_batch: member!(r, "outsourced_batch", r.code()?),
         },
         Step::PickedUp => EventKind::PickedUp {
@@ -264,11 +268,11 @@ fn kind(r: &mut Reader<'_>) -> Option<EventKind> {
         },
         Step::Merged => EventKind::Merged {
             inherited_state: member!(r, "inherited_state", state(r)?),
-            target: member!(r, "target", label(r)?),
+            target: member!(r, "target", label(r, recorder)?),
         },
         Step::Split => EventKind::Split {
             inherited_state: member!(r, "inherited_state", state(r)?),
-            parts: member!(r, "parts", labels(r)?),
+            parts: member!(r, "parts", labels(r, recorder)?),
         },
         Step::Correction => EventKind::Correction {
             changes: member!(r, "changes", changes(r)?),
@@ -283,14 +287,14 @@ fn kind(r: &mut Reader<'_>) -> Option<EventKind> {
     Some(kind)
 }
 
-fn labels(r: &mut Reader<'_>) -> Option<Vec<ContainerLabel>> {
+fn labels(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<Vec<ContainerLabel>> {
     r.lit(b"[")?;
     let mut out = Vec::new();
     if r.eat(b"]") {
         return Some(out);
     }
     loop {
-        out.push(label(r)?);
+        out.push(label(r, recorder)?);
         if r.eat(b"]") {
             return Some(out);
         }

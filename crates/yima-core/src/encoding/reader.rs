@@ -3,6 +3,7 @@
 //! to the bytes it was read from. It does not explain refusals (it returns `None`): the
 //! general decoder classifies bytes this reader refuses.
 
+use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
@@ -183,6 +184,43 @@ impl<'a> Reader<'a> {
     pub(super) fn code<T: FromStr + fmt::Display>(&mut self) -> Option<T> {
         let s = self.str()?;
         let value: T = s.parse().ok()?;
+        displays_as(&value, &s).then_some(value)
+    }
+
+    /// Reads a code that may repeat one already read in the same body (`known`): a body
+    /// names its recorder's organisation again as a label's producer, and a new container's
+    /// code again in its link. A repeat is cloned instead of parsed and checked again (it
+    /// would parse to the same value).
+    pub(super) fn code_or<T: FromStr + fmt::Display + Clone>(&mut self, known: &[&T]) -> Option<T> {
+        let s = self.str()?;
+        if let Some(k) = known.iter().find(|k| displays_as(**k, &s)) {
+            return Some((*k).clone());
+        }
+        let value: T = s.parse().ok()?;
+        displays_as(&value, &s).then_some(value)
+    }
+
+    /// Reads a date. `YYYY-MM-DD` is read by hand (chrono's general parser costs more than
+    /// the rest of a label's codes); other spellings, and dates that do not exist, are left
+    /// to chrono. Either way the date must write back exactly as read.
+    pub(super) fn date(&mut self) -> Option<NaiveDate> {
+        let s = self.str()?;
+        let b = s.as_bytes();
+        let number = |digits: &[u8]| {
+            digits.iter().try_fold(0u32, |n, &d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        let quick = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            let year = i32::try_from(number(&b[..4])?).ok()?;
+            NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..])?)
+        } else {
+            None
+        };
+        let value = match quick {
+            Some(d) => d,
+            None => s.parse().ok()?,
+        };
         displays_as(&value, &s).then_some(value)
     }
 

@@ -118,6 +118,8 @@ fn refuses_every_other_spelling() {
             "\"generated_on\":\"2024-3-1\"",
             1,
         ),
+        text.replacen("2024-03-01", "2024-02-30", 1),
+        text.replacen("2024-03-01", "2024-03-1a", 1),
         text.replacen("\"form\":\"solid\"", "\"form\":\"Solid\"", 1),
         text.replacen("\"location\":", "\"location\" :", 1),
         text.replacen("\"prev\":null", "\"prev\":nul", 1),
