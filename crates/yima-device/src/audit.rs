@@ -7,10 +7,10 @@ use crate::error::DeviceError;
 use crate::identity::device_key_dir;
 use crate::Device;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use yima_codes::LabelCode;
-use yima_core::{verify, EventBody, EventId, Failure, FailureKind, Link, VerifyOptions};
+use yima_core::{verify, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions};
 use yima_store::{ContainerRow, EventRow, LinkRow};
 
 /// The outcome of `verify`.
@@ -119,7 +119,7 @@ fn audit_rows(
     for l in link_rows {
         stored_links.entry(l.event_id.clone()).or_default().push(l);
     }
-    let ids: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     for (event_id, links) in &stored_links {
         if !ids.contains(event_id.as_str()) {
             let id = event_id.parse().unwrap_or(EventId([0; 32]));
@@ -226,14 +226,19 @@ impl<C: Clock> Device<C> {
     pub fn verify(&mut self, code: Option<&LabelCode>) -> Result<VerifyResult, DeviceError> {
         self.store.read(|tx| {
             let device = tx.require_device()?;
-            let rows = tx.all_event_rows()?;
+            let mut rows = tx.all_event_rows()?;
             let mut failures = Vec::new();
             let mut raws = Vec::with_capacity(rows.len());
-            for row in &rows {
+            for row in &mut rows {
+                // The bytes move to the raw event: the audit reads only the other columns.
+                let body = std::mem::take(&mut row.body);
                 match row.to_raw() {
-                    Ok(r) => raws.push(r),
+                    Ok(r) => raws.push(RawEvent {
+                        canonical: body,
+                        ..r
+                    }),
                     Err(e) => failures.push(Failure {
-                        event: EventId::of_canonical(&row.body),
+                        event: EventId::of_canonical(&body),
                         container: None,
                         kind: FailureKind::Malformed,
                         detail: format!("stored row unreadable: {e}"),
