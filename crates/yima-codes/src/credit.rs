@@ -29,9 +29,25 @@ const WEIGHTS: [u32; 17] = [
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CreditCode(String);
 
+/// The value of each ASCII character in the alphabet, `u8::MAX` for the others: every
+/// stored event's codes are checked when it is read, so this is a table, not a search.
+const VALUES: [u8; 128] = {
+    let mut table = [u8::MAX; 128];
+    let symbols = ALPHABET.as_bytes();
+    let mut i = 0;
+    while i < symbols.len() {
+        table[symbols[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// The value of a symbol, if it is in the alphabet.
 fn value(c: char) -> Option<u32> {
-    ALPHABET.find(c).map(|i| i as u32)
+    match VALUES.get(c as usize) {
+        Some(&v) if v != u8::MAX => Some(u32::from(v)),
+        _ => None,
+    }
 }
 
 /// Checks the characters of (a prefix of) a credit code against the GB 32100 pattern

@@ -300,7 +300,9 @@ impl Change {
         status.state = self.state;
         status.head = id;
         status.chain.push(id);
-        status.parties.insert(recorder.clone());
+        if !status.parties.contains(recorder) {
+            status.parties.insert(recorder.clone());
+        }
         if let Some(h) = self.holder {
             status.holder = h;
         }

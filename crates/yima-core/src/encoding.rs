@@ -2,8 +2,18 @@
 //!
 //! Compact JSON: struct fields in declaration order, enum variants as an object whose first
 //! field is `"type"`, absent options as `null`, integers only, strings escaped as RFC 8259
-//! requires and nothing more (non-ASCII stays raw UTF-8). Decoding re-encodes and refuses
-//! bytes that differ, so one body has exactly one encoding and one id.
+//! requires and nothing more (non-ASCII stays raw UTF-8). Decoding accepts only those exact
+//! bytes, so one body has exactly one encoding and one id.
+//!
+//! Decoding reads the bytes with a reader that accepts every token only in its canonical
+//! spelling (`body.rs`, `reader.rs`): what it accepts encodes back to the same bytes. Bytes
+//! it refuses go through the general path, serde_json then a re-encode and compare, which
+//! says what is wrong with them (malformed, not canonical, another version).
+
+mod body;
+mod reader;
+#[cfg(test)]
+mod tests;
 
 use crate::event::{EventBody, SignedEvent, EVENT_FORMAT_VERSION};
 use crate::signing::{DeviceKey, EventId, Signature};
@@ -29,6 +39,29 @@ pub fn encode(body: &EventBody) -> Vec<u8> {
 
 /// Parses canonical bytes, refusing any other encoding of the same body.
 pub fn decode(bytes: &[u8]) -> Result<EventBody, EncodingError> {
+    match body::read_body(bytes) {
+        Some(body) => {
+            debug_assert_eq!(
+                encode(&body),
+                bytes,
+                "the canonical reader accepted other bytes"
+            );
+            Ok(body)
+        }
+        None => {
+            let refused = decode_general(bytes);
+            debug_assert!(
+                refused.is_err(),
+                "the canonical reader refused canonical bytes: {}",
+                String::from_utf8_lossy(bytes)
+            );
+            refused
+        }
+    }
+}
+
+/// serde_json, then a re-encode compared with the input: slower, and says why bytes fail.
+fn decode_general(bytes: &[u8]) -> Result<EventBody, EncodingError> {
     let body: EventBody =
         serde_json::from_slice(bytes).map_err(|e| EncodingError::Malformed(e.to_string()))?;
     if body.v != EVENT_FORMAT_VERSION {

@@ -35,15 +35,19 @@ fn decode_hex<const N: usize>(what: &'static str, s: &str) -> Result<[u8; N], Ke
         bytes: N,
         found: s.chars().take(80).collect(),
     };
-    let v = hex::decode(s).map_err(|_| bad())?;
-    v.try_into().map_err(|_| bad())
+    // Straight into the array: ids and keys are read for every stored row.
+    let mut out = [0u8; N];
+    hex::decode_to_slice(s, &mut out).map_err(|_| bad())?;
+    Ok(out)
 }
 
 macro_rules! hex_serde {
     ($t:ty, $what:literal, $n:literal) => {
         impl fmt::Display for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&hex::encode(self.as_bytes()))
+                let mut text = [0u8; 2 * $n];
+                hex::encode_to_slice(self.as_bytes(), &mut text).map_err(|_| fmt::Error)?;
+                f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
             }
         }
         impl fmt::Debug for $t {

@@ -2,15 +2,21 @@
 //! per-container chains (links and forks) and the rules of custody. It reports exactly which
 //! event fails and why, and never stops at the first failure.
 
-use crate::custody::{apply_mut, ContainerStatus};
+mod chains;
+mod signatures;
+mod signers;
+
+use crate::custody::ContainerStatus;
 use crate::encoding::decode;
-use crate::event::{Actor, EventBody, SignedEvent};
+use crate::event::{EventBody, SignedEvent};
 use crate::model::Timestamp;
 use crate::role::Role;
-use crate::signing::{EventId, PublicKey, Signature, SIGNATURE_DOMAIN};
+use crate::signing::{EventId, PublicKey, Signature};
 use crate::state::ContainerState;
-use ed25519_dalek::VerifyingKey;
+use chains::Chains;
 use serde::Serialize;
+use signatures::Batches;
+use signers::check_signers;
 use std::collections::{BTreeMap, HashMap};
 use yima_codes::{CreditCode, LabelCode};
 
@@ -165,8 +171,13 @@ pub struct VerifyOptions {
     pub unused_seqs: Vec<(PublicKey, u64)>,
 }
 
+/// An event whose bytes hash to its id and decode canonically.
 struct Checked {
-    event: SignedEvent,
+    /// Its place in the events given.
+    index: usize,
+    id: EventId,
+    body: EventBody,
+    /// Whether everything about its signers holds, so that it may move a chain.
     trusted: bool,
 }
 
@@ -185,384 +196,152 @@ fn fail(
     });
 }
 
-fn check_actor(
-    out: &mut Vec<Failure>,
-    id: EventId,
-    actor: &Actor,
-    at: Timestamp,
-    keys: &KeyDirectory,
-    what: &str,
-) -> bool {
-    let Some(entry) = keys.get(&actor.key) else {
-        fail(
-            out,
-            id,
-            None,
-            FailureKind::UnknownKey,
-            format!("{what} key {} is not known", actor.key.short()),
-        );
-        return false;
-    };
-    if entry.org != actor.org || !entry.roles.contains(&actor.role) {
-        fail(
-            out,
-            id,
-            None,
-            FailureKind::KeyMisuse,
-            format!(
-                "{what} key {} belongs to {} as {:?}, but the event names {} as {}",
-                actor.key.short(),
-                entry.org,
-                entry.roles,
-                actor.org,
-                actor.role
-            ),
-        );
-        return false;
-    }
-    if let Some(r) = entry.revoked_at {
-        if at >= r {
+/// What the events say, checked without their signatures: ids, bodies, signers, counters,
+/// and (assuming every signature verifies) the chains.
+struct Contents {
+    /// Ids that do not match and bodies that do not decode.
+    unreadable: Vec<Failure>,
+    /// Signers, keys, composer and links of the readable events.
+    signers: Vec<Failure>,
+    counters: Vec<Failure>,
+    checked: Vec<Checked>,
+    chains: Chains,
+}
+
+fn check_contents(events: &[RawEvent], keys: &KeyDirectory, options: &VerifyOptions) -> Contents {
+    let mut unreadable = Vec::new();
+    let mut signers = Vec::new();
+    let mut checked = Vec::with_capacity(events.len());
+    for (index, raw) in events.iter().enumerate() {
+        let actual = EventId::of_canonical(&raw.canonical);
+        if actual != raw.id {
             fail(
-                out,
-                id,
+                &mut unreadable,
+                raw.id,
                 None,
-                FailureKind::KeyMisuse,
+                FailureKind::IdMismatch,
                 format!(
-                    "{what} key {} was revoked at {r}, before this event at {at}",
-                    actor.key.short()
+                    "content does not match its id (it hashes to {})",
+                    actual.short()
                 ),
             );
-            return false;
+            continue;
+        }
+        match decode(&raw.canonical) {
+            Ok(body) => {
+                let trusted = check_signers(&mut signers, raw.id, &body, &raw.signatures, keys);
+                checked.push(Checked {
+                    index,
+                    id: raw.id,
+                    body,
+                    trusted,
+                });
+            }
+            Err(e) => fail(
+                &mut unreadable,
+                raw.id,
+                None,
+                FailureKind::Malformed,
+                e.to_string(),
+            ),
         }
     }
-    true
-}
-
-/// The message a signature signs: the domain separator and the event id (as in `signing`).
-const SIGNED_LEN: usize = SIGNATURE_DOMAIN.len() + 32;
-
-/// [`crate::verify_batch`], with each distinct key decompressed once instead of once per
-/// signature: a device's events all carry its key, and decompressing an Ed25519 point costs
-/// about half as much as verifying one signature in a batch. Same answer: `false` if any
-/// signature fails or any key is not a curve point.
-fn batch_verifies(items: &[(EventId, Signature)]) -> bool {
-    let mut points: HashMap<PublicKey, Option<VerifyingKey>> = HashMap::new();
-    let mut keys = Vec::with_capacity(items.len());
-    for (_, s) in items {
-        let point = *points
-            .entry(s.key)
-            .or_insert_with(|| VerifyingKey::from_bytes(s.key.as_bytes()).ok());
-        match point {
-            Some(k) => keys.push(k),
-            None => return false,
-        }
+    let mut counters = Vec::new();
+    chains::counters(&checked, options, &mut counters);
+    let chains = chains::follow(&checked);
+    Contents {
+        unreadable,
+        signers,
+        counters,
+        checked,
+        chains,
     }
-    let messages: Vec<[u8; SIGNED_LEN]> = items
-        .iter()
-        .map(|(id, _)| {
-            let mut m = [0u8; SIGNED_LEN];
-            m[..SIGNATURE_DOMAIN.len()].copy_from_slice(SIGNATURE_DOMAIN);
-            m[SIGNATURE_DOMAIN.len()..].copy_from_slice(id.as_bytes());
-            m
-        })
-        .collect();
-    let messages: Vec<&[u8]> = messages.iter().map(|m| &m[..]).collect();
-    let sigs: Vec<ed25519_dalek::Signature> = items
-        .iter()
-        .map(|(_, s)| ed25519_dalek::Signature::from_bytes(s.sig.as_bytes()))
-        .collect();
-    ed25519_dalek::verify_batch(&messages, &sigs, &keys).is_ok()
 }
 
-/// From this many events on, signatures are checked on a second thread.
+/// From this many events on, two threads share the work.
 const PARALLEL_FROM: usize = 64;
 
 /// Verifies `events` against `keys`.
 pub fn verify(events: &[RawEvent], keys: &KeyDirectory, options: &VerifyOptions) -> Report {
-    let mut failures = Vec::new();
-    let mut checked: Vec<Checked> = Vec::with_capacity(events.len());
-
-    // 1 and 2 side by side: one core checks every signature in one batch (against the ids
-    // the events claim) while the other hashes and decodes the bodies. A batch that passes
-    // vouches for every signature; one that fails is retried one by one below.
-    let pairs: Vec<(EventId, Signature)> = events
-        .iter()
-        .flat_map(|r| r.signatures.iter().map(move |s| (r.id, *s)))
-        .collect();
-    let contents = |failures: &mut Vec<Failure>, checked: &mut Vec<Checked>| {
-        for raw in events {
-            let actual = EventId::of_canonical(&raw.canonical);
-            if actual != raw.id {
-                fail(
-                    failures,
-                    raw.id,
-                    None,
-                    FailureKind::IdMismatch,
-                    format!(
-                        "content does not match its id (it hashes to {})",
-                        actual.short()
-                    ),
-                );
-                continue;
-            }
-            match decode(&raw.canonical) {
-                Ok(body) => checked.push(Checked {
-                    // The bytes are not looked at again: not copied.
-                    event: SignedEvent {
-                        id: raw.id,
-                        canonical: Vec::new(),
-                        body,
-                        signatures: raw.signatures.clone(),
-                    },
-                    trusted: true,
-                }),
-                Err(e) => fail(
-                    failures,
-                    raw.id,
-                    None,
-                    FailureKind::Malformed,
-                    e.to_string(),
-                ),
-            }
-        }
-    };
-    let all_good = if events.len() >= PARALLEL_FROM {
+    // One thread checks signatures in batches while the other checks everything else,
+    // following the chains as if every signature verified; then it takes the batches
+    // still left. A batch that passes vouches for its signatures; those of a failed batch
+    // are checked one by one.
+    let batches = Batches::new(events);
+    let (mut contents, failed) = if events.len() >= PARALLEL_FROM {
         std::thread::scope(|scope| {
-            let signatures = scope.spawn(|| pairs.is_empty() || batch_verifies(&pairs));
-            contents(&mut failures, &mut checked);
-            signatures.join().unwrap_or(false)
+            let helper = scope.spawn(|| batches.work());
+            let contents = check_contents(events, keys, options);
+            let mut failed = batches.work();
+            match helper.join() {
+                Ok(f) => failed.extend(f),
+                Err(_) => failed = batches.all(),
+            }
+            (contents, failed)
         })
     } else {
-        contents(&mut failures, &mut checked);
-        pairs.is_empty() || batch_verifies(&pairs)
+        let contents = check_contents(events, keys, options);
+        (contents, batches.work())
     };
-    for c in &mut checked {
-        let e = &c.event;
-        if !all_good {
-            for s in &e.signatures {
-                if !s.key.verify(&e.id, &s.sig) {
-                    fail(
-                        &mut failures,
-                        e.id,
-                        None,
-                        FailureKind::BadSignature,
-                        format!("signature by key {} does not verify", s.key.short()),
-                    );
-                    c.trusted = false;
-                }
-            }
-        }
-        let required = e.body.required_signers();
-        for k in &required {
-            if !e.signatures.iter().any(|s| &s.key == k) {
-                fail(
-                    &mut failures,
-                    e.id,
-                    None,
-                    FailureKind::MissingSignature,
-                    format!("no signature by key {}", k.short()),
-                );
-                c.trusted = false;
-            }
-        }
-        for s in &e.signatures {
-            if !required.contains(&s.key) {
-                fail(
-                    &mut failures,
-                    e.id,
-                    None,
-                    FailureKind::BadSignature,
-                    format!(
-                        "signature by key {}, which is no party to the event",
-                        s.key.short()
-                    ),
-                );
-                c.trusted = false;
-            }
-        }
-        // 3. Keys: known, of the named organisation and role, not revoked.
-        if !check_actor(&mut failures, e.id, &e.body.by, e.body.at, keys, "recorder") {
-            c.trusted = false;
-        }
-        if let Some(g) = e.body.event.giver() {
-            if !check_actor(&mut failures, e.id, g, e.body.at, keys, "giver") {
-                c.trusted = false;
-            }
-        }
-        if !required.contains(&e.body.composer) {
-            fail(
-                &mut failures,
-                e.id,
-                None,
-                FailureKind::Malformed,
-                "composed by a device that is no party to the event".into(),
-            );
-            c.trusted = false;
-        }
-        let sorted = e
-            .body
-            .links
-            .windows(2)
-            .all(|w| w[0].container < w[1].container);
-        if e.body.links.is_empty() || !sorted {
-            fail(
-                &mut failures,
-                e.id,
-                None,
-                FailureKind::Malformed,
-                "links must be non-empty, sorted and unique".into(),
-            );
-            c.trusted = false;
-        }
-    }
 
-    // 4. Device counters.
-    let mut seqs: HashMap<PublicKey, Vec<(u64, EventId)>> = HashMap::new();
-    for c in &checked {
-        seqs.entry(c.event.body.composer)
-            .or_default()
-            .push((c.event.body.seq, c.event.id));
-    }
-    for key in &options.complete_devices {
-        let mut list = seqs.remove(key).unwrap_or_default();
-        list.sort();
-        let mut unused: Vec<u64> = options
-            .unused_seqs
+    let mut bad_signatures = Vec::new();
+    if !failed.is_empty() {
+        let position: HashMap<usize, usize> = contents
+            .checked
             .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, s)| *s)
+            .enumerate()
+            .map(|(i, c)| (c.index, i))
             .collect();
-        unused.sort();
-        let mut expect = 1;
-        for (seq, id) in list {
-            while unused.first().is_some_and(|&u| u == expect) {
-                unused.remove(0);
-                expect += 1;
-            }
-            if seq != expect {
-                let detail = if seq < expect {
-                    format!("device counter {seq} is used twice")
-                } else {
-                    format!(
-                        "device counter jumps from {} to {seq}: {} event(s) missing",
-                        expect - 1,
-                        seq - expect
-                    )
-                };
-                fail(&mut failures, id, None, FailureKind::SequenceGap, detail);
-            }
-            expect = seq + 1;
+        let mut moved_chain = false;
+        for (e, s) in batches.bad_in(&failed) {
+            // Only events that are readable are judged on their signatures.
+            let Some(&i) = position.get(&e) else {
+                continue;
+            };
+            let c = &mut contents.checked[i];
+            fail(
+                &mut bad_signatures,
+                c.id,
+                None,
+                FailureKind::BadSignature,
+                format!(
+                    "signature by key {} does not verify",
+                    events[e].signatures[s].key.short()
+                ),
+            );
+            moved_chain |= c.trusted;
+            c.trusted = false;
+        }
+        // The chains were followed trusting these events: follow them again without.
+        if moved_chain {
+            contents.chains = chains::follow(&contents.checked);
         }
     }
 
-    // 5. Chains, container by container.
-    let by_id: HashMap<EventId, usize> = checked
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.event.id, i))
-        .collect();
-    let mut per_container: BTreeMap<LabelCode, Vec<usize>> = BTreeMap::new();
-    for (i, c) in checked.iter().enumerate() {
-        for l in &c.event.body.links {
-            per_container
-                .entry(l.container.clone())
-                .or_default()
-                .push(i);
-        }
-    }
-    let mut statuses = BTreeMap::new();
-    let mut after = HashMap::new();
-    for (container, idxs) in &per_container {
-        let mut children: HashMap<Option<EventId>, Vec<usize>> = HashMap::new();
-        for &i in idxs {
-            let link = checked[i]
-                .event
-                .body
-                .link(container)
-                .expect("indexed by link");
-            if let Some(p) = link.prev {
-                if !by_id.contains_key(&p)
-                    || checked[by_id[&p]].event.body.link(container).is_none()
-                {
-                    fail(
-                        &mut failures,
-                        checked[i].event.id,
-                        Some(container),
-                        FailureKind::BrokenLink,
-                        format!("previous event {} of this container is missing", p.short()),
-                    );
-                    continue;
-                }
-            }
-            children.entry(link.prev).or_default().push(i);
-        }
-        // Trusted events first: anyone can compute an id, so an unsigned sibling with an
-        // earlier `at` must not push the signed event off the main line.
-        for list in children.values_mut() {
-            list.sort_by_key(|&i| {
-                (
-                    !checked[i].trusted,
-                    checked[i].event.body.at,
-                    checked[i].event.id,
-                )
-            });
-        }
-        // Walk the main line from the genesis; later siblings are forks.
-        let mut status: Option<ContainerStatus> = None;
-        let mut cursor: Option<EventId> = None;
-        while let Some(list) = children.get(&cursor) {
-            let first = list[0];
-            for &other in &list[1..] {
-                fail(
-                    &mut failures,
-                    checked[other].event.id,
-                    Some(container),
-                    FailureKind::Fork,
-                    format!(
-                        "forks the chain: event {} already follows {}",
-                        checked[first].event.id.short(),
-                        cursor.map_or("the start".to_string(), |p| p.short())
-                    ),
-                );
-            }
-            let c = &checked[first];
-            if c.trusted {
-                match apply_mut(&mut status, c.event.id, &c.event.body, container) {
-                    Ok(()) => {
-                        let s = status.as_ref().expect("applied");
-                        after.insert((c.event.id, container.clone()), (s.state, s.holder.clone()));
-                    }
-                    Err(e) => fail(
-                        &mut failures,
-                        c.event.id,
-                        Some(container),
-                        FailureKind::ForbiddenTransition,
-                        e.to_string(),
-                    ),
-                }
-            }
-            cursor = Some(c.event.id);
-        }
-        if let Some(s) = status {
-            statuses.insert(container.clone(), s);
-        }
-    }
-
+    let Contents {
+        unreadable,
+        signers,
+        counters,
+        checked,
+        chains,
+    } = contents;
+    // In the order the checks are made, so that equal failures keep one order.
+    let mut failures = unreadable;
+    failures.extend(bad_signatures);
+    failures.extend(signers);
+    failures.extend(counters);
+    failures.extend(chains.failures);
     failures.sort_by(|a, b| {
         (a.event, a.kind as u8, &a.container).cmp(&(b.event, b.kind as u8, &b.container))
     });
     failures.dedup();
-    let containers = per_container.len();
-    let bodies = checked
-        .into_iter()
-        .map(|c| (c.event.id, c.event.body))
-        .collect();
+    let bodies = checked.into_iter().map(|c| (c.id, c.body)).collect();
     Report {
         events: events.len(),
-        containers,
+        containers: chains.containers,
         failures,
-        statuses,
-        after,
+        statuses: chains.statuses,
+        after: chains.after,
         bodies,
     }
 }

@@ -7,10 +7,11 @@ use crate::error::DeviceError;
 use crate::identity::device_key_dir;
 use crate::Device;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt;
 use yima_codes::LabelCode;
-use yima_core::{verify, EventBody, EventId, Failure, FailureKind, VerifyOptions};
-use yima_store::{EventRow, Tx};
+use yima_core::{verify, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions};
+use yima_store::{ContainerRow, EventRow, LinkRow};
 
 /// The outcome of `verify`.
 #[derive(Clone, Debug, Serialize)]
@@ -44,6 +45,45 @@ fn altered(out: &mut Vec<Failure>, id: EventId, container: Option<LabelCode>, de
     });
 }
 
+/// Whether `value` displays as exactly `text`, without writing it out.
+fn shows_as(value: &impl fmt::Display, text: &str) -> bool {
+    struct Rest<'a>(&'a str);
+    impl fmt::Write for Rest<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0 = self.0.strip_prefix(s).ok_or(fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut rest = Rest(text);
+    fmt::write(&mut rest, format_args!("{value}")).is_ok() && rest.0.is_empty()
+}
+
+/// Whether the stored links of an event are the signed ones, as sets of (container,
+/// previous event) written out.
+fn same_links(stored: &[LinkRow], signed: &[Link]) -> bool {
+    // Both are in code order, one row per link: compared in place, without writing out.
+    let in_place = stored.len() == signed.len()
+        && stored.iter().zip(signed).all(|(s, l)| {
+            s.container == l.container.as_str()
+                && match (&s.prev, &l.prev) {
+                    (None, None) => true,
+                    (Some(text), Some(prev)) => shows_as(prev, text),
+                    _ => false,
+                }
+        });
+    in_place || {
+        let stored: BTreeSet<(String, Option<String>)> = stored
+            .iter()
+            .map(|l| (l.container.clone(), l.prev.clone()))
+            .collect();
+        let signed: BTreeSet<(String, Option<String>)> = signed
+            .iter()
+            .map(|l| (l.container.to_string(), l.prev.map(|p| p.to_string())))
+            .collect();
+        stored == signed
+    }
+}
+
 fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &EventBody) {
     let mut diffs = Vec::new();
     if row.step != body.step().as_str() {
@@ -59,10 +99,10 @@ fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &E
             row.at, body.at.0
         ));
     }
-    if row.recorder != body.by.key.to_string() || row.recorder_org != body.by.org.as_str() {
+    if !shows_as(&body.by.key, &row.recorder) || row.recorder_org != body.by.org.as_str() {
         diffs.push("recorder columns differ from the signed body".to_string());
     }
-    if row.composer != body.composer.to_string() || row.seq != body.seq as i64 {
+    if !shows_as(&body.composer, &row.composer) || row.seq != body.seq as i64 {
         diffs.push("composer or counter column differs from the signed body".to_string());
     }
     for d in diffs {
@@ -71,17 +111,18 @@ fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &E
 }
 
 fn audit_rows(
-    tx: &Tx<'_>,
     rows: &[EventRow],
+    link_rows: Vec<LinkRow>,
+    container_rows: &[ContainerRow],
     bodies: &HashMap<EventId, &EventBody>,
     after: &HashMap<(EventId, LabelCode), (yima_core::ContainerState, yima_codes::CreditCode)>,
-) -> Result<Vec<Failure>, DeviceError> {
+) -> Vec<Failure> {
     let mut out = Vec::new();
-    let mut stored_links: HashMap<String, Vec<yima_store::LinkRow>> = HashMap::new();
-    for l in tx.all_link_rows()? {
+    let mut stored_links: HashMap<String, Vec<LinkRow>> = HashMap::new();
+    for l in link_rows {
         stored_links.entry(l.event_id.clone()).or_default().push(l);
     }
-    let ids: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     for (event_id, links) in &stored_links {
         if !ids.contains(event_id.as_str()) {
             let id = event_id.parse().unwrap_or(EventId([0; 32]));
@@ -103,16 +144,7 @@ fn audit_rows(
         };
         audit_event_row(&mut out, row, id, body);
         let links = stored_links.remove(&row.id).unwrap_or_default();
-        let stored: BTreeSet<(String, Option<String>)> = links
-            .iter()
-            .map(|l| (l.container.clone(), l.prev.clone()))
-            .collect();
-        let signed: BTreeSet<(String, Option<String>)> = body
-            .links
-            .iter()
-            .map(|l| (l.container.to_string(), l.prev.map(|p| p.to_string())))
-            .collect();
-        if stored != signed {
+        if !same_links(&links, &body.links) {
             altered(
                 &mut out,
                 id,
@@ -121,15 +153,21 @@ fn audit_rows(
             );
         }
         for l in &links {
-            let Ok(code) = l.container.parse::<LabelCode>() else {
+            // What the chain gives is known only for containers the signed body links.
+            let Some(signed) = body
+                .links
+                .iter()
+                .find(|s| s.container.as_str() == l.container)
+            else {
                 continue;
             };
-            if let Some((state, holder)) = after.get(&(id, code.clone())) {
+            let key = (id, signed.container.clone());
+            if let Some((state, holder)) = after.get(&key) {
                 if l.state_after != state.as_str() || l.holder_after != holder.as_str() {
                     altered(
                         &mut out,
                         id,
-                        Some(code),
+                        Some(key.1),
                         format!(
                             "stored state {}/{} differs from what the chain gives ({}/{})",
                             l.state_after,
@@ -142,7 +180,7 @@ fn audit_rows(
             }
         }
     }
-    for c in tx.containers()? {
+    for c in container_rows {
         let id: EventId = c.event_id.parse().unwrap_or(EventId([0; 32]));
         let code: Option<LabelCode> = c.code.parse().ok();
         let label = bodies.get(&id).and_then(|b| {
@@ -150,7 +188,6 @@ fn audit_rows(
                 .new_labels()
                 .into_iter()
                 .find(|l| Some(&l.code) == code.as_ref())
-                .cloned()
         });
         let Some(label) = label else {
             altered(
@@ -164,11 +201,11 @@ fn audit_rows(
             );
             continue;
         };
-        let same = c.waste_code == label.waste_code.to_string()
-            && c.category == label.category.to_string()
+        let same = shows_as(&label.waste_code, &c.waste_code)
+            && shows_as(&label.category, &c.category)
             && c.name == label.name
             && c.producer == label.producer.credit_code.as_str()
-            && c.generated_on == label.generated_on.to_string()
+            && shows_as(&label.generated_on, &c.generated_on)
             && c.quantity_milli == label.quantity.milli
             && c.unit == label.quantity.unit.symbol();
         if !same {
@@ -183,7 +220,7 @@ fn audit_rows(
             );
         }
     }
-    Ok(out)
+    out
 }
 
 impl<C: Clock> Device<C> {
@@ -192,14 +229,19 @@ impl<C: Clock> Device<C> {
     pub fn verify(&mut self, code: Option<&LabelCode>) -> Result<VerifyResult, DeviceError> {
         self.store.read(|tx| {
             let device = tx.require_device()?;
-            let rows = tx.all_event_rows()?;
+            let mut rows = tx.all_event_rows()?;
             let mut failures = Vec::new();
             let mut raws = Vec::with_capacity(rows.len());
-            for row in &rows {
+            for row in &mut rows {
+                // The bytes move to the raw event: the audit reads only the other columns.
+                let body = std::mem::take(&mut row.body);
                 match row.to_raw() {
-                    Ok(r) => raws.push(r),
+                    Ok(r) => raws.push(RawEvent {
+                        canonical: body,
+                        ..r
+                    }),
                     Err(e) => failures.push(Failure {
-                        event: EventId::of_canonical(&row.body),
+                        event: EventId::of_canonical(&body),
                         container: None,
                         kind: FailureKind::Malformed,
                         detail: format!("stored row unreadable: {e}"),
@@ -216,7 +258,16 @@ impl<C: Clock> Device<C> {
                     .map(|s| (me, s))
                     .collect(),
             };
-            let report = verify(&raws, &keys, &options);
+            // The rows the audit compares are read while the events are verified.
+            let (report, link_rows, container_rows) = std::thread::scope(|scope| {
+                let verifying = scope.spawn(|| verify(&raws, &keys, &options));
+                let link_rows = tx.all_link_rows();
+                let container_rows = tx.containers();
+                let report = verifying
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (report, link_rows, container_rows)
+            });
             // The bodies verification decoded: every event whose bytes hash to its id and
             // decode canonically (not decoded a second time here).
             let bodies: HashMap<EventId, &EventBody> =
@@ -240,7 +291,13 @@ impl<C: Clock> Device<C> {
                     _ => failures.push(f.clone()),
                 }
             }
-            failures.extend(audit_rows(tx, &rows, &bodies, &report.after)?);
+            failures.extend(audit_rows(
+                &rows,
+                link_rows?,
+                &container_rows?,
+                &bodies,
+                &report.after,
+            ));
             let (events, containers) = match code {
                 None => (report.events, report.containers),
                 Some(code) => {

@@ -75,6 +75,38 @@ fn flipped_signature_is_a_bad_signature() {
     assert_failures(&report, &[(stored, K::BadSignature, None)]);
 }
 
+/// Enough events that signatures are checked in several batches on two threads: a forged
+/// signature is found in whichever batch it falls, and the chain is followed without its
+/// event (the chains are first followed trusting every signature, then again).
+#[test]
+fn forged_signatures_among_many_events_are_found_and_move_no_chain() {
+    let mut w = World::new();
+    let codes: Vec<LabelCode> = (0..200).map(|_| w.generate()).collect();
+    for c in &codes {
+        w.store(&[c]);
+    }
+    assert_clean(&w.verify_complete());
+    // A generated event (its container then has no start) and a stored one, in two batches.
+    w.events[10].signatures[0].sig.0[5] ^= 0x01;
+    w.events[350].signatures[0].sig.0[40] ^= 0x10;
+    let report = w.verify_complete();
+    assert_failures(
+        &report,
+        &[
+            (w.events[10].id, K::BadSignature, None),
+            (w.events[210].id, K::ForbiddenTransition, Some(&codes[10])),
+            (w.events[350].id, K::BadSignature, None),
+        ],
+    );
+    assert!(!report.statuses.contains_key(&codes[10]));
+    assert_eq!(
+        report.statuses[&codes[150]].state,
+        ContainerState::Generated
+    );
+    assert_eq!(report.statuses[&codes[151]].state, ContainerState::Stored);
+    assert_eq!(report.statuses.len(), 199);
+}
+
 #[test]
 fn flipped_giver_signature_on_a_handover_is_a_bad_signature() {
     let mut w = World::new();

@@ -363,6 +363,30 @@ proptest! {
         prop_assert_eq!(report.failures[0].kind, FailureKind::IdMismatch);
         prop_assert_eq!(report.failures[0].event, id);
     }
+
+    /// Bytes inserted, removed or repeated: whatever still decodes encodes back to exactly
+    /// those bytes (`encode(decode(b)) == b`), so it is another body, never another spelling.
+    #[test]
+    fn edited_bytes_decode_only_as_their_own_encoding(
+        body in body(),
+        at in any::<prop::sample::Index>(),
+        len in 0usize..4,
+        insert in prop::collection::vec(prop::sample::select(b" \\\"0-,:{}[]nlu\n".to_vec()), 0..3),
+    ) {
+        let bytes = encode(&body);
+        let i = at.index(bytes.len());
+        let end = (i + len).min(bytes.len());
+        let mut edited = bytes[..i].to_vec();
+        edited.extend_from_slice(&insert);
+        if insert.is_empty() && end == i {
+            // Repeat a byte instead of changing nothing.
+            edited.push(bytes[i]);
+        }
+        edited.extend_from_slice(&bytes[end..]);
+        if let Ok(other) = decode(&edited) {
+            prop_assert_eq!(encode(&other), edited);
+        }
+    }
 }
 
 #[test]

@@ -1,0 +1,161 @@
+//! The canonical reader on its own (without the general path behind it): it reads every
+//! canonical body and nothing else.
+
+use super::body::read_body;
+use super::{decode_general, encode};
+use crate::event::{EventBody, EventKind};
+use crate::model::Timestamp;
+
+/// The canonical bytes of the test vectors (`tests/vectors/`).
+fn vectors() -> Vec<Vec<u8>> {
+    [
+        include_str!("../../tests/vectors/generated.json"),
+        include_str!("../../tests/vectors/dispatched.json"),
+        include_str!("../../tests/vectors/picked_up.json"),
+        include_str!("../../tests/vectors/correction.json"),
+        include_str!("../../tests/vectors/split.json"),
+        include_str!("../../tests/vectors/disposed.json"),
+    ]
+    .iter()
+    .map(|file| {
+        let v: serde_json::Value = serde_json::from_str(file).expect("a vector file");
+        v["canonical"]
+            .as_str()
+            .expect("canonical text")
+            .as_bytes()
+            .to_vec()
+    })
+    .collect()
+}
+
+fn generated() -> (EventBody, String) {
+    let bytes = vectors().remove(0);
+    let body = decode_general(&bytes).expect("a vector decodes");
+    (body, String::from_utf8(bytes).expect("UTF-8"))
+}
+
+#[test]
+fn reads_every_vector_as_serde_json_does() {
+    for bytes in vectors() {
+        let body = read_body(&bytes).expect("the reader reads a vector");
+        assert_eq!(Ok(&body), decode_general(&bytes).as_ref());
+        assert_eq!(encode(&body), bytes);
+    }
+}
+
+#[test]
+fn reads_extreme_integers_and_every_escape() {
+    let (mut body, _) = generated();
+    let mut reason: String = (0u8..0x20).map(char::from).collect();
+    reason.push_str("\"\\/\u{7f}\u{2028}é中😀");
+    for (at, seq) in [(i64::MIN, u64::MAX), (i64::MAX, 0), (0, 1), (-1, 10)] {
+        body.at = Timestamp(at);
+        body.seq = seq;
+        body.event = EventKind::Void {
+            reason: reason.clone(),
+        };
+        let bytes = encode(&body);
+        assert_eq!(
+            read_body(&bytes).as_ref(),
+            Some(&body),
+            "at {at}, seq {seq}"
+        );
+    }
+}
+
+#[test]
+fn reads_dates_outside_four_digit_years() {
+    let (mut body, _) = generated();
+    for (y, text) in [
+        (12345, "+12345-03-01"),
+        (-7, "-0007-03-01"),
+        (0, "0000-03-01"),
+    ] {
+        let EventKind::Generated { label, .. } = &mut body.event else {
+            unreachable!("the generated vector")
+        };
+        label.generated_on = chrono::NaiveDate::from_ymd_opt(y, 3, 1).expect("a date");
+        let bytes = encode(&body);
+        assert!(String::from_utf8_lossy(&bytes).contains(text));
+        assert_eq!(read_body(&bytes).as_ref(), Some(&body), "year {y}");
+    }
+}
+
+#[test]
+fn refuses_every_other_spelling() {
+    let (_, text) = generated();
+    let at = "\"at\":1709254800000";
+    let cases = [
+        text.replacen(at, "\"at\":01709254800000", 1),
+        text.replacen(at, "\"at\":-0", 1),
+        text.replacen(at, "\"at\":1709254800000.0", 1),
+        text.replacen(at, "\"at\":1.7e12", 1),
+        text.replacen(at, "\"at\":+1709254800000", 1),
+        text.replacen(at, "\"at\":9223372036854775808", 1),
+        text.replacen(at, "\"at\":-9223372036854775809", 1),
+        text.replacen("\"seq\":1}", "\"seq\":-1}", 1),
+        text.replacen("\"seq\":1}", "\"seq\":18446744073709551616}", 1),
+        text.replacen("\"v\":1", "\"v\":2", 1),
+        text.replacen("\\u0007", "\\u0007\\u0041", 1),
+        text.replacen("\\u0007", "\\u0007\\u000a", 1),
+        text.replacen("\\u001f", "\\u001F", 1),
+        text.replacen("\\b", "\\u0008", 1),
+        text.replacen("\\t", "\\u0009", 1),
+        text.replacen("\\r\\n", "\\u000d\\n", 1),
+        text.replacen("CS001", "CS\\/001", 1),
+        text.replacen("CS001", "CS\\u0030001", 1),
+        text.replacen("CS001", "CS\\x30001", 1),
+        text.replacen("CS001", "CS\u{1}001", 1),
+        text.replacen("8a88e3dd", "8A88e3dd", 1),
+        text.replacen(
+            "\"waste_code\":\"900-041-49\"",
+            "\"waste_code\":\"90004149\"",
+            1,
+        ),
+        text.replacen("\"hazards\":\"T,In\"", "\"hazards\":\"In,T\"", 1),
+        text.replacen(
+            "\"generated_on\":\"2024-03-01\"",
+            "\"generated_on\":\"2024-3-1\"",
+            1,
+        ),
+        text.replacen("2024-03-01", "2024-02-30", 1),
+        text.replacen("2024-03-01", "2024-03-1a", 1),
+        text.replacen("\"form\":\"solid\"", "\"form\":\"Solid\"", 1),
+        text.replacen("\"location\":", "\"location\" :", 1),
+        text.replacen("\"prev\":null", "\"prev\":nul", 1),
+        format!("{text}\n"),
+        format!("{text}{{}}"),
+        text[..text.len() - 1].to_string(),
+        String::new(),
+    ];
+    for t in &cases {
+        assert_ne!(t, &text, "the case changes nothing");
+        assert_eq!(read_body(t.as_bytes()), None, "accepted: {t}");
+    }
+    let mut bad_utf8 = text.clone().into_bytes();
+    let i = text.find("张三").expect("a name");
+    bad_utf8[i + 1] = b'"';
+    assert_eq!(read_body(&bad_utf8), None);
+}
+
+#[test]
+fn correction_keys_must_rise_strictly() {
+    let text = String::from_utf8(vectors().remove(3)).expect("UTF-8");
+    assert!(read_body(text.as_bytes()).is_some());
+    let start = text.find("\"changes\":{").expect("changes") + "\"changes\":{".len();
+    let end = start + text[start..].find('}').expect("end of changes");
+    let members: Vec<&str> = text[start..end].split(',').collect();
+    assert!(members.len() >= 2, "{members:?}");
+    let twice = text.replacen(
+        &text[start..end],
+        &format!("{},{}", members[0], &text[start..end]),
+        1,
+    );
+    let swapped = text.replacen(
+        &text[start..end],
+        &format!("{},{}", members[1], members[0]),
+        1,
+    );
+    assert_eq!(read_body(twice.as_bytes()), None);
+    assert_eq!(read_body(swapped.as_bytes()), None);
+}
