@@ -338,7 +338,7 @@ async fn main() {
             .collect();
         for chunk in mine.chunks(1000) {
             store
-                .ingest(chunk.to_vec(), key, true, now())
+                .ingest(chunk.to_vec(), key, true.into(), now())
                 .await
                 .unwrap();
         }

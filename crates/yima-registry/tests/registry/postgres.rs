@@ -52,7 +52,7 @@ async fn ingest(
     by: &Member,
 ) -> Vec<PushOutcome> {
     let results = store
-        .ingest(events, by.public(), false, NOW)
+        .ingest(events, by.public(), false.into(), NOW)
         .await
         .expect("ingest");
     results.iter().map(|r| r.outcome).collect()

@@ -18,6 +18,7 @@ mod ingest;
 
 use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
+use crate::signatures::SignatureCheck;
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use ingest::ingest_in;
 use std::time::Duration;
@@ -352,14 +353,14 @@ impl RegistryStore for PostgresStore {
         &self,
         events: Vec<SignedEvent>,
         pusher: PublicKey,
-        checked: bool,
+        signatures: SignatureCheck,
         now: Timestamp,
     ) -> Result<Vec<PushResult>, RegistryError> {
         if events.is_empty() {
             return Ok(Vec::new());
         }
         let mut c = self.client().await?;
-        ingest_in(&mut c, &events, &pusher, checked, now).await
+        ingest_in(&mut c, &events, &pusher, signatures, now).await
     }
 
     async fn feed(

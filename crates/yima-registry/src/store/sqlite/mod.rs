@@ -4,6 +4,7 @@ mod ingest;
 
 use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
+use crate::signatures::SignatureCheck;
 use ingest::ingest_in;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
@@ -319,10 +320,10 @@ impl RegistryStore for SqliteStore {
         &self,
         events: Vec<SignedEvent>,
         pusher: PublicKey,
-        checked: bool,
+        signatures: SignatureCheck,
         now: Timestamp,
     ) -> Result<Vec<PushResult>, RegistryError> {
-        self.run(move |c| ingest_in(c, &events, &pusher, checked, now))
+        self.run(move |c| ingest_in(c, &events, &pusher, signatures, now))
             .await
     }
 
