@@ -28,11 +28,18 @@ use yima_codes::{CreditCode, LabelCode};
 use yima_core::{PublicKey, SignedEvent, Timestamp, WireEvent};
 use yima_protocol::{DeviceInfo, FeedEntry, FeedPage, NewEnrolmentCode, NewOrg, PushResult};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_registry.sql",
-    include_str!("../../../../../migrations/registry/postgres/0001_registry.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_registry.sql",
+        include_str!("../../../../../migrations/registry/postgres/0001_registry.sql"),
+    ),
+    (
+        2,
+        "0002_push_throughput.sql",
+        include_str!("../../../../../migrations/registry/postgres/0002_push_throughput.sql"),
+    ),
+];
 
 /// Connections in the pool.
 pub const POOL_SIZE: usize = 8;
