@@ -221,12 +221,19 @@ pub fn verify_batch(items: &[(EventId, Signature)]) -> bool {
         .iter()
         .map(|(_, s)| ed25519_dalek::Signature::from_bytes(&s.sig.0))
         .collect();
+    // A push is mostly signed by one or two keys: decompress each key once, not per event.
+    let mut decompressed: std::collections::HashMap<PublicKey, VerifyingKey> =
+        std::collections::HashMap::new();
     let mut keys = Vec::with_capacity(items.len());
     for (_, s) in items {
-        match s.key.verifying_key() {
-            Ok(k) => keys.push(k),
-            Err(_) => return false,
-        }
+        let k = match decompressed.get(&s.key) {
+            Some(k) => *k,
+            None => match s.key.verifying_key() {
+                Ok(k) => *decompressed.entry(s.key).or_insert(k),
+                Err(_) => return false,
+            },
+        };
+        keys.push(k);
     }
     ed25519_dalek::verify_batch(&msg_refs, &sigs, &keys).is_ok()
 }

@@ -11,6 +11,7 @@ mod auth;
 mod error;
 mod ingest;
 mod routes;
+mod signatures;
 mod store;
 pub mod testing;
 
@@ -19,6 +20,7 @@ pub use ingest::{decide, parties, Decision, MAX_FUTURE_MS};
 pub use routes::{
     check_org, code_hash, issue_enrolment_code, new_code, router, ENROLMENT_CODE_TTL_MS,
 };
+pub use signatures::SignatureCheck;
 pub use store::{OrgRecord, PostgresStore, RegistryStore, SqliteStore};
 
 use sha2::{Digest, Sha256};

@@ -2,6 +2,7 @@
 
 use crate::auth::{json, Authed, Signed};
 use crate::error::{ErrorKind, RegistryError};
+use crate::signatures::SignatureCheck;
 use crate::store::RegistryStore;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -11,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::Rng;
 use serde::Deserialize;
-use yima_core::{verify_batch, EventId, Role, Signature, SignedEvent, Timestamp};
+use yima_core::{Role, SignedEvent, Timestamp};
 use yima_protocol::{
     DeviceInfo, EnrolRequest, EnrolmentCode, FeedPage, KeyDirectoryPage, NewEnrolmentCode, NewOrg,
     PushOutcome, PushRequest, PushResponse, PushResult, Revocation, MAX_BODY_BYTES,
@@ -209,6 +210,14 @@ async fn push<S: RegistryStore>(
             format!("at most {MAX_PUSH_EVENTS} events per push"),
         ));
     }
+    // Signatures are batch-verified on another core while the events are parsed and the
+    // store decides and writes them; the store commits only if the check passes.
+    let signatures = SignatureCheck::start(
+        req.events
+            .iter()
+            .flat_map(|w| w.signatures.iter().map(move |s| (w.id, *s)))
+            .collect(),
+    );
     // Malformed events are answered at once; the rest are decided by the store.
     let mut slots: Vec<Option<PushResult>> = Vec::with_capacity(req.events.len());
     let mut parsed: Vec<SignedEvent> = Vec::new();
@@ -225,14 +234,9 @@ async fn push<S: RegistryStore>(
             })),
         }
     }
-    let batch: Vec<(EventId, Signature)> = parsed
-        .iter()
-        .flat_map(|e| e.signatures.iter().map(move |s| (e.id, *s)))
-        .collect();
-    let checked = !batch.is_empty() && verify_batch(&batch);
     let mut decided = st
         .store
-        .ingest(parsed, authed.device.key, checked, (st.clock)())
+        .ingest(parsed, authed.device.key, signatures, (st.clock)())
         .await?
         .into_iter();
     let results = slots

@@ -7,7 +7,7 @@ use std::time::Duration;
 use yima_device::{Clock, Device};
 use yima_protocol::{
     DeviceInfo, EnrolRequest, ErrorBody, FeedPage, KeyDirectoryPage, PushOutcome, PushRequest,
-    PushResponse,
+    PushResponse, RequestAuth,
 };
 
 /// How the client behaves.
@@ -78,6 +78,14 @@ pub struct SyncReport {
     pub pulled: u64,
     /// Keys learned.
     pub keys: u64,
+}
+
+/// Why one attempt of a request failed.
+enum Failure {
+    /// A retry may help (network error, 5xx, 408, 429).
+    Retry(String),
+    /// A retry cannot help.
+    Final(SyncError),
 }
 
 /// A registry at a URL.
@@ -158,56 +166,31 @@ impl Registry {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, SyncError> {
-        let mut last = String::new();
-        for attempt in 0..self.options.max_attempts {
+        self.retry(device, method, path, body, 0, String::new())
+            .await
+    }
+
+    /// Attempts from `first` on (earlier ones failed with `last`), each signed anew.
+    async fn retry<C: Clock>(
+        &self,
+        device: &mut Device<C>,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+        first: u32,
+        mut last: String,
+    ) -> Result<Vec<u8>, SyncError> {
+        for attempt in first..self.options.max_attempts {
             if attempt > 0 {
                 tokio::time::sleep(self.delay(attempt - 1)).await;
             }
             let bytes = body.clone().unwrap_or_default();
             let auth = device.sign_request(method, path, &bytes)?;
-            let url = format!("{}{path}", self.base);
-            let mut req = match method {
-                "GET" => self.http.get(&url),
-                _ => self
-                    .http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body(bytes),
-            };
-            for (name, value) in auth.headers() {
-                req = req.header(name, value);
+            match self.attempt(method, path, bytes, &auth).await {
+                Ok(answer) => return Ok(answer),
+                Err(Failure::Retry(why)) => last = why,
+                Err(Failure::Final(e)) => return Err(e),
             }
-            let resp = match req.send().await {
-                Ok(r) => r,
-                Err(e) => {
-                    last = format!("{url}: {e}");
-                    continue;
-                }
-            };
-            let status = resp.status();
-            let text = match resp.bytes().await {
-                Ok(b) => b.to_vec(),
-                Err(e) => {
-                    last = format!("{url}: reading the answer failed: {e}");
-                    continue;
-                }
-            };
-            if status.is_success() {
-                return Ok(text);
-            }
-            let message = serde_json::from_slice::<ErrorBody>(&text)
-                .map(|b| b.error.message)
-                .unwrap_or_else(|_| String::from_utf8_lossy(&text).into_owned());
-            if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 {
-                last = format!("{url}: {status}: {message}");
-                continue;
-            }
-            let kind = if status.as_u16() == 401 {
-                SyncErrorKind::Unauthorized
-            } else {
-                SyncErrorKind::Refused
-            };
-            return Err(SyncError::new(kind, format!("{status}: {message}")));
         }
         Err(SyncError::new(
             SyncErrorKind::Unreachable,
@@ -216,6 +199,59 @@ impl Registry {
                 self.options.max_attempts
             ),
         ))
+    }
+
+    /// One attempt of a request signed by `auth`; the future owns all it needs, so it can
+    /// run while the device does other work.
+    fn attempt(
+        &self,
+        method: &str,
+        path: &str,
+        bytes: Vec<u8>,
+        auth: &RequestAuth,
+    ) -> impl std::future::Future<Output = Result<Vec<u8>, Failure>> + Send + 'static {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "GET" => self.http.get(&url),
+            _ => self
+                .http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(bytes),
+        };
+        for (name, value) in auth.headers() {
+            req = req.header(name, value);
+        }
+        async move {
+            let resp = req
+                .send()
+                .await
+                .map_err(|e| Failure::Retry(format!("{url}: {e}")))?;
+            let status = resp.status();
+            let text = resp
+                .bytes()
+                .await
+                .map_err(|e| Failure::Retry(format!("{url}: reading the answer failed: {e}")))?
+                .to_vec();
+            if status.is_success() {
+                return Ok(text);
+            }
+            let message = serde_json::from_slice::<ErrorBody>(&text)
+                .map(|b| b.error.message)
+                .unwrap_or_else(|_| String::from_utf8_lossy(&text).into_owned());
+            if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 {
+                return Err(Failure::Retry(format!("{url}: {status}: {message}")));
+            }
+            let kind = if status.as_u16() == 401 {
+                SyncErrorKind::Unauthorized
+            } else {
+                SyncErrorKind::Refused
+            };
+            Err(Failure::Final(SyncError::new(
+                kind,
+                format!("{status}: {message}"),
+            )))
+        }
     }
 
     fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, SyncError> {
@@ -269,39 +305,51 @@ impl Registry {
         Ok(report)
     }
 
-    /// Pushes every pending event of the outbox in batches, recording each answer.
+    /// Pushes every pending event of the outbox in batches, recording each answer. Pushes
+    /// go one at a time, in outbox order; while the registry works on one, the device
+    /// records the answer to the one before and reads the next batch.
     pub async fn push<C: Clock, P: FnMut(Progress)>(
         &self,
         device: &mut Device<C>,
         report: &mut SyncReport,
         progress: &mut P,
     ) -> Result<(), SyncError> {
+        const PATH: &str = "/v1/events";
         let total = device.outbox_counts()?.pending;
-        let mut after = 0;
         let mut done = 0;
         progress(Progress {
             phase: Phase::Push,
             done,
             total: Some(total),
         });
-        loop {
-            let batch = device.outbox_batch(after, self.options.batch)?;
-            let Some((last, _)) = batch.last() else { break };
-            after = *last;
-            let events = batch.into_iter().map(|(_, e)| e).collect();
-            let body = serde_json::to_vec(&PushRequest { events }).expect("serialisable");
-            let answer: PushResponse =
-                Self::decode(&self.call(device, "POST", "/v1/events", Some(body)).await?)?;
-            device.mark_pushed(&answer.results)?;
-            for r in &answer.results {
-                match r.outcome {
-                    PushOutcome::Accepted | PushOutcome::Duplicate => report.accepted += 1,
-                    PushOutcome::Fork => report.forks += 1,
-                    PushOutcome::Refused => report.refused += 1,
-                    PushOutcome::Deferred => report.deferred += 1,
-                }
+        let mut next = self.next_push(device, 0)?;
+        let mut unrecorded: Option<PushResponse> = None;
+        while let Some((after, body)) = next.take() {
+            let auth = device.sign_request("POST", PATH, &body)?;
+            let sending = tokio::spawn(self.attempt("POST", PATH, body.clone(), &auth));
+            if let Some(answer) = unrecorded.take() {
+                done += Self::record(device, &answer, report)?;
+                progress(Progress {
+                    phase: Phase::Push,
+                    done,
+                    total: Some(total),
+                });
             }
-            done += answer.results.len() as u64;
+            next = self.next_push(device, after)?;
+            let sent = sending
+                .await
+                .unwrap_or_else(|e| Err(Failure::Retry(format!("the request task failed: {e}"))));
+            let bytes = match sent {
+                Ok(bytes) => bytes,
+                Err(Failure::Final(e)) => return Err(e),
+                Err(Failure::Retry(why)) => {
+                    self.retry(device, "POST", PATH, Some(body), 1, why).await?
+                }
+            };
+            unrecorded = Some(Self::decode(&bytes)?);
+        }
+        if let Some(answer) = unrecorded {
+            done += Self::record(device, &answer, report)?;
             progress(Progress {
                 phase: Phase::Push,
                 done,
@@ -309,6 +357,40 @@ impl Registry {
             });
         }
         Ok(())
+    }
+
+    /// The next push after outbox position `after`: its last position and its body.
+    fn next_push<C: Clock>(
+        &self,
+        device: &mut Device<C>,
+        after: i64,
+    ) -> Result<Option<(i64, Vec<u8>)>, SyncError> {
+        let batch = device.outbox_batch(after, self.options.batch)?;
+        let Some((last, _)) = batch.last() else {
+            return Ok(None);
+        };
+        let last = *last;
+        let events = batch.into_iter().map(|(_, e)| e).collect();
+        let body = serde_json::to_vec(&PushRequest { events }).expect("serialisable");
+        Ok(Some((last, body)))
+    }
+
+    /// Records the registry's answers to a push on the device; the number of events.
+    fn record<C: Clock>(
+        device: &mut Device<C>,
+        answer: &PushResponse,
+        report: &mut SyncReport,
+    ) -> Result<u64, SyncError> {
+        device.mark_pushed(&answer.results)?;
+        for r in &answer.results {
+            match r.outcome {
+                PushOutcome::Accepted | PushOutcome::Duplicate => report.accepted += 1,
+                PushOutcome::Fork => report.forks += 1,
+                PushOutcome::Refused => report.refused += 1,
+                PushOutcome::Deferred => report.deferred += 1,
+            }
+        }
+        Ok(answer.results.len() as u64)
     }
 
     /// Learns the registry's key directory.

@@ -1,6 +1,7 @@
 //! Registry storage: one trait, a SQLite and a PostgreSQL implementation. Decisions about
 //! events are made by [`crate::ingest::decide`], the same for both.
 
+mod batch;
 mod postgres;
 mod sqlite;
 
@@ -8,6 +9,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use crate::error::RegistryError;
+use crate::signatures::SignatureCheck;
 use std::future::Future;
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{PublicKey, Role, SignedEvent, Timestamp};
@@ -74,13 +76,15 @@ pub trait RegistryStore: Send + Sync + 'static {
         nonce: String,
         now: Timestamp,
     ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
-    /// Ingests events pushed by `pusher` (signatures already batch-checked when
-    /// `signatures_checked`), each decided and stored in one transaction per push.
+    /// Ingests events pushed by `pusher`, each decided and stored in one transaction per
+    /// push. While `signatures` is pending the push is decided as if it will pass, and
+    /// committed only once it has; if it fails, the push is decided again checking every
+    /// signature on its own.
     fn ingest(
         &self,
         events: Vec<SignedEvent>,
         pusher: PublicKey,
-        signatures_checked: bool,
+        signatures: SignatureCheck,
         now: Timestamp,
     ) -> impl Future<Output = Result<Vec<PushResult>, RegistryError>> + Send;
     /// The feed of `org` after a cursor.

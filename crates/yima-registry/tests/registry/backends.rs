@@ -1,9 +1,10 @@
 //! The story told to each backend, and both backends answering alike.
 
 use crate::common::*;
-use crate::story::{story, Entry, Transcript};
+use crate::story::{enrol, story, Entry, Transcript, ENROL_T, NOW};
 use yima_core::{EventId, Timestamp};
-use yima_registry::{PostgresStore, RegistryStore, SqliteStore};
+use yima_protocol::PushOutcome;
+use yima_registry::{PostgresStore, RegistryStore, SignatureCheck, SqliteStore};
 
 /// Refused events and fork flags are kept beside the events: counted in the database itself.
 const KEPT: &str = "SELECT (SELECT count(*) FROM refused), (SELECT count(*) FROM forks), (SELECT count(*) FROM events WHERE fork_of IS NOT NULL)";
@@ -82,4 +83,95 @@ async fn both_backends_answer_alike() {
     assert_eq!(unnumbered(&lite.histories), unnumbered(&pg.histories));
     assert_eq!(lite.devices, pg.devices);
     assert_eq!(lite.events, pg.events);
+}
+
+/// A push whose batch signature check fails only after the store has decided it: nothing of
+/// that decision is kept; the push is decided again one signature at a time, and only the
+/// event whose signature does not verify is refused.
+async fn forged_signature<S: RegistryStore>(s: &S, world: &World) {
+    for org in world.orgs.all() {
+        s.add_org(org.new_org(), ENROL_T).await.expect("add org");
+    }
+    enrol(s, &world.p, false, ENROL_T).await;
+    let mut forged = world.gb.clone();
+    forged.signatures[0].sig = world.ga.signatures[0].sig;
+    let events = vec![world.ga.clone(), forged];
+    let batch = events
+        .iter()
+        .flat_map(|e| e.signatures.iter().map(move |sig| (e.id, *sig)))
+        .collect();
+    let results = s
+        .ingest(events, world.p.public(), SignatureCheck::start(batch), NOW)
+        .await
+        .expect("ingest");
+    let outcomes: Vec<PushOutcome> = results.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, [PushOutcome::Accepted, PushOutcome::Refused]);
+    assert!(
+        results[1]
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("does not verify")),
+        "{results:?}"
+    );
+    assert_eq!(s.event_count().await.expect("count"), 1);
+}
+
+#[tokio::test]
+async fn sqlite_refuses_a_forged_signature_found_after_deciding() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("registry.db")).expect("open");
+    forged_signature(&store, &World::new()).await;
+}
+
+#[tokio::test]
+async fn postgres_refuses_a_forged_signature_found_after_deciding() {
+    let db = PgDb::create().await;
+    let store = PostgresStore::connect(&db.url).await.expect("connect");
+    forged_signature(&store, &World::new()).await;
+}
+
+/// A registry file made by version 1 keeps its rows through migration 0002's table
+/// rebuilds, and its feed seqs: new entries come after every seq already handed out.
+#[tokio::test]
+async fn sqlite_migration_0002_keeps_rows_and_feed_seqs() {
+    const V1: &str = include_str!("../../../../migrations/registry/sqlite/0001_registry.sql");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("registry.db");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
+        )
+        .expect("bookkeeping");
+        conn.execute_batch(V1).expect("version 1");
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (1, '0001_registry.sql', ?1)",
+            [yima_registry::checksum(V1)],
+        )
+        .expect("record version 1");
+        conn.execute_batch(
+            "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by)
+                 VALUES ('e1', '{}', '[]', 'generated', 0, 'k', 'o', 0, 'k');
+             INSERT INTO event_links VALUES ('e1', 'C1', NULL);
+             INSERT INTO container_parties VALUES ('C1', 'o');
+             INSERT INTO feed (seq, org, event_id) VALUES (7, 'o', 'e1');
+             UPDATE sqlite_sequence SET seq = 9 WHERE name = 'feed';",
+        )
+        .expect("version 1 rows");
+    }
+    drop(SqliteStore::open(&path).expect("migrate"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
+    assert_eq!(count("SELECT count(*) FROM schema_migrations"), 2);
+    assert_eq!(
+        count("SELECT count(*) FROM event_links WHERE container = 'C1'"),
+        1
+    );
+    assert_eq!(count("SELECT count(*) FROM container_parties"), 1);
+    assert_eq!(count("SELECT seq FROM feed WHERE event_id = 'e1'"), 7);
+    conn.execute("INSERT INTO feed (org, event_id) VALUES ('p', 'e1')", [])
+        .expect("feed row");
+    assert_eq!(count("SELECT max(seq) FROM feed"), 10);
+    // Still append-only.
+    assert!(conn.execute("DELETE FROM event_links", []).is_err());
 }

@@ -1,16 +1,16 @@
-//! The PostgreSQL store's ingest: lock the containers of a push, decide every event with
-//! the shared rules, then write each table with one statement.
+//! The PostgreSQL store's ingest: lock the containers of a push, read what deciding needs,
+//! decide every event with the shared rules ([`batch::decide_push`]), then write each table
+//! with one statement.
 
 use super::{to_device, DEVICE_SELECT};
 use crate::error::RegistryError;
-use crate::ingest::{decide, parties, Decision};
-use crate::store::division;
-use deadpool_postgres::GenericClient;
+use crate::signatures::SignatureCheck;
+use crate::store::batch::{self, FeedItem, Known, Writes};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 use yima_codes::LabelCode;
 use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
-use yima_protocol::{PushOutcome, PushResult};
+use yima_protocol::PushResult;
 
 /// The advisory lock key of a container: 64 bits of the SHA-256 of its code. Two codes
 /// sharing a key only wait for each other needlessly.
@@ -19,149 +19,37 @@ fn lock_key(code: &LabelCode) -> i64 {
     i64::from_be_bytes(h[..8].try_into().expect("8 bytes"))
 }
 
-/// A feed row to write, in order: one event, or the whole history of a container and its
-/// lineage (when an organisation becomes a party to it).
-enum FeedItem {
-    One { org: String, event: String },
-    Backfill { org: String, container: String },
-}
-
-/// What one push writes, gathered while deciding and written table by table at the end.
-#[derive(Default)]
-struct Writes {
-    ids: Vec<String>,
-    bodies: Vec<String>,
-    signatures: Vec<String>,
-    steps: Vec<String>,
-    ats: Vec<i64>,
-    recorders: Vec<String>,
-    recorder_orgs: Vec<String>,
-    fork_ofs: Vec<Option<String>>,
-    link_events: Vec<String>,
-    link_containers: Vec<String>,
-    link_prevs: Vec<Option<String>>,
-    fork_events: Vec<String>,
-    fork_containers: Vec<String>,
-    fork_rivals: Vec<String>,
-    refused: Vec<(String, String, String, String)>,
-    parties: Vec<(String, String)>,
-    feed: Vec<FeedItem>,
-}
-
-/// What the push knows of the containers it touches: read once under their locks, then
-/// kept up to date in memory as events are decided.
-struct Containers {
-    statuses: HashMap<String, ContainerStatus>,
-    changed: BTreeSet<String>,
-    parties: HashMap<String, BTreeSet<String>>,
-    /// Events stored by this push, per container, in order.
-    pushed: HashMap<String, Vec<String>>,
-    /// Regulators (credit code, jurisdiction), read when a container begins.
-    regulators: Option<Vec<(String, String)>>,
-}
-
-impl Writes {
-    fn store_event(
-        &mut self,
-        e: &SignedEvent,
-        fork_of: Option<String>,
-        known: &mut Containers,
-    ) -> Result<(), RegistryError> {
-        let id = e.id.to_string();
-        self.ids.push(id.clone());
-        self.bodies.push(
-            std::str::from_utf8(&e.canonical)
-                .unwrap_or_default()
-                .to_string(),
-        );
-        self.signatures.push(serde_json::to_string(&e.signatures)?);
-        self.steps.push(e.body.step().as_str().to_string());
-        self.ats.push(e.body.at.0);
-        self.recorders.push(e.body.by.key.to_string());
-        self.recorder_orgs.push(e.body.by.org.to_string());
-        self.fork_ofs.push(fork_of);
-        for l in &e.body.links {
-            self.link_events.push(id.clone());
-            self.link_containers.push(l.container.to_string());
-            self.link_prevs.push(l.prev.map(|p| p.to_string()));
-            known
-                .pushed
-                .entry(l.container.to_string())
-                .or_default()
-                .push(id.clone());
-        }
-        Ok(())
-    }
-
-    /// Adds the event to the feeds of every party of its containers, backfilling new
-    /// parties: the same as the SQLite store's `publish`.
-    async fn publish(
-        &mut self,
-        tx: &impl GenericClient,
-        e: &SignedEvent,
-        known: &mut Containers,
-    ) -> Result<(), RegistryError> {
-        let id = e.id.to_string();
-        let new_parties: Vec<String> = parties(e).iter().map(|o| o.to_string()).collect();
-        let fresh = e.body.links.iter().all(|l| l.prev.is_none());
-        for l in &e.body.links {
-            let code = l.container.to_string();
-            let mut parties_for = new_parties.clone();
-            if l.prev.is_none() {
-                // Regulators whose jurisdiction covers the producer see the container from its start.
-                if known.regulators.is_none() {
-                    let stmt = tx.prepare_cached("SELECT credit_code, jurisdiction FROM orgs WHERE jurisdiction IS NOT NULL").await?;
-                    let rows = tx.query(&stmt, &[]).await?;
-                    known.regulators = Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect());
-                }
-                let div = division(&l.container);
-                let regulators = known.regulators.as_deref().unwrap_or_default();
-                parties_for.extend(
-                    regulators
-                        .iter()
-                        .filter(|(_, j)| div.starts_with(j.as_str()))
-                        .map(|(c, _)| c.clone()),
-                );
-            }
-            let set = known.parties.entry(code.clone()).or_default();
-            for org in parties_for {
-                if set.insert(org.clone()) {
-                    self.parties.push((code.clone(), org.clone()));
-                    // An event that only begins containers has no history to catch up on.
-                    if !fresh {
-                        self.feed.push(FeedItem::Backfill {
-                            org,
-                            container: code.clone(),
-                        });
-                    }
-                }
-            }
-            for org in set.iter() {
-                self.feed.push(FeedItem::One {
-                    org: org.clone(),
-                    event: id.clone(),
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
 pub(super) async fn ingest_in(
     client: &mut deadpool_postgres::Object,
+    events: &[SignedEvent],
+    pusher: &PublicKey,
+    signatures: SignatureCheck,
+    now: Timestamp,
+) -> Result<Vec<PushResult>, RegistryError> {
+    let assumed = signatures.assumed();
+    let tx = client.transaction().await?;
+    let results = ingest_tx(&tx, events, pusher, assumed, now).await?;
+    if assumed && !signatures.passed().await {
+        // Some signature does not verify: decide again, one signature at a time.
+        tx.rollback().await?;
+        let tx = client.transaction().await?;
+        let results = ingest_tx(&tx, events, pusher, false, now).await?;
+        tx.commit().await?;
+        return Ok(results);
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+async fn ingest_tx(
+    tx: &deadpool_postgres::Transaction<'_>,
     events: &[SignedEvent],
     pusher: &PublicKey,
     checked: bool,
     now: Timestamp,
 ) -> Result<Vec<PushResult>, RegistryError> {
-    let tx = client.transaction().await?;
-
     // Lock every container of the push, in one order for everyone.
-    let codes: BTreeSet<String> = events
-        .iter()
-        .flat_map(|e| e.body.links.iter().map(|l| l.container.to_string()))
-        .collect();
-    let codes: Vec<String> = codes.into_iter().collect();
+    let codes = batch::containers(events);
     let mut keys: Vec<i64> = events
         .iter()
         .flat_map(|e| e.body.links.iter().map(|l| lock_key(&l.container)))
@@ -174,11 +62,12 @@ pub(super) async fn ingest_in(
     tx.execute(&stmt, &[&keys]).await?;
 
     // Read what the decisions need, now that no one else can change it.
+    let mut known = Known::default();
     let ids: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
     let stmt = tx
         .prepare_cached("SELECT id FROM events WHERE id = ANY($1::text[])")
         .await?;
-    let mut stored: HashSet<String> = tx
+    known.stored = tx
         .query(&stmt, &[&ids])
         .await?
         .iter()
@@ -188,9 +77,8 @@ pub(super) async fn ingest_in(
     let stmt = tx
         .prepare_cached("SELECT code, status FROM containers WHERE code = ANY($1::text[])")
         .await?;
-    let mut statuses = HashMap::new();
     for r in tx.query(&stmt, &[&codes]).await? {
-        statuses.insert(
+        known.statuses.insert(
             r.get::<_, String>(0),
             serde_json::from_str::<ContainerStatus>(r.get(1))?,
         );
@@ -201,133 +89,73 @@ pub(super) async fn ingest_in(
             "SELECT container, org FROM container_parties WHERE container = ANY($1::text[])",
         )
         .await?;
-    let mut parties_of: HashMap<String, BTreeSet<String>> = HashMap::new();
     for r in tx.query(&stmt, &[&codes]).await? {
-        parties_of.entry(r.get(0)).or_default().insert(r.get(1));
+        known.parties.entry(r.get(0)).or_default().insert(r.get(1));
     }
 
-    let signers: BTreeSet<String> = events
+    let signers: Vec<String> = batch::signers(events)
         .iter()
-        .flat_map(|e| std::iter::once(e.body.by.key).chain(e.body.event.giver().map(|g| g.key)))
         .map(|k| k.to_string())
         .collect();
-    let signers: Vec<String> = signers.into_iter().collect();
     let stmt = tx
         .prepare_cached(&format!(
             "{DEVICE_SELECT} WHERE d.public_key = ANY($1::text[])"
         ))
         .await?;
-    let mut devices = HashMap::new();
     for r in tx.query(&stmt, &[&signers]).await? {
         let d = to_device(&r)?;
-        devices.insert(d.key, d);
+        known.devices.insert(d.key, d);
     }
 
-    let mut known = Containers {
-        statuses,
-        changed: BTreeSet::new(),
-        parties: parties_of,
-        pushed: HashMap::new(),
-        regulators: None,
-    };
-    let mut w = Writes::default();
-    let mut refused_ids = HashSet::new();
-    let mut results = Vec::with_capacity(events.len());
-    for e in events {
-        let id = e.id.to_string();
-        if stored.contains(&id) {
-            results.push(PushResult {
-                id: e.id,
-                outcome: PushOutcome::Duplicate,
-                reason: None,
-            });
-            continue;
-        }
-        let mut chains = BTreeMap::new();
-        for l in &e.body.links {
-            chains.insert(
-                l.container.clone(),
-                known.statuses.get(l.container.as_str()).cloned(),
-            );
-        }
-        let decision = decide(e, pusher, now, checked, &chains, |k| {
-            devices.get(k).cloned()
-        });
-        let result = match decision {
-            Decision::Accept { after } => {
-                w.store_event(e, None, &mut known)?;
-                stored.insert(id);
-                for (code, status) in after {
-                    known.changed.insert(code.to_string());
-                    known.statuses.insert(code.to_string(), status);
-                }
-                w.publish(&tx, e, &mut known).await?;
-                PushResult {
-                    id: e.id,
-                    outcome: PushOutcome::Accepted,
-                    reason: None,
-                }
-            }
-            Decision::Fork { conflicts } => {
-                w.store_event(e, Some(conflicts[0].1.to_string()), &mut known)?;
-                stored.insert(id.clone());
-                for (code, rival) in &conflicts {
-                    w.fork_events.push(id.clone());
-                    w.fork_containers.push(code.to_string());
-                    w.fork_rivals.push(rival.to_string());
-                }
-                w.publish(&tx, e, &mut known).await?;
-                let list: Vec<String> = conflicts
-                    .iter()
-                    .map(|(c, r)| format!("{c} (already followed by {})", r.short()))
-                    .collect();
-                PushResult {
-                    id: e.id,
-                    outcome: PushOutcome::Fork,
-                    reason: Some(format!("forks the chain of {}", list.join(", "))),
-                }
-            }
-            Decision::Refuse(reason) => {
-                // The first reason is kept, as it is by the SQLite store.
-                if refused_ids.insert(id.clone()) {
-                    let body = std::str::from_utf8(&e.canonical)
-                        .unwrap_or_default()
-                        .to_string();
-                    w.refused.push((
-                        id,
-                        body,
-                        serde_json::to_string(&e.signatures)?,
-                        reason.clone(),
-                    ));
-                }
-                PushResult {
-                    id: e.id,
-                    outcome: PushOutcome::Refused,
-                    reason: Some(reason),
-                }
-            }
-            Decision::Defer(reason) => PushResult {
-                id: e.id,
-                outcome: PushOutcome::Deferred,
-                reason: Some(reason),
-            },
-        };
-        results.push(result);
+    if batch::begins_containers(events) {
+        let stmt = tx
+            .prepare_cached(
+                "SELECT credit_code, jurisdiction FROM orgs WHERE jurisdiction IS NOT NULL",
+            )
+            .await?;
+        known.regulators = tx
+            .query(&stmt, &[])
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
     }
 
-    write(&tx, w, known, pusher, now).await?;
-    tx.commit().await?;
+    let (results, w) = batch::decide_push(events, pusher, now, checked, known)?;
+    write(tx, w, pusher, now).await?;
     Ok(results)
 }
 
 async fn write(
     tx: &deadpool_postgres::Transaction<'_>,
     w: Writes,
-    known: Containers,
     pusher: &PublicKey,
     now: Timestamp,
 ) -> Result<(), RegistryError> {
-    if !w.ids.is_empty() {
+    if !w.events.is_empty() {
+        let n = w.events.len();
+        let (mut ids, mut bodies, mut signatures, mut steps) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let (mut ats, mut recorders, mut recorder_orgs, mut fork_ofs) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for e in w.events {
+            ids.push(e.id);
+            bodies.push(e.body);
+            signatures.push(e.signatures);
+            steps.push(e.step);
+            ats.push(e.at);
+            recorders.push(e.recorder);
+            recorder_orgs.push(e.recorder_org);
+            fork_ofs.push(e.fork_of);
+        }
         // WITH ORDINALITY … ORDER BY: events take their seqs in the order they were decided.
         let stmt = tx
             .prepare_cached(
@@ -341,39 +169,47 @@ async fn write(
         tx.execute(
             &stmt,
             &[
-                &w.ids,
-                &w.bodies,
-                &w.signatures,
-                &w.steps,
-                &w.ats,
-                &w.recorders,
-                &w.recorder_orgs,
-                &w.fork_ofs,
+                &ids,
+                &bodies,
+                &signatures,
+                &steps,
+                &ats,
+                &recorders,
+                &recorder_orgs,
+                &fork_ofs,
                 &now.0,
                 &pusher.to_string(),
             ],
         )
         .await?;
+        let (mut events, mut containers, mut prevs) = (Vec::new(), Vec::new(), Vec::new());
+        for (e, c, p) in w.links {
+            events.push(e);
+            containers.push(c);
+            prevs.push(p);
+        }
         let stmt = tx
             .prepare_cached(
                 "INSERT INTO event_links (event_id, container, prev) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
             )
             .await?;
-        tx.execute(&stmt, &[&w.link_events, &w.link_containers, &w.link_prevs])
-            .await?;
+        tx.execute(&stmt, &[&events, &containers, &prevs]).await?;
     }
-    if !w.fork_events.is_empty() {
+    if !w.forks.is_empty() {
+        let (mut events, mut containers, mut rivals) = (Vec::new(), Vec::new(), Vec::new());
+        for (e, c, r) in w.forks {
+            events.push(e);
+            containers.push(c);
+            rivals.push(r);
+        }
         let stmt = tx
             .prepare_cached(
                 "INSERT INTO forks (event_id, container, rival, flagged_at)
                  SELECT u.e, u.c, u.r, $4::bigint FROM unnest($1::text[], $2::text[], $3::text[]) AS u(e, c, r)",
             )
             .await?;
-        tx.execute(
-            &stmt,
-            &[&w.fork_events, &w.fork_containers, &w.fork_rivals, &now.0],
-        )
-        .await?;
+        tx.execute(&stmt, &[&events, &containers, &rivals, &now.0])
+            .await?;
     }
     if !w.refused.is_empty() {
         let (mut ids, mut bodies, mut sigs, mut reasons) =
@@ -397,15 +233,14 @@ async fn write(
         )
         .await?;
     }
-    if !known.changed.is_empty() {
+    if !w.containers.is_empty() {
         let (mut codes, mut heads, mut statuses, mut divisions) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for code in &known.changed {
-            let status = &known.statuses[code];
-            codes.push(code.clone());
-            heads.push(status.head.to_string());
-            statuses.push(serde_json::to_string(status)?);
-            divisions.push(division(&status.label.code));
+        for (c, h, s, d) in w.containers {
+            codes.push(c);
+            heads.push(h);
+            statuses.push(s);
+            divisions.push(d);
         }
         let stmt = tx
             .prepare_cached(

@@ -18,6 +18,7 @@ mod ingest;
 
 use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
+use crate::signatures::SignatureCheck;
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use ingest::ingest_in;
 use std::time::Duration;
@@ -27,11 +28,18 @@ use yima_codes::{CreditCode, LabelCode};
 use yima_core::{PublicKey, SignedEvent, Timestamp, WireEvent};
 use yima_protocol::{DeviceInfo, FeedEntry, FeedPage, NewEnrolmentCode, NewOrg, PushResult};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_registry.sql",
-    include_str!("../../../../../migrations/registry/postgres/0001_registry.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_registry.sql",
+        include_str!("../../../../../migrations/registry/postgres/0001_registry.sql"),
+    ),
+    (
+        2,
+        "0002_push_throughput.sql",
+        include_str!("../../../../../migrations/registry/postgres/0002_push_throughput.sql"),
+    ),
+];
 
 /// Connections in the pool.
 pub const POOL_SIZE: usize = 8;
@@ -352,14 +360,14 @@ impl RegistryStore for PostgresStore {
         &self,
         events: Vec<SignedEvent>,
         pusher: PublicKey,
-        checked: bool,
+        signatures: SignatureCheck,
         now: Timestamp,
     ) -> Result<Vec<PushResult>, RegistryError> {
         if events.is_empty() {
             return Ok(Vec::new());
         }
         let mut c = self.client().await?;
-        ingest_in(&mut c, &events, &pusher, checked, now).await
+        ingest_in(&mut c, &events, &pusher, signatures, now).await
     }
 
     async fn feed(

@@ -1,69 +1,193 @@
-//! The SQLite store's ingest: decide each pushed event with the shared rules and write it,
-//! its links, the container status, and the feeds of every party, in one transaction.
+//! The SQLite store's ingest: in one transaction, read what deciding needs, decide every
+//! event with the shared rules ([`batch::decide_push`]), then write each table with
+//! multi-row statements.
 
 use super::device_in;
 use crate::error::RegistryError;
-use crate::ingest::{decide, parties, Decision};
-use crate::store::division;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use std::collections::BTreeMap;
-use yima_codes::LabelCode;
-use yima_core::{ContainerStatus, EventId, PublicKey, SignedEvent, Timestamp};
-use yima_protocol::{PushOutcome, PushResult};
+use crate::signatures::SignatureCheck;
+use crate::store::batch::{self, FeedItem, Known, Writes};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use std::collections::HashSet;
+use yima_core::{PublicKey, SignedEvent, Timestamp};
+use yima_protocol::PushResult;
 
-fn status_in(
-    conn: &Connection,
-    code: &LabelCode,
-) -> Result<Option<ContainerStatus>, RegistryError> {
-    let json: Option<String> = conn
-        .prepare_cached("SELECT status FROM containers WHERE code = ?1")?
-        .query_row([code.as_str()], |r| r.get(0))
-        .optional()?;
-    Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
+/// Rows per multi-row `INSERT` (its statement is prepared once and cached; the remainder
+/// goes in one more statement).
+const ROWS: usize = 100;
+
+pub(super) fn ingest_in(
+    conn: &mut Connection,
+    events: &[SignedEvent],
+    pusher: &PublicKey,
+    signatures: SignatureCheck,
+    now: Timestamp,
+) -> Result<Vec<PushResult>, RegistryError> {
+    let assumed = signatures.assumed();
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let results = ingest_tx(&tx, events, pusher, assumed, now)?;
+    if assumed && !signatures.passed_blocking() {
+        // Some signature does not verify: decide again, one signature at a time.
+        tx.rollback()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let results = ingest_tx(&tx, events, pusher, false, now)?;
+        tx.commit()?;
+        return Ok(results);
+    }
+    tx.commit()?;
+    Ok(results)
 }
 
-fn store_event(
-    conn: &Connection,
-    e: &SignedEvent,
+fn ingest_tx(
+    tx: &Transaction<'_>,
+    events: &[SignedEvent],
     pusher: &PublicKey,
+    checked: bool,
     now: Timestamp,
-    fork_of: Option<EventId>,
+) -> Result<Vec<PushResult>, RegistryError> {
+    let mut known = Known::default();
+    let mut stmt = tx.prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
+    for e in events {
+        let id = e.id.to_string();
+        if stmt.exists([&id])? {
+            known.stored.insert(id);
+        }
+    }
+    let codes = batch::containers(events);
+    let mut stmt = tx.prepare_cached("SELECT status FROM containers WHERE code = ?1")?;
+    for code in &codes {
+        let json: Option<String> = stmt.query_row([code], |r| r.get(0)).optional()?;
+        if let Some(json) = json {
+            known
+                .statuses
+                .insert(code.clone(), serde_json::from_str(&json)?);
+        }
+    }
+    let mut stmt = tx.prepare_cached("SELECT org FROM container_parties WHERE container = ?1")?;
+    for code in &codes {
+        let orgs = stmt
+            .query_map([code], |r| r.get::<_, String>(0))?
+            .collect::<Result<std::collections::BTreeSet<_>, _>>()?;
+        if !orgs.is_empty() {
+            known.parties.insert(code.clone(), orgs);
+        }
+    }
+    for key in batch::signers(events) {
+        if let Some(d) = device_in(tx, &key)? {
+            known.devices.insert(key, d);
+        }
+    }
+    if batch::begins_containers(events) {
+        known.regulators = tx
+            .prepare_cached(
+                "SELECT credit_code, jurisdiction FROM orgs WHERE jurisdiction IS NOT NULL",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+    }
+    let (results, w) = batch::decide_push(events, pusher, now, checked, known)?;
+    write(tx, w, pusher, now)?;
+    Ok(results)
+}
+
+/// Inserts `rows` with statements of up to [`ROWS`] rows each: `head` is the statement up
+/// to `VALUES`, `row` one row's anonymous placeholders, `tail` what follows the values.
+fn insert_rows<'a, R>(
+    tx: &Transaction<'_>,
+    head: &str,
+    row: &str,
+    tail: &str,
+    rows: &'a [R],
+    bind: impl Fn(&'a R) -> Vec<&'a dyn ToSql>,
 ) -> Result<(), RegistryError> {
-    conn.prepare_cached(
-        "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        e.id.to_string(),
-        std::str::from_utf8(&e.canonical).unwrap_or_default(),
-        serde_json::to_string(&e.signatures)?,
-        e.body.step().as_str(),
-        e.body.at.0,
-        e.body.by.key.to_string(),
-        e.body.by.org.as_str(),
-        now.0,
-        pusher.to_string(),
-        fork_of.map(|f| f.to_string()),
-    ])?;
-    let mut link = conn.prepare_cached(
-        "INSERT INTO event_links (event_id, container, prev) VALUES (?1, ?2, ?3)",
-    )?;
-    for l in &e.body.links {
-        link.execute(params![
-            e.id.to_string(),
-            l.container.as_str(),
-            l.prev.map(|p| p.to_string())
-        ])?;
+    for chunk in rows.chunks(ROWS) {
+        let sql = format!("{head} {} {tail}", vec![row; chunk.len()].join(", "));
+        let values: Vec<&dyn ToSql> = chunk.iter().flat_map(&bind).collect();
+        tx.prepare_cached(&sql)?.execute(values.as_slice())?;
     }
     Ok(())
 }
 
-/// Containers that share an event with any of `start`, transitively (merge/split lineage,
-/// multi-container events): a new party must see all of them to follow any one chain.
-fn lineage(conn: &Connection, start: &[String]) -> Result<Vec<String>, RegistryError> {
-    let mut seen: std::collections::BTreeSet<String> = start.iter().cloned().collect();
-    let mut todo: Vec<String> = start.to_vec();
-    let mut stmt = conn.prepare_cached(
+fn write(
+    tx: &Transaction<'_>,
+    w: Writes,
+    pusher: &PublicKey,
+    now: Timestamp,
+) -> Result<(), RegistryError> {
+    let pusher = &pusher.to_string();
+    let now = &now.0;
+    // In the order decided: events take their seqs in that order.
+    insert_rows(
+        tx,
+        "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "",
+        &w.events,
+        move |e| {
+            vec![
+                &e.id,
+                &e.body,
+                &e.signatures,
+                &e.step,
+                &e.at,
+                &e.recorder,
+                &e.recorder_org,
+                now,
+                pusher,
+                &e.fork_of,
+            ]
+        },
+    )?;
+    insert_rows(
+        tx,
+        "INSERT INTO event_links (event_id, container, prev) VALUES",
+        "(?, ?, ?)",
+        "",
+        &w.links,
+        |(e, c, p)| vec![e, c, p],
+    )?;
+    insert_rows(
+        tx,
+        "INSERT INTO forks (event_id, container, rival, flagged_at) VALUES",
+        "(?, ?, ?, ?)",
+        "",
+        &w.forks,
+        move |(e, c, r)| vec![e, c, r, now],
+    )?;
+    insert_rows(
+        tx,
+        "INSERT OR IGNORE INTO refused (event_id, body, signatures, reason, pushed_by, arrived_at) VALUES",
+        "(?, ?, ?, ?, ?, ?)",
+        "",
+        &w.refused,
+        move |(i, b, s, r)| vec![i, b, s, r, pusher, now],
+    )?;
+    insert_rows(
+        tx,
+        "INSERT INTO containers (code, head, status, division) VALUES",
+        "(?, ?, ?, ?)",
+        "ON CONFLICT (code) DO UPDATE SET head = excluded.head, status = excluded.status",
+        &w.containers,
+        |(c, h, s, d)| vec![c, h, s, d],
+    )?;
+    insert_rows(
+        tx,
+        "INSERT OR IGNORE INTO container_parties (container, org) VALUES",
+        "(?, ?)",
+        "",
+        &w.parties,
+        |(c, o)| vec![c, o],
+    )?;
+    write_feed(tx, w.feed)
+}
+
+/// Containers that share an event with `start`, transitively (merge/split lineage,
+/// multi-container events), with `start`: a new party must see all of them to follow any
+/// one chain.
+fn lineage(tx: &Transaction<'_>, start: &str) -> Result<Vec<String>, RegistryError> {
+    let mut seen: std::collections::BTreeSet<String> = [start.to_string()].into();
+    let mut todo = vec![start.to_string()];
+    let mut stmt = tx.prepare_cached(
         "SELECT DISTINCT l2.container FROM event_links l1 JOIN event_links l2 ON l2.event_id = l1.event_id WHERE l1.container = ?1",
     )?;
     while let Some(c) = todo.pop() {
@@ -77,175 +201,57 @@ fn lineage(conn: &Connection, start: &[String]) -> Result<Vec<String>, RegistryE
     Ok(seen.into_iter().collect())
 }
 
-/// Adds the event to the feeds of every party of its containers. An organisation that
-/// becomes a party first gets the whole history of the containers (and their lineage), in
-/// arrival order, so every event in a feed follows events already in it.
-fn publish(conn: &Connection, e: &SignedEvent) -> Result<(), RegistryError> {
-    let id = e.id.to_string();
-    // An event that only begins containers has no history for a new party to catch up on.
-    let fresh = e.body.links.iter().all(|l| l.prev.is_none());
-    let mut candidates: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for l in &e.body.links {
-        let code = l.container.to_string();
-        for org in parties(e) {
-            candidates
-                .entry(org.to_string())
-                .or_default()
-                .push(code.clone());
+fn write_feed(tx: &Transaction<'_>, items: Vec<FeedItem>) -> Result<(), RegistryError> {
+    // This push's events and links are already written, so a backfill finds the whole
+    // history of the container and its lineage, in arrival order: every event in a feed
+    // then follows the events it links to.
+    let mut seen = HashSet::new();
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut parties: Vec<(String, String)> = Vec::new();
+    let mut add = |org: &String, event: &String| {
+        if seen.insert((org.clone(), event.clone())) {
+            rows.push((org.clone(), event.clone()));
         }
-        if l.prev.is_none() {
-            // Regulators whose jurisdiction covers the producer see the container from its start.
-            let div = division(&l.container);
-            let mut stmt = conn.prepare_cached("SELECT credit_code FROM orgs WHERE jurisdiction IS NOT NULL AND ?1 LIKE jurisdiction || '%'")?;
-            for r in stmt.query_map([&div], |r| r.get::<_, String>(0))? {
-                candidates.entry(r?).or_default().push(code.clone());
-            }
-        }
-    }
-    for (org, codes) in candidates {
-        let known: bool = codes.iter().try_fold(true, |all, c| {
-            let is = conn
-                .prepare_cached(
-                    "SELECT 1 FROM container_parties WHERE container = ?1 AND org = ?2",
-                )?
-                .query_row(params![c, org], |_| Ok(()))
-                .optional()?
-                .is_some();
-            Ok::<_, RegistryError>(all && is)
-        })?;
-        if known {
-            continue;
-        }
-        if fresh {
-            // Only new containers: their whole history is this event.
-            let mut add = conn.prepare_cached(
-                "INSERT OR IGNORE INTO container_parties (container, org) VALUES (?1, ?2)",
-            )?;
-            for c in &codes {
-                add.execute(params![c, org])?;
-            }
-            continue;
-        }
-        let family = lineage(conn, &codes)?;
-        let mut add = conn.prepare_cached(
-            "INSERT OR IGNORE INTO container_parties (container, org) VALUES (?1, ?2)",
-        )?;
-        let mut history: Vec<(i64, String)> = Vec::new();
-        let mut events = conn.prepare_cached(
-            "SELECT e.seq, e.id FROM event_links l JOIN events e ON e.id = l.event_id WHERE l.container = ?1",
-        )?;
-        for c in &family {
-            add.execute(params![c, org])?;
-            for row in
-                events.query_map([c], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-            {
-                history.push(row?);
-            }
-        }
-        history.sort();
-        history.dedup();
-        let mut feed =
-            conn.prepare_cached("INSERT OR IGNORE INTO feed (org, event_id) VALUES (?1, ?2)")?;
-        for (_, event) in history {
-            feed.execute(params![org, event])?;
-        }
-    }
-    for l in &e.body.links {
-        conn.prepare_cached("INSERT OR IGNORE INTO feed (org, event_id) SELECT org, ?2 FROM container_parties WHERE container = ?1")?
-            .execute(params![l.container.as_str(), id])?;
-    }
-    Ok(())
-}
-
-pub(super) fn ingest_in(
-    conn: &mut Connection,
-    events: &[SignedEvent],
-    pusher: &PublicKey,
-    checked: bool,
-    now: Timestamp,
-) -> Result<Vec<PushResult>, RegistryError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut results = Vec::with_capacity(events.len());
-    for e in events {
-        let id = e.id.to_string();
-        let exists = tx
-            .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?
-            .query_row([&id], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if exists {
-            results.push(PushResult {
-                id: e.id,
-                outcome: PushOutcome::Duplicate,
-                reason: None,
-            });
-            continue;
-        }
-        let mut chains = BTreeMap::new();
-        for l in &e.body.links {
-            chains.insert(l.container.clone(), status_in(&tx, &l.container)?);
-        }
-        let decision = decide(e, pusher, now, checked, &chains, |k| {
-            device_in(&tx, k).ok().flatten()
-        });
-        let result = match decision {
-            Decision::Accept { after } => {
-                store_event(&tx, e, pusher, now, None)?;
-                let mut up = tx.prepare_cached(
-                    "INSERT INTO containers (code, head, status, division) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (code) DO UPDATE SET head = excluded.head, status = excluded.status",
+    };
+    for item in &items {
+        match item {
+            FeedItem::One { org, event } => add(org, event),
+            FeedItem::Backfill { org, container } => {
+                let family = lineage(tx, container)?;
+                let mut history: Vec<(i64, String)> = Vec::new();
+                let mut stmt = tx.prepare_cached(
+                    "SELECT e.seq, e.id FROM event_links l JOIN events e ON e.id = l.event_id WHERE l.container = ?1",
                 )?;
-                for (code, status) in &after {
-                    up.execute(params![
-                        code.as_str(),
-                        id,
-                        serde_json::to_string(status)?,
-                        division(code)
-                    ])?;
+                for c in &family {
+                    parties.push((c.clone(), org.clone()));
+                    for row in stmt.query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                        history.push(row?);
+                    }
                 }
-                publish(&tx, e)?;
-                PushResult {
-                    id: e.id,
-                    outcome: PushOutcome::Accepted,
-                    reason: None,
+                history.sort();
+                history.dedup();
+                for (_, event) in &history {
+                    add(org, event);
                 }
             }
-            Decision::Fork { conflicts } => {
-                store_event(&tx, e, pusher, now, Some(conflicts[0].1))?;
-                let mut f = tx.prepare_cached("INSERT INTO forks (event_id, container, rival, flagged_at) VALUES (?1, ?2, ?3, ?4)")?;
-                for (code, rival) in &conflicts {
-                    f.execute(params![id, code.as_str(), rival.to_string(), now.0])?;
-                }
-                publish(&tx, e)?;
-                let list: Vec<String> = conflicts
-                    .iter()
-                    .map(|(c, r)| format!("{c} (already followed by {})", r.short()))
-                    .collect();
-                PushResult {
-                    id: e.id,
-                    outcome: PushOutcome::Fork,
-                    reason: Some(format!("forks the chain of {}", list.join(", "))),
-                }
-            }
-            Decision::Refuse(reason) => {
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO refused (event_id, body, signatures, reason, pushed_by, arrived_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute(params![id, std::str::from_utf8(&e.canonical).unwrap_or_default(), serde_json::to_string(&e.signatures)?, reason, pusher.to_string(), now.0])?;
-                PushResult {
-                    id: e.id,
-                    outcome: PushOutcome::Refused,
-                    reason: Some(reason),
-                }
-            }
-            Decision::Defer(reason) => PushResult {
-                id: e.id,
-                outcome: PushOutcome::Deferred,
-                reason: Some(reason),
-            },
-        };
-        results.push(result);
+        }
     }
-    tx.commit()?;
-    Ok(results)
+    insert_rows(
+        tx,
+        "INSERT OR IGNORE INTO container_parties (container, org) VALUES",
+        "(?, ?)",
+        "",
+        &parties,
+        |(c, o)| vec![c, o],
+    )?;
+    // OR IGNORE: an event already in an organisation's feed from an earlier push.
+    insert_rows(
+        tx,
+        "INSERT OR IGNORE INTO feed (org, event_id) VALUES",
+        "(?, ?)",
+        "",
+        &rows,
+        |(o, e)| vec![o, e],
+    )?;
+    Ok(())
 }

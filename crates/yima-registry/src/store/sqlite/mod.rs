@@ -4,6 +4,7 @@ mod ingest;
 
 use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
+use crate::signatures::SignatureCheck;
 use ingest::ingest_in;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::path::Path;
@@ -12,11 +13,18 @@ use yima_codes::{CreditCode, LabelCode};
 use yima_core::{PublicKey, SignedEvent, Timestamp, WireEvent};
 use yima_protocol::{DeviceInfo, FeedEntry, FeedPage, NewEnrolmentCode, NewOrg, PushResult};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "0001_registry.sql",
-    include_str!("../../../../../migrations/registry/sqlite/0001_registry.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "0001_registry.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0001_registry.sql"),
+    ),
+    (
+        2,
+        "0002_push_throughput.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0002_push_throughput.sql"),
+    ),
+];
 
 /// The SQLite registry store.
 #[derive(Clone)]
@@ -319,10 +327,10 @@ impl RegistryStore for SqliteStore {
         &self,
         events: Vec<SignedEvent>,
         pusher: PublicKey,
-        checked: bool,
+        signatures: SignatureCheck,
         now: Timestamp,
     ) -> Result<Vec<PushResult>, RegistryError> {
-        self.run(move |c| ingest_in(c, &events, &pusher, checked, now))
+        self.run(move |c| ingest_in(c, &events, &pusher, signatures, now))
             .await
     }
 
