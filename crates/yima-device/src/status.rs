@@ -5,18 +5,24 @@ use crate::clock::{Clock, MAX_FUTURE_SKEW_MS};
 use crate::error::{DeviceError, ErrorKind};
 use crate::Device;
 use std::collections::BTreeMap;
+use std::sync::mpsc;
 use yima_codes::LabelCode;
 use yima_core::{
-    apply, Actor, ContainerLabel, ContainerStatus, EventBody, EventKind, Link, SignedEvent,
-    Timestamp, EVENT_FORMAT_VERSION,
+    apply, Actor, ContainerLabel, ContainerStatus, EventBody, EventId, EventKind, Link,
+    Signature, SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
 };
-use yima_store::{DeviceRow, NewEvent, Tx};
+use yima_store::{DeviceRow, EventPos, NewEvent, Tx};
 
-/// Folds the stored events of `code` (following links from its start) into its status.
+/// Folds the stored events of `code` (following links from its start) into its status. In
+/// a write transaction the status is kept by the store (see [`keep_after`]), so that the
+/// next event on the container does not read and decode its chain again.
 pub(crate) fn load_status(
     tx: &Tx<'_>,
     code: &LabelCode,
 ) -> Result<Option<ContainerStatus>, DeviceError> {
+    if let Some(status) = tx.cached_status(code) {
+        return Ok(Some(status));
+    }
     // Ids and bodies only: the status needs no signatures (verification checks those).
     let rows = tx.container_event_bodies(code)?;
     let mut status: Option<ContainerStatus> = None;
@@ -32,6 +38,9 @@ pub(crate) fn load_status(
             continue; // a fork learned from elsewhere: the first branch is followed
         }
         status = Some(apply(status.as_ref(), event.id, &event.body, code)?);
+    }
+    if let Some(status) = &status {
+        tx.keep_status(code, status.clone());
     }
     Ok(status)
 }
@@ -102,7 +111,19 @@ pub(crate) fn append(
     outbox: bool,
     now: Timestamp,
 ) -> Result<bool, DeviceError> {
+    Ok(append_at(tx, event, statuses, outbox, now)?.is_some())
+}
+
+/// As [`append`], returning where the event was stored (`None`: it was stored already).
+pub(crate) fn append_at(
+    tx: &Tx<'_>,
+    event: &SignedEvent,
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+    outbox: bool,
+    now: Timestamp,
+) -> Result<Option<EventPos>, DeviceError> {
     let mut after = Vec::with_capacity(event.body.links.len());
+    let mut next = Vec::with_capacity(event.body.links.len());
     for l in &event.body.links {
         let s = apply(
             statuses.get(&l.container),
@@ -110,16 +131,20 @@ pub(crate) fn append(
             &event.body,
             &l.container,
         )?;
-        after.push((s.state, s.holder));
+        after.push((s.state, s.holder.clone()));
+        next.push(s);
     }
-    let fresh = tx.append_event(&NewEvent {
+    let pos = tx.insert_event(&NewEvent {
         event,
         after,
         outbox,
         stored_at: now,
     })?;
+    if pos.is_none() {
+        return Ok(None);
+    }
     let new_labels = event.body.event.new_labels();
-    if fresh && !new_labels.is_empty() {
+    if !new_labels.is_empty() {
         let edition = match &event.body.event {
             EventKind::Generated {
                 catalogue_edition, ..
@@ -133,17 +158,52 @@ pub(crate) fn append(
                 None => String::new(),
             },
         };
-        for label in new_labels {
+        for label in &new_labels {
             tx.insert_container(label, &event.id, &edition)?;
         }
     }
-    Ok(fresh)
+    keep_after(tx, event, statuses, &new_labels, next);
+    Ok(pos)
 }
 
-/// Builds, seals, signs, checks and appends one event composed by this device alone, inside
-/// the caller's transaction.
+/// Keeps the statuses an appended event leaves wherever the event extends the chain
+/// [`load_status`] follows — exactly what folding the stored chain again would give:
+///
+/// * a container the event creates: its `containers` row (unique code) was just inserted,
+///   so no earlier event began it, and the first event of any container is its genesis
+///   (an event is stored only after the event it follows);
+/// * a container whose kept status has the head this event follows: events are stored after
+///   the events they follow, so no stored event follows that head yet, and this one is the
+///   next the fold applies. (The status it was applied to has that head too, and a chain is
+///   fixed by its head's hash links, so it is the kept status.)
+///
+/// Anywhere else (a fork, a container not kept) nothing is kept: the chain is read again.
+fn keep_after(
+    tx: &Tx<'_>,
+    event: &SignedEvent,
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+    new_labels: &[&ContainerLabel],
+    next: Vec<ContainerStatus>,
+) {
+    for (l, s) in event.body.links.iter().zip(next) {
+        let extends = match l.prev {
+            None => new_labels.iter().any(|n| n.code == l.container),
+            Some(prev) => {
+                tx.cached_head(&l.container) == Some(prev)
+                    && statuses.get(&l.container).map(|s| s.head) == Some(prev)
+            }
+        };
+        if extends {
+            tx.keep_status(&l.container, s);
+        }
+    }
+}
+
+/// The body of an event this device composes alone, and the statuses of the containers it
+/// names, inside the caller's transaction: checks the time, loads the containers, lets
+/// `make` build the event, links it and takes the next counter value.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn commit_in<F>(
+pub(crate) fn compose_in<F>(
     tx: &Tx<'_>,
     device: &DeviceRow,
     now: Timestamp,
@@ -151,7 +211,7 @@ pub(crate) fn commit_in<F>(
     at: Option<Timestamp>,
     location: Option<String>,
     make: F,
-) -> Result<SignedEvent, DeviceError>
+) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>
 where
     F: FnOnce(
         &Tx<'_>,
@@ -180,9 +240,132 @@ where
         location,
         seq: tx.next_seq(&key)?,
     };
+    Ok((body, statuses))
+}
+
+/// Builds, seals, signs, checks and appends one event composed by this device alone, inside
+/// the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn commit_in<F>(
+    tx: &Tx<'_>,
+    device: &DeviceRow,
+    now: Timestamp,
+    codes: &[LabelCode],
+    at: Option<Timestamp>,
+    location: Option<String>,
+    make: F,
+) -> Result<SignedEvent, DeviceError>
+where
+    F: FnOnce(
+        &Tx<'_>,
+        &DeviceRow,
+        &BTreeMap<LabelCode, ContainerStatus>,
+        Timestamp,
+    ) -> Result<EventKind, DeviceError>,
+{
+    let (body, statuses) = compose_in(tx, device, now, codes, at, location, make)?;
     let event = SignedEvent::seal(body, &device.key);
     append(tx, &event, &statuses, true, now)?;
     Ok(event)
+}
+
+/// Batches smaller than this are signed on the calling thread (a thread costs more).
+const SIGN_ON_SECOND_THREAD_FROM: usize = 4;
+
+/// Records `n` events this device composes alone, one after another in the caller's
+/// transaction (`compose(i)` builds the `i`-th with [`compose_in`]), as [`commit_in`] would
+/// one by one — but signs them on a second thread. An event's id is the hash of its
+/// canonical bytes and the next event may chain on that id, so the calling thread composes,
+/// hashes, checks and appends each event in order, while the second thread signs the ids it
+/// is handed; each signature is added to its event's rows as soon as it is back, and all
+/// of them before this returns (so before the transaction can commit).
+pub(crate) fn commit_all<F>(
+    tx: &Tx<'_>,
+    device: &DeviceRow,
+    now: Timestamp,
+    n: usize,
+    mut compose: F,
+) -> Result<Vec<SignedEvent>, DeviceError>
+where
+    F: FnMut(usize) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>,
+{
+    if n < SIGN_ON_SECOND_THREAD_FROM {
+        return (0..n)
+            .map(|i| {
+                let (body, statuses) = compose(i)?;
+                let event = SignedEvent::seal(body, &device.key);
+                append(tx, &event, &statuses, true, now)?;
+                Ok(event)
+            })
+            .collect();
+    }
+    let key = &device.key;
+    std::thread::scope(|scope| {
+        let (ids, to_sign) = mpsc::channel::<(usize, EventId)>();
+        let (signed, signatures) = mpsc::channel::<(usize, Signature)>();
+        scope.spawn(move || {
+            for (i, id) in to_sign {
+                if signed.send((i, key.sign(&id))).is_err() {
+                    return;
+                }
+            }
+        });
+        // `ids` is moved in: when this returns, early or not, the signing thread's input
+        // closes and it ends, and the scope joins it.
+        append_signing_aside(tx, now, n, &mut compose, ids, &signatures)
+    })
+}
+
+fn append_signing_aside<F>(
+    tx: &Tx<'_>,
+    now: Timestamp,
+    n: usize,
+    compose: &mut F,
+    ids: mpsc::Sender<(usize, EventId)>,
+    signatures: &mpsc::Receiver<(usize, Signature)>,
+) -> Result<Vec<SignedEvent>, DeviceError>
+where
+    F: FnMut(usize) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>,
+{
+    let mut events = Vec::with_capacity(n);
+    let mut stored = Vec::with_capacity(n);
+    let mut signed = 0;
+    let add = |(i, sig): (usize, Signature),
+               events: &mut Vec<SignedEvent>,
+               stored: &[Option<EventPos>]|
+     -> Result<(), DeviceError> {
+        if let Some(pos) = stored[i] {
+            tx.add_signature(pos, &sig)?;
+        }
+        events[i].signatures.push(sig);
+        Ok(())
+    };
+    let lost = || {
+        DeviceError::new(
+            ErrorKind::Storage,
+            "the signing thread stopped before signing every event",
+        )
+    };
+    for i in 0..n {
+        let (body, statuses) = compose(i)?;
+        let event = SignedEvent::unsigned(body);
+        stored.push(append_at(tx, &event, &statuses, true, now)?);
+        ids.send((i, event.id)).map_err(|_| lost())?;
+        events.push(event);
+        while let Ok(done) = signatures.try_recv() {
+            add(done, &mut events, &stored)?;
+            signed += 1;
+        }
+    }
+    drop(ids);
+    for done in signatures.iter() {
+        add(done, &mut events, &stored)?;
+        signed += 1;
+    }
+    if signed != n {
+        return Err(lost());
+    }
+    Ok(events)
 }
 
 impl<C: Clock> Device<C> {

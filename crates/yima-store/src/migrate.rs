@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_sync.sql",
         sql: include_str!("../../../migrations/device/0002_sync.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_compact.sql",
+        sql: include_str!("../../../migrations/device/0003_compact.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

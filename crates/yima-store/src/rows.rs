@@ -1,23 +1,85 @@
 //! Row types and the transaction handle the queries hang off.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
-use yima_codes::{CreditCode, SequenceBlock};
-use yima_core::{ContainerState, DeviceKey, EventId, Party, PublicKey, Role, Signature, Timestamp};
+use yima_codes::{CreditCode, LabelCode, SequenceBlock};
+use yima_core::{
+    ContainerState, ContainerStatus, DeviceKey, EventId, Party, PublicKey, Role, Timestamp,
+};
 
 /// A transaction on the store; the query methods live in `queries/`, one file per table.
 pub struct Tx<'a> {
     pub(crate) tx: &'a rusqlite::Transaction<'a>,
     /// What this transaction has learned about drawn numbers (see `Drawn`).
     pub(crate) drawn: RefCell<Drawn>,
+    /// The highest counter value known used by a composer in this transaction (see
+    /// [`Tx::next_seq`]).
+    pub(crate) seq: Cell<Option<(PublicKey, u64)>>,
+    /// The store's container statuses, in a write transaction only (see [`StatusCache`]).
+    pub(crate) statuses: Option<&'a RefCell<StatusCache>>,
 }
 
 impl<'a> Tx<'a> {
-    pub(crate) fn new(tx: &'a rusqlite::Transaction<'a>) -> Tx<'a> {
+    pub(crate) fn new(
+        tx: &'a rusqlite::Transaction<'a>,
+        statuses: Option<&'a RefCell<StatusCache>>,
+    ) -> Tx<'a> {
         Tx {
             tx,
             drawn: RefCell::new(Drawn::default()),
+            seq: Cell::new(None),
+            statuses,
         }
+    }
+
+    /// The status of `code` as kept in memory since an earlier write transaction of this
+    /// store folded or extended its chain, if it is kept (write transactions only).
+    pub fn cached_status(&self, code: &LabelCode) -> Option<ContainerStatus> {
+        self.statuses?.borrow().map.get(code).cloned()
+    }
+
+    /// Whether a status of `code` is kept, and its head.
+    pub fn cached_head(&self, code: &LabelCode) -> Option<EventId> {
+        self.statuses?.borrow().map.get(code).map(|s| s.head)
+    }
+
+    /// Keeps `status` as the status of `code`: the caller states that it is exactly the
+    /// fold of every event of `code` stored so far in this transaction (what
+    /// `yima-device` derives from the chain), so that a later write transaction can use it
+    /// instead of reading and decoding the chain again. Write transactions only; a
+    /// transaction that fails forgets every status kept.
+    pub fn keep_status(&self, code: &LabelCode, status: ContainerStatus) {
+        if let Some(cache) = self.statuses {
+            cache.borrow_mut().insert(code.clone(), status);
+        }
+    }
+}
+
+/// Container statuses derived from their stored chains, kept across write transactions of
+/// one [`crate::Store`]. Exact, not a guess: the custody tables are append-only; the store
+/// forgets them all when another connection has committed anything since (SQLite's
+/// `data_version`), when a transaction of its own fails, and when it holds too many.
+#[derive(Default)]
+pub(crate) struct StatusCache {
+    map: HashMap<LabelCode, ContainerStatus>,
+    /// `PRAGMA data_version` when the statuses were last known exact.
+    pub(crate) data_version: Option<i64>,
+}
+
+impl StatusCache {
+    /// Statuses kept at most (about 1–2 KB each).
+    const MAX: usize = 20_000;
+
+    fn insert(&mut self, code: LabelCode, status: ContainerStatus) {
+        if self.map.len() >= Self::MAX && !self.map.contains_key(&code) {
+            self.map.clear();
+        }
+        self.map.insert(code, status);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.map.clear();
+        self.data_version = None;
     }
 }
 
@@ -192,6 +254,11 @@ pub enum OutboxStatus {
     Refused(String),
 }
 
+/// Where a stored event is in this store (its local arrival order), as returned by
+/// [`Tx::insert_event`] to add its signatures in the same transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventPos(pub i64);
+
 /// An event to append, with what its links leave behind.
 pub struct NewEvent<'e> {
     /// The sealed, signed event.
@@ -227,6 +294,17 @@ where
         .map_err(|e| crate::error::corrupt(format!("stored {what} {s:?} is unreadable: {e}")))
 }
 
-pub(crate) fn sig_row(s: &Signature) -> (String, String) {
-    (s.key.to_string(), s.sig.to_string())
+/// A column of bytes (an id, key or signature) as lowercase hex, the text the row types
+/// carry. Text is taken as it is, so that a hand-edited row still reads and is reported.
+pub(crate) fn hex_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+    use rusqlite::types::ValueRef;
+    match r.get_ref(i)? {
+        ValueRef::Blob(b) => Ok(hex::encode(b)),
+        ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
+        v => Err(rusqlite::Error::InvalidColumnType(
+            i,
+            format!("column {i}"),
+            v.data_type(),
+        )),
+    }
 }
