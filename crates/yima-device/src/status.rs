@@ -272,6 +272,10 @@ where
 /// Batches smaller than this are signed on the calling thread (a thread costs more).
 const SIGN_ON_SECOND_THREAD_FROM: usize = 4;
 
+/// Ids handed to the signing thread at a time: waking a thread for every id would cost
+/// about as much as composing the event.
+const IDS_PER_HANDOFF: usize = 16;
+
 /// Records `n` events this device composes alone, one after another in the caller's
 /// transaction (`compose(i)` builds the `i`-th with [`compose_in`]), as [`commit_in`] would
 /// one by one — but signs them on a second thread. An event's id is the hash of its
@@ -301,11 +305,12 @@ where
     }
     let key = &device.key;
     std::thread::scope(|scope| {
-        let (ids, to_sign) = mpsc::channel::<(usize, EventId)>();
-        let (signed, signatures) = mpsc::channel::<(usize, Signature)>();
+        let (ids, to_sign) = mpsc::channel::<Vec<EventId>>();
+        let (signed, signatures) = mpsc::channel::<Vec<Signature>>();
         scope.spawn(move || {
-            for (i, id) in to_sign {
-                if signed.send((i, key.sign(&id))).is_err() {
+            for ids in to_sign {
+                let sigs = ids.iter().map(|id| key.sign(id)).collect();
+                if signed.send(sigs).is_err() {
                     return;
                 }
             }
@@ -321,23 +326,28 @@ fn append_signing_aside<F>(
     now: Timestamp,
     n: usize,
     compose: &mut F,
-    ids: mpsc::Sender<(usize, EventId)>,
-    signatures: &mpsc::Receiver<(usize, Signature)>,
+    ids: mpsc::Sender<Vec<EventId>>,
+    signatures: &mpsc::Receiver<Vec<Signature>>,
 ) -> Result<Vec<SignedEvent>, DeviceError>
 where
     F: FnMut(usize) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>,
 {
-    let mut events = Vec::with_capacity(n);
+    let mut events: Vec<SignedEvent> = Vec::with_capacity(n);
     let mut stored = Vec::with_capacity(n);
+    // Signatures come back in the order the ids were handed over.
     let mut signed = 0;
-    let add = |(i, sig): (usize, Signature),
-               events: &mut Vec<SignedEvent>,
-               stored: &[Option<EventPos>]|
+    let mut add = |sigs: Vec<Signature>,
+                   events: &mut Vec<SignedEvent>,
+                   stored: &[Option<EventPos>]|
      -> Result<(), DeviceError> {
-        if let Some(pos) = stored[i] {
-            tx.add_signature(pos, &sig)?;
+        for sig in sigs {
+            let i = signed;
+            if let Some(pos) = stored[i] {
+                tx.add_signature(pos, &sig)?;
+            }
+            events[i].signatures.push(sig);
+            signed += 1;
         }
-        events[i].signatures.push(sig);
         Ok(())
     };
     let lost = || {
@@ -346,23 +356,27 @@ where
             "the signing thread stopped before signing every event",
         )
     };
+    let mut batch = Vec::with_capacity(IDS_PER_HANDOFF);
     for i in 0..n {
         let (body, statuses) = compose(i)?;
         let event = SignedEvent::unsigned(body);
         stored.push(append_at(tx, &event, &statuses, true, now)?);
-        ids.send((i, event.id)).map_err(|_| lost())?;
+        batch.push(event.id);
         events.push(event);
-        while let Ok(done) = signatures.try_recv() {
-            add(done, &mut events, &stored)?;
-            signed += 1;
+        if batch.len() == IDS_PER_HANDOFF || i + 1 == n {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(IDS_PER_HANDOFF));
+            ids.send(full).map_err(|_| lost())?;
+            while let Ok(sigs) = signatures.try_recv() {
+                add(sigs, &mut events, &stored)?;
+            }
         }
     }
     drop(ids);
-    for done in signatures.iter() {
-        add(done, &mut events, &stored)?;
-        signed += 1;
+    for sigs in signatures.iter() {
+        add(sigs, &mut events, &stored)?;
     }
-    if signed != n {
+    drop(add);
+    if events.iter().any(|e| e.signatures.is_empty()) {
         return Err(lost());
     }
     Ok(events)

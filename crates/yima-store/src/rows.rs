@@ -92,9 +92,16 @@ impl StatusCache {
 #[derive(Default)]
 pub(crate) struct Drawn {
     /// (producer, waste code digits, day `YYYYMMDD`) → every sequence used.
-    pub(crate) labels: HashMap<(String, String, String), BTreeSet<u16>>,
+    pub(crate) labels: HashMap<(String, String, String), UsedSequences>,
     /// Batch prefix with date → the highest serial used (serials run 1, 2, 3… per prefix).
     pub(crate) batches: HashMap<String, u32>,
+}
+
+/// The used label sequences of one producer, waste code and day.
+pub(crate) struct UsedSequences {
+    pub(crate) used: BTreeSet<u16>,
+    /// (block start, n): every sequence of the block from its start below n is used.
+    pub(crate) full_below: Option<(u16, u16)>,
 }
 
 /// This device's identity.

@@ -1,7 +1,7 @@
 //! The `label_sequences` and `batches` tables: numbers drawn once, never again.
 
 use crate::error::{StoreError, StoreErrorKind};
-use crate::rows::Tx;
+use crate::rows::{Tx, UsedSequences};
 use chrono::NaiveDate;
 use rusqlite::params;
 use std::collections::hash_map::Entry;
@@ -26,14 +26,22 @@ impl Tx<'_> {
             .entry((producer.as_str().to_string(), waste.digits().to_string(), day.clone()))
         {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(
-                self.tx
+            Entry::Vacant(e) => e.insert(UsedSequences {
+                used: self.tx
                     .prepare_cached("SELECT seq FROM label_sequences WHERE producer = ?1 AND waste_code = ?2 AND day = ?3")?
                     .query_map(params![producer.as_str(), waste.digits(), day], |r| r.get::<_, u16>(0))?
                     .collect::<Result<_, _>>()?,
-            ),
+                full_below: None,
+            }),
         };
-        let seq = match lowest_free(block, used) {
+        // Every sequence of the block below the last one drawn here is used (it was the
+        // lowest free one): the walk starts after it instead of at the block's start.
+        let from = match used.full_below {
+            Some((first, below)) if first == block.first() => below.max(first),
+            _ => block.first(),
+        };
+        let UsedSequences { used, full_below } = used;
+        let seq = match lowest_free(block, from, used) {
             Some(seq) => seq,
             None => block
                 .next_free(used)
@@ -43,6 +51,7 @@ impl Tx<'_> {
             .prepare_cached("INSERT INTO label_sequences (producer, waste_code, day, seq) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![producer.as_str(), waste.digits(), day, seq])?;
         used.insert(seq);
+        *full_below = Some((block.first(), seq + 1));
         Ok(seq)
     }
 
@@ -71,10 +80,14 @@ impl Tx<'_> {
 }
 
 /// The smallest sequence of `block` not in `used` (as [`SequenceBlock::next_free`], walking
-/// the sorted set instead of probing it number by number); `None` when the block is full.
-fn lowest_free(block: &SequenceBlock, used: &BTreeSet<u16>) -> Option<u16> {
-    let mut expect = block.first();
-    for &s in used.range(block.first()..=block.last()) {
+/// the sorted set instead of probing it number by number), given that every sequence of the
+/// block below `from` is used; `None` when the block is full.
+fn lowest_free(block: &SequenceBlock, from: u16, used: &BTreeSet<u16>) -> Option<u16> {
+    if from > block.last() {
+        return None;
+    }
+    let mut expect = from;
+    for &s in used.range(from..=block.last()) {
         if s != expect {
             return Some(expect);
         }
