@@ -12,3 +12,5 @@ mod handover;
 mod life;
 #[path = "device/reopen.rs"]
 mod reopen;
+#[path = "device/kept.rs"]
+mod kept;
