@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::sync::mpsc;
 use yima_codes::LabelCode;
 use yima_core::{
-    apply, Actor, ContainerLabel, ContainerStatus, EventBody, EventId, EventKind, Link,
-    Signature, SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
+    apply, Actor, ContainerLabel, ContainerStatus, EventBody, EventId, EventKind, Link, Signature,
+    SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
 };
 use yima_store::{DeviceRow, EventPos, NewEvent, Tx};
 
@@ -307,14 +307,17 @@ where
     std::thread::scope(|scope| {
         let (ids, to_sign) = mpsc::channel::<Vec<EventId>>();
         let (signed, signatures) = mpsc::channel::<Vec<Signature>>();
-        scope.spawn(move || {
-            for ids in to_sign {
-                let sigs = ids.iter().map(|id| key.sign(id)).collect();
-                if signed.send(sigs).is_err() {
-                    return;
+        let signer = std::thread::Builder::new().name("yima-sign".into());
+        signer
+            .spawn_scoped(scope, move || {
+                for ids in to_sign {
+                    let sigs = ids.iter().map(|id| key.sign(id)).collect();
+                    if signed.send(sigs).is_err() {
+                        return;
+                    }
                 }
-            }
-        });
+            })
+            .expect("a thread to sign on (as `std::thread::scope` spawns)");
         // `ids` is moved in: when this returns, early or not, the signing thread's input
         // closes and it ends, and the scope joins it.
         append_signing_aside(tx, now, n, &mut compose, ids, &signatures)

@@ -8,9 +8,9 @@ mod common;
 mod atomic;
 #[path = "device/handover.rs"]
 mod handover;
+#[path = "device/kept.rs"]
+mod kept;
 #[path = "device/life.rs"]
 mod life;
 #[path = "device/reopen.rs"]
 mod reopen;
-#[path = "device/kept.rs"]
-mod kept;

@@ -89,7 +89,10 @@ impl Store {
         }
         let out = f(&Tx::new(&tx, Some(&self.statuses)));
         let out = match out {
-            Ok(out) => tx.commit().map(|()| out).map_err(|e| StoreError::from(e).into()),
+            Ok(out) => tx
+                .commit()
+                .map(|()| out)
+                .map_err(|e| StoreError::from(e).into()),
             Err(e) => Err(e),
         };
         if out.is_err() {

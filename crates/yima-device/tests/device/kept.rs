@@ -37,7 +37,10 @@ fn a_batch_chains_steps_on_the_same_container_and_signs_every_event() {
         assert_eq!(e.signatures.len(), 1);
         assert!(e.signatures[0].key.verify(&e.id, &e.signatures[0].sig));
     }
-    assert_eq!(p.container(&c[0]).unwrap().state, ContainerState::Dispatched);
+    assert_eq!(
+        p.container(&c[0]).unwrap().state,
+        ContainerState::Dispatched
+    );
     assert_verifies(&mut p);
 }
 

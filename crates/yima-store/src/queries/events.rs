@@ -189,7 +189,8 @@ impl Tx<'_> {
         };
         if arg.is_none() {
             // Every event: one pass over the signatures instead of one query per event.
-            let at: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, r)| (r.pos, i)).collect();
+            let at: HashMap<i64, usize> =
+                rows.iter().enumerate().map(|(i, r)| (r.pos, i)).collect();
             let mut sigs = self.tx.prepare_cached(
                 "SELECT event, public_key, signature FROM event_signatures ORDER BY event, rowid",
             )?;
@@ -252,9 +253,12 @@ impl Tx<'_> {
         })?;
         rows.map(|r| {
             let (id, body) = r?;
-            let id: [u8; 32] = id
-                .try_into()
-                .map_err(|id: Vec<u8>| corrupt(format!("stored event id {} is not 32 bytes", hex::encode(id))))?;
+            let id: [u8; 32] = id.try_into().map_err(|id: Vec<u8>| {
+                corrupt(format!(
+                    "stored event id {} is not 32 bytes",
+                    hex::encode(id)
+                ))
+            })?;
             Ok((EventId(id), body))
         })
         .collect()

@@ -305,12 +305,26 @@ fn migration_0003_carries_a_version_2_store_over() {
     // A store of today's version with custody rows in every table.
     let now_dir = dir.path().join("now");
     let clock = ManualClock::new(crate::common::T0);
-    let mut d = crate::common::init(&now_dir, yima_core::Role::Producer, &crate::common::producer(), &clock);
-    let a = d.register(&crate::common::new_container("900-041-49")).unwrap().code;
-    let b = d.register(&crate::common::new_container("900-041-49")).unwrap().code;
+    let mut d = crate::common::init(
+        &now_dir,
+        yima_core::Role::Producer,
+        &crate::common::producer(),
+        &clock,
+    );
+    let a = d
+        .register(&crate::common::new_container("900-041-49"))
+        .unwrap()
+        .code;
+    let b = d
+        .register(&crate::common::new_container("900-041-49"))
+        .unwrap()
+        .code;
     clock.advance(60_000);
-    d.record(&crate::common::step(&[a.clone(), b.clone()], crate::common::store_action()))
-        .unwrap();
+    d.record(&crate::common::step(
+        &[a.clone(), b.clone()],
+        crate::common::store_action(),
+    ))
+    .unwrap();
     let want = d.history(&a).unwrap();
     drop(d);
 
@@ -340,14 +354,15 @@ fn migration_0003_carries_a_version_2_store_over() {
     ))
     .unwrap();
     let dump = |conn: &Connection, table: &str| -> Vec<String> {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table}"))
-            .unwrap();
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
         let n = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
                 (0..n)
-                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .map(|i| {
+                        r.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
                     .collect::<Result<Vec<_>, _>>()
                     .map(|v| v.join("|"))
             })
@@ -366,7 +381,15 @@ fn migration_0003_carries_a_version_2_store_over() {
     drop(d);
     let old = Connection::open(old_dir.join(STORE_FILE)).unwrap();
     let new = Connection::open(now_dir.join(STORE_FILE)).unwrap();
-    for table in ["events", "event_signatures", "event_links", "containers", "outbox", "label_sequences", "batches"] {
+    for table in [
+        "events",
+        "event_signatures",
+        "event_links",
+        "containers",
+        "outbox",
+        "label_sequences",
+        "batches",
+    ] {
         assert_eq!(dump(&old, table), dump(&new, table), "{table}");
     }
     assert_eq!(recorded(&old_dir.join(STORE_FILE)).len(), MIGRATIONS.len());
