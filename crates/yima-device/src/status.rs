@@ -378,7 +378,6 @@ where
     for sigs in signatures.iter() {
         add(sigs, &mut events, &stored)?;
     }
-    drop(add);
     if events.iter().any(|e| e.signatures.is_empty()) {
         return Err(lost());
     }
