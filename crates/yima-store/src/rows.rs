@@ -1,8 +1,9 @@
 //! Row types and the transaction handle the queries hang off.
 
+use chrono::NaiveDate;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
-use yima_codes::{CreditCode, LabelCode, SequenceBlock};
+use yima_codes::{BatchKind, CreditCode, LabelCode, SequenceBlock};
 use yima_core::{
     ContainerState, ContainerStatus, DeviceKey, EventId, Party, PublicKey, Role, Timestamp,
 };
@@ -91,14 +92,19 @@ impl StatusCache {
 /// record after each successful insert.
 #[derive(Default)]
 pub(crate) struct Drawn {
-    /// (producer, waste code digits, day `YYYYMMDD`) → every sequence used.
-    pub(crate) labels: HashMap<(String, String, String), UsedSequences>,
-    /// Batch prefix with date → the highest serial used (serials run 1, 2, 3… per prefix).
-    pub(crate) batches: HashMap<String, u32>,
+    /// Day → per producer and waste code, every sequence used.
+    pub(crate) labels: HashMap<NaiveDate, Vec<UsedSequences>>,
+    /// Batch kind and day → the highest serial used (serials run 1, 2, 3… per prefix).
+    pub(crate) batches: HashMap<(BatchKind, NaiveDate), u32>,
 }
 
 /// The used label sequences of one producer, waste code and day.
 pub(crate) struct UsedSequences {
+    pub(crate) producer: String,
+    /// Waste code digits.
+    pub(crate) waste: String,
+    /// `YYYYMMDD`.
+    pub(crate) day: String,
     pub(crate) used: BTreeSet<u16>,
     /// (block start, n): every sequence of the block from its start below n is used.
     pub(crate) full_below: Option<(u16, u16)>,
