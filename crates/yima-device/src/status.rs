@@ -15,12 +15,13 @@ use yima_store::{DeviceRow, EventPos, NewEvent, Tx};
 
 /// Folds the stored events of `code` (following links from its start) into its status. In
 /// a write transaction the status is kept by the store (see [`keep_after`]), so that the
-/// next event on the container does not read and decode its chain again.
+/// next event on the container does not read and decode its chain again; taking it from
+/// there leaves only its head until the event that follows keeps the next status.
 pub(crate) fn load_status(
     tx: &Tx<'_>,
     code: &LabelCode,
 ) -> Result<Option<ContainerStatus>, DeviceError> {
-    if let Some(status) = tx.cached_status(code) {
+    if let Some(status) = tx.take_cached_status(code) {
         return Ok(Some(status));
     }
     // Ids and bodies only: the status needs no signatures (verification checks those).
@@ -40,7 +41,8 @@ pub(crate) fn load_status(
         status = Some(apply(status.as_ref(), event.id, &event.body, code)?);
     }
     if let Some(status) = &status {
-        tx.keep_status(code, status.clone());
+        // Only its head, for `keep_after`: the caller has the status.
+        tx.keep_head(code, status.head);
     }
     Ok(status)
 }
@@ -178,6 +180,8 @@ pub(crate) fn append_at(
 ///   fixed by its head's hash links, so it is the kept status.)
 ///
 /// Anywhere else (a fork, a container not kept) nothing is kept: the chain is read again.
+/// What is kept of a container may be only its head (its status was taken to compose this
+/// event): that is enough to know whether the event extends it.
 fn keep_after(
     tx: &Tx<'_>,
     event: &SignedEvent,
@@ -186,15 +190,20 @@ fn keep_after(
     next: Vec<ContainerStatus>,
 ) {
     for (l, s) in event.body.links.iter().zip(next) {
-        let extends = match l.prev {
-            None => new_labels.iter().any(|n| n.code == l.container),
-            Some(prev) => {
-                tx.cached_head(&l.container) == Some(prev)
-                    && statuses.get(&l.container).map(|s| s.head) == Some(prev)
+        match l.prev {
+            None if new_labels.iter().any(|n| n.code == l.container) => {
+                tx.keep_status(&l.container, s)
             }
-        };
-        if extends {
-            tx.keep_status(&l.container, s);
+            None => {}
+            Some(prev) if tx.cached_head(&l.container) == Some(prev) => {
+                if statuses.get(&l.container).map(|s| s.head) == Some(prev) {
+                    tx.keep_status(&l.container, s);
+                } else {
+                    // It extends the chain, but from a status of another head: keep nothing.
+                    tx.forget_status(&l.container);
+                }
+            }
+            Some(_) => {}
         }
     }
 }

@@ -33,15 +33,22 @@ impl<'a> Tx<'a> {
         }
     }
 
-    /// The status of `code` as kept in memory since an earlier write transaction of this
-    /// store folded or extended its chain, if it is kept (write transactions only).
-    pub fn cached_status(&self, code: &LabelCode) -> Option<ContainerStatus> {
-        self.statuses?.borrow().map.get(code).cloned()
+    /// Takes the status of `code` as kept in memory since an earlier write transaction of
+    /// this store folded or extended its chain, if it is kept (write transactions only).
+    /// Taken, not copied: the caller is about to extend the chain and keep the status that
+    /// follows ([`Tx::keep_status`]); until then only its head stays known
+    /// ([`Tx::cached_head`]), and a second take finds nothing (the chain is read again).
+    pub fn take_cached_status(&self, code: &LabelCode) -> Option<ContainerStatus> {
+        self.statuses?
+            .borrow_mut()
+            .map
+            .get_mut(code)
+            .and_then(|kept| kept.status.take())
     }
 
-    /// Whether a status of `code` is kept, and its head.
+    /// The head of the status of `code` kept (or taken) in memory, if any.
     pub fn cached_head(&self, code: &LabelCode) -> Option<EventId> {
-        self.statuses?.borrow().map.get(code).map(|s| s.head)
+        self.statuses?.borrow().map.get(code).map(|kept| kept.head)
     }
 
     /// Keeps `status` as the status of `code`: the caller states that it is exactly the
@@ -54,6 +61,21 @@ impl<'a> Tx<'a> {
             cache.borrow_mut().insert(code.clone(), status);
         }
     }
+
+    /// Forgets what is kept of the status of `code` (its chain is read again when needed).
+    pub fn forget_status(&self, code: &LabelCode) {
+        if let Some(cache) = self.statuses {
+            cache.borrow_mut().map.remove(code);
+        }
+    }
+
+    /// Keeps only the head of the status of `code`, as [`Tx::keep_status`] then
+    /// [`Tx::take_cached_status`] would: the caller holds the status itself.
+    pub fn keep_head(&self, code: &LabelCode, head: EventId) {
+        if let Some(cache) = self.statuses {
+            cache.borrow_mut().insert_head(code.clone(), head);
+        }
+    }
 }
 
 /// Container statuses derived from their stored chains, kept across write transactions of
@@ -62,7 +84,7 @@ impl<'a> Tx<'a> {
 /// `data_version`), when a transaction of its own fails, and when it holds too many.
 #[derive(Default)]
 pub(crate) struct StatusCache {
-    map: HashMap<LabelCode, ContainerStatus>,
+    map: HashMap<LabelCode, Kept>,
     /// `PRAGMA data_version` when the statuses were last known exact.
     pub(crate) data_version: Option<i64>,
 }
@@ -75,13 +97,33 @@ impl StatusCache {
         if self.map.len() >= Self::MAX && !self.map.contains_key(&code) {
             self.map.clear();
         }
-        self.map.insert(code, status);
+        let head = status.head;
+        self.map.insert(
+            code,
+            Kept {
+                head,
+                status: Some(status),
+            },
+        );
+    }
+
+    fn insert_head(&mut self, code: LabelCode, head: EventId) {
+        if self.map.len() >= Self::MAX && !self.map.contains_key(&code) {
+            self.map.clear();
+        }
+        self.map.insert(code, Kept { head, status: None });
     }
 
     pub(crate) fn clear(&mut self) {
         self.map.clear();
         self.data_version = None;
     }
+}
+
+/// A kept status, or only its head while a transaction has taken it.
+struct Kept {
+    head: EventId,
+    status: Option<ContainerStatus>,
 }
 
 /// Label sequences and batch serials as drawn in this transaction, so that a batch of draws
