@@ -192,7 +192,9 @@ impl Tx<'_> {
             let at: HashMap<i64, usize> =
                 rows.iter().enumerate().map(|(i, r)| (r.pos, i)).collect();
             let mut sigs = self.tx.prepare_cached(
-                "SELECT event, public_key, signature FROM event_signatures ORDER BY event, rowid",
+                // In insertion order: an event's signatures keep their order (the signer
+                // first); which event comes first does not matter here.
+                "SELECT event, public_key, signature FROM event_signatures ORDER BY rowid",
             )?;
             let mut q = sigs.query([])?;
             while let Some(r) = q.next()? {
