@@ -129,13 +129,20 @@ fn assert_names(failures: &[Value], id: &str, kind: &str) {
     );
 }
 
+/// The store keeps ids as bytes: `unhex(?)` finds an event by its hex id; signature and
+/// outbox rows name their event by its position.
+const POS_OF: &str = "(SELECT pos FROM events WHERE id = unhex(?1))";
+
 fn delete_event(conn: &Connection, id: &str) {
-    for table in ["event_signatures", "event_links", "outbox"] {
-        conn.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [id])
-            .unwrap();
+    for sql in [
+        format!("DELETE FROM event_signatures WHERE event = {POS_OF}"),
+        format!("DELETE FROM outbox WHERE event = {POS_OF}"),
+        "DELETE FROM event_links WHERE event_id = unhex(?1)".to_string(),
+    ] {
+        conn.execute(&sql, [id]).unwrap();
     }
     assert_eq!(
-        conn.execute("DELETE FROM events WHERE id = ?1", [id])
+        conn.execute("DELETE FROM events WHERE id = unhex(?1)", [id])
             .unwrap(),
         1
     );
@@ -179,16 +186,18 @@ fn an_edited_event_body_is_detected() {
     let t = Template::new();
     let d = t.tampered(|conn| {
         let body: Vec<u8> = conn
-            .query_row("SELECT body FROM events WHERE id = ?1", [&t.gen_a], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT body FROM events WHERE id = unhex(?1)",
+                [&t.gen_a],
+                |r| r.get(0),
+            )
             .unwrap();
         let text = String::from_utf8(body).unwrap();
         assert!(text.contains("\"milli\":25000"), "{text}");
         let edited = text.replacen("\"milli\":25000", "\"milli\":26000", 1);
         let n = conn
             .execute(
-                "UPDATE events SET body = ?1 WHERE id = ?2",
+                "UPDATE events SET body = ?1 WHERE id = unhex(?2)",
                 params![edited.into_bytes(), t.gen_a],
             )
             .unwrap();
@@ -218,7 +227,7 @@ fn an_edited_step_column_is_detected() {
     let t = Template::new();
     let d = t.tampered(|conn| {
         conn.execute(
-            "UPDATE events SET step = 'dispatched' WHERE id = ?1",
+            "UPDATE events SET step = 'dispatched' WHERE id = unhex(?1)",
             [&t.store],
         )
         .unwrap();
@@ -236,7 +245,7 @@ fn an_edited_chain_link_is_detected() {
     let d = t.tampered(|conn| {
         let n = conn
             .execute(
-                "UPDATE event_links SET prev = ?1 WHERE event_id = ?2 AND container = ?3",
+                "UPDATE event_links SET prev = unhex(?1) WHERE event_id = unhex(?2) AND container = ?3",
                 params![t.gen_b, t.dispose_b, t.b],
             )
             .unwrap();
@@ -252,7 +261,7 @@ fn an_edited_state_is_detected() {
     let d = t.tampered(|conn| {
         let n = conn
             .execute(
-                "UPDATE event_links SET state_after = 'generated' WHERE event_id = ?1 AND container = ?2",
+                "UPDATE event_links SET state_after = 'generated' WHERE event_id = unhex(?1) AND container = ?2",
                 params![t.store, t.a],
             )
             .unwrap();
@@ -269,18 +278,23 @@ fn an_edited_signature_is_detected() {
     let d = t.tampered(|conn| {
         let sig: String = conn
             .query_row(
-                "SELECT signature FROM event_signatures WHERE event_id = ?1",
+                &format!(
+                    "SELECT lower(hex(signature)) FROM event_signatures WHERE event = {POS_OF}"
+                ),
                 [&t.store],
                 |r| r.get(0),
             )
             .unwrap();
         let first = if sig.starts_with('0') { "1" } else { "0" };
         let edited = format!("{first}{}", &sig[1..]);
-        conn.execute(
-            "UPDATE event_signatures SET signature = ?1 WHERE event_id = ?2",
-            params![edited, t.store],
-        )
-        .unwrap();
+        let n = conn
+            .execute(
+                "UPDATE event_signatures SET signature = unhex(?2)
+                 WHERE event = (SELECT pos FROM events WHERE id = unhex(?1))",
+                params![t.store, edited],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
     });
     let f = failures(&d);
     assert_names(&f, &t.store, "bad_signature");
@@ -361,7 +375,7 @@ fn verify_of_one_container_reports_only_its_chain() {
     let t = Template::new();
     let d = t.tampered(|conn| {
         conn.execute(
-            "UPDATE event_links SET state_after = 'stored' WHERE event_id = ?1",
+            "UPDATE event_links SET state_after = 'stored' WHERE event_id = unhex(?1)",
             [&t.gen_c],
         )
         .unwrap();

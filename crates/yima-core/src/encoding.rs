@@ -34,7 +34,10 @@ pub enum EncodingError {
 
 /// The canonical bytes of a body.
 pub fn encode(body: &EventBody) -> Vec<u8> {
-    serde_json::to_vec(body).expect("event bodies always serialise")
+    // Room for a typical body (0.5–1 KB) at once, instead of regrowing from 128 bytes.
+    let mut out = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut out, body).expect("event bodies always serialise");
+    out
 }
 
 /// Parses canonical bytes, refusing any other encoding of the same body.

@@ -401,7 +401,8 @@ fn durable(n: usize) -> Durable {
     let last_body = || -> (String, Vec<u8>) {
         reader
             .query_row(
-                "SELECT id, body FROM events ORDER BY pos DESC LIMIT 1",
+                // The store keeps ids as bytes; the bare table takes them as hex text.
+                "SELECT lower(hex(id)), body FROM events ORDER BY pos DESC LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )

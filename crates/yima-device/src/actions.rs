@@ -4,7 +4,7 @@
 use crate::clock::Clock;
 use crate::error::{bad_input, DeviceError};
 use crate::register::{build_label, LabelFacts, NewContainer};
-use crate::status::commit_in;
+use crate::status::{commit_all, compose_in};
 use crate::Device;
 use std::collections::BTreeMap;
 use yima_codes::{BatchKind, LabelCode};
@@ -206,10 +206,10 @@ impl<C: Clock> Device<C> {
         let now = self.clock.now();
         self.store.write(|tx| {
             let device = tx.require_device()?;
-            let mut out = Vec::with_capacity(reqs.len());
-            for req in reqs {
+            commit_all(tx, &device, now, reqs.len(), |i| {
+                let req = &reqs[i];
                 let action = req.action.clone();
-                out.push(commit_in(
+                compose_in(
                     tx,
                     &device,
                     now,
@@ -217,9 +217,8 @@ impl<C: Clock> Device<C> {
                     req.at,
                     req.location.clone(),
                     move |tx, device, statuses, at| action_kind(tx, device, statuses, at, action),
-                )?);
-            }
-            Ok(out)
+                )
+            })
         })
     }
 }

@@ -246,6 +246,10 @@ impl<C: Clock> Device<C> {
                 let (_, text) = &payloads[code];
                 tx.insert_scanned_label(code, text, &event.id, now)?;
             }
+            // The statuses this event leaves are folded again when next needed.
+            for l in &event.body.links {
+                tx.forget_status(&l.container);
+            }
             Ok(acceptance(ack, event, labels_not_checkable, without_history))
         })
     }

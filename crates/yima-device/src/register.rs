@@ -3,7 +3,7 @@
 
 use crate::clock::Clock;
 use crate::error::{bad_input, DeviceError, ErrorKind};
-use crate::status::commit_in;
+use crate::status::{commit_all, compose_in};
 use crate::Device;
 use chrono::NaiveDate;
 use yima_codes::{BatchKind, Catalogue, HazardSet, LabelCode, WasteCode};
@@ -202,10 +202,12 @@ impl<C: Clock> Device<C> {
         let now = self.clock.now();
         self.store.write(|tx| {
             let device = tx.require_device()?;
-            let mut out = Vec::with_capacity(reqs.len());
-            for (req, facts) in reqs.iter().zip(facts) {
+            let mut facts = facts.into_iter();
+            let events = commit_all(tx, &device, now, reqs.len(), |i| {
+                let req = &reqs[i];
+                let facts = facts.next().expect("one set of facts per request");
                 let edition = edition.clone();
-                let event = commit_in(
+                compose_in(
                     tx,
                     &device,
                     now,
@@ -213,10 +215,9 @@ impl<C: Clock> Device<C> {
                     req.at,
                     req.location.clone(),
                     |tx, device, _, at| generated_kind(tx, device, facts, req, edition, at),
-                )?;
-                out.push(label_of(event));
-            }
-            Ok(out)
+                )
+            })?;
+            Ok(events.into_iter().map(label_of).collect())
         })
     }
 }

@@ -5,22 +5,29 @@ use crate::clock::{Clock, MAX_FUTURE_SKEW_MS};
 use crate::error::{DeviceError, ErrorKind};
 use crate::Device;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::mpsc;
 use yima_codes::LabelCode;
 use yima_core::{
     apply, apply_mut, resume, Actor, ContainerLabel, ContainerStatus, EventBody, EventId,
-    EventKind, LabelPayload, Link, SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
+    EventKind, LabelPayload, Link, Signature, SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
 };
-use yima_store::{DeviceRow, NewEvent, Tx};
+use yima_store::{DeviceRow, EventPos, NewEvent, Tx};
 
 /// Folds the stored events of `code` into its status, following the chain's links from its
 /// start (the order events arrived in does not matter: history pulled later slots in before a
 /// handover taken earlier). Where the device holds only part of the chain — containers taken
 /// over QR codes, whose label was scanned but whose history has not synced yet — the fold
-/// starts from that handover ([`yima_core::resume`]).
+/// starts from that handover ([`yima_core::resume`]). In a write transaction the status is
+/// kept by the store (see [`keep_after`]), so that the next event on the container does not
+/// read and decode its chain again; taking it from there leaves only its head until the
+/// event that follows keeps the next status.
 pub(crate) fn load_status(
     tx: &Tx<'_>,
     code: &LabelCode,
 ) -> Result<Option<ContainerStatus>, DeviceError> {
+    if let Some(status) = tx.take_cached_status(code) {
+        return Ok(Some(status));
+    }
     // Ids and bodies only: the status needs no signatures (verification checks those).
     let rows = tx.container_event_bodies(code)?;
     let mut events = Vec::with_capacity(rows.len());
@@ -44,8 +51,25 @@ pub(crate) fn load_status(
         for e in &events {
             apply_mut(&mut status, e.id, &e.body, code)?;
         }
-        return Ok(status);
+    } else {
+        status = fold_links(tx, code, &events, prev)?;
     }
+    if let Some(status) = &status {
+        // Only its head, for `keep_after`: the caller has the status.
+        tx.keep_head(code, status.head);
+    }
+    Ok(status)
+}
+
+/// Folds a chain whose events arrived out of order, or that forks, or that starts from a
+/// handover taken over QR codes, by following its links.
+fn fold_links(
+    tx: &Tx<'_>,
+    code: &LabelCode,
+    events: &[SignedEvent],
+    prev: impl Fn(&SignedEvent) -> Option<EventId>,
+) -> Result<Option<ContainerStatus>, DeviceError> {
+    let mut status: Option<ContainerStatus> = None;
     let mut children: HashMap<Option<EventId>, Vec<usize>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
         children.entry(prev(e)).or_default().push(i);
@@ -184,7 +208,19 @@ pub(crate) fn append(
     outbox: bool,
     now: Timestamp,
 ) -> Result<bool, DeviceError> {
+    Ok(append_at(tx, event, statuses, outbox, now)?.is_some())
+}
+
+/// As [`append`], returning where the event was stored (`None`: it was stored already).
+pub(crate) fn append_at(
+    tx: &Tx<'_>,
+    event: &SignedEvent,
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+    outbox: bool,
+    now: Timestamp,
+) -> Result<Option<EventPos>, DeviceError> {
     let mut after = Vec::with_capacity(event.body.links.len());
+    let mut next = Vec::with_capacity(event.body.links.len());
     for l in &event.body.links {
         let s = apply(
             statuses.get(&l.container),
@@ -192,16 +228,20 @@ pub(crate) fn append(
             &event.body,
             &l.container,
         )?;
-        after.push((s.state, s.holder));
+        after.push((s.state, s.holder.clone()));
+        next.push(s);
     }
-    let fresh = tx.append_event(&NewEvent {
+    let pos = tx.insert_event(&NewEvent {
         event,
         after,
         outbox,
         stored_at: now,
     })?;
+    if pos.is_none() {
+        return Ok(None);
+    }
     let new_labels = event.body.event.new_labels();
-    if fresh && !new_labels.is_empty() {
+    if !new_labels.is_empty() {
         let edition = match &event.body.event {
             EventKind::Generated {
                 catalogue_edition, ..
@@ -215,17 +255,59 @@ pub(crate) fn append(
                 None => String::new(),
             },
         };
-        for label in new_labels {
+        for label in &new_labels {
             tx.insert_container(label, &event.id, &edition)?;
         }
     }
-    Ok(fresh)
+    keep_after(tx, event, statuses, &new_labels, next);
+    Ok(pos)
 }
 
-/// Builds, seals, signs, checks and appends one event composed by this device alone, inside
-/// the caller's transaction.
+/// Keeps the statuses an appended event leaves wherever the event extends the chain
+/// [`load_status`] follows — exactly what folding the stored chain again would give:
+///
+/// * a container the event creates: its `containers` row (unique code) was just inserted,
+///   so no earlier event began it, and the first event of any container is its genesis
+///   (an event is stored only after the event it follows);
+/// * a container whose kept status has the head this event follows: events are stored after
+///   the events they follow, so no stored event follows that head yet, and this one is the
+///   next the fold applies. (The status it was applied to has that head too, and a chain is
+///   fixed by its head's hash links, so it is the kept status.)
+///
+/// Anywhere else (a fork, a container not kept) nothing is kept: the chain is read again.
+/// What is kept of a container may be only its head (its status was taken to compose this
+/// event): that is enough to know whether the event extends it.
+fn keep_after(
+    tx: &Tx<'_>,
+    event: &SignedEvent,
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+    new_labels: &[&ContainerLabel],
+    next: Vec<ContainerStatus>,
+) {
+    for (l, s) in event.body.links.iter().zip(next) {
+        match l.prev {
+            None if new_labels.iter().any(|n| n.code == l.container) => {
+                tx.keep_status(&l.container, s)
+            }
+            None => {}
+            Some(prev) if tx.cached_head(&l.container) == Some(prev) => {
+                if statuses.get(&l.container).map(|s| s.head) == Some(prev) {
+                    tx.keep_status(&l.container, s);
+                } else {
+                    // It extends the chain, but from a status of another head: keep nothing.
+                    tx.forget_status(&l.container);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// The body of an event this device composes alone, and the statuses of the containers it
+/// names, inside the caller's transaction: checks the time, loads the containers, lets
+/// `make` build the event, links it and takes the next counter value.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn commit_in<F>(
+pub(crate) fn compose_in<F>(
     tx: &Tx<'_>,
     device: &DeviceRow,
     now: Timestamp,
@@ -233,7 +315,7 @@ pub(crate) fn commit_in<F>(
     at: Option<Timestamp>,
     location: Option<String>,
     make: F,
-) -> Result<SignedEvent, DeviceError>
+) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>
 where
     F: FnOnce(
         &Tx<'_>,
@@ -262,9 +344,148 @@ where
         location,
         seq: tx.next_seq(&key)?,
     };
+    Ok((body, statuses))
+}
+
+/// Builds, seals, signs, checks and appends one event composed by this device alone, inside
+/// the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn commit_in<F>(
+    tx: &Tx<'_>,
+    device: &DeviceRow,
+    now: Timestamp,
+    codes: &[LabelCode],
+    at: Option<Timestamp>,
+    location: Option<String>,
+    make: F,
+) -> Result<SignedEvent, DeviceError>
+where
+    F: FnOnce(
+        &Tx<'_>,
+        &DeviceRow,
+        &BTreeMap<LabelCode, ContainerStatus>,
+        Timestamp,
+    ) -> Result<EventKind, DeviceError>,
+{
+    let (body, statuses) = compose_in(tx, device, now, codes, at, location, make)?;
     let event = SignedEvent::seal(body, &device.key);
     append(tx, &event, &statuses, true, now)?;
     Ok(event)
+}
+
+/// Batches smaller than this are signed on the calling thread (a thread costs more).
+const SIGN_ON_SECOND_THREAD_FROM: usize = 4;
+
+/// Ids handed to the signing thread at a time: waking a thread for every id would cost
+/// about as much as composing the event.
+const IDS_PER_HANDOFF: usize = 16;
+
+/// Records `n` events this device composes alone, one after another in the caller's
+/// transaction (`compose(i)` builds the `i`-th with [`compose_in`]), as [`commit_in`] would
+/// one by one — but signs them on a second thread. An event's id is the hash of its
+/// canonical bytes and the next event may chain on that id, so the calling thread composes,
+/// hashes, checks and appends each event in order, while the second thread signs the ids it
+/// is handed; each signature is added to its event's rows as soon as it is back, and all
+/// of them before this returns (so before the transaction can commit).
+pub(crate) fn commit_all<F>(
+    tx: &Tx<'_>,
+    device: &DeviceRow,
+    now: Timestamp,
+    n: usize,
+    mut compose: F,
+) -> Result<Vec<SignedEvent>, DeviceError>
+where
+    F: FnMut(usize) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>,
+{
+    if n < SIGN_ON_SECOND_THREAD_FROM {
+        return (0..n)
+            .map(|i| {
+                let (body, statuses) = compose(i)?;
+                let event = SignedEvent::seal(body, &device.key);
+                append(tx, &event, &statuses, true, now)?;
+                Ok(event)
+            })
+            .collect();
+    }
+    let key = &device.key;
+    std::thread::scope(|scope| {
+        let (ids, to_sign) = mpsc::channel::<Vec<EventId>>();
+        let (signed, signatures) = mpsc::channel::<Vec<Signature>>();
+        let signer = std::thread::Builder::new().name("yima-sign".into());
+        signer
+            .spawn_scoped(scope, move || {
+                for ids in to_sign {
+                    let sigs = ids.iter().map(|id| key.sign(id)).collect();
+                    if signed.send(sigs).is_err() {
+                        return;
+                    }
+                }
+            })
+            .expect("a thread to sign on (as `std::thread::scope` spawns)");
+        // `ids` is moved in: when this returns, early or not, the signing thread's input
+        // closes and it ends, and the scope joins it.
+        append_signing_aside(tx, now, n, &mut compose, ids, &signatures)
+    })
+}
+
+fn append_signing_aside<F>(
+    tx: &Tx<'_>,
+    now: Timestamp,
+    n: usize,
+    compose: &mut F,
+    ids: mpsc::Sender<Vec<EventId>>,
+    signatures: &mpsc::Receiver<Vec<Signature>>,
+) -> Result<Vec<SignedEvent>, DeviceError>
+where
+    F: FnMut(usize) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>,
+{
+    let mut events: Vec<SignedEvent> = Vec::with_capacity(n);
+    let mut stored = Vec::with_capacity(n);
+    // Signatures come back in the order the ids were handed over.
+    let mut signed = 0;
+    let mut add = |sigs: Vec<Signature>,
+                   events: &mut Vec<SignedEvent>,
+                   stored: &[Option<EventPos>]|
+     -> Result<(), DeviceError> {
+        for sig in sigs {
+            let i = signed;
+            if let Some(pos) = stored[i] {
+                tx.add_signature(pos, &sig)?;
+            }
+            events[i].signatures.push(sig);
+            signed += 1;
+        }
+        Ok(())
+    };
+    let lost = || {
+        DeviceError::new(
+            ErrorKind::Storage,
+            "the signing thread stopped before signing every event",
+        )
+    };
+    let mut batch = Vec::with_capacity(IDS_PER_HANDOFF);
+    for i in 0..n {
+        let (body, statuses) = compose(i)?;
+        let event = SignedEvent::unsigned(body);
+        stored.push(append_at(tx, &event, &statuses, true, now)?);
+        batch.push(event.id);
+        events.push(event);
+        if batch.len() == IDS_PER_HANDOFF || i + 1 == n {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(IDS_PER_HANDOFF));
+            ids.send(full).map_err(|_| lost())?;
+            while let Ok(sigs) = signatures.try_recv() {
+                add(sigs, &mut events, &stored)?;
+            }
+        }
+    }
+    drop(ids);
+    for sigs in signatures.iter() {
+        add(sigs, &mut events, &stored)?;
+    }
+    if events.iter().any(|e| e.signatures.is_empty()) {
+        return Err(lost());
+    }
+    Ok(events)
 }
 
 impl<C: Clock> Device<C> {

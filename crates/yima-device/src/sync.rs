@@ -208,6 +208,11 @@ impl<C: Clock> Device<C> {
                     report.forks += 1;
                 }
                 append(tx, &e, &statuses, false, now)?;
+                // History pulled after a handover taken over QR codes arrives behind it:
+                // the kept status would no longer be the fold of the chain; read it again.
+                for l in &e.body.links {
+                    tx.forget_status(&l.container);
+                }
                 report.stored += 1;
             }
             tx.set_feed_cursor(next)?;

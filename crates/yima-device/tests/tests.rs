@@ -8,6 +8,8 @@ mod common;
 mod atomic;
 #[path = "device/handover.rs"]
 mod handover;
+#[path = "device/kept.rs"]
+mod kept;
 #[path = "device/life.rs"]
 mod life;
 #[path = "device/reopen.rs"]

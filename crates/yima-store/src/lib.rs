@@ -21,17 +21,21 @@ mod rows;
 pub use error::{StoreError, StoreErrorKind};
 pub use migrate::{migrate, Migration, MIGRATIONS};
 pub use rows::{
-    ContainerRow, DeviceRow, EventRow, Head, KeySource, KnownKey, LinkRow, NewEvent, OutboxStatus,
-    Tx,
+    ContainerRow, DeviceRow, EventPos, EventRow, Head, KeySource, KnownKey, LinkRow, NewEvent,
+    OutboxStatus, Tx,
 };
 
+use rows::StatusCache;
 use rusqlite::{Connection, TransactionBehavior};
+use std::cell::RefCell;
 use std::path::Path;
 use std::time::Duration;
 
 /// The device store: one SQLite file.
 pub struct Store {
     conn: Connection,
+    /// Container statuses kept between write transactions (see `rows::StatusCache`).
+    statuses: RefCell<StatusCache>,
 }
 
 impl Store {
@@ -51,8 +55,15 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // 32 MiB of page cache instead of SQLite's 2 MiB: a batch of a few thousand events
+        // (a printing station's run) then stays in memory until its commit instead of
+        // spilling pages to the WAL half-way and reading them back.
+        conn.pragma_update(None, "cache_size", -32768)?;
         migrate(&mut conn, MIGRATIONS)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            statuses: RefCell::new(StatusCache::default()),
+        })
     }
 
     /// Runs `f` in one immediate (write-locking) transaction, committed only if `f` succeeds.
@@ -64,9 +75,31 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
-        let out = f(&Tx::new(&tx))?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(out)
+        // Another connection's commit since the last transaction makes every kept status
+        // suspect: forget them.
+        let version: i64 = tx
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(StoreError::from)?;
+        {
+            let mut kept = self.statuses.borrow_mut();
+            if kept.data_version != Some(version) {
+                kept.clear();
+                kept.data_version = Some(version);
+            }
+        }
+        let out = f(&Tx::new(&tx, Some(&self.statuses)));
+        let out = match out {
+            Ok(out) => tx
+                .commit()
+                .map(|()| out)
+                .map_err(|e| StoreError::from(e).into()),
+            Err(e) => Err(e),
+        };
+        if out.is_err() {
+            // What was kept during a transaction that did not commit may not be stored.
+            self.statuses.borrow_mut().clear();
+        }
+        out
     }
 
     /// Runs `f` in a read transaction (a consistent snapshot).
@@ -78,7 +111,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(StoreError::from)?;
-        let out = f(&Tx::new(&tx))?;
+        let out = f(&Tx::new(&tx, None))?;
         tx.commit().map_err(StoreError::from)?;
         Ok(out)
     }

@@ -29,8 +29,13 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 3,
-        name: "0003_scanned_labels.sql",
-        sql: include_str!("../../../migrations/device/0003_scanned_labels.sql"),
+        name: "0003_compact.sql",
+        sql: include_str!("../../../migrations/device/0003_compact.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_scanned_labels.sql",
+        sql: include_str!("../../../migrations/device/0004_scanned_labels.sql"),
     },
 ];
 

@@ -1,24 +1,129 @@
 //! Row types and the transaction handle the queries hang off.
 
-use std::cell::RefCell;
+use chrono::NaiveDate;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap};
-use yima_codes::{CreditCode, SequenceBlock};
-use yima_core::{ContainerState, DeviceKey, EventId, Party, PublicKey, Role, Signature, Timestamp};
+use yima_codes::{BatchKind, CreditCode, LabelCode, SequenceBlock};
+use yima_core::{
+    ContainerState, ContainerStatus, DeviceKey, EventId, Party, PublicKey, Role, Timestamp,
+};
 
 /// A transaction on the store; the query methods live in `queries/`, one file per table.
 pub struct Tx<'a> {
     pub(crate) tx: &'a rusqlite::Transaction<'a>,
     /// What this transaction has learned about drawn numbers (see `Drawn`).
     pub(crate) drawn: RefCell<Drawn>,
+    /// The highest counter value known used by a composer in this transaction (see
+    /// [`Tx::next_seq`]).
+    pub(crate) seq: Cell<Option<(PublicKey, u64)>>,
+    /// The store's container statuses, in a write transaction only (see [`StatusCache`]).
+    pub(crate) statuses: Option<&'a RefCell<StatusCache>>,
 }
 
 impl<'a> Tx<'a> {
-    pub(crate) fn new(tx: &'a rusqlite::Transaction<'a>) -> Tx<'a> {
+    pub(crate) fn new(
+        tx: &'a rusqlite::Transaction<'a>,
+        statuses: Option<&'a RefCell<StatusCache>>,
+    ) -> Tx<'a> {
         Tx {
             tx,
             drawn: RefCell::new(Drawn::default()),
+            seq: Cell::new(None),
+            statuses,
         }
     }
+
+    /// Takes the status of `code` as kept in memory since an earlier write transaction of
+    /// this store folded or extended its chain, if it is kept (write transactions only).
+    /// Taken, not copied: the caller is about to extend the chain and keep the status that
+    /// follows ([`Tx::keep_status`]); until then only its head stays known
+    /// ([`Tx::cached_head`]), and a second take finds nothing (the chain is read again).
+    pub fn take_cached_status(&self, code: &LabelCode) -> Option<ContainerStatus> {
+        self.statuses?
+            .borrow_mut()
+            .map
+            .get_mut(code)
+            .and_then(|kept| kept.status.take())
+    }
+
+    /// The head of the status of `code` kept (or taken) in memory, if any.
+    pub fn cached_head(&self, code: &LabelCode) -> Option<EventId> {
+        self.statuses?.borrow().map.get(code).map(|kept| kept.head)
+    }
+
+    /// Keeps `status` as the status of `code`: the caller states that it is exactly the
+    /// fold of every event of `code` stored so far in this transaction (what
+    /// `yima-device` derives from the chain), so that a later write transaction can use it
+    /// instead of reading and decoding the chain again. Write transactions only; a
+    /// transaction that fails forgets every status kept.
+    pub fn keep_status(&self, code: &LabelCode, status: ContainerStatus) {
+        if let Some(cache) = self.statuses {
+            cache.borrow_mut().insert(code.clone(), status);
+        }
+    }
+
+    /// Forgets what is kept of the status of `code` (its chain is read again when needed).
+    pub fn forget_status(&self, code: &LabelCode) {
+        if let Some(cache) = self.statuses {
+            cache.borrow_mut().map.remove(code);
+        }
+    }
+
+    /// Keeps only the head of the status of `code`, as [`Tx::keep_status`] then
+    /// [`Tx::take_cached_status`] would: the caller holds the status itself.
+    pub fn keep_head(&self, code: &LabelCode, head: EventId) {
+        if let Some(cache) = self.statuses {
+            cache.borrow_mut().insert_head(code.clone(), head);
+        }
+    }
+}
+
+/// Container statuses derived from their stored chains, kept across write transactions of
+/// one [`crate::Store`]. Exact, not a guess: the custody tables are append-only; the store
+/// forgets them all when another connection has committed anything since (SQLite's
+/// `data_version`), when a transaction of its own fails, and when it holds too many.
+#[derive(Default)]
+pub(crate) struct StatusCache {
+    map: HashMap<LabelCode, Kept>,
+    /// `PRAGMA data_version` when the statuses were last known exact.
+    pub(crate) data_version: Option<i64>,
+}
+
+impl StatusCache {
+    /// Statuses kept at most (about 1–2 KB each).
+    const MAX: usize = 20_000;
+
+    fn insert(&mut self, code: LabelCode, status: ContainerStatus) {
+        if self.map.len() >= Self::MAX && !self.map.contains_key(&code) {
+            self.map.clear();
+        }
+        let head = status.head;
+        self.map.insert(
+            code,
+            Kept {
+                head,
+                status: Some(status),
+            },
+        );
+    }
+
+    fn insert_head(&mut self, code: LabelCode, head: EventId) {
+        if self.map.len() >= Self::MAX && !self.map.contains_key(&code) {
+            self.map.clear();
+        }
+        self.map.insert(code, Kept { head, status: None });
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.map.clear();
+        self.data_version = None;
+    }
+}
+
+/// A kept status, or only its head while a transaction has taken it.
+struct Kept {
+    head: EventId,
+    status: Option<ContainerStatus>,
 }
 
 /// Label sequences and batch serials as drawn in this transaction, so that a batch of draws
@@ -29,10 +134,22 @@ impl<'a> Tx<'a> {
 /// record after each successful insert.
 #[derive(Default)]
 pub(crate) struct Drawn {
-    /// (producer, waste code digits, day `YYYYMMDD`) → every sequence used.
-    pub(crate) labels: HashMap<(String, String, String), BTreeSet<u16>>,
-    /// Batch prefix with date → the highest serial used (serials run 1, 2, 3… per prefix).
-    pub(crate) batches: HashMap<String, u32>,
+    /// Day → per producer and waste code, every sequence used.
+    pub(crate) labels: HashMap<NaiveDate, Vec<UsedSequences>>,
+    /// Batch kind and day → the highest serial used (serials run 1, 2, 3… per prefix).
+    pub(crate) batches: HashMap<(BatchKind, NaiveDate), u32>,
+}
+
+/// The used label sequences of one producer, waste code and day.
+pub(crate) struct UsedSequences {
+    pub(crate) producer: String,
+    /// Waste code digits.
+    pub(crate) waste: String,
+    /// `YYYYMMDD`.
+    pub(crate) day: String,
+    pub(crate) used: BTreeSet<u16>,
+    /// (block start, n): every sequence of the block from its start below n is used.
+    pub(crate) full_below: Option<(u16, u16)>,
 }
 
 /// This device's identity.
@@ -192,6 +309,11 @@ pub enum OutboxStatus {
     Refused(String),
 }
 
+/// Where a stored event is in this store (its local arrival order), as returned by
+/// [`Tx::insert_event`] to add its signatures in the same transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventPos(pub i64);
+
 /// An event to append, with what its links leave behind.
 pub struct NewEvent<'e> {
     /// The sealed, signed event.
@@ -227,6 +349,17 @@ where
         .map_err(|e| crate::error::corrupt(format!("stored {what} {s:?} is unreadable: {e}")))
 }
 
-pub(crate) fn sig_row(s: &Signature) -> (String, String) {
-    (s.key.to_string(), s.sig.to_string())
+/// A column of bytes (an id, key or signature) as lowercase hex, the text the row types
+/// carry. Text is taken as it is, so that a hand-edited row still reads and is reported.
+pub(crate) fn hex_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+    use rusqlite::types::ValueRef;
+    match r.get_ref(i)? {
+        ValueRef::Blob(b) => Ok(hex::encode(b)),
+        ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
+        v => Err(rusqlite::Error::InvalidColumnType(
+            i,
+            format!("column {i}"),
+            v.data_type(),
+        )),
+    }
 }

@@ -1,7 +1,7 @@
 //! The `containers` table: labels this device knows.
 
 use crate::error::StoreError;
-use crate::rows::{ContainerRow, Tx};
+use crate::rows::{hex_col, ContainerRow, Tx};
 use rusqlite::{params, OptionalExtension};
 use yima_codes::LabelCode;
 use yima_core::{ContainerLabel, EventId};
@@ -11,7 +11,7 @@ const COLUMNS: &str = "code, event_id, waste_code, category, name, producer, gen
 fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContainerRow> {
     Ok(ContainerRow {
         code: r.get(0)?,
-        event_id: r.get(1)?,
+        event_id: hex_col(r, 1)?,
         waste_code: r.get(2)?,
         category: r.get(3)?,
         name: r.get(4)?,
@@ -35,7 +35,7 @@ impl Tx<'_> {
             .prepare_cached(&format!("INSERT INTO containers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))?
             .execute(params![
                 label.code.as_str(),
-                event.to_string(),
+                &event.as_bytes()[..],
                 label.waste_code.to_string(),
                 label.category.to_string(),
                 label.name,

@@ -1,7 +1,7 @@
 //! The `events`, `event_signatures` and `event_links` tables: the custody record.
 
 use crate::error::{corrupt, StoreError, StoreErrorKind};
-use crate::rows::{parse_col, sig_row, EventRow, Head, LinkRow, NewEvent, Tx};
+use crate::rows::{hex_col, parse_col, EventPos, EventRow, Head, LinkRow, NewEvent, Tx};
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 use yima_codes::LabelCode;
@@ -11,17 +11,24 @@ impl Tx<'_> {
     /// Appends an event with its signatures and links (and outbox entry). Appending an event
     /// already stored with the same signatures does nothing and returns `false`.
     pub fn append_event(&self, new: &NewEvent<'_>) -> Result<bool, StoreError> {
+        Ok(self.insert_event(new)?.is_some())
+    }
+
+    /// As [`Tx::append_event`], returning where the event was stored (`None` when it was
+    /// stored already), so that signatures made after it can be added in the same
+    /// transaction with [`Tx::add_signature`]. Each of the event's signatures is stored.
+    pub fn insert_event(&self, new: &NewEvent<'_>) -> Result<Option<EventPos>, StoreError> {
         let e = new.event;
-        let id = e.id.to_string();
         if new.after.len() != e.body.links.len() {
             if self.has_event(&e.id)? {
-                return Ok(false);
+                return Ok(None);
             }
             return Err(StoreError::new(
                 StoreErrorKind::Corrupt,
                 "one state per link is needed",
             ));
         }
+        let id = &e.id.as_bytes()[..];
         // An event already stored inserts nothing (one statement instead of a lookup first).
         let inserted = self
             .tx
@@ -34,21 +41,19 @@ impl Tx<'_> {
                 e.canonical,
                 e.body.step().as_str(),
                 e.body.at.0,
-                e.body.by.key.to_string(),
+                &e.body.by.key.as_bytes()[..],
                 e.body.by.org.as_str(),
-                e.body.composer.to_string(),
+                &e.body.composer.as_bytes()[..],
                 e.body.seq as i64,
                 new.stored_at.0,
             ])?;
         if inserted == 0 {
-            return Ok(false);
+            return Ok(None);
         }
-        let mut sig_stmt = self.tx.prepare_cached(
-            "INSERT INTO event_signatures (event_id, public_key, signature) VALUES (?1, ?2, ?3)",
-        )?;
+        let pos = EventPos(self.tx.last_insert_rowid());
+        self.used_seq(&e.body.composer, e.body.seq);
         for s in &e.signatures {
-            let (k, v) = sig_row(s);
-            sig_stmt.execute(params![id, k, v])?;
+            self.add_signature(pos, s)?;
         }
         let mut link_stmt = self.tx.prepare_cached(
             "INSERT INTO event_links (event_id, container, prev, state_after, holder_after) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -57,7 +62,7 @@ impl Tx<'_> {
             link_stmt.execute(params![
                 id,
                 l.container.as_str(),
-                l.prev.map(|p| p.to_string()),
+                l.prev.as_ref().map(|p| &p.as_bytes()[..]),
                 state.as_str(),
                 holder.as_str()
             ])?;
@@ -65,11 +70,22 @@ impl Tx<'_> {
         if new.outbox {
             self.tx
                 .prepare_cached(
-                    "INSERT INTO outbox (event_id, status, updated_at) VALUES (?1, 'pending', ?2)",
+                    "INSERT INTO outbox (event, status, updated_at) VALUES (?1, 'pending', ?2)",
                 )?
-                .execute(params![id, new.stored_at.0])?;
+                .execute(params![pos.0, new.stored_at.0])?;
         }
-        Ok(true)
+        Ok(Some(pos))
+    }
+
+    /// Adds a signature to the event stored at `pos` (by [`Tx::insert_event`], earlier in
+    /// this transaction).
+    pub fn add_signature(&self, pos: EventPos, s: &Signature) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO event_signatures (event, public_key, signature) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![pos.0, &s.key.as_bytes()[..], &s.sig.as_bytes()[..]])?;
+        Ok(())
     }
 
     /// Whether an event is stored.
@@ -77,7 +93,7 @@ impl Tx<'_> {
         Ok(self
             .tx
             .prepare_cached("SELECT 1 FROM events WHERE id = ?1")?
-            .query_row([id.to_string()], |_| Ok(()))
+            .query_row([&id.as_bytes()[..]], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -98,7 +114,7 @@ impl Tx<'_> {
                 "SELECT l.event_id, l.state_after, l.holder_after FROM event_links l JOIN events e ON e.id = l.event_id
                  WHERE l.container = ?1 ORDER BY e.pos DESC LIMIT 1",
             )?
-            .query_row([container.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .query_row([container.as_str()], |r| Ok((hex_col(r, 0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
             .optional()?;
         row.map(|(id, state, holder)| {
             Ok(Head {
@@ -111,18 +127,43 @@ impl Tx<'_> {
         .transpose()
     }
 
-    /// The next counter value for events composed by `composer`.
+    /// The next counter value for events composed by `composer`. Read once per transaction,
+    /// then counted here: a transaction holds the write lock, and only
+    /// [`Tx::insert_event`] and [`Tx::insert_offer`] use counter values, which they record.
     pub fn next_seq(&self, composer: &PublicKey) -> Result<u64, StoreError> {
-        let k = composer.to_string();
+        if let Some((k, max)) = self.seq.get() {
+            if k == *composer {
+                return Ok(max + 1);
+            }
+        }
         let max_event: Option<i64> = self
             .tx
             .prepare_cached("SELECT max(seq) FROM events WHERE composer = ?1")?
-            .query_row([&k], |r| r.get(0))?;
+            .query_row([&composer.as_bytes()[..]], |r| r.get(0))?;
         let max_offer: Option<i64> = self
             .tx
             .prepare_cached("SELECT max(seq) FROM handover_offers")?
             .query_row([], |r| r.get(0))?;
-        Ok(max_event.unwrap_or(0).max(max_offer.unwrap_or(0)) as u64 + 1)
+        let max = max_event.unwrap_or(0).max(max_offer.unwrap_or(0)) as u64;
+        self.seq.set(Some((*composer, max)));
+        Ok(max + 1)
+    }
+
+    /// Records that `composer` used counter value `seq` (an event stored).
+    fn used_seq(&self, composer: &PublicKey, seq: u64) {
+        if let Some((k, max)) = self.seq.get() {
+            if k == *composer && seq > max {
+                self.seq.set(Some((k, seq)));
+            }
+        }
+    }
+
+    /// Records that an offer used counter value `seq` (offers count for every composer, as
+    /// in [`Tx::next_seq`]'s query).
+    pub(crate) fn used_offer_seq(&self, seq: u64) {
+        if let Some((k, max)) = self.seq.get() {
+            self.seq.set(Some((k, max.max(seq))));
+        }
     }
 
     fn event_rows(&self, sql: &str, arg: Option<&str>) -> Result<Vec<EventRow>, StoreError> {
@@ -130,13 +171,13 @@ impl Tx<'_> {
         let map = |r: &rusqlite::Row<'_>| {
             Ok(EventRow {
                 pos: r.get(0)?,
-                id: r.get(1)?,
+                id: hex_col(r, 1)?,
                 body: r.get(2)?,
                 step: r.get(3)?,
                 at: r.get(4)?,
-                recorder: r.get(5)?,
+                recorder: hex_col(r, 5)?,
                 recorder_org: r.get(6)?,
-                composer: r.get(7)?,
+                composer: hex_col(r, 7)?,
                 seq: r.get(8)?,
                 stored_at: r.get(9)?,
                 signatures: Vec::new(),
@@ -148,29 +189,27 @@ impl Tx<'_> {
         };
         if arg.is_none() {
             // Every event: one pass over the signatures instead of one query per event.
-            let at: HashMap<String, usize> = rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (r.id.clone(), i))
-                .collect();
+            let at: HashMap<i64, usize> =
+                rows.iter().enumerate().map(|(i, r)| (r.pos, i)).collect();
             let mut sigs = self.tx.prepare_cached(
-                "SELECT event_id, public_key, signature FROM event_signatures ORDER BY rowid",
+                // In insertion order: an event's signatures keep their order (the signer
+                // first); which event comes first does not matter here.
+                "SELECT event, public_key, signature FROM event_signatures ORDER BY rowid",
             )?;
             let mut q = sigs.query([])?;
             while let Some(r) = q.next()? {
-                // (A column that is not text names no stored event, as in the per-event query.)
-                if let Some(&i) = r.get_ref(0)?.as_str().ok().and_then(|id| at.get(id)) {
-                    rows[i].signatures.push((r.get(1)?, r.get(2)?));
+                if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
+                    rows[i].signatures.push((hex_col(r, 1)?, hex_col(r, 2)?));
                 }
             }
             return Ok(rows);
         }
         let mut sigs = self.tx.prepare_cached(
-            "SELECT public_key, signature FROM event_signatures WHERE event_id = ?1 ORDER BY rowid",
+            "SELECT public_key, signature FROM event_signatures WHERE event = ?1 ORDER BY rowid",
         )?;
         for row in &mut rows {
             row.signatures = sigs
-                .query_map([&row.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([row.pos], |r| Ok((hex_col(r, 0)?, hex_col(r, 1)?)))?
                 .collect::<Result<_, _>>()?;
         }
         Ok(rows)
@@ -179,7 +218,7 @@ impl Tx<'_> {
     /// The row of one event, if stored.
     pub fn event_rows_by_id(&self, id: &str) -> Result<Vec<EventRow>, StoreError> {
         self.event_rows(
-            "SELECT pos, id, body, step, at, recorder, recorder_org, composer, seq, stored_at FROM events WHERE id = ?1",
+            "SELECT pos, id, body, step, at, recorder, recorder_org, composer, seq, stored_at FROM events WHERE id = unhex(?1)",
             Some(id),
         )
     }
@@ -212,11 +251,17 @@ impl Tx<'_> {
              WHERE l.container = ?1 ORDER BY e.pos",
         )?;
         let rows = stmt.query_map([container.as_str()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
         })?;
         rows.map(|r| {
             let (id, body) = r?;
-            Ok((parse_col("event id", &id)?, body))
+            let id: [u8; 32] = id.try_into().map_err(|id: Vec<u8>| {
+                corrupt(format!(
+                    "stored event id {} is not 32 bytes",
+                    hex::encode(id)
+                ))
+            })?;
+            Ok((EventId(id), body))
         })
         .collect()
     }
@@ -229,9 +274,12 @@ impl Tx<'_> {
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(LinkRow {
-                event_id: r.get(0)?,
+                event_id: hex_col(r, 0)?,
                 container: r.get(1)?,
-                prev: r.get(2)?,
+                prev: match r.get_ref(2)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    _ => Some(hex_col(r, 2)?),
+                },
                 state_after: r.get(3)?,
                 holder_after: r.get(4)?,
             })

@@ -24,6 +24,7 @@ impl Tx<'_> {
                 giver_signature.sig.to_string(),
                 now.0
             ])?;
+        self.used_offer_seq(offer.body.seq);
         Ok(())
     }
 
@@ -39,7 +40,7 @@ impl Tx<'_> {
     /// Counter values used by offers that never became events (for verification).
     pub fn unaccepted_offer_seqs(&self) -> Result<Vec<u64>, StoreError> {
         let mut stmt = self.tx.prepare_cached(
-            "SELECT o.seq FROM handover_offers o LEFT JOIN events e ON e.id = o.event_id WHERE e.id IS NULL ORDER BY o.seq",
+            "SELECT o.seq FROM handover_offers o LEFT JOIN events e ON e.id = unhex(o.event_id) WHERE e.id IS NULL ORDER BY o.seq",
         )?;
         let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
         Ok(rows

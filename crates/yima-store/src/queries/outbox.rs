@@ -29,7 +29,9 @@ impl Tx<'_> {
         use rusqlite::OptionalExtension;
         let row = self
             .tx
-            .prepare_cached("SELECT status, reason FROM outbox WHERE event_id = ?1")?
+            .prepare_cached(
+                "SELECT o.status, o.reason FROM outbox o JOIN events e ON e.pos = o.event WHERE e.id = unhex(?1)",
+            )?
             .query_row([event_id], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
             })
@@ -50,8 +52,8 @@ impl Tx<'_> {
         let ids: Vec<String> = self
             .tx
             .prepare_cached(
-                "SELECT e.id FROM outbox o JOIN events e ON e.id = o.event_id
-                 WHERE o.status = 'pending' AND e.pos > ?1 ORDER BY e.pos LIMIT ?2",
+                "SELECT lower(hex(e.id)) FROM outbox o JOIN events e ON e.pos = o.event
+                 WHERE o.status = 'pending' AND o.event > ?1 ORDER BY o.event LIMIT ?2",
             )?
             .query_map(rusqlite::params![after_pos, limit], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -77,7 +79,8 @@ impl Tx<'_> {
         };
         self.tx
             .prepare_cached(
-                "UPDATE outbox SET status = ?1, reason = ?2, updated_at = ?3 WHERE event_id = ?4",
+                "UPDATE outbox SET status = ?1, reason = ?2, updated_at = ?3
+                 WHERE event = (SELECT pos FROM events WHERE id = unhex(?4))",
             )?
             .execute(rusqlite::params![s, reason, now.0, event_id])?;
         Ok(())

@@ -23,7 +23,7 @@ impl Tx<'_> {
                 "INSERT INTO scanned_labels (code, payload, event_id, scanned_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (code) DO NOTHING",
             )?
-            .execute(params![code.as_str(), payload, event.to_string(), now.0])?;
+            .execute(params![code.as_str(), payload, &event.as_bytes()[..], now.0])?;
         Ok(n == 1)
     }
 
@@ -43,13 +43,18 @@ impl Tx<'_> {
         let mut stmt = self
             .tx
             .prepare_cached("SELECT code, event_id FROM scanned_labels ORDER BY code")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
         let mut out = Vec::new();
         for r in rows {
             let (code, id) = r?;
+            let id: [u8; 32] = id
+                .try_into()
+                .map_err(|_| crate::error::corrupt("scanned_labels.event_id is not 32 bytes"))?;
             out.push((
                 crate::rows::parse_col("container code", &code)?,
-                crate::rows::parse_col("event id", &id)?,
+                EventId(id),
             ));
         }
         Ok(out)

@@ -1,10 +1,9 @@
 //! The `label_sequences` and `batches` tables: numbers drawn once, never again.
 
 use crate::error::{StoreError, StoreErrorKind};
-use crate::rows::Tx;
+use crate::rows::{Tx, UsedSequences};
 use chrono::NaiveDate;
 use rusqlite::params;
-use std::collections::hash_map::Entry;
 use std::collections::BTreeSet;
 use yima_codes::{BatchCode, BatchKind, CreditCode, SequenceBlock, WasteCode};
 
@@ -18,22 +17,44 @@ impl Tx<'_> {
         day: NaiveDate,
         block: &SequenceBlock,
     ) -> Result<u16, StoreError> {
-        let day = day.format("%Y%m%d").to_string();
         let mut drawn = self.drawn.borrow_mut();
-        // The day's used sequences are read once per transaction, then kept up to date here.
-        let used = match drawn
-            .labels
-            .entry((producer.as_str().to_string(), waste.digits().to_string(), day.clone()))
-        {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert(
-                self.tx
+        // The day's used sequences are read once per transaction, then kept up to date here
+        // (found again without allocating: a batch draws thousands of times).
+        let of_day = drawn.labels.entry(day).or_default();
+        let at = of_day
+            .iter()
+            .position(|u| u.producer == producer.as_str() && u.waste == waste.digits());
+        let used = match at {
+            Some(i) => &mut of_day[i],
+            None => {
+                let day = day.format("%Y%m%d").to_string();
+                let used = self.tx
                     .prepare_cached("SELECT seq FROM label_sequences WHERE producer = ?1 AND waste_code = ?2 AND day = ?3")?
                     .query_map(params![producer.as_str(), waste.digits(), day], |r| r.get::<_, u16>(0))?
-                    .collect::<Result<_, _>>()?,
-            ),
+                    .collect::<Result<_, _>>()?;
+                of_day.push(UsedSequences {
+                    producer: producer.as_str().to_string(),
+                    waste: waste.digits().to_string(),
+                    day,
+                    used,
+                    full_below: None,
+                });
+                of_day.last_mut().expect("just pushed")
+            }
         };
-        let seq = match lowest_free(block, used) {
+        // Every sequence of the block below the last one drawn here is used (it was the
+        // lowest free one): the walk starts after it instead of at the block's start.
+        let from = match used.full_below {
+            Some((first, below)) if first == block.first() => below.max(first),
+            _ => block.first(),
+        };
+        let UsedSequences {
+            used,
+            full_below,
+            day,
+            ..
+        } = used;
+        let seq = match lowest_free(block, from, used) {
             Some(seq) => seq,
             None => block
                 .next_free(used)
@@ -41,40 +62,46 @@ impl Tx<'_> {
         };
         self.tx
             .prepare_cached("INSERT INTO label_sequences (producer, waste_code, day, seq) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![producer.as_str(), waste.digits(), day, seq])?;
+            .execute(params![producer.as_str(), waste.digits(), day.as_str(), seq])?;
         used.insert(seq);
+        *full_below = Some((block.first(), seq + 1));
         Ok(seq)
     }
 
     /// Draws the next batch code of `kind` for `day`.
     pub fn draw_batch(&self, kind: BatchKind, day: NaiveDate) -> Result<BatchCode, StoreError> {
-        let prefix = format!("{}{}", kind.prefix(), day.format("%Y%m%d"));
         let mut drawn = self.drawn.borrow_mut();
         // The day's count is read once per transaction, then kept up to date here.
-        let n = match drawn.batches.get(&prefix) {
+        let n = match drawn.batches.get(&(kind, day)) {
             Some(&n) => n,
-            None => self
-                .tx
-                .prepare_cached("SELECT count(*) FROM batches WHERE code >= ?1 AND code < ?2")?
-                .query_row(params![prefix, format!("{prefix}\u{10FFFF}")], |r| {
-                    r.get::<_, i64>(0)
-                })? as u32,
+            None => {
+                let prefix = format!("{}{}", kind.prefix(), day.format("%Y%m%d"));
+                self.tx
+                    .prepare_cached("SELECT count(*) FROM batches WHERE code >= ?1 AND code < ?2")?
+                    .query_row(params![prefix, format!("{prefix}\u{10FFFF}")], |r| {
+                        r.get::<_, i64>(0)
+                    })? as u32
+            }
         };
         let code = BatchCode::new(kind, day, n + 1)
             .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?;
         self.tx
             .prepare_cached("INSERT INTO batches (code) VALUES (?1)")?
             .execute([code.as_str()])?;
-        drawn.batches.insert(prefix, n + 1);
+        drawn.batches.insert((kind, day), n + 1);
         Ok(code)
     }
 }
 
 /// The smallest sequence of `block` not in `used` (as [`SequenceBlock::next_free`], walking
-/// the sorted set instead of probing it number by number); `None` when the block is full.
-fn lowest_free(block: &SequenceBlock, used: &BTreeSet<u16>) -> Option<u16> {
-    let mut expect = block.first();
-    for &s in used.range(block.first()..=block.last()) {
+/// the sorted set instead of probing it number by number), given that every sequence of the
+/// block below `from` is used; `None` when the block is full.
+fn lowest_free(block: &SequenceBlock, from: u16, used: &BTreeSet<u16>) -> Option<u16> {
+    if from > block.last() {
+        return None;
+    }
+    let mut expect = from;
+    for &s in used.range(from..=block.last()) {
         if s != expect {
             return Some(expect);
         }

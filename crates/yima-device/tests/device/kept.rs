@@ -1,0 +1,88 @@
+//! Batches sign on a second thread and statuses are kept in memory between transactions:
+//! neither may change what is stored.
+
+use crate::common::*;
+use yima_codes::LabelCode;
+use yima_core::{ContainerState, Role};
+use yima_device::{Action, Device, ErrorKind};
+
+fn codes(dev: &mut Dev<'_>, n: usize) -> Vec<LabelCode> {
+    let reqs: Vec<_> = (0..n).map(|i| drum(&(10 + i).to_string())).collect();
+    let labels = dev.register_all(&reqs).unwrap();
+    labels.into_iter().map(|l| l.code).collect()
+}
+
+#[test]
+fn a_batch_chains_steps_on_the_same_container_and_signs_every_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    let c = codes(&mut p, 6);
+    clock.advance(HOUR);
+    // Six steps, two of them on a container stored earlier in the same batch.
+    let one = |i: usize| std::slice::from_ref(&c[i]).to_vec();
+    let reqs = [
+        req(&one(0), store()),
+        req(&one(1), store()),
+        req(&one(0), dispatch()),
+        req(&one(2), store()),
+        req(&one(3), store()),
+        req(&one(1), dispatch()),
+    ];
+    let events = p.record_all(&reqs).unwrap();
+    assert_eq!(events.len(), 6);
+    assert_eq!(events[2].body.link(&c[0]).unwrap().prev, Some(events[0].id));
+    assert_eq!(events[5].body.link(&c[1]).unwrap().prev, Some(events[1].id));
+    for e in &events {
+        assert_eq!(e.signatures.len(), 1);
+        assert!(e.signatures[0].key.verify(&e.id, &e.signatures[0].sig));
+    }
+    assert_eq!(
+        p.container(&c[0]).unwrap().state,
+        ContainerState::Dispatched
+    );
+    assert_verifies(&mut p);
+}
+
+#[test]
+fn a_kept_status_gives_way_to_another_connections_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut a = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    let c = codes(&mut a, 4);
+    clock.advance(HOUR);
+    // Another handle on the same data directory (another process) stores the first one,
+    // while `a` keeps its status as generated.
+    let mut b = Device::open(dir.path(), &clock).unwrap();
+    let stored = b.record(&req(&c[..1], store())).unwrap();
+    clock.advance(HOUR);
+    let next = a.record(&req(&c[..1], dispatch())).unwrap();
+    assert_eq!(next.body.link(&c[0]).unwrap().prev, Some(stored.id));
+    assert_verifies(&mut a);
+}
+
+#[test]
+fn a_failed_batch_keeps_no_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    let c = codes(&mut p, 5);
+    clock.advance(HOUR);
+    // Four stores go in (in the transaction), then a step the state table refuses.
+    let mut reqs: Vec<_> = c[..4]
+        .iter()
+        .map(|code| req(std::slice::from_ref(code), store()))
+        .collect();
+    reqs.push(req(&c[4..], Action::Accept { quantity: None }));
+    let e = p.record_all(&reqs).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+    // Nothing was stored, so the first container is still generated: storing it again
+    // chains on its generation.
+    let generated = p.history(&c[0]).unwrap()[0].id.clone();
+    let stored = p.record(&req(&c[..1], store())).unwrap();
+    assert_eq!(
+        stored.body.link(&c[0]).unwrap().prev.map(|p| p.to_string()),
+        Some(generated)
+    );
+    assert_verifies(&mut p);
+}
