@@ -20,10 +20,27 @@ use std::collections::BinaryHeap;
 pub const R: f32 = 5.0;
 /// Modules of margin around the nominal code in the rectified image.
 pub const M: f32 = 6.0;
-/// Spacing of the window centres, in modules.
-const STEP: f32 = 3.0;
-/// Half the window side, in rectified pixels.
-const HALF: i32 = 20;
+/// The window layout: spacing of the window centres, in modules, and half the window
+/// side, in rectified pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shape {
+    pub step: f32,
+    pub half: i32,
+}
+
+/// The usual layout: windows 8 modules wide every 3 modules.
+pub const USUAL: Shape = Shape {
+    step: 3.0,
+    half: 20,
+};
+
+/// The second layout: windows 10 modules wide every 4 modules. Where a fold and a glare
+/// streak cross, the usual windows see too few clean edges and their phases wander; these
+/// average over more of them.
+pub const WIDE: Shape = Shape {
+    step: 4.0,
+    half: 25,
+};
 /// Below this a window's repetition is too faint to trust its phase.
 const WEAK: f32 = 0.12;
 
@@ -118,6 +135,8 @@ pub struct Lattice {
     ny: usize,
     /// Rectified position of window (0, 0)'s centre.
     first: f32,
+    /// Spacing of the window centres, in modules.
+    step: f32,
     /// Per window: the u family and the v family.
     u: Vec<Local>,
     v: Vec<Local>,
@@ -135,7 +154,8 @@ pub struct Anchor {
 impl Lattice {
     /// Resamples the code around `frame` (nominally `dim` modules) and measures every
     /// window.
-    pub fn measure(g: &Gray, frame: &Frame, dim: f32) -> Lattice {
+    pub fn measure(g: &Gray, frame: &Frame, dim: f32, shape: Shape) -> Lattice {
+        let step = shape.step;
         let side = ((dim + 2.0 * M) * R).ceil() as usize;
         let mut rect = vec![0f32; side * side];
         for y in 0..side {
@@ -158,13 +178,13 @@ impl Lattice {
         }
         // Windows from 1 module outside the nominal code to 1 module past it.
         let first = (M - 1.0) * R;
-        let count = ((dim + 2.0) / STEP).ceil() as usize + 1;
-        let spectra = Spectra::new();
+        let count = ((dim + 2.0) / step).ceil() as usize + 1;
+        let spectra = Spectra::new(shape.half);
         let mut u = Vec::with_capacity(count * count);
         let mut v = Vec::with_capacity(count * count);
         for j in 0..count {
             for i in 0..count {
-                let c = (first + i as f32 * STEP * R, first + j as f32 * STEP * R);
+                let c = (first + i as f32 * step * R, first + j as f32 * step * R);
                 let (cx, cy) = (c.0.round() as i32, c.1.round() as i32);
                 u.push(spectra.peak(&ex, side, cx, cy, false));
                 v.push(spectra.peak(&ey, side, cx, cy, true));
@@ -174,6 +194,7 @@ impl Lattice {
             nx: count,
             ny: count,
             first,
+            step,
             u,
             v,
         }
@@ -181,8 +202,8 @@ impl Lattice {
 
     fn centre(&self, i: usize) -> (f32, f32) {
         (
-            self.first + (i % self.nx) as f32 * STEP * R,
-            self.first + (i / self.nx) as f32 * STEP * R,
+            self.first + (i % self.nx) as f32 * self.step * R,
+            self.first + (i / self.nx) as f32 * self.step * R,
         )
     }
 
@@ -194,6 +215,7 @@ impl Lattice {
             nx: self.nx,
             ny: self.ny,
             first: self.first,
+            step: self.step,
             u,
             v,
         }
@@ -215,7 +237,7 @@ impl Lattice {
             // The window next to the pattern on the code's side: one centred on the
             // pattern's edge sees half quiet zone and measures its lattice poorly.
             let inward = |p: f32, n: usize| {
-                let g = (p - self.first) / (STEP * R);
+                let g = (p - self.first) / (self.step * R);
                 if g < (n - 1) as f32 / 2.0 {
                     g.ceil()
                 } else {
@@ -345,6 +367,7 @@ pub struct Field {
     nx: usize,
     ny: usize,
     first: f32,
+    step: f32,
     u: Vec<Local>,
     v: Vec<Local>,
 }
@@ -353,8 +376,8 @@ impl Field {
     /// Module coordinates (u, v) at rectified position `p`, and the local derivatives
     /// (du/dx, du/dy, dv/dx, dv/dy).
     pub fn at(&self, p: (f32, f32)) -> ((f32, f32), [f32; 4]) {
-        let gx = ((p.0 - self.first) / (STEP * R)).clamp(0.0, (self.nx - 1) as f32);
-        let gy = ((p.1 - self.first) / (STEP * R)).clamp(0.0, (self.ny - 1) as f32);
+        let gx = ((p.0 - self.first) / (self.step * R)).clamp(0.0, (self.nx - 1) as f32);
+        let gy = ((p.1 - self.first) / (self.step * R)).clamp(0.0, (self.ny - 1) as f32);
         let (x0, y0) = (
             (gx.floor() as usize).min(self.nx - 2),
             (gy.floor() as usize).min(self.ny - 2),
@@ -369,8 +392,8 @@ impl Field {
         ] {
             let i = (y0 + dy) * self.nx + x0 + dx;
             let c = (
-                self.first + (x0 + dx) as f32 * STEP * R,
-                self.first + (y0 + dy) as f32 * STEP * R,
+                self.first + (x0 + dx) as f32 * self.step * R,
+                self.first + (y0 + dy) as f32 * self.step * R,
             );
             let (lu, lv) = (&self.u[i], &self.v[i]);
             u += w * (lu.at_centre + lu.k.0 * (p.0 - c.0) + lu.k.1 * (p.1 - c.1));
@@ -417,29 +440,31 @@ struct Spectra {
     across_cs: Vec<(f32, f32)>,
     /// Window weight per offset.
     weight: Vec<f32>,
+    /// Half the window side and the side.
+    half: i32,
+    n: usize,
 }
 
-const N: usize = (2 * HALF + 1) as usize;
-
 impl Spectra {
-    fn new() -> Spectra {
+    fn new(half: i32) -> Spectra {
+        let n = (2 * half + 1) as usize;
         // From a far side foreshortened to 0.6 to a near side seen 0.65× as large, and the
         // lattice turned by up to ±20°.
         let along: Vec<f32> = (0..=40).map(|i| (0.6 + 0.025 * i as f32) / R).collect();
         let across: Vec<f32> = (0..=32).map(|i| (-0.4 + 0.025 * i as f32) / R).collect();
         let table = |ks: &[f32]| {
-            let mut t = Vec::with_capacity(ks.len() * N);
+            let mut t = Vec::with_capacity(ks.len() * n);
             for &k in ks {
-                for d in -HALF..=HALF {
+                for d in -half..=half {
                     let a = -std::f32::consts::TAU * k * d as f32;
                     t.push((a.cos(), a.sin()));
                 }
             }
             t
         };
-        let weight = (-HALF..=HALF)
+        let weight = (-half..=half)
             .map(|d| {
-                let c = (std::f32::consts::PI * d as f32 / (2 * HALF + 2) as f32).cos();
+                let c = (std::f32::consts::PI * d as f32 / (2 * half + 2) as f32).cos();
                 c * c
             })
             .collect();
@@ -449,12 +474,15 @@ impl Spectra {
             along,
             across,
             weight,
+            half,
+            n,
         }
     }
 
     /// The strongest repetition of `e` in the window at (cx, cy): along x for the u family,
     /// along y (`transpose`) for the v family.
     fn peak(&self, e: &[f32], side: usize, cx: i32, cy: i32, transpose: bool) -> Local {
+        let (half, n) = (self.half, self.n);
         let at = |a: i32, b: i32| -> f32 {
             // a: offset along the family's direction, b: across it.
             let (x, y) = if transpose {
@@ -468,12 +496,12 @@ impl Spectra {
                 e[y as usize * side + x as usize]
             }
         };
-        let mut win = vec![0f32; N * N]; // [b][a]
+        let mut win = vec![0f32; n * n]; // [b][a]
         let mut total = 0.0;
-        for b in 0..N {
-            for a in 0..N {
-                let v = at(a as i32 - HALF, b as i32 - HALF) * self.weight[a] * self.weight[b];
-                win[b * N + a] = v;
+        for b in 0..n {
+            for a in 0..n {
+                let v = at(a as i32 - half, b as i32 - half) * self.weight[a] * self.weight[b];
+                win[b * n + a] = v;
                 total += v;
             }
         }
@@ -482,11 +510,11 @@ impl Spectra {
         }
         // T[b][i] = Σ_a win[b][a] e^{-2πi k_i a}
         let na = self.along.len();
-        let mut t = vec![(0f32, 0f32); N * na];
-        for b in 0..N {
-            let row = &win[b * N..(b + 1) * N];
+        let mut t = vec![(0f32, 0f32); n * na];
+        for b in 0..n {
+            let row = &win[b * n..(b + 1) * n];
             for i in 0..na {
-                let cs = &self.along_cs[i * N..(i + 1) * N];
+                let cs = &self.along_cs[i * n..(i + 1) * n];
                 let (mut re, mut im) = (0.0, 0.0);
                 for (v, (c, s)) in row.iter().zip(cs) {
                     re += v * c;
@@ -499,10 +527,10 @@ impl Spectra {
         let (mut best, mut bi, mut bj) = (-1.0f32, 0, 0);
         let mut power = vec![0f32; na * nb];
         for j in 0..nb {
-            let cs = &self.across_cs[j * N..(j + 1) * N];
+            let cs = &self.across_cs[j * n..(j + 1) * n];
             for i in 0..na {
                 let (mut re, mut im) = (0.0, 0.0);
-                for b in 0..N {
+                for b in 0..n {
                     let (tr, ti) = t[b * na + i];
                     let (c, s) = cs[b];
                     re += tr * c - ti * s;
@@ -539,12 +567,12 @@ impl Spectra {
         let ka = self.along[bi] + di * step;
         let kb = self.across[bj] + dj * step;
         let (mut re, mut im) = (0.0f32, 0.0f32);
-        for b in 0..N {
-            for a in 0..N {
-                let v = win[b * N + a];
+        for b in 0..n {
+            for a in 0..n {
+                let v = win[b * n + a];
                 if v != 0.0 {
                     let ang = -std::f32::consts::TAU
-                        * (ka * (a as f32 - HALF as f32) + kb * (b as f32 - HALF as f32));
+                        * (ka * (a as f32 - half as f32) + kb * (b as f32 - half as f32));
                     re += v * ang.cos();
                     im += v * ang.sin();
                 }

@@ -4,8 +4,8 @@
 //! decodes the bits with rxing's QR decoder.
 //!
 //! Steps: find candidate finder-pattern triples (rxing's finder search on two
-//! binarisations), measure the lattice around each triple, join it from the three finder
-//! patterns, read the modules' grey levels where the lattice puts their centres,
+//! binarisations), measure the lattice around each triple (in windows 8 modules wide;
+//! failing that, in windows 10 modules wide), join it from the three finder patterns, read the modules' grey levels where the lattice puts their centres,
 //! threshold them against their neighbourhood, and decode; failing that, decode from the
 //! grey levels with the unsure codewords as erasures (`soft`, `rs`). When rxing's triples
 //! read nothing, triples from the sampler's own finder search (`finder`). Works for any QR
@@ -206,7 +206,26 @@ fn read_set(g: &Gray, set: &Triple, try_one: &mut Try) -> Option<crate::Found> {
         ),
         ..frame
     };
-    let lattice = Lattice::measure(g, &frame, first as f32);
+    // The usual layout first; larger windows, further apart, where it reads nothing (a
+    // fold crossed by glare: larger windows average over more clean edges).
+    for shape in [lattice::USUAL, lattice::WIDE] {
+        if let Some(f) = read_shape(g, &frame, first, span, shape, try_one) {
+            return Some(f);
+        }
+    }
+    None
+}
+
+fn read_shape(
+    g: &Gray,
+    frame: &Frame,
+    first: usize,
+    span: f32,
+    shape: lattice::Shape,
+    try_one: &mut Try,
+) -> Option<crate::Found> {
+    let frame = *frame;
+    let lattice = Lattice::measure(g, &frame, first as f32, shape);
     let rect = |u: f32, v: f32| ((u + M) * R, (v + M) * R);
     let tl_anchor = Anchor {
         at: rect(3.5, 3.5),
