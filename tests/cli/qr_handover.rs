@@ -213,3 +213,66 @@ fn an_acknowledgement_for_another_offer_or_a_tampered_offer_is_refused() {
     p.error(&["handover", "confirm", s(&offer)]);
     p.assert_verifies();
 }
+
+/// With the triggers dropped, an edited or deleted kept label is reported by `verify`.
+#[test]
+fn a_hand_edited_scanned_label_is_reported() {
+    let w = World::new();
+    let (p, c) = (&w.p, &w.c);
+    let dir = w.tmp.path();
+    let codes = dispatched(&w, 2);
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let labels = label_pngs(p, &dir.join("labels"), &refs);
+    // The carrier knows the producer's key, so the labels' signatures are checked.
+    c.json(&["trust", s(&p.card)]);
+    let offer = dir.join("offer.png");
+    let mut args = vec!["handover", "offer"];
+    args.extend(pickup_args(&refs));
+    let carrier_id = identity_qr(c, dir);
+    args.extend(["--to", s(&carrier_id), "-o", s(&offer)]);
+    p.json(&args);
+    let mut accept = vec!["handover", "accept", s(&offer)];
+    let ack = dir.join("ack.png");
+    accept.extend(label_args(&labels));
+    accept.extend(["-o", s(&ack)]);
+    let v = c.json(&accept);
+    let id = v["value"].as_str().unwrap().to_string();
+    assert_eq!(
+        v["acceptance"]["labels_not_checkable"],
+        serde_json::json!([])
+    );
+    c.assert_verifies();
+
+    let edit = |sql: &str| {
+        let copy = dir.join(format!("carrier-copy-{}", sql.len()));
+        std::fs::create_dir_all(&copy).unwrap();
+        for entry in std::fs::read_dir(&c.dir).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+        }
+        let conn = rusqlite::Connection::open(copy.join("yima.db")).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER scanned_labels_no_update; DROP TRIGGER scanned_labels_no_delete;",
+        )
+        .unwrap();
+        conn.execute_batch(sql).unwrap();
+        drop(conn);
+        let out = yima(Some(&copy), &[], &["--json", "verify"]);
+        assert_eq!(out.code, Some(1), "{out:#?}");
+        out.json()["failures"].as_array().unwrap().clone()
+    };
+    let names = |failures: &[Value], kind: &str| {
+        failures
+            .iter()
+            .any(|f| f["event"] == id.as_str() && f["kind"] == kind)
+    };
+    // The declared weight changed on a kept label: its signature no longer matches.
+    let f = edit("UPDATE scanned_labels SET payload = replace(payload, ':25KG:', ':20KG:')");
+    assert!(names(&f, "id_mismatch"), "{f:#?}");
+    // A kept label deleted: the chain it started no longer has a start on this device.
+    let f = edit(&format!(
+        "DELETE FROM scanned_labels WHERE code = '{}'",
+        refs[0]
+    ));
+    assert!(names(&f, "broken_link"), "{f:#?}");
+}

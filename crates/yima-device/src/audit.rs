@@ -223,6 +223,44 @@ fn audit_rows(
     out
 }
 
+/// Checks each kept scanned label: it reads, names its own row's container, was scanned for
+/// a stored handover of that container, and, where the producer's key is known, carries a
+/// valid signature — so a hand edit of the table (a changed weight, another code) is
+/// reported, naming the handover.
+fn audit_scanned(
+    scanned: &[(LabelCode, EventId, String)],
+    bodies: &HashMap<EventId, &EventBody>,
+    keys: &[yima_core::PublicKey],
+) -> Vec<Failure> {
+    let by_id: HashMap<yima_core::KeyId, yima_core::PublicKey> =
+        keys.iter().map(|k| (yima_core::KeyId::of(k), *k)).collect();
+    let mut out = Vec::new();
+    for (code, event, payload) in scanned {
+        let problem = match yima_core::LabelPayload::parse(payload) {
+            Err(e) => Some(format!("kept label of {code} is unreadable: {e}")),
+            Ok(p) if p.code() != code => Some(format!(
+                "kept label row {code} holds the label of {}",
+                p.code()
+            )),
+            Ok(p) => match bodies.get(event) {
+                Some(b) if b.link(code).is_some() => match p.verify(|id| by_id.get(id).copied()) {
+                    yima_core::LabelVerdict::Forged => {
+                        Some(format!("kept label of {code} does not match its signature"))
+                    }
+                    _ => None,
+                },
+                _ => Some(format!(
+                    "kept label of {code} names a handover that does not concern it"
+                )),
+            },
+        };
+        if let Some(detail) = problem {
+            altered(&mut out, *event, Some(code.clone()), detail);
+        }
+    }
+    out
+}
+
 impl<C: Clock> Device<C> {
     /// Verifies every stored event and row; with `code`, reports only what concerns that
     /// container's chain.
@@ -274,11 +312,12 @@ impl<C: Clock> Device<C> {
                 report.bodies.iter().map(|(id, b)| (*id, b)).collect();
             // A chain held from a handover taken over QR codes names a previous event this
             // device never had: not a failure while that container's history is unsynced.
-            let partial: BTreeSet<(EventId, LabelCode)> = tx
-                .scanned_label_events()?
-                .into_iter()
-                .map(|(c, e)| (e, c))
-                .collect();
+            let scanned = tx.scanned_labels()?;
+            let known: Vec<yima_core::PublicKey> =
+                tx.known_keys()?.into_iter().map(|k| k.key).collect();
+            failures.extend(audit_scanned(&scanned, &bodies, &known));
+            let partial: BTreeSet<(EventId, LabelCode)> =
+                scanned.into_iter().map(|(c, e, _)| (e, c)).collect();
             let mut without_history = BTreeSet::new();
             for f in &report.failures {
                 match &f.container {

@@ -38,23 +38,28 @@ impl Tx<'_> {
 }
 
 impl Tx<'_> {
-    /// Every kept label's code and the handover it was scanned for.
-    pub fn scanned_label_events(&self) -> Result<Vec<(LabelCode, EventId)>, StoreError> {
+    /// Every kept label: its code, the handover it was scanned for, and its payload text.
+    pub fn scanned_labels(&self) -> Result<Vec<(LabelCode, EventId, String)>, StoreError> {
         let mut stmt = self
             .tx
-            .prepare_cached("SELECT code, event_id FROM scanned_labels ORDER BY code")?;
+            .prepare_cached("SELECT code, event_id, payload FROM scanned_labels ORDER BY code")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for r in rows {
-            let (code, id) = r?;
+            let (code, id, payload) = r?;
             let id: [u8; 32] = id
                 .try_into()
                 .map_err(|_| crate::error::corrupt("scanned_labels.event_id is not 32 bytes"))?;
             out.push((
                 crate::rows::parse_col("container code", &code)?,
                 EventId(id),
+                payload,
             ));
         }
         Ok(out)
