@@ -145,15 +145,7 @@ pub(crate) fn accept_qr(
 pub(crate) fn confirm_qr(cli: &Cli, ack: &Path, lang: Lang) -> Result<()> {
     let text = one_text(ack, ACK_PREFIX, ("交接确认", "handover acknowledgement"))?;
     let event = open(cli)?.confirm_handover_qr(&text)?;
-    print::done(
-        lang,
-        cli.json,
-        (
-            "交接已确认（双方签名）",
-            "handover confirmed (signed by both)",
-        ),
-        &event.id.to_string(),
-    );
+    print::handover_confirmed(&event, lang, cli.json);
     Ok(())
 }
 

@@ -81,6 +81,19 @@ pub fn done(lang: Lang, as_json: bool, what: (&'static str, &'static str), value
     }
 }
 
+/// A handover confirmed by the giver: the event both now hold.
+pub fn handover_confirmed(event: &SignedEvent, lang: Lang, as_json: bool) {
+    done(
+        lang,
+        as_json,
+        (
+            "交接已确认（双方签名）",
+            "handover confirmed (signed by both)",
+        ),
+        &event.id.to_string(),
+    );
+}
+
 /// Catalogue hits.
 pub fn catalogue(c: &Catalogue, hits: &[&CatalogueEntry], lang: Lang, as_json: bool) {
     if as_json {

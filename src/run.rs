@@ -152,15 +152,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             HandoverCommand::Confirm { ack } => {
                 let ack: HandoverAck = read_json(ack, lang)?;
                 let event = open(cli)?.confirm_handover(&ack)?;
-                print::done(
-                    lang,
-                    cli.json,
-                    (
-                        "交接已确认（双方签名）",
-                        "handover confirmed (signed by both)",
-                    ),
-                    &event.id.to_string(),
-                );
+                print::handover_confirmed(&event, lang, cli.json);
             }
         },
         Command::Verify { code } => {

@@ -13,6 +13,37 @@ fn req(codes: &[yima_codes::LabelCode], action: Action) -> ActionRequest {
     }
 }
 
+/// Two containers (25 kg, 180 kg) registered, stored and dispatched under [`manifest`].
+fn stored_and_dispatched(producer: &mut Dev) -> Vec<yima_codes::LabelCode> {
+    let a = producer
+        .register(&container("900-041-49", "25"))
+        .unwrap()
+        .code;
+    let b = producer
+        .register(&container("900-249-08", "180"))
+        .unwrap()
+        .code;
+    let both = vec![a, b];
+    producer
+        .record(&req(
+            &both,
+            Action::Store {
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+    producer
+        .record(&req(
+            &both,
+            Action::Dispatch {
+                manifest: manifest(),
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+    both
+}
+
 crate::on_both_backends!(custody_story_reaches_every_party_and_verifies);
 async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
     let reg = TestRegistry::<S>::start().await;
@@ -44,32 +75,8 @@ async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
         .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
         .await;
 
-    let a = producer
-        .register(&container("900-041-49", "25"))
-        .unwrap()
-        .code;
-    let b = producer
-        .register(&container("900-249-08", "180"))
-        .unwrap()
-        .code;
-    let both = vec![a.clone(), b.clone()];
-    producer
-        .record(&req(
-            &both,
-            Action::Store {
-                facility_code: "WS-01".into(),
-            },
-        ))
-        .unwrap();
-    producer
-        .record(&req(
-            &both,
-            Action::Dispatch {
-                manifest: manifest(),
-                facility_code: "WS-01".into(),
-            },
-        ))
-        .unwrap();
+    let both = stored_and_dispatched(&mut producer);
+    let a = both[0].clone();
     let r = sync(&reg, &mut producer).await;
     assert_eq!((r.accepted, r.refused, r.deferred), (4, 0, 0));
 
@@ -235,32 +242,8 @@ async fn qr_handover_taker_syncs_first_and_both_copies_are_one_event<S: Backend>
         )
         .await;
     // Offline from here: the producer labels, stores and dispatches; nothing is synced.
-    let a = producer
-        .register(&container("900-041-49", "25"))
-        .unwrap()
-        .code;
-    let b = producer
-        .register(&container("900-249-08", "180"))
-        .unwrap()
-        .code;
-    let both = vec![a.clone(), b.clone()];
-    producer
-        .record(&req(
-            &both,
-            Action::Store {
-                facility_code: "WS-01".into(),
-            },
-        ))
-        .unwrap();
-    producer
-        .record(&req(
-            &both,
-            Action::Dispatch {
-                manifest: manifest(),
-                facility_code: "WS-01".into(),
-            },
-        ))
-        .unwrap();
+    let both = stored_and_dispatched(&mut producer);
+    let a = both[0].clone();
 
     // Phone to phone: the offer QR, the labels, the acknowledgement QR.
     let offer = producer
