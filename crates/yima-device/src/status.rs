@@ -110,7 +110,11 @@ pub(crate) fn scanned_label(
         )
     })?;
     let waste_code = code.waste_code().clone();
-    let entry = yima_codes::Catalogue::latest().get(&waste_code).cloned();
+    static CATALOGUE: std::sync::OnceLock<yima_codes::Catalogue> = std::sync::OnceLock::new();
+    let entry = CATALOGUE
+        .get_or_init(yima_codes::Catalogue::latest)
+        .get(&waste_code)
+        .cloned();
     Ok(ContainerLabel {
         code: code.clone(),
         name: entry
