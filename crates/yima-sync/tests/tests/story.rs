@@ -296,3 +296,62 @@ async fn qr_handover_taker_syncs_first_and_both_copies_are_one_event<S: Backend>
         "the full label, from history"
     );
 }
+
+crate::on_both_backends!(a_regulator_registered_later_sees_the_history_of_its_jurisdiction);
+async fn a_regulator_registered_later_sees_the_history_of_its_jurisdiction<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let (_p, mut producer) = reg
+        .device(
+            &producer_code(),
+            "福州示例化工有限公司",
+            Role::Producer,
+            None,
+        )
+        .await;
+    let both = stored_and_dispatched(&mut producer);
+    let r = sync(&reg, &mut producer).await;
+    assert_eq!(r.accepted, 4);
+
+    // Two city regulators registered afterwards: Fuzhou (the producer's city) and Xiamen.
+    let mut devices = Vec::new();
+    for (first17, name, jurisdiction) in [
+        ("11350100MB0000002", "福州市生态环境局", "3501"),
+        ("11350200MB0000003", "厦门市生态环境局", "3502"),
+    ] {
+        let code = credit(first17);
+        reg.state
+            .store
+            .add_org(
+                yima_protocol::NewOrg {
+                    credit_code: code.clone(),
+                    name: name.into(),
+                    roles: vec![Role::Regulator],
+                    jurisdiction: Some(jurisdiction.into()),
+                },
+                now(),
+            )
+            .await
+            .unwrap();
+        devices.push(reg.device(&code, name, Role::Regulator, None).await);
+    }
+    let fuzhou = sync(&reg, &mut devices[0].1).await;
+    assert_eq!(fuzhou.pulled, 4, "the whole history of its jurisdiction");
+    let xiamen = sync(&reg, &mut devices[1].1).await;
+    assert_eq!(xiamen.pulled, 0, "nothing outside its jurisdiction");
+    let v = devices[0].1.verify(None).unwrap();
+    assert!(v.ok, "{:?}", v.failures);
+    assert_eq!(
+        devices[0].1.container(&both[0]).unwrap().state,
+        yima_core::ContainerState::Dispatched
+    );
+
+    // What happens next reaches the Fuzhou regulator too, once.
+    let c = producer
+        .register(&container("900-041-49", "5"))
+        .unwrap()
+        .code;
+    sync(&reg, &mut producer).await;
+    let again = sync(&reg, &mut devices[0].1).await;
+    assert_eq!(again.pulled, 1);
+    assert!(devices[0].1.container(&c).is_ok());
+}

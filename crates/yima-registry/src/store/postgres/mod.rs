@@ -194,8 +194,9 @@ fn to_entry(r: &Row) -> Result<FeedEntry, RegistryError> {
 
 impl RegistryStore for PostgresStore {
     async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
-        let c = self.client().await?;
-        let n = c
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let n = tx
             .execute(
                 "INSERT INTO orgs (credit_code, name, roles, jurisdiction, created_at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (credit_code) DO NOTHING",
@@ -209,6 +210,41 @@ impl RegistryStore for PostgresStore {
                 format!("organisation {} is already registered", org.credit_code),
             ));
         }
+        if let Some(j) = &org.jurisdiction {
+            // A regulator registered after events arrived sees the containers of its
+            // jurisdiction from their start, as one registered before them would. The feed's
+            // head is locked as a push's feed rows lock it, so seqs stay in order.
+            let org = org.credit_code.as_str();
+            let last: i64 = tx
+                .query_one(
+                    "SELECT last_seq FROM feed_head WHERE id = 1 FOR UPDATE",
+                    &[],
+                )
+                .await?
+                .get(0);
+            tx.execute(
+                "INSERT INTO container_parties (container, org)
+                 SELECT DISTINCT container, $1::text FROM event_links WHERE substr(container, 3, 6) LIKE $2 || '%'
+                 ON CONFLICT DO NOTHING",
+                &[&org, j],
+            )
+            .await?;
+            let added = tx
+                .execute(
+                    "INSERT INTO feed (seq, org, event_id)
+                     SELECT $3::bigint + row_number() OVER (ORDER BY e.seq), $1::text, e.id FROM events e
+                     WHERE e.id IN (SELECT event_id FROM event_links WHERE substr(container, 3, 6) LIKE $2 || '%')
+                       AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = $1 AND f.event_id = e.id)",
+                    &[&org, j, &last],
+                )
+                .await?;
+            tx.execute(
+                "UPDATE feed_head SET last_seq = $1 WHERE id = 1",
+                &[&(last + added as i64)],
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

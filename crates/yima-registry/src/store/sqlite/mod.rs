@@ -180,13 +180,32 @@ fn to_entry(
 impl RegistryStore for SqliteStore {
     async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
         self.run(move |c| {
-            let n = c.execute(
+            let tx = c.transaction()?;
+            let n = tx.execute(
                 "INSERT OR IGNORE INTO orgs (credit_code, name, roles, jurisdiction, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![org.credit_code.as_str(), org.name, roles_text(&org.roles), org.jurisdiction, now.0],
             )?;
             if n == 0 {
                 return Err(RegistryError::new(ErrorKind::Conflict, format!("organisation {} is already registered", org.credit_code)));
             }
+            if let Some(j) = &org.jurisdiction {
+                // A regulator registered after events arrived sees the containers of its
+                // jurisdiction from their start, as one registered before them would.
+                let org = org.credit_code.as_str();
+                tx.execute(
+                    "INSERT OR IGNORE INTO container_parties (container, org)
+                     SELECT DISTINCT container, ?1 FROM event_links WHERE substr(container, 3, 6) LIKE ?2 || '%'",
+                    params![org, j],
+                )?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO feed (org, event_id)
+                     SELECT ?1, e.id FROM events e
+                     WHERE e.id IN (SELECT event_id FROM event_links WHERE substr(container, 3, 6) LIKE ?2 || '%')
+                     ORDER BY e.seq",
+                    params![org, j],
+                )?;
+            }
+            tx.commit()?;
             Ok(())
         })
         .await
