@@ -355,3 +355,63 @@ async fn a_regulator_registered_later_sees_the_history_of_its_jurisdiction<S: Ba
     assert_eq!(again.pulled, 1);
     assert!(devices[0].1.container(&c).is_ok());
 }
+
+crate::on_both_backends!(qr_handover_taker_syncs_first_and_delivers_when_the_history_is_there);
+async fn qr_handover_taker_syncs_first_and_delivers_when_the_history_is_there<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let (_p, mut producer) = reg
+        .device(
+            &producer_code(),
+            "福州示例化工有限公司",
+            Role::Producer,
+            None,
+        )
+        .await;
+    let (_c, mut carrier) = reg
+        .device(
+            &carrier_code(),
+            "闽运危险货物运输有限公司",
+            Role::Carrier,
+            None,
+        )
+        .await;
+    let both = stored_and_dispatched(&mut producer);
+    sync(&reg, &mut producer).await;
+    // Offline: the pickup over QR codes; the carrier never pulled these containers.
+    let offer = producer
+        .offer_handover_qr(
+            &both,
+            &carrier.identity().unwrap(),
+            HandoverStep::Pickup {
+                manifest: manifest().number,
+                vehicle_plate: "闽A·D1234".into(),
+                driver: "陈师傅".into(),
+                permit: "350100000001".into(),
+            },
+            None,
+            None,
+        )
+        .unwrap()
+        .to_text();
+    let labels: Vec<String> = both
+        .iter()
+        .map(|c| producer.label_payload(c).unwrap().1.to_text())
+        .collect();
+    let taken = carrier.accept_handover_qr(&offer, &labels).unwrap();
+    producer.confirm_handover_qr(&taken.ack_text).unwrap();
+    // The taker syncs first and delivers the event; the giver's copy is the same event.
+    let first = sync(&reg, &mut carrier).await;
+    assert_eq!((first.accepted, first.deferred, first.refused), (1, 0, 0));
+    let second = sync(&reg, &mut producer).await;
+    assert_eq!(
+        (second.accepted, second.refused),
+        (1, 0),
+        "answered as a duplicate"
+    );
+    assert_eq!(reg.event_count().await, 5);
+    for dev in [&mut producer, &mut carrier] {
+        assert_eq!(dev.outbox_counts().unwrap().pending, 0);
+        let v = dev.verify(None).unwrap();
+        assert!(v.ok, "{:?}", v.failures);
+    }
+}
