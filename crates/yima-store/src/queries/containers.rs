@@ -6,7 +6,11 @@ use rusqlite::{params, OptionalExtension};
 use yima_codes::LabelCode;
 use yima_core::{ContainerLabel, EventId};
 
-const COLUMNS: &str = "code, event_id, waste_code, category, name, producer, generated_on, quantity_milli, unit, catalogue_edition";
+macro_rules! columns {
+    () => {
+        "code, event_id, waste_code, category, name, producer, generated_on, quantity_milli, unit, catalogue_edition"
+    };
+}
 
 fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContainerRow> {
     Ok(ContainerRow {
@@ -32,7 +36,7 @@ impl Tx<'_> {
         edition: &str,
     ) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached(&format!("INSERT INTO containers ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))?
+            .prepare_cached(concat!("INSERT INTO containers (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))?
             .execute(params![
                 label.code.as_str(),
                 &event.as_bytes()[..],
@@ -52,7 +56,7 @@ impl Tx<'_> {
     pub fn container(&self, code: &LabelCode) -> Result<Option<ContainerRow>, StoreError> {
         Ok(self
             .tx
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM containers WHERE code = ?1"))?
+            .prepare_cached(concat!("SELECT ", columns!(), " FROM containers WHERE code = ?1"))?
             .query_row([code.as_str()], map)
             .optional()?)
     }
@@ -61,7 +65,7 @@ impl Tx<'_> {
     pub fn containers(&self) -> Result<Vec<ContainerRow>, StoreError> {
         let mut stmt = self
             .tx
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM containers ORDER BY code"))?;
+            .prepare_cached(concat!("SELECT ", columns!(), " FROM containers ORDER BY code"))?;
         let rows = stmt.query_map([], map)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
