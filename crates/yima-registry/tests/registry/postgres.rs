@@ -357,3 +357,59 @@ async fn text_postgres_cannot_store_is_a_bad_request() {
         (org.name, org.jurisdiction)
     );
 }
+
+/// A regulator registered while pushes begin containers in its jurisdiction ends up with
+/// every one of them in its feed: either the push sees the new regulator, or the
+/// regulator's backfill sees the push's events (they exclude each other, not the pushes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_regulator_registered_during_pushes_misses_no_container() {
+    const WRITERS: usize = 4;
+    const EACH: usize = 10;
+    let race = Race::new(0, WRITERS * EACH);
+    let db = PgDb::create().await;
+    let (one, two) = registries(&db, &race).await;
+    let all: HashSet<EventId> = race.fresh.iter().map(|e| e.id).collect();
+    let producer = race.orgs.producer.code();
+    let jurisdiction = producer.as_str()[2..6].to_string();
+    let late = credit("11350000MB0000009");
+
+    let mut writers = Vec::new();
+    for (i, chunk) in race.fresh.chunks(EACH).enumerate() {
+        let store = if i % 2 == 0 { one.clone() } else { two.clone() };
+        let (chunk, p) = (chunk.to_vec(), race.p.clone());
+        writers.push(tokio::spawn(async move {
+            for e in chunk {
+                assert_eq!(ingest(&store, vec![e], &p).await, [PushOutcome::Accepted]);
+            }
+        }));
+    }
+    // Midway through the pushes, from the other registry.
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    two.add_org(
+        yima_protocol::NewOrg {
+            credit_code: late.clone(),
+            name: "省生态环境厅（后登记）".into(),
+            roles: vec![yima_core::Role::Regulator],
+            jurisdiction: Some(jurisdiction),
+        },
+        NOW,
+    )
+    .await
+    .expect("add the regulator");
+    for w in writers {
+        w.await.expect("writer");
+    }
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = one.feed(late.clone(), after, 100).await.expect("feed");
+        if page.entries.is_empty() {
+            break;
+        }
+        seen.extend(page.entries.iter().map(|e| e.event.id));
+        after = page.next;
+    }
+    let ids: HashSet<EventId> = seen.iter().copied().collect();
+    assert_eq!(ids.len(), seen.len(), "no event twice");
+    assert_eq!(ids, all, "no container missed");
+}

@@ -36,7 +36,11 @@ impl Tx<'_> {
         edition: &str,
     ) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached(concat!("INSERT INTO containers (", columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"))?
+            .prepare_cached(concat!(
+                "INSERT INTO containers (",
+                columns!(),
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+            ))?
             .execute(params![
                 label.code.as_str(),
                 &event.as_bytes()[..],
@@ -56,16 +60,22 @@ impl Tx<'_> {
     pub fn container(&self, code: &LabelCode) -> Result<Option<ContainerRow>, StoreError> {
         Ok(self
             .tx
-            .prepare_cached(concat!("SELECT ", columns!(), " FROM containers WHERE code = ?1"))?
+            .prepare_cached(concat!(
+                "SELECT ",
+                columns!(),
+                " FROM containers WHERE code = ?1"
+            ))?
             .query_row([code.as_str()], map)
             .optional()?)
     }
 
     /// Every container row, in code order.
     pub fn containers(&self) -> Result<Vec<ContainerRow>, StoreError> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(concat!("SELECT ", columns!(), " FROM containers ORDER BY code"))?;
+        let mut stmt = self.tx.prepare_cached(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM containers ORDER BY code"
+        ))?;
         let rows = stmt.query_map([], map)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

@@ -113,6 +113,12 @@ async fn ingest_tx(
                 "SELECT credit_code, jurisdiction FROM orgs WHERE jurisdiction IS NOT NULL",
             )
             .await?;
+        // Shared with other pushes, exclusive with a regulator being registered (whose
+        // backfill then sees this push's containers, or this push sees the regulator).
+        let lock = tx
+            .prepare_cached("SELECT pg_advisory_xact_lock_shared($1)")
+            .await?;
+        tx.execute(&lock, &[&super::REGULATORS_LOCK]).await?;
         known.regulators = tx
             .query(&stmt, &[])
             .await?

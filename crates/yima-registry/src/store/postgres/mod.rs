@@ -54,6 +54,11 @@ pub struct PostgresStore {
     pool: Pool,
 }
 
+/// The advisory lock key between pushes that read the regulators (shared) and registering
+/// a regulator (exclusive): a regulator registered while a push begins containers in its
+/// jurisdiction either is seen by that push or backfills its containers.
+pub(super) const REGULATORS_LOCK: i64 = 0x5949_4d41_5245_4731; // "YIMAREG1"
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`) with a pool of
     /// [`POOL_SIZE`] connections, and applies migrations. The connection is not encrypted
@@ -196,6 +201,11 @@ impl RegistryStore for PostgresStore {
     async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
+        if org.jurisdiction.is_some() {
+            // Waits for pushes that read the regulators to commit; later ones wait for this.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&REGULATORS_LOCK])
+                .await?;
+        }
         let n = tx
             .execute(
                 "INSERT INTO orgs (credit_code, name, roles, jurisdiction, created_at) VALUES ($1, $2, $3, $4, $5)
