@@ -44,18 +44,23 @@ fn stored_and_dispatched(producer: &mut Dev) -> Vec<yima_codes::LabelCode> {
     both
 }
 
-crate::on_both_backends!(custody_story_reaches_every_party_and_verifies);
-async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
-    let reg = TestRegistry::<S>::start().await;
-    let (_p, mut producer) = reg
-        .device(
-            &producer_code(),
-            "福州示例化工有限公司",
-            Role::Producer,
-            None,
-        )
-        .await;
-    let (_c, mut carrier) = reg
+/// The producer device of the standard organisations, enrolled.
+async fn producer<S: Backend>(reg: &TestRegistry<S>) -> (tempfile::TempDir, Dev) {
+    reg.device(
+        &producer_code(),
+        "福州示例化工有限公司",
+        Role::Producer,
+        None,
+    )
+    .await
+}
+
+/// A producer and a carrier device, enrolled.
+async fn producer_and_carrier<S: Backend>(
+    reg: &TestRegistry<S>,
+) -> ((tempfile::TempDir, Dev), (tempfile::TempDir, Dev)) {
+    let p = producer(reg).await;
+    let c = reg
         .device(
             &carrier_code(),
             "闽运危险货物运输有限公司",
@@ -63,6 +68,42 @@ async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
             None,
         )
         .await;
+    (p, c)
+}
+
+/// Phone to phone, offline: the producer's pickup offer as a QR text, the containers'
+/// label texts, and the carrier's acceptance (the producer has not confirmed yet).
+fn pickup_over_qr(
+    producer: &mut Dev,
+    carrier: &mut Dev,
+    codes: &[yima_codes::LabelCode],
+) -> yima_device::QrAcceptance {
+    let offer = producer
+        .offer_handover_qr(
+            codes,
+            &carrier.identity().unwrap(),
+            HandoverStep::Pickup {
+                manifest: manifest().number,
+                vehicle_plate: "闽A·D1234".into(),
+                driver: "陈师傅".into(),
+                permit: "350100000001".into(),
+            },
+            None,
+            Some("福州市仓山区".into()),
+        )
+        .unwrap()
+        .to_text();
+    let labels: Vec<String> = codes
+        .iter()
+        .map(|c| producer.label_payload(c).unwrap().1.to_text())
+        .collect();
+    carrier.accept_handover_qr(&offer, &labels).unwrap()
+}
+
+crate::on_both_backends!(custody_story_reaches_every_party_and_verifies);
+async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let ((_p, mut producer), (_c, mut carrier)) = producer_and_carrier(&reg).await;
     let (_r, mut receiver) = reg
         .device(
             &receiver_code(),
@@ -225,47 +266,13 @@ async fn fork_is_kept_and_flagged_on_both_devices<S: Backend>() {
 crate::on_both_backends!(qr_handover_taker_syncs_first_and_both_copies_are_one_event);
 async fn qr_handover_taker_syncs_first_and_both_copies_are_one_event<S: Backend>() {
     let reg = TestRegistry::<S>::start().await;
-    let (_p, mut producer) = reg
-        .device(
-            &producer_code(),
-            "福州示例化工有限公司",
-            Role::Producer,
-            None,
-        )
-        .await;
-    let (_c, mut carrier) = reg
-        .device(
-            &carrier_code(),
-            "闽运危险货物运输有限公司",
-            Role::Carrier,
-            None,
-        )
-        .await;
+    let ((_p, mut producer), (_c, mut carrier)) = producer_and_carrier(&reg).await;
     // Offline from here: the producer labels, stores and dispatches; nothing is synced.
     let both = stored_and_dispatched(&mut producer);
     let a = both[0].clone();
 
     // Phone to phone: the offer QR, the labels, the acknowledgement QR.
-    let offer = producer
-        .offer_handover_qr(
-            &both,
-            &carrier.identity().unwrap(),
-            HandoverStep::Pickup {
-                manifest: manifest().number,
-                vehicle_plate: "闽A·D1234".into(),
-                driver: "陈师傅".into(),
-                permit: "350100000001".into(),
-            },
-            None,
-            Some("福州市仓山区".into()),
-        )
-        .unwrap()
-        .to_text();
-    let labels: Vec<String> = both
-        .iter()
-        .map(|c| producer.label_payload(c).unwrap().1.to_text())
-        .collect();
-    let taken = carrier.accept_handover_qr(&offer, &labels).unwrap();
+    let taken = pickup_over_qr(&mut producer, &mut carrier, &both);
     assert_eq!(taken.without_history.len(), 2);
     let confirmed = producer.confirm_handover_qr(&taken.ack_text).unwrap();
     assert_eq!(confirmed.id, taken.event.id);
@@ -300,14 +307,7 @@ async fn qr_handover_taker_syncs_first_and_both_copies_are_one_event<S: Backend>
 crate::on_both_backends!(a_regulator_registered_later_sees_the_history_of_its_jurisdiction);
 async fn a_regulator_registered_later_sees_the_history_of_its_jurisdiction<S: Backend>() {
     let reg = TestRegistry::<S>::start().await;
-    let (_p, mut producer) = reg
-        .device(
-            &producer_code(),
-            "福州示例化工有限公司",
-            Role::Producer,
-            None,
-        )
-        .await;
+    let (_p, mut producer) = producer(&reg).await;
     let both = stored_and_dispatched(&mut producer);
     let r = sync(&reg, &mut producer).await;
     assert_eq!(r.accepted, 4);
@@ -359,45 +359,11 @@ async fn a_regulator_registered_later_sees_the_history_of_its_jurisdiction<S: Ba
 crate::on_both_backends!(qr_handover_taker_syncs_first_and_delivers_when_the_history_is_there);
 async fn qr_handover_taker_syncs_first_and_delivers_when_the_history_is_there<S: Backend>() {
     let reg = TestRegistry::<S>::start().await;
-    let (_p, mut producer) = reg
-        .device(
-            &producer_code(),
-            "福州示例化工有限公司",
-            Role::Producer,
-            None,
-        )
-        .await;
-    let (_c, mut carrier) = reg
-        .device(
-            &carrier_code(),
-            "闽运危险货物运输有限公司",
-            Role::Carrier,
-            None,
-        )
-        .await;
+    let ((_p, mut producer), (_c, mut carrier)) = producer_and_carrier(&reg).await;
     let both = stored_and_dispatched(&mut producer);
     sync(&reg, &mut producer).await;
     // Offline: the pickup over QR codes; the carrier never pulled these containers.
-    let offer = producer
-        .offer_handover_qr(
-            &both,
-            &carrier.identity().unwrap(),
-            HandoverStep::Pickup {
-                manifest: manifest().number,
-                vehicle_plate: "闽A·D1234".into(),
-                driver: "陈师傅".into(),
-                permit: "350100000001".into(),
-            },
-            None,
-            None,
-        )
-        .unwrap()
-        .to_text();
-    let labels: Vec<String> = both
-        .iter()
-        .map(|c| producer.label_payload(c).unwrap().1.to_text())
-        .collect();
-    let taken = carrier.accept_handover_qr(&offer, &labels).unwrap();
+    let taken = pickup_over_qr(&mut producer, &mut carrier, &both);
     producer.confirm_handover_qr(&taken.ack_text).unwrap();
     // The taker syncs first and delivers the event; the giver's copy is the same event.
     let first = sync(&reg, &mut carrier).await;
