@@ -268,6 +268,27 @@ async fn a_key_enrolled_twice_at_once_is_enrolled_once() {
 
 /// Pushes commit in any order; a reader following the producer's feed by its cursor while
 /// they do must still see every event, once.
+/// One task per `each` of the race's fresh events, pushing them one by one through the two
+/// registries in turn; each push must be accepted.
+fn spawn_writers(
+    race: &Race,
+    one: &Arc<PostgresStore>,
+    two: &Arc<PostgresStore>,
+    each: usize,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut writers = Vec::new();
+    for (i, chunk) in race.fresh.chunks(each).enumerate() {
+        let store = if i % 2 == 0 { one.clone() } else { two.clone() };
+        let (chunk, p) = (chunk.to_vec(), race.p.clone());
+        writers.push(tokio::spawn(async move {
+            for e in chunk {
+                assert_eq!(ingest(&store, vec![e], &p).await, [PushOutcome::Accepted]);
+            }
+        }));
+    }
+    writers
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_feed_read_while_registries_write_misses_nothing() {
     const WRITERS: usize = 6;
@@ -277,16 +298,7 @@ async fn a_feed_read_while_registries_write_misses_nothing() {
     let (one, two) = registries(&db, &race).await;
     let all: HashSet<EventId> = race.fresh.iter().map(|e| e.id).collect();
 
-    let mut writers = Vec::new();
-    for (i, chunk) in race.fresh.chunks(EACH).enumerate() {
-        let store = if i % 2 == 0 { one.clone() } else { two.clone() };
-        let (chunk, p) = (chunk.to_vec(), race.p.clone());
-        writers.push(tokio::spawn(async move {
-            for e in chunk {
-                assert_eq!(ingest(&store, vec![e], &p).await, [PushOutcome::Accepted]);
-            }
-        }));
-    }
+    let writers = spawn_writers(&race, &one, &two, EACH);
     let done = Arc::new(AtomicBool::new(false));
     let reader = {
         let (one, org, done) = (one.clone(), race.orgs.producer.code(), done.clone());
@@ -373,16 +385,7 @@ async fn a_regulator_registered_during_pushes_misses_no_container() {
     let jurisdiction = producer.as_str()[2..6].to_string();
     let late = credit("11350000MB0000009");
 
-    let mut writers = Vec::new();
-    for (i, chunk) in race.fresh.chunks(EACH).enumerate() {
-        let store = if i % 2 == 0 { one.clone() } else { two.clone() };
-        let (chunk, p) = (chunk.to_vec(), race.p.clone());
-        writers.push(tokio::spawn(async move {
-            for e in chunk {
-                assert_eq!(ingest(&store, vec![e], &p).await, [PushOutcome::Accepted]);
-            }
-        }));
-    }
+    let writers = spawn_writers(&race, &one, &two, EACH);
     // Midway through the pushes, from the other registry.
     tokio::time::sleep(Duration::from_millis(30)).await;
     two.add_org(
