@@ -286,7 +286,8 @@ impl<C: Clock> Device<C> {
                     }),
                 }
             }
-            let keys = device_key_dir(&tx.known_keys()?);
+            let known_keys = tx.known_keys()?;
+            let keys = device_key_dir(&known_keys);
             let me = device.key.public();
             let options = VerifyOptions {
                 complete_devices: vec![me],
@@ -313,8 +314,7 @@ impl<C: Clock> Device<C> {
             // A chain held from a handover taken over QR codes names a previous event this
             // device never had: not a failure while that container's history is unsynced.
             let scanned = tx.scanned_labels()?;
-            let known: Vec<yima_core::PublicKey> =
-                tx.known_keys()?.into_iter().map(|k| k.key).collect();
+            let known: Vec<yima_core::PublicKey> = known_keys.iter().map(|k| k.key).collect();
             failures.extend(audit_scanned(&scanned, &bodies, &known));
             let partial: BTreeSet<(EventId, LabelCode)> =
                 scanned.into_iter().map(|(c, e, _)| (e, c)).collect();

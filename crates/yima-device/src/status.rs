@@ -279,6 +279,9 @@ pub(crate) fn append_at(
 ///   fixed by its head's hash links, so it is the kept status.)
 ///
 /// Anywhere else (a fork, a container not kept) nothing is kept: the chain is read again.
+/// One path stores events before the events they follow: history pulled from the registry
+/// behind a handover taken over QR codes. `store_pulled` (and `accept_handover_qr`, whose
+/// chains may start there) therefore forget what is kept of every container they touch.
 /// What is kept of a container may be only its head (its status was taken to compose this
 /// event): that is enough to know whether the event extends it.
 fn keep_after(

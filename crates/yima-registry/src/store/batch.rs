@@ -172,7 +172,7 @@ impl Writes {
 
 /// A container's status as the registry keeps it between pushes: the custody rules read
 /// the label's code and producer only (the label itself is in the generating event), so
-/// its free-text fields are left out — a third of the bytes written per event.
+/// its free-text fields are left out of what is written for every event.
 fn stored_status(status: &ContainerStatus) -> Result<String, serde_json::Error> {
     let l = &status.label;
     let slim = ContainerStatus {
