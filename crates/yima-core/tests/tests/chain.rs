@@ -1,17 +1,8 @@
 //! Whole lives of containers that verify with no failure: the ordinary path, the return
 //! path, refused waste sent on, merges, splits, corrections and voids.
 
-use crate::harness::{assert_clean, Who, World};
-use yima_core::yima_codes::LabelCode;
-use yima_core::{ContainerState, Report, Step};
-
-fn state(report: &Report, c: &LabelCode) -> ContainerState {
-    report
-        .statuses
-        .get(c)
-        .unwrap_or_else(|| panic!("no status for {c}"))
-        .state
-}
+use crate::harness::{state, Who, World};
+use yima_core::{ContainerState, Step};
 
 #[test]
 fn full_life_with_relay_and_partial_refusal_verifies() {
@@ -31,8 +22,7 @@ fn full_life_with_relay_and_partial_refusal_verifies() {
     assert_eq!(pickup.signatures.len(), 2);
     assert_eq!(pickup.body.composer, w.key(Who::Producer));
 
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(report.events, 9);
     assert_eq!(report.containers, 1);
     let status = &report.statuses[&c];
@@ -90,16 +80,12 @@ fn full_acceptance_of_two_containers_in_one_transfer_verifies() {
     let a = w.generate();
     let b = w.generate();
     w.store(&[&a, &b]);
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&a, &b]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&a, &b]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&a, &b]);
+    w.deliver(&[&a, &b]);
     w.weigh(Who::Receiver, &[&a]);
     w.weigh(Who::Receiver, &[&b]);
     w.accept(Who::Receiver, &[&a, &b]);
     w.dispose(Who::Receiver, &[&a, &b]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(report.containers, 2);
     assert_eq!(state(&report, &a), ContainerState::Disposed);
     assert_eq!(state(&report, &b), ContainerState::Disposed);
@@ -110,10 +96,7 @@ fn full_acceptance_of_two_containers_in_one_transfer_verifies() {
 fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
     let mut w = World::new();
     let c = w.generate();
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&c]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    let m = w.deliver(&[&c]);
     w.refuse(Who::Receiver, &[&c]);
     // The carrier takes it back from the receiver, under the same manifest…
     let back = w.pick_up(Who::Carrier, Who::Receiver, &m.number, &[&c]);
@@ -121,8 +104,7 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
     // …and hands it to its producer, who stores it again.
     w.return_to(Who::Producer, Who::Carrier, &[&c]);
     w.store(&[&c]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     let status = &report.statuses[&c];
     assert_eq!(status.state, ContainerState::Stored);
     assert_eq!(status.holder, w.credit(Who::Producer));
@@ -134,8 +116,7 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
     w.pick_up(Who::Carrier2, Who::Producer, &m2.number, &[&c]);
     w.receive(Who::Receiver2, Who::Carrier2, &m2.number, &[&c]);
     w.accept(Who::Receiver2, &[&c]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &c), ContainerState::Accepted);
 }
 
@@ -143,10 +124,7 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
 fn refused_waste_sent_on_by_the_receiver_to_another_receiver_verifies() {
     let mut w = World::new();
     let c = w.generate();
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&c]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    w.deliver(&[&c]);
     w.refuse(Who::Receiver, &[&c]);
     let m2 = w.manifest(Who::Receiver, Who::Carrier2, Who::Receiver2);
     w.dispatch(Who::Receiver, &m2, &[&c]);
@@ -154,8 +132,7 @@ fn refused_waste_sent_on_by_the_receiver_to_another_receiver_verifies() {
     w.receive(Who::Receiver2, Who::Carrier2, &m2.number, &[&c]);
     w.accept(Who::Receiver2, &[&c]);
     w.dispose(Who::Receiver2, &[&c]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(report.statuses[&c].holder, w.credit(Who::Receiver2));
     assert_eq!(state(&report, &c), ContainerState::Disposed);
 }
@@ -175,8 +152,7 @@ fn merge_of_two_sources_starts_a_target_in_their_state() {
 
     let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
     w.dispatch(Who::Producer, &m, &[&t]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &a), ContainerState::Merged);
     assert_eq!(state(&report, &b), ContainerState::Merged);
     assert_eq!(state(&report, &t), ContainerState::Dispatched);
@@ -190,15 +166,11 @@ fn merge_at_the_receiver_of_accepted_containers_verifies() {
     let mut w = World::new();
     let a = w.generate();
     let b = w.generate();
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&a, &b]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&a, &b]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&a, &b]);
+    w.deliver(&[&a, &b]);
     w.accept(Who::Receiver, &[&a, &b]);
     let t = w.merge(Who::Receiver, ContainerState::Accepted, &[&a, &b]);
     w.dispose(Who::Receiver, &[&t]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &t), ContainerState::Disposed);
     assert_eq!(report.statuses[&t].holder, w.credit(Who::Receiver));
 }
@@ -207,16 +179,12 @@ fn merge_at_the_receiver_of_accepted_containers_verifies() {
 fn split_parts_inherit_the_source_state() {
     let mut w = World::new();
     let c = w.generate();
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&c]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    w.deliver(&[&c]);
     w.accept(Who::Receiver, &[&c]);
     let parts = w.split(Who::Receiver, ContainerState::Accepted, &c, 2);
     w.dispose(Who::Receiver, &[&parts[0]]);
     w.dispose(Who::Receiver, &[&parts[1]]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(report.containers, 3);
     assert_eq!(state(&report, &c), ContainerState::Split);
     for p in &parts {
@@ -231,8 +199,7 @@ fn split_at_the_producer_then_one_part_is_voided() {
     let parts = w.split(Who::Producer, ContainerState::Generated, &c, 3);
     w.void(&[&parts[2]]);
     w.store(&[&parts[0], &parts[1]]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &parts[0]), ContainerState::Stored);
     assert_eq!(state(&report, &parts[2]), ContainerState::Voided);
 }
@@ -241,15 +208,11 @@ fn split_at_the_producer_then_one_part_is_voided() {
 fn correction_names_an_event_of_the_chain_and_keeps_the_state() {
     let mut w = World::new();
     let c = w.generate();
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&c]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    w.deliver(&[&c]);
     let received = w.weigh(Who::Receiver, &[&c]);
     let fix = w.correct(Who::Receiver, received.id, &[&c]);
     assert_eq!(fix.body.step(), Step::Correction);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &c), ContainerState::Received);
     // The corrected event stays in the chain; the correction follows it.
     assert!(report.statuses[&c].chain.ends_with(&[received.id, fix.id]));
@@ -257,8 +220,7 @@ fn correction_names_an_event_of_the_chain_and_keeps_the_state() {
     let pickup = w.events[2].id;
     w.correct(Who::Carrier, pickup, &[&c]);
     w.accept(Who::Receiver, &[&c]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &c), ContainerState::Accepted);
 }
 
@@ -268,8 +230,7 @@ fn void_closes_a_container_labelled_in_error() {
     let c = w.generate();
     w.store(&[&c]);
     w.void(&[&c]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &c), ContainerState::Voided);
     assert!(state(&report, &c).is_closed());
 }
@@ -280,8 +241,7 @@ fn own_disposal_at_the_producer_verifies() {
     let c = w.generate();
     w.store(&[&c]);
     w.dispose(Who::Producer, &[&c]);
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &c), ContainerState::Disposed);
 }
 
@@ -290,12 +250,8 @@ fn verification_does_not_depend_on_the_order_events_are_given() {
     let mut w = World::new();
     let c = w.generate();
     w.store(&[&c]);
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&c]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    w.deliver(&[&c]);
     w.events.reverse();
-    let report = w.verify_complete();
-    assert_clean(&report);
+    let report = w.verify_clean();
     assert_eq!(state(&report, &c), ContainerState::Received);
 }

@@ -13,10 +13,7 @@ pub(crate) fn delivered() -> (World, LabelCode) {
     let mut w = World::new();
     let c = w.generate();
     w.store(&[&c]);
-    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
-    w.dispatch(Who::Producer, &m, &[&c]);
-    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
-    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    w.deliver(&[&c]);
     w.weigh(Who::Receiver, &[&c]);
     (w, c)
 }

@@ -11,9 +11,9 @@ use yima_core::yima_codes::{
     BatchCode, BatchKind, CreditCode, HazardSet, LabelCode, ManifestNumber, WasteCode,
 };
 use yima_core::{
-    verify, Actor, ContainerLabel, DeviceKey, EventBody, EventId, EventKind, FailureKind,
-    KeyDirectory, KeyEntry, Link, Party, PhysicalForm, PublicKey, Quantity, RawEvent, Report, Role,
-    SignedEvent, Timestamp, TransferManifest, TreatmentMode, Unit, VerifyOptions,
+    verify, Actor, ContainerLabel, ContainerState, DeviceKey, EventBody, EventId, EventKind,
+    FailureKind, KeyDirectory, KeyEntry, Link, Party, PhysicalForm, PublicKey, Quantity, RawEvent,
+    Report, Role, SignedEvent, Timestamp, TransferManifest, TreatmentMode, Unit, VerifyOptions,
     EVENT_FORMAT_VERSION,
 };
 
@@ -358,6 +358,24 @@ impl World {
         };
         verify(&self.raw(), &self.keys(), &options)
     }
+
+    /// Verifies every device as complete and asserts that nothing failed.
+    #[track_caller]
+    pub fn verify_clean(&self) -> Report {
+        let report = self.verify_complete();
+        assert_clean(&report);
+        report
+    }
+}
+
+/// The state a report gives a container.
+#[track_caller]
+pub fn state(report: &Report, c: &LabelCode) -> ContainerState {
+    report
+        .statuses
+        .get(c)
+        .unwrap_or_else(|| panic!("no status for {c}"))
+        .state
 }
 
 /// Asserts that nothing failed, showing what did.

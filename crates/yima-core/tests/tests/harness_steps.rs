@@ -103,6 +103,16 @@ impl World {
         self.record(taker, event, c)
     }
 
+    /// The ordinary road: a manifest from the producer through the carrier to the
+    /// receiver, dispatched, picked up and received. Returns the manifest.
+    pub fn deliver(&mut self, c: &[&LabelCode]) -> TransferManifest {
+        let m = self.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+        self.dispatch(Who::Producer, &m, c);
+        self.pick_up(Who::Carrier, Who::Producer, &m.number, c);
+        self.receive(Who::Receiver, Who::Carrier, &m.number, c);
+        m
+    }
+
     /// The receiver weighs what it received.
     pub fn weigh(&mut self, by: Who, c: &[&LabelCode]) -> SignedEvent {
         self.record(
