@@ -139,6 +139,11 @@ fn generated(key: &DeviceKey, seq: u64, remarks: &str) -> SignedEvent {
     SignedEvent::seal(body, key)
 }
 
+/// `key` pushes `events`, signed honestly.
+async fn push(reg: &TestRegistry<SqliteStore>, key: &DeviceKey, events: &[SignedEvent]) -> Raw {
+    send(reg, key, "POST", "/v1/events", push_body(events), |_| {}).await
+}
+
 fn push_body(events: &[SignedEvent]) -> Vec<u8> {
     serde_json::to_vec(&PushRequest {
         events: events.iter().map(WireEvent::of).collect(),
@@ -220,15 +225,7 @@ async fn forged_replayed_and_revoked_requests_are_refused() {
 
     // Revoked: the key's later events and requests are refused.
     assert!(reg.state.store.revoke(key.public(), now()).await.unwrap());
-    let r = send(
-        &reg,
-        &key,
-        "POST",
-        "/v1/events",
-        push_body(&[generated(&key, 2, "y")]),
-        |_| {},
-    )
-    .await;
+    let r = push(&reg, &key, &[generated(&key, 2, "y")]).await;
     assert_eq!(r.status, 401);
     assert_eq!(reg.event_count().await, 1);
     still_serving(&reg).await;
@@ -239,15 +236,7 @@ async fn out_of_scope_and_regulator_writes_are_refused() {
     let reg = TestRegistry::<SqliteStore>::start().await;
     let producer = enrolled_key(&reg, &producer_code(), Role::Producer).await;
     let g = generated(&producer, 1, "x");
-    let r = send(
-        &reg,
-        &producer,
-        "POST",
-        "/v1/events",
-        push_body(std::slice::from_ref(&g)),
-        |_| {},
-    )
-    .await;
+    let r = push(&reg, &producer, std::slice::from_ref(&g)).await;
     assert_eq!(r.status, 200);
 
     // Company B (the receiver) writes a step on company A's container.
@@ -272,15 +261,7 @@ async fn out_of_scope_and_regulator_writes_are_refused() {
         seq: 1,
     };
     let intrusion = SignedEvent::seal(body, &other);
-    let r = send(
-        &reg,
-        &other,
-        "POST",
-        "/v1/events",
-        push_body(&[intrusion]),
-        |_| {},
-    )
-    .await;
+    let r = push(&reg, &other, &[intrusion]).await;
     assert_eq!(r.status, 200);
     let answer: PushResponse = serde_json::from_str(&r.body).unwrap();
     assert_eq!(answer.results[0].outcome, PushOutcome::Refused);
@@ -293,30 +274,14 @@ async fn out_of_scope_and_regulator_writes_are_refused() {
             > 5
     );
     // A device pushing an event it did not sign.
-    let r = send(
-        &reg,
-        &other,
-        "POST",
-        "/v1/events",
-        push_body(&[generated(&producer, 2, "z")]),
-        |_| {},
-    )
-    .await;
+    let r = push(&reg, &other, &[generated(&producer, 2, "z")]).await;
     let answer: PushResponse = serde_json::from_str(&r.body).unwrap();
     assert_eq!(answer.results[0].outcome, PushOutcome::Refused);
     assert_eq!(reg.event_count().await, 1);
 
     // A regulator pushes anything: 403.
     let regulator = enrolled_key(&reg, &regulator_code(), Role::Regulator).await;
-    let r = send(
-        &reg,
-        &regulator,
-        "POST",
-        "/v1/events",
-        push_body(&[generated(&producer, 3, "w")]),
-        |_| {},
-    )
-    .await;
+    let r = push(&reg, &regulator, &[generated(&producer, 3, "w")]).await;
     assert_eq!(r.status, 403);
     assert_eq!(reg.event_count().await, 1);
     still_serving(&reg).await;
@@ -355,15 +320,7 @@ async fn oversized_malformed_and_injection_bodies_do_no_harm() {
 
     let nasty = "'); DROP TABLE events; -- \" OR 1=1; --";
     let e = generated(&key, 1, nasty);
-    let r = send(
-        &reg,
-        &key,
-        "POST",
-        "/v1/events",
-        push_body(std::slice::from_ref(&e)),
-        |_| {},
-    )
-    .await;
+    let r = push(&reg, &key, std::slice::from_ref(&e)).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let answer: PushResponse = serde_json::from_str(&r.body).unwrap();
     assert_eq!(answer.results[0].outcome, PushOutcome::Accepted);
