@@ -161,18 +161,7 @@ impl Device {
         form: &str,
         extra: &[&str],
     ) -> String {
-        let mut args = vec![
-            "container",
-            "new",
-            "--waste-code",
-            waste,
-            "--weight",
-            weight,
-            "--unit",
-            unit,
-            "--form",
-            form,
-        ];
+        let mut args = new_args(waste, weight, unit, form);
         args.extend_from_slice(extra);
         let v = self.json(&args);
         let code = v["code"].as_str().expect("a code").to_string();
@@ -389,4 +378,20 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
         rows.push(row);
     }
     rows
+}
+
+/// The arguments of `yima container new` with its four required fields.
+pub fn new_args<'a>(waste: &'a str, weight: &'a str, unit: &'a str, form: &'a str) -> Vec<&'a str> {
+    vec![
+        "container",
+        "new",
+        "--waste-code",
+        waste,
+        "--weight",
+        weight,
+        "--unit",
+        unit,
+        "--form",
+        form,
+    ]
 }

@@ -2,19 +2,10 @@
 
 use crate::common::*;
 
-fn new_args<'a>(waste: &'a str, weight: &'a str, unit: &'a str, form: &'a str) -> Vec<&'a str> {
-    vec![
-        "container",
-        "new",
-        "--waste-code",
-        waste,
-        "--weight",
-        weight,
-        "--unit",
-        unit,
-        "--form",
-        form,
-    ]
+/// `yima container new` with these four fields, refused with `kind`.
+fn refused_new(d: &Device, fields: [&str; 4], kind: &str) -> serde_json::Value {
+    let [waste, weight, unit, form] = fields;
+    refused(d, &new_args(waste, weight, unit, form), kind)
 }
 
 /// Runs `args` with `--json`, expects an error of `kind`, and that nothing changed on `d`.
@@ -46,23 +37,19 @@ fn bad_containers_are_refused() {
 
     // 900-998-49 is well formed but not in the catalogue. (900-999-49 is a real entry of
     // the 2021 catalogue, so it cannot serve as the unknown code.)
-    let e = refused(
+    let e = refused_new(
         &p,
-        &new_args("900-998-49", "25", "kg", "solid"),
+        ["900-998-49", "25", "kg", "solid"],
         "unknown_waste_code",
     );
     assert!(e["message"].as_str().unwrap().contains("900-998-49"), "{e}");
     for malformed in ["90-041-49", "900-041-4", "900-041-4X", "HW49", ""] {
-        refused(&p, &new_args(malformed, "25", "kg", "solid"), "bad_input");
+        refused_new(&p, [malformed, "25", "kg", "solid"], "bad_input");
     }
     // A code whose category digits do not exist (HW42).
-    refused(
-        &p,
-        &new_args("900-041-42", "25", "kg", "solid"),
-        "bad_input",
-    );
+    refused_new(&p, ["900-041-42", "25", "kg", "solid"], "bad_input");
 
-    let e = refused(&p, &new_args("900-041-49", "0", "kg", "solid"), "bad_input");
+    let e = refused_new(&p, ["900-041-49", "0", "kg", "solid"], "bad_input");
     assert!(
         e["message"].as_str().unwrap().contains("greater than zero"),
         "{e}"
@@ -80,33 +67,13 @@ fn bad_containers_are_refused() {
     ];
     let e = refused(&p, &negative, "bad_input");
     assert!(e["message"].as_str().unwrap().contains("-5"), "{e}");
-    let e = refused(
-        &p,
-        &new_args("900-041-49", "1000000", "kg", "solid"),
-        "bad_input",
-    );
+    let e = refused_new(&p, ["900-041-49", "1000000", "kg", "solid"], "bad_input");
     assert!(e["message"].as_str().unwrap().contains("1000000"), "{e}");
-    refused(
-        &p,
-        &new_args("900-041-49", "abc", "kg", "solid"),
-        "bad_input",
-    );
-    refused(
-        &p,
-        &new_args("900-041-49", "1.23456", "kg", "solid"),
-        "bad_input",
-    );
-    let e = refused(
-        &p,
-        &new_args("900-041-49", "25", "lb", "solid"),
-        "bad_input",
-    );
+    refused_new(&p, ["900-041-49", "abc", "kg", "solid"], "bad_input");
+    refused_new(&p, ["900-041-49", "1.23456", "kg", "solid"], "bad_input");
+    let e = refused_new(&p, ["900-041-49", "25", "lb", "solid"], "bad_input");
     assert!(e["message"].as_str().unwrap().contains("lb"), "{e}");
-    let e = refused(
-        &p,
-        &new_args("900-041-49", "25", "kg", "plasma"),
-        "bad_input",
-    );
+    let e = refused_new(&p, ["900-041-49", "25", "kg", "plasma"], "bad_input");
     assert!(e["message"].as_str().unwrap().contains("plasma"), "{e}");
     let mut bad_hazard = new_args("900-041-49", "25", "kg", "solid");
     bad_hazard.extend(["--hazards", "T,X"]);
@@ -301,22 +268,10 @@ fn steps_not_allowed_for_the_role_are_forbidden() {
     let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
     let a = p.drum();
 
-    let e = refused(
-        &c,
-        &new_args("900-041-49", "25", "kg", "solid"),
-        "forbidden",
-    );
+    let e = refused_new(&c, ["900-041-49", "25", "kg", "solid"], "forbidden");
     assert!(e["message"].as_str().unwrap().contains("carrier"), "{e}");
-    refused(
-        &r,
-        &new_args("900-041-49", "25", "kg", "solid"),
-        "forbidden",
-    );
-    refused(
-        &g,
-        &new_args("900-041-49", "25", "kg", "solid"),
-        "forbidden",
-    );
+    refused_new(&r, ["900-041-49", "25", "kg", "solid"], "forbidden");
+    refused_new(&g, ["900-041-49", "25", "kg", "solid"], "forbidden");
     assert_eq!(c.events(), 0);
     assert_eq!(g.events(), 0);
     // The regulator records nothing about containers either: it holds none.

@@ -163,35 +163,11 @@ fn a_used_up_block_refuses_the_next_label() {
     assert_eq!(suffixes(&[first, second]), ["001", "002"]);
     let before = p.snapshot();
 
-    let e = p.error(&[
-        "container",
-        "new",
-        "--waste-code",
-        "900-041-49",
-        "--weight",
-        "5",
-        "--unit",
-        "kg",
-        "--form",
-        "solid",
-        "--at",
-        MORNING,
-    ]);
+    let mut third = new_args("900-041-49", "5", "kg", "solid");
+    third.extend_from_slice(&at);
+    let e = p.error(&third);
     assert_eq!(e["kind"], "sequence_exhausted", "{e}");
-    let text = p.run(&[
-        "container",
-        "new",
-        "--waste-code",
-        "900-041-49",
-        "--weight",
-        "5",
-        "--unit",
-        "kg",
-        "--form",
-        "solid",
-        "--at",
-        MORNING,
-    ]);
+    let text = p.run(&third);
     assert!(!text.success());
     assert!(text.stdout.is_empty(), "no code printed: {}", text.stdout);
     assert!(
