@@ -2,7 +2,14 @@
 
 use crate::common::*;
 use yima_core::{ContainerState, Role};
-use yima_device::{ErrorKind, HandoverAck};
+use yima_device::{ErrorKind, HandoverAck, HandoverOffer};
+
+/// The producer dispatches one container and offers it to the carrier `c` for pickup.
+fn offer_one(p: &mut Dev<'_>, c: &mut Dev<'_>) -> HandoverOffer {
+    let codes = dispatched(p, 1);
+    p.offer_handover(&codes, &c.identity().unwrap(), pickup(), None, None)
+        .unwrap()
+}
 
 #[test]
 fn accepting_the_same_offer_twice_stores_it_once() {
@@ -53,10 +60,7 @@ fn an_ack_for_an_offer_this_device_never_made_is_refused() {
     let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
     // Another device of the same producer.
     let mut p2 = init(dirs[2].path(), Role::Producer, &producer_org(), &clock);
-    let codes = dispatched(&mut p, 1);
-    let offer = p
-        .offer_handover(&codes, &c.identity().unwrap(), pickup(), None, None)
-        .unwrap();
+    let offer = offer_one(&mut p, &mut c);
     let ack = c.accept_handover(&offer).unwrap();
 
     let e = p2.confirm_handover(&ack).unwrap_err();
@@ -166,10 +170,7 @@ fn an_offer_for_another_device_or_altered_is_refused() {
     let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
     let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
     let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
-    let codes = dispatched(&mut p, 1);
-    let offer = p
-        .offer_handover(&codes, &c.identity().unwrap(), pickup(), None, None)
-        .unwrap();
+    let offer = offer_one(&mut p, &mut c);
 
     let e = r.accept_handover(&offer).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BadHandover);
