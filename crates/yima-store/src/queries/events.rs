@@ -149,6 +149,14 @@ impl Tx<'_> {
         Ok(max + 1)
     }
 
+    /// Records that `composer` takes counter value `seq` for an event composed in this
+    /// transaction but not stored yet (a batch hashes and signs its events on a second
+    /// thread before storing them), so that [`Tx::next_seq`] gives the next event the value
+    /// after it. Storing the event records the value as well.
+    pub fn take_seq(&self, composer: &PublicKey, seq: u64) {
+        self.used_seq(composer, seq);
+    }
+
     /// Records that `composer` used counter value `seq` (an event stored).
     fn used_seq(&self, composer: &PublicKey, seq: u64) {
         if let Some((k, max)) = self.seq.get() {
