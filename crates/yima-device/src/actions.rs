@@ -1,10 +1,11 @@
 //! The steps a device records alone (no handover): store, dispatch, weigh, accept, refuse,
 //! dispose, merge, split, correct, void.
 
+use crate::batch::commit_all;
 use crate::clock::Clock;
 use crate::error::{bad_input, DeviceError};
 use crate::register::{build_label, LabelFacts, NewContainer};
-use crate::status::{commit_all, compose_in};
+use crate::status::compose_in;
 use crate::Device;
 use std::collections::BTreeMap;
 use yima_codes::{BatchKind, LabelCode};
@@ -206,7 +207,8 @@ impl<C: Clock> Device<C> {
         let now = self.clock.now();
         self.store.write(|tx| {
             let device = tx.require_device()?;
-            commit_all(tx, &device, now, reqs.len(), |i| {
+            let named: Vec<&[LabelCode]> = reqs.iter().map(|r| &r.codes[..]).collect();
+            commit_all(tx, &device, now, &named, |i| {
                 let req = &reqs[i];
                 let action = req.action.clone();
                 compose_in(

@@ -18,6 +18,7 @@
 
 mod actions;
 mod audit;
+mod batch;
 mod clock;
 mod demo;
 mod error;

@@ -1,9 +1,10 @@
 //! Registering a container: the waste checked against the catalogue, a fresh 37-character
 //! code drawn from this device's block, the full HJ 1276 label, and the generating event.
 
+use crate::batch::commit_all;
 use crate::clock::Clock;
 use crate::error::{bad_input, DeviceError, ErrorKind};
-use crate::status::{commit_all, compose_in};
+use crate::status::compose_in;
 use crate::Device;
 use chrono::NaiveDate;
 use yima_codes::{BatchKind, Catalogue, HazardSet, LabelCode, WasteCode};
@@ -203,7 +204,9 @@ impl<C: Clock> Device<C> {
         self.store.write(|tx| {
             let device = tx.require_device()?;
             let mut facts = facts.into_iter();
-            let events = commit_all(tx, &device, now, reqs.len(), |i| {
+            // New containers only: no event of the batch chains on another.
+            let named = vec![&[][..]; reqs.len()];
+            let events = commit_all(tx, &device, now, &named, |i| {
                 let req = &reqs[i];
                 let facts = facts.next().expect("one set of facts per request");
                 let edition = edition.clone();

@@ -5,13 +5,12 @@ use crate::clock::{Clock, MAX_FUTURE_SKEW_MS};
 use crate::error::{DeviceError, ErrorKind};
 use crate::Device;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::mpsc;
 use yima_codes::LabelCode;
 use yima_core::{
     apply, apply_mut, resume, Actor, ContainerLabel, ContainerStatus, EventBody, EventId,
-    EventKind, LabelPayload, Link, Signature, SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
+    EventKind, LabelPayload, Link, SignedEvent, Timestamp, EVENT_FORMAT_VERSION,
 };
-use yima_store::{DeviceRow, EventPos, NewEvent, Tx};
+use yima_store::{DeviceRow, NewEvent, Tx};
 
 /// Folds the stored events of `code` into its status, following the chain's links from its
 /// start (the order events arrived in does not matter: history pulled later slots in before a
@@ -204,7 +203,8 @@ pub(crate) fn links(
     Ok(links)
 }
 
-/// Applies `event` to every container it links and appends it, with its new labels.
+/// Applies `event` to every container it links and appends it, with its new labels and
+/// signatures; `false` if it was stored already.
 pub(crate) fn append(
     tx: &Tx<'_>,
     event: &SignedEvent,
@@ -212,17 +212,6 @@ pub(crate) fn append(
     outbox: bool,
     now: Timestamp,
 ) -> Result<bool, DeviceError> {
-    Ok(append_at(tx, event, statuses, outbox, now)?.is_some())
-}
-
-/// As [`append`], returning where the event was stored (`None`: it was stored already).
-pub(crate) fn append_at(
-    tx: &Tx<'_>,
-    event: &SignedEvent,
-    statuses: &BTreeMap<LabelCode, ContainerStatus>,
-    outbox: bool,
-    now: Timestamp,
-) -> Result<Option<EventPos>, DeviceError> {
     let mut after = Vec::with_capacity(event.body.links.len());
     let mut next = Vec::with_capacity(event.body.links.len());
     for l in &event.body.links {
@@ -242,7 +231,7 @@ pub(crate) fn append_at(
         stored_at: now,
     })?;
     if pos.is_none() {
-        return Ok(None);
+        return Ok(false);
     }
     let new_labels = event.body.event.new_labels();
     if !new_labels.is_empty() {
@@ -264,7 +253,7 @@ pub(crate) fn append_at(
         }
     }
     keep_after(tx, event, statuses, &new_labels, next);
-    Ok(pos)
+    Ok(true)
 }
 
 /// Keeps the statuses an appended event leaves wherever the event extends the chain
@@ -378,121 +367,6 @@ where
     let event = SignedEvent::seal(body, &device.key);
     append(tx, &event, &statuses, true, now)?;
     Ok(event)
-}
-
-/// Batches smaller than this are signed on the calling thread (a thread costs more).
-const SIGN_ON_SECOND_THREAD_FROM: usize = 4;
-
-/// Ids handed to the signing thread at a time: waking a thread for every id would cost
-/// about as much as composing the event.
-const IDS_PER_HANDOFF: usize = 16;
-
-/// Records `n` events this device composes alone, one after another in the caller's
-/// transaction (`compose(i)` builds the `i`-th with [`compose_in`]), as [`commit_in`] would
-/// one by one — but signs them on a second thread. An event's id is the hash of its
-/// canonical bytes and the next event may chain on that id, so the calling thread composes,
-/// hashes, checks and appends each event in order, while the second thread signs the ids it
-/// is handed; each signature is added to its event's rows as soon as it is back, and all
-/// of them before this returns (so before the transaction can commit).
-pub(crate) fn commit_all<F>(
-    tx: &Tx<'_>,
-    device: &DeviceRow,
-    now: Timestamp,
-    n: usize,
-    mut compose: F,
-) -> Result<Vec<SignedEvent>, DeviceError>
-where
-    F: FnMut(usize) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>,
-{
-    if n < SIGN_ON_SECOND_THREAD_FROM {
-        return (0..n)
-            .map(|i| {
-                let (body, statuses) = compose(i)?;
-                let event = SignedEvent::seal(body, &device.key);
-                append(tx, &event, &statuses, true, now)?;
-                Ok(event)
-            })
-            .collect();
-    }
-    let key = &device.key;
-    std::thread::scope(|scope| {
-        let (ids, to_sign) = mpsc::channel::<Vec<EventId>>();
-        let (signed, signatures) = mpsc::channel::<Vec<Signature>>();
-        let signer = std::thread::Builder::new().name("yima-sign".into());
-        signer
-            .spawn_scoped(scope, move || {
-                for ids in to_sign {
-                    let sigs = ids.iter().map(|id| key.sign(id)).collect();
-                    if signed.send(sigs).is_err() {
-                        return;
-                    }
-                }
-            })
-            .expect("a thread to sign on (as `std::thread::scope` spawns)");
-        // `ids` is moved in: when this returns, early or not, the signing thread's input
-        // closes and it ends, and the scope joins it.
-        append_signing_aside(tx, now, n, &mut compose, ids, &signatures)
-    })
-}
-
-fn append_signing_aside<F>(
-    tx: &Tx<'_>,
-    now: Timestamp,
-    n: usize,
-    compose: &mut F,
-    ids: mpsc::Sender<Vec<EventId>>,
-    signatures: &mpsc::Receiver<Vec<Signature>>,
-) -> Result<Vec<SignedEvent>, DeviceError>
-where
-    F: FnMut(usize) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>,
-{
-    let mut events: Vec<SignedEvent> = Vec::with_capacity(n);
-    let mut stored = Vec::with_capacity(n);
-    // Signatures come back in the order the ids were handed over.
-    let mut signed = 0;
-    let mut add = |sigs: Vec<Signature>,
-                   events: &mut Vec<SignedEvent>,
-                   stored: &[Option<EventPos>]|
-     -> Result<(), DeviceError> {
-        for sig in sigs {
-            let i = signed;
-            if let Some(pos) = stored[i] {
-                tx.add_signature(pos, &sig)?;
-            }
-            events[i].signatures.push(sig);
-            signed += 1;
-        }
-        Ok(())
-    };
-    let lost = || {
-        DeviceError::new(
-            ErrorKind::Storage,
-            "the signing thread stopped before signing every event",
-        )
-    };
-    let mut batch = Vec::with_capacity(IDS_PER_HANDOFF);
-    for i in 0..n {
-        let (body, statuses) = compose(i)?;
-        let event = SignedEvent::unsigned(body);
-        stored.push(append_at(tx, &event, &statuses, true, now)?);
-        batch.push(event.id);
-        events.push(event);
-        if batch.len() == IDS_PER_HANDOFF || i + 1 == n {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(IDS_PER_HANDOFF));
-            ids.send(full).map_err(|_| lost())?;
-            while let Ok(sigs) = signatures.try_recv() {
-                add(sigs, &mut events, &stored)?;
-            }
-        }
-    }
-    drop(ids);
-    for sigs in signatures.iter() {
-        add(sigs, &mut events, &stored)?;
-    }
-    if events.iter().any(|e| e.signatures.is_empty()) {
-        return Err(lost());
-    }
-    Ok(events)
 }
 
 impl<C: Clock> Device<C> {

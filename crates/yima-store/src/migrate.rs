@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_scanned_labels.sql",
         sql: include_str!("../../../migrations/device/0004_scanned_labels.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_lean_rows.sql",
+        sql: include_str!("../../../migrations/device/0005_lean_rows.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

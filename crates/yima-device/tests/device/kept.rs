@@ -86,3 +86,51 @@ fn a_failed_batch_keeps_no_status() {
     );
     assert_verifies(&mut p);
 }
+
+#[test]
+fn a_long_batch_sealed_aside_keeps_its_order_counters_and_chains() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    // More events than the calling thread lets wait for the sealing thread, so that some
+    // are hashed in line and some aside.
+    let n = 150;
+    let c = codes(&mut p, n);
+    clock.advance(HOUR);
+    // Every container stored; every tenth one dispatched right after, in the same batch
+    // (it must wait for its store to be sealed and chain on it).
+    let mut reqs = Vec::new();
+    let mut after = Vec::new();
+    for (i, code) in c.iter().enumerate() {
+        reqs.push(req(std::slice::from_ref(code), store()));
+        if i % 10 == 0 {
+            after.push((reqs.len() - 1, reqs.len()));
+            reqs.push(req(std::slice::from_ref(code), dispatch()));
+        }
+    }
+    let events = p.record_all(&reqs).unwrap();
+    assert_eq!(events.len(), reqs.len());
+    let first = events[0].body.seq;
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(
+            e.body.seq,
+            first + i as u64,
+            "event {i} takes the next counter"
+        );
+        assert_eq!(
+            e.body.links[0].container, reqs[i].codes[0],
+            "event {i} in order"
+        );
+        assert!(e.signatures[0].key.verify(&e.id, &e.signatures[0].sig));
+    }
+    for (stored, dispatched) in after {
+        let code = &reqs[stored].codes[0];
+        assert_eq!(
+            events[dispatched].body.link(code).unwrap().prev,
+            Some(events[stored].id)
+        );
+        assert_eq!(p.container(code).unwrap().state, ContainerState::Dispatched);
+    }
+    assert_eq!(p.container(&c[1]).unwrap().state, ContainerState::Stored);
+    assert_verifies(&mut p);
+}

@@ -1,7 +1,7 @@
 //! The `containers` table: labels this device knows.
 
 use crate::error::StoreError;
-use crate::rows::{hex_col, ContainerRow, Tx};
+use crate::rows::{hex_col, ContainerRow, Hot, Tx};
 use rusqlite::{params, OptionalExtension};
 use yima_codes::LabelCode;
 use yima_core::{ContainerLabel, EventId};
@@ -35,13 +35,14 @@ impl Tx<'_> {
         event: &EventId,
         edition: &str,
     ) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(concat!(
+        self.run_hot(
+            Hot::InsertContainer,
+            concat!(
                 "INSERT INTO containers (",
                 columns!(),
                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-            ))?
-            .execute(params![
+            ),
+            params![
                 label.code.as_str(),
                 &event.as_bytes()[..],
                 label.waste_code.to_string(),
@@ -52,7 +53,8 @@ impl Tx<'_> {
                 label.quantity.milli,
                 label.quantity.unit.symbol(),
                 edition,
-            ])?;
+            ],
+        )?;
         Ok(())
     }
 

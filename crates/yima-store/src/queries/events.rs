@@ -1,7 +1,7 @@
 //! The `events`, `event_signatures` and `event_links` tables: the custody record.
 
 use crate::error::{corrupt, StoreError, StoreErrorKind};
-use crate::rows::{hex_col, parse_col, EventPos, EventRow, Head, LinkRow, NewEvent, Tx};
+use crate::rows::{hex_col, parse_col, EventPos, EventRow, Head, Hot, LinkRow, NewEvent, Tx};
 use rusqlite::{params, OptionalExtension};
 use std::collections::HashMap;
 use yima_codes::LabelCode;
@@ -30,13 +30,11 @@ impl Tx<'_> {
         }
         let id = &e.id.as_bytes()[..];
         // An event already stored inserts nothing (one statement instead of a lookup first).
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO events (id, body, step, at, recorder, recorder_org, composer, seq, stored_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
-            )?
-            .execute(params![
+        let inserted = self.run_hot(
+            Hot::InsertEvent,
+            "INSERT INTO events (id, body, step, at, recorder, recorder_org, composer, seq, stored_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
+            params![
                 id,
                 e.canonical,
                 e.body.step().as_str(),
@@ -46,7 +44,8 @@ impl Tx<'_> {
                 &e.body.composer.as_bytes()[..],
                 e.body.seq as i64,
                 new.stored_at.0,
-            ])?;
+            ],
+        )?;
         if inserted == 0 {
             return Ok(None);
         }
@@ -55,24 +54,25 @@ impl Tx<'_> {
         for s in &e.signatures {
             self.add_signature(pos, s)?;
         }
-        let mut link_stmt = self.tx.prepare_cached(
-            "INSERT INTO event_links (event_id, container, prev, state_after, holder_after) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
         for (l, (state, holder)) in e.body.links.iter().zip(&new.after) {
-            link_stmt.execute(params![
-                id,
-                l.container.as_str(),
-                l.prev.as_ref().map(|p| &p.as_bytes()[..]),
-                state.as_str(),
-                holder.as_str()
-            ])?;
+            self.run_hot(
+                Hot::InsertLink,
+                "INSERT INTO event_links (event_id, container, prev, state_after, holder_after) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    l.container.as_str(),
+                    l.prev.as_ref().map(|p| &p.as_bytes()[..]),
+                    state.as_str(),
+                    holder.as_str()
+                ],
+            )?;
         }
         if new.outbox {
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO outbox (event, status, updated_at) VALUES (?1, 'pending', ?2)",
-                )?
-                .execute(params![pos.0, new.stored_at.0])?;
+            self.run_hot(
+                Hot::InsertOutbox,
+                "INSERT INTO outbox (event, status, updated_at) VALUES (?1, 'pending', ?2)",
+                params![pos.0, new.stored_at.0],
+            )?;
         }
         Ok(Some(pos))
     }
@@ -80,11 +80,11 @@ impl Tx<'_> {
     /// Adds a signature to the event stored at `pos` (by [`Tx::insert_event`], earlier in
     /// this transaction).
     pub fn add_signature(&self, pos: EventPos, s: &Signature) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO event_signatures (event, public_key, signature) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![pos.0, &s.key.as_bytes()[..], &s.sig.as_bytes()[..]])?;
+        self.run_hot(
+            Hot::AddSignature,
+            "INSERT INTO event_signatures (event, public_key, signature) VALUES (?1, ?2, ?3)",
+            params![pos.0, &s.key.as_bytes()[..], &s.sig.as_bytes()[..]],
+        )?;
         Ok(())
     }
 
@@ -147,6 +147,14 @@ impl Tx<'_> {
         let max = max_event.unwrap_or(0).max(max_offer.unwrap_or(0)) as u64;
         self.seq.set(Some((*composer, max)));
         Ok(max + 1)
+    }
+
+    /// Records that `composer` takes counter value `seq` for an event composed in this
+    /// transaction but not stored yet (a batch hashes and signs its events on a second
+    /// thread before storing them), so that [`Tx::next_seq`] gives the next event the value
+    /// after it. Storing the event records the value as well.
+    pub fn take_seq(&self, composer: &PublicKey, seq: u64) {
+        self.used_seq(composer, seq);
     }
 
     /// Records that `composer` used counter value `seq` (an event stored).

@@ -1,7 +1,7 @@
 //! The `label_sequences` and `batches` tables: numbers drawn once, never again.
 
 use crate::error::{StoreError, StoreErrorKind};
-use crate::rows::{Tx, UsedSequences};
+use crate::rows::{Hot, Tx, UsedSequences};
 use chrono::NaiveDate;
 use rusqlite::params;
 use std::collections::BTreeSet;
@@ -60,9 +60,11 @@ impl Tx<'_> {
                 .next_free(used)
                 .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?,
         };
-        self.tx
-            .prepare_cached("INSERT INTO label_sequences (producer, waste_code, day, seq) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![producer.as_str(), waste.digits(), day.as_str(), seq])?;
+        self.run_hot(
+            Hot::InsertLabelSequence,
+            "INSERT INTO label_sequences (producer, waste_code, day, seq) VALUES (?1, ?2, ?3, ?4)",
+            params![producer.as_str(), waste.digits(), day.as_str(), seq],
+        )?;
         used.insert(seq);
         *full_below = Some((block.first(), seq + 1));
         Ok(seq)
@@ -85,9 +87,11 @@ impl Tx<'_> {
         };
         let code = BatchCode::new(kind, day, n + 1)
             .map_err(|e| StoreError::new(StoreErrorKind::SequenceExhausted, e.to_string()))?;
-        self.tx
-            .prepare_cached("INSERT INTO batches (code) VALUES (?1)")?
-            .execute([code.as_str()])?;
+        self.run_hot(
+            Hot::InsertBatch,
+            "INSERT INTO batches (code) VALUES (?1)",
+            [code.as_str()],
+        )?;
         drawn.batches.insert((kind, day), n + 1);
         Ok(code)
     }

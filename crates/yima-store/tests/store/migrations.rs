@@ -396,3 +396,73 @@ fn migration_0003_carries_a_version_2_store_over() {
     }
     assert_eq!(recorded(&old_dir.join(STORE_FILE)).len(), MIGRATIONS.len());
 }
+
+#[test]
+fn migration_0005_keeps_outbox_statuses_and_the_append_only_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yima.db");
+    let mut conn = Connection::open(&path).unwrap();
+    migrate(&mut conn, &MIGRATIONS[..4]).unwrap();
+    conn.execute_batch(
+        "INSERT INTO events (pos, id, body, step, at, recorder, recorder_org, composer, seq, stored_at)
+         VALUES (1, zeroblob(32), x'7b7d', 'generated', 1, zeroblob(32), 'o', zeroblob(32), 1, 1),
+                (2, randomblob(32), x'7b7d', 'stored', 2, zeroblob(32), 'o', zeroblob(32), 2, 2),
+                (3, randomblob(32), x'7b7d', 'stored', 3, zeroblob(32), 'o', zeroblob(32), 3, 3);
+         INSERT INTO outbox (event, status, reason, updated_at)
+         VALUES (1, 'accepted', NULL, 5), (2, 'refused', 'no key', 6), (3, 'pending', 'retry', 7);
+         INSERT INTO containers VALUES ('C1', zeroblob(32), '900-041-49', 'HW49', 'n', 'p',
+             '2025-01-01', 25000, 'kg', '2025');
+         INSERT INTO label_sequences VALUES ('p', '90004149', '20250101', 7);
+         INSERT INTO batches VALUES ('b-1'), ('b-2');",
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.read(|tx| tx.outbox_counts()).unwrap(), (1, 1, 1));
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let outbox: Vec<(i64, String, Option<String>, i64)> = conn
+        .prepare("SELECT event, status, reason, updated_at FROM outbox ORDER BY event")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        outbox,
+        vec![
+            (1, "accepted".into(), None, 5),
+            (2, "refused".into(), Some("no key".into()), 6),
+            (3, "pending".into(), Some("retry".into()), 7),
+        ]
+    );
+    let count = |t: &str| -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            count("containers"),
+            count("label_sequences"),
+            count("batches")
+        ),
+        (1, 1, 2)
+    );
+    // The status check still refuses anything else, and the rules still hold.
+    assert!(conn
+        .execute("UPDATE outbox SET status = 'lost' WHERE event = 3", [])
+        .is_err());
+    for sql in [
+        "DELETE FROM outbox",
+        "DELETE FROM containers",
+        "UPDATE containers SET name = 'x'",
+        "DELETE FROM label_sequences",
+        "UPDATE label_sequences SET seq = 8",
+        "DELETE FROM batches",
+        "UPDATE batches SET code = 'b-3'",
+    ] {
+        assert!(conn.execute(sql, []).is_err(), "{sql}");
+    }
+    assert_eq!(count("containers"), 1);
+}
