@@ -7,10 +7,12 @@ use crate::error::DeviceError;
 use crate::identity::device_key_dir;
 use crate::Device;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-use yima_codes::LabelCode;
-use yima_core::{verify, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions};
+use yima_codes::{CreditCode, LabelCode};
+use yima_core::{
+    verify, ContainerState, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions,
+};
 use yima_store::{ContainerRow, EventRow, LinkRow};
 
 /// The outcome of `verify`.
@@ -59,26 +61,25 @@ fn shows_as(value: &impl fmt::Display, text: &str) -> bool {
 }
 
 /// Whether the stored links of an event are the signed ones, as sets of (container,
-/// previous event) written out.
-fn same_links(stored: &[LinkRow], signed: &[Link]) -> bool {
-    // Both are in code order, one row per link: compared in place, without writing out.
+/// previous event).
+fn same_links(stored: &[&LinkRow], signed: &[Link]) -> bool {
+    fn prev(l: &Link) -> Option<&[u8]> {
+        l.prev.as_ref().map(|p| &p.as_bytes()[..])
+    }
+    // Both are in code order, one row per link: compared in place first.
     let in_place = stored.len() == signed.len()
-        && stored.iter().zip(signed).all(|(s, l)| {
-            s.container == l.container.as_str()
-                && match (&s.prev, &l.prev) {
-                    (None, None) => true,
-                    (Some(text), Some(prev)) => shows_as(prev, text),
-                    _ => false,
-                }
-        });
+        && stored
+            .iter()
+            .zip(signed)
+            .all(|(s, l)| s.container == l.container.as_str() && s.prev.as_deref() == prev(l));
     in_place || {
-        let stored: BTreeSet<(String, Option<String>)> = stored
+        let stored: BTreeSet<(&str, Option<&[u8]>)> = stored
             .iter()
-            .map(|l| (l.container.clone(), l.prev.clone()))
+            .map(|l| (l.container.as_str(), l.prev.as_deref()))
             .collect();
-        let signed: BTreeSet<(String, Option<String>)> = signed
+        let signed: BTreeSet<(&str, Option<&[u8]>)> = signed
             .iter()
-            .map(|l| (l.container.to_string(), l.prev.map(|p| p.to_string())))
+            .map(|l| (l.container.as_str(), prev(l)))
             .collect();
         stored == signed
     }
@@ -99,10 +100,10 @@ fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &E
             row.at, body.at.0
         ));
     }
-    if !shows_as(&body.by.key, &row.recorder) || row.recorder_org != body.by.org.as_str() {
+    if row.recorder != body.by.key.as_bytes() || row.recorder_org != body.by.org.as_str() {
         diffs.push("recorder columns differ from the signed body".to_string());
     }
-    if !shows_as(&body.composer, &row.composer) || row.seq != body.seq as i64 {
+    if row.composer != body.composer.as_bytes() || row.seq != body.seq as i64 {
         diffs.push("composer or counter column differs from the signed body".to_string());
     }
     for d in diffs {
@@ -110,41 +111,39 @@ fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &E
     }
 }
 
+/// An event id as stored: the id it names if it is 32 bytes, else zeros (for a failure that
+/// must name something).
+fn stored_id(bytes: &[u8]) -> EventId {
+    EventId(bytes.try_into().unwrap_or([0; 32]))
+}
+
 fn audit_rows(
     rows: &[EventRow],
-    link_rows: Vec<LinkRow>,
+    link_rows: &[LinkRow],
     container_rows: &[ContainerRow],
     bodies: &HashMap<EventId, &EventBody>,
-    after: &HashMap<(EventId, LabelCode), (yima_core::ContainerState, yima_codes::CreditCode)>,
+    after: &HashMap<(EventId, LabelCode), (ContainerState, CreditCode)>,
 ) -> Vec<Failure> {
     let mut out = Vec::new();
-    let mut stored_links: HashMap<String, Vec<LinkRow>> = HashMap::new();
-    for l in link_rows {
-        stored_links.entry(l.event_id.clone()).or_default().push(l);
-    }
-    let ids: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    for (event_id, links) in &stored_links {
-        if !ids.contains(event_id.as_str()) {
-            let id = event_id.parse().unwrap_or(EventId([0; 32]));
-            let container = links.first().and_then(|l| l.container.parse().ok());
-            out.push(Failure {
-                event: id,
-                container,
-                kind: FailureKind::BrokenLink,
-                detail: "a chain link names an event that is no longer stored (deleted?)".into(),
-            });
-        }
-    }
+    // The link rows by event, each event's rows in their stored order (a stable sort): an
+    // event row finds its links by bisection, and those no event row took name an event no
+    // longer stored.
+    let mut links: Vec<&LinkRow> = link_rows.iter().collect();
+    links.sort_by(|a, b| a.event_id.cmp(&b.event_id));
+    let mut taken = vec![false; links.len()];
     for row in rows {
-        let Ok(id) = row.id.parse::<EventId>() else {
+        let start = links.partition_point(|l| l.event_id < row.id);
+        let end = start + links[start..].partition_point(|l| l.event_id == row.id);
+        taken[start..end].fill(true);
+        let Ok(id) = <[u8; 32]>::try_from(&row.id[..]).map(EventId) else {
             continue;
         };
         let Some(body) = bodies.get(&id) else {
             continue;
         };
         audit_event_row(&mut out, row, id, body);
-        let links = stored_links.remove(&row.id).unwrap_or_default();
-        if !same_links(&links, &body.links) {
+        let links = &links[start..end];
+        if !same_links(links, &body.links) {
             altered(
                 &mut out,
                 id,
@@ -152,7 +151,7 @@ fn audit_rows(
                 "stored chain links differ from the signed body".into(),
             );
         }
-        for l in &links {
+        for l in links {
             // What the chain gives is known only for containers the signed body links.
             let Some(signed) = body
                 .links
@@ -180,20 +179,33 @@ fn audit_rows(
             }
         }
     }
+    let mut i = 0;
+    while i < links.len() {
+        let event = &links[i].event_id;
+        let end = i + links[i..].partition_point(|l| &l.event_id == event);
+        if !taken[i] {
+            out.push(Failure {
+                event: stored_id(event),
+                container: links[i].container.parse().ok(),
+                kind: FailureKind::BrokenLink,
+                detail: "a chain link names an event that is no longer stored (deleted?)".into(),
+            });
+        }
+        i = end;
+    }
     for c in container_rows {
-        let id: EventId = c.event_id.parse().unwrap_or(EventId([0; 32]));
-        let code: Option<LabelCode> = c.code.parse().ok();
+        let id = stored_id(&c.event_id);
         let label = bodies.get(&id).and_then(|b| {
             b.event
                 .new_labels()
                 .into_iter()
-                .find(|l| Some(&l.code) == code.as_ref())
+                .find(|l| l.code.as_str() == c.code)
         });
         let Some(label) = label else {
             altered(
                 &mut out,
                 id,
-                code,
+                c.code.parse().ok(),
                 format!(
                     "container row {} names an event that did not create it",
                     c.code
@@ -212,7 +224,7 @@ fn audit_rows(
             altered(
                 &mut out,
                 id,
-                code,
+                Some(label.code.clone()),
                 format!(
                     "container row {} differs from the label in its signed event",
                     c.code
@@ -332,7 +344,7 @@ impl<C: Clock> Device<C> {
             }
             failures.extend(audit_rows(
                 &rows,
-                link_rows?,
+                &link_rows?,
                 &container_rows?,
                 &bodies,
                 &report.after,
@@ -340,7 +352,7 @@ impl<C: Clock> Device<C> {
             let (events, containers) = match code {
                 None => (report.events, report.containers),
                 Some(code) => {
-                    let mine: BTreeSet<String> = tx
+                    let mine: BTreeSet<Vec<u8>> = tx
                         .container_event_rows(code)?
                         .into_iter()
                         .map(|r| r.id)
@@ -353,7 +365,7 @@ impl<C: Clock> Device<C> {
                         ));
                     }
                     failures.retain(|f| {
-                        f.container.as_ref() == Some(code) || mine.contains(&f.event.to_string())
+                        f.container.as_ref() == Some(code) || mine.contains(&f.event.as_bytes()[..])
                     });
                     without_history.retain(|c| c == code);
                     (mine.len(), 1)
