@@ -7,8 +7,9 @@ use crate::error::DeviceError;
 use crate::identity::device_key_dir;
 use crate::Device;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::ops::Range;
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{
     verify, ContainerState, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions,
@@ -117,6 +118,71 @@ fn stored_id(bytes: &[u8]) -> EventId {
     EventId(bytes.try_into().unwrap_or([0; 32]))
 }
 
+/// The link rows of each event row, as ranges of the link rows in their stored order.
+struct LinksByEvent<'a> {
+    /// Per event row, the run of its link rows met in order (empty if none).
+    first: Vec<Range<usize>>,
+    /// Further runs of an event's link rows, met out of order (only after a hand edit), by
+    /// event row, in its order.
+    more: Vec<(usize, Range<usize>)>,
+    /// Events named by link rows but not stored: (event, the least container code linked).
+    orphans: BTreeMap<&'a [u8], &'a str>,
+}
+
+/// Groups the link rows by event row. An event's link rows are stored right after it, so
+/// both lists are walked once, side by side, in memory order; a run of link rows that the
+/// walk does not meet in place (only a hand edit makes one) is looked up by its event id.
+fn links_by_event<'a>(rows: &[EventRow], links: &'a [LinkRow]) -> LinksByEvent<'a> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, l) in links.iter().enumerate() {
+        match runs.last_mut() {
+            Some(run) if links[run.start].event_id == l.event_id => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    let mut first = vec![0..0; rows.len()];
+    let mut taken = vec![false; runs.len()];
+    let mut next = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(run) = runs.get(next) {
+            if links[run.start].event_id == row.id {
+                first[i] = run.clone();
+                taken[next] = true;
+                next += 1;
+            }
+        }
+    }
+    let mut more = Vec::new();
+    let mut orphans: BTreeMap<&[u8], &str> = BTreeMap::new();
+    if taken.iter().any(|t| !t) {
+        let by_id: HashMap<&[u8], usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (&r.id[..], i))
+            .collect();
+        for (run, _) in runs.iter().zip(&taken).filter(|(_, t)| !**t) {
+            let event = &links[run.start].event_id[..];
+            match by_id.get(event) {
+                Some(&i) => more.push((i, run.clone())),
+                None => {
+                    for l in &links[run.clone()] {
+                        let least = orphans.entry(event).or_insert(&l.container);
+                        if l.container.as_str() < *least {
+                            *least = &l.container;
+                        }
+                    }
+                }
+            }
+        }
+        more.sort_by_key(|(i, _)| *i);
+    }
+    LinksByEvent {
+        first,
+        more,
+        orphans,
+    }
+}
+
 fn audit_rows(
     rows: &[EventRow],
     link_rows: &[LinkRow],
@@ -125,25 +191,31 @@ fn audit_rows(
     after: &HashMap<(EventId, LabelCode), (ContainerState, CreditCode)>,
 ) -> Vec<Failure> {
     let mut out = Vec::new();
-    // The link rows by event, each event's rows in their stored order (a stable sort): an
-    // event row finds its links by bisection, and those no event row took name an event no
-    // longer stored.
-    let mut links: Vec<&LinkRow> = link_rows.iter().collect();
-    links.sort_by(|a, b| a.event_id.cmp(&b.event_id));
-    let mut taken = vec![false; links.len()];
-    for row in rows {
-        let start = links.partition_point(|l| l.event_id < row.id);
-        let end = start + links[start..].partition_point(|l| l.event_id == row.id);
-        taken[start..end].fill(true);
+    let grouped = links_by_event(rows, link_rows);
+    for (event, container) in grouped.orphans {
+        out.push(Failure {
+            event: stored_id(event),
+            container: container.parse().ok(),
+            kind: FailureKind::BrokenLink,
+            detail: "a chain link names an event that is no longer stored (deleted?)".into(),
+        });
+    }
+    let mut links: Vec<&LinkRow> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
         let Ok(id) = <[u8; 32]>::try_from(&row.id[..]).map(EventId) else {
             continue;
         };
         let Some(body) = bodies.get(&id) else {
             continue;
         };
+        links.clear();
+        links.extend(&link_rows[grouped.first[i].clone()]);
+        let more = grouped.more.partition_point(|(k, _)| *k < i);
+        for (_, run) in grouped.more[more..].iter().take_while(|(k, _)| *k == i) {
+            links.extend(&link_rows[run.clone()]);
+        }
         audit_event_row(&mut out, row, id, body);
-        let links = &links[start..end];
-        if !same_links(links, &body.links) {
+        if !same_links(&links, &body.links) {
             altered(
                 &mut out,
                 id,
@@ -151,7 +223,7 @@ fn audit_rows(
                 "stored chain links differ from the signed body".into(),
             );
         }
-        for l in links {
+        for l in &links {
             // What the chain gives is known only for containers the signed body links.
             let Some(signed) = body
                 .links
@@ -178,20 +250,6 @@ fn audit_rows(
                 }
             }
         }
-    }
-    let mut i = 0;
-    while i < links.len() {
-        let event = &links[i].event_id;
-        let end = i + links[i..].partition_point(|l| &l.event_id == event);
-        if !taken[i] {
-            out.push(Failure {
-                event: stored_id(event),
-                container: links[i].container.parse().ok(),
-                kind: FailureKind::BrokenLink,
-                detail: "a chain link names an event that is no longer stored (deleted?)".into(),
-            });
-        }
-        i = end;
     }
     for c in container_rows {
         let id = stored_id(&c.event_id);
