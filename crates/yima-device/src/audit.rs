@@ -119,20 +119,20 @@ fn stored_id(bytes: &[u8]) -> EventId {
 }
 
 /// The link rows of each event row, as ranges of the link rows in their stored order.
-struct LinksByEvent<'a> {
+struct LinksByEvent {
     /// Per event row, the run of its link rows met in order (empty if none).
     first: Vec<Range<usize>>,
     /// Further runs of an event's link rows, met out of order (only after a hand edit), by
     /// event row, in its order.
     more: Vec<(usize, Range<usize>)>,
     /// Events named by link rows but not stored: (event, the least container code linked).
-    orphans: BTreeMap<&'a [u8], &'a str>,
+    orphans: BTreeMap<Vec<u8>, String>,
 }
 
 /// Groups the link rows by event row. An event's link rows are stored right after it, so
 /// both lists are walked once, side by side, in memory order; a run of link rows that the
 /// walk does not meet in place (only a hand edit makes one) is looked up by its event id.
-fn links_by_event<'a>(rows: &[EventRow], links: &'a [LinkRow]) -> LinksByEvent<'a> {
+fn links_by_event(rows: &[EventRow], links: &[LinkRow]) -> LinksByEvent {
     let mut runs: Vec<Range<usize>> = Vec::new();
     for (i, l) in links.iter().enumerate() {
         match runs.last_mut() {
@@ -153,7 +153,7 @@ fn links_by_event<'a>(rows: &[EventRow], links: &'a [LinkRow]) -> LinksByEvent<'
         }
     }
     let mut more = Vec::new();
-    let mut orphans: BTreeMap<&[u8], &str> = BTreeMap::new();
+    let mut orphans: BTreeMap<Vec<u8>, String> = BTreeMap::new();
     if taken.iter().any(|t| !t) {
         let by_id: HashMap<&[u8], usize> = rows
             .iter()
@@ -166,9 +166,9 @@ fn links_by_event<'a>(rows: &[EventRow], links: &'a [LinkRow]) -> LinksByEvent<'
                 Some(&i) => more.push((i, run.clone())),
                 None => {
                     for l in &links[run.clone()] {
-                        let least = orphans.entry(event).or_insert(&l.container);
-                        if l.container.as_str() < *least {
-                            *least = &l.container;
+                        let least = orphans.entry(event.to_vec()).or_insert(l.container.clone());
+                        if l.container < *least {
+                            least.clone_from(&l.container);
                         }
                     }
                 }
@@ -183,31 +183,47 @@ fn links_by_event<'a>(rows: &[EventRow], links: &'a [LinkRow]) -> LinksByEvent<'
     }
 }
 
+/// What the audit compares with the signed bodies: the stored rows, read beside
+/// verification, and the link rows grouped by event row.
+struct StoredRows<'a> {
+    rows: &'a [EventRow],
+    links: &'a [LinkRow],
+    grouped: LinksByEvent,
+    containers: &'a [ContainerRow],
+}
+
+/// Checks every stored row against the signed bodies: `decoded` are the bodies verification
+/// decoded, in the order of `rows` (those that did not decode left out), and `bodies` the
+/// same by id.
 fn audit_rows(
-    rows: &[EventRow],
-    link_rows: &[LinkRow],
-    container_rows: &[ContainerRow],
+    stored: StoredRows<'_>,
+    decoded: &[(EventId, EventBody)],
     bodies: &HashMap<EventId, &EventBody>,
     after: &HashMap<(EventId, LabelCode), (ContainerState, CreditCode)>,
 ) -> Vec<Failure> {
+    let StoredRows {
+        rows,
+        links: link_rows,
+        grouped,
+        containers: container_rows,
+    } = stored;
     let mut out = Vec::new();
-    let grouped = links_by_event(rows, link_rows);
     for (event, container) in grouped.orphans {
         out.push(Failure {
-            event: stored_id(event),
+            event: stored_id(&event),
             container: container.parse().ok(),
             kind: FailureKind::BrokenLink,
             detail: "a chain link names an event that is no longer stored (deleted?)".into(),
         });
     }
     let mut links: Vec<&LinkRow> = Vec::new();
+    let mut decoded = decoded.iter().peekable();
     for (i, row) in rows.iter().enumerate() {
-        let Ok(id) = <[u8; 32]>::try_from(&row.id[..]).map(EventId) else {
+        // The decoded bodies are met in the order of the rows: taken in one walk.
+        let Some((id, body)) = decoded.next_if(|(id, _)| row.id == id.as_bytes()) else {
             continue;
         };
-        let Some(body) = bodies.get(&id) else {
-            continue;
-        };
+        let id = *id;
         links.clear();
         links.extend(&link_rows[grouped.first[i].clone()]);
         let more = grouped.more.partition_point(|(k, _)| *k < i);
@@ -367,20 +383,35 @@ impl<C: Clock> Device<C> {
                     .map(|s| (me, s))
                     .collect(),
             };
-            // The rows the audit compares are read while the events are verified.
-            let (report, link_rows, container_rows) = std::thread::scope(|scope| {
+            // The rows the audit compares are read, and the link rows grouped by event,
+            // while the events are verified.
+            let (report, link_rows, container_rows, grouped) = std::thread::scope(|scope| {
                 let verifying = scope.spawn(|| verify(&raws, &keys, &options));
                 let link_rows = tx.all_link_rows();
                 let container_rows = tx.containers();
+                let grouped = link_rows.as_ref().ok().map(|l| links_by_event(&rows, l));
                 let report = verifying
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (report, link_rows, container_rows)
+                (report, link_rows, container_rows, grouped)
             });
+            let (link_rows, container_rows) = (link_rows?, container_rows?);
+            let grouped = grouped.unwrap_or_else(|| links_by_event(&rows, &link_rows));
+            let yima_core::Report {
+                events: report_events,
+                containers: report_containers,
+                failures: report_failures,
+                statuses,
+                after,
+                bodies: decoded,
+            } = report;
+            // What verification leaves that the audit does not need (the events' bytes, the
+            // containers' statuses) is freed on the other core while the audit runs.
+            let freeing = std::thread::spawn(move || drop((raws, statuses)));
             // The bodies verification decoded: every event whose bytes hash to its id and
             // decode canonically (not decoded a second time here).
             let bodies: HashMap<EventId, &EventBody> =
-                report.bodies.iter().map(|(id, b)| (*id, b)).collect();
+                decoded.iter().map(|(id, b)| (*id, b)).collect();
             // A chain held from a handover taken over QR codes names a previous event this
             // device never had: not a failure while that container's history is unsynced.
             let scanned = tx.scanned_labels()?;
@@ -389,7 +420,7 @@ impl<C: Clock> Device<C> {
             let partial: BTreeSet<(EventId, LabelCode)> =
                 scanned.into_iter().map(|(c, e, _)| (e, c)).collect();
             let mut without_history = BTreeSet::new();
-            for f in &report.failures {
+            for f in &report_failures {
                 match &f.container {
                     Some(c)
                         if f.kind == FailureKind::BrokenLink
@@ -400,15 +431,19 @@ impl<C: Clock> Device<C> {
                     _ => failures.push(f.clone()),
                 }
             }
-            failures.extend(audit_rows(
-                &rows,
-                &link_rows?,
-                &container_rows?,
-                &bodies,
-                &report.after,
-            ));
+            let stored = StoredRows {
+                rows: &rows,
+                links: &link_rows,
+                grouped,
+                containers: &container_rows,
+            };
+            failures.extend(audit_rows(stored, &decoded, &bodies, &after));
+            // Joined before returning: no work of this call outlives it.
+            freeing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let (events, containers) = match code {
-                None => (report.events, report.containers),
+                None => (report_events, report_containers),
                 Some(code) => {
                     let mine: BTreeSet<Vec<u8>> = tx
                         .container_event_rows(code)?
