@@ -183,30 +183,16 @@ fn links_by_event(rows: &[EventRow], links: &[LinkRow]) -> LinksByEvent {
     }
 }
 
-/// What the audit compares with the signed bodies: the stored rows, read beside
-/// verification, and the link rows grouped by event row.
-struct StoredRows<'a> {
-    rows: &'a [EventRow],
-    links: &'a [LinkRow],
+/// Checks every stored event row and its link rows against the signed bodies: `decoded`
+/// are the bodies verification decoded, in the order of `rows` (those that did not decode
+/// left out), and `after` what the chains give.
+fn audit_event_rows(
+    rows: &[EventRow],
+    link_rows: &[LinkRow],
     grouped: LinksByEvent,
-    containers: &'a [ContainerRow],
-}
-
-/// Checks every stored row against the signed bodies: `decoded` are the bodies verification
-/// decoded, in the order of `rows` (those that did not decode left out), and `bodies` the
-/// same by id.
-fn audit_rows(
-    stored: StoredRows<'_>,
     decoded: &[(EventId, EventBody)],
-    bodies: &HashMap<EventId, &EventBody>,
     after: &HashMap<(EventId, LabelCode), (ContainerState, CreditCode)>,
 ) -> Vec<Failure> {
-    let StoredRows {
-        rows,
-        links: link_rows,
-        grouped,
-        containers: container_rows,
-    } = stored;
     let mut out = Vec::new();
     for (event, container) in grouped.orphans {
         out.push(Failure {
@@ -267,6 +253,15 @@ fn audit_rows(
             }
         }
     }
+    out
+}
+
+/// Checks every container row against the label in the signed event that created it.
+fn audit_container_rows(
+    container_rows: &[ContainerRow],
+    bodies: &HashMap<EventId, &EventBody>,
+) -> Vec<Failure> {
+    let mut out = Vec::new();
     for c in container_rows {
         let id = stored_id(&c.event_id);
         let label = bodies.get(&id).and_then(|b| {
@@ -408,15 +403,30 @@ impl<C: Clock> Device<C> {
             // What verification leaves that the audit does not need (the events' bytes, the
             // containers' statuses) is freed on the other core while the audit runs.
             let freeing = std::thread::spawn(move || drop((raws, statuses)));
-            // The bodies verification decoded: every event whose bytes hash to its id and
-            // decode canonically (not decoded a second time here).
-            let bodies: HashMap<EventId, &EventBody> =
-                decoded.iter().map(|(id, b)| (*id, b)).collect();
-            // A chain held from a handover taken over QR codes names a previous event this
-            // device never had: not a failure while that container's history is unsynced.
-            let scanned = tx.scanned_labels()?;
-            let known: Vec<yima_core::PublicKey> = known_keys.iter().map(|k| k.key).collect();
-            failures.extend(audit_scanned(&scanned, &bodies, &known));
+            // The event and link rows are audited on a second thread while this one
+            // (which holds the database) audits the kept labels and the container rows.
+            let (row_failures, other_failures) = std::thread::scope(|scope| {
+                let auditing =
+                    scope.spawn(|| audit_event_rows(&rows, &link_rows, grouped, &decoded, &after));
+                let mut out = Vec::new();
+                // The bodies verification decoded: every event whose bytes hash to its id
+                // and decode canonically (not decoded a second time here).
+                let bodies: HashMap<EventId, &EventBody> =
+                    decoded.iter().map(|(id, b)| (*id, b)).collect();
+                // A chain held from a handover taken over QR codes names a previous event
+                // this device never had: not a failure while that container's history is
+                // unsynced.
+                let scanned = tx.scanned_labels()?;
+                let known: Vec<yima_core::PublicKey> = known_keys.iter().map(|k| k.key).collect();
+                out.extend(audit_scanned(&scanned, &bodies, &known));
+                out.extend(audit_container_rows(&container_rows, &bodies));
+                let rows = auditing
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                Ok::<_, DeviceError>((rows, (out, scanned)))
+            })?;
+            let (other_failures, scanned) = other_failures;
+            failures.extend(other_failures);
             let partial: BTreeSet<(EventId, LabelCode)> =
                 scanned.into_iter().map(|(c, e, _)| (e, c)).collect();
             let mut without_history = BTreeSet::new();
@@ -431,13 +441,7 @@ impl<C: Clock> Device<C> {
                     _ => failures.push(f.clone()),
                 }
             }
-            let stored = StoredRows {
-                rows: &rows,
-                links: &link_rows,
-                grouped,
-                containers: &container_rows,
-            };
-            failures.extend(audit_rows(stored, &decoded, &bodies, &after));
+            failures.extend(row_failures);
             // Joined before returning: no work of this call outlives it.
             freeing
                 .join()
