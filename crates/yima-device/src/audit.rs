@@ -400,12 +400,13 @@ impl<C: Clock> Device<C> {
                 after,
                 bodies: decoded,
             } = report;
-            // What verification leaves that the audit does not need (the events' bytes, the
-            // containers' statuses) is freed on the other core while the audit runs.
-            let freeing = std::thread::spawn(move || drop((raws, statuses)));
             // The event and link rows are audited on a second thread while this one
-            // (which holds the database) audits the kept labels and the container rows.
+            // (which holds the database) audits the kept labels and the container rows;
+            // what verification leaves that the audit does not need (the events' bytes, the
+            // containers' statuses) is freed beside them. The scope joins every thread
+            // before it ends, whichever way it ends.
             let (row_failures, other_failures) = std::thread::scope(|scope| {
+                scope.spawn(move || drop((raws, statuses)));
                 let auditing =
                     scope.spawn(|| audit_event_rows(&rows, &link_rows, grouped, &decoded, &after));
                 let mut out = Vec::new();
@@ -442,10 +443,6 @@ impl<C: Clock> Device<C> {
                 }
             }
             failures.extend(row_failures);
-            // Joined before returning: no work of this call outlives it.
-            freeing
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let (events, containers) = match code {
                 None => (report_events, report_containers),
                 Some(code) => {
