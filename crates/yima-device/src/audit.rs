@@ -7,10 +7,13 @@ use crate::error::DeviceError;
 use crate::identity::device_key_dir;
 use crate::Device;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
-use yima_codes::LabelCode;
-use yima_core::{verify, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions};
+use std::ops::Range;
+use yima_codes::{CreditCode, LabelCode};
+use yima_core::{
+    verify, ContainerState, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions,
+};
 use yima_store::{ContainerRow, EventRow, LinkRow};
 
 /// The outcome of `verify`.
@@ -59,26 +62,25 @@ fn shows_as(value: &impl fmt::Display, text: &str) -> bool {
 }
 
 /// Whether the stored links of an event are the signed ones, as sets of (container,
-/// previous event) written out.
-fn same_links(stored: &[LinkRow], signed: &[Link]) -> bool {
-    // Both are in code order, one row per link: compared in place, without writing out.
+/// previous event).
+fn same_links(stored: &[&LinkRow], signed: &[Link]) -> bool {
+    fn prev(l: &Link) -> Option<&[u8]> {
+        l.prev.as_ref().map(|p| &p.as_bytes()[..])
+    }
+    // Both are in code order, one row per link: compared in place first.
     let in_place = stored.len() == signed.len()
-        && stored.iter().zip(signed).all(|(s, l)| {
-            s.container == l.container.as_str()
-                && match (&s.prev, &l.prev) {
-                    (None, None) => true,
-                    (Some(text), Some(prev)) => shows_as(prev, text),
-                    _ => false,
-                }
-        });
+        && stored
+            .iter()
+            .zip(signed)
+            .all(|(s, l)| s.container == l.container.as_str() && s.prev.as_deref() == prev(l));
     in_place || {
-        let stored: BTreeSet<(String, Option<String>)> = stored
+        let stored: BTreeSet<(&str, Option<&[u8]>)> = stored
             .iter()
-            .map(|l| (l.container.clone(), l.prev.clone()))
+            .map(|l| (l.container.as_str(), l.prev.as_deref()))
             .collect();
-        let signed: BTreeSet<(String, Option<String>)> = signed
+        let signed: BTreeSet<(&str, Option<&[u8]>)> = signed
             .iter()
-            .map(|l| (l.container.to_string(), l.prev.map(|p| p.to_string())))
+            .map(|l| (l.container.as_str(), prev(l)))
             .collect();
         stored == signed
     }
@@ -99,10 +101,10 @@ fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &E
             row.at, body.at.0
         ));
     }
-    if !shows_as(&body.by.key, &row.recorder) || row.recorder_org != body.by.org.as_str() {
+    if row.recorder != body.by.key.as_bytes() || row.recorder_org != body.by.org.as_str() {
         diffs.push("recorder columns differ from the signed body".to_string());
     }
-    if !shows_as(&body.composer, &row.composer) || row.seq != body.seq as i64 {
+    if row.composer != body.composer.as_bytes() || row.seq != body.seq as i64 {
         diffs.push("composer or counter column differs from the signed body".to_string());
     }
     for d in diffs {
@@ -110,40 +112,111 @@ fn audit_event_row(out: &mut Vec<Failure>, row: &EventRow, id: EventId, body: &E
     }
 }
 
-fn audit_rows(
-    rows: &[EventRow],
-    link_rows: Vec<LinkRow>,
-    container_rows: &[ContainerRow],
-    bodies: &HashMap<EventId, &EventBody>,
-    after: &HashMap<(EventId, LabelCode), (yima_core::ContainerState, yima_codes::CreditCode)>,
-) -> Vec<Failure> {
-    let mut out = Vec::new();
-    let mut stored_links: HashMap<String, Vec<LinkRow>> = HashMap::new();
-    for l in link_rows {
-        stored_links.entry(l.event_id.clone()).or_default().push(l);
-    }
-    let ids: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    for (event_id, links) in &stored_links {
-        if !ids.contains(event_id.as_str()) {
-            let id = event_id.parse().unwrap_or(EventId([0; 32]));
-            let container = links.first().and_then(|l| l.container.parse().ok());
-            out.push(Failure {
-                event: id,
-                container,
-                kind: FailureKind::BrokenLink,
-                detail: "a chain link names an event that is no longer stored (deleted?)".into(),
-            });
+/// An event id as stored: the id it names if it is 32 bytes, else zeros (for a failure that
+/// must name something).
+fn stored_id(bytes: &[u8]) -> EventId {
+    EventId(bytes.try_into().unwrap_or([0; 32]))
+}
+
+/// The link rows of each event row, as ranges of the link rows in their stored order.
+struct LinksByEvent {
+    /// Per event row, the run of its link rows met in order (empty if none).
+    first: Vec<Range<usize>>,
+    /// Further runs of an event's link rows, met out of order (only after a hand edit), by
+    /// event row, in its order.
+    more: Vec<(usize, Range<usize>)>,
+    /// Events named by link rows but not stored: (event, the least container code linked).
+    orphans: BTreeMap<Vec<u8>, String>,
+}
+
+/// Groups the link rows by event row. An event's link rows are stored right after it, so
+/// both lists are walked once, side by side, in memory order; a run of link rows that the
+/// walk does not meet in place (only a hand edit makes one) is looked up by its event id.
+fn links_by_event(rows: &[EventRow], links: &[LinkRow]) -> LinksByEvent {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for (i, l) in links.iter().enumerate() {
+        match runs.last_mut() {
+            Some(run) if links[run.start].event_id == l.event_id => run.end = i + 1,
+            _ => runs.push(i..i + 1),
         }
     }
-    for row in rows {
-        let Ok(id) = row.id.parse::<EventId>() else {
+    let mut first = vec![0..0; rows.len()];
+    let mut taken = vec![false; runs.len()];
+    let mut next = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if let Some(run) = runs.get(next) {
+            if links[run.start].event_id == row.id {
+                first[i] = run.clone();
+                taken[next] = true;
+                next += 1;
+            }
+        }
+    }
+    let mut more = Vec::new();
+    let mut orphans: BTreeMap<Vec<u8>, String> = BTreeMap::new();
+    if taken.iter().any(|t| !t) {
+        let by_id: HashMap<&[u8], usize> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (&r.id[..], i))
+            .collect();
+        for (run, _) in runs.iter().zip(&taken).filter(|(_, t)| !**t) {
+            let event = &links[run.start].event_id[..];
+            match by_id.get(event) {
+                Some(&i) => more.push((i, run.clone())),
+                None => {
+                    for l in &links[run.clone()] {
+                        let least = orphans.entry(event.to_vec()).or_insert(l.container.clone());
+                        if l.container < *least {
+                            least.clone_from(&l.container);
+                        }
+                    }
+                }
+            }
+        }
+        more.sort_by_key(|(i, _)| *i);
+    }
+    LinksByEvent {
+        first,
+        more,
+        orphans,
+    }
+}
+
+/// Checks every stored event row and its link rows against the signed bodies: `decoded`
+/// are the bodies verification decoded, in the order of `rows` (those that did not decode
+/// left out), and `after` what the chains give.
+fn audit_event_rows(
+    rows: &[EventRow],
+    link_rows: &[LinkRow],
+    grouped: LinksByEvent,
+    decoded: &[(EventId, EventBody)],
+    after: &HashMap<(EventId, LabelCode), (ContainerState, CreditCode)>,
+) -> Vec<Failure> {
+    let mut out = Vec::new();
+    for (event, container) in grouped.orphans {
+        out.push(Failure {
+            event: stored_id(&event),
+            container: container.parse().ok(),
+            kind: FailureKind::BrokenLink,
+            detail: "a chain link names an event that is no longer stored (deleted?)".into(),
+        });
+    }
+    let mut links: Vec<&LinkRow> = Vec::new();
+    let mut decoded = decoded.iter().peekable();
+    for (i, row) in rows.iter().enumerate() {
+        // The decoded bodies are met in the order of the rows: taken in one walk.
+        let Some((id, body)) = decoded.next_if(|(id, _)| row.id == id.as_bytes()) else {
             continue;
         };
-        let Some(body) = bodies.get(&id) else {
-            continue;
-        };
+        let id = *id;
+        links.clear();
+        links.extend(&link_rows[grouped.first[i].clone()]);
+        let more = grouped.more.partition_point(|(k, _)| *k < i);
+        for (_, run) in grouped.more[more..].iter().take_while(|(k, _)| *k == i) {
+            links.extend(&link_rows[run.clone()]);
+        }
         audit_event_row(&mut out, row, id, body);
-        let links = stored_links.remove(&row.id).unwrap_or_default();
         if !same_links(&links, &body.links) {
             altered(
                 &mut out,
@@ -180,20 +253,28 @@ fn audit_rows(
             }
         }
     }
+    out
+}
+
+/// Checks every container row against the label in the signed event that created it.
+fn audit_container_rows(
+    container_rows: &[ContainerRow],
+    bodies: &HashMap<EventId, &EventBody>,
+) -> Vec<Failure> {
+    let mut out = Vec::new();
     for c in container_rows {
-        let id: EventId = c.event_id.parse().unwrap_or(EventId([0; 32]));
-        let code: Option<LabelCode> = c.code.parse().ok();
+        let id = stored_id(&c.event_id);
         let label = bodies.get(&id).and_then(|b| {
             b.event
                 .new_labels()
                 .into_iter()
-                .find(|l| Some(&l.code) == code.as_ref())
+                .find(|l| l.code.as_str() == c.code)
         });
         let Some(label) = label else {
             altered(
                 &mut out,
                 id,
-                code,
+                c.code.parse().ok(),
                 format!(
                     "container row {} names an event that did not create it",
                     c.code
@@ -212,7 +293,7 @@ fn audit_rows(
             altered(
                 &mut out,
                 id,
-                code,
+                Some(label.code.clone()),
                 format!(
                     "container row {} differs from the label in its signed event",
                     c.code
@@ -297,29 +378,60 @@ impl<C: Clock> Device<C> {
                     .map(|s| (me, s))
                     .collect(),
             };
-            // The rows the audit compares are read while the events are verified.
-            let (report, link_rows, container_rows) = std::thread::scope(|scope| {
+            // The rows the audit compares are read, and the link rows grouped by event,
+            // while the events are verified.
+            let (report, link_rows, container_rows, grouped) = std::thread::scope(|scope| {
                 let verifying = scope.spawn(|| verify(&raws, &keys, &options));
                 let link_rows = tx.all_link_rows();
                 let container_rows = tx.containers();
+                let grouped = link_rows.as_ref().ok().map(|l| links_by_event(&rows, l));
                 let report = verifying
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (report, link_rows, container_rows)
+                (report, link_rows, container_rows, grouped)
             });
-            // The bodies verification decoded: every event whose bytes hash to its id and
-            // decode canonically (not decoded a second time here).
-            let bodies: HashMap<EventId, &EventBody> =
-                report.bodies.iter().map(|(id, b)| (*id, b)).collect();
-            // A chain held from a handover taken over QR codes names a previous event this
-            // device never had: not a failure while that container's history is unsynced.
-            let scanned = tx.scanned_labels()?;
-            let known: Vec<yima_core::PublicKey> = known_keys.iter().map(|k| k.key).collect();
-            failures.extend(audit_scanned(&scanned, &bodies, &known));
+            let (link_rows, container_rows) = (link_rows?, container_rows?);
+            let grouped = grouped.unwrap_or_else(|| links_by_event(&rows, &link_rows));
+            let yima_core::Report {
+                events: report_events,
+                containers: report_containers,
+                failures: report_failures,
+                statuses,
+                after,
+                bodies: decoded,
+            } = report;
+            // The event and link rows are audited on a second thread while this one
+            // (which holds the database) audits the kept labels and the container rows;
+            // what verification leaves that the audit does not need (the events' bytes, the
+            // containers' statuses) is freed beside them. The scope joins every thread
+            // before it ends, whichever way it ends.
+            let (row_failures, other_failures) = std::thread::scope(|scope| {
+                scope.spawn(move || drop((raws, statuses)));
+                let auditing =
+                    scope.spawn(|| audit_event_rows(&rows, &link_rows, grouped, &decoded, &after));
+                let mut out = Vec::new();
+                // The bodies verification decoded: every event whose bytes hash to its id
+                // and decode canonically (not decoded a second time here).
+                let bodies: HashMap<EventId, &EventBody> =
+                    decoded.iter().map(|(id, b)| (*id, b)).collect();
+                // A chain held from a handover taken over QR codes names a previous event
+                // this device never had: not a failure while that container's history is
+                // unsynced.
+                let scanned = tx.scanned_labels()?;
+                let known: Vec<yima_core::PublicKey> = known_keys.iter().map(|k| k.key).collect();
+                out.extend(audit_scanned(&scanned, &bodies, &known));
+                out.extend(audit_container_rows(&container_rows, &bodies));
+                let rows = auditing
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                Ok::<_, DeviceError>((rows, (out, scanned)))
+            })?;
+            let (other_failures, scanned) = other_failures;
+            failures.extend(other_failures);
             let partial: BTreeSet<(EventId, LabelCode)> =
                 scanned.into_iter().map(|(c, e, _)| (e, c)).collect();
             let mut without_history = BTreeSet::new();
-            for f in &report.failures {
+            for f in &report_failures {
                 match &f.container {
                     Some(c)
                         if f.kind == FailureKind::BrokenLink
@@ -330,17 +442,11 @@ impl<C: Clock> Device<C> {
                     _ => failures.push(f.clone()),
                 }
             }
-            failures.extend(audit_rows(
-                &rows,
-                link_rows?,
-                &container_rows?,
-                &bodies,
-                &report.after,
-            ));
+            failures.extend(row_failures);
             let (events, containers) = match code {
-                None => (report.events, report.containers),
+                None => (report_events, report_containers),
                 Some(code) => {
-                    let mine: BTreeSet<String> = tx
+                    let mine: BTreeSet<Vec<u8>> = tx
                         .container_event_rows(code)?
                         .into_iter()
                         .map(|r| r.id)
@@ -353,7 +459,7 @@ impl<C: Clock> Device<C> {
                         ));
                     }
                     failures.retain(|f| {
-                        f.container.as_ref() == Some(code) || mine.contains(&f.event.to_string())
+                        f.container.as_ref() == Some(code) || mine.contains(&f.event.as_bytes()[..])
                     });
                     without_history.retain(|c| c == code);
                     (mine.len(), 1)

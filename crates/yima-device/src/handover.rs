@@ -173,7 +173,7 @@ fn history(
             let body = yima_core::decode(&raw.canonical).map_err(|e| {
                 DeviceError::new(
                     ErrorKind::Storage,
-                    format!("stored event {} is unreadable: {e}", row.id),
+                    format!("stored event {} is unreadable: {e}", raw.id),
                 )
             })?;
             todo.extend(body.links.iter().map(|l| l.container.clone()));

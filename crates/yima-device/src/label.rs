@@ -34,7 +34,7 @@ impl<C: Clock> Device<C> {
                     .map_err(|e| {
                         DeviceError::new(
                             ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {e}", row.id),
+                            format!("stored event {} is unreadable: {e}", raw.id),
                         )
                     })?;
                 if event.body.link(code).is_some_and(|l| l.prev.is_none()) {

@@ -165,7 +165,7 @@ impl<C: Clock> Device<C> {
                     |err| {
                         DeviceError::new(
                             ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {err}", row.id),
+                            format!("stored event {} is unreadable: {err}", raw.id),
                         )
                     },
                 )?;

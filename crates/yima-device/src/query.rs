@@ -241,11 +241,11 @@ impl<C: Clock> Device<C> {
                     |err| {
                         DeviceError::new(
                             ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {err}", row.id),
+                            format!("stored event {} is unreadable: {err}", raw.id),
                         )
                     },
                 )?;
-                let sync = match tx.outbox_status(&row.id)? {
+                let sync = match tx.outbox_status(&e.id.to_string())? {
                     Some(OutboxStatus::Pending) => "pending".to_string(),
                     Some(OutboxStatus::Accepted) => "accepted".to_string(),
                     Some(OutboxStatus::Refused(r)) => format!("refused: {r}"),

@@ -48,7 +48,7 @@ fn status_at(
         let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(|err| {
             DeviceError::new(
                 ErrorKind::Storage,
-                format!("stored event {} is unreadable: {err}", row.id),
+                format!("stored event {} is unreadable: {err}", raw.id),
             )
         })?;
         let link = e.body.link(code).expect("selected by link");

@@ -6,6 +6,8 @@ mod common;
 
 #[path = "device/atomic.rs"]
 mod atomic;
+#[path = "device/audit.rs"]
+mod audit;
 #[path = "device/handover.rs"]
 mod handover;
 #[path = "device/kept.rs"]

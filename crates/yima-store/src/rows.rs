@@ -259,13 +259,15 @@ pub struct KnownKey {
     pub revoked_at: Option<Timestamp>,
 }
 
-/// An event row as stored, with its index columns, not yet trusted.
+/// An event row as stored, with its index columns, not yet trusted. Ids, keys and
+/// signatures are the stored bytes as they are (see [`EventRow::to_raw`] for reading them as
+/// an id, keys and signatures): 32 or 64 of them, unless the row was edited by hand.
 #[derive(Clone, Debug)]
 pub struct EventRow {
     /// Local arrival order.
     pub pos: i64,
     /// Stored id column.
-    pub id: String,
+    pub id: Vec<u8>,
     /// Stored canonical body.
     pub body: Vec<u8>,
     /// Stored step column.
@@ -273,28 +275,28 @@ pub struct EventRow {
     /// Stored time column.
     pub at: i64,
     /// Stored recorder key column.
-    pub recorder: String,
+    pub recorder: Vec<u8>,
     /// Stored recorder organisation column.
     pub recorder_org: String,
     /// Stored composer key column.
-    pub composer: String,
+    pub composer: Vec<u8>,
     /// Stored counter column.
     pub seq: i64,
     /// When this device stored it.
     pub stored_at: i64,
-    /// Its signatures (unparsed key, signature hex).
-    pub signatures: Vec<(String, String)>,
+    /// Its signatures: (key, signature) as stored, not yet parsed.
+    pub signatures: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-/// A per-container link row.
+/// A per-container link row. The event and previous event are the stored bytes as they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkRow {
     /// The event.
-    pub event_id: String,
+    pub event_id: Vec<u8>,
     /// The container.
     pub container: String,
     /// The previous event of the container.
-    pub prev: Option<String>,
+    pub prev: Option<Vec<u8>>,
     /// The container's state after the event.
     pub state_after: String,
     /// Who holds the container after the event.
@@ -306,8 +308,8 @@ pub struct LinkRow {
 pub struct ContainerRow {
     /// The 37-character code.
     pub code: String,
-    /// The event that created it.
-    pub event_id: String,
+    /// The event that created it: the stored bytes as they are.
+    pub event_id: Vec<u8>,
     /// Waste code.
     pub waste_code: String,
     /// Category.
@@ -395,6 +397,23 @@ pub(crate) fn hex_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Strin
     match r.get_ref(i)? {
         ValueRef::Blob(b) => Ok(hex::encode(b)),
         ValueRef::Text(t) => Ok(String::from_utf8_lossy(t).into_owned()),
+        v => Err(rusqlite::Error::InvalidColumnType(
+            i,
+            format!("column {i}"),
+            v.data_type(),
+        )),
+    }
+}
+
+/// A column of bytes (an id, key or signature) as stored. The custody tables are `STRICT`,
+/// so these columns hold BLOBs; text (only a hand edit can put it there) is read as
+/// migration 0003 reads the text of older stores: as hex if it is hex, else as its bytes, so
+/// that the row still reads and what differs is reported.
+pub(crate) fn bytes_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Vec<u8>> {
+    use rusqlite::types::ValueRef;
+    match r.get_ref(i)? {
+        ValueRef::Blob(b) => Ok(b.to_vec()),
+        ValueRef::Text(t) => Ok(hex::decode(t).unwrap_or_else(|_| t.to_vec())),
         v => Err(rusqlite::Error::InvalidColumnType(
             i,
             format!("column {i}"),

@@ -1,7 +1,7 @@
 //! The `containers` table: labels this device knows.
 
 use crate::error::StoreError;
-use crate::rows::{hex_col, ContainerRow, Hot, Tx};
+use crate::rows::{bytes_col, ContainerRow, Hot, Tx};
 use rusqlite::{params, OptionalExtension};
 use yima_codes::LabelCode;
 use yima_core::{ContainerLabel, EventId};
@@ -15,7 +15,7 @@ macro_rules! columns {
 fn map(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContainerRow> {
     Ok(ContainerRow {
         code: r.get(0)?,
-        event_id: hex_col(r, 1)?,
+        event_id: bytes_col(r, 1)?,
         waste_code: r.get(2)?,
         category: r.get(3)?,
         name: r.get(4)?,

@@ -1,11 +1,12 @@
 //! The `events`, `event_signatures` and `event_links` tables: the custody record.
 
 use crate::error::{corrupt, StoreError, StoreErrorKind};
-use crate::rows::{hex_col, parse_col, EventPos, EventRow, Head, Hot, LinkRow, NewEvent, Tx};
+use crate::rows::{
+    bytes_col, hex_col, parse_col, EventPos, EventRow, Head, Hot, LinkRow, NewEvent, Tx,
+};
 use rusqlite::{params, OptionalExtension};
-use std::collections::HashMap;
 use yima_codes::LabelCode;
-use yima_core::{EventId, PublicKey, RawEvent, Signature};
+use yima_core::{EventId, PublicKey, RawEvent, Signature, SignatureBytes};
 
 impl Tx<'_> {
     /// Appends an event with its signatures and links (and outbox entry). Appending an event
@@ -179,13 +180,13 @@ impl Tx<'_> {
         let map = |r: &rusqlite::Row<'_>| {
             Ok(EventRow {
                 pos: r.get(0)?,
-                id: hex_col(r, 1)?,
+                id: bytes_col(r, 1)?,
                 body: r.get(2)?,
                 step: r.get(3)?,
                 at: r.get(4)?,
-                recorder: hex_col(r, 5)?,
+                recorder: bytes_col(r, 5)?,
                 recorder_org: r.get(6)?,
-                composer: hex_col(r, 7)?,
+                composer: bytes_col(r, 7)?,
                 seq: r.get(8)?,
                 stored_at: r.get(9)?,
                 signatures: Vec::new(),
@@ -196,9 +197,8 @@ impl Tx<'_> {
             None => stmt.query_map([], map)?.collect::<Result<_, _>>()?,
         };
         if arg.is_none() {
-            // Every event: one pass over the signatures instead of one query per event.
-            let at: HashMap<i64, usize> =
-                rows.iter().enumerate().map(|(i, r)| (r.pos, i)).collect();
+            // Every event: one pass over the signatures instead of one query per event. The
+            // rows are in order of position: each signature finds its event by bisection.
             let mut sigs = self.tx.prepare_cached(
                 // In insertion order: an event's signatures keep their order (the signer
                 // first); which event comes first does not matter here.
@@ -206,8 +206,11 @@ impl Tx<'_> {
             )?;
             let mut q = sigs.query([])?;
             while let Some(r) = q.next()? {
-                if let Some(&i) = at.get(&r.get::<_, i64>(0)?) {
-                    rows[i].signatures.push((hex_col(r, 1)?, hex_col(r, 2)?));
+                let pos: i64 = r.get(0)?;
+                if let Ok(i) = rows.binary_search_by_key(&pos, |row| row.pos) {
+                    rows[i]
+                        .signatures
+                        .push((bytes_col(r, 1)?, bytes_col(r, 2)?));
                 }
             }
             return Ok(rows);
@@ -217,7 +220,7 @@ impl Tx<'_> {
         )?;
         for row in &mut rows {
             row.signatures = sigs
-                .query_map([row.pos], |r| Ok((hex_col(r, 0)?, hex_col(r, 1)?)))?
+                .query_map([row.pos], |r| Ok((bytes_col(r, 0)?, bytes_col(r, 1)?)))?
                 .collect::<Result<_, _>>()?;
         }
         Ok(rows)
@@ -274,19 +277,19 @@ impl Tx<'_> {
         .collect()
     }
 
-    /// Every link row, in arrival order of their events.
+    /// Every link row, in the order they were stored (an event's links one after the
+    /// other, in the order of its body, unless the table was edited by hand).
     pub fn all_link_rows(&self) -> Result<Vec<LinkRow>, StoreError> {
         let mut stmt = self.tx.prepare_cached(
-            "SELECT l.event_id, l.container, l.prev, l.state_after, l.holder_after
-             FROM event_links l LEFT JOIN events e ON e.id = l.event_id ORDER BY e.pos, l.container",
+            "SELECT event_id, container, prev, state_after, holder_after FROM event_links ORDER BY rowid",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(LinkRow {
-                event_id: hex_col(r, 0)?,
+                event_id: bytes_col(r, 0)?,
                 container: r.get(1)?,
                 prev: match r.get_ref(2)? {
                     rusqlite::types::ValueRef::Null => None,
-                    _ => Some(hex_col(r, 2)?),
+                    _ => Some(bytes_col(r, 2)?),
                 },
                 state_after: r.get(3)?,
                 holder_after: r.get(4)?,
@@ -297,23 +300,33 @@ impl Tx<'_> {
 }
 
 impl EventRow {
-    /// The row as a raw event for verification; unreadable ids or signatures are corruption.
+    /// The row as a raw event for verification; ids, keys or signatures of the wrong length
+    /// are corruption.
     pub fn to_raw(&self) -> Result<RawEvent, StoreError> {
-        let id: EventId = parse_col("event id", &self.id)?;
         let signatures = self
             .signatures
             .iter()
             .map(|(k, s)| {
                 Ok(Signature {
-                    key: parse_col("public key", k)?,
-                    sig: parse_col("signature", s)?,
+                    key: PublicKey(fixed("public key", k)?),
+                    sig: SignatureBytes(fixed("signature", s)?),
                 })
             })
             .collect::<Result<_, StoreError>>()?;
         Ok(RawEvent {
-            id,
+            id: EventId(fixed("event id", &self.id)?),
             canonical: self.body.clone(),
             signatures,
         })
     }
+}
+
+/// Stored bytes that must be exactly `N` of them.
+fn fixed<const N: usize>(what: &str, bytes: &[u8]) -> Result<[u8; N], StoreError> {
+    bytes.try_into().map_err(|_| {
+        corrupt(format!(
+            "stored {what} {} is not {N} bytes",
+            hex::encode(bytes)
+        ))
+    })
 }

@@ -306,7 +306,7 @@ fn kill_nine_loses_no_acknowledged_event() {
             .read(|tx| tx.all_event_rows())
             .expect("read events")
             .into_iter()
-            .map(|row| row.id)
+            .map(|row| hex::encode(row.id))
             .collect();
         let missing: Vec<&String> = acked.iter().filter(|id| !stored.contains(*id)).collect();
         assert!(
@@ -320,8 +320,8 @@ fn kill_nine_loses_no_acknowledged_event() {
 
     let mut store = Store::open(&db).expect("final open");
     let rows = store.read(|tx| tx.all_event_rows()).unwrap();
-    let found: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    assert!(acked.iter().all(|id| found.contains(id.as_str())));
+    let found: HashSet<String> = rows.iter().map(|r| hex::encode(&r.id)).collect();
+    assert!(acked.iter().all(|id| found.contains(id)));
     // Every event went in with its outbox row (the same transaction).
     let (pending, accepted, refused) = store.read(|tx| tx.outbox_counts()).unwrap();
     assert_eq!((pending, accepted, refused), (rows.len() as u64, 0, 0));

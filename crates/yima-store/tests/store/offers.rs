@@ -102,7 +102,7 @@ fn offers_use_counter_values_and_unaccepted_ones_are_listed() {
         .read(|tx| tx.all_event_rows())
         .unwrap()
         .into_iter()
-        .filter(|r| r.composer == me.to_string())
+        .filter(|r| r.composer == me.as_bytes())
         .map(|r| r.seq)
         .collect();
     used.extend([6, 8]);
