@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
 use yima_protocol::{DeviceInfo, PushOutcome, PushResult};
 
-/// A feed row to write, in order: one event, or the whole history of a container and its
-/// lineage (when an organisation becomes a party to it).
+/// A feed row to write, in order: one event of the push (its place in [`Writes::events`],
+/// whose seq the store knows once it has written them), or the whole history of a container
+/// and its lineage (when an organisation becomes a party to it).
 pub(crate) enum FeedItem {
-    One { org: String, event: String },
+    One { org: String, event: usize },
     Backfill { org: String, container: String },
 }
 
@@ -130,7 +131,9 @@ impl Writes {
 
     /// Adds the event to the feeds of every party of its containers; an organisation that
     /// becomes a party to a container with history first gets that history (a backfill).
-    fn publish(&mut self, e: &SignedEvent, id: &str, known: &mut Known) {
+    fn publish(&mut self, e: &SignedEvent, known: &mut Known) {
+        // Called right after `store_event`: the event is the last one to be written.
+        let event = self.events.len() - 1;
         let new_parties: Vec<String> = parties(e).iter().map(|o| o.to_string()).collect();
         let fresh = e.body.links.iter().all(|l| l.prev.is_none());
         for l in &e.body.links {
@@ -163,7 +166,7 @@ impl Writes {
             for org in set.iter() {
                 self.feed.push(FeedItem::One {
                     org: org.clone(),
-                    event: id.to_string(),
+                    event,
                 });
             }
         }
@@ -237,7 +240,7 @@ pub(crate) fn decide_push(
                     changed.insert(code.to_string());
                     known.statuses.insert(code.to_string(), status);
                 }
-                w.publish(e, &id, &mut known);
+                w.publish(e, &mut known);
                 known.stored.insert(id);
                 PushResult {
                     id: e.id,
@@ -251,7 +254,7 @@ pub(crate) fn decide_push(
                     w.forks
                         .push((id.clone(), code.to_string(), rival.to_string()));
                 }
-                w.publish(e, &id, &mut known);
+                w.publish(e, &mut known);
                 known.stored.insert(id);
                 let list: Vec<String> = conflicts
                     .iter()

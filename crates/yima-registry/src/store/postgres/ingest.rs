@@ -3,11 +3,11 @@
 //! with one statement.
 
 use super::{to_device, DEVICE_SELECT};
-use crate::error::RegistryError;
+use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, FeedItem, Known, Writes};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use yima_codes::LabelCode;
 use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
 use yima_protocol::PushResult;
@@ -138,6 +138,8 @@ async fn write(
     pusher: &PublicKey,
     now: Timestamp,
 ) -> Result<(), RegistryError> {
+    // The seqs the events took, in the order of `w.events` (feed rows name them).
+    let mut seqs: Vec<i64> = Vec::new();
     if !w.events.is_empty() {
         let n = w.events.len();
         let (mut ids, mut bodies, mut signatures, mut steps) = (
@@ -169,25 +171,38 @@ async fn write(
                  SELECT u.id, u.body, u.signatures, u.step, u.at, u.recorder, u.recorder_org, $9::bigint, $10::text, u.fork_of
                  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])
                       WITH ORDINALITY AS u(id, body, signatures, step, at, recorder, recorder_org, fork_of, n)
-                 ORDER BY u.n",
+                 ORDER BY u.n
+                 RETURNING id, seq",
             )
             .await?;
-        tx.execute(
-            &stmt,
-            &[
-                &ids,
-                &bodies,
-                &signatures,
-                &steps,
-                &ats,
-                &recorders,
-                &recorder_orgs,
-                &fork_ofs,
-                &now.0,
-                &pusher.to_string(),
-            ],
-        )
-        .await?;
+        let by_id: HashMap<String, i64> = tx
+            .query(
+                &stmt,
+                &[
+                    &ids,
+                    &bodies,
+                    &signatures,
+                    &steps,
+                    &ats,
+                    &recorders,
+                    &recorder_orgs,
+                    &fork_ofs,
+                    &now.0,
+                    &pusher.to_string(),
+                ],
+            )
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        seqs = ids
+            .iter()
+            .map(|id| {
+                by_id.get(id).copied().ok_or_else(|| {
+                    RegistryError::new(ErrorKind::Storage, format!("event {id} got no seq"))
+                })
+            })
+            .collect::<Result<_, _>>()?;
         let (mut events, mut containers, mut prevs) = (Vec::new(), Vec::new(), Vec::new());
         for (e, c, p) in w.links {
             events.push(e);
@@ -267,7 +282,7 @@ async fn write(
         tx.execute(&stmt, &[&codes, &orgs]).await?;
     }
     if !w.feed.is_empty() {
-        write_feed(tx, w.feed).await?;
+        write_feed(tx, w.feed, &seqs).await?;
     }
     Ok(())
 }
@@ -275,6 +290,7 @@ async fn write(
 async fn write_feed(
     tx: &deadpool_postgres::Transaction<'_>,
     items: Vec<FeedItem>,
+    seqs: &[i64],
 ) -> Result<(), RegistryError> {
     // This push's events and links are already written, so one query per new party gives
     // the whole history of the container and of every container sharing an event with it
@@ -288,7 +304,7 @@ async fn write_feed(
                  SELECT l2.container FROM fam JOIN event_links l1 ON l1.container = fam.c
                  JOIN event_links l2 ON l2.event_id = l1.event_id
              )
-             SELECT e.id, array_agg(DISTINCT l.container) FROM event_links l JOIN events e ON e.id = l.event_id
+             SELECT e.seq, array_agg(DISTINCT l.container) FROM event_links l JOIN events e ON e.id = l.event_id
              WHERE l.container IN (SELECT c FROM fam) GROUP BY e.id, e.seq ORDER BY e.seq",
         )
         .await?;
@@ -297,20 +313,20 @@ async fn write_feed(
     let mut seen = HashSet::new();
     let (mut orgs, mut events) = (Vec::new(), Vec::new());
     let (mut party_codes, mut party_orgs) = (Vec::new(), Vec::new());
-    let mut add = |org: &String, event: &String| {
-        if seen.insert((org.clone(), event.clone())) {
+    let mut add = |org: &String, event: i64| {
+        if seen.insert((org.clone(), event)) {
             orgs.push(org.clone());
-            events.push(event.clone());
+            events.push(event);
         }
     };
     for item in &items {
         match item {
-            FeedItem::One { org, event } => add(org, event),
+            FeedItem::One { org, event } => add(org, seqs[*event]),
             FeedItem::Backfill { org, container } => {
                 for row in tx.query(&family_stmt, &[container]).await? {
-                    let event: String = row.get(0);
+                    let event: i64 = row.get(0);
                     let containers: Vec<String> = row.get(1);
-                    add(org, &event);
+                    add(org, event);
                     for c in containers {
                         party_codes.push(c);
                         party_orgs.push(org.clone());
@@ -334,10 +350,10 @@ async fn write_feed(
     let last: i64 = tx.query_one(&stmt, &[]).await?.get(0);
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO feed (seq, org, event_id)
-             SELECT $3::bigint + row_number() OVER (ORDER BY u.n), u.org, u.event_id
-             FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(org, event_id, n)
-             WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = u.org AND f.event_id = u.event_id)",
+            "INSERT INTO feed (seq, org, event_seq)
+             SELECT $3::bigint + row_number() OVER (ORDER BY u.n), u.org, u.event_seq
+             FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(org, event_seq, n)
+             WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = u.org AND f.event_seq = u.event_seq)",
         )
         .await?;
     let added = tx.execute(&stmt, &[&orgs, &events, &last]).await?;
