@@ -176,28 +176,23 @@ impl Writes {
 /// A container's status as the registry keeps it between pushes: the custody rules read
 /// the label's code and producer only (the label itself is in the generating event), so
 /// its free-text fields are left out of what is written for every event.
-fn stored_status(status: &ContainerStatus) -> Result<String, serde_json::Error> {
-    let l = &status.label;
-    let slim = ContainerStatus {
-        label: yima_core::ContainerLabel {
-            name: String::new(),
-            main_components: String::new(),
-            harmful_components: String::new(),
-            precautions: String::new(),
-            producer: yima_core::Party {
-                credit_code: l.producer.credit_code.clone(),
-                name: String::new(),
-            },
-            contact: String::new(),
-            phone: String::new(),
-            container_type: String::new(),
-            facility_code: String::new(),
-            remarks: String::new(),
-            ..l.clone()
-        },
-        ..status.clone()
-    };
-    serde_json::to_string(&slim)
+fn stored_status(mut status: ContainerStatus) -> Result<String, serde_json::Error> {
+    let l = &mut status.label;
+    for text in [
+        &mut l.name,
+        &mut l.main_components,
+        &mut l.harmful_components,
+        &mut l.precautions,
+        &mut l.producer.name,
+        &mut l.contact,
+        &mut l.phone,
+        &mut l.container_type,
+        &mut l.facility_code,
+        &mut l.remarks,
+    ] {
+        text.clear();
+    }
+    serde_json::to_string(&status)
 }
 
 /// Decides every event of a push in order, each seeing what the ones before it changed.
@@ -208,10 +203,21 @@ pub(crate) fn decide_push(
     checked: bool,
     mut known: Known,
 ) -> Result<(Vec<PushResult>, Writes), RegistryError> {
-    let mut w = Writes::default();
+    let n = events.len();
+    let mut w = Writes {
+        events: Vec::with_capacity(n),
+        links: Vec::with_capacity(n),
+        feed: Vec::with_capacity(n),
+        parties: Vec::with_capacity(n),
+        containers: Vec::with_capacity(n),
+        ..Writes::default()
+    };
+    known.stored.reserve(n);
+    known.statuses.reserve(n);
+    known.parties.reserve(n);
     let mut changed: BTreeSet<String> = BTreeSet::new();
     let mut refused_ids = HashSet::new();
-    let mut results = Vec::with_capacity(events.len());
+    let mut results = Vec::with_capacity(n);
     for e in events {
         let id = e.id.to_string();
         if known.stored.contains(&id) {
@@ -287,13 +293,11 @@ pub(crate) fn decide_push(
         results.push(result);
     }
     for code in changed {
-        let status = &known.statuses[&code];
-        w.containers.push((
-            code,
-            status.head.to_string(),
-            stored_status(status)?,
-            division(&status.label.code),
-        ));
+        let Some(status) = known.statuses.remove(&code) else {
+            continue;
+        };
+        let (head, div) = (status.head.to_string(), division(&status.label.code));
+        w.containers.push((code, head, stored_status(status)?, div));
     }
     Ok((results, w))
 }
