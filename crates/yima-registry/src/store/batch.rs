@@ -5,7 +5,7 @@
 
 use crate::error::RegistryError;
 use crate::ingest::{decide, parties, Decision};
-use crate::store::division;
+use crate::store::{division, status};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
 use yima_protocol::{DeviceInfo, PushOutcome, PushResult};
@@ -173,28 +173,6 @@ impl Writes {
     }
 }
 
-/// A container's status as the registry keeps it between pushes: the custody rules read
-/// the label's code and producer only (the label itself is in the generating event), so
-/// its free-text fields are left out of what is written for every event.
-fn stored_status(mut status: ContainerStatus) -> Result<String, serde_json::Error> {
-    let l = &mut status.label;
-    for text in [
-        &mut l.name,
-        &mut l.main_components,
-        &mut l.harmful_components,
-        &mut l.precautions,
-        &mut l.producer.name,
-        &mut l.contact,
-        &mut l.phone,
-        &mut l.container_type,
-        &mut l.facility_code,
-        &mut l.remarks,
-    ] {
-        text.clear();
-    }
-    serde_json::to_string(&status)
-}
-
 /// Decides every event of a push in order, each seeing what the ones before it changed.
 pub(crate) fn decide_push(
     events: &[SignedEvent],
@@ -297,7 +275,8 @@ pub(crate) fn decide_push(
             continue;
         };
         let (head, div) = (status.head.to_string(), division(&status.label.code));
-        w.containers.push((code, head, stored_status(status)?, div));
+        w.containers
+            .push((code, head, status::write(&status)?, div));
     }
     Ok((results, w))
 }

@@ -6,10 +6,11 @@ use super::{to_device, DEVICE_SELECT};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, FeedItem, Known, Writes};
+use crate::store::status;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use yima_codes::LabelCode;
-use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
+use yima_core::{PublicKey, SignedEvent, Timestamp};
 use yima_protocol::PushResult;
 
 /// The advisory lock key of a container: 64 bits of the SHA-256 of its code. Two codes
@@ -118,10 +119,9 @@ async fn ingest_tx(
         ..Known::default()
     };
     for r in statuses {
-        known.statuses.insert(
-            r.get::<_, String>(0),
-            serde_json::from_str::<ContainerStatus>(r.get(1))?,
-        );
+        known
+            .statuses
+            .insert(r.get::<_, String>(0), status::read(r.get(1))?);
     }
     for r in parties {
         known.parties.entry(r.get(0)).or_default().insert(r.get(1));

@@ -6,6 +6,7 @@ use super::device_in;
 use crate::error::RegistryError;
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, EventRow, FeedItem, Known, Writes};
+use crate::store::status;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashSet;
@@ -58,9 +59,7 @@ fn ingest_tx(
     for code in &codes {
         let json: Option<String> = stmt.query_row([code], |r| r.get(0)).optional()?;
         if let Some(json) = json {
-            known
-                .statuses
-                .insert(code.clone(), serde_json::from_str(&json)?);
+            known.statuses.insert(code.clone(), status::read(&json)?);
         }
     }
     let mut stmt = tx.prepare_cached("SELECT org FROM container_parties WHERE container = ?1")?;
