@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::Rng;
 use serde::Deserialize;
-use yima_core::{Role, SignedEvent, Timestamp};
+use yima_core::{EventId, Role, SignedEvent, Timestamp, WireError, WireEvent};
 use yima_protocol::{
     DeviceInfo, EnrolRequest, EnrolmentCode, FeedPage, KeyDirectoryPage, NewEnrolmentCode, NewOrg,
     PushOutcome, PushRequest, PushResponse, PushResult, Revocation, MAX_BODY_BYTES,
@@ -221,14 +221,15 @@ async fn push<S: RegistryStore>(
     // Malformed events are answered at once; the rest are decided by the store.
     let mut slots: Vec<Option<PushResult>> = Vec::with_capacity(req.events.len());
     let mut parsed: Vec<SignedEvent> = Vec::new();
-    for w in &req.events {
-        match w.parse() {
+    for w in req.events {
+        let id = w.id;
+        match parse_owned(w) {
             Ok(e) => {
                 parsed.push(e);
                 slots.push(None);
             }
             Err(e) => slots.push(Some(PushResult {
-                id: w.id,
+                id,
                 outcome: PushOutcome::Refused,
                 reason: Some(e.to_string()),
             })),
@@ -244,6 +245,19 @@ async fn push<S: RegistryStore>(
         .map(|s| s.unwrap_or_else(|| decided.next().expect("one result per parsed event")))
         .collect();
     Ok(Json(PushResponse { results }))
+}
+
+/// [`WireEvent::parse`] without copying the body and signatures: the same checks (the id
+/// against the bytes, the bytes canonical), the same errors.
+fn parse_owned(w: WireEvent) -> Result<SignedEvent, WireError> {
+    if EventId::of_canonical(w.body.as_bytes()) != w.id {
+        return Err(WireError::IdMismatch);
+    }
+    Ok(SignedEvent::from_parts(
+        w.id,
+        w.body.into_bytes(),
+        w.signatures,
+    )?)
 }
 
 #[derive(Deserialize)]

@@ -204,6 +204,7 @@ async fn push_all<S: RegistryStore>(
         0,
         "{report:?}"
     );
+    eprintln!("pushed");
     report.accepted as f64 / secs
 }
 
@@ -347,6 +348,7 @@ async fn main() {
             mine.len() as f64 / t.elapsed().as_secs_f64()
         );
     }
+    eprintln!("pushing to SQLite");
     let pushed = push_all(&state, &url, &mut devices).await;
     println!("| SQLite | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
 
@@ -356,6 +358,7 @@ async fn main() {
     let raw = raw_postgres(&raw_db.url, &pg_events).await;
     let db = PgDb::create().await;
     let (pg_state, url) = serve(PostgresStore::connect(&db.url).await.unwrap()).await;
+    eprintln!("pushing to PostgreSQL");
     let pushed = push_all(&pg_state, &url, &mut pg_devices).await;
     println!("| PostgreSQL | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
 

@@ -5,15 +5,16 @@
 
 use crate::error::RegistryError;
 use crate::ingest::{decide, parties, Decision};
-use crate::store::division;
+use crate::store::{division, status};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
 use yima_protocol::{DeviceInfo, PushOutcome, PushResult};
 
-/// A feed row to write, in order: one event, or the whole history of a container and its
-/// lineage (when an organisation becomes a party to it).
+/// A feed row to write, in order: one event of the push (its place in [`Writes::events`],
+/// whose seq the store knows once it has written them), or the whole history of a container
+/// and its lineage (when an organisation becomes a party to it).
 pub(crate) enum FeedItem {
-    One { org: String, event: String },
+    One { org: String, event: usize },
     Backfill { org: String, container: String },
 }
 
@@ -130,7 +131,9 @@ impl Writes {
 
     /// Adds the event to the feeds of every party of its containers; an organisation that
     /// becomes a party to a container with history first gets that history (a backfill).
-    fn publish(&mut self, e: &SignedEvent, id: &str, known: &mut Known) {
+    fn publish(&mut self, e: &SignedEvent, known: &mut Known) {
+        // Called right after `store_event`: the event is the last one to be written.
+        let event = self.events.len() - 1;
         let new_parties: Vec<String> = parties(e).iter().map(|o| o.to_string()).collect();
         let fresh = e.body.links.iter().all(|l| l.prev.is_none());
         for l in &e.body.links {
@@ -163,38 +166,11 @@ impl Writes {
             for org in set.iter() {
                 self.feed.push(FeedItem::One {
                     org: org.clone(),
-                    event: id.to_string(),
+                    event,
                 });
             }
         }
     }
-}
-
-/// A container's status as the registry keeps it between pushes: the custody rules read
-/// the label's code and producer only (the label itself is in the generating event), so
-/// its free-text fields are left out of what is written for every event.
-fn stored_status(status: &ContainerStatus) -> Result<String, serde_json::Error> {
-    let l = &status.label;
-    let slim = ContainerStatus {
-        label: yima_core::ContainerLabel {
-            name: String::new(),
-            main_components: String::new(),
-            harmful_components: String::new(),
-            precautions: String::new(),
-            producer: yima_core::Party {
-                credit_code: l.producer.credit_code.clone(),
-                name: String::new(),
-            },
-            contact: String::new(),
-            phone: String::new(),
-            container_type: String::new(),
-            facility_code: String::new(),
-            remarks: String::new(),
-            ..l.clone()
-        },
-        ..status.clone()
-    };
-    serde_json::to_string(&slim)
 }
 
 /// Decides every event of a push in order, each seeing what the ones before it changed.
@@ -205,10 +181,21 @@ pub(crate) fn decide_push(
     checked: bool,
     mut known: Known,
 ) -> Result<(Vec<PushResult>, Writes), RegistryError> {
-    let mut w = Writes::default();
+    let n = events.len();
+    let mut w = Writes {
+        events: Vec::with_capacity(n),
+        links: Vec::with_capacity(n),
+        feed: Vec::with_capacity(n),
+        parties: Vec::with_capacity(n),
+        containers: Vec::with_capacity(n),
+        ..Writes::default()
+    };
+    known.stored.reserve(n);
+    known.statuses.reserve(n);
+    known.parties.reserve(n);
     let mut changed: BTreeSet<String> = BTreeSet::new();
     let mut refused_ids = HashSet::new();
-    let mut results = Vec::with_capacity(events.len());
+    let mut results = Vec::with_capacity(n);
     for e in events {
         let id = e.id.to_string();
         if known.stored.contains(&id) {
@@ -237,7 +224,7 @@ pub(crate) fn decide_push(
                     changed.insert(code.to_string());
                     known.statuses.insert(code.to_string(), status);
                 }
-                w.publish(e, &id, &mut known);
+                w.publish(e, &mut known);
                 known.stored.insert(id);
                 PushResult {
                     id: e.id,
@@ -251,7 +238,7 @@ pub(crate) fn decide_push(
                     w.forks
                         .push((id.clone(), code.to_string(), rival.to_string()));
                 }
-                w.publish(e, &id, &mut known);
+                w.publish(e, &mut known);
                 known.stored.insert(id);
                 let list: Vec<String> = conflicts
                     .iter()
@@ -284,13 +271,12 @@ pub(crate) fn decide_push(
         results.push(result);
     }
     for code in changed {
-        let status = &known.statuses[&code];
-        w.containers.push((
-            code,
-            status.head.to_string(),
-            stored_status(status)?,
-            division(&status.label.code),
-        ));
+        let Some(status) = known.statuses.remove(&code) else {
+            continue;
+        };
+        let (head, div) = (status.head.to_string(), division(&status.label.code));
+        w.containers
+            .push((code, head, status::write(&status)?, div));
     }
     Ok((results, w))
 }

@@ -4,6 +4,7 @@
 mod batch;
 mod postgres;
 mod sqlite;
+mod status;
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -130,10 +130,11 @@ async fn postgres_refuses_a_forged_signature_found_after_deciding() {
     forged_signature(&store, &World::new()).await;
 }
 
-/// A registry file made by version 1 keeps its rows through migration 0002's table
-/// rebuilds, and its feed seqs: new entries come after every seq already handed out.
+/// A registry file made by version 1 keeps its rows through the table rebuilds of
+/// migrations 0002 and 0003, and its feed seqs: new entries come after every seq already
+/// handed out, and feed rows name their events by seq.
 #[tokio::test]
-async fn sqlite_migration_0002_keeps_rows_and_feed_seqs() {
+async fn sqlite_migrations_keep_rows_and_feed_seqs() {
     const V1: &str = include_str!("../../../../migrations/registry/sqlite/0001_registry.sql");
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("registry.db");
@@ -150,8 +151,8 @@ async fn sqlite_migration_0002_keeps_rows_and_feed_seqs() {
         )
         .expect("record version 1");
         conn.execute_batch(
-            "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by)
-                 VALUES ('e1', '{}', '[]', 'generated', 0, 'k', 'o', 0, 'k');
+            "INSERT INTO events (seq, id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by)
+                 VALUES (4, 'e1', '{}', '[]', 'generated', 0, 'k', 'o', 0, 'k');
              INSERT INTO event_links VALUES ('e1', 'C1', NULL);
              INSERT INTO container_parties VALUES ('C1', 'o');
              INSERT INTO feed (seq, org, event_id) VALUES (7, 'o', 'e1');
@@ -162,16 +163,20 @@ async fn sqlite_migration_0002_keeps_rows_and_feed_seqs() {
     drop(SqliteStore::open(&path).expect("migrate"));
     let conn = rusqlite::Connection::open(&path).expect("open");
     let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
-    assert_eq!(count("SELECT count(*) FROM schema_migrations"), 2);
+    assert_eq!(count("SELECT count(*) FROM schema_migrations"), 3);
     assert_eq!(
         count("SELECT count(*) FROM event_links WHERE container = 'C1'"),
         1
     );
     assert_eq!(count("SELECT count(*) FROM container_parties"), 1);
-    assert_eq!(count("SELECT seq FROM feed WHERE event_id = 'e1'"), 7);
-    conn.execute("INSERT INTO feed (org, event_id) VALUES ('p', 'e1')", [])
+    assert_eq!(count("SELECT seq FROM feed WHERE event_seq = 4"), 7);
+    conn.execute("INSERT INTO feed (org, event_seq) VALUES ('p', 4)", [])
         .expect("feed row");
     assert_eq!(count("SELECT max(seq) FROM feed"), 10);
+    // An event is in an organisation's feed once.
+    assert!(conn
+        .execute("INSERT INTO feed (org, event_seq) VALUES ('p', 4)", [])
+        .is_err());
     // Still append-only.
     assert!(conn.execute("DELETE FROM event_links", []).is_err());
 }

@@ -76,8 +76,8 @@ async fn registries_starting_together_migrate_once() {
         .await
         .expect("count")
         .get(0);
-    // Each migration (0001, 0002) once.
-    assert_eq!(n, 2);
+    // Each migration (0001, 0002, 0003) once.
+    assert_eq!(n, 3);
     let head: i64 = c
         .query_one("SELECT last_seq FROM feed_head", &[])
         .await
@@ -98,6 +98,59 @@ async fn registries_starting_together_migrate_once() {
         .expect("refused");
     assert_eq!(e.kind, ErrorKind::Storage);
     assert!(e.message.contains("0001_registry.sql differs"), "{e}");
+}
+
+/// A database made by versions 1 and 2 keeps its feed through migration 0003: each row
+/// then names its event by seq, keeps its own seq, and stays unique per organisation.
+#[tokio::test]
+async fn migration_0003_keeps_the_feed() {
+    const V1: &str = include_str!("../../../../migrations/registry/postgres/0001_registry.sql");
+    const V2: &str =
+        include_str!("../../../../migrations/registry/postgres/0002_push_throughput.sql");
+    let db = PgDb::create().await;
+    let c = client(&db.url).await;
+    c.batch_execute(
+        "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
+    )
+    .await
+    .expect("bookkeeping");
+    for (version, name, sql) in [
+        (1i64, "0001_registry.sql", V1),
+        (2, "0002_push_throughput.sql", V2),
+    ] {
+        c.batch_execute(sql).await.expect(name);
+        c.execute(
+            "INSERT INTO schema_migrations VALUES ($1, $2, $3)",
+            &[&version, &name, &yima_registry::checksum(sql)],
+        )
+        .await
+        .expect("record");
+    }
+    c.batch_execute(
+        "INSERT INTO events (seq, id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by)
+             VALUES (4, 'e1', '{}', '[]', 'generated', 0, 'k', 'o', 0, 'k');
+         INSERT INTO feed (seq, org, event_id) VALUES (7, 'o', 'e1');
+         UPDATE feed_head SET last_seq = 7;",
+    )
+    .await
+    .expect("version 2 rows");
+    drop(PostgresStore::connect(&db.url).await.expect("migrate"));
+    let seq: i64 = c
+        .query_one(
+            "SELECT seq FROM feed WHERE org = 'o' AND event_seq = 4",
+            &[],
+        )
+        .await
+        .expect("feed row")
+        .get(0);
+    assert_eq!(seq, 7);
+    assert!(c
+        .execute(
+            "INSERT INTO feed (seq, org, event_seq) VALUES (8, 'o', 4)",
+            &[]
+        )
+        .await
+        .is_err());
 }
 
 #[tokio::test]

@@ -3,13 +3,14 @@
 //! with one statement.
 
 use super::{to_device, DEVICE_SELECT};
-use crate::error::RegistryError;
+use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, FeedItem, Known, Writes};
+use crate::store::status;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use yima_codes::LabelCode;
-use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
+use yima_core::{PublicKey, SignedEvent, Timestamp};
 use yima_protocol::PushResult;
 
 /// The advisory lock key of a container: 64 bits of the SHA-256 of its code. Two codes
@@ -61,70 +62,73 @@ async fn ingest_tx(
         .await?;
     tx.execute(&stmt, &[&keys]).await?;
 
-    // Read what the decisions need, now that no one else can change it.
-    let mut known = Known::default();
+    // Read what the decisions need, now that no one else can change it: the queries go out
+    // together (pipelined on the connection) rather than one round trip each.
     let ids: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
-    let stmt = tx
-        .prepare_cached("SELECT id FROM events WHERE id = ANY($1::text[])")
-        .await?;
-    known.stored = tx
-        .query(&stmt, &[&ids])
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-
-    let stmt = tx
-        .prepare_cached("SELECT code, status FROM containers WHERE code = ANY($1::text[])")
-        .await?;
-    for r in tx.query(&stmt, &[&codes]).await? {
-        known.statuses.insert(
-            r.get::<_, String>(0),
-            serde_json::from_str::<ContainerStatus>(r.get(1))?,
-        );
-    }
-
-    let stmt = tx
-        .prepare_cached(
-            "SELECT container, org FROM container_parties WHERE container = ANY($1::text[])",
-        )
-        .await?;
-    for r in tx.query(&stmt, &[&codes]).await? {
-        known.parties.entry(r.get(0)).or_default().insert(r.get(1));
-    }
-
     let signers: Vec<String> = batch::signers(events)
         .iter()
         .map(|k| k.to_string())
         .collect();
-    let stmt = tx
-        .prepare_cached(&format!(
-            "{DEVICE_SELECT} WHERE d.public_key = ANY($1::text[])"
-        ))
-        .await?;
-    for r in tx.query(&stmt, &[&signers]).await? {
+    let device_select = format!("{DEVICE_SELECT} WHERE d.public_key = ANY($1::text[])");
+    let (stored, statuses, parties, devices, regulators) = tokio::try_join!(
+        async {
+            let stmt = tx
+                .prepare_cached("SELECT id FROM events WHERE id = ANY($1::text[])")
+                .await?;
+            tx.query(&stmt, &[&ids]).await
+        },
+        async {
+            let stmt = tx
+                .prepare_cached("SELECT code, status FROM containers WHERE code = ANY($1::text[])")
+                .await?;
+            tx.query(&stmt, &[&codes]).await
+        },
+        async {
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT container, org FROM container_parties WHERE container = ANY($1::text[])",
+                )
+                .await?;
+            tx.query(&stmt, &[&codes]).await
+        },
+        async {
+            let stmt = tx.prepare_cached(&device_select).await?;
+            tx.query(&stmt, &[&signers]).await
+        },
+        async {
+            if !batch::begins_containers(events) {
+                return Ok(Vec::new());
+            }
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT credit_code, jurisdiction FROM orgs WHERE jurisdiction IS NOT NULL",
+                )
+                .await?;
+            // Shared with other pushes, exclusive with a regulator being registered (whose
+            // backfill then sees this push's containers, or this push sees the regulator).
+            let lock = tx
+                .prepare_cached("SELECT pg_advisory_xact_lock_shared($1)")
+                .await?;
+            tx.execute(&lock, &[&super::REGULATORS_LOCK]).await?;
+            tx.query(&stmt, &[]).await
+        },
+    )?;
+    let mut known = Known {
+        stored: stored.iter().map(|r| r.get(0)).collect(),
+        regulators: regulators.iter().map(|r| (r.get(0), r.get(1))).collect(),
+        ..Known::default()
+    };
+    for r in statuses {
+        known
+            .statuses
+            .insert(r.get::<_, String>(0), status::read(r.get(1))?);
+    }
+    for r in parties {
+        known.parties.entry(r.get(0)).or_default().insert(r.get(1));
+    }
+    for r in devices {
         let d = to_device(&r)?;
         known.devices.insert(d.key, d);
-    }
-
-    if batch::begins_containers(events) {
-        let stmt = tx
-            .prepare_cached(
-                "SELECT credit_code, jurisdiction FROM orgs WHERE jurisdiction IS NOT NULL",
-            )
-            .await?;
-        // Shared with other pushes, exclusive with a regulator being registered (whose
-        // backfill then sees this push's containers, or this push sees the regulator).
-        let lock = tx
-            .prepare_cached("SELECT pg_advisory_xact_lock_shared($1)")
-            .await?;
-        tx.execute(&lock, &[&super::REGULATORS_LOCK]).await?;
-        known.regulators = tx
-            .query(&stmt, &[])
-            .await?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
     }
 
     let (results, w) = batch::decide_push(events, pusher, now, checked, known)?;
@@ -138,143 +142,216 @@ async fn write(
     pusher: &PublicKey,
     now: Timestamp,
 ) -> Result<(), RegistryError> {
-    if !w.events.is_empty() {
-        let n = w.events.len();
-        let (mut ids, mut bodies, mut signatures, mut steps) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut ats, mut recorders, mut recorder_orgs, mut fork_ofs) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for e in w.events {
-            ids.push(e.id);
-            bodies.push(e.body);
-            signatures.push(e.signatures);
-            steps.push(e.step);
-            ats.push(e.at);
-            recorders.push(e.recorder);
-            recorder_orgs.push(e.recorder_org);
-            fork_ofs.push(e.fork_of);
-        }
-        // WITH ORDINALITY … ORDER BY: events take their seqs in the order they were decided.
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
-                 SELECT u.id, u.body, u.signatures, u.step, u.at, u.recorder, u.recorder_org, $9::bigint, $10::text, u.fork_of
-                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])
-                      WITH ORDINALITY AS u(id, body, signatures, step, at, recorder, recorder_org, fork_of, n)
-                 ORDER BY u.n",
-            )
-            .await?;
-        tx.execute(
-            &stmt,
-            &[
-                &ids,
-                &bodies,
-                &signatures,
-                &steps,
-                &ats,
-                &recorders,
-                &recorder_orgs,
-                &fork_ofs,
-                &now.0,
-                &pusher.to_string(),
-            ],
+    let Writes {
+        events,
+        links,
+        forks,
+        refused,
+        containers,
+        parties,
+        feed,
+    } = w;
+    let pusher = pusher.to_string();
+    // Each table's rows in one statement; the statements go out together (pipelined on the
+    // connection): none reads what another writes.
+    let (seqs, (), (), (), ()) = tokio::try_join!(
+        write_events(tx, events, links, &pusher, now),
+        write_forks(tx, forks, now),
+        write_refused(tx, refused, &pusher, now),
+        write_containers(tx, containers),
+        write_parties(tx, parties),
+    )?;
+    if !feed.is_empty() {
+        write_feed(tx, feed, &seqs).await?;
+    }
+    Ok(())
+}
+
+/// Writes the events and their links; returns the seqs the events took, in their order.
+async fn write_events(
+    tx: &deadpool_postgres::Transaction<'_>,
+    events: Vec<batch::EventRow>,
+    links: Vec<(String, String, Option<String>)>,
+    pusher: &str,
+    now: Timestamp,
+) -> Result<Vec<i64>, RegistryError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = events.len();
+    let (mut ids, mut bodies, mut signatures, mut steps) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut ats, mut recorders, mut recorder_orgs, mut fork_ofs) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for e in events {
+        ids.push(e.id);
+        bodies.push(e.body);
+        signatures.push(e.signatures);
+        steps.push(e.step);
+        ats.push(e.at);
+        recorders.push(e.recorder);
+        recorder_orgs.push(e.recorder_org);
+        fork_ofs.push(e.fork_of);
+    }
+    let (mut link_events, mut link_containers, mut prevs) = (Vec::new(), Vec::new(), Vec::new());
+    for (e, c, p) in links {
+        link_events.push(e);
+        link_containers.push(c);
+        prevs.push(p);
+    }
+    // WITH ORDINALITY … ORDER BY: events take their seqs in the order they were decided.
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
+             SELECT u.id, u.body, u.signatures, u.step, u.at, u.recorder, u.recorder_org, $9::bigint, $10::text, u.fork_of
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])
+                  WITH ORDINALITY AS u(id, body, signatures, step, at, recorder, recorder_org, fork_of, n)
+             ORDER BY u.n
+             RETURNING id, seq",
         )
         .await?;
-        let (mut events, mut containers, mut prevs) = (Vec::new(), Vec::new(), Vec::new());
-        for (e, c, p) in w.links {
-            events.push(e);
-            containers.push(c);
-            prevs.push(p);
-        }
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO event_links (event_id, container, prev) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
-            )
-            .await?;
-        tx.execute(&stmt, &[&events, &containers, &prevs]).await?;
-    }
-    if !w.forks.is_empty() {
-        let (mut events, mut containers, mut rivals) = (Vec::new(), Vec::new(), Vec::new());
-        for (e, c, r) in w.forks {
-            events.push(e);
-            containers.push(c);
-            rivals.push(r);
-        }
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO forks (event_id, container, rival, flagged_at)
-                 SELECT u.e, u.c, u.r, $4::bigint FROM unnest($1::text[], $2::text[], $3::text[]) AS u(e, c, r)",
-            )
-            .await?;
-        tx.execute(&stmt, &[&events, &containers, &rivals, &now.0])
-            .await?;
-    }
-    if !w.refused.is_empty() {
-        let (mut ids, mut bodies, mut sigs, mut reasons) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (i, b, s, r) in w.refused {
-            ids.push(i);
-            bodies.push(b);
-            sigs.push(s);
-            reasons.push(r);
-        }
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO refused (event_id, body, signatures, reason, pushed_by, arrived_at)
-                 SELECT u.i, u.b, u.s, u.r, $5::text, $6::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(i, b, s, r)
-                 ON CONFLICT (event_id) DO NOTHING",
-            )
-            .await?;
-        tx.execute(
-            &stmt,
-            &[&ids, &bodies, &sigs, &reasons, &pusher.to_string(), &now.0],
+    let link_stmt = tx
+        .prepare_cached(
+            "INSERT INTO event_links (event_id, container, prev) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
         )
         .await?;
+    let event_params: [&(dyn tokio_postgres::types::ToSql + Sync); 10] = [
+        &ids,
+        &bodies,
+        &signatures,
+        &steps,
+        &ats,
+        &recorders,
+        &recorder_orgs,
+        &fork_ofs,
+        &now.0,
+        &pusher,
+    ];
+    let link_params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+        [&link_events, &link_containers, &prevs];
+    let (rows, _) = tokio::try_join!(
+        tx.query(&stmt, &event_params),
+        tx.execute(&link_stmt, &link_params),
+    )?;
+    let by_id: HashMap<String, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    ids.iter()
+        .map(|id| {
+            by_id.get(id).copied().ok_or_else(|| {
+                RegistryError::new(ErrorKind::Storage, format!("event {id} got no seq"))
+            })
+        })
+        .collect()
+}
+
+async fn write_forks(
+    tx: &deadpool_postgres::Transaction<'_>,
+    forks: Vec<(String, String, String)>,
+    now: Timestamp,
+) -> Result<(), RegistryError> {
+    if forks.is_empty() {
+        return Ok(());
     }
-    if !w.containers.is_empty() {
-        let (mut codes, mut heads, mut statuses, mut divisions) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (c, h, s, d) in w.containers {
-            codes.push(c);
-            heads.push(h);
-            statuses.push(s);
-            divisions.push(d);
-        }
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO containers (code, head, status, division) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-                 ON CONFLICT (code) DO UPDATE SET head = excluded.head, status = excluded.status",
-            )
-            .await?;
-        tx.execute(&stmt, &[&codes, &heads, &statuses, &divisions])
-            .await?;
+    let (mut events, mut containers, mut rivals) = (Vec::new(), Vec::new(), Vec::new());
+    for (e, c, r) in forks {
+        events.push(e);
+        containers.push(c);
+        rivals.push(r);
     }
-    if !w.parties.is_empty() {
-        let (codes, orgs): (Vec<String>, Vec<String>) = w.parties.into_iter().unzip();
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO container_parties (container, org) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-            )
-            .await?;
-        tx.execute(&stmt, &[&codes, &orgs]).await?;
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO forks (event_id, container, rival, flagged_at)
+             SELECT u.e, u.c, u.r, $4::bigint FROM unnest($1::text[], $2::text[], $3::text[]) AS u(e, c, r)",
+        )
+        .await?;
+    tx.execute(&stmt, &[&events, &containers, &rivals, &now.0])
+        .await?;
+    Ok(())
+}
+
+async fn write_refused(
+    tx: &deadpool_postgres::Transaction<'_>,
+    refused: Vec<batch::RefusedRow>,
+    pusher: &str,
+    now: Timestamp,
+) -> Result<(), RegistryError> {
+    if refused.is_empty() {
+        return Ok(());
     }
-    if !w.feed.is_empty() {
-        write_feed(tx, w.feed).await?;
+    let (mut ids, mut bodies, mut sigs, mut reasons) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (i, b, s, r) in refused {
+        ids.push(i);
+        bodies.push(b);
+        sigs.push(s);
+        reasons.push(r);
     }
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO refused (event_id, body, signatures, reason, pushed_by, arrived_at)
+             SELECT u.i, u.b, u.s, u.r, $5::text, $6::bigint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(i, b, s, r)
+             ON CONFLICT (event_id) DO NOTHING",
+        )
+        .await?;
+    tx.execute(&stmt, &[&ids, &bodies, &sigs, &reasons, &pusher, &now.0])
+        .await?;
+    Ok(())
+}
+
+async fn write_containers(
+    tx: &deadpool_postgres::Transaction<'_>,
+    containers: Vec<batch::ContainerRow>,
+) -> Result<(), RegistryError> {
+    if containers.is_empty() {
+        return Ok(());
+    }
+    let (mut codes, mut heads, mut statuses, mut divisions) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (c, h, s, d) in containers {
+        codes.push(c);
+        heads.push(h);
+        statuses.push(s);
+        divisions.push(d);
+    }
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO containers (code, head, status, division) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+             ON CONFLICT (code) DO UPDATE SET head = excluded.head, status = excluded.status",
+        )
+        .await?;
+    tx.execute(&stmt, &[&codes, &heads, &statuses, &divisions])
+        .await?;
+    Ok(())
+}
+
+async fn write_parties(
+    tx: &deadpool_postgres::Transaction<'_>,
+    parties: Vec<(String, String)>,
+) -> Result<(), RegistryError> {
+    if parties.is_empty() {
+        return Ok(());
+    }
+    let (codes, orgs): (Vec<String>, Vec<String>) = parties.into_iter().unzip();
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO container_parties (container, org) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+        )
+        .await?;
+    tx.execute(&stmt, &[&codes, &orgs]).await?;
     Ok(())
 }
 
 async fn write_feed(
     tx: &deadpool_postgres::Transaction<'_>,
     items: Vec<FeedItem>,
+    seqs: &[i64],
 ) -> Result<(), RegistryError> {
     // This push's events and links are already written, so one query per new party gives
     // the whole history of the container and of every container sharing an event with it
@@ -288,7 +365,7 @@ async fn write_feed(
                  SELECT l2.container FROM fam JOIN event_links l1 ON l1.container = fam.c
                  JOIN event_links l2 ON l2.event_id = l1.event_id
              )
-             SELECT e.id, array_agg(DISTINCT l.container) FROM event_links l JOIN events e ON e.id = l.event_id
+             SELECT e.seq, array_agg(DISTINCT l.container) FROM event_links l JOIN events e ON e.id = l.event_id
              WHERE l.container IN (SELECT c FROM fam) GROUP BY e.id, e.seq ORDER BY e.seq",
         )
         .await?;
@@ -297,20 +374,20 @@ async fn write_feed(
     let mut seen = HashSet::new();
     let (mut orgs, mut events) = (Vec::new(), Vec::new());
     let (mut party_codes, mut party_orgs) = (Vec::new(), Vec::new());
-    let mut add = |org: &String, event: &String| {
-        if seen.insert((org.clone(), event.clone())) {
+    let mut add = |org: &String, event: i64| {
+        if seen.insert((org.clone(), event)) {
             orgs.push(org.clone());
-            events.push(event.clone());
+            events.push(event);
         }
     };
     for item in &items {
         match item {
-            FeedItem::One { org, event } => add(org, event),
+            FeedItem::One { org, event } => add(org, seqs[*event]),
             FeedItem::Backfill { org, container } => {
                 for row in tx.query(&family_stmt, &[container]).await? {
-                    let event: String = row.get(0);
+                    let event: i64 = row.get(0);
                     let containers: Vec<String> = row.get(1);
-                    add(org, &event);
+                    add(org, event);
                     for c in containers {
                         party_codes.push(c);
                         party_orgs.push(org.clone());
@@ -334,10 +411,10 @@ async fn write_feed(
     let last: i64 = tx.query_one(&stmt, &[]).await?.get(0);
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO feed (seq, org, event_id)
-             SELECT $3::bigint + row_number() OVER (ORDER BY u.n), u.org, u.event_id
-             FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(org, event_id, n)
-             WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = u.org AND f.event_id = u.event_id)",
+            "INSERT INTO feed (seq, org, event_seq)
+             SELECT $3::bigint + row_number() OVER (ORDER BY u.n), u.org, u.event_seq
+             FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(org, event_seq, n)
+             WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = u.org AND f.event_seq = u.event_seq)",
         )
         .await?;
     let added = tx.execute(&stmt, &[&orgs, &events, &last]).await?;

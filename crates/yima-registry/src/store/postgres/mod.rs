@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0002_push_throughput.sql",
         include_str!("../../../../../migrations/registry/postgres/0002_push_throughput.sql"),
     ),
+    (
+        3,
+        "0003_feed_by_seq.sql",
+        include_str!("../../../../../migrations/registry/postgres/0003_feed_by_seq.sql"),
+    ),
 ];
 
 /// Connections in the pool.
@@ -241,10 +246,10 @@ impl RegistryStore for PostgresStore {
             .await?;
             let added = tx
                 .execute(
-                    "INSERT INTO feed (seq, org, event_id)
-                     SELECT $3::bigint + row_number() OVER (ORDER BY e.seq), $1::text, e.id FROM events e
+                    "INSERT INTO feed (seq, org, event_seq)
+                     SELECT $3::bigint + row_number() OVER (ORDER BY e.seq), $1::text, e.seq FROM events e
                      WHERE e.id IN (SELECT event_id FROM event_links WHERE substr(container, 3, 6) LIKE $2 || '%')
-                       AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = $1 AND f.event_id = e.id)",
+                       AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = $1 AND f.event_seq = e.seq)",
                     &[&org, j, &last],
                 )
                 .await?;
@@ -425,7 +430,7 @@ impl RegistryStore for PostgresStore {
         let c = self.client().await?;
         let stmt = c
             .prepare_cached(
-                "SELECT f.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM feed f JOIN events e ON e.id = f.event_id
+                "SELECT f.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM feed f JOIN events e ON e.seq = f.event_seq
                  WHERE f.org = $1 AND f.seq > $2 ORDER BY f.seq LIMIT $3",
             )
             .await?;

@@ -5,7 +5,8 @@
 use super::device_in;
 use crate::error::RegistryError;
 use crate::signatures::SignatureCheck;
-use crate::store::batch::{self, FeedItem, Known, Writes};
+use crate::store::batch::{self, EventRow, FeedItem, Known, Writes};
+use crate::store::status;
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashSet;
@@ -58,9 +59,7 @@ fn ingest_tx(
     for code in &codes {
         let json: Option<String> = stmt.query_row([code], |r| r.get(0)).optional()?;
         if let Some(json) = json {
-            known
-                .statuses
-                .insert(code.clone(), serde_json::from_str(&json)?);
+            known.statuses.insert(code.clone(), status::read(&json)?);
         }
     }
     let mut stmt = tx.prepare_cached("SELECT org FROM container_parties WHERE container = ?1")?;
@@ -116,15 +115,24 @@ fn write(
 ) -> Result<(), RegistryError> {
     let pusher = &pusher.to_string();
     let now = &now.0;
-    // In the order decided: events take their seqs in that order.
+    // In the order decided, each taking the seq `AUTOINCREMENT` would give it (the write
+    // transaction excludes every other writer), so the feed rows can name them.
+    let last: i64 = tx
+        .prepare_cached(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0), coalesce((SELECT max(seq) FROM events), 0))",
+        )?
+        .query_row([], |r| r.get(0))?;
+    let seqs: Vec<i64> = (1..=w.events.len() as i64).map(|i| last + i).collect();
+    let rows: Vec<(&i64, &EventRow)> = seqs.iter().zip(&w.events).collect();
     insert_rows(
         tx,
-        "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of) VALUES",
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (seq, id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         "",
-        &w.events,
-        move |e| {
+        &rows,
+        move |(seq, e)| {
             vec![
+                *seq,
                 &e.id,
                 &e.body,
                 &e.signatures,
@@ -178,7 +186,7 @@ fn write(
         &w.parties,
         |(c, o)| vec![c, o],
     )?;
-    write_feed(tx, w.feed)
+    write_feed(tx, w.feed, &seqs)
 }
 
 /// Containers that share an event with `start`, transitively (merge/split lineage,
@@ -201,36 +209,40 @@ fn lineage(tx: &Transaction<'_>, start: &str) -> Result<Vec<String>, RegistryErr
     Ok(seen.into_iter().collect())
 }
 
-fn write_feed(tx: &Transaction<'_>, items: Vec<FeedItem>) -> Result<(), RegistryError> {
+fn write_feed(
+    tx: &Transaction<'_>,
+    items: Vec<FeedItem>,
+    seqs: &[i64],
+) -> Result<(), RegistryError> {
     // This push's events and links are already written, so a backfill finds the whole
     // history of the container and its lineage, in arrival order: every event in a feed
     // then follows the events it links to.
     let mut seen = HashSet::new();
-    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut rows: Vec<(String, i64)> = Vec::new();
     let mut parties: Vec<(String, String)> = Vec::new();
-    let mut add = |org: &String, event: &String| {
-        if seen.insert((org.clone(), event.clone())) {
-            rows.push((org.clone(), event.clone()));
+    let mut add = |org: &String, event: i64| {
+        if seen.insert((org.clone(), event)) {
+            rows.push((org.clone(), event));
         }
     };
     for item in &items {
         match item {
-            FeedItem::One { org, event } => add(org, event),
+            FeedItem::One { org, event } => add(org, seqs[*event]),
             FeedItem::Backfill { org, container } => {
                 let family = lineage(tx, container)?;
-                let mut history: Vec<(i64, String)> = Vec::new();
+                let mut history: Vec<i64> = Vec::new();
                 let mut stmt = tx.prepare_cached(
-                    "SELECT e.seq, e.id FROM event_links l JOIN events e ON e.id = l.event_id WHERE l.container = ?1",
+                    "SELECT e.seq FROM event_links l JOIN events e ON e.id = l.event_id WHERE l.container = ?1",
                 )?;
                 for c in &family {
                     parties.push((c.clone(), org.clone()));
-                    for row in stmt.query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                    for row in stmt.query_map([c], |r| r.get(0))? {
                         history.push(row?);
                     }
                 }
-                history.sort();
+                history.sort_unstable();
                 history.dedup();
-                for (_, event) in &history {
+                for event in history {
                     add(org, event);
                 }
             }
@@ -247,7 +259,7 @@ fn write_feed(tx: &Transaction<'_>, items: Vec<FeedItem>) -> Result<(), Registry
     // OR IGNORE: an event already in an organisation's feed from an earlier push.
     insert_rows(
         tx,
-        "INSERT OR IGNORE INTO feed (org, event_id) VALUES",
+        "INSERT OR IGNORE INTO feed (org, event_seq) VALUES",
         "(?, ?)",
         "",
         &rows,
