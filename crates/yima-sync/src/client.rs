@@ -1,13 +1,16 @@
 //! The HTTP client: signed requests with retries, and the enrol and sync flows.
 
 use crate::error::{SyncError, SyncErrorKind};
+use crate::pipeline::{Batch, IN_FLIGHT};
 use rand::Rng;
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::time::Duration;
+use tokio::task::JoinHandle;
 use yima_device::{Clock, Device};
 use yima_protocol::{
-    DeviceInfo, EnrolRequest, ErrorBody, FeedPage, KeyDirectoryPage, PushOutcome, PushRequest,
-    PushResponse, RequestAuth,
+    DeviceInfo, EnrolRequest, ErrorBody, FeedPage, KeyDirectoryPage, PushOutcome, PushResponse,
+    RequestAuth,
 };
 
 /// How the client behaves.
@@ -78,6 +81,25 @@ pub struct SyncReport {
     pub pulled: u64,
     /// Keys learned.
     pub keys: u64,
+}
+
+/// The path pushes go to.
+const PUSH: &str = "/v1/events";
+
+/// Pushes sent and not yet answered, oldest first. Dropped early (an error), it stops them
+/// waiting: what the registry committed meanwhile comes back as duplicates next time.
+#[derive(Default)]
+struct InFlight(VecDeque<(Batch, Sending)>);
+
+/// A push on its way: the answer's body, or why the attempt failed.
+type Sending = JoinHandle<Result<Vec<u8>, Failure>>;
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        for (_, task) in &self.0 {
+            task.abort();
+        }
+    }
 }
 
 /// Why one attempt of a request failed.
@@ -305,16 +327,17 @@ impl Registry {
         Ok(report)
     }
 
-    /// Pushes every pending event of the outbox in batches, recording each answer. Pushes
-    /// go one at a time, in outbox order; while the registry works on one, the device
-    /// records the answer to the one before and reads the next batch.
+    /// Pushes every pending event of the outbox in batches, recording each answer. Up to
+    /// two pushes are in flight at once, in outbox order, but a batch with an event whose
+    /// `prev` is in an unanswered push waits for that answer (sent before, the registry
+    /// would defer it). While the registry works, the device records the answers that came
+    /// back and reads the next batch. Answers are recorded in the order the pushes went.
     pub async fn push<C: Clock, P: FnMut(Progress)>(
         &self,
         device: &mut Device<C>,
         report: &mut SyncReport,
         progress: &mut P,
     ) -> Result<(), SyncError> {
-        const PATH: &str = "/v1/events";
         let total = device.outbox_counts()?.pending;
         let mut done = 0;
         progress(Progress {
@@ -322,20 +345,25 @@ impl Registry {
             done,
             total: Some(total),
         });
+        let mut flight = InFlight::default();
         let mut next = self.next_push(device, 0)?;
-        let mut unrecorded: Option<PushResponse> = None;
-        while let Some((after, body)) = next.take() {
-            let auth = device.sign_request("POST", PATH, &body)?;
-            let sending = tokio::spawn(self.attempt("POST", PATH, body.clone(), &auth));
-            if let Some(answer) = unrecorded.take() {
-                done += Self::record(device, &answer, report)?;
-                progress(Progress {
-                    phase: Phase::Push,
-                    done,
-                    total: Some(total),
-                });
+        loop {
+            while let Some(batch) = next.take() {
+                if flight.0.len() >= IN_FLIGHT
+                    || flight.0.iter().any(|(b, _)| batch.chains_on(&b.ids))
+                {
+                    next = Some(batch);
+                    break;
+                }
+                let auth = device.sign_request("POST", PUSH, &batch.body)?;
+                let sending = tokio::spawn(self.attempt("POST", PUSH, batch.body.clone(), &auth));
+                let after = batch.after;
+                flight.0.push_back((batch, sending));
+                next = self.next_push(device, after)?;
             }
-            next = self.next_push(device, after)?;
+            let Some((batch, sending)) = flight.0.pop_front() else {
+                break;
+            };
             let sent = sending
                 .await
                 .unwrap_or_else(|e| Err(Failure::Retry(format!("the request task failed: {e}"))));
@@ -343,13 +371,11 @@ impl Registry {
                 Ok(bytes) => bytes,
                 Err(Failure::Final(e)) => return Err(e),
                 Err(Failure::Retry(why)) => {
-                    self.retry(device, "POST", PATH, Some(body), 1, why).await?
+                    self.retry(device, "POST", PUSH, Some(batch.body), 1, why)
+                        .await?
                 }
             };
-            unrecorded = Some(Self::decode(&bytes)?);
-        }
-        if let Some(answer) = unrecorded {
-            done += Self::record(device, &answer, report)?;
+            done += Self::record(device, &Self::decode(&bytes)?, report)?;
             progress(Progress {
                 phase: Phase::Push,
                 done,
@@ -359,20 +385,13 @@ impl Registry {
         Ok(())
     }
 
-    /// The next push after outbox position `after`: its last position and its body.
+    /// The next batch of the outbox after position `after`.
     fn next_push<C: Clock>(
         &self,
         device: &mut Device<C>,
         after: i64,
-    ) -> Result<Option<(i64, Vec<u8>)>, SyncError> {
-        let batch = device.outbox_batch(after, self.options.batch)?;
-        let Some((last, _)) = batch.last() else {
-            return Ok(None);
-        };
-        let last = *last;
-        let events = batch.into_iter().map(|(_, e)| e).collect();
-        let body = serde_json::to_vec(&PushRequest { events }).expect("serialisable");
-        Ok(Some((last, body)))
+    ) -> Result<Option<Batch>, SyncError> {
+        Ok(Batch::new(device.outbox_batch(after, self.options.batch)?))
     }
 
     /// Records the registry's answers to a push on the device; the number of events.

@@ -7,6 +7,7 @@
 
 mod client;
 mod error;
+mod pipeline;
 
 pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
 pub use error::{SyncError, SyncErrorKind};

@@ -2,6 +2,8 @@
 
 #[path = "tests/harness.rs"]
 mod harness;
+#[path = "tests/pipelining.rs"]
+mod pipelining;
 #[path = "tests/reliability.rs"]
 mod reliability;
 #[path = "tests/security.rs"]
