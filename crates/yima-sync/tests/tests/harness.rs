@@ -194,6 +194,17 @@ impl<S: Backend> TestRegistry<S> {
     }
 
     /// A new device of `org` in `role`, enrolled.
+    /// The usual producer's device (福州示例化工有限公司), enrolled.
+    pub async fn producer(&self) -> (TempDir, Dev) {
+        self.device(
+            &producer_code(),
+            "福州示例化工有限公司",
+            Role::Producer,
+            None,
+        )
+        .await
+    }
+
     pub async fn device(
         &self,
         org: &CreditCode,

@@ -8,7 +8,7 @@ use axum::response::Response;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use yima_core::{EventId, Role};
+use yima_core::EventId;
 use yima_device::{Action, ActionRequest};
 use yima_protocol::PushRequest;
 
@@ -60,14 +60,7 @@ async fn a_chain_across_batches_syncs_with_nothing_deferred<S: Backend>() {
         }))
     })
     .await;
-    let (_p, mut producer) = reg
-        .device(
-            &producer_code(),
-            "福州示例化工有限公司",
-            Role::Producer,
-            None,
-        )
-        .await;
+    let (_p, mut producer) = reg.producer().await;
     // register a, store a, register b, store b, …: in batches of three, every other batch
     // chains on the one before, the rest chain on nothing unanswered.
     for _ in 0..12 {

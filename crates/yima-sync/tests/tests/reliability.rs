@@ -28,14 +28,7 @@ async fn responses_lost_after_commit_are_resent_without_duplicates<S: Backend>()
         }))
     })
     .await;
-    let (_p, mut producer) = reg
-        .device(
-            &producer_code(),
-            "福州示例化工有限公司",
-            Role::Producer,
-            None,
-        )
-        .await;
+    let (_p, mut producer) = reg.producer().await;
     let reqs: Vec<_> = (0..30).map(|_| container("900-041-49", "5")).collect();
     producer.register_all(&reqs).unwrap();
     let client = yima_sync::Registry::new(
@@ -56,14 +49,7 @@ async fn responses_lost_after_commit_are_resent_without_duplicates<S: Backend>()
 crate::on_both_backends!(registry_killed_mid_push_and_restarted_loses_nothing);
 async fn registry_killed_mid_push_and_restarted_loses_nothing<S: Backend>() {
     let reg = TestRegistry::<S>::start().await;
-    let (_p, mut producer) = reg
-        .device(
-            &producer_code(),
-            "福州示例化工有限公司",
-            Role::Producer,
-            None,
-        )
-        .await;
+    let (_p, mut producer) = reg.producer().await;
     let reqs: Vec<_> = (0..400).map(|_| container("900-041-49", "5")).collect();
     producer.register_all(&reqs).unwrap();
 

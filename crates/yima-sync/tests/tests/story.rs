@@ -46,13 +46,7 @@ fn stored_and_dispatched(producer: &mut Dev) -> Vec<yima_codes::LabelCode> {
 
 /// The producer device of the standard organisations, enrolled.
 async fn producer<S: Backend>(reg: &TestRegistry<S>) -> (tempfile::TempDir, Dev) {
-    reg.device(
-        &producer_code(),
-        "福州示例化工有限公司",
-        Role::Producer,
-        None,
-    )
-    .await
+    reg.producer().await
 }
 
 /// A producer and a carrier device, enrolled.
