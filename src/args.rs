@@ -79,9 +79,15 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path, lang: Lang)
     })
 }
 
-pub(crate) fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
+pub(crate) fn write_json<T: serde::Serialize>(path: &Path, value: &T, lang: Lang) -> Result<()> {
     let text = serde_json::to_string_pretty(value)?;
-    std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+    write_file(path, (text + "\n").as_bytes(), lang)
+}
+
+/// Writes `bytes` to `path`; a failure names the file in the user's language.
+pub(crate) fn write_file(path: &Path, bytes: &[u8], lang: Lang) -> Result<()> {
+    std::fs::write(path, bytes)
+        .with_context(|| format!("{} {}", t(lang, "无法写入", "cannot write"), path.display()))
 }
 
 pub(crate) fn request(codes: Vec<LabelCode>, action: Action, when: &When) -> Result<ActionRequest> {

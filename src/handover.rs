@@ -6,7 +6,7 @@
 use crate::args::{bad, open, read_json};
 use crate::cli::Cli;
 use crate::print::{self, t};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::json;
 use std::path::Path;
 use yima_codes::Lang;
@@ -21,10 +21,10 @@ pub(crate) fn is_png(path: &Path) -> bool {
 }
 
 /// Writes `text` as a screen QR code (level M, version ≤ 25); returns the version.
-pub(crate) fn write_qr(path: &Path, text: &str) -> Result<i16> {
+pub(crate) fn write_qr(path: &Path, text: &str, lang: Lang) -> Result<i16> {
     let qr = yima_label::screen_qr_png(text)
         .map_err(|e| bad(e.message(Lang::En), e.message(Lang::Zh)))?;
-    std::fs::write(path, &qr.png).with_context(|| format!("cannot write {}", path.display()))?;
+    crate::args::write_file(path, &qr.png, lang)?;
     Ok(qr.version)
 }
 
@@ -105,7 +105,7 @@ pub(crate) fn accept_qr(
     let offer = one_text(offer, OFFER_PREFIX, ("交接邀请", "handover offer"))?;
     let labels = label_texts(labels)?;
     let done = open(cli)?.accept_handover_qr(&offer, &labels)?;
-    let version = write_qr(output, &done.ack_text)?;
+    let version = write_qr(output, &done.ack_text, lang)?;
     if cli.json {
         println!(
             "{}",

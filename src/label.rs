@@ -39,10 +39,7 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
         labels.push((label, payload));
     }
     let rendered = |e: yima_label::RenderError| anyhow!(e.message(lang));
-    let write = |path: &Path, bytes: &[u8]| {
-        std::fs::write(path, bytes)
-            .with_context(|| format!("{} {}", t(lang, "无法写入", "cannot write"), path.display()))
-    };
+    let write = |path: &Path, bytes: &[u8]| crate::args::write_file(path, bytes, lang);
     let mut written = Vec::new();
     if format == Format::Pdf && labels.len() > 1 {
         write(

@@ -29,7 +29,7 @@ pub(crate) fn offer(
             at,
             when.location.clone(),
         )?;
-        let version = crate::handover::write_qr(output, &offer.to_text())?;
+        let version = crate::handover::write_qr(output, &offer.to_text(), lang)?;
         if cli.json {
             println!(
                 "{}",
@@ -51,7 +51,7 @@ pub(crate) fn offer(
     }
     let offer =
         open(cli)?.offer_handover(&codes(codes_)?, &taker, step, at, when.location.clone())?;
-    write_json(output, &offer)?;
+    write_json(output, &offer, lang)?;
     print::done(
         lang,
         cli.json,

@@ -52,9 +52,9 @@ pub fn run(cli: &Cli) -> Result<()> {
             let card = open(cli)?.identity()?;
             match output {
                 Some(path) if crate::handover::is_png(path) => {
-                    crate::handover::write_qr(path, &card.to_qr_text()?)?;
+                    crate::handover::write_qr(path, &card.to_qr_text()?, lang)?;
                 }
-                Some(path) => write_json(path, &card)?,
+                Some(path) => write_json(path, &card, lang)?,
                 None => println!("{}", serde_json::to_string_pretty(&card)?),
             }
         }
@@ -135,7 +135,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             HandoverCommand::Accept { offer, output, .. } => {
                 let offer: HandoverOffer = read_json(offer, lang)?;
                 let ack = open(cli)?.accept_handover(&offer)?;
-                write_json(output, &ack)?;
+                write_json(output, &ack, lang)?;
                 print::done(
                     lang,
                     cli.json,
@@ -175,8 +175,13 @@ pub fn run(cli: &Cli) -> Result<()> {
                     format!("未知台账格式 {format:?}：支持 csv"),
                 ));
             }
-            let mut file = std::fs::File::create(output)
-                .with_context(|| format!("cannot create {}", output.display()))?;
+            let mut file = std::fs::File::create(output).with_context(|| {
+                format!(
+                    "{} {}",
+                    print::t(lang, "无法创建", "cannot create"),
+                    output.display()
+                )
+            })?;
             let n = open(cli)?.write_ledger_csv(&mut file, lang)?;
             file.sync_all()?;
             print::done(

@@ -17,12 +17,7 @@ use yima_codes::Lang;
 use yima_core::{KeyId, LabelPayload, LabelVerdict, PayloadErrorKind, PublicKey};
 use yima_scan::{Effort, Found};
 
-fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
+use crate::print::t;
 
 /// One code as JSON and as a line for a person.
 fn describe(found: &Found, keys: &HashMap<KeyId, PublicKey>, lang: Lang) -> (Value, String) {
