@@ -15,21 +15,12 @@ fn check_actor(
     keys: &KeyDirectory,
     what: &str,
 ) -> bool {
-    let Some(entry) = keys.get(&actor.key) else {
-        fail(
-            out,
-            id,
-            None,
+    let problem = match keys.get(&actor.key) {
+        None => Some((
             FailureKind::UnknownKey,
             format!("{what} key {} is not known", actor.key.short()),
-        );
-        return false;
-    };
-    if entry.org != actor.org || !entry.roles.contains(&actor.role) {
-        fail(
-            out,
-            id,
-            None,
+        )),
+        Some(entry) if entry.org != actor.org || !entry.roles.contains(&actor.role) => Some((
             FailureKind::KeyMisuse,
             format!(
                 "{what} key {} belongs to {} as {:?}, but the event names {} as {}",
@@ -39,25 +30,24 @@ fn check_actor(
                 actor.org,
                 actor.role
             ),
-        );
-        return false;
-    }
-    if let Some(r) = entry.revoked_at {
-        if at >= r {
-            fail(
-                out,
-                id,
-                None,
+        )),
+        Some(entry) => entry.revoked_at.filter(|r| at >= *r).map(|r| {
+            (
                 FailureKind::KeyMisuse,
                 format!(
                     "{what} key {} was revoked at {r}, before this event at {at}",
                     actor.key.short()
                 ),
-            );
-            return false;
+            )
+        }),
+    };
+    match problem {
+        Some((kind, detail)) => {
+            fail(out, id, None, kind, detail);
+            false
         }
+        None => true,
     }
-    true
 }
 
 /// Checks what one decoded event says about its signers: who must sign and did, keys known
