@@ -209,11 +209,14 @@ pub fn decode(levels: &[f32], dim: usize) -> Option<DecoderResult<bool>> {
     None
 }
 
-fn correct_and_parse(
-    words: &[(u8, f32)],
+/// The error-correction blocks of a symbol: the check codewords per block, each block's
+/// data codewords, and for each block the positions of its codewords in the symbol's
+/// interleaved stream (data codewords round the blocks, the longer blocks last, then the
+/// check codewords).
+fn blocks_of(
     version: &Version,
     level: ErrorCorrectionLevel,
-) -> Option<DecoderResult<bool>> {
+) -> (usize, Vec<usize>, Vec<Vec<usize>>) {
     let ec = version.getECBlocksForLevel(level);
     let nsym = ec.getECCodewordsPerBlock() as usize;
     let sizes: Vec<usize> = ec
@@ -221,22 +224,33 @@ fn correct_and_parse(
         .iter()
         .flat_map(|b| std::iter::repeat_n(b.getDataCodewords() as usize, b.getCount() as usize))
         .collect();
-    // De-interleave: data codewords round the blocks (the longer blocks last), then the
-    // check codewords.
-    let mut blocks: Vec<Vec<(u8, f32)>> = sizes
+    let longest = sizes.iter().copied().max().unwrap_or(0);
+    let mut blocks: Vec<Vec<usize>> = sizes
         .iter()
         .map(|&d| Vec::with_capacity(d + nsym))
         .collect();
     let mut k = 0;
-    let longest = sizes.iter().copied().max()?;
     for i in 0..longest + nsym {
         for (b, &d) in blocks.iter_mut().zip(&sizes) {
             if i < d || i >= longest {
-                b.push(*words.get(k)?);
+                b.push(k);
                 k += 1;
             }
         }
     }
+    (nsym, sizes, blocks)
+}
+
+fn correct_and_parse(
+    words: &[(u8, f32)],
+    version: &Version,
+    level: ErrorCorrectionLevel,
+) -> Option<DecoderResult<bool>> {
+    let (nsym, sizes, layout) = blocks_of(version, level);
+    let blocks: Vec<Vec<(u8, f32)>> = layout
+        .iter()
+        .map(|b| b.iter().map(|&k| words.get(k).copied()).collect())
+        .collect::<Option<_>>()?;
     let mut data = Vec::with_capacity(sizes.iter().sum());
     for (block, &d) in blocks.iter().zip(&sizes) {
         let mut order: Vec<usize> = (0..block.len()).collect();
@@ -266,7 +280,6 @@ pub fn diagnose(levels: &[f32], truth: &[bool], dim: usize) -> Vec<(usize, Vec<u
     let (z, sure) = darkness(levels, dim);
     let tz: Vec<f32> = truth.iter().map(|&d| if d { 1.0 } else { -1.0 }).collect();
     let fmt = formats(&tz, dim)[0].1;
-    println!("    format read {:?}, true {fmt}", &formats(&z, dim)[..2]);
     let level = ErrorCorrectionLevel::forBits((fmt >> 3) as u8).expect("level");
     let (Some(words), Some(right)) = (
         codewords(&z, &sure, dim, version, fmt & 7),
@@ -274,24 +287,7 @@ pub fn diagnose(levels: &[f32], truth: &[bool], dim: usize) -> Vec<(usize, Vec<u
     ) else {
         return Vec::new();
     };
-    let ec = version.getECBlocksForLevel(level);
-    let nsym = ec.getECCodewordsPerBlock() as usize;
-    let sizes: Vec<usize> = ec
-        .getECBlocks()
-        .iter()
-        .flat_map(|b| std::iter::repeat_n(b.getDataCodewords() as usize, b.getCount() as usize))
-        .collect();
-    let longest = sizes.iter().copied().max().unwrap_or(0);
-    let mut blocks: Vec<Vec<usize>> = sizes.iter().map(|_| Vec::new()).collect();
-    let mut k = 0;
-    for i in 0..longest + nsym {
-        for (b, &d) in blocks.iter_mut().zip(&sizes) {
-            if i < d || i >= longest {
-                b.push(k);
-                k += 1;
-            }
-        }
-    }
+    let (nsym, _, blocks) = blocks_of(version, level);
     blocks
         .iter()
         .map(|b| {
