@@ -4,7 +4,7 @@
 
 use crate::clock::Clock;
 use crate::error::DeviceError;
-use crate::identity::device_key_dir;
+use crate::identity::{device_key_dir, label_keys};
 use crate::Device;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -14,7 +14,7 @@ use yima_codes::{CreditCode, LabelCode};
 use yima_core::{
     verify, ContainerState, EventBody, EventId, Failure, FailureKind, Link, RawEvent, VerifyOptions,
 };
-use yima_store::{ContainerRow, EventRow, LinkRow};
+use yima_store::{ContainerRow, EventRow, KnownKey, LinkRow};
 
 /// The outcome of `verify`.
 #[derive(Clone, Debug, Serialize)]
@@ -311,10 +311,9 @@ fn audit_container_rows(
 fn audit_scanned(
     scanned: &[(LabelCode, EventId, String)],
     bodies: &HashMap<EventId, &EventBody>,
-    keys: &[yima_core::PublicKey],
+    known_keys: &[KnownKey],
 ) -> Vec<Failure> {
-    let by_id: HashMap<yima_core::KeyId, yima_core::PublicKey> =
-        keys.iter().map(|k| (yima_core::KeyId::of(k), *k)).collect();
+    let by_id = label_keys(known_keys);
     let mut out = Vec::new();
     for (code, event, payload) in scanned {
         let problem = match yima_core::LabelPayload::parse(payload) {
@@ -418,8 +417,7 @@ impl<C: Clock> Device<C> {
                 // this device never had: not a failure while that container's history is
                 // unsynced.
                 let scanned = tx.scanned_labels()?;
-                let known: Vec<yima_core::PublicKey> = known_keys.iter().map(|k| k.key).collect();
-                out.extend(audit_scanned(&scanned, &bodies, &known));
+                out.extend(audit_scanned(&scanned, &bodies, &known_keys));
                 out.extend(audit_container_rows(&container_rows, &bodies));
                 let rows = auditing
                     .join()

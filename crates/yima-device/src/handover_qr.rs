@@ -8,15 +8,15 @@
 use crate::clock::Clock;
 use crate::error::{DeviceError, ErrorKind};
 use crate::handover::{bad_handover, compose_offer, store_confirmed, HandoverStep};
-use crate::identity::IdentityCard;
+use crate::identity::{label_keys, IdentityCard};
 use crate::status::{check_time, load_status, scanned_label};
 use crate::Device;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use yima_codes::{LabelCode, Lang};
 use yima_core::{
-    apply, resume, HandoverAckQr, HandoverOfferQr, HandoverQrError, IdentityQr, KeyId,
-    LabelPayload, LabelVerdict, PublicKey, Quantity, SignedEvent, Timestamp,
+    apply, resume, HandoverAckQr, HandoverOfferQr, HandoverQrError, IdentityQr, LabelPayload,
+    LabelVerdict, Quantity, SignedEvent, Timestamp,
 };
 use yima_store::{KeySource, KnownKey, NewEvent};
 
@@ -166,9 +166,7 @@ impl<C: Clock> Device<C> {
                 ));
             }
             // Labels: forged ones stop the handover; unknown producer keys are noted.
-            let known = tx.known_keys()?;
-            let by_id: BTreeMap<KeyId, PublicKey> =
-                known.iter().map(|k| (KeyId::of(&k.key), k.key)).collect();
+            let by_id = label_keys(&tx.known_keys()?);
             let mut labels_not_checkable = Vec::new();
             for (code, (p, _)) in &payloads {
                 match p.verify(|id| by_id.get(id).copied()) {

@@ -146,6 +146,16 @@ impl<C: Clock> Device<C> {
     }
 }
 
+/// The known keys by key id, to check the signatures of scanned labels
+/// ([`yima_core::LabelPayload::verify`]).
+pub(crate) fn label_keys(
+    keys: &[KnownKey],
+) -> std::collections::HashMap<yima_core::KeyId, PublicKey> {
+    keys.iter()
+        .map(|k| (yima_core::KeyId::of(&k.key), k.key))
+        .collect()
+}
+
 pub(crate) fn device_key_dir(keys: &[KnownKey]) -> yima_core::KeyDirectory {
     let mut dir = yima_core::KeyDirectory::new();
     for k in keys {

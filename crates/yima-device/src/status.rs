@@ -299,6 +299,29 @@ fn keep_after(
     }
 }
 
+/// What builds the kind of an event this device composes alone, given the transaction, the
+/// device, the statuses of the containers the event names and the event's time: the one
+/// bound of [`compose_in`], [`commit_in`] and [`Device::commit`].
+pub(crate) trait MakeKind:
+    FnOnce(
+    &Tx<'_>,
+    &DeviceRow,
+    &BTreeMap<LabelCode, ContainerStatus>,
+    Timestamp,
+) -> Result<EventKind, DeviceError>
+{
+}
+
+impl<F> MakeKind for F where
+    F: FnOnce(
+        &Tx<'_>,
+        &DeviceRow,
+        &BTreeMap<LabelCode, ContainerStatus>,
+        Timestamp,
+    ) -> Result<EventKind, DeviceError>
+{
+}
+
 /// The body of an event this device composes alone, and the statuses of the containers it
 /// names, inside the caller's transaction: checks the time, loads the containers, lets
 /// `make` build the event, links it and takes the next counter value.
@@ -313,12 +336,7 @@ pub(crate) fn compose_in<F>(
     make: F,
 ) -> Result<(EventBody, BTreeMap<LabelCode, ContainerStatus>), DeviceError>
 where
-    F: FnOnce(
-        &Tx<'_>,
-        &DeviceRow,
-        &BTreeMap<LabelCode, ContainerStatus>,
-        Timestamp,
-    ) -> Result<EventKind, DeviceError>,
+    F: MakeKind,
 {
     let at = at.unwrap_or(now);
     check_time(at, now)?;
@@ -356,12 +374,7 @@ pub(crate) fn commit_in<F>(
     make: F,
 ) -> Result<SignedEvent, DeviceError>
 where
-    F: FnOnce(
-        &Tx<'_>,
-        &DeviceRow,
-        &BTreeMap<LabelCode, ContainerStatus>,
-        Timestamp,
-    ) -> Result<EventKind, DeviceError>,
+    F: MakeKind,
 {
     let (body, statuses) = compose_in(tx, device, now, codes, at, location, make)?;
     let event = SignedEvent::seal(body, &device.key);
@@ -381,12 +394,7 @@ impl<C: Clock> Device<C> {
         make: F,
     ) -> Result<SignedEvent, DeviceError>
     where
-        F: FnOnce(
-            &Tx<'_>,
-            &DeviceRow,
-            &BTreeMap<LabelCode, ContainerStatus>,
-            Timestamp,
-        ) -> Result<EventKind, DeviceError>,
+        F: MakeKind,
     {
         let now = self.clock.now();
         self.store.write(|tx| {

@@ -382,6 +382,20 @@ pub(crate) fn roles_from_text(s: &str) -> Result<Vec<Role>, crate::StoreError> {
         .collect()
 }
 
+/// Stored bytes (an id, key or signature) that must be exactly `N` of them; any other
+/// length is corruption.
+pub(crate) fn fixed<const N: usize>(
+    what: &str,
+    bytes: &[u8],
+) -> Result<[u8; N], crate::StoreError> {
+    bytes.try_into().map_err(|_| {
+        crate::error::corrupt(format!(
+            "stored {what} {} is not {N} bytes",
+            hex::encode(bytes)
+        ))
+    })
+}
+
 pub(crate) fn parse_col<T: std::str::FromStr>(what: &str, s: &str) -> Result<T, crate::StoreError>
 where
     T::Err: std::fmt::Display,

@@ -2,7 +2,7 @@
 
 use crate::error::{corrupt, StoreError, StoreErrorKind};
 use crate::rows::{
-    bytes_col, hex_col, parse_col, EventPos, EventRow, Head, Hot, LinkRow, NewEvent, Tx,
+    bytes_col, fixed, hex_col, parse_col, EventPos, EventRow, Head, Hot, LinkRow, NewEvent, Tx,
 };
 use rusqlite::{params, OptionalExtension};
 use yima_codes::LabelCode;
@@ -266,13 +266,7 @@ impl Tx<'_> {
         })?;
         rows.map(|r| {
             let (id, body) = r?;
-            let id: [u8; 32] = id.try_into().map_err(|id: Vec<u8>| {
-                corrupt(format!(
-                    "stored event id {} is not 32 bytes",
-                    hex::encode(id)
-                ))
-            })?;
-            Ok((EventId(id), body))
+            Ok((EventId(fixed("event id", &id)?), body))
         })
         .collect()
     }
@@ -319,14 +313,4 @@ impl EventRow {
             signatures,
         })
     }
-}
-
-/// Stored bytes that must be exactly `N` of them.
-fn fixed<const N: usize>(what: &str, bytes: &[u8]) -> Result<[u8; N], StoreError> {
-    bytes.try_into().map_err(|_| {
-        corrupt(format!(
-            "stored {what} {} is not {N} bytes",
-            hex::encode(bytes)
-        ))
-    })
 }

@@ -53,12 +53,9 @@ impl Tx<'_> {
         let mut out = Vec::new();
         for r in rows {
             let (code, id, payload) = r?;
-            let id: [u8; 32] = id
-                .try_into()
-                .map_err(|_| crate::error::corrupt("scanned_labels.event_id is not 32 bytes"))?;
             out.push((
                 crate::rows::parse_col("container code", &code)?,
-                EventId(id),
+                EventId(crate::rows::fixed("scanned label's event id", &id)?),
                 payload,
             ));
         }

@@ -60,26 +60,6 @@ fn count(conn: &Connection, table: &str) -> i64 {
         .unwrap()
 }
 
-fn dump(conn: &Connection, table: &str) -> Vec<String> {
-    let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-    let n = stmt.column_count();
-    let rows = stmt
-        .query_map([], |r| {
-            (0..n)
-                .map(|i| {
-                    r.get::<_, rusqlite::types::Value>(i)
-                        .map(|v| format!("{v:?}"))
-                })
-                .collect::<Result<Vec<_>, _>>()
-                .map(|v| v.join("|"))
-        })
-        .unwrap();
-    // Sorted: some tables have no rowid to order by (WITHOUT ROWID, migration 0005).
-    let mut rows: Vec<String> = rows.collect::<Result<_, _>>().unwrap();
-    rows.sort();
-    rows
-}
-
 fn refused(conn: &Connection, sql: &str, words: &str) {
     let err = conn
         .execute(sql, [])

@@ -121,3 +121,24 @@ pub fn dispatch_action(sender: &Party, year: u16, serial: u32) -> Action {
         facility_code: "WS-01".into(),
     }
 }
+
+/// Every row of `table`, each as its columns' values joined by `|`, sorted (some tables
+/// have no rowid to order by: WITHOUT ROWID, migration 0005).
+pub fn dump(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
+    let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    r.get::<_, rusqlite::types::Value>(i)
+                        .map(|v| format!("{v:?}"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(|v| v.join("|"))
+        })
+        .unwrap();
+    let mut rows: Vec<String> = rows.collect::<Result<_, _>>().unwrap();
+    rows.sort();
+    rows
+}

@@ -1,7 +1,7 @@
 //! Embedded migrations: applied once, recorded with their checksum, checked at every open;
 //! and the connection settings every store runs with.
 
-use crate::common::err_kind;
+use crate::common::{dump, err_kind};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -355,24 +355,6 @@ fn migration_0003_carries_a_version_2_store_over() {
         now_dir.join(STORE_FILE).display()
     ))
     .unwrap();
-    let dump = |conn: &Connection, table: &str| -> Vec<String> {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                (0..n)
-                    .map(|i| {
-                        r.get::<_, rusqlite::types::Value>(i)
-                            .map(|v| format!("{v:?}"))
-                    })
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(|v| v.join("|"))
-            })
-            .unwrap();
-        let mut rows: Vec<String> = rows.collect::<Result<_, _>>().unwrap();
-        rows.sort();
-        rows
-    };
     drop(conn);
 
     // Opening applies 0003: the rows read back as they were, and the record verifies.
