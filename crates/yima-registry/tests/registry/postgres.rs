@@ -319,8 +319,24 @@ async fn a_key_enrolled_twice_at_once_is_enrolled_once() {
     );
 }
 
-/// Pushes commit in any order; a reader following the producer's feed by its cursor while
-/// they do must still see every event, once.
+/// A race of `fresh` new containers on a fresh database with two registries: the race, the
+/// database (dropped last), the registries, and the ids of the race's events.
+async fn writing_race(
+    fresh: usize,
+) -> (
+    Race,
+    PgDb,
+    Arc<PostgresStore>,
+    Arc<PostgresStore>,
+    HashSet<EventId>,
+) {
+    let race = Race::new(0, fresh);
+    let db = PgDb::create().await;
+    let (one, two) = registries(&db, &race).await;
+    let all = race.fresh.iter().map(|e| e.id).collect();
+    (race, db, one, two, all)
+}
+
 /// One task per `each` of the race's fresh events, pushing them one by one through the two
 /// registries in turn; each push must be accepted.
 fn spawn_writers(
@@ -342,14 +358,13 @@ fn spawn_writers(
     writers
 }
 
+/// Pushes commit in any order; a reader following the producer's feed by its cursor while
+/// they do must still see every event, once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_feed_read_while_registries_write_misses_nothing() {
     const WRITERS: usize = 6;
     const EACH: usize = 10;
-    let race = Race::new(0, WRITERS * EACH);
-    let db = PgDb::create().await;
-    let (one, two) = registries(&db, &race).await;
-    let all: HashSet<EventId> = race.fresh.iter().map(|e| e.id).collect();
+    let (race, _db, one, two, all) = writing_race(WRITERS * EACH).await;
 
     let writers = spawn_writers(&race, &one, &two, EACH);
     let done = Arc::new(AtomicBool::new(false));
@@ -430,10 +445,7 @@ async fn text_postgres_cannot_store_is_a_bad_request() {
 async fn a_regulator_registered_during_pushes_misses_no_container() {
     const WRITERS: usize = 4;
     const EACH: usize = 10;
-    let race = Race::new(0, WRITERS * EACH);
-    let db = PgDb::create().await;
-    let (one, two) = registries(&db, &race).await;
-    let all: HashSet<EventId> = race.fresh.iter().map(|e| e.id).collect();
+    let (race, _db, one, two, all) = writing_race(WRITERS * EACH).await;
     let producer = race.orgs.producer.code();
     let jurisdiction = producer.as_str()[2..6].to_string();
     let late = credit("11350000MB0000009");

@@ -65,6 +65,16 @@ async fn producer_and_carrier<S: Backend>(
     (p, c)
 }
 
+/// The pickup of the story's manifest, by its usual vehicle and driver.
+fn pickup() -> HandoverStep {
+    HandoverStep::Pickup {
+        manifest: manifest().number,
+        vehicle_plate: "闽A·D1234".into(),
+        driver: "陈师傅".into(),
+        permit: "350100000001".into(),
+    }
+}
+
 /// Phone to phone, offline: the producer's pickup offer as a QR text, the containers'
 /// label texts, and the carrier's acceptance (the producer has not confirmed yet).
 fn pickup_over_qr(
@@ -76,12 +86,7 @@ fn pickup_over_qr(
         .offer_handover_qr(
             codes,
             &carrier.identity().unwrap(),
-            HandoverStep::Pickup {
-                manifest: manifest().number,
-                vehicle_plate: "闽A·D1234".into(),
-                driver: "陈师傅".into(),
-                permit: "350100000001".into(),
-            },
+            pickup(),
             None,
             Some("福州市仓山区".into()),
         )
@@ -123,18 +128,7 @@ async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
     );
 
     let offer = producer
-        .offer_handover(
-            &both,
-            &carrier.identity().unwrap(),
-            HandoverStep::Pickup {
-                manifest: manifest().number,
-                vehicle_plate: "闽A·D1234".into(),
-                driver: "陈师傅".into(),
-                permit: "350100000001".into(),
-            },
-            None,
-            None,
-        )
+        .offer_handover(&both, &carrier.identity().unwrap(), pickup(), None, None)
         .unwrap();
     let ack = carrier.accept_handover(&offer).unwrap();
     producer.confirm_handover(&ack).unwrap();

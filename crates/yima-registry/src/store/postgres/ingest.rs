@@ -20,6 +20,40 @@ fn lock_key(code: &LabelCode) -> i64 {
     i64::from_be_bytes(h[..8].try_into().expect("8 bytes"))
 }
 
+/// Rows of three columns as the three arrays `unnest` takes.
+fn columns3<A, B, C>(rows: Vec<(A, B, C)>) -> (Vec<A>, Vec<B>, Vec<C>) {
+    let n = rows.len();
+    let mut cols = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (a, b, c) in rows {
+        cols.0.push(a);
+        cols.1.push(b);
+        cols.2.push(c);
+    }
+    cols
+}
+
+/// Rows of four columns as the four arrays `unnest` takes.
+fn columns4<A, B, C, D>(rows: Vec<(A, B, C, D)>) -> (Vec<A>, Vec<B>, Vec<C>, Vec<D>) {
+    let n = rows.len();
+    let mut cols = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (a, b, c, d) in rows {
+        cols.0.push(a);
+        cols.1.push(b);
+        cols.2.push(c);
+        cols.3.push(d);
+    }
+    cols
+}
+
 pub(super) async fn ingest_in(
     client: &mut deadpool_postgres::Object,
     events: &[SignedEvent],
@@ -201,12 +235,7 @@ async fn write_events(
         recorder_orgs.push(e.recorder_org);
         fork_ofs.push(e.fork_of);
     }
-    let (mut link_events, mut link_containers, mut prevs) = (Vec::new(), Vec::new(), Vec::new());
-    for (e, c, p) in links {
-        link_events.push(e);
-        link_containers.push(c);
-        prevs.push(p);
-    }
+    let (link_events, link_containers, prevs) = columns3(links);
     // WITH ORDINALITY … ORDER BY: events take their seqs in the order they were decided.
     let stmt = tx
         .prepare_cached(
@@ -259,12 +288,7 @@ async fn write_forks(
     if forks.is_empty() {
         return Ok(());
     }
-    let (mut events, mut containers, mut rivals) = (Vec::new(), Vec::new(), Vec::new());
-    for (e, c, r) in forks {
-        events.push(e);
-        containers.push(c);
-        rivals.push(r);
-    }
+    let (events, containers, rivals) = columns3(forks);
     let stmt = tx
         .prepare_cached(
             "INSERT INTO forks (event_id, container, rival, flagged_at)
@@ -285,14 +309,7 @@ async fn write_refused(
     if refused.is_empty() {
         return Ok(());
     }
-    let (mut ids, mut bodies, mut sigs, mut reasons) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (i, b, s, r) in refused {
-        ids.push(i);
-        bodies.push(b);
-        sigs.push(s);
-        reasons.push(r);
-    }
+    let (ids, bodies, sigs, reasons) = columns4(refused);
     let stmt = tx
         .prepare_cached(
             "INSERT INTO refused (event_id, body, signatures, reason, pushed_by, arrived_at)
@@ -312,14 +329,7 @@ async fn write_containers(
     if containers.is_empty() {
         return Ok(());
     }
-    let (mut codes, mut heads, mut statuses, mut divisions) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (c, h, s, d) in containers {
-        codes.push(c);
-        heads.push(h);
-        statuses.push(s);
-        divisions.push(d);
-    }
+    let (codes, heads, statuses, divisions) = columns4(containers);
     let stmt = tx
         .prepare_cached(
             "INSERT INTO containers (code, head, status, division) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
