@@ -51,13 +51,19 @@ impl WireEvent {
     /// Parses the event, checking the id against the bytes and the bytes are canonical.
     /// Signatures are not checked here.
     pub fn parse(&self) -> Result<SignedEvent, WireError> {
+        self.clone().into_parsed()
+    }
+
+    /// [`WireEvent::parse`], taking the event by value: the body and signatures move into
+    /// the signed event instead of being copied.
+    pub fn into_parsed(self) -> Result<SignedEvent, WireError> {
         if EventId::of_canonical(self.body.as_bytes()) != self.id {
             return Err(WireError::IdMismatch);
         }
         Ok(SignedEvent::from_parts(
             self.id,
-            self.body.as_bytes().to_vec(),
-            self.signatures.clone(),
+            self.body.into_bytes(),
+            self.signatures,
         )?)
     }
 }

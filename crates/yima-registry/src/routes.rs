@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::Rng;
 use serde::Deserialize;
-use yima_core::{EventId, Role, SignedEvent, Timestamp, WireError, WireEvent};
+use yima_core::{Role, SignedEvent, Timestamp};
 use yima_protocol::{
     DeviceInfo, EnrolRequest, EnrolmentCode, FeedPage, KeyDirectoryPage, NewEnrolmentCode, NewOrg,
     PushOutcome, PushRequest, PushResponse, PushResult, Revocation, MAX_BODY_BYTES,
@@ -223,7 +223,7 @@ async fn push<S: RegistryStore>(
     let mut parsed: Vec<SignedEvent> = Vec::new();
     for w in req.events {
         let id = w.id;
-        match parse_owned(w) {
+        match w.into_parsed() {
             Ok(e) => {
                 parsed.push(e);
                 slots.push(None);
@@ -245,19 +245,6 @@ async fn push<S: RegistryStore>(
         .map(|s| s.unwrap_or_else(|| decided.next().expect("one result per parsed event")))
         .collect();
     Ok(Json(PushResponse { results }))
-}
-
-/// [`WireEvent::parse`] without copying the body and signatures: the same checks (the id
-/// against the bytes, the bytes canonical), the same errors.
-fn parse_owned(w: WireEvent) -> Result<SignedEvent, WireError> {
-    if EventId::of_canonical(w.body.as_bytes()) != w.id {
-        return Err(WireError::IdMismatch);
-    }
-    Ok(SignedEvent::from_parts(
-        w.id,
-        w.body.into_bytes(),
-        w.signatures,
-    )?)
 }
 
 #[derive(Deserialize)]
