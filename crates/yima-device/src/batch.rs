@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::BuildHasher;
 use std::sync::mpsc;
 use yima_codes::LabelCode;
-use yima_core::{ContainerStatus, EventBody, SignedEvent, Timestamp};
+use yima_core::{ContainerStatus, EventBody, Link, SignedEvent, Timestamp};
 use yima_store::{DeviceRow, Tx};
 
 /// Batches smaller than this are sealed on the calling thread (a thread costs more).
@@ -146,6 +146,15 @@ impl Pipeline<'_, '_> {
         self.hasher.hash_one(code.as_str())
     }
 
+    /// The links whose containers are tracked as busy: none when nothing can chain.
+    fn tracked<'l>(&self, links: &'l [Link]) -> &'l [Link] {
+        if self.tracking {
+            links
+        } else {
+            &[]
+        }
+    }
+
     fn is_busy(&self, code: &LabelCode) -> bool {
         !self.busy.is_empty() && self.busy.contains_key(&self.code_hash(code))
     }
@@ -159,7 +168,7 @@ impl Pipeline<'_, '_> {
         // The next event takes the counter value after this one, though this one is not
         // stored yet.
         self.tx.take_seq(&body.composer, body.seq);
-        for l in body.links.iter().filter(|_| self.tracking) {
+        for l in self.tracked(&body.links) {
             *self.busy.entry(self.code_hash(&l.container)).or_insert(0) += 1;
         }
         let work = if self.in_flight.len() > HASH_IN_LINE_BEYOND {
@@ -201,7 +210,7 @@ impl Pipeline<'_, '_> {
         for event in events {
             let statuses = self.in_flight.pop_front().ok_or_else(lost)?;
             append(self.tx, &event, &statuses, true, self.now)?;
-            for l in event.body.links.iter().filter(|_| self.tracking) {
+            for l in self.tracked(&event.body.links) {
                 let h = self.code_hash(&l.container);
                 if let Some(count) = self.busy.get_mut(&h) {
                     *count -= 1;
