@@ -177,6 +177,40 @@ pub struct ContainerLabel {
     pub remarks: String,
 }
 
+impl ContainerLabel {
+    /// The label as far as its 37-character code and a quantity tell it: the waste code and
+    /// category, the producer's credit code and the date from the code; the form solid,
+    /// no hazards, every text empty. Fails when the code's waste code names no category.
+    pub fn from_code(
+        code: &LabelCode,
+        quantity: Quantity,
+    ) -> Result<ContainerLabel, yima_codes::CodeError> {
+        let waste_code = code.waste_code().clone();
+        Ok(ContainerLabel {
+            code: code.clone(),
+            name: String::new(),
+            category: waste_code.category()?,
+            waste_code,
+            form: PhysicalForm::Solid,
+            hazards: HazardSet::default(),
+            main_components: String::new(),
+            harmful_components: String::new(),
+            precautions: String::new(),
+            producer: Party {
+                credit_code: code.producer().clone(),
+                name: String::new(),
+            },
+            contact: String::new(),
+            phone: String::new(),
+            generated_on: code.date(),
+            quantity,
+            container_type: String::new(),
+            facility_code: String::new(),
+            remarks: String::new(),
+        })
+    }
+}
+
 /// A transfer manifest (转移联单) as carried by a dispatch.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferManifest {

@@ -108,41 +108,17 @@ pub(crate) fn scanned_label(
             format!("kept label of {code} is unreadable: {e}"),
         )
     })?;
-    let waste_code = code.waste_code().clone();
     static CATALOGUE: std::sync::OnceLock<yima_codes::Catalogue> = std::sync::OnceLock::new();
-    let entry = CATALOGUE
+    let mut label = ContainerLabel::from_code(code, p.quantity())
+        .map_err(|e| DeviceError::new(ErrorKind::Storage, format!("label of {code}: {e}")))?;
+    if let Some(entry) = CATALOGUE
         .get_or_init(yima_codes::Catalogue::latest)
-        .get(&waste_code)
-        .cloned();
-    Ok(ContainerLabel {
-        code: code.clone(),
-        name: entry
-            .as_ref()
-            .map(|e| e.description.clone())
-            .unwrap_or_default(),
-        category: waste_code
-            .category()
-            .map_err(|e| DeviceError::new(ErrorKind::Storage, format!("label of {code}: {e}")))?,
-        waste_code,
-        form: yima_core::PhysicalForm::Solid,
-        hazards: entry
-            .map(|e| e.hazards.default_hazards())
-            .unwrap_or_default(),
-        main_components: String::new(),
-        harmful_components: String::new(),
-        precautions: String::new(),
-        producer: yima_core::Party {
-            credit_code: code.producer().clone(),
-            name: String::new(),
-        },
-        contact: String::new(),
-        phone: String::new(),
-        generated_on: code.date(),
-        quantity: p.quantity(),
-        container_type: String::new(),
-        facility_code: String::new(),
-        remarks: String::new(),
-    })
+        .get(&label.waste_code)
+    {
+        label.name = entry.description.clone();
+        label.hazards = entry.hazards.default_hazards();
+    }
+    Ok(label)
 }
 
 /// Loads the status of every code, or fails with `UnknownContainer`.

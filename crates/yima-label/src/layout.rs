@@ -275,27 +275,10 @@ mod tests {
 
     fn sample() -> ContainerLabel {
         let code: yima_codes::LabelCode = "91350100M000100Y439000414920240301001".parse().unwrap();
-        ContainerLabel {
-            code: code.clone(),
-            name: String::new(),
-            category: code.waste_code().category().unwrap(),
-            waste_code: code.waste_code().clone(),
-            form: yima_core::PhysicalForm::Solid,
-            hazards: Default::default(),
-            main_components: String::new(),
-            harmful_components: String::new(),
-            precautions: String::new(),
-            producer: yima_core::Party {
-                credit_code: code.producer().clone(),
-                name: String::new(),
-            },
-            contact: String::new(),
-            phone: String::new(),
-            generated_on: code.date(),
-            quantity: yima_core::Quantity::new(1, yima_core::Unit::Kg).unwrap(),
-            container_type: String::new(),
-            facility_code: String::new(),
-            remarks: String::new(),
-        }
+        ContainerLabel::from_code(
+            &code,
+            yima_core::Quantity::new(1, yima_core::Unit::Kg).unwrap(),
+        )
+        .unwrap()
     }
 }
