@@ -34,15 +34,18 @@ impl Cli {
         match self.lang {
             Some(LangArg::Zh) => Lang::Zh,
             Some(LangArg::En) => Lang::En,
-            None => {
-                let env = std::env::var("LC_ALL")
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .or_else(|| std::env::var("LANG").ok());
-                Lang::from_locale(env.as_deref())
-            }
+            None => locale_lang(),
         }
     }
+}
+
+/// The language of the locale: `LC_ALL` if set, else `LANG`.
+pub fn locale_lang() -> Lang {
+    let env = std::env::var("LC_ALL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("LANG").ok());
+    Lang::from_locale(env.as_deref())
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,6 +109,11 @@ pub enum Command {
         /// Only this container.
         code: Option<String>,
     },
+    /// The person recorded with every step from now on (经办人); without a name, who it is.
+    Operator {
+        /// The person's name.
+        name: Option<String>,
+    },
     /// The management ledger (HJ 1259).
     Ledger {
         #[command(subcommand)]
@@ -122,6 +130,10 @@ pub enum Command {
         /// Allow plain HTTP to another machine (behind a trusted network only).
         #[arg(long)]
         insecure_http: bool,
+        /// A CA certificate file (PEM) trusted for this registry besides the system's store
+        /// (a government or private CA); kept with the device for later syncs.
+        #[arg(long)]
+        ca_file: Option<std::path::PathBuf>,
     },
     /// Push recorded events to the registry and pull what this organisation may see.
     Sync {
@@ -140,9 +152,20 @@ pub enum Command {
     },
     /// Walk containers through their whole life across three devices and print the result.
     Demo {
-        /// Keep the demo's data here (default: a fresh temporary directory).
+        /// Keep the demo's data here (default: a new directory under the system's temporary
+        /// directory, kept and named at the end).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the manual pages (man yima, man yima-record, …) into a directory.
+    Man {
+        /// Directory to write the pages into.
+        out_dir: PathBuf,
     },
 }
 
@@ -212,6 +235,13 @@ pub struct NewArgs {
     /// Remarks.
     #[arg(long, default_value = "")]
     pub remarks: String,
+    /// Why the waste is classified so: required for a hazard characteristic outside the
+    /// catalogue entry, and with 900-000-NN (why no existing code fits). Kept in the remarks.
+    #[arg(long, default_value = "")]
+    pub classification_reason: String,
+    /// The test report's reference (required with 900-000-NN). Kept in the remarks.
+    #[arg(long, default_value = "")]
+    pub test_report: String,
     #[command(flatten)]
     pub when: When,
 }
@@ -329,13 +359,17 @@ pub enum RecordStep {
         #[command(flatten)]
         when: When,
     },
-    /// 称重: weigh on arrival.
+    /// 称重: weigh at a custody change.
     Weigh {
         code: String,
         #[arg(long)]
         weight: String,
         #[arg(long)]
         unit: String,
+        #[arg(long)]
+        weigher: String,
+        #[arg(long, default_value = "scale")]
+        weighed_with: String,
         #[command(flatten)]
         when: When,
     },
@@ -460,6 +494,15 @@ pub enum LedgerCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The stock balance per facility: does it close?
+    Balance {
+        /// First day (YYYY-MM-DD, China time; default: the first record).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, China time; default: the last record).
+        #[arg(long)]
+        to: Option<String>,
+    },
 }
 
 /// `yima label`.
@@ -471,9 +514,14 @@ pub struct LabelArgs {
     /// svg, png (300 dpi) or pdf (several codes: A4 sheets).
     #[arg(long, value_enum, default_value = "pdf")]
     pub format: LabelFormatArg,
-    /// Label side in mm, by container volume: 100 (up to 50 L), 150 (up to 450 L), 200.
-    #[arg(long, value_enum, default_value = "100")]
-    pub size: LabelSizeArg,
+    /// Label side in mm: 100 (containers up to 50 L), 150 (up to 450 L), 200 (default: from
+    /// --container-volume, else 100).
+    #[arg(long, value_enum)]
+    pub size: Option<LabelSizeArg>,
+    /// The container's volume in litres: chooses the size (HJ 1276), and above 450 L two
+    /// labels per container, for opposite sides.
+    #[arg(long)]
+    pub container_volume: Option<f64>,
     /// Output file; a directory for several codes as svg or png (one file per code).
     #[arg(short, long)]
     pub output: PathBuf,

@@ -117,8 +117,7 @@ pub(crate) fn accept_qr(
         "{}: {}",
         t(
             lang,
-            "已核对标签、接收并会签，确认二维码已写出",
-            "labels checked, accepted and countersigned; acknowledgement QR written"
+            "cli.msg.labels_checked_accepted_and_countersigned_acknow"
         ),
         done.event_id
     );
@@ -127,16 +126,12 @@ pub(crate) fn accept_qr(
             "  {} {c}",
             t(
                 lang,
-                "标签签名暂无法核验（尚无产生单位密钥，请同步）：",
-                "label signature not checkable yet (producer key unknown: sync):"
+                "cli.msg.label_signature_not_checkable_yet_producer_key_u"
             )
         );
     }
     for c in &done.without_history {
-        println!(
-            "  {} {c}",
-            t(lang, "此前记录尚未同步：", "history not synced yet:")
-        );
+        println!("  {} {c}", t(lang, "cli.msg.history_not_synced_yet"));
     }
     Ok(())
 }
@@ -169,10 +164,8 @@ pub(crate) fn check(
             rows.push(json!({ "code": code, "on_list": on == LabelOnOffer::Listed }));
         } else {
             let mark = match on {
-                LabelOnOffer::Listed => t(lang, "在清单上", "on the list"),
-                LabelOnOffer::NotListed => {
-                    t(lang, "不在清单上：请勿装车", "NOT ON THE LIST: do not load")
-                }
+                LabelOnOffer::Listed => t(lang, "cli.msg.on_the_list"),
+                LabelOnOffer::NotListed => t(lang, "cli.msg.not_on_the_list_do_not_load"),
             };
             println!("{code}  {mark}");
         }

@@ -16,11 +16,26 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
         LabelFormatArg::Png => Format::Png,
         LabelFormatArg::Pdf => Format::Pdf,
     };
-    let size = match args.size {
-        LabelSizeArg::Mm100 => LabelSize::Mm100,
-        LabelSizeArg::Mm150 => LabelSize::Mm150,
-        LabelSizeArg::Mm200 => LabelSize::Mm200,
+    let volume = match args.container_volume {
+        Some(v) if !(v.is_finite() && v > 0.0) => {
+            return Err(anyhow!(
+                "{}: {v}",
+                t(
+                    lang,
+                    "cli.msg.the_container_volume_must_be_a_positive_number_o"
+                )
+            ))
+        }
+        v => v,
     };
+    let size = match (args.size, volume) {
+        (Some(LabelSizeArg::Mm100), _) => LabelSize::Mm100,
+        (Some(LabelSizeArg::Mm150), _) => LabelSize::Mm150,
+        (Some(LabelSizeArg::Mm200), _) => LabelSize::Mm200,
+        (None, Some(litres)) => LabelSize::for_volume_litres(litres),
+        (None, None) => LabelSize::Mm100,
+    };
+    let copies = volume.map_or(1, LabelSize::copies_for_volume_litres);
     let mut dev = open(cli)?;
     let mut labels = Vec::new();
     for code in codes(&args.codes)? {
@@ -31,10 +46,15 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
                 "{}: {code}: {missing}",
                 t(
                     lang,
-                    "警告：标签字体缺少这些字，将印成方框",
-                    "warning: the label font lacks these characters (printed as boxes)"
+                    "cli.msg.warning_the_label_font_lacks_these_characters_pr"
                 )
             );
+        }
+        // Above 450 L a container carries two labels, on opposite sides: a PDF sheet holds
+        // both; an SVG or PNG file is printed twice.
+        let extra = if format == Format::Pdf { copies } else { 1 };
+        for _ in 1..extra {
+            labels.push((label.clone(), payload.clone()));
         }
         labels.push((label, payload));
     }
@@ -58,7 +78,7 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
         std::fs::create_dir_all(&args.output).with_context(|| {
             format!(
                 "{} {}",
-                t(lang, "无法创建目录", "cannot create directory"),
+                t(lang, "cli.msg.cannot_create_directory"),
                 args.output.display()
             )
         })?;
@@ -73,6 +93,6 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
             written.push(path);
         }
     }
-    print::labels_written(&written, labels.len(), lang, cli.json);
+    print::labels_written(&written, labels.len(), size.mm(), copies, lang, cli.json);
     Ok(())
 }

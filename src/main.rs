@@ -2,15 +2,17 @@
 
 mod args;
 mod cli;
+mod container_view;
 mod handover;
+mod help;
 mod label;
+mod limits;
 mod print;
 mod record;
 mod run;
 mod scan;
 mod sync;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -21,7 +23,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let args = cli::Cli::parse();
+    let args = help::parse();
     let lang = args.lang();
     match run::run(&args) {
         Ok(()) => ExitCode::SUCCESS,

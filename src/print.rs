@@ -5,16 +5,12 @@ use std::path::Path;
 use yima_codes::{Catalogue, CatalogueEntry, LabelCode, Lang};
 use yima_core::SignedEvent;
 use yima_device::{
-    ContainerSummary, ContainerView, DemoReport, DeviceError, HistoryEntry, IdentityCard,
-    VerifyResult,
+    ContainerSummary, DemoReport, DeviceError, HistoryEntry, IdentityCard, VerifyResult,
 };
 
 /// Chinese or English.
-pub fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    yima_i18n::t(lang, key)
 }
 
 /// An error's kind for scripts, and its message in `lang`: the kind of the library error it
@@ -48,7 +44,84 @@ pub fn error(e: &anyhow::Error, lang: Lang, as_json: bool) {
             json!({ "error": { "kind": kind, "message": message } })
         );
     }
-    eprintln!("{}: {message}", t(lang, "错误", "error"));
+    eprintln!("{}: {message}", t(lang, "cli.msg.error"));
+}
+
+/// The stock balance, one line per facility and unit; where it does not close, by how much
+/// and which weighings changed a quantity in stock.
+pub fn balance(rows: &[yima_device::StockBalance], lang: Lang, as_json: bool) {
+    let m = yima_core::format_milli;
+    if as_json {
+        let list: Vec<_> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "facility": r.facility, "unit": r.unit,
+                    "opening": m(r.opening), "generated": m(r.generated),
+                    "received": m(r.received), "moved_in": m(r.moved_in), "made": m(r.made),
+                    "dispatched": m(r.dispatched), "treated": m(r.treated),
+                    "voided": m(r.voided), "moved_out": m(r.moved_out), "unmade": m(r.unmade),
+                    "closing": m(r.closing), "difference": m(r.difference()),
+                    "closes": r.closes(),
+                    "reweighed": r.reweighed.iter().map(|(c, d)| json!([c, m(*d)])).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", json!({ "balance": list }));
+        return;
+    }
+    for r in rows {
+        let facility = if r.facility.is_empty() {
+            t(lang, "cli.balance.unstored")
+        } else {
+            r.facility.as_str()
+        };
+        println!(
+            "{} {facility} ({}): {} {} + {} {} + {} {} + {} {} + {} {} − {} {} − {} {} − {} {} − {} {} − {} {} = {} {}",
+            t(lang, "cli.balance.facility"),
+            r.unit,
+            t(lang, "cli.balance.opening"),
+            m(r.opening),
+            t(lang, "cli.balance.generated"),
+            m(r.generated),
+            t(lang, "cli.balance.received"),
+            m(r.received),
+            t(lang, "cli.balance.moved_in"),
+            m(r.moved_in),
+            t(lang, "cli.balance.made"),
+            m(r.made),
+            t(lang, "cli.balance.dispatched"),
+            m(r.dispatched),
+            t(lang, "cli.balance.treated"),
+            m(r.treated),
+            t(lang, "cli.balance.voided"),
+            m(r.voided),
+            t(lang, "cli.balance.moved_out"),
+            m(r.moved_out),
+            t(lang, "cli.balance.unmade"),
+            m(r.unmade),
+            t(lang, "cli.balance.closing"),
+            m(r.closing),
+        );
+        if r.closes() {
+            println!("  {}", t(lang, "cli.balance.closes"));
+        } else {
+            println!(
+                "  {} {} {}",
+                t(lang, "cli.balance.does_not_close"),
+                m(r.difference()),
+                r.unit
+            );
+            for (code, d) in &r.reweighed {
+                println!(
+                    "  {} {code}: {} {}",
+                    t(lang, "cli.balance.reweighed"),
+                    m(*d),
+                    r.unit
+                );
+            }
+        }
+    }
 }
 
 /// `init` done.
@@ -59,25 +132,25 @@ pub fn identity(card: &IdentityCard, dir: &Path, lang: Lang, as_json: bool) {
     }
     println!(
         "{} {}",
-        t(lang, "设备已初始化：", "device initialised:"),
+        t(lang, "cli.msg.device_initialised"),
         dir.display()
     );
     println!(
         "  {} {} ({})",
-        t(lang, "单位", "organisation"),
+        t(lang, "cli.msg.organisation"),
         card.org.name,
         card.org.credit_code
     );
-    println!("  {} {}", t(lang, "角色", "role"), card.role.name(lang));
-    println!("  {} {}", t(lang, "公钥", "public key"), card.key);
+    println!("  {} {}", t(lang, "cli.msg.role"), card.role.name(lang));
+    println!("  {} {}", t(lang, "cli.msg.public_key"), card.key);
 }
 
 /// A one-line confirmation.
-pub fn done(lang: Lang, as_json: bool, what: (&'static str, &'static str), value: &str) {
+pub fn done(lang: Lang, as_json: bool, what: &str, value: &str) {
     if as_json {
         println!("{}", json!({ "ok": true, "value": value }));
     } else {
-        println!("{}: {value}", t(lang, what.0, what.1));
+        println!("{}: {value}", t(lang, what));
     }
 }
 
@@ -86,10 +159,7 @@ pub fn handover_confirmed(event: &SignedEvent, lang: Lang, as_json: bool) {
     done(
         lang,
         as_json,
-        (
-            "交接已确认（双方签名）",
-            "handover confirmed (signed by both)",
-        ),
+        "cli.msg.handover_confirmed_signed_by_both",
         &event.id.to_string(),
     );
 }
@@ -116,75 +186,10 @@ pub fn catalogue(c: &Catalogue, hits: &[&CatalogueEntry], lang: Lang, as_json: b
     println!(
         "{} {} ({} {})",
         hits.len(),
-        t(lang, "条", "entries"),
-        t(lang, "名录版本", "catalogue edition"),
+        t(lang, "cli.msg.entries"),
+        t(lang, "cli.msg.catalogue_edition"),
         c.edition()
     );
-}
-
-/// One container.
-pub fn container(v: &ContainerView, lang: Lang, as_json: bool) {
-    if as_json {
-        println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
-        return;
-    }
-    let l = &v.label;
-    let rows = [
-        (t(lang, "数字识别码", "code"), l.code.to_string()),
-        (t(lang, "废物名称", "name"), l.name.clone()),
-        (t(lang, "废物类别", "category"), l.category.to_string()),
-        (t(lang, "废物代码", "waste code"), l.waste_code.to_string()),
-        (t(lang, "废物形态", "form"), l.form.name(lang).to_string()),
-        (
-            t(lang, "危险特性", "hazards"),
-            l.hazards
-                .iter()
-                .map(|h| h.name(lang))
-                .collect::<Vec<_>>()
-                .join("、"),
-        ),
-        (
-            t(lang, "主要成分", "main components"),
-            l.main_components.clone(),
-        ),
-        (
-            t(lang, "有害成分", "harmful components"),
-            l.harmful_components.clone(),
-        ),
-        (t(lang, "注意事项", "precautions"), l.precautions.clone()),
-        (
-            t(lang, "产生单位", "producer"),
-            format!("{} ({})", l.producer.name, l.producer.credit_code),
-        ),
-        (
-            t(lang, "联系人", "contact"),
-            format!("{} {}", l.contact, l.phone),
-        ),
-        (
-            t(lang, "产生日期", "generated on"),
-            l.generated_on.to_string(),
-        ),
-        (t(lang, "废物重量", "quantity"), l.quantity.to_string()),
-        (
-            t(lang, "容器类型", "container type"),
-            l.container_type.clone(),
-        ),
-        (t(lang, "备注", "remarks"), l.remarks.clone()),
-        (t(lang, "状态", "state"), v.state.name(lang).to_string()),
-        (t(lang, "持有单位", "holder"), v.holder.clone()),
-        (
-            t(lang, "联单编号", "manifest"),
-            v.manifest.clone().unwrap_or_default(),
-        ),
-        (t(lang, "事件数", "events"), v.events.to_string()),
-        (
-            t(lang, "名录版本", "catalogue edition"),
-            v.catalogue_edition.clone(),
-        ),
-    ];
-    for (k, val) in rows {
-        println!("{k}: {val}");
-    }
 }
 
 /// The container list.
@@ -194,16 +199,18 @@ pub fn containers(list: &[ContainerSummary], lang: Lang, as_json: bool) {
         return;
     }
     for c in list {
-        println!(
-            "{}  {}  {:>10}  {:<8}  {}",
+        let line = format!(
+            "{}  {}  {:>10}  {:<8}  {}  {}",
             c.code,
             c.waste_code,
             c.quantity,
             c.state.name(lang),
-            c.name
+            c.name,
+            crate::limits::flags(&c.limits, lang)
         );
+        println!("{}", line.trim_end());
     }
-    println!("{} {}", list.len(), t(lang, "个容器", "containers"));
+    println!("{} {}", list.len(), t(lang, "cli.msg.containers"));
 }
 
 /// A container's timeline, with its verification.
@@ -221,15 +228,25 @@ pub fn history(
         );
         return;
     }
-    println!("{} {code}", t(lang, "容器", "container"));
+    println!("{} {code}", t(lang, "cli.msg.container"));
     for e in h {
         let failed = check.failures.iter().any(|f| f.event.to_string() == e.id);
         let mark = if failed {
-            t(lang, "✗ 校验失败", "✗ FAILS")
+            t(lang, "cli.msg.fails")
         } else {
-            t(lang, "✓ 签名已校验", "✓ verified")
+            t(lang, "cli.msg.verified")
         };
-        let details: Vec<String> = e.details.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut details: Vec<String> = e
+            .details
+            .iter()
+            .map(|(k, v)| format!("{}={v}", field_name(k, lang)))
+            .collect();
+        if e.entered_late == Some(true) {
+            details.push(t(lang, "cli.msg.entered_over_10_working_days_late").to_string());
+        }
+        if e.arrived_late {
+            details.push(t(lang, "cli.msg.arrived_over_7_days_late").to_string());
+        }
         println!(
             "  {}  {:<10} {} {} [{}] {}  {}",
             e.at,
@@ -246,6 +263,16 @@ pub fn history(
     }
 }
 
+/// A history detail's name in `lang` (the name itself if the catalogue has none yet).
+fn field_name(key: &str, lang: Lang) -> String {
+    let id = format!("cli.field.{key}");
+    if yima_i18n::has(&id) {
+        t(lang, &id).to_owned()
+    } else {
+        key.to_owned()
+    }
+}
+
 /// A recorded event.
 pub fn event(e: &SignedEvent, lang: Lang, as_json: bool) {
     if as_json {
@@ -257,7 +284,7 @@ pub fn event(e: &SignedEvent, lang: Lang, as_json: bool) {
     } else {
         println!(
             "{} {}: {}",
-            t(lang, "已记录", "recorded"),
+            t(lang, "cli.msg.recorded"),
             e.body.step().name(lang),
             e.id
         );
@@ -278,7 +305,7 @@ pub fn new_codes(e: &SignedEvent, lang: Lang, as_json: bool) {
     } else {
         println!(
             "{} {}: {}",
-            t(lang, "已记录", "recorded"),
+            t(lang, "cli.msg.recorded"),
             e.body.step().name(lang),
             e.id
         );
@@ -300,28 +327,24 @@ pub fn verify(r: &VerifyResult, lang: Lang, as_json: bool) {
     for c in &r.without_history {
         println!(
             "{} {c}",
-            t(
-                lang,
-                "尚未同步此前记录（经二维码交接接收）：",
-                "history not synced yet (taken over QR codes):"
-            )
+            t(lang, "cli.msg.history_not_synced_yet_taken_over_qr_codes")
         );
     }
     if r.ok {
         println!(
             "{} {} {}, {} {}",
-            t(lang, "校验通过：", "verified:"),
+            t(lang, "cli.msg.verified_2"),
             r.events,
-            t(lang, "个事件", "events"),
+            t(lang, "cli.msg.events_2"),
             r.containers,
-            t(lang, "个容器", "containers")
+            t(lang, "cli.msg.containers")
         );
     } else {
         println!(
             "{} {} {}",
-            t(lang, "校验失败：", "verification FAILED:"),
+            t(lang, "cli.msg.verification_failed"),
             r.failures.len(),
-            t(lang, "处问题", "failures")
+            t(lang, "cli.msg.failures")
         );
         for f in &r.failures {
             let c = f
@@ -336,15 +359,12 @@ pub fn verify(r: &VerifyResult, lang: Lang, as_json: bool) {
 
 /// The demo's report.
 pub fn demo(r: &DemoReport, dir: &Path, lang: Lang, as_json: bool) {
+    let next = demo_next(r, dir);
     if as_json {
-        println!("{}", json!({ "data_dir": dir, "report": r }));
+        let next: Vec<&str> = next.iter().map(|(cmd, _)| cmd.as_str()).collect();
+        println!("{}", json!({ "data_dir": dir, "report": r, "next": next }));
         return;
     }
-    println!(
-        "{} {}",
-        t(lang, "演示数据目录：", "demo data in:"),
-        dir.display()
-    );
     for (code, h, check) in &r.containers {
         history(
             &code.parse().expect("demo codes are valid"),
@@ -358,18 +378,87 @@ pub fn demo(r: &DemoReport, dir: &Path, lang: Lang, as_json: bool) {
         print!("{who}: ");
         verify(v, lang, false);
     }
+    println!();
+    let shown = dir.display().to_string();
+    println!(
+        "{}",
+        yima_i18n::tf(lang, "cli.demo.kept", &[("dir", &shown)])
+    );
+    println!("{}", t(lang, "cli.demo.next"));
+    for (cmd, what) in next {
+        println!("  {cmd}\n      # {}", t(lang, what));
+    }
+}
+
+/// The commands to try in the demo's data, each with the catalogue key saying what it shows.
+fn demo_next(r: &DemoReport, dir: &Path) -> Vec<(String, &'static str)> {
+    let quote = |p: &Path| {
+        let s = p.display().to_string();
+        if s.contains(|c: char| c.is_whitespace() || c == '\'') {
+            format!("'{}'", s.replace('\'', r"'\''"))
+        } else {
+            s
+        }
+    };
+    let (producer, receiver) = (quote(&dir.join("producer")), quote(&dir.join("receiver")));
+    let mut next = Vec::new();
+    if let Some((code, _, _)) = r.containers.first() {
+        next.push((
+            format!("yima --data-dir {receiver} history {code}"),
+            "cli.demo.next.history",
+        ));
+    }
+    next.push((
+        format!("yima --data-dir {producer} container list"),
+        "cli.demo.next.list",
+    ));
+    next.push((
+        format!("yima --data-dir {producer} ledger export --format csv -o ledger.csv"),
+        "cli.demo.next.ledger",
+    ));
+    next.push((
+        format!("yima --data-dir {receiver} verify"),
+        "cli.demo.next.verify",
+    ));
+    if let Some((code, _, _)) = r.containers.first() {
+        next.push((
+            format!("yima --data-dir {producer} label {code} --format pdf -o label.pdf"),
+            "cli.demo.next.label",
+        ));
+    }
+    next.push((format!("rm -r {}", quote(dir)), "cli.demo.next.remove"));
+    next
 }
 
 /// `label` done: the files written.
-pub fn labels_written(paths: &[std::path::PathBuf], labels: usize, lang: Lang, as_json: bool) {
+pub fn labels_written(
+    paths: &[std::path::PathBuf],
+    labels: usize,
+    size_mm: f32,
+    copies: usize,
+    lang: Lang,
+    as_json: bool,
+) {
     if as_json {
         println!(
             "{}",
-            json!({ "ok": true, "labels": labels, "files": paths })
+            json!({ "ok": true, "labels": labels, "size_mm": size_mm, "copies_per_container": copies, "files": paths })
         );
         return;
     }
-    println!("{}: {labels}", t(lang, "已生成标签", "labels rendered"));
+    println!(
+        "{}: {labels} ({size_mm} mm)",
+        t(lang, "cli.msg.labels_rendered")
+    );
+    if copies > 1 {
+        println!(
+            "{}",
+            t(
+                lang,
+                "cli.msg.container_over_450_l_two_labels_per_container_on"
+            )
+        );
+    }
     for p in paths {
         println!("  {}", p.display());
     }

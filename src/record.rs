@@ -7,8 +7,7 @@ use crate::print;
 use anyhow::Result;
 use std::path::Path;
 use yima_codes::Lang;
-use yima_core::TransferManifest;
-use yima_device::{Action, HandoverStep, IdentityCard};
+use yima_device::{Action, HandoverStep, IdentityCard, ManifestForm};
 
 pub(crate) fn offer(
     cli: &Cli,
@@ -40,11 +39,10 @@ pub(crate) fn offer(
                 "{}: {} ({} {version})",
                 crate::print::t(
                     lang,
-                    "交接邀请二维码已签名并写出，请向接收方出示",
-                    "handover offer QR signed and written: show it to the taker"
+                    "cli.msg.handover_offer_qr_signed_and_written_show_it_to"
                 ),
                 output.display(),
-                crate::print::t(lang, "二维码版本", "QR version"),
+                crate::print::t(lang, "cli.msg.qr_version"),
             );
         }
         return Ok(());
@@ -55,10 +53,7 @@ pub(crate) fn offer(
     print::done(
         lang,
         cli.json,
-        (
-            "交接邀请已签名并写出，请交给接收方",
-            "handover offer signed and written: give it to the taker",
-        ),
+        "cli.msg.handover_offer_signed_and_written_give_it_to_the",
         &offer.event.id.to_string(),
     );
     Ok(())
@@ -109,15 +104,16 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             facility,
             when,
         } => {
-            let manifest = TransferManifest {
-                number: manifest_number(manifest)?,
-                sender: open(cli)?.identity()?.org,
-                carrier: party(carrier_code, carrier_name)?,
-                receiver: party(receiver_code, receiver_name)?,
-                receiver_permit: receiver_permit.trim().into(),
-                mode: mode(m)?,
-                emergency_measures: emergency.trim().into(),
-            };
+            let manifest = open(cli)?.transfer_manifest(&ManifestForm {
+                number: manifest.clone(),
+                carrier_code: carrier_code.clone(),
+                carrier_name: carrier_name.clone(),
+                receiver_code: receiver_code.clone(),
+                receiver_name: receiver_name.clone(),
+                receiver_permit: receiver_permit.clone(),
+                mode: m.clone(),
+                emergency_measures: emergency.clone(),
+            })?;
             single(
                 Action::Dispatch {
                     manifest,
@@ -199,10 +195,14 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             code,
             weight,
             unit,
+            weigher,
+            weighed_with,
             when,
         } => single(
             Action::Weigh {
                 measured: quantity(weight, unit)?,
+                method: yima_device::parse_weigh_method(weighed_with)?,
+                weigher: weigher.clone(),
             },
             std::slice::from_ref(code),
             when,

@@ -3,7 +3,7 @@
 use crate::cli::{
     CatalogueCommand, Cli, Command, ContainerCommand, HandoverCommand, LedgerCommand,
 };
-use crate::print::{self};
+use crate::print::{self, t};
 use anyhow::{bail, Context, Result};
 use yima_codes::Catalogue;
 use yima_core::Role;
@@ -65,9 +65,9 @@ pub fn run(cli: &Cli) -> Result<()> {
                 lang,
                 cli.json,
                 if added {
-                    ("已信任", "trusted")
+                    "cli.msg.trusted"
                 } else {
-                    ("已是信任的密钥", "already trusted")
+                    "cli.msg.already_trusted"
                 },
                 &card.key.short(),
             );
@@ -96,10 +96,16 @@ pub fn run(cli: &Cli) -> Result<()> {
                     container_type: a.container_type.clone(),
                     facility_code: a.facility.clone(),
                     remarks: a.remarks.clone(),
+                    classification_reason: a.classification_reason.clone(),
+                    test_report: a.test_report.clone(),
                     at: a.when.at.as_deref().map(time).transpose()?,
                     location: a.when.location.clone(),
                 };
-                let label = open(cli)?.register(&req)?;
+                let mut dev = open(cli)?;
+                let label = dev.register(&req)?;
+                if dev.sequence_block()?.1 == yima_device::BlockSource::None {
+                    eprintln!("{}", t(lang, "cli.msg.no_sequence_block"));
+                }
                 if cli.json {
                     println!("{}", serde_json::json!({ "code": label.code.as_str() }));
                 } else {
@@ -108,7 +114,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
             ContainerCommand::Show { code } => {
                 let view = open(cli)?.container(&codes(std::slice::from_ref(code))?[0])?;
-                print::container(&view, lang, cli.json);
+                crate::container_view::container(&view, lang, cli.json);
             }
             ContainerCommand::List => print::containers(&open(cli)?.containers()?, lang, cli.json),
         },
@@ -139,10 +145,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 print::done(
                     lang,
                     cli.json,
-                    (
-                        "已接收并会签，确认文件已写出",
-                        "accepted and countersigned; acknowledgement written",
-                    ),
+                    "cli.msg.accepted_and_countersigned_acknowledgement_writt",
                     &ack.event.id.to_string(),
                 );
             }
@@ -178,7 +181,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             let mut file = std::fs::File::create(output).with_context(|| {
                 format!(
                     "{} {}",
-                    print::t(lang, "无法创建", "cannot create"),
+                    print::t(lang, "cli.msg.cannot_create"),
                     output.display()
                 )
             })?;
@@ -187,26 +190,59 @@ pub fn run(cli: &Cli) -> Result<()> {
             print::done(
                 lang,
                 cli.json,
-                ("台账记录已导出", "ledger records exported"),
+                "cli.msg.ledger_records_exported",
                 &n.to_string(),
             );
+        }
+        Command::Ledger {
+            command: LedgerCommand::Balance { from, to },
+        } => {
+            let day = |d: &Option<String>| {
+                d.as_deref()
+                    .map(|d| {
+                        chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                            bad(
+                                format!("{d:?} is not a date (YYYY-MM-DD)"),
+                                format!("{d:?} 不是日期（YYYY-MM-DD）"),
+                            )
+                        })
+                    })
+                    .transpose()
+            };
+            let rows = open(cli)?.stock_balance(day(from)?, day(to)?)?;
+            print::balance(&rows, lang, cli.json);
+            if rows.iter().any(|r| !r.closes()) {
+                std::process::exit(1);
+            }
+        }
+        Command::Operator { name } => {
+            let mut dev = open(cli)?;
+            if let Some(name) = name {
+                dev.set_operator(name)?;
+            }
+            let current = dev.operator()?.unwrap_or_default();
+            print::done(lang, cli.json, "cli.msg.operator", &current);
         }
         Command::Enrol {
             registry,
             code,
             insecure_http,
-        } => crate::sync::enrol(cli, registry, code, *insecure_http, lang)?,
+            ca_file,
+        } => crate::sync::enrol(
+            cli,
+            registry,
+            code,
+            *insecure_http,
+            ca_file.as_deref(),
+            lang,
+        )?,
         Command::Sync { insecure_http } => crate::sync::sync(cli, *insecure_http, lang)?,
         Command::Label(args) => crate::label::label(cli, args, lang)?,
         Command::Scan { files } => crate::scan::scan(cli, files, lang)?,
         Command::Demo { dir } => {
-            let temp;
-            let base = match dir {
+            let base = match dir.as_ref().or(cli.data_dir.as_ref()) {
                 Some(d) => d.clone(),
-                None => {
-                    temp = tempfile::tempdir()?;
-                    temp.path().to_path_buf()
-                }
+                None => demo_dir()?,
             };
             let report = yima_device::run_demo(&base)?;
             print::demo(&report, &base, lang, cli.json);
@@ -214,6 +250,35 @@ pub fn run(cli: &Cli) -> Result<()> {
                 bail!("the demo's records do not verify");
             }
         }
+        Command::Completions { shell } => clap_complete::generate(
+            *shell,
+            &mut crate::help::command(lang),
+            "yima",
+            &mut std::io::stdout(),
+        ),
+        Command::Man { out_dir } => {
+            std::fs::create_dir_all(out_dir).with_context(|| {
+                format!("{} {}", t(lang, "cli.msg.cannot_write"), out_dir.display())
+            })?;
+            clap_mangen::generate_to(crate::help::command(lang), out_dir).with_context(|| {
+                format!("{} {}", t(lang, "cli.msg.cannot_write"), out_dir.display())
+            })?;
+            print::done(
+                lang,
+                cli.json,
+                "cli.msg.man_written",
+                &out_dir.display().to_string(),
+            );
+        }
     }
     Ok(())
+}
+
+/// A new directory for the demo under the system's temporary directory, kept afterwards so
+/// the user can look around in it.
+fn demo_dir() -> Result<std::path::PathBuf> {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let dir = std::env::temp_dir().join(format!("yima-demo-{stamp}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }

@@ -32,26 +32,18 @@ fn describe(found: &Found, keys: &HashMap<KeyId, PublicKey>, lang: Lang) -> (Val
             v["yima_label"] = json!(true);
             v["code"] = json!(label.code().to_string());
             v["quantity"] = json!(label.quantity().to_string());
-            let (verdict, zh, en) = match label.verify(|id| keys.get(id).copied()) {
-                LabelVerdict::Valid { .. } => ("valid", "签名有效", "signature valid"),
-                LabelVerdict::Forged => (
-                    "forged",
-                    "签名不符：伪造或被篡改",
-                    "FORGED: signature does not match",
-                ),
-                LabelVerdict::KeyUnknown { .. } => (
-                    "key_unknown",
-                    "签名暂无法核验（尚无该产生单位的密钥，请同步）",
-                    "signature not checkable yet (producer key unknown here: sync)",
-                ),
+            let (verdict, key) = match label.verify(|id| keys.get(id).copied()) {
+                LabelVerdict::Valid { .. } => ("valid", "cli.msg.signature_valid"),
+                LabelVerdict::Forged => ("forged", "cli.msg.label_forged"),
+                LabelVerdict::KeyUnknown { .. } => ("key_unknown", "cli.msg.label_key_unknown"),
             };
             v["verification"] = json!(verdict);
-            let what = t(lang, "一码标签：", "Yima label: ");
+            let what = t(lang, "cli.msg.yima_label");
             format!(
                 "{what}{} {} — {}",
                 label.code(),
                 label.quantity(),
-                t(lang, zh, en)
+                t(lang, key)
             )
         }
         Err(e) => {
@@ -59,11 +51,9 @@ fn describe(found: &Found, keys: &HashMap<KeyId, PublicKey>, lang: Lang) -> (Val
             v["payload_error"] = json!(e.kind());
             v["message"] = json!(e.message(lang));
             match e.kind() {
-                PayloadErrorKind::NotYima => format!(
-                    "{}{}",
-                    t(lang, "不是一码标签：", "not a Yima label: "),
-                    found.text
-                ),
+                PayloadErrorKind::NotYima => {
+                    format!("{}{}", t(lang, "cli.msg.not_a_yima_label"), found.text)
+                }
                 _ => e.message(lang),
             }
         }
@@ -74,7 +64,7 @@ fn describe(found: &Found, keys: &HashMap<KeyId, PublicKey>, lang: Lang) -> (Val
 /// Scans each file and prints what it holds.
 pub fn scan(cli: &Cli, files: &[PathBuf], lang: Lang) -> Result<()> {
     if files.is_empty() {
-        bail!("{}", t(lang, "未指定图像文件", "no image file given"));
+        bail!("{}", t(lang, "cli.msg.no_image_file_given"));
     }
     // Keys to check labels with: those of this device's store, if it has one.
     let keys: HashMap<KeyId, PublicKey> = match crate::args::open(cli) {
@@ -94,7 +84,7 @@ pub fn scan(cli: &Cli, files: &[PathBuf], lang: Lang) -> Result<()> {
                 let described: Vec<_> = found.iter().map(|f| describe(f, &keys, lang)).collect();
                 if !cli.json {
                     let count = found.len();
-                    println!("{name}: {count} {}", t(lang, "个二维码", "QR code(s)"));
+                    println!("{name}: {count} {}", t(lang, "cli.msg.qr_code_s"));
                     for (_, line) in &described {
                         println!("  {line}");
                     }
@@ -128,7 +118,7 @@ pub fn scan(cli: &Cli, files: &[PathBuf], lang: Lang) -> Result<()> {
         bail!(
             "{failed}/{} {}",
             files.len(),
-            t(lang, "个文件无法扫描", "file(s) could not be scanned")
+            t(lang, "cli.msg.file_s_could_not_be_scanned")
         );
     }
     Ok(())

@@ -2,7 +2,7 @@
 
 use crate::cli::Cli;
 use crate::print::t;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use std::io::Write;
 use yima_codes::Lang;
 use yima_sync::{Phase, Progress, Registry, SyncOptions};
@@ -13,18 +13,53 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-fn options(insecure_http: bool) -> SyncOptions {
+fn options(insecure_http: bool, extra_ca_pem: Option<Vec<u8>>) -> SyncOptions {
     SyncOptions {
         allow_insecure_http: insecure_http,
+        extra_ca_pem,
         ..SyncOptions::default()
     }
 }
 
+/// The CA file given at enrolment, kept beside the device's database with the registry.
+const REGISTRY_CA_FILE: &str = "registry-ca.pem";
+
+/// The CA kept for the registry, if one was given at enrolment.
+fn kept_ca(cli: &Cli) -> Result<Option<Vec<u8>>> {
+    let path = crate::args::data_dir(cli)?.join(REGISTRY_CA_FILE);
+    match std::fs::read(&path) {
+        Ok(pem) => Ok(Some(pem)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(anyhow::Error::new(e).context(path.display().to_string())),
+    }
+}
+
 /// `yima enrol`.
-pub fn enrol(cli: &Cli, url: &str, code: &str, insecure_http: bool, lang: Lang) -> Result<()> {
+pub fn enrol(
+    cli: &Cli,
+    url: &str,
+    code: &str,
+    insecure_http: bool,
+    ca_file: Option<&std::path::Path>,
+    lang: Lang,
+) -> Result<()> {
     let mut device = crate::args::open(cli)?;
-    let registry = Registry::new(url, options(insecure_http))?;
+    let ca = ca_file
+        .map(|f| std::fs::read(f).with_context(|| f.display().to_string()))
+        .transpose()?;
+    let registry = Registry::new(url, options(insecure_http, ca.clone()))?;
     let info = runtime()?.block_on(registry.enrol(&mut device, code))?;
+    // The CA is kept with the registry it was given for (and forgotten with an old one).
+    let kept = crate::args::data_dir(cli)?.join(REGISTRY_CA_FILE);
+    match ca {
+        Some(pem) => std::fs::write(&kept, pem).with_context(|| kept.display().to_string())?,
+        None => match std::fs::remove_file(&kept) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(anyhow::Error::new(e).context(kept.display().to_string()))
+            }
+            _ => {}
+        },
+    }
     if cli.json {
         println!(
             "{}",
@@ -33,7 +68,7 @@ pub fn enrol(cli: &Cli, url: &str, code: &str, insecure_http: bool, lang: Lang) 
     } else {
         println!(
             "{} {} ({} {})",
-            t(lang, "已在登记中心注册：", "enrolled with"),
+            t(lang, "cli.msg.enrolled_with"),
             registry.url(),
             info.org_name,
             info.role.name(lang)
@@ -45,16 +80,16 @@ pub fn enrol(cli: &Cli, url: &str, code: &str, insecure_http: bool, lang: Lang) 
 /// `yima sync`.
 pub fn sync(cli: &Cli, insecure_http: bool, lang: Lang) -> Result<()> {
     let mut device = crate::args::open(cli)?;
-    let registry = Registry::for_device(&mut device, options(insecure_http))?;
+    let registry = Registry::for_device(&mut device, options(insecure_http, kept_ca(cli)?))?;
     let quiet = cli.json;
     let mut show = |p: Progress| {
         if quiet {
             return;
         }
         let phase = match p.phase {
-            Phase::Push => t(lang, "上传", "push"),
-            Phase::Keys => t(lang, "密钥", "keys"),
-            Phase::Pull => t(lang, "下载", "pull"),
+            Phase::Push => t(lang, "cli.msg.push"),
+            Phase::Keys => t(lang, "cli.msg.keys"),
+            Phase::Pull => t(lang, "cli.msg.pull"),
         };
         match p.total {
             Some(total) => eprint!("\r{phase} {}/{total}   ", p.done),
@@ -73,25 +108,24 @@ pub fn sync(cli: &Cli, insecure_http: bool, lang: Lang) -> Result<()> {
         eprintln!();
         println!(
             "{}: {} {}, {} {}, {} {}, {} {}; {} {}",
-            t(lang, "同步完成", "synced"),
+            t(lang, "cli.msg.synced"),
             report.accepted,
-            t(lang, "条已接受", "accepted"),
+            t(lang, "cli.msg.accepted"),
             report.forks,
-            t(lang, "条分叉", "forks"),
+            t(lang, "cli.msg.forks"),
             report.refused,
-            t(lang, "条被拒", "refused"),
+            t(lang, "cli.msg.refused"),
             report.deferred,
-            t(lang, "条待重试", "deferred"),
+            t(lang, "cli.msg.deferred"),
             report.pulled,
-            t(lang, "条已下载", "pulled"),
+            t(lang, "cli.msg.pulled"),
         );
         if counts.refused > 0 {
             println!(
                 "{}",
                 t(
                     lang,
-                    "被拒的事件仍保存在本设备上，原因见 yima history",
-                    "refused events stay on this device; see yima history for the reasons"
+                    "cli.msg.refused_events_stay_on_this_device_see_yima_hist"
                 )
             );
         }

@@ -393,5 +393,11 @@ pub fn new_args<'a>(waste: &'a str, weight: &'a str, unit: &'a str, form: &'a st
         unit,
         "--form",
         form,
+        "--main-components",
+        "矿物油、棉纤维",
+        "--contact",
+        "王磊",
+        "--phone",
+        "0591-87654321",
     ]
 }

@@ -64,6 +64,12 @@ fn bad_containers_are_refused() {
         "kg",
         "--form",
         "solid",
+        "--main-components",
+        "矿物油",
+        "--contact",
+        "王磊",
+        "--phone",
+        "0591-87654321",
     ];
     let e = refused(&p, &negative, "bad_input");
     assert!(e["message"].as_str().unwrap().contains("-5"), "{e}");
@@ -167,11 +173,6 @@ fn steps_not_allowed_in_the_state_are_forbidden() {
 
     let e = refused(&p, &["record", "accept", &a], "forbidden");
     assert!(e["message"].as_str().unwrap().contains("accepted"), "{e}");
-    refused(
-        &p,
-        &["record", "weigh", &a, "--weight", "3", "--unit", "kg"],
-        "forbidden",
-    );
     refused(
         &p,
         &["record", "store", &a, "--facility", "WS-01"],
@@ -521,4 +522,31 @@ fn a_file_that_cannot_be_read_is_an_io_error_for_scripts() {
         .as_str()
         .unwrap()
         .contains("no-such-offer.json"));
+}
+
+#[test]
+fn a_label_without_components_contact_or_phone_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    let args = [
+        "container",
+        "new",
+        "--waste-code",
+        "900-041-49",
+        "--weight",
+        "25",
+        "--unit",
+        "kg",
+        "--form",
+        "solid",
+        "--phone",
+        "0591-87654321",
+    ];
+    let e = refused(&p, &args, "bad_input");
+    let m = e["message"].as_str().unwrap();
+    assert!(
+        m.contains("--main-components") && m.contains("--contact"),
+        "{e}"
+    );
+    assert!(!m.contains("--phone"), "{e}");
 }

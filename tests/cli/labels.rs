@@ -32,6 +32,10 @@ fn new_show_list_and_history() {
         "200L 钢桶",
         "--contact",
         "王磊",
+        "--phone",
+        "0591-87654321",
+        "--main-components",
+        "矿物油",
         "--at",
         MORNING,
     ]);
@@ -111,6 +115,42 @@ fn codes_of_one_producer_waste_and_day_count_up() {
         assert_eq!(&c[26..34], "20260302");
     }
     p.assert_verifies();
+}
+
+/// Issue 12, finding 3: a device that draws label codes from all of 1-999 (no block from
+/// the registry, none chosen at set-up) is told plainly, in the user's language, to get one;
+/// a device with a block is not.
+#[test]
+fn a_device_without_a_sequence_block_is_told_to_get_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bare = Device::init(tmp.path(), "bare", "producer", PRODUCER, &[]);
+    let args = new_args("900-041-49", "5", "kg", "solid");
+    let mut zh = vec!["--lang", "zh"];
+    zh.extend_from_slice(&args);
+    let out = bare.run(&zh);
+    assert!(out.success(), "{}", out.stderr);
+    assert!(out.stderr.contains("序号段"), "{}", out.stderr);
+    assert!(out.stderr.contains("yima enrol"), "{}", out.stderr);
+    let mut en = vec!["--lang", "en"];
+    en.extend_from_slice(&args);
+    let out = bare.run(&en);
+    assert!(
+        out.stderr.contains("no label sequence block"),
+        "{}",
+        out.stderr
+    );
+    let blocked = Device::init(
+        tmp.path(),
+        "blocked",
+        "producer",
+        PRODUCER,
+        &["--seq-block", "1-499"],
+    );
+    let out = blocked.run(&zh);
+    assert!(out.success(), "{}", out.stderr);
+    assert!(!out.stderr.contains("序号段"), "{}", out.stderr);
+    let out = blocked.run(&en);
+    assert!(!out.stderr.contains("sequence block"), "{}", out.stderr);
 }
 
 #[test]
@@ -207,4 +247,34 @@ fn malformed_sequence_blocks_are_refused_at_init() {
         assert_eq!(out.json()["error"]["kind"], "bad_input", "{block}");
         assert!(!dir.join("yima.db").exists(), "{block}");
     }
+}
+
+#[test]
+fn the_label_size_follows_the_container_volume_with_two_labels_above_450_litres() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    let code = p.drum();
+    let out = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+    let run = |extra: &[&str], file: &str| {
+        let mut args = vec!["label", code.as_str(), "--format", "pdf", "-o"];
+        let path = out(file);
+        args.push(&path);
+        args.extend_from_slice(extra);
+        p.json(&args)
+    };
+    for (litres, mm, copies) in [("20", 100.0, 1), ("200", 150.0, 1), ("1000", 200.0, 2)] {
+        let v = run(&["--container-volume", litres], &format!("{litres}.pdf"));
+        assert_eq!(v["size_mm"], mm, "{litres}: {v}");
+        assert_eq!(v["copies_per_container"], copies, "{litres}: {v}");
+        assert_eq!(v["labels"], copies, "{litres}: {v}");
+    }
+    // An explicit size wins; without either, 100 mm.
+    let v = run(
+        &["--container-volume", "1000", "--size", "150"],
+        "explicit.pdf",
+    );
+    assert_eq!(v["size_mm"], 150.0, "{v}");
+    assert_eq!(run(&[], "default.pdf")["size_mm"], 100.0);
+    let e = p.error(&["label", &code, "--container-volume=0", "-o", &out("x.pdf")]);
+    assert!(e["message"].as_str().unwrap().contains("litres"), "{e}");
 }

@@ -3,11 +3,39 @@
 use crate::common::*;
 use std::collections::BTreeMap;
 
-const HEADER_EN: [&str; 21] = [
+const HEADER_EN: [&str; 23] = [
+    "Stage",
+    "Batch code",
+    "Time",
+    "Waste name",
+    "Catalogue name",
+    "Waste category",
+    "Waste code",
+    "Quantity",
+    "Unit",
+    "Container code",
+    "Container type",
+    "Number of containers",
+    "Facility code",
+    "Facility type",
+    "Handler",
+    "Destination",
+    "Source batch code",
+    "Use/disposal method",
+    "Completion time",
+    "Receiver type",
+    "Receiver name",
+    "Permit number",
+    "Remarks",
+];
+
+/// The fields, in column order: the keys of the rows `export` returns.
+const FIELDS: [&str; 23] = [
     "stage",
     "batch_code",
     "time",
     "waste_name",
+    "catalogue_name",
     "category",
     "waste_code",
     "quantity",
@@ -25,13 +53,15 @@ const HEADER_EN: [&str; 21] = [
     "receiver_type",
     "receiver_name",
     "receiver_permit",
+    "note",
 ];
 
-const HEADER_ZH: [&str; 21] = [
+const HEADER_ZH: [&str; 23] = [
     "环节",
     "批次编码",
     "时间",
     "废物名称",
+    "名录名称",
     "废物类别",
     "废物代码",
     "数量",
@@ -49,6 +79,7 @@ const HEADER_ZH: [&str; 21] = [
     "接收单位类型",
     "接收单位名称",
     "许可证编号",
+    "备注",
 ];
 
 /// Exports the ledger of `d` and returns its rows as field-name → value maps.
@@ -78,8 +109,8 @@ fn export(d: &Device, file: &std::path::Path, lang: &str) -> Vec<BTreeMap<String
     rows[1..]
         .iter()
         .map(|r| {
-            assert_eq!(r.len(), 21, "{r:?}");
-            HEADER_EN
+            assert_eq!(r.len(), FIELDS.len(), "{r:?}");
+            FIELDS
                 .iter()
                 .zip(r)
                 .map(|(k, v)| (k.to_string(), v.clone()))
@@ -113,14 +144,7 @@ fn the_producers_ledger_has_a_record_per_container_and_stage() {
         "180",
         "kg",
         "liquid",
-        &[
-            "--container-type",
-            "200L 钢桶",
-            "--contact",
-            "王磊",
-            "--facility",
-            "CS-01",
-        ],
+        &["--container-type", "200L 钢桶", "--facility", "CS-01"],
     );
     // Outsourced use, under another manifest.
     let f = p.drum();
@@ -280,4 +304,66 @@ fn an_unknown_ledger_format_is_refused() {
     assert_eq!(v["value"], "0");
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(text.trim_start_matches('\u{feff}').lines().count(), 1);
+}
+
+/// The demo's devices as CLI devices.
+fn demo_device(dir: &std::path::Path, who: &str) -> Device {
+    Device {
+        name: who.into(),
+        dir: dir.join(who),
+        card: dir.join(format!("{who}.card.json")),
+    }
+}
+
+#[test]
+fn the_demos_ledger_csv_shows_what_was_measured_by_whom_and_its_balance_closes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    let out = yima(None, &[], &["demo", "--dir", dir.to_str().unwrap()]);
+    assert!(out.success(), "{out:#?}");
+    let receiver = demo_device(&dir, "receiver");
+    let producer = demo_device(&dir, "producer");
+    let rows = export(&receiver, &tmp.path().join("r.csv"), "en");
+    let mut catalogue_names = 0;
+    for r in &rows {
+        assert!(r["time"].ends_with("+08:00"), "{r:?}");
+        // The receiver's operator, not the producer's label contact (王磊).
+        assert_eq!(r["handler"], "林娜", "{r:?}");
+        if !r["catalogue_name"].is_empty() && r["catalogue_name"] != r["waste_name"] {
+            catalogue_names += 1;
+        }
+    }
+    assert_eq!(catalogue_names, rows.len(), "both names on every row");
+    // The receiver's weighing: what it measured, who weighed, and the discrepancy with the
+    // sender's 180 kg.
+    let oil = rows
+        .iter()
+        .find(|r| r["stage"] == "weighing" && r["quantity"] == "171")
+        .expect("the oil's weighing");
+    assert_eq!(oil["handler"], "林娜");
+    assert!(oil["note"].contains("-9 kg"), "{oil:?}");
+    let receipts: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["stage"] == "receipt")
+        .map(|r| r["quantity"].as_str())
+        .collect();
+    assert_eq!(receipts, ["24.6", "165"]);
+
+    let v = producer.json(&["operator"]);
+    assert_eq!(v["value"], "王磊", "{v}");
+    let v = producer.json(&["operator", "张敏"]);
+    assert_eq!(v["value"], "张敏", "{v}");
+    for d in [&producer, &receiver] {
+        let v = d.json(&["ledger", "balance"]);
+        let list = v["balance"].as_array().expect("rows");
+        assert!(!list.is_empty(), "{v}");
+        assert!(list.iter().all(|r| r["closes"] == true), "{v}");
+        let text = yima(Some(&d.dir), &[], &["--lang", "zh", "ledger", "balance"]);
+        assert!(text.success(), "{text:#?}");
+        assert!(
+            text.stdout.contains("平衡") && text.stdout.contains("期初"),
+            "{}",
+            text.stdout
+        );
+    }
 }

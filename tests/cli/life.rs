@@ -96,8 +96,18 @@ fn the_whole_life_across_devices() {
     w.verify_all();
 
     // Weighed.
-    let v = r.json(&["record", "weigh", &a, "--weight", "24.6", "--unit", "kg"]);
-    assert_eq!(v["step"], "weighed");
+    let v = r.json(&[
+        "record",
+        "weigh",
+        &a,
+        "--weight",
+        "24.6",
+        "--unit",
+        "kg",
+        "--weigher",
+        "林娜",
+    ]);
+    assert_eq!(v["step"], "weighing");
     w.verify_all();
 
     // Accepted (the quantity defaults to the weighing).

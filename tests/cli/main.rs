@@ -6,9 +6,12 @@ mod common;
 
 mod catalogue;
 mod demo;
+mod editions;
 mod errors;
+mod help;
 mod labels;
 mod ledger;
 mod life;
 mod qr_handover;
+mod storage;
 mod tamper;

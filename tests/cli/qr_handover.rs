@@ -138,6 +138,29 @@ fn two_devices_complete_a_pickup_over_qr_codes_and_the_taker_hands_on() {
     c.assert_verifies();
     let (_, v) = c.verify();
     assert_eq!(v["without_history"].as_array().unwrap().len(), 3, "{v}");
+
+    // The carrier knows of each container only what its signed label says: the rest is
+    // shown as unknown, never filled in. The producer knows everything.
+    let seen = c.show(refs[0]);
+    assert_eq!(seen["label"]["code"], refs[0]);
+    assert_eq!(
+        seen["label"]["quantity"],
+        p.show(refs[0])["label"]["quantity"]
+    );
+    assert_eq!(seen["label"]["name"], "", "{seen}");
+    assert_eq!(seen["label"]["hazards"], "", "{seen}");
+    let unknown = seen["unknown_fields"].as_array().unwrap();
+    for field in ["name", "form", "hazards", "main_components", "contact"] {
+        assert!(unknown.iter().any(|f| f == field), "{field}: {seen}");
+    }
+    assert_eq!(
+        p.show(refs[0])["unknown_fields"].as_array().unwrap().len(),
+        0
+    );
+    let text = c.ok(&["--lang", "en", "container", "show", refs[0]]);
+    let form = text.lines().find(|l| l.starts_with("form:")).unwrap();
+    assert!(form.contains("unknown"), "{text}");
+    assert!(text.contains(refs[0]), "{text}");
     // Confirming twice changes nothing.
     p.json(&["handover", "confirm", s(&ack)]);
     p.assert_verifies();

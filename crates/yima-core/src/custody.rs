@@ -2,17 +2,22 @@
 //! the state table, who holds the container, and the manifest it travels under.
 
 use crate::event::{EventBody, EventKind, Step};
-use crate::model::{ContainerLabel, TransferManifest};
+use crate::model::{ContainerLabel, Timestamp, TransferManifest};
+use crate::quantity::Quantity;
 use crate::signing::EventId;
-use crate::state::{transition, ContainerState, TransitionError};
+use crate::state::{transition, ContainerState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use yima_codes::{CreditCode, LabelCode};
 
+pub use crate::custody_error::CustodyError;
+use crate::custody_quantities::{check_adds_up, check_discrepancy};
+
 /// What one container's chain says about it now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContainerStatus {
-    /// The container's label as generated.
+    /// The container's label as generated, with the corrections of its genesis event applied
+    /// (the original stays in the generating event).
     pub label: ContainerLabel,
     /// Where it is in its life.
     pub state: ContainerState,
@@ -32,70 +37,55 @@ pub struct ContainerStatus {
     /// are not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_from: Option<EventId>,
+    /// When the last event of its chain happened (`None` in a status kept before this was
+    /// recorded): the next event may not be dated before it (see [`CLOCK_SKEW_MS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_at: Option<Timestamp>,
+    /// The quantity last measured or accepted (weighed, accepted, partly refused); `None`
+    /// while the container holds what its label declares. See [`ContainerStatus::quantity`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<Quantity>,
+    /// The quantity of the last weighing, if any: what the next weighing is compared with and
+    /// what accepted + refused must add up to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Quantity>,
+    /// The weighing that measured `measured` (a correction of it corrects `measured`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_by: Option<EventId>,
+    /// The organisation that recorded each event of `chain`, in the same order; empty for a
+    /// status kept before this was recorded (then any party may correct, as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recorded_by: Vec<CreditCode>,
 }
 
-/// Why an event may not be applied to a container.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CustodyError {
-    /// The state table forbids the step.
-    #[error(transparent)]
-    Transition(#[from] TransitionError),
-    /// The event does not concern the container.
-    #[error("the event does not concern container {0}")]
-    NotLinked(LabelCode),
-    /// The container must be begun by a generating event (or a merge/split creating it).
-    #[error("container {0} has no generating event before this one")]
-    NoGenesis(LabelCode),
-    /// The recorder (or giver) is not the organisation holding the container.
-    #[error("{org} does not hold the container; {holder} does")]
-    NotHolder {
-        /// Who tried.
-        org: CreditCode,
-        /// Who holds it.
-        holder: CreditCode,
-    },
-    /// A label's facts contradict each other or the recorder.
-    #[error("label does not fit: {0}")]
-    Label(String),
-    /// The manifest named does not match the container's dispatch, or its parties.
-    #[error("manifest mismatch: {0}")]
-    Manifest(String),
-    /// A correction names an event not in this container's chain.
-    #[error("corrected event {0} is not in this container's chain")]
-    UnknownCorrected(String),
-    /// A merge or split declares a state the source was not in.
-    #[error("the event says the source was {declared}, but it was {actual}")]
-    InheritedState {
-        /// State the event declares.
-        declared: String,
-        /// State the chain says.
-        actual: String,
-    },
-}
-
-impl CustodyError {
-    /// The message in `lang` (details quoting stored values stay as they are).
-    pub fn message(&self, lang: yima_codes::Lang) -> String {
-        use yima_codes::Lang;
-        match (self, lang) {
-            (CustodyError::Transition(t), _) => t.message(lang),
-            (_, Lang::En) => self.to_string(),
-            (CustodyError::NotLinked(c), Lang::Zh) => format!("该事件与容器 {c} 无关"),
-            (CustodyError::NoGenesis(c), Lang::Zh) => format!("容器 {c} 在此之前没有产生记录"),
-            (CustodyError::NotHolder { org, holder }, Lang::Zh) => {
-                format!("{org} 并不持有该容器，持有单位是 {holder}")
-            }
-            (CustodyError::Label(m), Lang::Zh) => format!("标签信息不一致：{m}"),
-            (CustodyError::Manifest(m), Lang::Zh) => format!("与转移联单不符：{m}"),
-            (CustodyError::UnknownCorrected(e), Lang::Zh) => {
-                format!("被更正的事件 {e} 不在该容器的链中")
-            }
-            (CustodyError::InheritedState { declared, actual }, Lang::Zh) => {
-                format!("事件声明来源容器状态为 {declared}，实际为 {actual}")
-            }
+impl ContainerStatus {
+    /// The organisation that recorded `event` of this chain, when known.
+    pub fn recorder_of(&self, event: &EventId) -> Option<&CreditCode> {
+        if self.recorded_by.len() != self.chain.len() {
+            return None;
         }
+        let i = self.chain.iter().position(|e| e == event)?;
+        self.recorded_by.get(i)
+    }
+
+    /// The quantity a weighing is compared with: the last one measured, else the label's.
+    pub fn reference_quantity(&self) -> Quantity {
+        self.measured.unwrap_or(self.label.quantity)
     }
 }
+
+impl ContainerStatus {
+    /// What the container holds: the quantity last measured or accepted, else the label's.
+    /// A merge or split balances against it.
+    pub fn quantity(&self) -> Quantity {
+        self.held.unwrap_or(self.label.quantity)
+    }
+}
+
+/// How far an event may be dated before the event it follows: 10 minutes, for the clocks of
+/// two parties' devices (a receipt composed by the receiver after a pickup the producer's
+/// device dated). Beyond it the event is refused: a pickup dated before its dispatch.
+pub const CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
 
 /// Checks a new label against the code and the recorder.
 pub fn check_label(label: &ContainerLabel, recorder: &CreditCode) -> Result<(), CustodyError> {
@@ -172,6 +162,9 @@ pub fn apply(
     let step = body.step();
     let giver_role = body.event.giver().map(|g| g.role);
     let by = &body.by;
+    if matches!(step, Step::Generated | Step::Merged | Step::Split) {
+        crate::lineage::check_shape(body)?;
+    }
 
     // A container begins with its label: a generating event, or the new side of a merge/split.
     if link.prev.is_none() {
@@ -210,6 +203,11 @@ pub fn apply(
             chain: vec![id],
             parties,
             partial_from: None,
+            measured: None,
+            measured_by: None,
+            recorded_by: vec![by.org.clone()],
+            head_at: Some(body.at),
+            held: None,
         });
     }
 
@@ -218,7 +216,7 @@ pub fn apply(
     };
     let change = check_step(before, body)?;
     let mut after = before.clone();
-    change.advance(&mut after, id, &by.org);
+    change.advance(&mut after, id, body);
     Ok(after)
 }
 
@@ -285,21 +283,57 @@ pub fn resume(
         chain: vec![id],
         parties,
         partial_from: Some(prev),
+        measured: None,
+        measured_by: None,
+        recorded_by: vec![body.by.org.clone()],
+        head_at: Some(body.at),
+        held: None,
     })
 }
 
 /// What a step does to an existing container, decided before anything changes.
+/// Whether a new measured quantity comes from this event (a weighing) or corrects the last.
+enum MeasuredBy {
+    This,
+    Corrected,
+}
+
 struct Change {
     state: ContainerState,
     holder: Option<CreditCode>,
     manifest: Option<Option<TransferManifest>>,
+    measured: Option<(Quantity, MeasuredBy)>,
+    label: Option<ContainerLabel>,
 }
 
 impl Change {
-    fn advance(self, status: &mut ContainerStatus, id: EventId, recorder: &CreditCode) {
+    fn advance(self, status: &mut ContainerStatus, id: EventId, body: &EventBody) {
+        let recorder = &body.by.org;
         status.state = self.state;
         status.head = id;
+        if status.recorded_by.len() == status.chain.len() {
+            status.recorded_by.push(recorder.clone());
+        }
+        status.head_at = Some(body.at);
+        match &body.event {
+            EventKind::Weighed { measured } => status.held = Some(*measured),
+            EventKind::Weighing { measured, .. } => status.held = Some(*measured),
+            EventKind::Accepted { quantity } => status.held = Some(*quantity),
+            EventKind::PartlyRefused { accepted, .. } => status.held = Some(*accepted),
+            _ => {}
+        }
         status.chain.push(id);
+        match self.measured {
+            Some((m, MeasuredBy::This)) => {
+                status.measured = Some(m);
+                status.measured_by = Some(id);
+            }
+            Some((m, MeasuredBy::Corrected)) => status.measured = Some(m),
+            None => {}
+        }
+        if let Some(l) = self.label {
+            status.label = l;
+        }
         if !status.parties.contains(recorder) {
             status.parties.insert(recorder.clone());
         }
@@ -326,7 +360,7 @@ pub fn apply_mut(
     match (link.prev, status.as_mut()) {
         (Some(_), Some(current)) => {
             let change = check_step(current, body)?;
-            change.advance(current, id, &body.by.org);
+            change.advance(current, id, body);
         }
         _ => *status = Some(apply(status.as_ref(), id, body, container)?),
     }
@@ -339,8 +373,18 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
     let giver_role = body.event.giver().map(|g| g.role);
     let by = &body.by;
     let next_state = transition(Some(before.state), step, by.role, giver_role)?;
+    if let Some(prev_at) = before.head_at {
+        if body.at.0 < prev_at.0 - CLOCK_SKEW_MS {
+            return Err(CustodyError::BeforePrevious {
+                at: body.at.to_string(),
+                prev_at: prev_at.to_string(),
+            });
+        }
+    }
     let mut holder = None;
     let mut manifest_change = None;
+    let mut measured = None;
+    let mut label = None;
 
     let not_holder = |org: &CreditCode| CustodyError::NotHolder {
         org: org.clone(),
@@ -416,15 +460,94 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
                     manifest.number, manifest.sender.credit_code, by.org
                 )));
             }
+            if manifest.receiver.credit_code == manifest.sender.credit_code {
+                return Err(CustodyError::ReceiverIsSender(manifest.number.to_string()));
+            }
+            manifest
+                .number
+                .fits(&manifest.sender.credit_code, body.at.china_date())?;
             manifest_change = Some(Some(manifest.clone()));
         }
-        EventKind::Correction { corrects, .. } => {
+        EventKind::Correction {
+            corrects, changes, ..
+        } => {
             if !before.parties.contains(&by.org) {
                 return Err(not_holder(&by.org));
             }
             if !before.chain.contains(corrects) {
                 return Err(CustodyError::UnknownCorrected(corrects.to_string()));
             }
+            if let Some(recorder) = before.recorder_of(corrects) {
+                if recorder != &by.org {
+                    return Err(CustodyError::NotRecorder {
+                        org: by.org.clone(),
+                        recorder: recorder.clone(),
+                    });
+                }
+            }
+            crate::correction::check_changes(changes, before.label.quantity.unit)?;
+            // A correction of the last weighing's quantity corrects what was measured.
+            if let (Some(m), Some(q)) = (before.measured, changes.get("quantity")) {
+                if before.measured_by.as_ref() == Some(corrects) {
+                    let unit = match changes.get("unit") {
+                        Some(u) => u.parse().unwrap_or(m.unit),
+                        None => m.unit,
+                    };
+                    if let Ok(q) = Quantity::parse(q, unit) {
+                        measured = Some((q, MeasuredBy::Corrected));
+                    }
+                }
+            }
+            // A correction of the container's genesis corrects its label, in every view.
+            if before.partial_from.is_none() && before.chain.first() == Some(corrects) {
+                let mut corrected = before.label.clone();
+                crate::correction::apply_to_label(&mut corrected, changes);
+                label = Some(corrected);
+            }
+        }
+        EventKind::Weighing {
+            discrepancy,
+            measured: m,
+            ..
+        } => {
+            if by.org != before.holder {
+                return Err(not_holder(&by.org));
+            }
+            if let Some(d) = discrepancy {
+                check_discrepancy(before, d, m)?;
+            }
+            measured = Some((*m, MeasuredBy::This));
+        }
+        EventKind::Weighed { measured: m } => {
+            if by.org != before.holder {
+                return Err(not_holder(&by.org));
+            }
+            measured = Some((*m, MeasuredBy::This));
+        }
+        EventKind::Accepted { quantity } => {
+            if by.org != before.holder {
+                return Err(not_holder(&by.org));
+            }
+            check_adds_up(before, &[*quantity], "accepted")?;
+        }
+        EventKind::PartlyRefused {
+            accepted, refused, ..
+        } => {
+            if by.org != before.holder {
+                return Err(not_holder(&by.org));
+            }
+            if accepted.unit != refused.unit {
+                return Err(CustodyError::Quantities(format!(
+                    "accepted {accepted} and refused {refused} are in different units"
+                )));
+            }
+            check_adds_up(before, &[*accepted, *refused], "accepted + refused")?;
+        }
+        EventKind::Refused { quantity, .. } => {
+            if by.org != before.holder {
+                return Err(not_holder(&by.org));
+            }
+            check_adds_up(before, &[*quantity], "refused")?;
         }
         EventKind::Merged {
             inherited_state, ..
@@ -432,6 +555,9 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
         | EventKind::Split {
             inherited_state, ..
         } => {
+            // The source side checks the whole lineage too: a merge that links no output,
+            // or outputs that are not its labels, never reaches the new side's check.
+            crate::lineage::check_shape(body)?;
             if by.org != before.holder {
                 return Err(not_holder(&by.org));
             }
@@ -442,13 +568,14 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
                 });
             }
         }
-        EventKind::Stored { .. }
-        | EventKind::Weighed { .. }
-        | EventKind::Accepted { .. }
-        | EventKind::PartlyRefused { .. }
-        | EventKind::Refused { .. }
-        | EventKind::Disposed { .. }
-        | EventKind::Void { .. } => {
+        EventKind::Stored { .. } if before.state == ContainerState::Dispatched => {
+            // A cancelled dispatch: the sender still holds it; the manifest no longer applies.
+            if by.org != before.holder {
+                return Err(not_holder(&by.org));
+            }
+            manifest_change = Some(None);
+        }
+        EventKind::Stored { .. } | EventKind::Disposed { .. } | EventKind::Void { .. } => {
             if by.org != before.holder {
                 return Err(not_holder(&by.org));
             }
@@ -459,5 +586,7 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
         state: next_state,
         holder,
         manifest: manifest_change,
+        measured,
+        label,
     })
 }

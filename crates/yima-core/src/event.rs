@@ -5,6 +5,7 @@ use crate::quantity::Quantity;
 use crate::role::Role;
 use crate::signing::{EventId, PublicKey, Signature};
 use crate::state::ContainerState;
+use crate::weighing::{Discrepancy, WeighMethod};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use yima_codes::{BatchCode, CreditCode, LabelCode, Lang, ManifestNumber};
@@ -105,6 +106,19 @@ pub enum EventKind {
         /// Quantity measured.
         measured: Quantity,
     },
+    /// 称重 at a custody change, with who weighed and how: the sender before dispatch, the
+    /// carrier at pickup, the receiver at receipt. States a discrepancy when it differs from
+    /// the quantity measured before (or declared) beyond the recorder's tolerance.
+    Weighing {
+        /// The difference beyond tolerance, if any.
+        discrepancy: Option<Discrepancy>,
+        /// Quantity measured.
+        measured: Quantity,
+        /// Electronic scale or manual.
+        method: WeighMethod,
+        /// The person who weighed.
+        weigher: String,
+    },
     /// 接受: accepted in full.
     Accepted {
         /// Accepted quantity.
@@ -192,6 +206,8 @@ pub enum Step {
     Received,
     /// See [`EventKind::Weighed`].
     Weighed,
+    /// See [`EventKind::Weighing`].
+    Weighing,
     /// See [`EventKind::Accepted`].
     Accepted,
     /// See [`EventKind::PartlyRefused`].
@@ -214,7 +230,7 @@ pub enum Step {
 
 impl Step {
     /// Every step.
-    pub const ALL: [Step; 16] = [
+    pub const ALL: [Step; 17] = [
         Step::Generated,
         Step::Stored,
         Step::Dispatched,
@@ -222,6 +238,7 @@ impl Step {
         Step::RelayHandover,
         Step::Received,
         Step::Weighed,
+        Step::Weighing,
         Step::Accepted,
         Step::PartlyRefused,
         Step::Refused,
@@ -243,6 +260,7 @@ impl Step {
             Step::RelayHandover => "relay_handover",
             Step::Received => "received",
             Step::Weighed => "weighed",
+            Step::Weighing => "weighing",
             Step::Accepted => "accepted",
             Step::PartlyRefused => "partly_refused",
             Step::Refused => "refused",
@@ -265,6 +283,7 @@ impl Step {
             Step::RelayHandover => ("接驳交接", "relay handover"),
             Step::Received => ("接收", "received"),
             Step::Weighed => ("称重", "weighed"),
+            Step::Weighing => ("称重", "weighing"),
             Step::Accepted => ("接受", "accepted"),
             Step::PartlyRefused => ("部分拒收", "partly refused"),
             Step::Refused => ("拒收", "refused"),
@@ -301,6 +320,7 @@ impl EventKind {
             EventKind::RelayHandover { .. } => Step::RelayHandover,
             EventKind::Received { .. } => Step::Received,
             EventKind::Weighed { .. } => Step::Weighed,
+            EventKind::Weighing { .. } => Step::Weighing,
             EventKind::Accepted { .. } => Step::Accepted,
             EventKind::PartlyRefused { .. } => Step::PartlyRefused,
             EventKind::Refused { .. } => Step::Refused,

@@ -14,10 +14,14 @@
 #![deny(missing_docs)]
 
 mod base45;
+mod correction;
 mod custody;
+mod custody_error;
+mod custody_quantities;
 mod encoding;
 mod event;
 mod handover_qr;
+mod lineage;
 mod model;
 mod payload;
 mod quantity;
@@ -25,9 +29,16 @@ mod role;
 mod signing;
 mod state;
 mod verify;
+mod weighing;
 mod wire;
 
-pub use custody::{apply, apply_mut, check_label, resume, ContainerStatus, CustodyError};
+pub use correction::{
+    apply_to_label, check_changes, check_correction, fields_of, CorrectionError,
+    CORRECTABLE_FIELDS, LABEL_FIELDS,
+};
+pub use custody::{
+    apply, apply_mut, check_label, resume, ContainerStatus, CustodyError, CLOCK_SKEW_MS,
+};
 pub use encoding::{decode, encode, EncodingError};
 pub use event::{
     describe_party, Actor, EventBody, EventKind, Link, SignedEvent, Step, EVENT_FORMAT_VERSION,
@@ -36,6 +47,7 @@ pub use handover_qr::{
     code_tag, codes_digest, totals, HandoverAckQr, HandoverOfferQr, HandoverQrError, IdentityQr,
     ACK_PREFIX, CODES_DOMAIN, IDENTITY_PREFIX, MAX_QR_TEXT, OFFER_PREFIX, TAG_DOMAIN,
 };
+pub use lineage::{check_balance, check_shape, BALANCE_TOLERANCE_PERMILLE};
 pub use model::{
     ContainerCode, ContainerLabel, Organisation, Party, PhysicalForm, Timestamp, TransferManifest,
     TreatmentMode,
@@ -55,6 +67,7 @@ pub use verify::{
     verify, Failure, FailureKind, KeyDirectory, KeyEntry, RawEvent, Report, VerifyOptions,
 };
 
+pub use weighing::{Discrepancy, Tolerances, UnitTolerance, WeighMethod};
 pub use wire::{WireError, WireEvent};
 
 pub use yima_codes;

@@ -154,26 +154,37 @@ const ANY_STATE: &[Option<ContainerState>] = &[
 pub const RULES: &[Rule] = &[
     Rule { step: Step::Generated, from: &[None], by: &[Producer], giver: &[], outcome: Outcome::To(S::Generated) },
     Rule { step: Step::Stored, from: &[Some(S::Generated), Some(S::Returned)], by: &[Producer], giver: &[], outcome: Outcome::To(S::Stored) },
+    // Receivers and collectors store accepted waste in their own facilities too.
+    Rule { step: Step::Stored, from: &[Some(S::Accepted)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Stored) },
+    // A dispatch cancelled before pickup: the sender puts the container back into storage.
+    Rule { step: Step::Stored, from: &[Some(S::Dispatched)], by: &[Producer, Receiver], giver: &[], outcome: Outcome::To(S::Stored) },
     Rule { step: Step::Dispatched, from: &[Some(S::Generated), Some(S::Stored), Some(S::Returned)], by: &[Producer], giver: &[], outcome: Outcome::To(S::Dispatched) },
     // A receiver sends refused waste on (to another receiver) under a new manifest.
-    Rule { step: Step::Dispatched, from: &[Some(S::Refused)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Dispatched) },
+    // A collector sends stored waste on to a user or disposer.
+    Rule { step: Step::Dispatched, from: &[Some(S::Refused), Some(S::Stored)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Dispatched) },
     Rule { step: Step::PickedUp, from: &[Some(S::Dispatched)], by: &[Carrier], giver: &[Producer, Receiver], outcome: Outcome::To(S::InTransit) },
     // Refused waste picked up again at the receiver to go back to its producer.
     Rule { step: Step::PickedUp, from: &[Some(S::Refused)], by: &[Carrier], giver: &[Receiver], outcome: Outcome::To(S::InTransit) },
     Rule { step: Step::RelayHandover, from: &[Some(S::InTransit)], by: &[Carrier], giver: &[Carrier], outcome: Outcome::To(S::InTransit) },
     Rule { step: Step::Received, from: &[Some(S::InTransit)], by: &[Receiver], giver: &[Carrier], outcome: Outcome::To(S::Received) },
     Rule { step: Step::Weighed, from: &[Some(S::Received)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Received) },
+    // A weighing at a custody change, by the party holding the container: the sender before
+    // dispatch (or before giving it to the carrier), the carrier at pickup, the receiver at
+    // receipt (or a collector before sending it on).
+    Rule { step: Step::Weighing, from: &[Some(S::Generated), Some(S::Stored), Some(S::Returned), Some(S::Dispatched)], by: &[Producer], giver: &[], outcome: Outcome::Same },
+    Rule { step: Step::Weighing, from: &[Some(S::InTransit)], by: &[Carrier], giver: &[], outcome: Outcome::Same },
+    Rule { step: Step::Weighing, from: &[Some(S::Received), Some(S::Accepted), Some(S::Stored), Some(S::Refused), Some(S::Dispatched)], by: &[Receiver], giver: &[], outcome: Outcome::Same },
     Rule { step: Step::Accepted, from: &[Some(S::Received)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Accepted) },
     Rule { step: Step::PartlyRefused, from: &[Some(S::Received)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Accepted) },
     Rule { step: Step::Refused, from: &[Some(S::Received)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Refused) },
     Rule { step: Step::Returned, from: &[Some(S::InTransit)], by: &[Producer], giver: &[Carrier], outcome: Outcome::To(S::Returned) },
-    Rule { step: Step::Disposed, from: &[Some(S::Accepted)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Disposed) },
+    Rule { step: Step::Disposed, from: &[Some(S::Accepted), Some(S::Stored)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Disposed) },
     // Own use or disposal (自行利用/处置) at the producer.
     Rule { step: Step::Disposed, from: &[Some(S::Generated), Some(S::Stored)], by: &[Producer], giver: &[], outcome: Outcome::To(S::Disposed) },
     Rule { step: Step::Merged, from: &[Some(S::Generated), Some(S::Stored)], by: &[Producer], giver: &[], outcome: Outcome::To(S::Merged) },
-    Rule { step: Step::Merged, from: &[Some(S::Accepted)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Merged) },
+    Rule { step: Step::Merged, from: &[Some(S::Accepted), Some(S::Stored)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Merged) },
     Rule { step: Step::Split, from: &[Some(S::Generated), Some(S::Stored)], by: &[Producer], giver: &[], outcome: Outcome::To(S::Split) },
-    Rule { step: Step::Split, from: &[Some(S::Accepted)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Split) },
+    Rule { step: Step::Split, from: &[Some(S::Accepted), Some(S::Stored)], by: &[Receiver], giver: &[], outcome: Outcome::To(S::Split) },
     Rule { step: Step::Correction, from: ANY_STATE, by: &[Producer, Carrier, Receiver], giver: &[], outcome: Outcome::Same },
     Rule { step: Step::Void, from: &[Some(S::Generated), Some(S::Stored)], by: &[Producer], giver: &[], outcome: Outcome::To(S::Voided) },
 ];
@@ -277,7 +288,7 @@ pub fn transition(
     }
     Ok(match rule.outcome {
         Outcome::To(s) => s,
-        Outcome::Same => from.expect("correction rules never start from none"),
+        Outcome::Same => from.expect("corrections and weighings never start from none"),
     })
 }
 
@@ -292,6 +303,18 @@ mod tests {
     fn expected() -> Vec<Allowed> {
         let mut v = vec![
             (None, Step::Generated, Producer, None, S::Generated),
+            // Storage at receivers and collectors, and out of it.
+            (Some(S::Accepted), Step::Stored, Receiver, None, S::Stored),
+            (
+                Some(S::Stored),
+                Step::Dispatched,
+                Receiver,
+                None,
+                S::Dispatched,
+            ),
+            (Some(S::Stored), Step::Disposed, Receiver, None, S::Disposed),
+            (Some(S::Stored), Step::Merged, Receiver, None, S::Merged),
+            (Some(S::Stored), Step::Split, Receiver, None, S::Split),
             (Some(S::Generated), Step::Stored, Producer, None, S::Stored),
             (Some(S::Returned), Step::Stored, Producer, None, S::Stored),
             (
@@ -410,6 +433,29 @@ mod tests {
             (Some(S::Generated), Step::Void, Producer, None, S::Voided),
             (Some(S::Stored), Step::Void, Producer, None, S::Voided),
         ];
+        // A cancelled dispatch: back into storage, by the sender (producer or collector).
+        v.push((Some(S::Dispatched), Step::Stored, Producer, None, S::Stored));
+        v.push((Some(S::Dispatched), Step::Stored, Receiver, None, S::Stored));
+        // Weighings at custody changes leave the state as it was.
+        for s in [S::Generated, S::Stored, S::Returned, S::Dispatched] {
+            v.push((Some(s), Step::Weighing, Producer, None, s));
+        }
+        v.push((
+            Some(S::InTransit),
+            Step::Weighing,
+            Carrier,
+            None,
+            S::InTransit,
+        ));
+        for s in [
+            S::Received,
+            S::Accepted,
+            S::Stored,
+            S::Refused,
+            S::Dispatched,
+        ] {
+            v.push((Some(s), Step::Weighing, Receiver, None, s));
+        }
         for s in S::ALL {
             for r in [Producer, Carrier, Receiver] {
                 v.push((Some(s), Step::Correction, r, None, s));

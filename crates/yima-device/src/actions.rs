@@ -8,37 +8,14 @@ use crate::register::{build_label, LabelFacts, NewContainer};
 use crate::status::compose_in;
 use crate::Device;
 use std::collections::BTreeMap;
-use yima_codes::{BatchKind, LabelCode};
+use yima_codes::{BatchKind, LabelCode, Lang};
 use yima_core::{
     ContainerLabel, ContainerState, ContainerStatus, EventId, EventKind, Quantity, Role,
-    SignedEvent, Timestamp, TransferManifest, TreatmentMode,
+    SignedEvent, Timestamp, Tolerances, TransferManifest, TreatmentMode, WeighMethod,
 };
 use yima_store::Tx;
 
-/// Fields a correction may name: the label's facts and the facts of a step. The code, the
-/// parties and the chain itself are never corrected: a wrong container is voided instead.
-pub const CORRECTABLE_FIELDS: &[&str] = &[
-    "name",
-    "form",
-    "hazards",
-    "main_components",
-    "harmful_components",
-    "precautions",
-    "contact",
-    "phone",
-    "container_type",
-    "facility_code",
-    "remarks",
-    "quantity",
-    "unit",
-    "vehicle_plate",
-    "driver",
-    "permit",
-    "place",
-    "method",
-    "reason",
-    "location",
-];
+pub use yima_core::CORRECTABLE_FIELDS;
 
 /// A step recorded by this device alone.
 #[derive(Clone, Debug)]
@@ -55,10 +32,15 @@ pub enum Action {
         /// Storage facility it leaves.
         facility_code: String,
     },
-    /// 称重 on arrival at the receiver.
+    /// 称重 at a custody change (the sender before dispatch, the carrier at pickup, the
+    /// receiver at receipt): a discrepancy beyond the device's tolerance is recorded with it.
     Weigh {
         /// Measured quantity.
         measured: Quantity,
+        /// Electronic scale or manual.
+        method: WeighMethod,
+        /// The person who weighed.
+        weigher: String,
     },
     /// 接受 in full (the quantity defaults to the last weighing, else the declared one).
     Accept {
@@ -90,10 +72,12 @@ pub enum Action {
     },
     /// 合并 the named containers into a new one.
     Merge {
-        /// Quantity of the new container (defaults to the sum, when the units agree).
+        /// Quantity of the new container (defaults to the sum, when the units agree; a
+        /// quantity given must be the sum within [`yima_core::BALANCE_TOLERANCE_PERMILLE`]).
         quantity: Option<Quantity>,
     },
-    /// 拆分 one container into parts of these quantities.
+    /// 拆分 one container into parts of these quantities, which add up to the container's
+    /// (what is left is a part of its own).
     Split {
         /// Quantity of each part.
         parts: Vec<Quantity>,
@@ -145,17 +129,23 @@ fn reason(r: &str) -> Result<String, DeviceError> {
     Ok(r.to_string())
 }
 
-fn last_quantity(tx: &Tx<'_>, status: &ContainerStatus) -> Result<Quantity, DeviceError> {
+fn last_quantity(status: &ContainerStatus) -> Quantity {
     // The last weighing in the chain, else the declared quantity.
-    let mut q = status.label.quantity;
-    for row in tx.container_event_rows(&status.label.code)? {
-        if let Ok(body) = yima_core::decode(&row.body) {
-            if let EventKind::Weighed { measured } = body.event {
-                q = measured;
-            }
+    status.reference_quantity()
+}
+
+/// The event `id` of `code`'s chain, as stored.
+fn stored_event(
+    tx: &Tx<'_>,
+    code: &LabelCode,
+    id: &EventId,
+) -> Result<Option<EventKind>, DeviceError> {
+    for (eid, body) in tx.container_event_bodies(code)? {
+        if &eid == id {
+            return Ok(yima_core::decode(&body).ok().map(|b| b.event));
         }
     }
-    Ok(q)
+    Ok(None)
 }
 
 fn copy_label(
@@ -191,11 +181,14 @@ impl<C: Clock> Device<C> {
     pub fn record(&mut self, req: &ActionRequest) -> Result<SignedEvent, DeviceError> {
         check_request(req)?;
         let action = req.action.clone();
+        let tolerances = self.tolerances;
         self.commit(
             &req.codes,
             req.at,
             req.location.clone(),
-            move |tx, device, statuses, at| action_kind(tx, device, statuses, at, action),
+            move |tx, device, statuses, at| {
+                action_kind(tx, device, statuses, at, action, &tolerances)
+            },
         )
     }
 
@@ -205,6 +198,7 @@ impl<C: Clock> Device<C> {
             check_request(req)?;
         }
         let now = self.clock.now();
+        let tolerances = self.tolerances;
         self.store.write(|tx| {
             let device = tx.require_device()?;
             let named: Vec<&[LabelCode]> = reqs.iter().map(|r| &r.codes[..]).collect();
@@ -218,10 +212,22 @@ impl<C: Clock> Device<C> {
                     &req.codes,
                     req.at,
                     req.location.clone(),
-                    move |tx, device, statuses, at| action_kind(tx, device, statuses, at, action),
+                    move |tx, device, statuses, at| {
+                        action_kind(tx, device, statuses, at, action, &tolerances)
+                    },
                 )
             })
         })
+    }
+}
+
+/// The unit a corrected `quantity` of `kind` is in: the step's own quantity's, else the
+/// label's.
+fn unit_of(kind: &EventKind, status: &ContainerStatus) -> yima_core::Unit {
+    match kind {
+        EventKind::Weighed { measured } | EventKind::Weighing { measured, .. } => measured.unit,
+        EventKind::Accepted { quantity } => quantity.unit,
+        _ => status.label.quantity.unit,
     }
 }
 
@@ -253,6 +259,7 @@ fn action_kind(
     statuses: &BTreeMap<LabelCode, ContainerStatus>,
     at: Timestamp,
     action: Action,
+    tolerances: &Tolerances,
 ) -> Result<EventKind, DeviceError> {
     let day = at.china_date();
     let first = statuses.values().next().expect("at least one container");
@@ -276,11 +283,29 @@ fn action_kind(
             )?,
             manifest,
         },
-        Action::Weigh { measured } => EventKind::Weighed { measured },
+        Action::Weigh {
+            measured,
+            method,
+            weigher,
+        } => {
+            let weigher = weigher.trim().to_string();
+            if weigher.is_empty() {
+                return Err(bad_input(
+                    "say who weighed (--weigher)",
+                    "请填写称重人（--weigher）",
+                ));
+            }
+            EventKind::Weighing {
+                discrepancy: tolerances.discrepancy(&first.reference_quantity(), &measured),
+                measured,
+                method,
+                weigher,
+            }
+        }
         Action::Accept { quantity } => EventKind::Accepted {
             quantity: match quantity {
                 Some(q) => q,
-                None => last_quantity(tx, first)?,
+                None => last_quantity(first),
             },
         },
         Action::PartlyRefuse {
@@ -293,7 +318,7 @@ fn action_kind(
             reason: reason(&r)?,
         },
         Action::Refuse { reason: r } => EventKind::Refused {
-            quantity: last_quantity(tx, first)?,
+            quantity: last_quantity(first),
             reason: reason(&r)?,
         },
         Action::Dispose {
@@ -349,17 +374,15 @@ fn action_kind(
             let quantity = match quantity {
                 Some(q) => q,
                 None => {
-                    let unit = first.label.quantity.unit;
-                    if statuses.values().any(|s| s.label.quantity.unit != unit) {
+                    let unit = first.quantity().unit;
+                    if statuses.values().any(|s| s.quantity().unit != unit) {
                         return Err(bad_input(
                             "the units differ: give the merged quantity",
                             "单位不一致：请给出合并后的数量",
                         ));
                     }
-                    Quantity::new(
-                        statuses.values().map(|s| s.label.quantity.milli).sum(),
-                        unit,
-                    )?
+                    // What each holds, as last measured or accepted (else as labelled).
+                    Quantity::new(statuses.values().map(|s| s.quantity().milli).sum(), unit)?
                 }
             };
             EventKind::Merged {
@@ -374,7 +397,7 @@ fn action_kind(
                     "拆分至少需要两部分",
                 ));
             }
-            let whole = first.label.quantity;
+            let whole = first.quantity();
             if parts.iter().any(|q| q.unit != whole.unit) {
                 return Err(bad_input(
                     format!("the parts must be in the container's unit ({})", whole.unit),
@@ -406,26 +429,10 @@ fn action_kind(
             reason: r,
             changes,
         } => {
-            if changes.is_empty() {
-                return Err(bad_input(
-                    "a correction must change at least one field",
-                    "更正至少要修改一个字段",
-                ));
-            }
-            if let Some(unknown) = changes
-                .keys()
-                .find(|k| !CORRECTABLE_FIELDS.contains(&k.as_str()))
-            {
-                return Err(bad_input(
-                    format!(
-                        "{unknown:?} cannot be corrected; correctable fields: {}",
-                        CORRECTABLE_FIELDS.join(", ")
-                    ),
-                    format!(
-                        "字段 {unknown:?} 不能更正；可更正的字段：{}",
-                        CORRECTABLE_FIELDS.join("、")
-                    ),
-                ));
+            // An event outside the chain is refused by the custody rules (forbidden).
+            if let Some(corrected) = stored_event(tx, &first.label.code, &corrects)? {
+                yima_core::check_correction(&changes, &corrected, unit_of(&corrected, first))
+                    .map_err(|e| bad_input(e.message(Lang::En), e.message(Lang::Zh)))?;
             }
             EventKind::Correction {
                 changes,

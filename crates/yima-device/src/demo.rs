@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use yima_codes::{CreditCode, LabelCode, ManifestNumber};
 use yima_core::{
-    EventKind, Party, Quantity, Role, Timestamp, TransferManifest, TreatmentMode, Unit,
+    EventKind, Party, Quantity, Role, Timestamp, TransferManifest, TreatmentMode, Unit, WeighMethod,
 };
 
 /// What the demo did and what each device can verify at the end.
@@ -65,6 +65,10 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
     let mut producer = init("producer", Role::Producer, &p_org)?;
     let mut carrier = init("carrier", Role::Carrier, &c_org)?;
     let mut receiver = init("receiver", Role::Receiver, &r_org)?;
+    // The people who do the steps: recorded with each step as its handler (经办人).
+    producer.set_operator("王磊")?;
+    carrier.set_operator("陈师傅")?;
+    receiver.set_operator("林娜")?;
     let carrier_id = carrier.identity()?;
     let receiver_id = receiver.identity()?;
 
@@ -159,6 +163,17 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
         emergency_measures: "泄漏时用砂土覆盖，联系 0591-12345678".into(),
     };
     let shipped = vec![rags.clone(), oil.clone()];
+    // The sender weighs each container on its scale before dispatch.
+    for (code, kg) in [(&rags, "25"), (&oil, "180")] {
+        producer.record(&at(
+            std::slice::from_ref(code),
+            Action::Weigh {
+                measured: q(kg, Unit::Kg),
+                method: WeighMethod::Scale,
+                weigher: "王磊".into(),
+            },
+        ))?;
+    }
     producer.record(&at(
         &shipped,
         Action::Dispatch {
@@ -204,6 +219,8 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
         std::slice::from_ref(&rags),
         Action::Weigh {
             measured: q("24.6", Unit::Kg),
+            method: WeighMethod::Scale,
+            weigher: "林娜".into(),
         },
     ))?;
     receiver.record(&at(
@@ -212,8 +229,11 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
     ))?;
     receiver.record(&at(
         std::slice::from_ref(&oil),
+        // 171 kg against the sender's 180 kg: beyond tolerance, a discrepancy.
         Action::Weigh {
             measured: q("171", Unit::Kg),
+            method: WeighMethod::Scale,
+            weigher: "林娜".into(),
         },
     ))?;
     receiver.record(&at(

@@ -163,11 +163,12 @@ impl From<QuantityError> for DeviceError {
 
 impl From<CustodyError> for DeviceError {
     fn from(e: CustodyError) -> DeviceError {
-        DeviceError::bilingual(
-            ErrorKind::Forbidden,
-            e.message(Lang::En),
-            e.message(Lang::Zh),
-        )
+        let kind = match e {
+            // Quantities that do not add up are the user's to fix, not a forbidden step.
+            CustodyError::Balance { .. } => ErrorKind::BadInput,
+            _ => ErrorKind::Forbidden,
+        };
+        DeviceError::bilingual(kind, e.message(Lang::En), e.message(Lang::Zh))
     }
 }
 

@@ -75,6 +75,18 @@ pub fn label_on_offer(offer: &str, label: &str) -> Result<LabelOnOffer, DeviceEr
     })
 }
 
+/// One scanned label checked against an offer, for the taker's screen.
+#[derive(Clone, Debug, Serialize)]
+pub struct OfferLabelCheck {
+    /// The label's container code.
+    pub code: LabelCode,
+    /// On the offer's list or not.
+    pub on_offer: LabelOnOffer,
+    /// This device's organisation already holds the container in transit: picked up
+    /// before, so loading it again is a mistake (or a copied label).
+    pub already_held: bool,
+}
+
 fn parse_label(text: &str) -> Result<LabelPayload, DeviceError> {
     LabelPayload::parse(text).map_err(|e| {
         DeviceError::bilingual(
@@ -132,6 +144,38 @@ impl<C: Clock> Device<C> {
                 .collect();
             HandoverOfferQr::of(&event, &declared).map_err(qr_error)
         })
+    }
+
+    /// As the taker, before accepting: each scanned label checked against the offer's list
+    /// and against what this device already holds, so the screen can warn loudly about a
+    /// container that is not part of the handover or was already picked up.
+    pub fn check_offer_labels(
+        &mut self,
+        offer: &str,
+        labels: &[String],
+    ) -> Result<Vec<OfferLabelCheck>, DeviceError> {
+        let parsed = HandoverOfferQr::parse(offer).map_err(qr_error)?;
+        let me = self.identity()?.org.credit_code.to_string();
+        let mut out = Vec::new();
+        for text in labels {
+            let label = parse_label(text)?;
+            let code = label.code().clone();
+            let already_held = match self.container(&code) {
+                Ok(view) => view.holder == me && view.state == yima_core::ContainerState::InTransit,
+                Err(e) if e.kind() == ErrorKind::UnknownContainer => false,
+                Err(e) => return Err(e),
+            };
+            out.push(OfferLabelCheck {
+                on_offer: if parsed.lists(&code) {
+                    LabelOnOffer::Listed
+                } else {
+                    LabelOnOffer::NotListed
+                },
+                code,
+                already_held,
+            });
+        }
+        Ok(out)
     }
 
     /// As the taker: checks the scanned `labels` (their QR texts) against the `offer` (its QR
@@ -301,5 +345,107 @@ fn acceptance(
         event,
         labels_not_checkable,
         without_history,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        Action, ActionRequest, Device, HandoverForm, IdentityCard, InitRequest, ManifestForm,
+        ManualClock, NewContainer,
+    };
+    use yima_core::{ContainerState, Role, Timestamp};
+
+    fn drum(amount: &str) -> NewContainer {
+        NewContainer {
+            main_components: "矿物油".into(),
+            contact: "王磊".into(),
+            phone: "0591-87654321".into(),
+            ..NewContainer::new("900-249-08", amount, "kg", "liquid")
+        }
+    }
+
+    #[test]
+    fn a_taker_lists_what_it_took_over_qr_and_flags_labels_off_the_list_or_taken_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(Timestamp(1_772_409_600_000)); // 2026-03-02
+        let mut producer = Device::init(
+            &dir.path().join("p"),
+            &InitRequest::new(Role::Producer, "福州示例化工有限公司", "91350100M000100Y43"),
+            &clock,
+        )
+        .unwrap();
+        let mut carrier = Device::init(
+            &dir.path().join("c"),
+            &InitRequest::new(Role::Carrier, "闽运危货运输有限公司", "91350100MA2XY80011"),
+            &clock,
+        )
+        .unwrap();
+        let oil = producer.register(&drum("180")).unwrap().code;
+        let other = producer.register(&drum("20")).unwrap().code;
+        let manifest = producer
+            .transfer_manifest(&ManifestForm {
+                number: "20263501000123".into(),
+                carrier_code: "91350100MA2XY80011".into(),
+                carrier_name: "闽运危货运输有限公司".into(),
+                receiver_code: "91350200MA3ABC8Q2E".into(),
+                receiver_name: "厦门危废处置有限公司".into(),
+                receiver_permit: "闽危废经许字 350200001 号".into(),
+                mode: "disposal".into(),
+                emergency_measures: String::new(),
+            })
+            .unwrap();
+        let at = |action| ActionRequest {
+            codes: vec![oil.clone()],
+            action,
+            at: None,
+            location: None,
+        };
+        producer
+            .record(&at(Action::Store {
+                facility_code: "WS-01".into(),
+            }))
+            .unwrap();
+        producer
+            .record(&at(Action::Dispatch {
+                manifest,
+                facility_code: "WS-01".into(),
+            }))
+            .unwrap();
+        let card =
+            IdentityCard::from_qr_text(&carrier.identity().unwrap().to_qr_text().unwrap()).unwrap();
+        let step = HandoverForm {
+            step: "pickup".into(),
+            manifest: "20263501000123".into(),
+            vehicle_plate: "闽A·D1234".into(),
+            driver: "陈师傅".into(),
+            permit: "闽交运管许可榕字 350100000001 号".into(),
+            ..HandoverForm::default()
+        }
+        .step()
+        .unwrap();
+        let offer = producer
+            .offer_handover_qr(std::slice::from_ref(&oil), &card, step, None, None)
+            .unwrap()
+            .to_text();
+        let label = |d: &mut Device<&ManualClock>, code| d.label_payload(code).unwrap().1.to_text();
+        let labels = vec![label(&mut producer, &oil), label(&mut producer, &other)];
+
+        let checks = carrier.check_offer_labels(&offer, &labels).unwrap();
+        assert_eq!(checks[0].on_offer, super::LabelOnOffer::Listed);
+        assert!(!checks[0].already_held);
+        assert_eq!(checks[1].on_offer, super::LabelOnOffer::NotListed);
+
+        let ack = carrier.accept_handover_qr(&offer, &labels[..1]).unwrap();
+        producer.confirm_handover_qr(&ack.ack_text).unwrap();
+        // The carrier lists the drum it holds, known by its scanned label only.
+        let held = carrier.containers().unwrap();
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].code, oil.to_string());
+        assert_eq!(held[0].state, ContainerState::InTransit);
+        assert_eq!(held[0].quantity, "180 kg");
+        // Read again, its label is flagged as already picked up.
+        let checks = carrier.check_offer_labels(&offer, &labels[..1]).unwrap();
+        assert!(checks[0].already_held);
     }
 }

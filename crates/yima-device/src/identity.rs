@@ -97,12 +97,27 @@ impl<C: Clock> Device<C> {
             Some(b) => b.trim().parse::<SequenceBlock>()?,
             None => SequenceBlock::FULL,
         };
+        let made = !dir.exists();
         std::fs::create_dir_all(dir).map_err(|e| {
             DeviceError::new(
                 crate::ErrorKind::Storage,
                 format!("cannot create {}: {e}", dir.display()),
             )
         })?;
+        // A data directory made here is its owner's alone (it holds the device key); one the
+        // user chose that already existed keeps its permissions.
+        #[cfg(unix)]
+        if made {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| {
+                DeviceError::new(
+                    crate::ErrorKind::Storage,
+                    format!("cannot make {} private: {e}", dir.display()),
+                )
+            })?;
+        }
+        #[cfg(not(unix))]
+        let _ = made;
         let store = Store::open(&dir.join(STORE_FILE))?;
         let mut device = Device::from_store(store, clock);
         let row = DeviceRow {
@@ -169,4 +184,28 @@ pub(crate) fn device_key_dir(keys: &[KnownKey]) -> yima_core::KeyDirectory {
         );
     }
     dir
+}
+
+impl<C: Clock> Device<C> {
+    /// Makes `name` the person recorded with every step this device records from now on
+    /// (HJ 1259's 经办人), until another is set.
+    pub fn set_operator(&mut self, name: &str) -> Result<(), DeviceError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(crate::error::bad_input(
+                "the operator's name is required",
+                "必须填写经办人姓名",
+            ));
+        }
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            tx.require_device()?;
+            Ok(tx.set_operator(name, now)?)
+        })
+    }
+
+    /// The person recorded with the steps this device records now, if one is set.
+    pub fn operator(&mut self) -> Result<Option<String>, DeviceError> {
+        self.store.read(|tx| Ok(tx.operator()?))
+    }
 }

@@ -7,7 +7,6 @@ use crate::error::{DeviceError, ErrorKind};
 use crate::Device;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::Write;
 use yima_codes::{LabelCode, Lang};
 use yima_core::{ContainerLabel, EventKind, SignedEvent, TreatmentMode};
 
@@ -25,6 +24,16 @@ pub enum LedgerStage {
     OwnTreatment,
     /// 委托利用/处置.
     Outsourced,
+    /// 接收 (a receiver's accepted quantity).
+    Receipt,
+    /// 拆分.
+    Split,
+    /// 核销 (void: the quantity leaves the books).
+    Void,
+    /// 更正.
+    Correction,
+    /// 称重 at a custody change (with a discrepancy, if any, in the note).
+    Weighing,
 }
 
 impl LedgerStage {
@@ -36,6 +45,11 @@ impl LedgerStage {
             LedgerStage::OutOfStore => ("出库", "out of storage"),
             LedgerStage::OwnTreatment => ("自行利用/处置", "own use/disposal"),
             LedgerStage::Outsourced => ("委托利用/处置", "outsourced use/disposal"),
+            LedgerStage::Receipt => ("接收", "receipt"),
+            LedgerStage::Split => ("拆分", "split"),
+            LedgerStage::Void => ("核销", "void"),
+            LedgerStage::Correction => ("更正", "correction"),
+            LedgerStage::Weighing => ("称重", "weighing"),
         };
         if lang == Lang::Zh {
             zh
@@ -54,8 +68,10 @@ pub struct LedgerRow {
     pub batch_code: String,
     /// Time of the record (leaving time for outsourced records).
     pub time: String,
-    /// 废物名称.
+    /// 废物名称: the producer's own name for the waste.
     pub waste_name: String,
+    /// The catalogue's name for the waste code (名录名称).
+    pub catalogue_name: String,
     /// 废物类别.
     pub category: String,
     /// 废物代码.
@@ -74,7 +90,9 @@ pub struct LedgerRow {
     pub facility_code: String,
     /// Facility type.
     pub facility_type: String,
-    /// Handler (经办人).
+    /// Handler (经办人): the person recorded with the step on this device (see
+    /// [`Device::set_operator`]), a weighing's weigher, else for a generation the label's
+    /// contact.
     pub handler: String,
     /// Destination (去向).
     pub destination: String,
@@ -90,38 +108,72 @@ pub struct LedgerRow {
     pub receiver_name: String,
     /// Receiver's permit number.
     pub receiver_permit: String,
+    /// 备注: what a correction changed (original → corrected), a void's reason, a weighing.
+    pub note: String,
 }
 
-const HEADERS: [(&str, &str); 21] = [
-    ("环节", "stage"),
-    ("批次编码", "batch_code"),
-    ("时间", "time"),
-    ("废物名称", "waste_name"),
-    ("废物类别", "category"),
-    ("废物代码", "waste_code"),
-    ("数量", "quantity"),
-    ("计量单位", "unit"),
-    ("容器编码", "container_code"),
-    ("容器类型", "container_type"),
-    ("容器数量", "container_count"),
-    ("设施编码", "facility_code"),
-    ("设施类型", "facility_type"),
-    ("经办人", "handler"),
-    ("去向", "destination"),
-    ("来源批次编码", "source_batch"),
-    ("利用/处置方式", "method"),
-    ("完成时间", "completed_at"),
-    ("接收单位类型", "receiver_type"),
-    ("接收单位名称", "receiver_name"),
-    ("许可证编号", "receiver_permit"),
-];
+/// A time as the ledger writes it: China local time with its offset,
+/// e.g. `2026-03-01 14:05:00+08:00` (China keeps +08:00 all year).
+pub fn china_time(t: yima_core::Timestamp) -> String {
+    let offset = chrono::FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset");
+    t.to_datetime()
+        .with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M:%S%:z")
+        .to_string()
+}
+
+fn catalogue_name(code: &yima_codes::WasteCode) -> String {
+    yima_codes::Catalogue::latest()
+        .get(code)
+        .map(|e| e.description.clone())
+        .unwrap_or_default()
+}
+
+/// Applies a correction of `corrects` to `label` (the container's genesis: its label fields;
+/// a weighing: its quantity) and says what changed, original → corrected.
+fn apply_correction(
+    label: &mut ContainerLabel,
+    changes: &std::collections::BTreeMap<String, String>,
+    genesis: bool,
+    weighing: bool,
+) -> String {
+    let before = if genesis {
+        yima_core::apply_to_label(label, changes)
+    } else if weighing {
+        let unit = changes
+            .get("unit")
+            .and_then(|u| u.parse().ok())
+            .unwrap_or(label.quantity.unit);
+        match changes
+            .get("quantity")
+            .map(|q| yima_core::Quantity::parse(q, unit))
+        {
+            Some(Ok(q)) => vec![(
+                "quantity".to_string(),
+                std::mem::replace(&mut label.quantity, q).amount(),
+            )],
+            _ => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
+    changes
+        .iter()
+        .map(|(k, v)| match before.iter().find(|(f, _)| f == k) {
+            Some((_, b)) if !b.is_empty() => format!("{k}: {b} → {v}"),
+            _ => format!("{k}: {v}"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 fn base(stage: LedgerStage, batch: String, e: &SignedEvent, label: &ContainerLabel) -> LedgerRow {
     LedgerRow {
         stage,
         batch_code: batch,
-        time: e.body.at.to_string(),
+        time: china_time(e.body.at),
         waste_name: label.name.clone(),
+        catalogue_name: catalogue_name(&label.waste_code),
         category: label.category.to_string(),
         waste_code: label.waste_code.to_string(),
         quantity: label.quantity.amount(),
@@ -139,14 +191,7 @@ fn base(stage: LedgerStage, batch: String, e: &SignedEvent, label: &ContainerLab
         receiver_type: String::new(),
         receiver_name: String::new(),
         receiver_permit: String::new(),
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+        note: String::new(),
     }
 }
 
@@ -159,6 +204,13 @@ impl<C: Clock> Device<C> {
             let mut last_batch: HashMap<LabelCode, String> = HashMap::new();
             let mut generation_row: HashMap<LabelCode, usize> = HashMap::new();
             let mut out: Vec<LedgerRow> = Vec::new();
+            let operators = tx.event_operators()?;
+            let mut sent_as: HashMap<LabelCode, String> = HashMap::new();
+            // Each container's genesis event, and the weighings: what a correction corrects.
+            let mut genesis: HashMap<LabelCode, yima_core::EventId> = HashMap::new();
+            let mut weighings: std::collections::HashSet<yima_core::EventId> = Default::default();
+            // Containers dispatched by this organisation and not yet picked up.
+            let mut out_of_store: std::collections::HashSet<LabelCode> = Default::default();
             for row in tx.all_event_rows()? {
                 let raw = row.to_raw()?;
                 let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(
@@ -171,10 +223,66 @@ impl<C: Clock> Device<C> {
                 )?;
                 for l in e.body.event.new_labels() {
                     labels.insert(l.code.clone(), l.clone());
+                    genesis.insert(l.code.clone(), e.id);
+                }
+                if let EventKind::Weighed { .. } | EventKind::Weighing { .. } = &e.body.event {
+                    weighings.insert(e.id);
+                }
+                // The quantity measured at this step replaces the declared one from here on.
+                let measured = match &e.body.event {
+                    EventKind::Weighed { measured } | EventKind::Weighing { measured, .. } => {
+                        Some(*measured)
+                    }
+                    EventKind::Accepted { quantity } => Some(*quantity),
+                    EventKind::PartlyRefused { accepted, .. } => Some(*accepted),
+                    _ => None,
+                };
+                if let Some(m) = measured {
+                    for link in &e.body.links {
+                        if let Some(l) = labels.get_mut(&link.container) {
+                            l.quantity = m;
+                        }
+                    }
+                }
+                // The receiver's use/disposal, once learned (synced): the sender's outsourced
+                // record gets its R/D method and completion time (HJ 1259 B.5).
+                if let EventKind::Disposed {
+                    method,
+                    completed_at,
+                    ..
+                } = &e.body.event
+                {
+                    if e.body.by.org != org {
+                        for l in &e.body.links {
+                            if let Some(o) = out.iter_mut().rev().find(|r| {
+                                r.stage == LedgerStage::Outsourced
+                                    && r.container_code == l.container.as_str()
+                            }) {
+                                o.method = format!("{}: {method}", o.method);
+                                o.completed_at = china_time(*completed_at);
+                            }
+                        }
+                    }
+                }
+                // The sender's outsourced batch of every dispatch known here, for the
+                // receiver's records.
+                if let EventKind::Dispatched {
+                    outsourced_batch, ..
+                } = &e.body.event
+                {
+                    for l in &e.body.links {
+                        sent_as.insert(l.container.clone(), outsourced_batch.to_string());
+                    }
+                }
+                if let EventKind::PickedUp { .. } = &e.body.event {
+                    for l in &e.body.links {
+                        out_of_store.remove(&l.container);
+                    }
                 }
                 if e.body.by.org != org && e.body.event.giver().is_none_or(|g| g.org != org) {
                     continue;
                 }
+                let first_row = out.len();
                 for link in &e.body.links {
                     let Some(label) = labels.get(&link.container).cloned() else {
                         continue;
@@ -207,6 +315,11 @@ impl<C: Clock> Device<C> {
                             r.facility_code = facility_code.clone();
                             r.facility_type = "贮存设施".into();
                             r.source_batch = source;
+                            if out_of_store.remove(code) {
+                                r.note =
+                                    "出库取消，重新入库 / dispatch cancelled, back into storage"
+                                        .into();
+                            }
                             last_batch.insert(code.clone(), batch.to_string());
                             out.push(r);
                         }
@@ -216,6 +329,7 @@ impl<C: Clock> Device<C> {
                             manifest,
                             outsourced_batch,
                         } => {
+                            out_of_store.insert(code.clone());
                             set_destination(&mut out, manifest.receiver.name.clone());
                             let mut r =
                                 base(LedgerStage::OutOfStore, batch.to_string(), &e, &label);
@@ -242,6 +356,106 @@ impl<C: Clock> Device<C> {
                             last_batch.insert(code.clone(), outsourced_batch.to_string());
                             out.push(o);
                         }
+                        EventKind::Accepted { quantity: q }
+                        | EventKind::PartlyRefused { accepted: q, .. } => {
+                            let mut r = base(LedgerStage::Receipt, String::new(), &e, &label);
+                            r.quantity = q.amount();
+                            // Linked to the sender's outsourced batch (annex B), and the
+                            // receiver's own later records to this one.
+                            r.source_batch = match sent_as.get(code) {
+                                Some(b) => {
+                                    last_batch.insert(code.clone(), b.clone());
+                                    b.clone()
+                                }
+                                None => source,
+                            };
+                            if let EventKind::PartlyRefused {
+                                refused, reason, ..
+                            } = &e.body.event
+                            {
+                                r.note = format!("拒收 / refused {refused}: {reason}");
+                            }
+                            out.push(r);
+                        }
+                        EventKind::Split { parts, .. } => {
+                            // The links name the source and every new part.
+                            let mut r = base(LedgerStage::Split, String::new(), &e, &label);
+                            if parts.iter().any(|p| &p.code == code) {
+                                let from = e
+                                    .body
+                                    .links
+                                    .iter()
+                                    .find(|l| l.prev.is_some())
+                                    .map(|l| l.container.clone());
+                                let from_batch = from
+                                    .as_ref()
+                                    .and_then(|f| last_batch.get(f).cloned())
+                                    .unwrap_or_default();
+                                if let Some(f) = &from {
+                                    r.note = format!("拆分自 / split from {f}");
+                                }
+                                r.source_batch = from_batch.clone();
+                                last_batch.insert(code.clone(), from_batch);
+                            } else {
+                                r.source_batch = source;
+                                r.destination = parts
+                                    .iter()
+                                    .map(|p| format!("{} {}", p.code, p.quantity))
+                                    .collect::<Vec<_>>()
+                                    .join("; ");
+                            }
+                            out.push(r);
+                        }
+                        EventKind::Weighing {
+                            discrepancy,
+                            measured,
+                            method,
+                            weigher,
+                        } if e.body.by.org == org => {
+                            let mut r = base(LedgerStage::Weighing, String::new(), &e, &label);
+                            r.quantity = measured.amount();
+                            r.unit = measured.unit.symbol().into();
+                            r.handler = weigher.clone();
+                            r.method = method.name(Lang::Zh).into();
+                            r.source_batch = source;
+                            if let Some(d) = discrepancy {
+                                r.note = format!(
+                                    "{} / {}",
+                                    d.describe(measured, Lang::Zh),
+                                    d.describe(measured, Lang::En)
+                                );
+                            }
+                            out.push(r);
+                        }
+                        EventKind::Void { reason } => {
+                            let mut r = base(LedgerStage::Void, String::new(), &e, &label);
+                            r.source_batch = source;
+                            r.note = reason.clone();
+                            out.push(r);
+                        }
+                        EventKind::Correction {
+                            changes, corrects, ..
+                        } => {
+                            let mut corrected = label.clone();
+                            let note = apply_correction(
+                                &mut corrected,
+                                changes,
+                                genesis.get(code) == Some(corrects),
+                                weighings.contains(corrects),
+                            );
+                            // Rows written before use the corrected values from now on; the
+                            // original stays visible in this row's note and in the history.
+                            for r in out.iter_mut().filter(|r| r.container_code == code.as_str()) {
+                                r.waste_name = corrected.name.clone();
+                                r.container_type = corrected.container_type.clone();
+                            }
+                            let mut r =
+                                base(LedgerStage::Correction, String::new(), &e, &corrected);
+                            r.source_batch = source;
+                            r.note = note;
+                            labels.insert(code.clone(), corrected);
+                            out.push(r);
+                        }
                         EventKind::PickedUp { .. }
                             if e.body.event.giver().is_some_and(|g| g.org == org) =>
                         {
@@ -250,7 +464,7 @@ impl<C: Clock> Device<C> {
                                 r.stage == LedgerStage::Outsourced
                                     && r.container_code == code.as_str()
                             }) {
-                                o.time = e.body.at.to_string();
+                                o.time = china_time(e.body.at);
                             }
                         }
                         EventKind::Disposed {
@@ -263,62 +477,27 @@ impl<C: Clock> Device<C> {
                             let mut r =
                                 base(LedgerStage::OwnTreatment, batch.to_string(), &e, &label);
                             r.method = format!("{}: {method}", mode.name(Lang::Zh));
-                            r.completed_at = completed_at.to_string();
+                            r.completed_at = china_time(*completed_at);
                             r.source_batch = source;
                             out.push(r);
                         }
                         _ => {}
                     }
                 }
+                // The handler (经办人): the person this device recorded with the step; a
+                // weighing names its weigher. Without one, a generation row names the label's
+                // contact and other rows stay blank rather than name someone who did not act.
+                let operator = operators.get(&e.id);
+                for r in &mut out[first_row..] {
+                    match (operator, r.stage) {
+                        (_, LedgerStage::Weighing) => {}
+                        (Some(name), _) => r.handler = name.clone(),
+                        (None, LedgerStage::Generation) => {}
+                        (None, _) => r.handler.clear(),
+                    }
+                }
             }
             Ok(out)
         })
-    }
-
-    /// Writes the ledger as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
-    /// the Chinese correctly), headers in `lang`. Returns the number of records.
-    pub fn write_ledger_csv(
-        &mut self,
-        w: &mut dyn Write,
-        lang: Lang,
-    ) -> Result<usize, DeviceError> {
-        let rows = self.ledger()?;
-        let io = |e: std::io::Error| {
-            DeviceError::new(ErrorKind::Storage, format!("cannot write the ledger: {e}"))
-        };
-        w.write_all("\u{feff}".as_bytes()).map_err(io)?;
-        let header: Vec<&str> = HEADERS
-            .iter()
-            .map(|(zh, en)| if lang == Lang::Zh { *zh } else { *en })
-            .collect();
-        writeln!(w, "{}", header.join(",")).map_err(io)?;
-        for r in &rows {
-            let fields = [
-                r.stage.name(lang).to_string(),
-                r.batch_code.clone(),
-                r.time.clone(),
-                r.waste_name.clone(),
-                r.category.clone(),
-                r.waste_code.clone(),
-                r.quantity.clone(),
-                r.unit.clone(),
-                r.container_code.clone(),
-                r.container_type.clone(),
-                r.container_count.to_string(),
-                r.facility_code.clone(),
-                r.facility_type.clone(),
-                r.handler.clone(),
-                r.destination.clone(),
-                r.source_batch.clone(),
-                r.method.clone(),
-                r.completed_at.clone(),
-                r.receiver_type.clone(),
-                r.receiver_name.clone(),
-                r.receiver_permit.clone(),
-            ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            writeln!(w, "{}", line.join(",")).map_err(io)?;
-        }
-        Ok(rows.len())
     }
 }

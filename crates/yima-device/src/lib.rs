@@ -10,7 +10,13 @@
 //! let dir = tempfile::tempdir().unwrap();
 //! let clock = ManualClock::new(Timestamp(1_735_689_600_000)); // 2025-01-01
 //! let mut producer = Device::init(dir.path(), &InitRequest::new(Role::Producer, "示例化工有限公司", "91350100M000100Y43"), &clock).unwrap();
-//! let label = producer.register(&NewContainer::new("900-041-49", "25", "kg", "solid")).unwrap();
+//! let drum = NewContainer {
+//!     main_components: "棉纱、矿物油".into(),
+//!     contact: "李四".into(),
+//!     phone: "13800000000".into(),
+//!     ..NewContainer::new("900-041-49", "25", "kg", "solid")
+//! };
+//! let label = producer.register(&drum).unwrap();
 //! assert_eq!(label.code.as_str().len(), 37);
 //! assert!(producer.verify(None).unwrap().ok());
 //! ```
@@ -18,46 +24,72 @@
 
 mod actions;
 mod audit;
+mod balance;
 mod batch;
 mod clock;
+mod deadlines;
 mod demo;
+mod drafts;
 mod error;
+mod exports;
+mod forms;
 mod handover;
 mod handover_qr;
 mod identity;
 mod label;
 mod ledger;
+mod ledger_csv;
+mod operator_files;
 mod query;
 mod register;
+mod scanned;
 mod status;
 mod sync;
+mod timeline;
 
 pub use actions::{Action, ActionRequest, CORRECTABLE_FIELDS};
 pub use audit::VerifyResult;
+pub use balance::StockBalance;
 pub use clock::{Clock, ManualClock, SystemClock, MAX_FUTURE_SKEW_MS};
+pub use deadlines::{
+    DeadlineStatus, FacilityRules, Limits, ReceiptDeadline, StorageAge, StorageFlag,
+    DEFAULT_STORAGE_MONTHS, PAPER_ENTRY_WORKING_DAYS, RECEIPT_WORKING_DAYS,
+    SMALL_POINT_LIMIT_KG_MILLI, STORAGE_WARNING_DAYS,
+};
 pub use demo::{run_demo, DemoReport};
+pub use drafts::Drafts;
 pub use error::{DeviceError, ErrorKind};
+pub use exports::EXPORTS;
+pub use forms::{
+    parse_codes, parse_manifest, parse_mode, parse_optional_time, parse_party, parse_quantity,
+    parse_time, parse_weigh_method, HandoverForm, ManifestForm, StepForm,
+};
 pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard};
-pub use handover_qr::{label_on_offer, LabelOnOffer, QrAcceptance};
+pub use handover_qr::{label_on_offer, LabelOnOffer, OfferLabelCheck, QrAcceptance};
 pub use identity::{IdentityCard, InitRequest};
 pub use ledger::{LedgerRow, LedgerStage};
-pub use query::{ContainerSummary, ContainerView, HistoryEntry};
+pub use query::{ContainerSummary, ContainerView, HistoryEntry, LATE_ARRIVAL_MS};
 pub use register::NewContainer;
-pub use sync::{OutboxCounts, PullReport};
+pub use scanned::{CheckedLabel, LabelCheck};
+pub use status::SCANNED_LABEL_UNKNOWN;
+pub use sync::{BlockSource, OutboxCounts, PullReport};
+pub use timeline::{Timeline, TimelineStep};
 pub use yima_core::WireEvent;
 
 use std::path::Path;
-use yima_codes::Catalogue;
+use yima_codes::{Catalogue, CatalogueSchedule};
 use yima_store::Store;
 
 /// The file holding the device store inside a data directory.
 pub const STORE_FILE: &str = "yima.db";
 
-/// A device: its store, its clock and the catalogue it labels against.
+/// A device: its store, its clock and the catalogue editions it labels against.
 pub struct Device<C: Clock> {
     store: Store,
     clock: C,
-    catalogue: Catalogue,
+    catalogues: CatalogueSchedule,
+    facilities: FacilityRules,
+    tolerances: yima_core::Tolerances,
 }
 
 impl<C: Clock> Device<C> {
@@ -81,13 +113,34 @@ impl<C: Clock> Device<C> {
         Device {
             store,
             clock,
-            catalogue: Catalogue::latest(),
+            catalogues: CatalogueSchedule::shipped(),
+            facilities: FacilityRules::default(),
+            tolerances: yima_core::Tolerances::default(),
         }
     }
 
-    /// The catalogue edition new containers are labelled under.
+    /// The catalogue edition in force today: the one new containers are labelled under.
     pub fn catalogue(&self) -> &Catalogue {
-        &self.catalogue
+        self.catalogues.in_force(self.clock.now().china_date())
+    }
+
+    /// Sets the catalogue editions and the dates they are in force from (the operator's
+    /// edition files, loaded by the caller); a container is labelled under the edition in
+    /// force on its generation date and keeps it.
+    pub fn set_catalogues(&mut self, catalogues: CatalogueSchedule) {
+        self.catalogues = catalogues;
+    }
+
+    /// Sets the operator's storage facilities: each one's storage limit and which are small
+    /// storage points (3 t at most).
+    pub fn set_facilities(&mut self, facilities: FacilityRules) {
+        self.facilities = facilities;
+    }
+
+    /// Sets the weighing tolerance per unit of measure: a weighing that differs from the one
+    /// before it (or the declared quantity) by more records a discrepancy.
+    pub fn set_tolerances(&mut self, tolerances: yima_core::Tolerances) {
+        self.tolerances = tolerances;
     }
 
     /// The clock.

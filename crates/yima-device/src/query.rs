@@ -1,11 +1,12 @@
 //! What a device can show: one container, the list, and a container's timeline.
 
 use crate::clock::Clock;
+use crate::deadlines::{entered_late, limits_in, Limits, SMALL_POINT_LIMIT_KG_MILLI};
 use crate::error::{DeviceError, ErrorKind};
-use crate::status::load_status;
+use crate::status::{load_status, SCANNED_LABEL_UNKNOWN};
 use crate::Device;
 use serde::Serialize;
-use yima_codes::LabelCode;
+use yima_codes::{LabelCode, WorkCalendar};
 use yima_core::{ContainerLabel, ContainerState, EventKind, SignedEvent, Step, Timestamp};
 use yima_store::OutboxStatus;
 
@@ -24,6 +25,12 @@ pub struct ContainerView {
     pub events: usize,
     /// Catalogue edition it was labelled under.
     pub catalogue_edition: String,
+    /// Its receipt deadline and storage age, judged today.
+    pub limits: Limits,
+    /// Label fields this device does not know: every field the signed label does not carry,
+    /// when the container came in a QR handover and its history is not here yet (see
+    /// [`SCANNED_LABEL_UNKNOWN`]); empty otherwise.
+    pub unknown_fields: Vec<&'static str>,
 }
 
 /// One line of `container list`.
@@ -39,6 +46,8 @@ pub struct ContainerSummary {
     pub quantity: String,
     /// State.
     pub state: ContainerState,
+    /// Its receipt deadline and storage age, judged today.
+    pub limits: Limits,
 }
 
 /// One event of a container's timeline.
@@ -60,7 +69,22 @@ pub struct HistoryEntry {
     pub sync: String,
     /// Step details in English key=value form.
     pub details: Vec<(String, String)>,
+    /// A transfer leg this device entered more than 10 working days after its date (a paper
+    /// manifest's leg entered late); `None` when not known (calendar not covering the dates).
+    pub entered_late: Option<bool>,
+    /// When the registry received it, for an event pulled from the registry.
+    pub arrived_at: Option<Timestamp>,
+    /// Whether it reached the registry more than [`LATE_ARRIVAL_MS`] after its date: events
+    /// held back, or dated back (to before their key's revocation), flagged for the regulator.
+    pub arrived_late: bool,
 }
+
+/// A correction as the history shows it: the event it corrects (short id), its own id, and
+/// each field with its corrected value.
+type Corrected = (String, String, Vec<(String, String)>);
+/// How long after its date an event may reach the registry before it is flagged: 7 days, a
+/// device offline on a long trip. The one place to adjust it.
+pub const LATE_ARRIVAL_MS: i64 = 7 * 24 * 3_600_000;
 
 fn unknown(code: &LabelCode) -> DeviceError {
     DeviceError::bilingual(
@@ -125,6 +149,25 @@ fn details(kind: &EventKind) -> Vec<(String, String)> {
             kv("manifest", manifest.to_string()),
         ],
         EventKind::Weighed { measured } => vec![kv("measured", measured.to_string())],
+        EventKind::Weighing {
+            discrepancy,
+            measured,
+            method,
+            weigher,
+        } => {
+            let mut v = vec![
+                kv("measured", measured.to_string()),
+                kv("method", method.as_str().into()),
+                kv("weigher", weigher.clone()),
+            ];
+            if let Some(d) = discrepancy {
+                v.push(kv(
+                    "discrepancy",
+                    d.describe(measured, yima_codes::Lang::En),
+                ));
+            }
+            v
+        }
         EventKind::Accepted { quantity } => vec![kv("accepted", quantity.to_string())],
         EventKind::PartlyRefused {
             accepted,
@@ -184,8 +227,10 @@ fn details(kind: &EventKind) -> Vec<(String, String)> {
 impl<C: Clock> Device<C> {
     /// One container.
     pub fn container(&mut self, code: &LabelCode) -> Result<ContainerView, DeviceError> {
+        let today = self.clock.now().china_date();
         self.store.read(|tx| {
             let status = load_status(tx, code)?.ok_or_else(|| unknown(code))?;
+            let limits = limits_in(tx, code, status.state, today, &self.facilities)?;
             let edition = tx
                 .container(code)?
                 .map(|c| c.catalogue_edition)
@@ -197,19 +242,38 @@ impl<C: Clock> Device<C> {
                 events: status.chain.len(),
                 label: status.label,
                 catalogue_edition: edition,
+                limits,
+                unknown_fields: match status.partial_from {
+                    Some(_) => SCANNED_LABEL_UNKNOWN.to_vec(),
+                    None => Vec::new(),
+                },
             })
         })
     }
 
     /// Every container this device has a label for.
     pub fn containers(&mut self) -> Result<Vec<ContainerSummary>, DeviceError> {
+        let today = self.clock.now().china_date();
         self.store.read(|tx| {
             let mut out = Vec::new();
+            // Kilograms held per small storage point, and which rows are in one.
+            let mut held: std::collections::BTreeMap<String, i64> = Default::default();
+            let mut in_point: Vec<Option<String>> = Vec::new();
             for row in tx.containers()? {
                 let code: LabelCode = row.code.parse()?;
-                let state = load_status(tx, &code)?
-                    .map(|s| s.state)
-                    .ok_or_else(|| unknown(&code))?;
+                let status = load_status(tx, &code)?.ok_or_else(|| unknown(&code))?;
+                let state = status.state;
+                let limits = limits_in(tx, &code, state, today, &self.facilities)?;
+                let point = limits
+                    .storage
+                    .as_ref()
+                    .map(|s| s.facility_code.clone())
+                    .filter(|f| self.facilities.small_points.contains(f));
+                if let Some(f) = &point {
+                    *held.entry(f.clone()).or_default() +=
+                        status.label.quantity.kilograms_milli().unwrap_or(0);
+                }
+                in_point.push(point);
                 let quantity = format!(
                     "{} {}",
                     yima_core::format_milli(row.quantity_milli),
@@ -221,8 +285,37 @@ impl<C: Clock> Device<C> {
                     name: row.name,
                     quantity,
                     state,
+                    limits,
                 });
             }
+            // Containers taken over QR codes whose history has not synced yet: known by
+            // their scanned labels only, and held here all the same.
+            let listed: std::collections::BTreeSet<String> =
+                out.iter().map(|s| s.code.clone()).collect();
+            for (code, _, _) in tx.scanned_labels()? {
+                if listed.contains(code.as_str()) {
+                    continue;
+                }
+                let Some(status) = load_status(tx, &code)? else {
+                    continue;
+                };
+                let state = status.state;
+                let limits = limits_in(tx, &code, state, today, &self.facilities)?;
+                in_point.push(None);
+                out.push(ContainerSummary {
+                    code: code.to_string(),
+                    waste_code: status.label.waste_code.to_string(),
+                    name: status.label.name.clone(),
+                    quantity: status.label.quantity.to_string(),
+                    state,
+                    limits,
+                });
+            }
+            for (summary, point) in out.iter_mut().zip(in_point) {
+                summary.limits.small_point_over =
+                    point.is_some_and(|f| held[&f] > SMALL_POINT_LIMIT_KG_MILLI);
+            }
+            out.sort_by(|a, b| a.code.cmp(&b.code));
             Ok(out)
         })
     }
@@ -234,8 +327,10 @@ impl<C: Clock> Device<C> {
             if rows.is_empty() {
                 return Err(unknown(code));
             }
+            let own = tx.require_device()?.key.public();
             let mut out = Vec::new();
             for row in rows {
+                let stored_at = Timestamp(row.stored_at);
                 let raw = row.to_raw()?;
                 let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(
                     |err| {
@@ -251,7 +346,10 @@ impl<C: Clock> Device<C> {
                     Some(OutboxStatus::Refused(r)) => format!("refused: {r}"),
                     None => "none".to_string(),
                 };
+                let arrived_at = tx.arrival(&e.id)?;
                 out.push(HistoryEntry {
+                    arrived_at,
+                    arrived_late: arrived_at.is_some_and(|a| a.0 - e.body.at.0 > LATE_ARRIVAL_MS),
                     id: e.id.to_string(),
                     step: e.body.step(),
                     at: e.body.at,
@@ -260,7 +358,38 @@ impl<C: Clock> Device<C> {
                     signers: e.signatures.iter().map(|s| s.key.short()).collect(),
                     sync,
                     details: details(&e.body.event),
+                    // Only what this device entered itself: an event learned from another
+                    // device was stored when it arrived, not when it was entered.
+                    entered_late: if e.body.composer == own {
+                        entered_late(&e.body.event, e.body.at, stored_at, WorkCalendar::china())
+                    } else {
+                        Some(false)
+                    },
                 });
+            }
+            // A corrected step shows what corrected it and the corrected values; its own
+            // details stay as recorded (the original).
+            let corrections: Vec<Corrected> = out
+                .iter()
+                .filter(|h| h.step == Step::Correction)
+                .filter_map(|h| {
+                    let corrects = h.details.iter().find(|(k, _)| k == "corrects")?.1.clone();
+                    let set = h
+                        .details
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.strip_prefix("set ")?.to_string(), v.clone())))
+                        .collect();
+                    Some((corrects, h.id.clone(), set))
+                })
+                .collect();
+            for (corrects, by, set) in corrections {
+                let short = &by[..12.min(by.len())];
+                if let Some(h) = out.iter_mut().find(|h| h.id.starts_with(&corrects)) {
+                    for (field, value) in set {
+                        h.details
+                            .push((format!("corrected {field}"), format!("{value} ({short})")));
+                    }
+                }
             }
             Ok(out)
         })

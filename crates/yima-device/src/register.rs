@@ -43,6 +43,13 @@ pub struct NewContainer {
     pub facility_code: String,
     /// Remarks.
     pub remarks: String,
+    /// Why the waste is classified as it is, where the catalogue alone does not say: a hazard
+    /// characteristic outside the catalogue entry, or `900-000-NN` (no existing code fits).
+    /// Kept in the label's remarks.
+    pub classification_reason: String,
+    /// The reference of the test report that found the waste hazardous (required with
+    /// `900-000-NN`). Kept in the label's remarks.
+    pub test_report: String,
     /// When it was generated (defaults to now).
     pub at: Option<Timestamp>,
     /// Where (optional).
@@ -71,23 +78,78 @@ pub(crate) struct LabelFacts {
     pub hazards: HazardSet,
 }
 
-pub(crate) fn check_facts(
-    req: &NewContainer,
-    catalogue: &Catalogue,
-) -> Result<LabelFacts, DeviceError> {
-    let waste: WasteCode = req.waste_code.trim().parse()?;
-    let Some(entry) = catalogue.get(&waste) else {
+/// The date from which `900-000-NN` may be used: the 2025 catalogue's art. 6 para. 2.
+const TESTED_CODE_FROM: (i32, u32, u32) = (2025, 1, 1);
+
+/// Checks a `900-000-NN` request (waste found hazardous by testing, no existing code fitting):
+/// allowed from 2025-01-01, with the reason no code fits, the test report and the hazards.
+fn check_tested(req: &NewContainer, waste: &WasteCode, day: NaiveDate) -> Result<(), DeviceError> {
+    let (y, m, d) = TESTED_CODE_FROM;
+    if day < NaiveDate::from_ymd_opt(y, m, d).expect("a date") {
         return Err(DeviceError::bilingual(
             ErrorKind::UnknownWasteCode,
             format!(
-                "{waste} is not in the {} edition of the national catalogue",
-                catalogue.edition()
+                "{waste}: 900-000-NN may be used only from 2025-01-01 (2025 catalogue, art. 6)"
             ),
-            format!(
-                "{waste} 不在《国家危险废物名录》（{} 年版）中",
-                catalogue.edition()
-            ),
+            format!("{waste}：900-000-NN 自 2025-01-01 起方可使用（名录 2025 年版第六条）"),
         ));
+    }
+    let blank = |s: &str| s.trim().is_empty();
+    if blank(&req.classification_reason) || blank(&req.test_report) {
+        return Err(bad_input(
+            format!("{waste} is for waste found hazardous by testing when no existing code fits: state why none fits (--classification-reason) and the test report's reference (--test-report)"),
+            format!("{waste} 仅用于经鉴别属于危险废物且无适用代码的废物：请说明无适用代码的理由（--classification-reason）并给出检测报告编号（--test-report）"),
+        ));
+    }
+    if req.hazards.as_deref().is_none_or(blank) || req.name.as_deref().is_none_or(blank) {
+        return Err(bad_input(
+            format!("{waste} has no catalogue entry: give its name (--name) and hazard characteristics (--hazards)"),
+            format!("{waste} 在名录中无条目：请填写废物名称（--name）和危险特性（--hazards）"),
+        ));
+    }
+    Ok(())
+}
+
+/// The label's remarks: the handler's, then the classification reason and test report.
+fn remarks_of(req: &NewContainer) -> String {
+    let mut parts = vec![req.remarks.trim().to_string()];
+    if !req.classification_reason.trim().is_empty() {
+        parts.push(format!("分类依据：{}", req.classification_reason.trim()));
+    }
+    if !req.test_report.trim().is_empty() {
+        parts.push(format!("检测报告：{}", req.test_report.trim()));
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("；")
+}
+
+pub(crate) fn check_facts(
+    req: &NewContainer,
+    catalogue: &Catalogue,
+    day: NaiveDate,
+) -> Result<LabelFacts, DeviceError> {
+    let waste: WasteCode = req.waste_code.trim().parse()?;
+    let tested = waste.industry() == "900" && waste.sequence() == "000";
+    let entry = catalogue.get(&waste);
+    if entry.is_none() && tested {
+        check_tested(req, &waste, day)?;
+    }
+    let entry = match entry {
+        Some(e) => Some(e),
+        None if tested => None,
+        None => {
+            return Err(DeviceError::bilingual(
+                ErrorKind::UnknownWasteCode,
+                format!(
+                    "{waste} is not in the {} edition of the national catalogue",
+                    catalogue.edition()
+                ),
+                format!(
+                    "{waste} 不在《国家危险废物名录》（{} 年版）中",
+                    catalogue.edition()
+                ),
+            ))
+        }
     };
     let unit: Unit = req.unit.parse()?;
     let quantity = Quantity::parse(&req.amount, unit)?;
@@ -104,12 +166,32 @@ pub(crate) fn check_facts(
         .filter(|h| !h.is_empty())
     {
         Some(h) => h.parse::<HazardSet>()?,
-        None => entry.hazards.default_hazards(),
+        None => entry
+            .map(|e| e.hazards.default_hazards())
+            .unwrap_or_default(),
     };
+    if let Some(e) = entry {
+        let outside = hazards.difference(e.hazards.default_hazards());
+        if !outside.is_empty() && req.classification_reason.trim().is_empty() {
+            return Err(bad_input(
+                format!(
+                    "hazard characteristic {outside} is not in the catalogue entry of {waste} ({}): state the reason (--classification-reason)",
+                    e.hazards
+                ),
+                format!(
+                    "危险特性 {outside} 不在名录中 {waste} 条目（{}）内：请说明理由（--classification-reason）",
+                    e.hazards
+                ),
+            ));
+        }
+    }
     let name = match req.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => n.to_string(),
-        None => entry.description.chars().take(60).collect(),
+        None => entry
+            .map(|e| e.description.chars().take(60).collect())
+            .unwrap_or_default(),
     };
+    check_required(req)?;
     Ok(LabelFacts {
         waste,
         quantity,
@@ -117,6 +199,34 @@ pub(crate) fn check_facts(
         name,
         hazards,
     })
+}
+
+/// The label fields HJ 1276 requires that the catalogue cannot supply: main components,
+/// contact person and phone (the name defaults from the catalogue; the producer is the
+/// device's organisation). All missing ones are named at once.
+fn check_required(req: &NewContainer) -> Result<(), DeviceError> {
+    let fields = [
+        (
+            &req.main_components,
+            "main components (--main-components)",
+            "主要成分",
+        ),
+        (&req.contact, "contact person (--contact)", "联系人"),
+        (&req.phone, "contact phone (--phone)", "联系电话"),
+    ];
+    let missing: Vec<_> = fields
+        .iter()
+        .filter(|(v, _, _)| v.trim().is_empty())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let en: Vec<&str> = missing.iter().map(|(_, en, _)| *en).collect();
+    let zh: Vec<&str> = missing.iter().map(|(_, _, zh)| *zh).collect();
+    Err(bad_input(
+        format!("the label requires: {}", en.join(", ")),
+        format!("标签必填项缺失：{}", zh.join("、")),
+    ))
 }
 
 /// Draws a code and builds the label for facts checked by [`check_facts`].
@@ -150,7 +260,7 @@ pub(crate) fn build_label(
         quantity: facts.quantity,
         container_type: req.container_type.trim().into(),
         facility_code: req.facility_code.trim().into(),
-        remarks: req.remarks.trim().into(),
+        remarks: remarks_of(req),
     })
 }
 
@@ -163,6 +273,12 @@ fn generated_kind(
     at: Timestamp,
 ) -> Result<EventKind, DeviceError> {
     let day = at.china_date();
+    if device.org.name.trim().is_empty() {
+        return Err(bad_input(
+            "the label requires the producer's name: this device's organisation has none",
+            "标签必填项缺失：产生单位名称（本设备的单位名称为空）",
+        ));
+    }
     let label = build_label(tx, device, facts, req, day)?;
     Ok(EventKind::Generated {
         batch: tx.draw_batch(BatchKind::Generation, day)?,
@@ -179,10 +295,17 @@ fn label_of(event: SignedEvent) -> ContainerLabel {
 }
 
 impl<C: Clock> Device<C> {
+    /// The edition in force on a container's generation date (`at`, or now).
+    fn catalogue_on(&self, at: Option<Timestamp>) -> (&Catalogue, NaiveDate) {
+        let day = at.unwrap_or_else(|| self.clock.now()).china_date();
+        (self.catalogues.in_force(day), day)
+    }
+
     /// Registers a new container and records its generating event; returns its label.
     pub fn register(&mut self, req: &NewContainer) -> Result<ContainerLabel, DeviceError> {
-        let facts = check_facts(req, &self.catalogue)?;
-        let edition = self.catalogue.edition().to_string();
+        let (catalogue, day) = self.catalogue_on(req.at);
+        let facts = check_facts(req, catalogue, day)?;
+        let edition = catalogue.edition().to_string();
         let event = self.commit(&[], req.at, req.location.clone(), |tx, device, _, at| {
             generated_kind(tx, device, facts, req, edition, at)
         })?;
@@ -197,9 +320,11 @@ impl<C: Clock> Device<C> {
     ) -> Result<Vec<ContainerLabel>, DeviceError> {
         let facts = reqs
             .iter()
-            .map(|r| check_facts(r, &self.catalogue))
+            .map(|r| {
+                let (catalogue, day) = self.catalogue_on(r.at);
+                check_facts(r, catalogue, day).map(|f| (f, catalogue.edition().to_string()))
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let edition = self.catalogue.edition().to_string();
         let now = self.clock.now();
         self.store.write(|tx| {
             let device = tx.require_device()?;
@@ -208,8 +333,7 @@ impl<C: Clock> Device<C> {
             let named = vec![&[][..]; reqs.len()];
             let events = commit_all(tx, &device, now, &named, |i| {
                 let req = &reqs[i];
-                let facts = facts.next().expect("one set of facts per request");
-                let edition = edition.clone();
+                let (facts, edition) = facts.next().expect("one set of facts per request");
                 compose_in(
                     tx,
                     &device,

@@ -96,8 +96,10 @@ fn fold_links(
 }
 
 /// What a device knows of a label it scanned but whose generating event it has not seen: the
-/// facts of the 37-character code and the signed payload, the catalogue's name and hazards of
-/// the waste code; the fields the payload does not carry are left empty.
+/// facts of the 37-character code and the signed payload (producer, waste code and category,
+/// date, quantity) and nothing else. The other fields are left empty (the form, an enum,
+/// stays at its default) and the views list them as unknown ([`SCANNED_LABEL_UNKNOWN`]):
+/// nothing is filled in from the catalogue as if the label said it.
 pub(crate) fn scanned_label(
     code: &LabelCode,
     payload: &str,
@@ -108,18 +110,26 @@ pub(crate) fn scanned_label(
             format!("kept label of {code} is unreadable: {e}"),
         )
     })?;
-    static CATALOGUE: std::sync::OnceLock<yima_codes::Catalogue> = std::sync::OnceLock::new();
-    let mut label = ContainerLabel::from_code(code, p.quantity())
-        .map_err(|e| DeviceError::new(ErrorKind::Storage, format!("label of {code}: {e}")))?;
-    if let Some(entry) = CATALOGUE
-        .get_or_init(yima_codes::Catalogue::latest)
-        .get(&label.waste_code)
-    {
-        label.name = entry.description.clone();
-        label.hazards = entry.hazards.default_hazards();
-    }
-    Ok(label)
+    ContainerLabel::from_code(code, p.quantity())
+        .map_err(|e| DeviceError::new(ErrorKind::Storage, format!("label of {code}: {e}")))
 }
+
+/// The label fields a scanned label does not carry: unknown until the container's history
+/// arrives.
+pub const SCANNED_LABEL_UNKNOWN: [&str; 12] = [
+    "name",
+    "form",
+    "hazards",
+    "main_components",
+    "harmful_components",
+    "precautions",
+    "producer_name",
+    "contact",
+    "phone",
+    "container_type",
+    "facility_code",
+    "remarks",
+];
 
 /// Loads the status of every code, or fails with `UnknownContainer`.
 pub(crate) fn require_statuses(
@@ -188,6 +198,7 @@ pub(crate) fn append(
     outbox: bool,
     now: Timestamp,
 ) -> Result<bool, DeviceError> {
+    yima_core::check_balance(&event.body, |c| statuses.get(c))?;
     let mut after = Vec::with_capacity(event.body.links.len());
     let mut next = Vec::with_capacity(event.body.links.len());
     for l in &event.body.links {
@@ -209,7 +220,15 @@ pub(crate) fn append(
     if pos.is_none() {
         return Ok(false);
     }
+    // The person who did it: the device's operator in force (events this device records or
+    // takes part in; not events learned from others).
+    if outbox {
+        if let Some(name) = tx.operator()? {
+            tx.insert_event_operator(&event.id, &name)?;
+        }
+    }
     let new_labels = event.body.event.new_labels();
+    let mut begun: Vec<&ContainerLabel> = Vec::with_capacity(new_labels.len());
     if !new_labels.is_empty() {
         let edition = match &event.body.event {
             EventKind::Generated {
@@ -225,11 +244,54 @@ pub(crate) fn append(
             },
         };
         for label in &new_labels {
+            // A pulled event that begins a container this device already knows forks its
+            // start (two devices drew the same label code, or a merge raced a generation):
+            // it is stored as a fork, both branches kept for verification to flag, and the
+            // label first known stays the container's row. This device's own events never
+            // get here: they draw fresh codes and a duplicate is refused.
+            if !outbox && tx.container(&label.code)?.is_some() {
+                continue;
+            }
             tx.insert_container(label, &event.id, &edition)?;
+            begun.push(*label);
         }
     }
-    keep_after(tx, event, statuses, &new_labels, next);
+    keep_after(tx, event, statuses, &begun, next);
     Ok(true)
+}
+
+/// Stores a pulled event that cannot be applied (a fork breaking a rule of custody, which
+/// the registry keeps unapplied too): its links record the state and holder before it, it
+/// begins no container row, and no status is kept, so the chain followed is unchanged and
+/// verification flags the event.
+pub(crate) fn keep_unapplied(
+    tx: &Tx<'_>,
+    event: &SignedEvent,
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+    now: Timestamp,
+) -> Result<(), DeviceError> {
+    let after = event
+        .body
+        .links
+        .iter()
+        .map(|l| match statuses.get(&l.container) {
+            Some(s) => (s.state, s.holder.clone()),
+            None => (
+                yima_core::ContainerState::Generated,
+                event.body.by.org.clone(),
+            ),
+        })
+        .collect();
+    tx.insert_event(&NewEvent {
+        event,
+        after,
+        outbox: false,
+        stored_at: now,
+    })?;
+    for l in &event.body.links {
+        tx.forget_status(&l.container);
+    }
+    Ok(())
 }
 
 /// Keeps the statuses an appended event leaves wherever the event extends the chain

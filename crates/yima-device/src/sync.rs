@@ -4,7 +4,7 @@
 
 use crate::clock::Clock;
 use crate::error::{DeviceError, ErrorKind};
-use crate::status::{append, load_status};
+use crate::status::{append, keep_unapplied, load_status};
 use crate::Device;
 use rand::RngCore;
 use serde::Serialize;
@@ -23,6 +23,23 @@ pub struct PullReport {
     pub known: usize,
     /// Events stored that fork a chain (kept and flagged by verification).
     pub forks: usize,
+    /// Events stored without being applied: forks that break a rule of custody (kept and
+    /// flagged by verification).
+    pub unapplied: usize,
+}
+
+/// Where a device's block of label sequences comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockSource {
+    /// Given by the registry at enrolment: no other device of the organisation draws from it.
+    Registry,
+    /// Chosen when the device was set up (`--seq-block`).
+    SetUp,
+    /// None: the device draws from all of 1-999, as another device of its organisation set
+    /// up the same way would, so two of them can draw the same label code (a fork). It
+    /// should enrol with the registry, which gives it a block, or be set up with one.
+    None,
 }
 
 /// Outbox counts: pending, accepted, refused.
@@ -36,13 +53,15 @@ pub struct OutboxCounts {
     pub refused: u64,
 }
 
-/// The status of `code` just after `event` on its chain (for storing a fork).
+/// The status of `code` just after `event` on its chain (for storing a fork): the events
+/// from the container's start to `event`, followed back by their links from `event` (so a
+/// branch that is not the one first stored is followed too), folded in order.
 fn status_at(
     tx: &Tx<'_>,
     code: &LabelCode,
     event: yima_core::EventId,
 ) -> Result<Option<ContainerStatus>, DeviceError> {
-    let mut status: Option<ContainerStatus> = None;
+    let mut by_id = std::collections::HashMap::new();
     for row in tx.container_event_rows(code)? {
         let raw = row.to_raw()?;
         let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(|err| {
@@ -51,16 +70,26 @@ fn status_at(
                 format!("stored event {} is unreadable: {err}", raw.id),
             )
         })?;
-        let link = e.body.link(code).expect("selected by link");
-        if link.prev != status.as_ref().map(|s| s.head) {
-            continue;
-        }
-        status = Some(apply(status.as_ref(), e.id, &e.body, code)?);
-        if e.id == event {
-            return Ok(status);
-        }
+        by_id.insert(e.id, e);
     }
-    Ok(None)
+    let mut path = Vec::new();
+    let mut cursor = Some(event);
+    while let Some(id) = cursor {
+        let Some(e) = by_id.get(&id) else {
+            return Ok(None);
+        };
+        // A chain's links are hashes: they cannot loop, but a damaged store could.
+        if path.len() > by_id.len() {
+            return Ok(None);
+        }
+        path.push(e);
+        cursor = e.body.link(code).and_then(|l| l.prev);
+    }
+    let mut status: Option<ContainerStatus> = None;
+    for e in path.into_iter().rev() {
+        status = Some(apply(status.as_ref(), e.id, &e.body, code)?);
+    }
+    Ok(status)
 }
 
 impl<C: Clock> Device<C> {
@@ -73,6 +102,34 @@ impl<C: Clock> Device<C> {
     pub fn set_registry(&mut self, url: &str) -> Result<(), DeviceError> {
         let now = self.clock.now();
         self.store.write(|tx| Ok(tx.set_registry(url, now)?))
+    }
+
+    /// Records the label sequence block the registry gave this device at enrolment: its
+    /// labels are drawn from it from now on, so no other device of its organisation draws
+    /// the same code.
+    pub fn assign_sequence_block(
+        &mut self,
+        block: &yima_codes::SequenceBlock,
+    ) -> Result<(), DeviceError> {
+        let now = self.clock.now();
+        self.store.write(|tx| Ok(tx.assign_block(block, now)?))
+    }
+
+    /// The block of label sequences this device draws from, and where it comes from.
+    pub fn sequence_block(
+        &mut self,
+    ) -> Result<(yima_codes::SequenceBlock, BlockSource), DeviceError> {
+        self.store.read(|tx| {
+            let device = tx.require_device()?;
+            let source = if tx.has_assigned_block()? {
+                BlockSource::Registry
+            } else if device.seq_block != yima_codes::SequenceBlock::FULL {
+                BlockSource::SetUp
+            } else {
+                BlockSource::None
+            };
+            Ok((device.seq_block, source))
+        })
     }
 
     /// Signs a request to the registry with this device's key.
@@ -180,16 +237,26 @@ impl<C: Clock> Device<C> {
                     )
                 })?;
                 if tx.has_event(&e.id)? {
+                    tx.record_arrival(&e.id, entry.arrived_at)?;
                     report.known += 1;
                     continue;
                 }
                 let mut statuses = BTreeMap::new();
+                // A fork built on an event kept unapplied has no status to follow from.
+                let mut unfollowable = false;
                 for l in &e.body.links {
                     let Some(prev) = l.prev else { continue };
                     let current = load_status(tx, &l.container)?;
                     let status = match current {
                         Some(s) if s.head == prev => Some(s),
-                        _ => status_at(tx, &l.container, prev)?,
+                        _ => match status_at(tx, &l.container, prev) {
+                            Ok(s) => s,
+                            Err(err) if breaks_custody(&err) => {
+                                unfollowable = true;
+                                continue;
+                            }
+                            Err(err) => return Err(err),
+                        },
                     };
                     let Some(status) = status else {
                         return Err(DeviceError::new(
@@ -207,7 +274,27 @@ impl<C: Clock> Device<C> {
                 if entry.fork_of.is_some() {
                     report.forks += 1;
                 }
-                append(tx, &e, &statuses, false, now)?;
+                // The registry keeps a fork without applying it, so one breaking a rule of
+                // custody can arrive here: kept unapplied, flagged by verification, and sync
+                // goes on (one party's fork stops no one else's work).
+                let applied = if unfollowable {
+                    Err(None)
+                } else {
+                    append(tx, &e, &statuses, false, now).map_err(Some)
+                };
+                match applied {
+                    Ok(_) => {}
+                    Err(None) => {
+                        keep_unapplied(tx, &e, &statuses, now)?;
+                        report.unapplied += 1;
+                    }
+                    Err(Some(err)) if breaks_custody(&err) => {
+                        keep_unapplied(tx, &e, &statuses, now)?;
+                        report.unapplied += 1;
+                    }
+                    Err(Some(err)) => return Err(err),
+                }
+                tx.record_arrival(&e.id, entry.arrived_at)?;
                 // History pulled after a handover taken over QR codes arrives behind it:
                 // the kept status would no longer be the fold of the chain; read it again.
                 for l in &e.body.links {
@@ -244,6 +331,11 @@ impl<C: Clock> Device<C> {
             Ok(added)
         })
     }
+}
+
+/// Whether `err` is a rule of custody refusing an event (not storage or input failing).
+fn breaks_custody(err: &DeviceError) -> bool {
+    matches!(err.kind(), ErrorKind::Forbidden | ErrorKind::BadInput)
 }
 
 fn hex_lower(bytes: &[u8]) -> String {

@@ -8,11 +8,21 @@ mod common;
 mod atomic;
 #[path = "device/audit.rs"]
 mod audit;
+#[path = "device/classification.rs"]
+mod classification;
 #[path = "device/handover.rs"]
 mod handover;
 #[path = "device/kept.rs"]
 mod kept;
+#[path = "device/ledger.rs"]
+mod ledger;
 #[path = "device/life.rs"]
 mod life;
+#[path = "device/quantities.rs"]
+mod quantities;
 #[path = "device/reopen.rs"]
 mod reopen;
+#[path = "device/storage.rs"]
+mod storage;
+#[path = "device/transfer_rules.rs"]
+mod transfer_rules;

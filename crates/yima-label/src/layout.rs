@@ -73,8 +73,18 @@ fn baseline(top: f32) -> f32 {
 }
 
 /// The fields of the left column, in the order of HJ 1276's label.
+///
+/// 废物重量 holds a weight only: a quantity declared in litres is printed on its own line,
+/// 废物体积, below it, and 废物重量 is left blank for the weight to be written in.
 fn left_fields(label: &ContainerLabel) -> Vec<(&'static str, String)> {
-    vec![
+    let (weight, volume) = match label.quantity.kilograms_milli() {
+        Some(_) => (("废物重量", label.quantity.to_string()), None),
+        None => (
+            ("废物重量", String::new()),
+            Some(("废物体积", label.quantity.to_string())),
+        ),
+    };
+    [
         ("废物名称", label.name.clone()),
         ("废物类别", label.category.to_string()),
         ("废物代码", label.waste_code.to_string()),
@@ -92,9 +102,12 @@ fn left_fields(label: &ContainerLabel) -> Vec<(&'static str, String)> {
             "产生日期",
             label.generated_on.format("%Y-%m-%d").to_string(),
         ),
-        ("废物重量", label.quantity.to_string()),
-        ("备注", label.remarks.clone()),
+        weight,
     ]
+    .into_iter()
+    .chain(volume)
+    .chain([("备注", label.remarks.clone())])
+    .collect()
 }
 
 /// Lays out the left column in at most `max_lines`, shortening the longest fields first.

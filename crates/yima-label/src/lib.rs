@@ -100,6 +100,16 @@ impl LabelSize {
         }
     }
 
+    /// How many labels a container of `litres` carries: two, on opposite sides, above
+    /// 450 L; one otherwise.
+    pub fn copies_for_volume_litres(litres: f64) -> usize {
+        if litres > 450.0 {
+            2
+        } else {
+            1
+        }
+    }
+
     /// The size of side `mm` (100, 150 or 200).
     pub fn from_mm(mm: u32) -> Option<LabelSize> {
         match mm {

@@ -1,10 +1,8 @@
 //! Rendering tests: every field in the SVG, PNGs at 300 dpi that decode and scan, the margin
-//! and border in the pixels, PDFs that embed the font, and — where poppler's `pdftoppm` is
-//! installed — a PDF rasterised back whose QR scans and verifies (and an altered one that
-//! is reported as forged).
+//! and border in the pixels, PDFs that embed the font, and a PDF rasterised back (by hayro,
+//! in Rust) whose QR scans and verifies (and an altered one that is reported as forged).
 
 use std::io::Cursor;
-use std::process::Command;
 use yima_core::{
     ContainerLabel, DeviceKey, LabelPayload, LabelVerdict, Party, PhysicalForm, PublicKey,
     Quantity, Unit,
@@ -264,50 +262,41 @@ fn characters_the_font_lacks_are_reported() {
     assert_eq!(yima_label::missing_chars(&l), vec!['𠀀', '𠀁']);
 }
 
-/// Rasterises page 1 of `pdf` with poppler at 200 dpi. The print-and-scan round trip is
-/// one of the things this crate must show, so a missing pdftoppm fails the test (`.ci/run`
-/// installs poppler-utils).
-fn rasterise(pdf: &[u8]) -> Option<(usize, usize, Vec<u8>)> {
-    if Command::new("pdftoppm").arg("-v").output().is_err() {
-        panic!("pdftoppm is missing: install Debian's poppler-utils (apt-get install poppler-utils) to run the PDF round trip");
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("label.pdf");
-    std::fs::write(&input, pdf).unwrap();
-    let out = dir.path().join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-r", "200", "-gray", "-singlefile", "-f", "1", "-l", "1"])
-        .arg(&input)
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let pgm = std::fs::read(dir.path().join("page.pgm")).unwrap();
-    // Binary PGM: "P5", width, height, maxval, one whitespace, then the bytes.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !pgm[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&pgm[start..at]).to_string());
-    }
-    assert_eq!(fields[0], "P5");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    Some((w, h, pgm[at + 1..at + 1 + w * h].to_vec()))
+/// Rasterises page 1 of `pdf` at 200 dpi with hayro, a PDF renderer written in Rust, into
+/// grey bytes (white under any transparency), so the print-and-scan round trip needs no
+/// Debian tool.
+fn rasterise(pdf: &[u8]) -> (usize, usize, Vec<u8>) {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    let pdf = Pdf::new(pdf.to_vec()).expect("hayro reads the PDF");
+    let pages = hayro::render_pdf(
+        &pdf,
+        200.0 / 72.0,
+        InterpreterSettings::default(),
+        &hayro::RenderSettings::default(),
+        Some(0..=0),
+    )
+    .expect("hayro renders page 1");
+    let page = &pages[0];
+    let (w, h) = (page.width() as usize, page.height() as usize);
+    let luma = page
+        .data_as_u8_slice()
+        .chunks_exact(4)
+        .map(|px| {
+            // Premultiplied RGBA over white, then ITU-R BT.601 luma.
+            let a = px[3] as u32;
+            let over = |c: u8| c as u32 + (255 - a);
+            ((299 * over(px[0]) + 587 * over(px[1]) + 114 * over(px[2])) / 1000).min(255) as u8
+        })
+        .collect();
+    (w, h, luma)
 }
 
 #[test]
 fn a_pdf_rasterised_back_scans_and_verifies_and_an_altered_one_is_forged() {
     let (l, p) = signed(8);
     let pdf = yima_label::render(&l, &p, LabelSize::Mm100, Format::Pdf).unwrap();
-    let Some((w, h, luma)) = rasterise(&pdf) else {
-        return;
-    };
+    let (w, h, luma) = rasterise(&pdf);
     let texts = scan(w, h, &luma);
     assert_eq!(texts, vec![p.to_text()]);
     let read = LabelPayload::parse(&texts[0]).unwrap();
@@ -323,7 +312,7 @@ fn a_pdf_rasterised_back_scans_and_verifies_and_an_altered_one_is_forged() {
     let mut heavier = l.clone();
     heavier.quantity = altered.quantity();
     let pdf = yima_label::render(&heavier, &altered, LabelSize::Mm100, Format::Pdf).unwrap();
-    let (w, h, luma) = rasterise(&pdf).unwrap();
+    let (w, h, luma) = rasterise(&pdf);
     let texts = scan(w, h, &luma);
     let read = LabelPayload::parse(&texts[0]).unwrap();
     assert_eq!(read.quantity(), Quantity::new(255_000, Unit::Kg).unwrap());
@@ -334,9 +323,7 @@ fn a_pdf_rasterised_back_scans_and_verifies_and_an_altered_one_is_forged() {
 fn every_label_of_a_printed_sheet_scans() {
     let labels: Vec<_> = (10..=13).map(signed).collect();
     let pdf = yima_label::pdf_sheet(&labels, LabelSize::Mm100).unwrap();
-    let Some((w, h, luma)) = rasterise(&pdf) else {
-        return;
-    };
+    let (w, h, luma) = rasterise(&pdf);
     // Each label's square on the A4 page (2 × 2 labels of 100 mm, centred), scanned alone
     // as a phone would see it.
     let per_mm = w as f32 / 210.0;
@@ -375,4 +362,51 @@ fn screen_qr_codes_hold_up_to_version_25_and_scan_back() {
     assert_eq!(info.color_type, png::ColorType::Grayscale);
     let w = info.width as usize;
     assert_eq!(scan(w, info.height as usize, &luma), vec![full]);
+}
+
+/// The SVG's text, tags and spaces removed.
+fn svg_text(svg: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in svg.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && c != ' ' => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn a_volume_is_printed_as_a_volume_never_under_the_weight() {
+    let key = key();
+    let mut l = label(3);
+    l.quantity = yima_core::Quantity::parse("180", yima_core::Unit::L).unwrap();
+    let p = LabelPayload::sign(&l.code, l.quantity, &key);
+    let text = svg_text(&yima_label::svg(&l, &p, LabelSize::Mm150).unwrap());
+    let weight = text.find("废物重量").expect("the weight caption");
+    let volume = text.find("废物体积").expect("a volume line");
+    assert!(volume > weight, "{text}");
+    let after_weight = &text[weight + "废物重量".len()..];
+    assert!(
+        !after_weight.starts_with("：180L"),
+        "the volume is not printed as the weight: {text}"
+    );
+    assert!(text[volume..].starts_with("废物体积：180L"), "{text}");
+    // A weight stays under 废物重量, with no volume line.
+    let (l, p) = signed(4);
+    let text = svg_text(&yima_label::svg(&l, &p, LabelSize::Mm100).unwrap());
+    assert!(
+        text.contains("废物重量：25.5kg") && !text.contains("废物体积"),
+        "{text}"
+    );
+}
+
+#[test]
+fn containers_over_450_litres_carry_two_labels() {
+    assert_eq!(LabelSize::copies_for_volume_litres(50.0), 1);
+    assert_eq!(LabelSize::copies_for_volume_litres(450.0), 1);
+    assert_eq!(LabelSize::copies_for_volume_litres(1000.0), 2);
 }

@@ -9,12 +9,20 @@ use yima_core::{EventId, PublicKey, Role, Timestamp};
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// Most events one push may carry.
 pub const MAX_PUSH_EVENTS: usize = 1000;
+/// Largest canonical body of one event (bytes): a label and a few fields need kilobytes.
+pub const MAX_EVENT_BYTES: usize = 32 * 1024;
+/// Most event-body bytes one feed page carries (a page ends early rather than exceed it).
+pub const MAX_FEED_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// `POST /v1/enrol`: a device enrols its key (the request is signed by that key).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EnrolRequest {
     /// The single-use enrolment code.
     pub code: String,
+    /// The block of label sequences the device was set up with, if one was chosen; without
+    /// one the registry gives it a block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq_block: Option<yima_codes::SequenceBlock>,
 }
 
 /// A device as the registry knows it.
@@ -36,6 +44,10 @@ pub struct DeviceInfo {
     pub enrolled_at: Timestamp,
     /// When it was revoked.
     pub revoked_at: Option<Timestamp>,
+    /// The block of label sequences the registry gave it at enrolment (none for a device
+    /// enrolled before blocks were given, or beyond the organisation's blocks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq_block: Option<yima_codes::SequenceBlock>,
 }
 
 /// `POST /v1/orgs` (a regulator): registers an organisation.
@@ -76,8 +88,22 @@ pub struct EnrolmentCode {
 pub struct Revocation {
     /// The key.
     pub key: PublicKey,
-    /// From when (default: now).
+    /// From when: over the API only absent (the registry's receipt time); an earlier time
+    /// only by an operator on the registry's host.
+    #[serde(default)]
     pub at: Option<Timestamp>,
+}
+
+/// The answer to `POST /v1/revocations`: from when the key is revoked, and whether this
+/// request changed anything.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevocationOutcome {
+    /// The key.
+    pub key: PublicKey,
+    /// From when it is revoked.
+    pub revoked_at: Timestamp,
+    /// True if it was revoked before this request (nothing changed).
+    pub already_revoked: bool,
 }
 
 /// `POST /v1/events`: a batch of events to ingest.
@@ -170,8 +196,11 @@ pub struct ErrorBody {
 /// The error's kind and message.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    /// Machine kind (`unauthorized`, `forbidden`, `bad_request`, `not_found`, `conflict`, `too_large`, `storage`).
+    /// Machine kind (`unauthorized`, `forbidden`, `bad_request`, `not_found`, `conflict`, `too_large`, `storage`, `too_many_requests`, `timeout`).
     pub kind: String,
     /// Message for people (English).
     pub message: String,
+    /// Seconds to wait before retrying (a busy or failed store, a rate limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }

@@ -10,7 +10,8 @@ use axum::extract::{FromRequest, Request};
 use yima_core::Timestamp;
 use yima_protocol::{verify_request, DeviceInfo, RequestAuth, MAX_BODY_BYTES, MAX_CLOCK_SKEW_MS};
 
-/// A request whose signature, time and nonce checked out, with its body.
+/// A request whose signature and time checked out, with its body (its nonce not yet
+/// recorded: see [`SignedOnce`]).
 pub struct Signed {
     /// The signing key and headers.
     pub auth: RequestAuth,
@@ -44,16 +45,28 @@ impl<S: RegistryStore> FromRequest<AppState<S>> for Signed {
         let auth =
             RequestAuth::from_headers(|name| headers.get(name).and_then(|v| v.to_str().ok()))
                 .map_err(|e| unauthorized(e.to_string()))?;
-        let body = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        // A body announced and never sent would hold the connection: it has a deadline.
+        let body = tokio::time::timeout(state.body_timeout, Bytes::from_request(req, state))
+            .await
+            .map_err(|_| {
                 RegistryError::new(
-                    ErrorKind::TooLarge,
-                    format!("request body over {MAX_BODY_BYTES} bytes"),
+                    ErrorKind::Timeout,
+                    format!(
+                        "the request body did not arrive within {} s",
+                        state.body_timeout.as_secs()
+                    ),
                 )
-            } else {
-                RegistryError::new(ErrorKind::BadRequest, e.body_text())
-            }
-        })?;
+            })?
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    RegistryError::new(
+                        ErrorKind::TooLarge,
+                        format!("request body over {MAX_BODY_BYTES} bytes"),
+                    )
+                } else {
+                    RegistryError::new(ErrorKind::BadRequest, e.body_text())
+                }
+            })?;
         verify_request(&auth, &method, &path, &body).map_err(|e| unauthorized(e.to_string()))?;
         let now = (state.clock)();
         if (auth.time - now.0).abs() > MAX_CLOCK_SKEW_MS {
@@ -63,14 +76,36 @@ impl<S: RegistryStore> FromRequest<AppState<S>> for Signed {
                 now
             )));
         }
+        Ok(Signed { auth, body })
+    }
+}
+
+impl Signed {
+    /// Records the request's nonce: refused if the key used it before (a replay). Called
+    /// only after every cheaper check, so a request from an unknown key costs no write.
+    async fn use_nonce<S: RegistryStore>(&self, state: &AppState<S>) -> Result<(), RegistryError> {
+        let now = (state.clock)();
         if !state
             .store
-            .use_nonce(auth.key, auth.nonce.clone(), now)
+            .use_nonce(self.auth.key, self.auth.nonce.clone(), now)
             .await?
         {
             return Err(unauthorized("replayed request (nonce already used)"));
         }
-        Ok(Signed { auth, body })
+        Ok(())
+    }
+}
+
+/// A signed request whose nonce is recorded (enrolment: the key is new by design).
+pub struct SignedOnce(pub Signed);
+
+impl<S: RegistryStore> FromRequest<AppState<S>> for SignedOnce {
+    type Rejection = RegistryError;
+
+    async fn from_request(req: Request, state: &AppState<S>) -> Result<SignedOnce, RegistryError> {
+        let signed = Signed::from_request(req, state).await?;
+        signed.use_nonce(state).await?;
+        Ok(SignedOnce(signed))
     }
 }
 
@@ -90,6 +125,8 @@ impl<S: RegistryStore> FromRequest<AppState<S>> for Authed {
                 )));
             }
         }
+        // The nonce is written last: an unknown or revoked key is refused without a write.
+        signed.use_nonce(state).await?;
         Ok(Authed {
             device,
             body: signed.body,

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{
-    apply, ContainerStatus, EventId, EventKind, PublicKey, Role, SignedEvent, Timestamp,
+    apply, check_balance, check_shape, ContainerStatus, EventId, EventKind, PublicKey, Role,
+    SignedEvent, Timestamp,
 };
 use yima_protocol::DeviceInfo as KeyRecord;
 
@@ -148,6 +149,17 @@ pub fn decide(
         }
     }
 
+    // Checked before a fork can be stored unapplied: what the event says of the containers
+    // it begins (every source and output linked, new labels as a generated one's).
+    if matches!(
+        body.event,
+        EventKind::Generated { .. } | EventKind::Merged { .. } | EventKind::Split { .. }
+    ) {
+        if let Err(e) = check_shape(body) {
+            return Decision::Refuse(e.to_string());
+        }
+    }
+
     // A fork is stored without being applied (the chain has moved on from its place), so
     // scope is checked here: the organisation acting on the container (the giver of a
     // handover, else the recorder) must be one that recorded in its chain. Whoever held the
@@ -194,6 +206,9 @@ pub fn decide(
     }
     if !conflicts.is_empty() {
         return Decision::Fork { conflicts };
+    }
+    if let Err(e) = check_balance(body, |c| chains.get(c).and_then(|s| s.as_ref())) {
+        return Decision::Refuse(e.to_string());
     }
     let mut after = Vec::new();
     for link in &body.links {

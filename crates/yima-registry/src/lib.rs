@@ -7,32 +7,56 @@
 //! [`PostgresStore`] for production.
 #![deny(missing_docs)]
 
+mod admin;
 mod auth;
+mod authority;
 mod error;
 mod ingest;
+mod limits;
+pub mod metrics;
 mod routes;
+pub mod server;
 mod signatures;
 mod store;
 pub mod testing;
 
+pub use authority::{may_administer, may_register};
 pub use error::{ErrorKind, RegistryError};
 pub use ingest::{decide, parties, Decision, MAX_FUTURE_MS};
+pub use limits::{Rate, RateLimits};
+pub use metrics::{Metrics, PoolStatus};
 pub use routes::{
     check_org, code_hash, issue_enrolment_code, new_code, router, ENROLMENT_CODE_TTL_MS,
 };
+pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
-pub use store::{OrgRecord, PostgresStore, RegistryStore, SqliteStore};
+pub use store::{
+    sequence_blocks, OrgRecord, PostgresStore, RefusedTally, RegistryStore, SqliteStore,
+    REFUSED_QUOTA, SEQUENCE_BLOCKS,
+};
 
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use std::time::Duration;
 use yima_core::Timestamp;
 
-/// What every handler shares: the store and the clock.
+/// How long a request's body may take to arrive by default: 30 s.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler shares: the store, the clock, the rate limits and the metrics.
 pub struct AppState<S> {
     /// The store.
     pub store: Arc<S>,
     /// The registry's clock.
     pub clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    /// The metrics served at `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// How long a request's body may take to arrive (408 after).
+    pub body_timeout: Duration,
+    /// Behind a proxy: the header whose last address is the client's (e.g.
+    /// `x-forwarded-for`), for the per-address rate limits; else the connection's peer.
+    pub client_ip_header: Option<axum::http::HeaderName>,
+    pub(crate) limits: Arc<limits::Limiters>,
 }
 
 impl<S> Clone for AppState<S> {
@@ -40,17 +64,44 @@ impl<S> Clone for AppState<S> {
         AppState {
             store: self.store.clone(),
             clock: self.clock.clone(),
+            metrics: self.metrics.clone(),
+            body_timeout: self.body_timeout,
+            client_ip_header: self.client_ip_header.clone(),
+            limits: self.limits.clone(),
         }
     }
 }
 
 impl<S: RegistryStore> AppState<S> {
-    /// State over `store` with the system clock.
+    /// State over `store` with the system clock and the default limits.
     pub fn new(store: S) -> AppState<S> {
         AppState {
             store: Arc::new(store),
             clock: Arc::new(|| Timestamp::from_datetime(chrono::Utc::now())),
+            metrics: Arc::new(Metrics::default()),
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            client_ip_header: None,
+            limits: Arc::new(limits::Limiters::new(RateLimits::default())),
         }
+    }
+
+    /// The same state with other rate limits.
+    pub fn with_limits(mut self, limits: RateLimits) -> AppState<S> {
+        self.limits = Arc::new(limits::Limiters::new(limits));
+        self
+    }
+
+    /// The same state taking the client's address from `header` (its last address), as
+    /// a proxy in front sets it.
+    pub fn with_client_ip_header(mut self, header: axum::http::HeaderName) -> AppState<S> {
+        self.client_ip_header = Some(header);
+        self
+    }
+
+    /// The same state with another body timeout.
+    pub fn with_body_timeout(mut self, timeout: Duration) -> AppState<S> {
+        self.body_timeout = timeout;
+        self
     }
 }
 
@@ -59,10 +110,19 @@ pub fn checksum(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-/// Serves the registry on an already bound listener until the process ends.
+/// Serves the registry on an already bound listener with the default options until the
+/// process ends.
 pub async fn serve_plain<S: RegistryStore>(
     listener: tokio::net::TcpListener,
     state: AppState<S>,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).await
+    let metrics = state.metrics.clone();
+    serve(
+        listener,
+        router(state),
+        ServeOptions::default(),
+        metrics,
+        std::future::pending(),
+    )
+    .await
 }

@@ -1,22 +1,27 @@
 //! The HTTP API (`/v1/...`), described in `openapi.json`.
 
-use crate::auth::{json, Authed, Signed};
+use crate::admin;
+use crate::auth::{json, Authed, SignedOnce};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use crate::store::RegistryStore;
 use crate::AppState;
-use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::extract::{ConnectInfo, MatchedPath, Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::Rng;
 use serde::Deserialize;
+use std::net::SocketAddr;
+use std::time::Instant;
+use tower_http::trace::TraceLayer;
 use yima_core::{Role, SignedEvent, Timestamp};
 use yima_protocol::{
     DeviceInfo, EnrolRequest, EnrolmentCode, FeedPage, KeyDirectoryPage, NewEnrolmentCode, NewOrg,
-    PushOutcome, PushRequest, PushResponse, PushResult, Revocation, MAX_BODY_BYTES,
-    MAX_PUSH_EVENTS,
+    PushOutcome, PushRequest, PushResponse, PushResult, MAX_BODY_BYTES, MAX_EVENT_BYTES,
+    MAX_FEED_PAGE_BYTES, MAX_PUSH_EVENTS,
 };
 
 /// How long an enrolment code stays valid: 7 days.
@@ -29,16 +34,193 @@ pub fn router<S: RegistryStore>(state: AppState<S>) -> Router {
             "/v1/health",
             get(|| async { Json(serde_json::json!({ "ok": true })) }),
         )
+        .route("/v1/ready", get(ready::<S>))
+        .route("/metrics", get(metrics::<S>))
         .route("/v1/openapi.json", get(openapi))
-        .route("/v1/enrol", post(enrol::<S>))
-        .route("/v1/orgs", post(add_org::<S>))
-        .route("/v1/enrolment-codes", post(issue_code::<S>))
-        .route("/v1/revocations", post(revoke::<S>))
-        .route("/v1/events", post(push::<S>))
+        .route(
+            "/v1/enrol",
+            post(enrol::<S>).layer(from_fn_with_state(state.clone(), limit_enrol::<S>)),
+        )
+        .route("/v1/orgs", post(admin::add_org::<S>))
+        .route("/v1/enrolment-codes", post(admin::issue_code::<S>))
+        .route("/v1/revocations", post(admin::revoke::<S>))
+        .route(
+            "/v1/events",
+            post(push::<S>).layer(from_fn_with_state(state.clone(), limit_push::<S>)),
+        )
         .route("/v1/feed", get(feed::<S>))
         .route("/v1/keys", get(keys::<S>))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn_with_state(state.clone(), count::<S>))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(access_span)
+                .on_response(
+                    |resp: &Response, latency: std::time::Duration, span: &tracing::Span| {
+                        span.record("status", resp.status().as_u16());
+                        span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+                        tracing::info!(parent: span, "access");
+                    },
+                ),
+        )
+        .layer(from_fn(request_id))
         .with_state(state)
+}
+
+/// The header carrying a request's id (a proxy's, or one made here), sent back too.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Gives each request an id (keeping a proxy's), and sends it back in the answer.
+async fn request_id(mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .filter(|v| v.len() <= 64 && v.to_str().is_ok())
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&format!("{:016x}", rand::random::<u64>()))
+                .expect("hex is a header value")
+        });
+    req.headers_mut().insert(REQUEST_ID, id.clone());
+    let mut resp = next.run(req).await;
+    resp.headers_mut().insert(REQUEST_ID, id);
+    resp
+}
+
+/// The access log's span: method, matched route, request id, the key a request names
+/// (short, as claimed: the log line of a refusal says whether it held) and the peer.
+fn access_span(req: &Request) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |m| m.as_str());
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    let key = header(yima_protocol::HEADER_KEY);
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.to_string())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        route,
+        request_id = header(REQUEST_ID),
+        key = key.get(..16).unwrap_or(key),
+        peer,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+/// Counts each request in the metrics by matched route, method and status.
+async fn count<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
+    // Known methods by name, any other as one label: a client cannot grow the metrics.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH") => m,
+        _ => "other",
+    }
+    .to_string();
+    let resp = next.run(req).await;
+    st.metrics
+        .request(&route, &method, resp.status().as_u16(), started.elapsed());
+    resp
+}
+
+/// The client's address: the last one in the proxy's header when one is configured and
+/// present (the address the proxy itself saw), else the connection's peer.
+fn peer<S>(st: &AppState<S>, req: &Request) -> Option<std::net::IpAddr> {
+    let forwarded = st.client_ip_header.as_ref().and_then(|h| {
+        let v = req.headers().get_all(h).iter().next_back()?.to_str().ok()?;
+        v.rsplit(',').next()?.trim().parse().ok()
+    });
+    forwarded.or_else(|| {
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+    })
+}
+
+fn too_many(what: &str, wait: u64) -> RegistryError {
+    RegistryError::new(
+        ErrorKind::TooManyRequests,
+        format!("too many {what}; retry in {wait} s"),
+    )
+    .retry_after(wait)
+}
+
+/// Enrolment attempts per address, before the body is read or anything written.
+async fn limit_enrol<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(ip) = peer(&st, &req) {
+        if let Err(wait) = st.limits.enrol_per_address.take(ip, Instant::now()) {
+            tracing::warn!(peer = %ip, wait, "rate limited: enrolment attempts");
+            return too_many("enrolment attempts from this address", wait).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Pushes per address, before the body is read or anything written.
+async fn limit_push<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(ip) = peer(&st, &req) {
+        if let Err(wait) = st.limits.push_per_address.take(ip, Instant::now()) {
+            tracing::warn!(peer = %ip, wait, "rate limited: pushes per address");
+            return too_many("pushes from this address", wait).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Readiness: the database answers (a write lock can be taken), else 503.
+async fn ready<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+) -> Result<Json<serde_json::Value>, RegistryError> {
+    st.store.ready().await?;
+    Ok(Json(serde_json::json!({ "ready": true })))
+}
+
+/// Prometheus metrics.
+async fn metrics<S: RegistryStore>(State(st): State<AppState<S>>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        st.metrics.render(st.store.pool_status()),
+    )
+}
+
+async fn not_found(uri: axum::http::Uri) -> RegistryError {
+    RegistryError::new(ErrorKind::NotFound, format!("no route {}", uri.path()))
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> impl IntoResponse {
+    let e = RegistryError::new(
+        ErrorKind::BadRequest,
+        format!("{method} is not allowed on {}", uri.path()),
+    );
+    (StatusCode::METHOD_NOT_ALLOWED, e.into_response())
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -122,86 +304,44 @@ pub async fn issue_enrolment_code<S: RegistryStore>(
     Ok(EnrolmentCode { code, expires_at })
 }
 
-fn forbidden(m: impl Into<String>) -> RegistryError {
+pub(crate) fn forbidden(m: impl Into<String>) -> RegistryError {
     RegistryError::new(ErrorKind::Forbidden, m)
-}
-
-fn is_regulator_admin(d: &DeviceInfo) -> bool {
-    d.role == Role::Regulator && d.admin
 }
 
 async fn enrol<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    signed: Signed,
+    SignedOnce(signed): SignedOnce,
 ) -> Result<Json<DeviceInfo>, RegistryError> {
     let req: EnrolRequest = json(&signed.body)?;
     let device = st
         .store
-        .redeem_enrolment(code_hash(&req.code), signed.auth.key, (st.clock)())
+        .redeem_enrolment_with(
+            code_hash(&req.code),
+            signed.auth.key,
+            req.seq_block,
+            (st.clock)(),
+        )
         .await?;
     Ok(Json(device))
-}
-
-async fn add_org<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    authed: Authed,
-) -> Result<StatusCode, RegistryError> {
-    if !is_regulator_admin(&authed.device) {
-        return Err(forbidden(
-            "only a regulator's admin device registers organisations",
-        ));
-    }
-    let org: NewOrg = json(&authed.body)?;
-    check_org(&org)?;
-    st.store.add_org(org, (st.clock)()).await?;
-    Ok(StatusCode::CREATED)
-}
-
-async fn issue_code<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    authed: Authed,
-) -> Result<Json<EnrolmentCode>, RegistryError> {
-    let req: NewEnrolmentCode = json(&authed.body)?;
-    let d = &authed.device;
-    if !(is_regulator_admin(d) || (d.admin && d.org == req.org)) {
-        return Err(forbidden("only a regulator's admin or the organisation's own admin device issues its enrolment codes"));
-    }
-    Ok(Json(
-        issue_enrolment_code(st.store.as_ref(), req, (st.clock)()).await?,
-    ))
-}
-
-async fn revoke<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    authed: Authed,
-) -> Result<StatusCode, RegistryError> {
-    let req: Revocation = json(&authed.body)?;
-    let target = st.store.device(req.key).await?.ok_or_else(|| {
-        RegistryError::new(
-            ErrorKind::NotFound,
-            format!("key {} is not enrolled", req.key.short()),
-        )
-    })?;
-    let d = &authed.device;
-    if !(is_regulator_admin(d) || (d.admin && d.org == target.org)) {
-        return Err(forbidden(
-            "only a regulator's admin or the organisation's own admin device revokes its keys",
-        ));
-    }
-    st.store
-        .revoke(req.key, req.at.unwrap_or((st.clock)()))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn push<S: RegistryStore>(
     State(st): State<AppState<S>>,
     authed: Authed,
 ) -> Result<Json<PushResponse>, RegistryError> {
+    let started = Instant::now();
     if authed.device.role == Role::Regulator {
         return Err(forbidden(
             "regulators see everything in their jurisdiction and record nothing",
         ));
+    }
+    if let Err(wait) = st
+        .limits
+        .push_per_key
+        .take(authed.device.key, Instant::now())
+    {
+        tracing::warn!(key = %authed.device.key.short(), wait, "rate limited: pushes per key");
+        return Err(too_many("pushes from this key", wait));
     }
     let req: PushRequest = json(&authed.body)?;
     if req.events.len() > MAX_PUSH_EVENTS {
@@ -223,16 +363,32 @@ async fn push<S: RegistryStore>(
     let mut parsed: Vec<SignedEvent> = Vec::new();
     for w in req.events {
         let id = w.id;
+        // One event is a label and a few fields: an oversized one is refused unparsed.
+        if w.body.len() > MAX_EVENT_BYTES {
+            st.metrics.refused("too_large");
+            slots.push(Some(PushResult {
+                id,
+                outcome: PushOutcome::Refused,
+                reason: Some(format!(
+                    "event too large: {} bytes, at most {MAX_EVENT_BYTES}",
+                    w.body.len()
+                )),
+            }));
+            continue;
+        }
         match w.into_parsed() {
             Ok(e) => {
                 parsed.push(e);
                 slots.push(None);
             }
-            Err(e) => slots.push(Some(PushResult {
-                id,
-                outcome: PushOutcome::Refused,
-                reason: Some(e.to_string()),
-            })),
+            Err(e) => {
+                st.metrics.refused("malformed");
+                slots.push(Some(PushResult {
+                    id,
+                    outcome: PushOutcome::Refused,
+                    reason: Some(e.to_string()),
+                }))
+            }
         }
     }
     let mut decided = st
@@ -240,11 +396,49 @@ async fn push<S: RegistryStore>(
         .ingest(parsed, authed.device.key, signatures, (st.clock)())
         .await?
         .into_iter();
-    let results = slots
+    let results: Vec<PushResult> = slots
         .into_iter()
-        .map(|s| s.unwrap_or_else(|| decided.next().expect("one result per parsed event")))
+        .map(|s| {
+            s.unwrap_or_else(|| {
+                let r = decided.next().expect("one result per parsed event");
+                if r.outcome == PushOutcome::Refused {
+                    st.metrics.refused("rules");
+                }
+                r
+            })
+        })
         .collect();
+    let key = authed.device.key.short();
+    for r in &results {
+        st.metrics.event(outcome_name(r.outcome));
+        match r.outcome {
+            PushOutcome::Refused => tracing::warn!(
+                key = %key,
+                event = %r.id.short(),
+                reason = r.reason.as_deref().unwrap_or(""),
+                "event refused"
+            ),
+            PushOutcome::Fork => tracing::warn!(
+                key = %key,
+                event = %r.id.short(),
+                reason = r.reason.as_deref().unwrap_or(""),
+                "event stored as a fork"
+            ),
+            _ => {}
+        }
+    }
+    st.metrics.push(started.elapsed());
     Ok(Json(PushResponse { results }))
+}
+
+fn outcome_name(o: PushOutcome) -> &'static str {
+    match o {
+        PushOutcome::Accepted => "accepted",
+        PushOutcome::Duplicate => "duplicate",
+        PushOutcome::Fork => "fork",
+        PushOutcome::Refused => "refused",
+        PushOutcome::Deferred => "deferred",
+    }
 }
 
 #[derive(Deserialize)]
@@ -255,23 +449,51 @@ struct FeedQuery {
 
 async fn feed<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    Query(q): Query<FeedQuery>,
+    q: Result<Query<FeedQuery>, axum::extract::rejection::QueryRejection>,
     authed: Authed,
 ) -> Result<Json<FeedPage>, RegistryError> {
+    let Query(q) = q.map_err(|e| {
+        RegistryError::new(
+            ErrorKind::BadRequest,
+            format!("malformed query: {}", e.body_text()),
+        )
+    })?;
     let limit = q.limit.unwrap_or(500).clamp(1, 2000);
-    Ok(Json(
-        st.store
-            .feed(authed.device.org, q.after.unwrap_or(0), limit)
-            .await?,
-    ))
+    let page = st
+        .store
+        .feed(authed.device.org, q.after.unwrap_or(0), limit)
+        .await?;
+    Ok(Json(bound_page(page, MAX_FEED_PAGE_BYTES)))
 }
 
+/// Ends a feed page early once its event bodies pass `max_bytes` (always keeping one
+/// entry, so a reader makes progress), moving the cursor back and saying more follow.
+fn bound_page(mut page: FeedPage, max_bytes: usize) -> FeedPage {
+    let mut total = 0usize;
+    let keep = page
+        .entries
+        .iter()
+        .position(|e| {
+            total += e.event.body.len();
+            total > max_bytes
+        })
+        .map_or(page.entries.len(), |i| i.max(1));
+    if keep < page.entries.len() {
+        page.entries.truncate(keep);
+        page.next = page.entries.last().map_or(page.next, |e| e.seq);
+        page.more = true;
+    }
+    page
+}
+
+/// The keys a device needs: its organisation's, the regulators', and those of the
+/// organisations it shares a container with (not the national directory).
 async fn keys<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    _authed: Authed,
+    authed: Authed,
 ) -> Result<Json<KeyDirectoryPage>, RegistryError> {
     Ok(Json(KeyDirectoryPage {
-        devices: st.store.devices().await?,
+        devices: st.store.devices_seen_by(authed.device.org).await?,
     }))
 }
 
@@ -300,6 +522,42 @@ mod tests {
         assert!(check_org(&org(" ", vec![Role::Producer], None)).is_err());
         assert!(check_org(&org("a\0b", vec![Role::Producer], None)).is_err());
         assert!(check_org(&org("化工", vec![], None)).is_err());
+    }
+
+    fn page(sizes: &[usize]) -> FeedPage {
+        let entries = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| yima_protocol::FeedEntry {
+                seq: i as i64 + 1,
+                event: yima_core::WireEvent {
+                    id: yima_core::EventId([i as u8; 32]),
+                    body: "x".repeat(*n),
+                    signatures: Vec::new(),
+                },
+                arrived_at: Timestamp(0),
+                fork_of: None,
+            })
+            .collect();
+        FeedPage {
+            entries,
+            next: sizes.len() as i64,
+            more: false,
+        }
+    }
+
+    #[test]
+    fn a_feed_page_is_bounded_in_bytes_as_well_as_count() {
+        let p = bound_page(page(&[400, 400, 400, 400]), 1000);
+        assert_eq!(p.entries.len(), 2);
+        assert_eq!(p.next, 2, "the cursor resumes after the last entry sent");
+        assert!(p.more);
+        // Under the bound nothing changes.
+        let p = bound_page(page(&[400, 400]), 1000);
+        assert_eq!((p.entries.len(), p.next, p.more), (2, 2, false));
+        // One entry over the bound is still sent alone, so a reader makes progress.
+        let p = bound_page(page(&[5000, 10]), 1000);
+        assert_eq!((p.entries.len(), p.next, p.more), (1, 1, true));
     }
 
     #[test]

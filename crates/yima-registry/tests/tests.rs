@@ -14,6 +14,8 @@ mod story;
 
 #[path = "registry/backends.rs"]
 mod backends;
+#[path = "registry/pg_tls.rs"]
+mod pg_tls;
 #[path = "registry/postgres.rs"]
 mod postgres;
 #[path = "registry/process.rs"]

@@ -108,8 +108,10 @@ fn main() {
     let only = arg("--only");
     let set = arg("--set");
     let corpus_too = !args.iter().any(|a| a == "--no-corpus");
-    let samples = corpus::load();
-    eprintln!("{} images from {}", samples.len(), corpus::dir().display());
+    let Some(samples) = corpus::load("the corpus benchmark") else {
+        return;
+    };
+    eprintln!("{} images", samples.len());
 
     let mut decoders: Vec<(&str, Decode)> = vec![
         ("yima pipeline (decode)", pipeline),

@@ -33,7 +33,9 @@ static ALLOCATOR: Counting = Counting;
 
 #[test]
 fn corpus_reads_at_least_95_of_97_at_every_rotation() {
-    let samples = corpus::load();
+    let Some(samples) = corpus::load("corpus_reads_at_least_95_of_97_at_every_rotation") else {
+        return;
+    };
     assert_eq!(samples.len(), 97, "the corpus has 97 photos");
     let mut report = Vec::new();
     for rotation in [0, 90, 180, 270] {
@@ -134,7 +136,13 @@ fn an_image_over_12_mp_is_refused_before_its_pixels_are_allocated() {
 
 #[test]
 fn broken_and_foreign_files_are_errors_of_their_kind() {
-    let good = std::fs::read(corpus::dir().join("qrcode-1/1.png")).expect("corpus photo");
+    // A well-formed PNG made here, then broken in several ways.
+    let good = {
+        let img = image::GrayImage::from_fn(120, 120, |x, y| {
+            image::Luma([((x * 7 + y * 13) % 256) as u8])
+        });
+        corpus::png(&image::DynamicImage::ImageLuma8(img))
+    };
     let kind = |bytes: &[u8]| yima_scan::scan_bytes(bytes).expect_err("refused").kind();
     assert_eq!(kind(&good[..good.len() / 2]), ScanErrorKind::Unreadable);
     assert_eq!(kind(&good[..40]), ScanErrorKind::Unreadable);

@@ -41,6 +41,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store at `path`, applying and checking migrations.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        private(path)?;
         let conn = Connection::open(path)?;
         Store::setup(conn)
     }
@@ -122,4 +123,39 @@ impl Store {
     pub fn pragma(&self, name: &str) -> Result<i64, StoreError> {
         Ok(self.conn.pragma_query_value(None, name, |r| r.get(0))?)
     }
+}
+
+/// The store holds the device's secret key: its file, and the WAL and shared-memory files
+/// SQLite makes beside it (with the database's own permissions), are readable by their owner
+/// only. A store made before this rule is tightened when it is opened.
+fn private(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let failed = |p: &Path, e: std::io::Error| {
+            StoreError::new(
+                StoreErrorKind::Database,
+                format!("cannot make {} private: {e}", p.display()),
+            )
+        };
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| failed(path, e))?;
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| failed(&file, e))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }

@@ -42,6 +42,21 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_lean_rows.sql",
         sql: include_str!("../../../migrations/device/0005_lean_rows.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_operators.sql",
+        sql: include_str!("../../../migrations/device/0006_operators.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "0007_arrivals.sql",
+        sql: include_str!("../../../migrations/device/0007_arrivals.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "0008_assigned_blocks.sql",
+        sql: include_str!("../../../migrations/device/0008_assigned_blocks.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -73,7 +73,12 @@ fn record(
         )
         .unwrap();
         let reqs: Vec<NewContainer> = (0..take)
-            .map(|i| NewContainer::new(codes[i % codes.len()], "25", "kg", "solid"))
+            .map(|i| NewContainer {
+                main_components: "矿物油、棉纤维".into(),
+                contact: "王磊".into(),
+                phone: "0591-87654321".into(),
+                ..NewContainer::new(codes[i % codes.len()], "25", "kg", "solid")
+            })
             .collect();
         for chunk in reqs.chunks(1000) {
             d.register_all(chunk).unwrap();
@@ -209,7 +214,16 @@ async fn push_all<S: RegistryStore>(
 }
 
 async fn serve<S: RegistryStore>(store: S) -> (AppState<S>, String) {
-    let state = AppState::new(store);
+    // Throughput is measured, not the rate limits.
+    let unlimited = yima_registry::Rate {
+        burst: u32::MAX,
+        per_minute: u32::MAX,
+    };
+    let state = AppState::new(store).with_limits(yima_registry::RateLimits {
+        enrol_per_address: unlimited,
+        push_per_address: unlimited,
+        push_per_key: unlimited,
+    });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let router = yima_registry::router(state.clone());

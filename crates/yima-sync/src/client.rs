@@ -28,6 +28,9 @@ pub struct SyncOptions {
     pub timeout: Duration,
     /// Allow plain HTTP to a host that is not loopback.
     pub allow_insecure_http: bool,
+    /// Certificates (PEM) trusted besides the system's store and the bundled web roots:
+    /// the CA of a registry whose certificate comes from a government or private CA.
+    pub extra_ca_pem: Option<Vec<u8>>,
 }
 
 impl Default for SyncOptions {
@@ -39,6 +42,7 @@ impl Default for SyncOptions {
             max_delay: Duration::from_secs(20),
             timeout: Duration::from_secs(60),
             allow_insecure_http: false,
+            extra_ca_pem: None,
         }
     }
 }
@@ -104,10 +108,50 @@ impl Drop for InFlight {
 
 /// Why one attempt of a request failed.
 enum Failure {
-    /// A retry may help (network error, 5xx, 408, 429).
-    Retry(String),
+    /// A retry may help (network error, 5xx, 408, 429), after at least the wait the
+    /// registry asked for (`Retry-After`), if it asked.
+    Retry(String, Option<Duration>),
     /// A retry cannot help.
     Final(SyncError),
+}
+
+/// The longest `Retry-After` the client honours.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+
+/// The wait a `Retry-After` header asks for, in seconds (the HTTP-date form is not used
+/// by the registry and is ignored).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The TLS certificate failure among an error's causes, if that is what it is.
+fn certificate_error(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let rustls_error = |e: &(dyn std::error::Error + 'static)| {
+        let r = e.downcast_ref::<rustls::Error>()?;
+        matches!(
+            r,
+            rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented
+                | rustls::Error::InvalidCertRevocationList(_)
+        )
+        .then(|| r.to_string())
+    };
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if let Some(why) = rustls_error(c) {
+            return Some(why);
+        }
+        // An I/O error's `source` skips the error it wraps (often another I/O error
+        // wrapping the TLS one): follow the wrapped error instead.
+        cause = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => c.source(),
+        };
+    }
+    None
 }
 
 /// A registry at a URL.
@@ -153,8 +197,29 @@ impl Registry {
                 ))
             }
         }
-        let http = reqwest::Client::builder()
+        // Idle connections are dropped before the registry's idle timeout (10 s by
+        // default) would close them under a request.
+        let mut builder = reqwest::Client::builder()
             .timeout(options.timeout)
+            .pool_idle_timeout(Duration::from_secs(5));
+        if let Some(pem) = &options.extra_ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                SyncError::new(
+                    SyncErrorKind::Certificate,
+                    format!("the CA file is not PEM certificates: {e}"),
+                )
+            })?;
+            if certs.is_empty() {
+                return Err(SyncError::new(
+                    SyncErrorKind::Certificate,
+                    "the CA file holds no certificate",
+                ));
+            }
+            for c in certs {
+                builder = builder.add_root_certificate(c);
+            }
+        }
+        let http = builder
             .build()
             .map_err(|e| SyncError::new(SyncErrorKind::BadUrl, e.to_string()))?;
         Ok(Registry {
@@ -188,7 +253,7 @@ impl Registry {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, SyncError> {
-        self.retry(device, method, path, body, 0, String::new())
+        self.retry(device, method, path, body, 0, (String::new(), None))
             .await
     }
 
@@ -200,17 +265,20 @@ impl Registry {
         path: &str,
         body: Option<Vec<u8>>,
         first: u32,
-        mut last: String,
+        (mut last, mut wait): (String, Option<Duration>),
     ) -> Result<Vec<u8>, SyncError> {
         for attempt in first..self.options.max_attempts {
             if attempt > 0 {
-                tokio::time::sleep(self.delay(attempt - 1)).await;
+                // The registry's Retry-After, when it gave one, is honoured (up to five
+                // minutes) rather than a shorter backoff.
+                let asked = wait.take().unwrap_or_default().min(MAX_RETRY_AFTER);
+                tokio::time::sleep(self.delay(attempt - 1).max(asked)).await;
             }
             let bytes = body.clone().unwrap_or_default();
             let auth = device.sign_request(method, path, &bytes)?;
             match self.attempt(method, path, bytes, &auth).await {
                 Ok(answer) => return Ok(answer),
-                Err(Failure::Retry(why)) => last = why,
+                Err(Failure::Retry(why, asked)) => (last, wait) = (why, asked),
                 Err(Failure::Final(e)) => return Err(e),
             }
         }
@@ -245,15 +313,22 @@ impl Registry {
             req = req.header(name, value);
         }
         async move {
-            let resp = req
-                .send()
-                .await
-                .map_err(|e| Failure::Retry(format!("{url}: {e}")))?;
+            let resp = req.send().await.map_err(|e| match certificate_error(&e) {
+                // Not the network: retrying cannot make the certificate trusted.
+                Some(why) => Failure::Final(SyncError::new(
+                    SyncErrorKind::Certificate,
+                    format!("{url}: the registry's certificate is not trusted: {why}"),
+                )),
+                None => Failure::Retry(format!("{url}: {e}"), None),
+            })?;
             let status = resp.status();
+            let retry_after = retry_after(resp.headers());
             let text = resp
                 .bytes()
                 .await
-                .map_err(|e| Failure::Retry(format!("{url}: reading the answer failed: {e}")))?
+                .map_err(|e| {
+                    Failure::Retry(format!("{url}: reading the answer failed: {e}"), None)
+                })?
                 .to_vec();
             if status.is_success() {
                 return Ok(text);
@@ -262,7 +337,10 @@ impl Registry {
                 .map(|b| b.error.message)
                 .unwrap_or_else(|_| String::from_utf8_lossy(&text).into_owned());
             if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 {
-                return Err(Failure::Retry(format!("{url}: {status}: {message}")));
+                return Err(Failure::Retry(
+                    format!("{url}: {status}: {message}"),
+                    retry_after,
+                ));
             }
             let kind = if status.as_u16() == 401 {
                 SyncErrorKind::Unauthorized
@@ -292,8 +370,10 @@ impl Registry {
         code: &str,
     ) -> Result<DeviceInfo, SyncError> {
         let me = device.identity()?;
+        let (block, source) = device.sequence_block()?;
         let body = serde_json::to_vec(&EnrolRequest {
             code: code.trim().to_string(),
+            seq_block: (source == yima_device::BlockSource::SetUp).then_some(block),
         })
         .expect("serialisable");
         let info: DeviceInfo =
@@ -308,6 +388,9 @@ impl Registry {
             ));
         }
         device.set_registry(&self.base)?;
+        if let Some(block) = &info.seq_block {
+            device.assign_sequence_block(block)?;
+        }
         let keys: KeyDirectoryPage =
             Self::decode(&self.call(device, "GET", "/v1/keys", None).await?)?;
         device.learn_keys(&keys.devices)?;
@@ -364,14 +447,17 @@ impl Registry {
             let Some((batch, sending)) = flight.0.pop_front() else {
                 break;
             };
-            let sent = sending
-                .await
-                .unwrap_or_else(|e| Err(Failure::Retry(format!("the request task failed: {e}"))));
+            let sent = sending.await.unwrap_or_else(|e| {
+                Err(Failure::Retry(
+                    format!("the request task failed: {e}"),
+                    None,
+                ))
+            });
             let bytes = match sent {
                 Ok(bytes) => bytes,
                 Err(Failure::Final(e)) => return Err(e),
-                Err(Failure::Retry(why)) => {
-                    self.retry(device, "POST", PUSH, Some(batch.body), 1, why)
+                Err(Failure::Retry(why, wait)) => {
+                    self.retry(device, "POST", PUSH, Some(batch.body), 1, (why, wait))
                         .await?
                 }
             };

@@ -20,6 +20,9 @@ pub enum SyncErrorKind {
     NotEnrolled,
     /// The device store failed.
     Device,
+    /// The registry's TLS certificate is not trusted (unknown CA, wrong name, expired), or
+    /// the CA file given is unusable: a retry cannot help, the trust must be fixed.
+    Certificate,
 }
 
 /// A sync error.
@@ -57,6 +60,9 @@ impl SyncError {
             SyncErrorKind::BadUrl => "登记中心地址不可用",
             SyncErrorKind::NotEnrolled => "本设备尚未在登记中心注册，请先运行 yima enrol",
             SyncErrorKind::Device => "设备存储错误",
+            SyncErrorKind::Certificate => {
+                "登记中心的证书不受信任（请检查系统证书或注册时给出的 CA 文件）"
+            }
         };
         match lang {
             Lang::Zh => format!("{zh}：{}", self.message),

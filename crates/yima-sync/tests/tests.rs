@@ -1,12 +1,26 @@
 //! Sync against the real registry on a free loopback port: stories, reliability, security.
 
+#[path = "tests/authority.rs"]
+mod authority;
+#[path = "tests/blocks.rs"]
+mod blocks;
+#[path = "tests/hardening.rs"]
+mod hardening;
 #[path = "tests/harness.rs"]
 mod harness;
+#[path = "tests/lineage.rs"]
+mod lineage;
+#[path = "tests/operations.rs"]
+mod operations;
 #[path = "tests/pipelining.rs"]
 mod pipelining;
+#[path = "tests/quota.rs"]
+mod quota;
 #[path = "tests/reliability.rs"]
 mod reliability;
 #[path = "tests/security.rs"]
 mod security;
 #[path = "tests/story.rs"]
 mod story;
+#[path = "tests/trust.rs"]
+mod trust;

@@ -12,6 +12,7 @@ use crate::quantity::{Quantity, Unit};
 use crate::role::Role;
 use crate::signing::{EventId, PublicKey};
 use crate::state::ContainerState;
+use crate::weighing::{Discrepancy, WeighMethod};
 use std::collections::BTreeMap;
 use yima_codes::{CreditCode, LabelCode};
 
@@ -97,6 +98,18 @@ fn quantity(r: &mut Reader<'_>) -> Option<Quantity> {
     let unit = r.name(&[Unit::Kg, Unit::T, Unit::L].map(|u| (u.symbol(), u)))?;
     r.lit(b"}")?;
     Some(Quantity { milli, unit })
+}
+
+fn discrepancy(r: &mut Reader<'_>) -> Option<Discrepancy> {
+    r.lit(b"{\"expected\":")?;
+    let expected = quantity(r)?;
+    r.lit(b",\"tolerance\":")?;
+    let tolerance = quantity(r)?;
+    r.lit(b"}")?;
+    Some(Discrepancy {
+        expected,
+        tolerance,
+    })
 }
 
 fn treatment(r: &mut Reader<'_>) -> Option<TreatmentMode> {
@@ -243,6 +256,16 @@ fn kind(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<EventKind> {
         },
         Step::Weighed => EventKind::Weighed {
             measured: member!(r, "measured", quantity(r)?),
+        },
+        Step::Weighing => EventKind::Weighing {
+            discrepancy: member!(r, "discrepancy", r.nullable(discrepancy)?),
+            measured: member!(r, "measured", quantity(r)?),
+            method: member!(
+                r,
+                "method",
+                r.name(&WeighMethod::ALL.map(|m| (m.as_str(), m)))?
+            ),
+            weigher: member!(r, "weigher", r.string()?),
         },
         Step::Accepted => EventKind::Accepted {
             quantity: member!(r, "quantity", quantity(r)?),

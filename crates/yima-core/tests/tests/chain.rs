@@ -255,3 +255,191 @@ fn verification_does_not_depend_on_the_order_events_are_given() {
     let report = w.verify_clean();
     assert_eq!(state(&report, &c), ContainerState::Received);
 }
+
+/// The failures `report` names for `event`, as their sentences.
+fn failures_of(report: &yima_core::Report, event: yima_core::EventId) -> Vec<String> {
+    report
+        .failures
+        .iter()
+        .filter(|f| f.event == event)
+        .map(|f| f.detail.clone())
+        .collect()
+}
+
+fn changes(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn only_the_party_that_recorded_a_step_may_correct_it() {
+    let mut w = World::new();
+    let c = w.generate();
+    w.deliver(&[&c]);
+    let pickup = w.events[2].id;
+    // The receiver, a party of the chain with a valid key, corrects the carrier's pickup.
+    let forged = w.record(
+        Who::Receiver,
+        yima_core::EventKind::Correction {
+            changes: changes(&[("vehicle_plate", "闽A·00000")]),
+            corrects: pickup,
+            reason: "冒改".into(),
+        },
+        &[&c],
+    );
+    let report = w.verify();
+    let why = failures_of(&report, forged.id);
+    assert!(
+        why.iter().any(|d| d.contains("alone may correct it")),
+        "{why:?}"
+    );
+}
+
+#[test]
+fn corrected_values_are_checked_like_the_originals() {
+    for bad in [("quantity", "abc"), ("form", "plasma"), ("contact", "")] {
+        let mut w = World::new();
+        let c = w.generate();
+        let generated = w.events[0].id;
+        let fix = w.record(
+            Who::Producer,
+            yima_core::EventKind::Correction {
+                changes: changes(&[bad]),
+                corrects: generated,
+                reason: "录入错误".into(),
+            },
+            &[&c],
+        );
+        let report = w.verify();
+        assert!(!failures_of(&report, fix.id).is_empty(), "{bad:?} accepted");
+    }
+}
+
+#[test]
+fn a_correction_of_the_genesis_corrects_the_label_of_the_status() {
+    let mut w = World::new();
+    let c = w.generate();
+    let generated = w.events[0].id;
+    w.record(
+        Who::Producer,
+        yima_core::EventKind::Correction {
+            changes: changes(&[
+                ("quantity", "150"),
+                ("form", "liquid"),
+                ("name", "废矿物油"),
+            ]),
+            corrects: generated,
+            reason: "录入错误".into(),
+        },
+        &[&c],
+    );
+    let report = w.verify_clean();
+    let label = &report.statuses[&c].label;
+    assert_eq!(label.quantity, crate::harness::kg("150"));
+    assert_eq!(label.form, yima_core::PhysicalForm::Liquid);
+    assert_eq!(label.name, "废矿物油");
+    assert_eq!(label.code, c);
+}
+
+fn weighing(measured: &str, discrepancy: Option<(&str, &str)>) -> yima_core::EventKind {
+    use crate::harness::kg;
+    yima_core::EventKind::Weighing {
+        discrepancy: discrepancy.map(|(e, t)| yima_core::Discrepancy {
+            expected: kg(e),
+            tolerance: kg(t),
+        }),
+        measured: kg(measured),
+        method: yima_core::WeighMethod::Scale,
+        weigher: "李四".into(),
+    }
+}
+
+#[test]
+fn a_weighing_states_a_discrepancy_only_against_the_quantity_before_it() {
+    let mut w = World::new();
+    let c = w.generate();
+    // The sender weighs 180 kg before dispatch (the label says 200 kg: beyond 2 %).
+    let sender = w.record(Who::Producer, weighing("180", Some(("200", "4"))), &[&c]);
+    w.deliver(&[&c]);
+    // The receiver's 150 kg against 180 kg, stated against the label's 200 kg: refused.
+    let wrong = w.record(Who::Receiver, weighing("150", Some(("200", "4"))), &[&c]);
+    let report = w.verify();
+    assert!(failures_of(&report, sender.id).is_empty());
+    assert!(!failures_of(&report, wrong.id).is_empty());
+
+    let mut w = World::new();
+    let c = w.generate();
+    w.record(Who::Producer, weighing("180", Some(("200", "4"))), &[&c]);
+    w.deliver(&[&c]);
+    // Within tolerance is no discrepancy.
+    let claimed = w.record(Who::Receiver, weighing("179", Some(("180", "3.6"))), &[&c]);
+    assert!(!failures_of(&w.verify(), claimed.id).is_empty());
+
+    let mut w = World::new();
+    let c = w.generate();
+    w.record(Who::Producer, weighing("180", Some(("200", "4"))), &[&c]);
+    w.deliver(&[&c]);
+    w.record(Who::Receiver, weighing("150", Some(("180", "3.6"))), &[&c]);
+    let report = w.verify_clean();
+    assert_eq!(
+        report.statuses[&c].measured,
+        Some(crate::harness::kg("150"))
+    );
+}
+
+#[test]
+fn accepted_and_refused_add_up_to_what_was_measured() {
+    use crate::harness::kg;
+    let mut w = World::new();
+    let c = w.generate();
+    w.deliver(&[&c]);
+    w.record(Who::Receiver, weighing("198.5", None), &[&c]);
+    let short = w.record(
+        Who::Receiver,
+        yima_core::EventKind::PartlyRefused {
+            accepted: kg("150"),
+            reason: "渗漏".into(),
+            refused: kg("40"),
+        },
+        &[&c],
+    );
+    assert!(!failures_of(&w.verify(), short.id).is_empty());
+
+    let mut w = World::new();
+    let c = w.generate();
+    w.deliver(&[&c]);
+    w.record(Who::Receiver, weighing("198.5", None), &[&c]);
+    w.partly_refuse(Who::Receiver, &[&c]);
+    w.verify_clean();
+}
+
+#[test]
+fn a_corrected_weighing_is_what_was_measured() {
+    use crate::harness::kg;
+    let mut w = World::new();
+    let c = w.generate();
+    w.deliver(&[&c]);
+    let weighed = w.record(Who::Receiver, weighing("150", None), &[&c]);
+    w.record(
+        Who::Receiver,
+        yima_core::EventKind::Correction {
+            changes: changes(&[("quantity", "160")]),
+            corrects: weighed.id,
+            reason: "读数错误".into(),
+        },
+        &[&c],
+    );
+    w.record(
+        Who::Receiver,
+        yima_core::EventKind::PartlyRefused {
+            accepted: kg("120"),
+            reason: "渗漏".into(),
+            refused: kg("40"),
+        },
+        &[&c],
+    );
+    let report = w.verify_clean();
+    assert_eq!(report.statuses[&c].measured, Some(kg("160")));
+}

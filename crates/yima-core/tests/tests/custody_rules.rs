@@ -174,3 +174,240 @@ fn generation_by_someone_other_than_the_labels_producer_is_forbidden() {
     let report = w.verify();
     assert_failures(&report, &[(e.id, K::ForbiddenTransition, Some(&code))]);
 }
+
+#[test]
+fn a_2019_manifest_number_from_another_province_is_refused() {
+    use yima_codes::ManifestNumber;
+    for number in [
+        ManifestNumber::new(2019, 35, 1, 9).expect("a number"),
+        ManifestNumber::new(2024, 44, 3, 9).expect("a number"),
+        // Fuzhou (3501) sends; 3502 is Xiamen.
+        ManifestNumber::new(2024, 35, 2, 9).expect("a number"),
+    ] {
+        let mut w = World::new();
+        let c = w.generate();
+        let mut m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+        m.number = number.clone();
+        let dispatch = w.dispatch(Who::Producer, &m, &[&c]);
+        let report = w.verify();
+        assert_failures(&report, &[(dispatch.id, K::ForbiddenTransition, Some(&c))]);
+        assert!(
+            report.failures[0].detail.contains(number.as_str()),
+            "{}",
+            report.failures[0].detail
+        );
+        assert_eq!(report.statuses[&c].state, ContainerState::Generated);
+    }
+}
+
+#[test]
+fn a_manifest_naming_its_sender_as_receiver_is_refused() {
+    let mut w = World::new();
+    let c = w.generate();
+    let m = w.manifest(Who::Producer, Who::Carrier, Who::Producer);
+    let dispatch = w.dispatch(Who::Producer, &m, &[&c]);
+    let report = w.verify();
+    assert_failures(&report, &[(dispatch.id, K::ForbiddenTransition, Some(&c))]);
+    assert!(report.failures[0].detail.contains("receiver"));
+}
+
+/// Issue 12, finding 2: a `merged` event whose only link is its new container (no source)
+/// created a container out of nothing; verification passed on it.
+#[test]
+fn a_merge_with_no_source_creates_nothing() {
+    let mut w = World::new();
+    let target = w.new_label(Who::Producer);
+    let code = target.code.clone();
+    let merge = w.record(
+        Who::Producer,
+        EventKind::Merged {
+            inherited_state: ContainerState::Stored,
+            target,
+        },
+        &[&code],
+    );
+    let report = w.verify();
+    assert_failures(&report, &[(merge.id, K::ForbiddenTransition, Some(&code))]);
+    assert!(!report.statuses.contains_key(&code), "no container begins");
+    let err = yima_core::apply(None, merge.id, &merge.body, &code).unwrap_err();
+    assert!(
+        matches!(err, yima_core::CustodyError::Lineage { .. }),
+        "{err:?}"
+    );
+}
+
+/// A split with its source but no outputs linked, and a split whose new container is
+/// labelled in another producer's name, are both refused.
+#[test]
+fn split_outputs_must_be_linked_and_labelled_by_the_recorder() {
+    let mut w = World::new();
+    let c = w.generate();
+    // Parts not linked: only the source.
+    let part = w.new_label(Who::Producer);
+    let unlinked = w.record(
+        Who::Producer,
+        EventKind::Split {
+            inherited_state: ContainerState::Generated,
+            parts: vec![part],
+        },
+        &[&c],
+    );
+    let report = w.verify();
+    assert_failures(&report, &[(unlinked.id, K::ForbiddenTransition, Some(&c))]);
+
+    // The part names the receiver as its producer, though the producer records the split.
+    let mut w = World::new();
+    let c = w.generate();
+    let foreign = w.new_label(Who::Receiver);
+    let code = foreign.code.clone();
+    let split = w.record(
+        Who::Producer,
+        EventKind::Split {
+            inherited_state: ContainerState::Generated,
+            parts: vec![foreign],
+        },
+        &[&c, &code],
+    );
+    let err = yima_core::apply(None, split.id, &split.body, &code).unwrap_err();
+    assert!(matches!(err, yima_core::CustodyError::Label(_)), "{err:?}");
+}
+
+/// Issue 15 point 1: a merge of 200 kg + 200 kg declared as 500 kg does not balance; as
+/// 401 kg it does (within the tolerance), and so does a split into 150 kg + 50 kg.
+#[test]
+fn merges_and_splits_balance_their_quantities() {
+    let mut w = World::new();
+    let a = w.generate();
+    let b = w.generate();
+    let sources: std::collections::BTreeMap<_, _> = {
+        let report = w.verify_clean();
+        [a.clone(), b.clone()]
+            .into_iter()
+            .map(|c| (c.clone(), report.statuses[&c].clone()))
+            .collect()
+    };
+    let mut merge_of = |amount: &str| {
+        let mut target = w.new_label(Who::Producer);
+        target.quantity = crate::harness::kg(amount);
+        let code = target.code.clone();
+        w.draft(
+            Who::Producer,
+            Who::Producer,
+            EventKind::Merged {
+                inherited_state: ContainerState::Generated,
+                target,
+            },
+            &[&a, &b, &code],
+        )
+    };
+    let err = yima_core::check_balance(&merge_of("500"), |c| sources.get(c)).unwrap_err();
+    assert!(
+        matches!(err, yima_core::CustodyError::Balance { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("500"), "{err}");
+    yima_core::check_balance(&merge_of("401"), |c| sources.get(c)).expect("within 1 %");
+    yima_core::check_balance(&merge_of("400"), |c| sources.get(c)).expect("exact");
+
+    let mut split_of = |amounts: &[&str]| {
+        let parts: Vec<_> = amounts
+            .iter()
+            .map(|q| {
+                let mut p = w.new_label(Who::Producer);
+                p.quantity = crate::harness::kg(q);
+                p
+            })
+            .collect();
+        let codes: Vec<_> = parts.iter().map(|p| p.code.clone()).collect();
+        let mut all = vec![&a];
+        all.extend(codes.iter());
+        w.draft(
+            Who::Producer,
+            Who::Producer,
+            EventKind::Split {
+                inherited_state: ContainerState::Generated,
+                parts,
+            },
+            &all,
+        )
+    };
+    yima_core::check_balance(&split_of(&["150", "50"]), |c| sources.get(c)).expect("balances");
+    for short in [&["150", "10"][..], &["150", "150"][..]] {
+        let err = yima_core::check_balance(&split_of(short), |c| sources.get(c)).unwrap_err();
+        assert!(
+            matches!(err, yima_core::CustodyError::Balance { .. }),
+            "{short:?}: {err:?}"
+        );
+    }
+}
+
+/// Issue 12, finding 4: a pickup dated before its dispatch (as a revoked key would date it,
+/// just before its revocation) is refused; one a few minutes early (two devices' clocks) is
+/// not.
+#[test]
+fn a_pickup_dated_before_its_dispatch_is_forbidden() {
+    for (early_ms, forbidden) in [(60 * 60 * 1000, true), (5 * 60 * 1000, false)] {
+        let mut w = World::new();
+        let c = w.generate();
+        let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+        let dispatch = w.dispatch(Who::Producer, &m, &[&c]);
+        let kind = w.picked_up_kind(Who::Producer, &m.number);
+        let mut body = w.draft(Who::Carrier, Who::Producer, kind, &[&c]);
+        body.at = yima_core::Timestamp(dispatch.body.at.0 - early_ms);
+        let pickup = w.seal(body);
+        let report = w.verify();
+        if forbidden {
+            assert_failures(&report, &[(pickup.id, K::ForbiddenTransition, Some(&c))]);
+            assert!(
+                report.failures[0]
+                    .detail
+                    .contains("before the event it follows"),
+                "{}",
+                report.failures[0].detail
+            );
+            assert_eq!(report.statuses[&c].state, ContainerState::Dispatched);
+        } else {
+            assert_failures(&report, &[]);
+            assert_eq!(report.statuses[&c].state, ContainerState::InTransit);
+        }
+    }
+}
+
+/// A merge balances against what its sources hold as last measured or accepted: a receiver
+/// that accepted 150 kg of each of two 200 kg containers merges 300 kg, not 400 kg.
+#[test]
+fn merges_balance_against_the_quantity_last_measured_or_accepted() {
+    let (mut w, c) = delivered();
+    w.accept(Who::Receiver, &[&c]);
+    let report = w.verify_clean();
+    assert_eq!(report.statuses[&c].quantity(), crate::harness::kg("198.5"));
+
+    let mut w = World::new();
+    let a = w.generate();
+    let b = w.generate();
+    let report = w.verify_clean();
+    let sources: std::collections::BTreeMap<_, _> = [a.clone(), b.clone()]
+        .into_iter()
+        .map(|c| {
+            let mut s = report.statuses[&c].clone();
+            s.held = Some(crate::harness::kg("150"));
+            (c, s)
+        })
+        .collect();
+    let mut merge_of = |amount: &str| {
+        let mut target = w.new_label(Who::Producer);
+        target.quantity = crate::harness::kg(amount);
+        let code = target.code.clone();
+        w.draft(
+            Who::Producer,
+            Who::Producer,
+            EventKind::Merged {
+                inherited_state: ContainerState::Generated,
+                target,
+            },
+            &[&a, &b, &code],
+        )
+    };
+    assert!(yima_core::check_balance(&merge_of("400"), |c| sources.get(c)).is_err());
+    yima_core::check_balance(&merge_of("300"), |c| sources.get(c)).expect("what they hold");
+}

@@ -260,7 +260,14 @@ impl World {
     pub fn manifest(&mut self, sender: Who, carrier: Who, receiver: Who) -> TransferManifest {
         self.manifests += 1;
         TransferManifest {
-            number: ManifestNumber::new(2024, 35, 1, self.manifests).expect("a manifest number"),
+            // Of the sender's province and city (its credit code's division code).
+            number: ManifestNumber::new(
+                2024,
+                self.credit(sender).as_str()[2..4].parse().expect("digits"),
+                self.credit(sender).as_str()[4..6].parse().expect("digits"),
+                self.manifests,
+            )
+            .expect("a manifest number"),
             sender: self.party(sender),
             carrier: self.party(carrier),
             receiver: self.party(receiver),

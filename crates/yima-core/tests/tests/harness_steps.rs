@@ -24,11 +24,16 @@ impl World {
     }
 
     pub fn store(&mut self, c: &[&LabelCode]) -> SignedEvent {
+        self.store_by(Who::Producer, c)
+    }
+
+    /// `by` stores in its own facility.
+    pub fn store_by(&mut self, by: Who, c: &[&LabelCode]) -> SignedEvent {
         let event = EventKind::Stored {
             batch: self.batch(BatchKind::IntoStore),
             facility_code: "ZC001".into(),
         };
-        self.record(Who::Producer, event, c)
+        self.record(by, event, c)
     }
 
     /// `by` dispatches under `manifest`.
@@ -119,6 +124,20 @@ impl World {
             by,
             EventKind::Weighed {
                 measured: kg("198.5"),
+            },
+            c,
+        )
+    }
+
+    /// The holder weighs at a custody change, on a scale, with no discrepancy.
+    pub fn weighing(&mut self, by: Who, c: &[&LabelCode]) -> SignedEvent {
+        self.record(
+            by,
+            EventKind::Weighing {
+                discrepancy: None,
+                measured: kg("198.5"),
+                method: yima_core::WeighMethod::Scale,
+                weigher: "陈称重".into(),
             },
             c,
         )
@@ -220,7 +239,8 @@ impl World {
 
     pub fn correct(&mut self, by: Who, corrects: EventId, c: &[&LabelCode]) -> SignedEvent {
         let mut changes = BTreeMap::new();
-        changes.insert("measured".to_string(), "199.0 kg".to_string());
+        // A fact any step has and no quantity depends on: walks correct any step.
+        changes.insert("location".to_string(), "厂区东门".to_string());
         let event = EventKind::Correction {
             changes,
             corrects,

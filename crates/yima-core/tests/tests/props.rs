@@ -245,6 +245,26 @@ fn kind() -> impl Strategy<Value = EventKind> {
         quantity()
             .prop_map(|measured| EventKind::Weighed { measured })
             .boxed(),
+        (
+            prop::option::of((quantity(), quantity())),
+            quantity(),
+            any::<bool>(),
+            text()
+        )
+            .prop_map(|(d, measured, scale, weigher)| EventKind::Weighing {
+                discrepancy: d.map(|(expected, tolerance)| yima_core::Discrepancy {
+                    expected,
+                    tolerance
+                }),
+                measured,
+                method: if scale {
+                    yima_core::WeighMethod::Scale
+                } else {
+                    yima_core::WeighMethod::Manual
+                },
+                weigher,
+            })
+            .boxed(),
         quantity()
             .prop_map(|quantity| EventKind::Accepted { quantity })
             .boxed(),

@@ -315,7 +315,42 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         seq: 14,
     };
 
+    // A weighing at receipt (kind added within version 1): 171 kg against the sender's 180 kg,
+    // beyond the 3.6 kg tolerance.
+    let kg = |milli: i64| Quantity {
+        milli,
+        unit: Unit::Kg,
+    };
+    let weighing = EventBody {
+        v: EVENT_FORMAT_VERSION,
+        at: Timestamp(1_709_452_800_000),
+        by: actor(&r, Role::Receiver, RECEIVER_SEED),
+        composer: DeviceKey::from_secret(&RECEIVER_SEED).public(),
+        event: EventKind::Weighing {
+            discrepancy: Some(yima_core::Discrepancy {
+                expected: kg(180_000),
+                tolerance: kg(3_600),
+            }),
+            measured: kg(171_000),
+            method: yima_core::WeighMethod::Scale,
+            weigher: "林娜".into(),
+        },
+        links: vec![Link {
+            container: LabelCode::new(p.credit_code.clone(), waste(), date(), 1)
+                .expect("a label code"),
+            prev: Some(id(&"77".repeat(32))),
+        }],
+        location: None,
+        seq: 12,
+    };
+
     vec![
+        (
+            "weighing",
+            "The receiver weighs on arrival with an electronic scale: who weighed, and the discrepancy with the quantity before.",
+            weighing,
+            vec![RECEIVER_SEED],
+        ),
         (
             "generated",
             "A container is generated: the full label, with Chinese text and every kind of string escape.",

@@ -69,7 +69,7 @@ impl Walk {
         let cs: Vec<&LabelCode> = current.iter().collect();
         let w = &mut self.w;
         match step {
-            Step::Stored => drop(w.store(&cs)),
+            Step::Stored => drop(w.store_by(self.holder, &cs)),
             Step::Dispatched => {
                 let carrier = ch.pick(&[Who::Carrier, Who::Carrier2]);
                 let receivers: Vec<Who> = [Who::Receiver, Who::Receiver2]
@@ -131,6 +131,7 @@ impl Walk {
                 }
             }
             Step::Weighed => drop(w.weigh(self.holder, &cs)),
+            Step::Weighing => drop(w.weighing(self.holder, &cs)),
             Step::Accepted => drop(w.accept(self.holder, &cs)),
             Step::PartlyRefused => drop(w.partly_refuse(self.holder, &cs)),
             Step::Refused => drop(w.refuse(self.holder, &cs)),

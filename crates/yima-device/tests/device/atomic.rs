@@ -96,3 +96,29 @@ fn record_all_stores_every_step_or_none() {
     assert_eq!(batch, "HWRK20250101001");
     assert_verifies(&mut p);
 }
+
+#[test]
+fn a_label_without_its_required_fields_is_refused_with_nothing_stored() {
+    use yima_codes::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    let blank = NewContainer {
+        main_components: " ".into(),
+        contact: String::new(),
+        ..drum("10")
+    };
+    let e = p.register(&blank).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadInput);
+    let zh = e.message(Lang::Zh);
+    assert!(zh.contains("主要成分") && zh.contains("联系人"), "{zh}");
+    assert!(!zh.contains("联系电话"), "{zh}");
+    let no_phone = NewContainer {
+        phone: String::new(),
+        ..drum("10")
+    };
+    let e = p.register_all(&[drum("10"), no_phone]).unwrap_err();
+    assert!(e.message(Lang::En).contains("--phone"), "{e}");
+    assert!(p.containers().unwrap().is_empty());
+    assert_eq!(events(&mut p), 0);
+}

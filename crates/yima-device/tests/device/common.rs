@@ -77,7 +77,12 @@ pub fn init<'a>(dir: &Path, role: Role, org: &Party, clock: &'a ManualClock) -> 
 }
 
 pub fn drum(amount: &str) -> NewContainer {
-    NewContainer::new("900-041-49", amount, "kg", "solid")
+    NewContainer {
+        main_components: "矿物油、棉纤维".into(),
+        contact: "王磊".into(),
+        phone: "0591-87654321".into(),
+        ..NewContainer::new("900-041-49", amount, "kg", "solid")
+    }
 }
 
 pub fn q(amount: &str) -> Quantity {

@@ -41,6 +41,8 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
         std::slice::from_ref(a),
         Action::Weigh {
             measured: q("19.5"),
+            method: yima_core::WeighMethod::Scale,
+            weigher: "林娜".into(),
         },
     ))
     .unwrap();
@@ -151,12 +153,11 @@ fn merge_split_correct_and_void_at_the_producer() {
 
     // Wastes of different codes are not merged.
     let oil = p
-        .register(&yima_device::NewContainer::new(
-            "900-249-08",
-            "20",
-            "kg",
-            "liquid",
-        ))
+        .register(&yima_device::NewContainer {
+            waste_code: "900-249-08".into(),
+            form: "liquid".into(),
+            ..drum("20")
+        })
         .unwrap()
         .code;
     let n = events(&mut p);
@@ -167,6 +168,25 @@ fn merge_split_correct_and_void_at_the_producer() {
         ))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BadInput);
+    assert_eq!(events(&mut p), n);
+    assert_eq!(p.container(&a).unwrap().state, ContainerState::Generated);
+
+    // Mass balance (issue 15, point 1): 10 kg + 15 kg merged as 500 kg is refused, and a
+    // split of 25 kg whose parts leave 10 kg unaccounted for; nothing is stored.
+    let e = p
+        .record(&req(
+            &[a.clone(), b.clone()],
+            Action::Merge {
+                quantity: Some(q("500")),
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadInput, "{e}");
+    assert!(e.message(yima_codes::Lang::En).contains("500"), "{e}");
+    assert!(
+        e.message(yima_codes::Lang::Zh).contains("物料不平衡"),
+        "{e}"
+    );
     assert_eq!(events(&mut p), n);
     assert_eq!(p.container(&a).unwrap().state, ContainerState::Generated);
 
@@ -201,6 +221,18 @@ fn merge_split_correct_and_void_at_the_producer() {
         other => panic!("not a split: {other:?}"),
     };
     assert_eq!(parts.len(), 2);
+    let n = events(&mut p);
+    let e = p
+        .record(&req(
+            std::slice::from_ref(&parts[1]),
+            Action::Split {
+                parts: vec![q("5"), q("5")],
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadInput, "{e}");
+    assert!(e.message(yima_codes::Lang::En).contains("left"), "{e}");
+    assert_eq!(events(&mut p), n);
 
     let generated = p.history(&parts[0]).unwrap()[0].id.parse().unwrap();
     p.record(&req(

@@ -81,3 +81,39 @@ fn verifying_an_unknown_container_is_an_unknown_container_error() {
         ErrorKind::UnknownContainer
     );
 }
+
+/// The store holds the device's secret key: another user on the machine can read neither the
+/// data directory the device made nor the database, its WAL or its shared memory — and a store
+/// left readable by an older build is tightened when it is opened.
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_the_database_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("device");
+    let clock = clock();
+    let mut p = init(&dir, Role::Producer, &producer_org(), &clock);
+    p.register(&drum("30")).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    let db = dir.join(yima_device::STORE_FILE);
+    for file in [db.clone(), dir.join("yima.db-wal"), dir.join("yima.db-shm")] {
+        assert!(file.exists(), "{}", file.display());
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+    drop(p);
+
+    // An older build's store, readable by everyone: opening it takes that away.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let p = Device::open(&dir, &clock).unwrap();
+    assert_eq!(mode(&db), 0o600);
+    drop(p);
+
+    // A directory the user chose, which already existed, keeps its own permissions.
+    let chosen = tmp.path().join("chosen");
+    std::fs::create_dir(&chosen).unwrap();
+    std::fs::set_permissions(&chosen, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let _p = init(&chosen, Role::Carrier, &producer_org(), &clock);
+    assert_eq!(mode(&chosen), 0o750);
+    assert_eq!(mode(&chosen.join(yima_device::STORE_FILE)), 0o600);
+}

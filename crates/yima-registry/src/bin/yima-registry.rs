@@ -4,15 +4,20 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use yima_core::{Role, Timestamp};
 use yima_protocol::{NewEnrolmentCode, NewOrg};
-use yima_registry::{issue_enrolment_code, AppState, PostgresStore, RegistryStore, SqliteStore};
+use yima_registry::{
+    issue_enrolment_code, AppState, PostgresStore, Rate, RateLimits, RegistryStore, ServeOptions,
+    SqliteStore,
+};
 
 /// Yima's central registry.
 #[derive(Parser)]
 #[command(name = "yima-registry", version, about)]
 struct Cli {
-    /// Database: an SQLite file (`sqlite:PATH` or a plain path; the default) or `postgres://…`.
+    /// Database: an SQLite file (`sqlite:PATH` or a plain path; the default) or `postgres://…`
+    /// (TLS with `?sslmode=require`, `verify-ca` or `verify-full`, and `sslrootcert=FILE`).
     #[arg(
         long,
         global = true,
@@ -20,8 +25,71 @@ struct Cli {
         default_value = "sqlite:yima-registry.db"
     )]
     db: String,
+    /// Log format: `text` (for people) or `json` (one object a line, for collectors).
+    /// Levels by `RUST_LOG` (default `info`).
+    #[arg(
+        long,
+        global = true,
+        env = "YIMA_REGISTRY_LOG_FORMAT",
+        default_value = "text"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Limits of `serve`: timeouts, connections, rates.
+#[derive(clap::Args)]
+struct Limits {
+    /// Seconds for a request's head to arrive; a connection idle this long between
+    /// requests is closed too.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Seconds for a request's body to arrive (408 after).
+    #[arg(long, default_value_t = 30)]
+    body_timeout: u64,
+    /// Connections open at once.
+    #[arg(long, default_value_t = 10_000)]
+    max_connections: usize,
+    /// Connections open at once from one address.
+    #[arg(long, default_value_t = 256)]
+    max_connections_per_address: usize,
+    /// Enrolment attempts per address: BURST/PER_MINUTE.
+    #[arg(long, default_value = "10/30", value_parser = parse_rate)]
+    enrol_rate: Rate,
+    /// Pushes per address: BURST/PER_MINUTE.
+    #[arg(long, default_value = "600/3000", value_parser = parse_rate)]
+    push_rate_per_address: Rate,
+    /// Pushes per device key: BURST/PER_MINUTE.
+    #[arg(long, default_value = "120/600", value_parser = parse_rate)]
+    push_rate_per_key: Rate,
+    /// Behind a proxy: the header whose last address is the client's (e.g.
+    /// x-forwarded-for), for the per-address rate limits. Raise
+    /// --max-connections-per-address too: every connection then comes from the proxy.
+    #[arg(long)]
+    client_ip_header: Option<axum::http::HeaderName>,
+    /// Seconds requests in flight may take to finish after SIGTERM or Ctrl-C.
+    #[arg(long, default_value_t = 30)]
+    shutdown_grace: u64,
+}
+
+fn parse_rate(s: &str) -> Result<Rate, String> {
+    let (burst, per_minute) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?}: expected BURST/PER_MINUTE, e.g. 10/30"))?;
+    Ok(Rate {
+        burst: burst.trim().parse().map_err(|e| format!("{s:?}: {e}"))?,
+        per_minute: per_minute
+            .trim()
+            .parse()
+            .map_err(|e| format!("{s:?}: {e}"))?,
+    })
 }
 
 #[derive(Subcommand)]
@@ -40,6 +108,11 @@ enum Command {
         /// Allow plain HTTP on a non-loopback address (behind a TLS-terminating proxy).
         #[arg(long)]
         insecure_http: bool,
+        #[command(flatten)]
+        limits: Limits,
+        /// Refused events kept whole per pushing device; beyond it they are only counted.
+        #[arg(long, default_value_t = yima_registry::REFUSED_QUOTA)]
+        refused_quota: u64,
     },
     /// Administer the registry directly on its database.
     Admin {
@@ -85,6 +158,23 @@ enum Admin {
     Devices,
 }
 
+/// Logs to stderr, as text or JSON lines; levels by `RUST_LOG` (default `info`).
+fn init_logs(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
 fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }
@@ -111,9 +201,27 @@ async fn serve<S: RegistryStore>(
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
     insecure: bool,
+    limits: Limits,
 ) -> Result<()> {
-    let state = AppState::new(store);
-    match tls {
+    let state = AppState::new(store)
+        .with_limits(RateLimits {
+            enrol_per_address: limits.enrol_rate,
+            push_per_address: limits.push_rate_per_address,
+            push_per_key: limits.push_rate_per_key,
+        })
+        .with_body_timeout(Duration::from_secs(limits.body_timeout));
+    let state = match limits.client_ip_header {
+        Some(h) => state.with_client_ip_header(h),
+        None => state,
+    };
+    let mut options = ServeOptions {
+        header_timeout: Duration::from_secs(limits.header_timeout),
+        max_connections: limits.max_connections,
+        max_connections_per_address: limits.max_connections_per_address,
+        shutdown_grace: Duration::from_secs(limits.shutdown_grace),
+        tls: None,
+    };
+    let scheme = match tls {
         Some((cert, key)) => {
             // Both ring and aws-lc-rs may be compiled in: name the provider, or rustls panics.
             let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
@@ -126,23 +234,56 @@ async fn serve<S: RegistryStore>(
                         key.display()
                     )
                 })?;
-            eprintln!("yima-registry: serving https://{listen}");
-            axum_server::bind_rustls(listen, config)
-                .serve(yima_registry::router(state).into_make_service())
-                .await?;
+            options.tls = Some(config.get_inner());
+            "https"
         }
         None => {
             if !listen.ip().is_loopback() && !insecure {
                 bail!("refusing plain HTTP on {listen}: give --tls-cert and --tls-key, or --insecure-http behind a TLS proxy");
             }
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("cannot listen on {listen}"))?;
-            eprintln!("yima-registry: serving http://{}", listener.local_addr()?);
-            yima_registry::serve_plain(listener, state).await?;
+            "http"
         }
-    }
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(address = %addr, "serving {scheme}://{addr}");
+    eprintln!("yima-registry: serving {scheme}://{addr}");
+    let metrics = state.metrics.clone();
+    yima_registry::serve(
+        listener,
+        yima_registry::router(state),
+        options,
+        metrics,
+        shutdown_signal(),
+    )
+    .await?;
+    tracing::info!("stopped: requests in flight finished");
     Ok(())
+}
+
+/// SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down: no new connections, finishing requests in flight");
 }
 
 async fn admin<S: RegistryStore>(store: S, cmd: Admin) -> Result<()> {
@@ -193,6 +334,9 @@ async fn admin<S: RegistryStore>(store: S, cmd: Admin) -> Result<()> {
                 }
                 None => now(),
             };
+            if at > now() {
+                bail!("a revocation takes effect at the latest now, not at {at} / 吊销最晚自现在起生效");
+            }
             if !store.revoke(key.parse()?, at).await? {
                 bail!("no such device, or already revoked");
             }
@@ -225,7 +369,12 @@ async fn run<S: RegistryStore>(store: S, command: Command) -> Result<()> {
             tls_cert,
             tls_key,
             insecure_http,
-        } => serve(store, listen, tls_cert.zip(tls_key), insecure_http).await,
+            limits,
+            refused_quota,
+        } => {
+            store.set_refused_quota(refused_quota);
+            serve(store, listen, tls_cert.zip(tls_key), insecure_http, limits).await
+        }
         Command::Admin { command } => admin(store, command).await,
     }
 }
@@ -233,6 +382,7 @@ async fn run<S: RegistryStore>(store: S, command: Command) -> Result<()> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
+    init_logs(cli.log_format);
     match parse_db(&cli.db) {
         Db::Sqlite(path) => {
             let store = SqliteStore::open(&path)

@@ -50,11 +50,24 @@ pub trait RegistryStore: Send + Sync + 'static {
         now: Timestamp,
         expires: Timestamp,
     ) -> impl Future<Output = Result<(), RegistryError>> + Send;
-    /// Uses an enrolment code for `key`, atomically: the code can be used once.
+    /// Uses an enrolment code for `key`, atomically: the code can be used once. The device
+    /// gets the first block of label sequences no device of its organisation holds.
     fn redeem_enrolment(
         &self,
         code_hash: String,
         key: PublicKey,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<DeviceInfo, RegistryError>> + Send {
+        self.redeem_enrolment_with(code_hash, key, None, now)
+    }
+    /// [`RegistryStore::redeem_enrolment`] for a device set up with its own block of label
+    /// sequences (`own_block`): that block is recorded as its own, and refused (Conflict)
+    /// if it overlaps another device's of its organisation.
+    fn redeem_enrolment_with(
+        &self,
+        code_hash: String,
+        key: PublicKey,
+        own_block: Option<yima_codes::SequenceBlock>,
         now: Timestamp,
     ) -> impl Future<Output = Result<DeviceInfo, RegistryError>> + Send;
     /// One device.
@@ -64,6 +77,12 @@ pub trait RegistryStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<DeviceInfo>, RegistryError>> + Send;
     /// Every device (the key directory).
     fn devices(&self) -> impl Future<Output = Result<Vec<DeviceInfo>, RegistryError>> + Send;
+    /// The devices a device of `org` needs to know: its own organisation's, every
+    /// regulator's, and those of the organisations it shares a container with.
+    fn devices_seen_by(
+        &self,
+        org: CreditCode,
+    ) -> impl Future<Output = Result<Vec<DeviceInfo>, RegistryError>> + Send;
     /// Revokes a key from `at` on; false if there is no such device.
     fn revoke(
         &self,
@@ -102,6 +121,129 @@ pub trait RegistryStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
     /// Number of events stored, refused events not counted.
     fn event_count(&self) -> impl Future<Output = Result<u64, RegistryError>> + Send;
+    /// Whether the database takes writes now (readiness): an error if it does not.
+    fn ready(&self) -> impl Future<Output = Result<(), RegistryError>> + Send;
+    /// The connection pool's state, for a backend with a pool.
+    fn pool_status(&self) -> Option<crate::metrics::PoolStatus> {
+        None
+    }
+    /// Sets how many refused events of one pushing device are kept whole (the first ones);
+    /// beyond it they are only counted. Defaults to [`REFUSED_QUOTA`].
+    fn set_refused_quota(&self, per_device: u64);
+    /// How many events pushed by `key` were refused, and how many of them are kept whole.
+    fn refused_tally(
+        &self,
+        key: PublicKey,
+    ) -> impl Future<Output = Result<RefusedTally, RegistryError>> + Send;
+}
+
+/// How many label sequence blocks the registry divides an organisation's 999 sequences
+/// (per waste code and day) into: one per enrolled device, up to this many devices.
+pub const SEQUENCE_BLOCKS: u16 = 10;
+
+/// The blocks the registry gives, in order: each half of what is left (1-500, 501-750,
+/// 751-875, …, 999-999), so the first device enrolled (a producer's main printing station,
+/// as a rule) can label 500 containers of one waste code a day and the tenth still one.
+pub fn sequence_blocks() -> Vec<yima_codes::SequenceBlock> {
+    let mut out = Vec::new();
+    let mut first: u16 = 1;
+    for i in 0..SEQUENCE_BLOCKS {
+        let left = 999 - first + 1;
+        let len = if i + 1 == SEQUENCE_BLOCKS {
+            left
+        } else {
+            left.div_ceil(2)
+        };
+        if let Ok(b) = yima_codes::SequenceBlock::new(first, first + len - 1) {
+            out.push(b);
+        }
+        first += len;
+    }
+    out
+}
+
+fn overlap(a: &yima_codes::SequenceBlock, b: &yima_codes::SequenceBlock) -> bool {
+    a.first() <= b.last() && b.first() <= a.last()
+}
+
+/// The block a device enrolling now takes, given the blocks (as stored) of its
+/// organisation's devices: its own block if it was set up with one that overlaps none of
+/// them (else Conflict), or else the first of [`sequence_blocks`] that overlaps none (none
+/// when every one does).
+pub(crate) fn block_for(
+    taken: &[String],
+    own: Option<yima_codes::SequenceBlock>,
+) -> Result<Option<yima_codes::SequenceBlock>, RegistryError> {
+    let taken: Vec<yima_codes::SequenceBlock> =
+        taken.iter().filter_map(|t| t.parse().ok()).collect();
+    match own {
+        Some(b) => match taken.iter().find(|t| overlap(t, &b)) {
+            Some(t) => Err(RegistryError::new(
+                crate::ErrorKind::Conflict,
+                format!(
+                    "the device's label sequence block {b} overlaps block {t} of another device of its organisation: set the device up with a free block, or with none for the registry to give one"
+                ),
+            )),
+            None => Ok(Some(b)),
+        },
+        None => Ok(sequence_blocks()
+            .into_iter()
+            .find(|b| !taken.iter().any(|t| overlap(t, b)))),
+    }
+}
+
+#[cfg(test)]
+mod block_tests {
+    #[test]
+    fn the_blocks_halve_what_is_left_and_cover_every_sequence_once() {
+        let blocks: Vec<String> = super::sequence_blocks()
+            .iter()
+            .map(|b| b.to_string())
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                "1-500", "501-750", "751-875", "876-937", "938-968", "969-984", "985-992",
+                "993-996", "997-998", "999-999"
+            ]
+        );
+        let free = |taken: &[&str], own: Option<&str>| {
+            let taken: Vec<String> = taken.iter().map(|t| t.to_string()).collect();
+            super::block_for(&taken, own.map(|o| o.parse().unwrap()))
+                .map(|b| b.map(|b| b.to_string()))
+        };
+        assert_eq!(
+            free(&["1-500", "751-875"], None).unwrap(),
+            Some("501-750".into())
+        );
+        // A hand-chosen block taken first pushes the registry's past it.
+        assert_eq!(free(&["1-9"], None).unwrap(), Some("501-750".into()));
+        assert_eq!(free(&["1-9"], Some("10-18")).unwrap(), Some("10-18".into()));
+        assert!(free(&["1-500"], Some("400-600")).is_err());
+        let all: Vec<&str> = blocks.iter().map(String::as_str).collect();
+        assert_eq!(free(&all, None).unwrap(), None);
+    }
+}
+
+/// Refused events kept whole per pushing device by default: a device's honest mistakes fit
+/// many times over; a device pushing junk fills no disk.
+pub const REFUSED_QUOTA: u64 = 1000;
+
+/// What the registry keeps of one device's refused events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RefusedTally {
+    /// Events refused from the device, all told.
+    pub refused: u64,
+    /// The first of them, stored whole (at most the quota).
+    pub kept: u64,
+}
+
+/// How many of `n` refused events may be stored whole when `kept` are already and the
+/// quota is `quota`.
+pub(crate) fn refused_to_keep(n: usize, kept: u64, quota: u64) -> usize {
+    usize::try_from(quota.saturating_sub(kept))
+        .unwrap_or(usize::MAX)
+        .min(n)
 }
 
 pub(crate) fn roles_text(roles: &[Role]) -> String {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use yima_codes::{Category, CreditCode, HazardSet, LabelCode, WasteCode};
 use yima_core::{
     ContainerLabel, ContainerState, ContainerStatus, EventId, Party, PhysicalForm, Quantity,
-    TransferManifest,
+    Timestamp, TransferManifest,
 };
 
 #[derive(Serialize)]
@@ -45,6 +45,16 @@ struct StatusOut<'a> {
     parties: &'a BTreeSet<CreditCode>,
     #[serde(skip_serializing_if = "is_none")]
     partial_from: &'a Option<EventId>,
+    #[serde(skip_serializing_if = "is_none")]
+    measured: &'a Option<Quantity>,
+    #[serde(skip_serializing_if = "is_none")]
+    measured_by: &'a Option<EventId>,
+    #[serde(skip_serializing_if = "<[CreditCode]>::is_empty")]
+    recorded_by: &'a [CreditCode],
+    #[serde(skip_serializing_if = "is_none")]
+    head_at: &'a Option<Timestamp>,
+    #[serde(skip_serializing_if = "is_none")]
+    held: &'a Option<Quantity>,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +85,16 @@ struct StatusIn {
     parties: BTreeSet<CreditCode>,
     #[serde(default)]
     partial_from: Option<EventId>,
+    #[serde(default)]
+    measured: Option<Quantity>,
+    #[serde(default)]
+    measured_by: Option<EventId>,
+    #[serde(default)]
+    recorded_by: Vec<CreditCode>,
+    #[serde(default)]
+    head_at: Option<Timestamp>,
+    #[serde(default)]
+    held: Option<Quantity>,
 }
 
 /// The stored form of `status`.
@@ -99,6 +119,11 @@ pub(crate) fn write(status: &ContainerStatus) -> Result<String, serde_json::Erro
         chain: &status.chain,
         parties: &status.parties,
         partial_from: &status.partial_from,
+        measured: &status.measured,
+        measured_by: &status.measured_by,
+        recorded_by: &status.recorded_by,
+        head_at: &status.head_at,
+        held: &status.held,
     })
 }
 
@@ -141,6 +166,11 @@ pub(crate) fn read(json: &str) -> Result<ContainerStatus, serde_json::Error> {
         chain: s.chain,
         parties: s.parties,
         partial_from: s.partial_from,
+        measured: s.measured,
+        measured_by: s.measured_by,
+        recorded_by: s.recorded_by,
+        head_at: s.head_at,
+        held: s.held,
     })
 }
 
@@ -184,8 +214,13 @@ mod tests {
             manifest: None,
             head: second,
             chain: vec![first, second],
-            parties: [producer].into(),
+            parties: [producer.clone()].into(),
             partial_from: None,
+            measured: Some(Quantity::parse("24.5", Unit::Kg).expect("quantity")),
+            measured_by: Some(second),
+            recorded_by: vec![producer.clone(), producer],
+            head_at: Some(Timestamp(1_709_280_000_000)),
+            held: Some(Quantity::parse("24.5", Unit::Kg).expect("quantity")),
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use yima_codes::{CreditCode, LabelCode, ManifestNumber};
+use yima_codes::{BatchCode, BatchKind, CreditCode, LabelCode, ManifestNumber};
 use yima_core::{
     Actor, DeviceKey, EventBody, EventKind, Link, Party, PublicKey, Quantity, Role, SignedEvent,
     Step, Timestamp, TransferManifest, TreatmentMode, Unit, EVENT_FORMAT_VERSION,
@@ -143,7 +143,12 @@ fn find(events: &[SignedEvent], code: &LabelCode, step: Step) -> SignedEvent {
 }
 
 fn drum(amount: &str) -> NewContainer {
-    NewContainer::new("900-041-49", amount, "kg", "solid")
+    NewContainer {
+        main_components: "矿物油、棉纤维".into(),
+        contact: "王磊".into(),
+        phone: "0591-87654321".into(),
+        ..NewContainer::new("900-041-49", amount, "kg", "solid")
+    }
 }
 
 fn req(code: &LabelCode, action: Action) -> ActionRequest {
@@ -320,6 +325,14 @@ pub struct World {
     pub stranger_forks: SignedEvent,
     /// The regulator voids B.
     pub regulator_voids: SignedEvent,
+    /// The producer dispatches B under a 2019 manifest number of Guangdong.
+    pub dispatch_2019_guangdong: SignedEvent,
+    /// The receiver corrects the producer's generation of A: only its recorder may.
+    pub receiver_corrects_label: SignedEvent,
+    /// The producer corrects A's quantity to `abc`.
+    pub producer_corrects_abc: SignedEvent,
+    /// The producer dispatches B to itself.
+    pub dispatch_to_itself: SignedEvent,
 }
 
 impl World {
@@ -414,6 +427,8 @@ impl World {
             &a,
             Action::Weigh {
                 measured: kg("19.5"),
+                method: yima_core::WeighMethod::Scale,
+                weigher: "林娜".into(),
             },
         ))
         .expect("weigh A");
@@ -466,6 +481,49 @@ impl World {
         let stranger_forks = SignedEvent::seal(body(late, &gm, kind, links, 101), &gm.key);
         let (kind, links) = void(&b, &sb);
         let regulator_voids = SignedEvent::seal(body(late, &rm, kind, links, 1), &rm.key);
+        let dispatch_b = |manifest: TransferManifest, seq: u64| {
+            let day = late.china_date();
+            let kind = EventKind::Dispatched {
+                batch: BatchCode::new(BatchKind::OutOfStore, day, 900 + seq as u32)
+                    .expect("a batch code"),
+                facility_code: "WS-01".into(),
+                manifest,
+                outsourced_batch: BatchCode::new(BatchKind::OutsourcedDisposal, day, 900)
+                    .expect("a batch code"),
+            };
+            let links = vec![Link {
+                container: b.clone(),
+                prev: Some(sb.id),
+            }];
+            SignedEvent::seal(body(late, &pm, kind, links, seq), &pm.key)
+        };
+        // Corrections of A's generation after its weighing: by the receiver (a party of the
+        // chain with a valid key, but not the recorder), and by the producer with a value
+        // the original would refuse.
+        let wa = find(&v_events, &a, Step::Weighing);
+        let ga = find(&p_events, &a, Step::Generated);
+        let correct_a = |field: &str, value: &str| {
+            let kind = EventKind::Correction {
+                changes: [(field.to_string(), value.to_string())].into(),
+                corrects: ga.id,
+                reason: "录入错误".into(),
+            };
+            let links = vec![Link {
+                container: a.clone(),
+                prev: Some(wa.id),
+            }];
+            (kind, links)
+        };
+        let (kind, links) = correct_a("name", "伪造名称");
+        let receiver_corrects_label = SignedEvent::seal(body(late, &vm, kind, links, 200), &vm.key);
+        let (kind, links) = correct_a("quantity", "abc");
+        let producer_corrects_abc = SignedEvent::seal(body(late, &pm, kind, links, 200), &pm.key);
+        let mut m = orgs.manifest();
+        m.number = ManifestNumber::new(2019, 44, 3, 1).expect("a number");
+        let dispatch_2019_guangdong = dispatch_b(m, 900);
+        let mut m = orgs.manifest();
+        m.receiver = orgs.producer.party.clone();
+        let dispatch_to_itself = dispatch_b(m, 901);
 
         World {
             orgs,
@@ -482,7 +540,7 @@ impl World {
             pua,
             pua_rival,
             rva: find(&v_events, &a, Step::Received),
-            wa: find(&v_events, &a, Step::Weighed),
+            wa: find(&v_events, &a, Step::Weighing),
             gb,
             sb,
             ge: find(&p2_events, &e, Step::Generated),
@@ -497,6 +555,10 @@ impl World {
             stranger_voids,
             stranger_forks,
             regulator_voids,
+            dispatch_2019_guangdong,
+            dispatch_to_itself,
+            receiver_corrects_label,
+            producer_corrects_abc,
         }
     }
 }

@@ -88,22 +88,11 @@ fn plain_http_is_refused_off_loopback_and_tls_is_served() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--tls-cert"), "{err}");
 
-    // A self-signed certificate for localhost, made with openssl.
+    // A self-signed certificate for localhost, made here (rcgen) rather than by a Debian tool.
     let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-        ])
-        .arg("/CN=localhost")
-        .args(["-addext", "subjectAltName=DNS:localhost"])
-        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
-        .args(["-addext", "extendedKeyUsage=serverAuth", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl (Debian package openssl) makes the test certificate");
-    assert!(made.status.success(), "{made:?}");
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.key_pair.serialize_pem()).unwrap();
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let _child = Killed(Some(serve(
         &db,
@@ -182,17 +171,18 @@ fn killed_mid_push(db: &str) -> u64 {
     .unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(client.enrol(&mut dev, code.trim())).unwrap();
-    let reqs: Vec<NewContainer> = (0..1500)
-        .map(|_| NewContainer::new("900-041-49", "5", "kg", "solid"))
-        .collect();
-    // 1500 labels of one code and day exceed 999 sequences: two waste codes.
-    let (a, b) = reqs.split_at(750);
-    dev.register_all(a).unwrap();
-    let b: Vec<NewContainer> = b
-        .iter()
-        .map(|_| NewContainer::new("900-249-08", "5", "kg", "liquid"))
-        .collect();
-    dev.register_all(&b).unwrap();
+    // 1500 labels of one code and day exceed the device's block of sequences (the registry
+    // gives the first device enrolled 1-500): three waste codes.
+    for (waste, form) in [
+        ("900-041-49", "solid"),
+        ("900-249-08", "liquid"),
+        ("900-039-49", "solid"),
+    ] {
+        let reqs: Vec<NewContainer> = (0..500)
+            .map(|_| labelled(NewContainer::new(waste, "5", "kg", form)))
+            .collect();
+        dev.register_all(&reqs).unwrap();
+    }
 
     let done = AtomicU64::new(0);
     let report = rt.block_on(async {
@@ -238,4 +228,110 @@ fn postgres_registry_killed_mid_push_loses_and_doubles_nothing() {
     let expected = killed_mid_push(&db.url);
     let store = rt.block_on(PostgresStore::connect(&db.url)).unwrap();
     assert_eq!(rt.block_on(store.event_count()).unwrap(), expected);
+}
+
+/// `c` with the label fields HJ 1276 requires.
+fn labelled(c: NewContainer) -> NewContainer {
+    NewContainer {
+        main_components: "矿物油".into(),
+        contact: "王磊".into(),
+        phone: "0591-87654321".into(),
+        ..c
+    }
+}
+
+/// The registry's log as an operator's collector reads it (`--log-format json`): an access
+/// line per request (method, matched route, status, latency, key, request id) and each
+/// refusal with its reason; SIGTERM ends it cleanly.
+#[test]
+fn the_json_log_shows_each_request_and_each_refusal_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("r.db").display());
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let child = Command::new(BIN)
+        .args(["--db", &db, "--log-format", "json", "serve", "--listen"])
+        .arg(addr.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while TcpStream::connect(addr).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(30), "never listened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stranger = yima_core::DeviceKey::from_secret(&[7; 32]);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let resp = http
+            .get(format!("http://{addr}/v1/health"))
+            .header("x-request-id", "req-health-1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["x-request-id"], "req-health-1");
+        let auth = yima_protocol::sign_request(
+            &stranger,
+            "GET",
+            "/v1/feed",
+            chrono::Utc::now().timestamp_millis(),
+            "0123456789abcdef",
+            b"",
+        );
+        let mut req = http.get(format!("http://{addr}/v1/feed"));
+        for (k, v) in auth.headers() {
+            req = req.header(k, v);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), 401);
+        assert!(!resp.headers()["x-request-id"].is_empty());
+    });
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "SIGTERM ends the registry cleanly: {out:?}"
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stderr)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let access = |route: &str| {
+        lines
+            .iter()
+            .find(|l| l["fields"]["message"] == "access" && l["span"]["route"] == route)
+            .unwrap_or_else(|| panic!("no access line for {route} in {lines:#?}"))
+    };
+    let health = access("/v1/health");
+    assert_eq!(health["span"]["method"], "GET");
+    assert_eq!(health["span"]["status"], 200);
+    assert_eq!(health["span"]["request_id"], "req-health-1");
+    assert!(health["span"]["latency_ms"].is_number());
+    let feed = access("/v1/feed");
+    assert_eq!(feed["span"]["status"], 401);
+    assert_eq!(
+        feed["span"]["key"],
+        stranger.public().to_string()[..16],
+        "the key a request names"
+    );
+    let refusal = lines
+        .iter()
+        .find(|l| l["fields"]["kind"] == "unauthorized")
+        .unwrap_or_else(|| panic!("no refusal line in {lines:#?}"));
+    assert_eq!(refusal["level"], "WARN");
+    assert!(
+        refusal["fields"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not enrolled"),
+        "{refusal}"
+    );
 }

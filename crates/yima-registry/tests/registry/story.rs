@@ -170,6 +170,8 @@ pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
             admin: true,
             enrolled_at: ENROL_T,
             revoked_at: None,
+            // The organisation's first device: the first block of label sequences.
+            seq_block: Some("1-500".parse().expect("a block")),
         }
     );
     enrol(s, &w.p2, false, at(ENROL_T, 1000)).await;
@@ -436,6 +438,30 @@ pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
     .await;
     assert_eq!(outcomes(&r), [PushOutcome::Accepted; 2]);
 
+    // Another party's correction of the producer's step, and a correction to `abc`: refused.
+    let r = push(
+        s,
+        &mut t,
+        "the receiver corrects the producer's label",
+        &w.v,
+        &[&w.receiver_corrects_label],
+        n(8),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("alone may correct it"), "{r:?}");
+    let r = push(
+        s,
+        &mut t,
+        "a quantity of abc",
+        &w.p,
+        &[&w.producer_corrects_abc],
+        n(8),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("abc"), "{r:?}");
+
     // A key the registry does not know yet: deferred, then accepted once it is enrolled.
     let r = push(s, &mut t, "unknown key", &w.g, &[&w.gx], n(9)).await;
     assert_eq!(outcomes(&r), [PushOutcome::Deferred]);
@@ -459,6 +485,31 @@ pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
     .await;
     assert_eq!(outcomes(&r), [PushOutcome::Refused], "not stored as a fork");
     assert!(reason(&r[0]).contains("no party"), "{r:?}");
+
+    // Transfer rules: a manifest number that does not fit the dispatch, a dispatch to the
+    // sender itself.
+    let r = push(
+        s,
+        &mut t,
+        "manifest of another year and province",
+        &w.p,
+        &[&w.dispatch_2019_guangdong],
+        n(11),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("2019440"), "{r:?}");
+    let r = push(
+        s,
+        &mut t,
+        "dispatch to itself",
+        &w.p,
+        &[&w.dispatch_to_itself],
+        n(11),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused]);
+    assert!(reason(&r[0]).contains("receiver"), "{r:?}");
 
     let r = push(s, &mut t, "regulator", &w.r, &[&w.regulator_voids], n(12)).await;
     assert_eq!(outcomes(&r), [PushOutcome::Refused]);

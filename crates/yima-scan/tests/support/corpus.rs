@@ -20,17 +20,17 @@ pub struct Sample {
 }
 
 /// The corpus folder: `$YIMA_QR_CORPUS`, else `shared/corpus/qr-zxing` beside the
-/// repository.
-pub fn dir() -> PathBuf {
+/// repository; `None` (having said what `what` skips) when it is not there.
+pub fn dir(what: &str) -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("YIMA_QR_CORPUS") {
-        return PathBuf::from(d);
+        return Some(PathBuf::from(d));
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/qr-zxing")
+    yima_testdata::shared("corpus/qr-zxing", what)
 }
 
-/// All samples, sorted by name. Panics with a clear message when the corpus is missing.
-pub fn load() -> Vec<Sample> {
-    let root = dir();
+/// All samples, sorted by name; `None` (having said so) when the corpus is not there.
+pub fn load(what: &str) -> Option<Vec<Sample>> {
+    let root = dir(what)?;
     let mut samples = Vec::new();
     for set in ["qrcode-1", "qrcode-2", "qrcode-3"] {
         let folder = root.join(set);
@@ -53,7 +53,7 @@ pub fn load() -> Vec<Sample> {
         }
     }
     samples.sort_by(|a, b| a.name.cmp(&b.name));
-    samples
+    Some(samples)
 }
 
 /// The image turned clockwise by `degrees` (0, 90, 180 or 270).

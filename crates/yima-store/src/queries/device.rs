@@ -34,6 +34,15 @@ impl Tx<'_> {
         let secret: [u8; 32] = secret
             .try_into()
             .map_err(|_| corrupt("device secret key is not 32 bytes"))?;
+        // The block the registry gave this device, if any, else the one it was set up with.
+        let assigned: Option<(i64, i64)> = self
+            .tx
+            .prepare_cached(
+                "SELECT seq_first, seq_last FROM assigned_blocks ORDER BY pos DESC LIMIT 1",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (first, last) = assigned.unwrap_or((first, last));
         let block = SequenceBlock::new(first as u16, last as u16).map_err(corrupt)?;
         Ok(Some(DeviceRow {
             org: Party {
@@ -46,6 +55,25 @@ impl Tx<'_> {
             seq_block: block,
             created_at: Timestamp(created),
         }))
+    }
+
+    /// Records the label sequence block the registry gave this device; it is used from now
+    /// on instead of the one chosen at set-up.
+    pub fn assign_block(&self, block: &SequenceBlock, now: Timestamp) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO assigned_blocks (seq_first, seq_last, assigned_at) VALUES (?1, ?2, ?3)",
+            params![block.first(), block.last(), now.0],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the registry has given this device a label sequence block.
+    pub fn has_assigned_block(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .tx
+            .query_row("SELECT 1 FROM assigned_blocks LIMIT 1", [], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// This device's identity, or [`StoreErrorKind::NotInitialised`].

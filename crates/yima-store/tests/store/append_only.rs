@@ -9,7 +9,9 @@ use yima_device::{Device, HandoverStep, ManualClock, STORE_FILE};
 use yima_store::Store;
 
 /// Every custody table, with a column to try to change and the words of its trigger.
-const CUSTODY: [(&str, &str, &str); 9] = [
+const CUSTODY: [(&str, &str, &str); 11] = [
+    ("operators", "name", "append-only"),
+    ("event_operators", "name", "append-only"),
     ("events", "step", "append-only"),
     ("event_signatures", "signature", "append-only"),
     ("event_links", "state_after", "append-only"),
@@ -28,6 +30,7 @@ fn populated() -> (tempfile::TempDir, PathBuf) {
     let clock = ManualClock::new(T0);
     let mut p = init(&dir.path().join("p"), Role::Producer, &producer(), &clock);
     let mut c = init(&dir.path().join("c"), Role::Carrier, &carrier(), &clock);
+    p.set_operator("王磊").unwrap();
     let a = p.register(&new_container(WASTES[0])).unwrap().code;
     let b = p.register(&new_container(WASTES[1])).unwrap().code;
     clock.advance(60_000);

@@ -79,6 +79,7 @@ pub fn init<C: Clock>(dir: &Path, role: Role, org: &Party, clock: C) -> Device<C
 /// A container to register.
 pub fn new_container(waste: &str) -> NewContainer {
     NewContainer {
+        main_components: "矿物油、棉纤维".into(),
         contact: "王磊".into(),
         phone: "0591-87654321".into(),
         container_type: "200L 钢桶".into(),

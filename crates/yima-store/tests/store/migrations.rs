@@ -7,7 +7,9 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use yima_store::{migrate, Migration, Store, StoreErrorKind, MIGRATIONS};
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 13] = [
+    "operators",
+    "event_operators",
     "scanned_labels",
     "device",
     "known_keys",
@@ -90,6 +92,10 @@ fn a_fresh_store_applies_and_records_every_migration() {
         "batches",
         "handover_offers",
         "scanned_labels",
+        "operators",
+        "event_operators",
+        "arrivals",
+        "assigned_blocks",
         "device",
     ] {
         for op in ["update", "delete"] {
@@ -102,7 +108,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
         !triggers.contains(&"outbox_no_update"),
         "outbox status changes"
     );
-    assert_eq!(triggers.len(), 19, "{triggers:?}");
+    assert_eq!(triggers.len(), 27, "{triggers:?}");
 }
 
 #[test]

@@ -8,7 +8,9 @@ use yima_core::{Party, Role, Timestamp, TransferManifest, TreatmentMode};
 use yima_device::{Device, InitRequest, NewContainer, SystemClock};
 use yima_protocol::{NewEnrolmentCode, NewOrg};
 use yima_registry::testing::PgDb;
-use yima_registry::{issue_enrolment_code, AppState, PostgresStore, RegistryStore, SqliteStore};
+use yima_registry::{
+    issue_enrolment_code, AppState, PostgresStore, RegistryStore, ServeOptions, SqliteStore,
+};
 use yima_sync::{Registry, SyncOptions, SyncReport};
 
 pub type Dev = Device<SystemClock>;
@@ -97,6 +99,8 @@ pub struct TestRegistry<S: Backend> {
     pub addr: SocketAddr,
     pub state: AppState<S>,
     pub task: tokio::task::JoinHandle<()>,
+    /// Ends the server's accept loop (a graceful shutdown) when sent (not when dropped).
+    pub stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl<S: Backend> TestRegistry<S> {
@@ -109,6 +113,13 @@ impl<S: Backend> TestRegistry<S> {
     pub async fn start_with(wrap: impl FnOnce(axum::Router) -> axum::Router) -> TestRegistry<S> {
         let env = std::sync::Arc::new(S::env().await);
         let reg = TestRegistry::<S>::start_in(env, None, wrap).await;
+        reg.add_standard_orgs().await;
+        reg
+    }
+
+    /// Registers the producer, carrier, receiver and Fujian regulator.
+    pub async fn add_standard_orgs(&self) {
+        let reg = self;
         for (code, name, role, jur) in [
             (
                 producer_code(),
@@ -149,7 +160,6 @@ impl<S: Backend> TestRegistry<S> {
                 .await
                 .unwrap();
         }
-        reg
     }
 
     /// Starts a registry over `env`, on `addr` (or a free port), with the router passed
@@ -160,18 +170,51 @@ impl<S: Backend> TestRegistry<S> {
         wrap: impl FnOnce(axum::Router) -> axum::Router,
     ) -> TestRegistry<S> {
         let state = AppState::new(S::open(&env).await);
+        TestRegistry::serve_state(env, addr, state, wrap, ServeOptions::default()).await
+    }
+
+    /// Serves `state` over `env` with `options`, the router passed through `wrap`.
+    pub async fn serve_state(
+        env: std::sync::Arc<Env>,
+        addr: Option<SocketAddr>,
+        state: AppState<S>,
+        wrap: impl FnOnce(axum::Router) -> axum::Router,
+        options: ServeOptions,
+    ) -> TestRegistry<S> {
         let listener = bind(addr.unwrap_or_else(|| "127.0.0.1:0".parse().unwrap())).await;
         let addr = listener.local_addr().unwrap();
         let router = wrap(yima_registry::router(state.clone()));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let metrics = state.metrics.clone();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router).await.unwrap();
+            yima_registry::serve(listener, router, options, metrics, async {
+                if stopped.await.is_err() {
+                    std::future::pending::<()>().await
+                }
+            })
+            .await
+            .unwrap();
         });
         TestRegistry {
             env,
             addr,
             state,
             task,
+            stop: Some(stop),
         }
+    }
+
+    /// Starts a registry with the four standard organisations, `state` made from the
+    /// store by `configure` and served with `options`.
+    pub async fn start_configured(
+        configure: impl FnOnce(AppState<S>) -> AppState<S>,
+        options: ServeOptions,
+    ) -> TestRegistry<S> {
+        let env = std::sync::Arc::new(S::env().await);
+        let state = configure(AppState::new(S::open(&env).await));
+        let reg = TestRegistry::serve_state(env, None, state, |r| r, options).await;
+        reg.add_standard_orgs().await;
+        reg
     }
 
     pub fn url(&self) -> String {
@@ -256,7 +299,9 @@ pub async fn sync<S: Backend>(reg: &TestRegistry<S>, dev: &mut Dev) -> SyncRepor
 
 pub fn container(code: &str, kg: &str) -> NewContainer {
     NewContainer {
+        main_components: "矿物油、棉纤维".into(),
         contact: "王磊".into(),
+        phone: "0591-87654321".into(),
         container_type: "200L 钢桶".into(),
         ..NewContainer::new(code, kg, "kg", "solid")
     }

@@ -11,12 +11,12 @@ use yima_protocol::{
 };
 use yima_registry::{RegistryStore, SqliteStore};
 
-struct Raw {
-    status: u16,
-    body: String,
+pub(crate) struct Raw {
+    pub(crate) status: u16,
+    pub(crate) body: String,
 }
 
-async fn send(
+pub(crate) async fn send(
     reg: &TestRegistry<SqliteStore>,
     key: &DeviceKey,
     method: &str,
@@ -74,7 +74,7 @@ async fn still_serving(reg: &TestRegistry<SqliteStore>) {
 }
 
 /// A producer device's key, enrolled through the API (the key is kept for raw requests).
-async fn enrolled_key(
+pub(crate) async fn enrolled_key(
     reg: &TestRegistry<SqliteStore>,
     org: &yima_codes::CreditCode,
     role: Role,
@@ -87,7 +87,7 @@ async fn enrolled_key(
     key
 }
 
-fn generated(key: &DeviceKey, seq: u64, remarks: &str) -> SignedEvent {
+pub(crate) fn generated(key: &DeviceKey, seq: u64, remarks: &str) -> SignedEvent {
     let producer = yima_core::Party {
         credit_code: producer_code(),
         name: "福州示例化工有限公司".into(),
@@ -140,7 +140,11 @@ fn generated(key: &DeviceKey, seq: u64, remarks: &str) -> SignedEvent {
 }
 
 /// `key` pushes `events`, signed honestly.
-async fn push(reg: &TestRegistry<SqliteStore>, key: &DeviceKey, events: &[SignedEvent]) -> Raw {
+pub(crate) async fn push(
+    reg: &TestRegistry<SqliteStore>,
+    key: &DeviceKey,
+    events: &[SignedEvent],
+) -> Raw {
     send(reg, key, "POST", "/v1/events", push_body(events), |_| {}).await
 }
 

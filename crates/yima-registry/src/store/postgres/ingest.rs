@@ -6,7 +6,7 @@ use super::{to_device, DEVICE_SELECT};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, FeedItem, Known, Writes};
-use crate::store::status;
+use crate::store::{refused_to_keep, status};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use yima_codes::LabelCode;
@@ -60,15 +60,16 @@ pub(super) async fn ingest_in(
     pusher: &PublicKey,
     signatures: SignatureCheck,
     now: Timestamp,
+    quota: u64,
 ) -> Result<Vec<PushResult>, RegistryError> {
     let assumed = signatures.assumed();
     let tx = client.transaction().await?;
-    let results = ingest_tx(&tx, events, pusher, assumed, now).await?;
+    let results = ingest_tx(&tx, events, pusher, assumed, now, quota).await?;
     if assumed && !signatures.passed().await {
         // Some signature does not verify: decide again, one signature at a time.
         tx.rollback().await?;
         let tx = client.transaction().await?;
-        let results = ingest_tx(&tx, events, pusher, false, now).await?;
+        let results = ingest_tx(&tx, events, pusher, false, now, quota).await?;
         tx.commit().await?;
         return Ok(results);
     }
@@ -82,6 +83,7 @@ async fn ingest_tx(
     pusher: &PublicKey,
     checked: bool,
     now: Timestamp,
+    quota: u64,
 ) -> Result<Vec<PushResult>, RegistryError> {
     // Lock every container of the push, in one order for everyone.
     let codes = batch::containers(events);
@@ -166,7 +168,7 @@ async fn ingest_tx(
     }
 
     let (results, w) = batch::decide_push(events, pusher, now, checked, known)?;
-    write(tx, w, pusher, now).await?;
+    write(tx, w, pusher, now, quota).await?;
     Ok(results)
 }
 
@@ -175,6 +177,7 @@ async fn write(
     w: Writes,
     pusher: &PublicKey,
     now: Timestamp,
+    quota: u64,
 ) -> Result<(), RegistryError> {
     let Writes {
         events,
@@ -191,7 +194,7 @@ async fn write(
     let (seqs, (), (), (), ()) = tokio::try_join!(
         write_events(tx, events, links, &pusher, now),
         write_forks(tx, forks, now),
-        write_refused(tx, refused, &pusher, now),
+        write_refused(tx, refused, &pusher, now, quota),
         write_containers(tx, containers),
         write_parties(tx, parties),
     )?;
@@ -300,12 +303,35 @@ async fn write_forks(
     Ok(())
 }
 
+/// Counts the refused events and stores whole those within the pusher's quota: the tally's
+/// row, locked by its upsert until commit, makes concurrent pushes of one device take turns.
 async fn write_refused(
     tx: &deadpool_postgres::Transaction<'_>,
-    refused: Vec<batch::RefusedRow>,
+    mut refused: Vec<batch::RefusedRow>,
     pusher: &str,
     now: Timestamp,
+    quota: u64,
 ) -> Result<(), RegistryError> {
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let tally = tx
+        .prepare_cached(
+            "INSERT INTO refused_tally (pushed_by, refused, kept, last_at) VALUES ($1, $2, 0, $3)
+             ON CONFLICT (pushed_by) DO UPDATE SET refused = refused_tally.refused + excluded.refused, last_at = excluded.last_at
+             RETURNING kept",
+        )
+        .await?;
+    let kept: i64 = tx
+        .query_one(&tally, &[&pusher, &(refused.len() as i64), &now.0])
+        .await?
+        .get(0);
+    let keep = refused_to_keep(refused.len(), kept as u64, quota);
+    refused.truncate(keep);
+    let count = tx
+        .prepare_cached("UPDATE refused_tally SET kept = kept + $2 WHERE pushed_by = $1")
+        .await?;
+    tx.execute(&count, &[&pusher, &(keep as i64)]).await?;
     if refused.is_empty() {
         return Ok(());
     }

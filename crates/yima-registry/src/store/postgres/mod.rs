@@ -15,6 +15,8 @@
 //! and writes each table with one statement, whatever the batch size.
 
 mod ingest;
+mod migrations;
+pub mod tls;
 
 use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
@@ -28,23 +30,8 @@ use yima_codes::{CreditCode, LabelCode};
 use yima_core::{PublicKey, SignedEvent, Timestamp, WireEvent};
 use yima_protocol::{DeviceInfo, FeedEntry, FeedPage, NewEnrolmentCode, NewOrg, PushResult};
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "0001_registry.sql",
-        include_str!("../../../../../migrations/registry/postgres/0001_registry.sql"),
-    ),
-    (
-        2,
-        "0002_push_throughput.sql",
-        include_str!("../../../../../migrations/registry/postgres/0002_push_throughput.sql"),
-    ),
-    (
-        3,
-        "0003_feed_by_seq.sql",
-        include_str!("../../../../../migrations/registry/postgres/0003_feed_by_seq.sql"),
-    ),
-];
+/// How long the readiness check waits for a connection and an answer.
+const READY_WAIT: Duration = Duration::from_secs(2);
 
 /// Connections in the pool.
 pub const POOL_SIZE: usize = 8;
@@ -57,6 +44,7 @@ const MIGRATION_LOCK: (i32, i32) = (0x5969_6d61, 1); // "Yima", 1
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    refused_quota: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The advisory lock key between pushes that read the regulators (shared) and registering
@@ -66,20 +54,31 @@ pub(super) const REGULATORS_LOCK: i64 = 0x5949_4d41_5245_4731; // "YIMAREG1"
 
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`) with a pool of
-    /// [`POOL_SIZE`] connections, and applies migrations. The connection is not encrypted
-    /// (`NoTls`): keep the database on the registry's host or a private network.
+    /// [`POOL_SIZE`] connections, and applies migrations. TLS by the URL's `sslmode`
+    /// (`require`, `verify-ca`, `verify-full`, with `sslrootcert`; see [`tls`]); without
+    /// one the connection is not encrypted: keep the database on the registry's host or a
+    /// private network.
     pub async fn connect(url: &str) -> Result<PostgresStore, RegistryError> {
         // The URL may hold a password: error messages never repeat it.
-        let config: tokio_postgres::Config = url.parse().map_err(|e| {
+        let parsed = tls::parse_url(url)?;
+        let mut config: tokio_postgres::Config = parsed.url.parse().map_err(|e| {
             RegistryError::new(ErrorKind::Storage, format!("invalid PostgreSQL URL: {e}"))
         })?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let manager_config = ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = match parsed.mode {
+            tls::SslMode::Disable => {
+                config.ssl_mode(tokio_postgres::config::SslMode::Disable);
+                Manager::from_config(config, NoTls, manager_config)
+            }
+            mode => {
+                // A server without TLS is refused, never fallen back to in plain text.
+                config.ssl_mode(tokio_postgres::config::SslMode::Require);
+                let tls = tls::MakeRustls(tls::client_config(mode, parsed.root_cert.as_deref())?);
+                Manager::from_config(config, tls, manager_config)
+            }
+        };
         let pool = Pool::builder(manager)
             .max_size(POOL_SIZE)
             .runtime(Runtime::Tokio1)
@@ -87,7 +86,10 @@ impl PostgresStore {
             .wait_timeout(Some(Duration::from_secs(60)))
             .build()
             .map_err(|e| RegistryError::new(ErrorKind::Storage, format!("postgres pool: {e}")))?;
-        let store = PostgresStore { pool };
+        let store = PostgresStore {
+            pool,
+            refused_quota: std::sync::Arc::new(super::REFUSED_QUOTA.into()),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -111,7 +113,7 @@ impl PostgresStore {
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
         )
         .await?;
-        for (version, name, sql) in MIGRATIONS {
+        for (version, name, sql) in migrations::MIGRATIONS {
             let sum = crate::checksum(sql);
             let applied = tx
                 .query_opt(
@@ -156,7 +158,7 @@ fn text_error(e: tokio_postgres::Error) -> RegistryError {
 }
 
 pub(super) const DEVICE_SELECT: &str =
-    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles
+    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles, d.seq_block
      FROM devices d JOIN orgs o ON o.credit_code = d.org";
 
 pub(super) fn to_device(r: &Row) -> Result<DeviceInfo, RegistryError> {
@@ -169,6 +171,10 @@ pub(super) fn to_device(r: &Row) -> Result<DeviceInfo, RegistryError> {
         admin: r.get(4),
         enrolled_at: Timestamp(r.get(5)),
         revoked_at: r.get::<_, Option<i64>>(6).map(Timestamp),
+        seq_block: r
+            .get::<_, Option<String>>(8)
+            .map(|b| parse("sequence block", &b))
+            .transpose()?,
     })
 }
 
@@ -298,10 +304,11 @@ impl RegistryStore for PostgresStore {
         Ok(())
     }
 
-    async fn redeem_enrolment(
+    async fn redeem_enrolment_with(
         &self,
         code_hash: String,
         key: PublicKey,
+        own_block: Option<yima_codes::SequenceBlock>,
         now: Timestamp,
     ) -> Result<DeviceInfo, RegistryError> {
         let mut c = self.client().await?;
@@ -342,11 +349,27 @@ impl RegistryStore for PostgresStore {
             &[&key.to_string(), &now.0, &code_hash],
         )
         .await?;
+        // Enrolments of one organisation take turns choosing a free block (its row locked).
+        tx.execute(
+            "SELECT 1 FROM orgs WHERE credit_code = $1 FOR UPDATE",
+            &[&org],
+        )
+        .await?;
+        let taken: Vec<String> = tx
+            .query(
+                "SELECT seq_block FROM devices WHERE org = $1 AND seq_block IS NOT NULL",
+                &[&org],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let block = super::block_for(&taken, own_block)?.map(|b| b.to_string());
         // The same key enrolling with two codes at once: the second finds the first here.
         let n = tx
             .execute(
-                "INSERT INTO devices (public_key, org, role, admin, enrolled_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (public_key) DO NOTHING",
-                &[&key.to_string(), &org, &role, &admin, &now.0],
+                "INSERT INTO devices (public_key, org, role, admin, enrolled_at, seq_block) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (public_key) DO NOTHING",
+                &[&key.to_string(), &org, &role, &admin, &now.0, &block],
             )
             .await?;
         if n == 0 {
@@ -364,6 +387,36 @@ impl RegistryStore for PostgresStore {
         device_in(&c, &key).await
     }
 
+    async fn ready(&self) -> Result<(), RegistryError> {
+        let c = tokio::time::timeout(READY_WAIT, self.client())
+            .await
+            .map_err(|_| {
+                RegistryError::new(
+                    ErrorKind::Storage,
+                    "no database connection within the readiness wait",
+                )
+            })??;
+        tokio::time::timeout(READY_WAIT, c.simple_query("SELECT 1"))
+            .await
+            .map_err(|_| {
+                RegistryError::new(
+                    ErrorKind::Storage,
+                    "the database did not answer within the readiness wait",
+                )
+            })??;
+        Ok(())
+    }
+
+    fn pool_status(&self) -> Option<crate::metrics::PoolStatus> {
+        let s = self.pool.status();
+        Some(crate::metrics::PoolStatus {
+            size: s.size,
+            available: s.available,
+            max: s.max_size,
+            waiting: s.waiting,
+        })
+    }
+
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
         let c = self.client().await?;
         // COLLATE "C": byte order, as SQLite sorts, whatever the database's collation.
@@ -373,6 +426,24 @@ impl RegistryStore for PostgresStore {
             ))
             .await?;
         c.query(&stmt, &[]).await?.iter().map(to_device).collect()
+    }
+
+    async fn devices_seen_by(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(&format!(
+                "{DEVICE_SELECT} WHERE d.org = $1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
+                 OR d.org IN (SELECT p2.org FROM container_parties p1
+                              JOIN container_parties p2 ON p2.container = p1.container
+                              WHERE p1.org = $1)
+                 ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
+            ))
+            .await?;
+        c.query(&stmt, &[&org.as_str()])
+            .await?
+            .iter()
+            .map(to_device)
+            .collect()
     }
 
     async fn revoke(&self, key: PublicKey, at: Timestamp) -> Result<bool, RegistryError> {
@@ -417,8 +488,11 @@ impl RegistryStore for PostgresStore {
         if events.is_empty() {
             return Ok(Vec::new());
         }
+        let quota = self
+            .refused_quota
+            .load(std::sync::atomic::Ordering::Relaxed);
         let mut c = self.client().await?;
-        ingest_in(&mut c, &events, &pusher, signatures, now).await
+        ingest_in(&mut c, &events, &pusher, signatures, now, quota).await
     }
 
     async fn feed(
@@ -473,5 +547,25 @@ impl RegistryStore for PostgresStore {
             .await?
             .get(0);
         Ok(n as u64)
+    }
+
+    fn set_refused_quota(&self, per_device: u64) {
+        self.refused_quota
+            .store(per_device, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    async fn refused_tally(&self, key: PublicKey) -> Result<super::RefusedTally, RegistryError> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "SELECT refused, kept FROM refused_tally WHERE pushed_by = $1",
+                &[&key.to_string()],
+            )
+            .await?;
+        let (refused, kept): (i64, i64) = row.map_or((0, 0), |r| (r.get(0), r.get(1)));
+        Ok(super::RefusedTally {
+            refused: refused as u64,
+            kept: kept as u64,
+        })
     }
 }

@@ -6,9 +6,9 @@ use super::device_in;
 use crate::error::RegistryError;
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, EventRow, FeedItem, Known, Writes};
-use crate::store::status;
+use crate::store::{refused_to_keep, status};
 use rusqlite::types::ToSql;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashSet;
 use yima_core::{PublicKey, SignedEvent, Timestamp};
 use yima_protocol::PushResult;
@@ -23,15 +23,16 @@ pub(super) fn ingest_in(
     pusher: &PublicKey,
     signatures: SignatureCheck,
     now: Timestamp,
+    quota: u64,
 ) -> Result<Vec<PushResult>, RegistryError> {
     let assumed = signatures.assumed();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let results = ingest_tx(&tx, events, pusher, assumed, now)?;
+    let results = ingest_tx(&tx, events, pusher, assumed, now, quota)?;
     if assumed && !signatures.passed_blocking() {
         // Some signature does not verify: decide again, one signature at a time.
         tx.rollback()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let results = ingest_tx(&tx, events, pusher, false, now)?;
+        let results = ingest_tx(&tx, events, pusher, false, now, quota)?;
         tx.commit()?;
         return Ok(results);
     }
@@ -45,6 +46,7 @@ fn ingest_tx(
     pusher: &PublicKey,
     checked: bool,
     now: Timestamp,
+    quota: u64,
 ) -> Result<Vec<PushResult>, RegistryError> {
     let mut known = Known::default();
     let mut stmt = tx.prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
@@ -85,7 +87,7 @@ fn ingest_tx(
             .collect::<Result<Vec<_>, _>>()?;
     }
     let (results, w) = batch::decide_push(events, pusher, now, checked, known)?;
-    write(tx, w, pusher, now)?;
+    write(tx, w, pusher, now, quota)?;
     Ok(results)
 }
 
@@ -109,9 +111,10 @@ fn insert_rows<'a, R>(
 
 fn write(
     tx: &Transaction<'_>,
-    w: Writes,
+    mut w: Writes,
     pusher: &PublicKey,
     now: Timestamp,
+    quota: u64,
 ) -> Result<(), RegistryError> {
     let pusher = &pusher.to_string();
     let now = &now.0;
@@ -162,6 +165,20 @@ fn write(
         &w.forks,
         move |(e, c, r)| vec![e, c, r, now],
     )?;
+    if !w.refused.is_empty() {
+        // Counted, and the row locked for this transaction, before deciding how many to keep.
+        let kept: i64 = tx
+            .prepare_cached(
+                "INSERT INTO refused_tally (pushed_by, refused, kept, last_at) VALUES (?1, ?2, 0, ?3)
+                 ON CONFLICT (pushed_by) DO UPDATE SET refused = refused + excluded.refused, last_at = excluded.last_at
+                 RETURNING kept",
+            )?
+            .query_row(params![pusher, w.refused.len() as i64, now], |r| r.get(0))?;
+        let keep = refused_to_keep(w.refused.len(), kept as u64, quota);
+        w.refused.truncate(keep);
+        tx.prepare_cached("UPDATE refused_tally SET kept = kept + ?2 WHERE pushed_by = ?1")?
+            .execute(params![pusher, keep as i64])?;
+    }
     insert_rows(
         tx,
         "INSERT OR IGNORE INTO refused (event_id, body, signatures, reason, pushed_by, arrived_at) VALUES",

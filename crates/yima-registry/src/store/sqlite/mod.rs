@@ -29,19 +29,40 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0003_feed_by_seq.sql",
         include_str!("../../../../../migrations/registry/sqlite/0003_feed_by_seq.sql"),
     ),
+    (
+        4,
+        "0004_parties_by_org.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0004_parties_by_org.sql"),
+    ),
+    (
+        5,
+        "0005_refused_quota.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0005_refused_quota.sql"),
+    ),
+    (
+        6,
+        "0006_sequence_blocks.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0006_sequence_blocks.sql"),
+    ),
 ];
+
+/// How long a statement waits for another writer's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long the readiness check waits for the write lock.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The SQLite registry store.
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    refused_quota: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl SqliteStore {
     /// Opens (creating) the database file and applies migrations.
     pub fn open(path: &Path) -> Result<SqliteStore, RegistryError> {
         let mut conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -57,6 +78,7 @@ impl SqliteStore {
         migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            refused_quota: Arc::new(super::REFUSED_QUOTA.into()),
         })
     }
 
@@ -111,7 +133,7 @@ fn migrate(conn: &mut Connection) -> Result<(), RegistryError> {
     Ok(())
 }
 
-/// A device row: key, org, org name, role, admin, enrolled, revoked, org roles.
+/// A device row: key, org, org name, role, admin, enrolled, revoked, org roles, block.
 type DeviceRow = (
     String,
     String,
@@ -121,6 +143,7 @@ type DeviceRow = (
     i64,
     Option<i64>,
     String,
+    Option<String>,
 );
 
 fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
@@ -133,15 +156,16 @@ fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(8)?,
     ))
 }
 
 const DEVICE_SELECT: &str =
-    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles
+    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles, d.seq_block
      FROM devices d JOIN orgs o ON o.credit_code = d.org";
 
 fn to_device(row: DeviceRow) -> Result<DeviceInfo, RegistryError> {
-    let (key, org, org_name, role, admin, enrolled, revoked, roles) = row;
+    let (key, org, org_name, role, admin, enrolled, revoked, roles, block) = row;
     Ok(DeviceInfo {
         key: parse("key", &key)?,
         org: parse("credit code", &org)?,
@@ -151,6 +175,9 @@ fn to_device(row: DeviceRow) -> Result<DeviceInfo, RegistryError> {
         admin,
         enrolled_at: Timestamp(enrolled),
         revoked_at: revoked.map(Timestamp),
+        seq_block: block
+            .map(|b: String| parse("sequence block", &b))
+            .transpose()?,
     })
 }
 
@@ -270,10 +297,11 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
-    async fn redeem_enrolment(
+    async fn redeem_enrolment_with(
         &self,
         code_hash: String,
         key: PublicKey,
+        own_block: Option<yima_codes::SequenceBlock>,
         now: Timestamp,
     ) -> Result<DeviceInfo, RegistryError> {
         self.run(move |c| {
@@ -298,9 +326,15 @@ impl RegistryStore for SqliteStore {
                 return Err(RegistryError::new(ErrorKind::Conflict, "this key is already enrolled"));
             }
             tx.execute("UPDATE enrolment_codes SET used_by = ?1, used_at = ?2 WHERE code_hash = ?3", params![key.to_string(), now.0, code_hash])?;
+            // The write transaction excludes other enrolments: the block taken is free.
+            let taken = tx
+                .prepare_cached("SELECT seq_block FROM devices WHERE org = ?1 AND seq_block IS NOT NULL")?
+                .query_map([&org], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let block = super::block_for(&taken, own_block)?.map(|b| b.to_string());
             tx.execute(
-                "INSERT INTO devices (public_key, org, role, admin, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![key.to_string(), org, role, admin, now.0],
+                "INSERT INTO devices (public_key, org, role, admin, enrolled_at, seq_block) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![key.to_string(), org, role, admin, now.0, block],
             )?;
             let device = device_in(&tx, &key)?.ok_or_else(|| RegistryError::new(ErrorKind::Storage, "device vanished"))?;
             tx.commit()?;
@@ -313,6 +347,20 @@ impl RegistryStore for SqliteStore {
         self.run(move |c| device_in(c, &key)).await
     }
 
+    async fn ready(&self) -> Result<(), RegistryError> {
+        self.run(|c| {
+            // A write lock, taken and given back: a locked database is not ready. The
+            // wait is short, then the usual one is restored.
+            c.busy_timeout(READY_WAIT)?;
+            let taken = c
+                .execute_batch("BEGIN IMMEDIATE")
+                .and_then(|_| c.execute_batch("ROLLBACK"));
+            c.busy_timeout(BUSY_TIMEOUT)?;
+            Ok(taken?)
+        })
+        .await
+    }
+
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
         self.run(|c| {
             let mut stmt = c.prepare_cached(&format!(
@@ -320,6 +368,23 @@ impl RegistryStore for SqliteStore {
             ))?;
             let rows = stmt
                 .query_map([], device_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(to_device).collect()
+        })
+        .await
+    }
+
+    async fn devices_seen_by(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "{DEVICE_SELECT} WHERE d.org = ?1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
+                 OR d.org IN (SELECT p2.org FROM container_parties p1
+                              JOIN container_parties p2 ON p2.container = p1.container
+                              WHERE p1.org = ?1)
+                 ORDER BY d.enrolled_at, d.public_key"
+            ))?;
+            let rows = stmt
+                .query_map([org.as_str()], device_row)?
                 .collect::<Result<Vec<_>, _>>()?;
             rows.into_iter().map(to_device).collect()
         })
@@ -363,7 +428,10 @@ impl RegistryStore for SqliteStore {
         signatures: SignatureCheck,
         now: Timestamp,
     ) -> Result<Vec<PushResult>, RegistryError> {
-        self.run(move |c| ingest_in(c, &events, &pusher, signatures, now))
+        let quota = self
+            .refused_quota
+            .load(std::sync::atomic::Ordering::Relaxed);
+        self.run(move |c| ingest_in(c, &events, &pusher, signatures, now, quota))
             .await
     }
 
@@ -402,6 +470,29 @@ impl RegistryStore for SqliteStore {
     async fn event_count(&self) -> Result<u64, RegistryError> {
         self.run(|c| {
             Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+        })
+        .await
+    }
+
+    fn set_refused_quota(&self, per_device: u64) {
+        self.refused_quota
+            .store(per_device, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    async fn refused_tally(&self, key: PublicKey) -> Result<super::RefusedTally, RegistryError> {
+        self.run(move |c| {
+            let row: Option<(i64, i64)> = c
+                .query_row(
+                    "SELECT refused, kept FROM refused_tally WHERE pushed_by = ?1",
+                    [key.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let (refused, kept) = row.unwrap_or_default();
+            Ok(super::RefusedTally {
+                refused: refused as u64,
+                kept: kept as u64,
+            })
         })
         .await
     }

@@ -1,0 +1,224 @@
+//! The demo's ledger: measured quantities, China local times, both names, and rows for the
+//! receiver's receipt, the split, the void and the correction.
+
+use yima_device::{run_demo, Device, LedgerStage, ManualClock};
+
+#[test]
+fn the_demo_ledger_shows_measured_quantities_local_times_and_both_names() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path()).unwrap();
+    let clock = ManualClock::new(yima_core::Timestamp(0));
+    let mut producer = Device::open(&dir.path().join("producer"), &clock).unwrap();
+    let mut receiver = Device::open(&dir.path().join("receiver"), &clock).unwrap();
+    let p = producer.ledger().unwrap();
+    let r = receiver.ledger().unwrap();
+
+    for row in p.iter().chain(&r) {
+        assert!(row.time.ends_with("+08:00"), "{}", row.time);
+        assert_eq!(
+            row.time.len(),
+            "2026-03-01 14:05:00+08:00".len(),
+            "{}",
+            row.time
+        );
+        assert!(!row.catalogue_name.is_empty(), "{row:?}");
+    }
+    let oil = p
+        .iter()
+        .find(|x| x.stage == LedgerStage::Generation && x.waste_name == "废矿物油")
+        .unwrap();
+    assert_ne!(oil.catalogue_name, oil.waste_name);
+    // The correction of the container type is applied to the rows written before it.
+    assert_eq!(oil.container_type, "IBC 吨桶");
+    let correction = p
+        .iter()
+        .find(|x| x.stage == LedgerStage::Correction)
+        .unwrap();
+    assert!(
+        correction.note.contains("200L 钢桶 → IBC 吨桶"),
+        "{}",
+        correction.note
+    );
+
+    // The receiver's rows carry what it measured and accepted, not the declared 180 kg.
+    let receipts: Vec<_> = r
+        .iter()
+        .filter(|x| x.stage == LedgerStage::Receipt)
+        .map(|x| x.quantity.as_str())
+        .collect();
+    assert_eq!(receipts, ["24.6", "165"]);
+    // Each receipt links to the sender's outsourced batch, and the receiver's disposal to it.
+    for x in r
+        .iter()
+        .filter(|x| matches!(x.stage, LedgerStage::Receipt | LedgerStage::OwnTreatment))
+    {
+        let sent = p
+            .iter()
+            .find(|y| y.stage == LedgerStage::Outsourced && y.container_code == x.container_code)
+            .unwrap();
+        assert!(sent.batch_code.starts_with("HWWWCZ"), "{sent:?}");
+        assert_eq!(x.source_batch, sent.batch_code, "{x:?}");
+    }
+    let disposed: Vec<_> = r
+        .iter()
+        .filter(|x| x.stage == LedgerStage::OwnTreatment)
+        .map(|x| x.quantity.as_str())
+        .collect();
+    assert_eq!(disposed, ["24.6", "165"]);
+
+    // The split and the void leave rows, so the sludge's 40 kg does not vanish.
+    let split: Vec<_> = p
+        .iter()
+        .filter(|x| x.stage == LedgerStage::Split)
+        .map(|x| x.quantity.as_str())
+        .collect();
+    assert_eq!(split, ["40", "15", "25"]);
+    let void = p.iter().find(|x| x.stage == LedgerStage::Void).unwrap();
+    assert_eq!(void.quantity, "25");
+    assert!(void.note.contains("registered twice"), "{}", void.note);
+}
+
+#[test]
+fn the_demo_stock_balance_closes_at_every_facility() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path()).unwrap();
+    let clock = ManualClock::new(yima_core::Timestamp(0));
+    for party in ["producer", "receiver"] {
+        let mut d = Device::open(&dir.path().join(party), &clock).unwrap();
+        let rows = d.stock_balance(None, None).unwrap();
+        assert!(!rows.is_empty(), "{party}");
+        for r in &rows {
+            assert!(r.closes(), "{party}: {r:?}");
+        }
+        // Everything entered left again: the demo ends with no stock.
+        assert!(rows.iter().all(|r| r.closing == 0), "{party}: {rows:?}");
+        let moved: i64 = rows.iter().map(|r| r.generated + r.received).sum();
+        assert!(moved > 0, "{party}: {rows:?}");
+    }
+    let mut p = Device::open(&dir.path().join("producer"), &clock).unwrap();
+    let rows = p.stock_balance(None, None).unwrap();
+    let store = rows.iter().find(|r| r.facility == "WS-01").unwrap();
+    // Rags 25 + oil 180 left under the manifest; the sludge's 40 kg was split into 15 used on
+    // site and 25 voided.
+    assert_eq!(
+        (
+            store.dispatched,
+            store.treated,
+            store.voided,
+            store.made,
+            store.unmade
+        ),
+        (205_000, 15_000, 25_000, 40_000, 40_000)
+    );
+}
+
+#[test]
+fn a_balance_that_does_not_close_says_by_how_much_and_why() {
+    use crate::common::*;
+    use yima_core::{Role, WeighMethod};
+    use yima_device::{Action, Clock};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    let a = p.register(&drum("200")).unwrap().code;
+    p.record(&req(std::slice::from_ref(&a), store())).unwrap();
+    let day = clock.now().china_date();
+    clock.advance(24 * HOUR);
+    // In store, the drum weighs 180 kg: 20 kg no movement explains.
+    p.record(&req(
+        std::slice::from_ref(&a),
+        Action::Weigh {
+            measured: q("180"),
+            method: WeighMethod::Scale,
+            weigher: "王磊".into(),
+        },
+    ))
+    .unwrap();
+    let rows = p.stock_balance(None, None).unwrap();
+    let ws = rows.iter().find(|r| r.facility == "WS-01").unwrap();
+    assert!(!ws.closes());
+    assert_eq!(ws.difference(), -20_000);
+    assert_eq!(ws.reweighed, vec![(a.to_string(), -20_000)]);
+    // The first day alone (before the weighing) closes, with 200 kg in store at its end.
+    let first = p.stock_balance(Some(day), Some(day)).unwrap();
+    let ws = first.iter().find(|r| r.facility == "WS-01").unwrap();
+    assert!(ws.closes(), "{ws:?}");
+    assert_eq!(ws.closing, 200_000);
+    // The next day opens with 200 kg and does not close.
+    let next = day.succ_opt().unwrap();
+    let second = p.stock_balance(Some(next), Some(next)).unwrap();
+    let ws = second.iter().find(|r| r.facility == "WS-01").unwrap();
+    assert_eq!(
+        (ws.opening, ws.closing, ws.difference()),
+        (200_000, 180_000, -20_000)
+    );
+}
+
+#[test]
+fn each_row_names_the_person_recorded_with_its_step() {
+    use crate::common::*;
+    use yima_core::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    assert_eq!(p.operator().unwrap(), None);
+    let a = p.register(&drum("20")).unwrap().code;
+    p.record(&req(std::slice::from_ref(&a), store())).unwrap();
+    p.set_operator("张敏").unwrap();
+    assert!(p.set_operator("  ").is_err());
+    p.record(&req(std::slice::from_ref(&a), dispatch()))
+        .unwrap();
+    let rows = p.ledger().unwrap();
+    let handler = |stage: LedgerStage| {
+        rows.iter()
+            .find(|r| r.stage == stage)
+            .map(|r| r.handler.clone())
+            .unwrap()
+    };
+    // Before an operator was set: the generation names the label's contact, the storage no
+    // one (not the contact, who may not have done it).
+    assert_eq!(handler(LedgerStage::Generation), "王磊");
+    assert_eq!(handler(LedgerStage::IntoStore), "");
+    assert_eq!(handler(LedgerStage::OutOfStore), "张敏");
+    assert_eq!(handler(LedgerStage::Outsourced), "张敏");
+    assert_eq!(p.operator().unwrap().as_deref(), Some("张敏"));
+}
+
+#[test]
+fn the_senders_outsourced_record_gets_the_receivers_method_once_learned() {
+    let dir = tempfile::tempdir().unwrap();
+    run_demo(dir.path()).unwrap();
+    let clock = ManualClock::new(yima_core::Timestamp(0));
+    let mut producer = Device::open(&dir.path().join("producer"), &clock).unwrap();
+    let mut receiver = Device::open(&dir.path().join("receiver"), &clock).unwrap();
+    let before = producer.ledger().unwrap();
+    let outsourced = |rows: &[yima_device::LedgerRow]| {
+        rows.iter()
+            .filter(|r| r.stage == LedgerStage::Outsourced)
+            .map(|r| (r.method.clone(), r.completed_at.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(outsourced(&before)
+        .iter()
+        .all(|(m, c)| m == "处置" && c.is_empty()));
+    // The producer learns the receiver's events, as from the registry's feed.
+    let entries: Vec<_> = receiver
+        .outbox_batch(0, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|(seq, event)| yima_protocol::FeedEntry {
+            seq,
+            event,
+            arrived_at: yima_core::Timestamp(0),
+            fork_of: None,
+        })
+        .collect();
+    producer
+        .store_pulled(&entries, entries.len() as i64)
+        .unwrap();
+    let after = producer.ledger().unwrap();
+    for (method, completed) in outsourced(&after) {
+        assert_eq!(method, "处置: D10 焚烧 / incineration");
+        assert!(completed.ends_with("+08:00"), "{completed}");
+    }
+}

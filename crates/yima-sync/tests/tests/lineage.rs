@@ -1,0 +1,553 @@
+//! Where containers come from, and forks (issue 12, findings 2 and 3): a merge or split that
+//! does not link its sources, labels its outputs in another's name or does not balance is
+//! refused at the registry with nothing stored; a fork is kept by every device and stops
+//! nobody's sync.
+
+use crate::harness::*;
+use yima_codes::{BatchCode, BatchKind, CreditCode, LabelCode, WasteCode};
+use yima_core::{
+    Actor, ContainerLabel, ContainerState, DeviceKey, EventBody, EventKind, FailureKind, Link,
+    Party, PhysicalForm, Quantity, Role, SignedEvent, Unit, EVENT_FORMAT_VERSION,
+};
+use yima_device::{Action, ActionRequest};
+use yima_protocol::{sign_request, PushOutcome, PushRequest, PushResponse, WireEvent};
+
+/// A key of `org` in `role`, enrolled through the API, kept for hand-made pushes: an insider
+/// with a valid key.
+pub(crate) async fn insider<S: Backend>(
+    reg: &TestRegistry<S>,
+    org: &CreditCode,
+    role: Role,
+) -> DeviceKey {
+    let key = DeviceKey::from_secret(&rand::random());
+    let code = reg.code(org, role, false).await;
+    let body = serde_json::to_vec(&serde_json::json!({ "code": code })).unwrap();
+    let (status, text) = send(reg, &key, "POST", "/v1/enrol", body).await;
+    assert_eq!(status, 200, "{text}");
+    key
+}
+
+async fn send<S: Backend>(
+    reg: &TestRegistry<S>,
+    key: &DeviceKey,
+    method: &str,
+    path: &str,
+    body: Vec<u8>,
+) -> (u16, String) {
+    let nonce = format!("{:032x}", rand::random::<u128>());
+    let auth = sign_request(key, method, path, now().0, &nonce, &body);
+    let mut r = reqwest::Client::new()
+        .post(format!("{}{path}", reg.url()))
+        .body(body);
+    for (k, v) in auth.headers() {
+        r = r.header(k, v);
+    }
+    let resp = r.send().await.unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// `key` pushes `events`; the registry's outcome for each, with its reason.
+pub(crate) async fn push_as<S: Backend>(
+    reg: &TestRegistry<S>,
+    key: &DeviceKey,
+    events: &[SignedEvent],
+) -> Vec<(PushOutcome, String)> {
+    let body = serde_json::to_vec(&PushRequest {
+        events: events.iter().map(WireEvent::of).collect(),
+    })
+    .unwrap();
+    let (status, text) = send(reg, key, "POST", "/v1/events", body).await;
+    assert_eq!(status, 200, "{text}");
+    let resp: PushResponse = serde_json::from_str(&text).unwrap();
+    resp.results
+        .into_iter()
+        .map(|r| (r.outcome, r.reason.unwrap_or_default()))
+        .collect()
+}
+
+fn waste() -> WasteCode {
+    "900-041-49".parse().unwrap()
+}
+
+/// A label of `producer`'s, sequence `seq` today, holding `kg`.
+pub(crate) fn label(producer: &CreditCode, seq: u16, kg: &str) -> ContainerLabel {
+    let day = now().china_date();
+    ContainerLabel {
+        code: LabelCode::new(producer.clone(), waste(), day, seq).unwrap(),
+        name: "废活性炭".into(),
+        category: waste().category().unwrap(),
+        waste_code: waste(),
+        form: PhysicalForm::Solid,
+        hazards: "T".parse().unwrap(),
+        main_components: "活性炭".into(),
+        harmful_components: "有机物".into(),
+        precautions: "防潮".into(),
+        producer: Party {
+            credit_code: producer.clone(),
+            name: "某单位".into(),
+        },
+        contact: "王磊".into(),
+        phone: "0591-87654321".into(),
+        generated_on: day,
+        quantity: Quantity::parse(kg, Unit::Kg).unwrap(),
+        container_type: "袋".into(),
+        facility_code: "CS01".into(),
+        remarks: String::new(),
+    }
+}
+
+/// An event recorded by the producer's `key`, sealed.
+pub(crate) fn event(key: &DeviceKey, seq: u64, kind: EventKind, links: Vec<Link>) -> SignedEvent {
+    let mut links = links;
+    links.sort_by(|a, b| a.container.cmp(&b.container));
+    SignedEvent::seal(
+        EventBody {
+            v: EVENT_FORMAT_VERSION,
+            at: now(),
+            by: Actor {
+                org: producer_code(),
+                role: Role::Producer,
+                key: key.public(),
+            },
+            composer: key.public(),
+            event: kind,
+            links,
+            location: None,
+            seq,
+        },
+        key,
+    )
+}
+
+pub(crate) fn begins(code: &LabelCode) -> Link {
+    Link {
+        container: code.clone(),
+        prev: None,
+    }
+}
+
+pub(crate) fn follows(code: &LabelCode, prev: &SignedEvent) -> Link {
+    Link {
+        container: code.clone(),
+        prev: Some(prev.id),
+    }
+}
+
+pub(crate) fn generate(key: &DeviceKey, seq: u16, kg: &str) -> SignedEvent {
+    let l = label(&producer_code(), seq, kg);
+    let code = l.code.clone();
+    let day = now().china_date();
+    event(
+        key,
+        seq.into(),
+        EventKind::Generated {
+            batch: BatchCode::new(BatchKind::Generation, day, seq.into()).unwrap(),
+            catalogue_edition: "2021".into(),
+            label: l,
+        },
+        vec![begins(&code)],
+    )
+}
+
+fn merged(target: ContainerLabel) -> EventKind {
+    EventKind::Merged {
+        inherited_state: ContainerState::Generated,
+        target,
+    }
+}
+
+crate::on_both_backends!(merges_and_splits_out_of_nothing_are_refused_with_nothing_stored);
+async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let key = insider(&reg, &producer_code(), Role::Producer).await;
+    let a = generate(&key, 1, "20");
+    let b = generate(&key, 2, "30");
+    let (ca, cb) = (
+        a.body.links[0].container.clone(),
+        b.body.links[0].container.clone(),
+    );
+    let r = push_as(&reg, &key, &[a.clone(), b.clone()]).await;
+    assert!(r.iter().all(|(o, _)| *o == PushOutcome::Accepted), "{r:?}");
+    let stored = reg.event_count().await;
+
+    // Another province's producer, in whose name the forger labels.
+    let elsewhere = credit("91440300715267261");
+    let own = |seq, kg| label(&producer_code(), seq, kg);
+    let attacks: Vec<(&str, SignedEvent)> = vec![
+        (
+            "a merge with no source",
+            event(
+                &key,
+                3,
+                merged(own(10, "99999")),
+                vec![begins(&own(10, "1").code)],
+            ),
+        ),
+        ("a merge labelled in another producer's name", {
+            let t = label(&elsewhere, 11, "50");
+            let code = t.code.clone();
+            event(
+                &key,
+                4,
+                merged(t),
+                vec![follows(&ca, &a), follows(&cb, &b), begins(&code)],
+            )
+        }),
+        (
+            "a merge of 20 kg and 30 kg declared as 500 kg",
+            event(
+                &key,
+                5,
+                merged(own(12, "500")),
+                vec![
+                    follows(&ca, &a),
+                    follows(&cb, &b),
+                    begins(&own(12, "1").code),
+                ],
+            ),
+        ),
+        (
+            "a split with no source",
+            event(
+                &key,
+                6,
+                EventKind::Split {
+                    inherited_state: ContainerState::Generated,
+                    parts: vec![own(13, "10"), own(14, "10")],
+                },
+                vec![begins(&own(13, "1").code), begins(&own(14, "1").code)],
+            ),
+        ),
+        (
+            "a split of 20 kg into 15 kg and 15 kg",
+            event(
+                &key,
+                7,
+                EventKind::Split {
+                    inherited_state: ContainerState::Generated,
+                    parts: vec![own(15, "15"), own(16, "15")],
+                },
+                vec![
+                    follows(&ca, &a),
+                    begins(&own(15, "1").code),
+                    begins(&own(16, "1").code),
+                ],
+            ),
+        ),
+        ("a merge whose target contradicts its code's waste code", {
+            let mut t = own(17, "50");
+            t.waste_code = "900-249-08".parse().unwrap();
+            t.category = t.waste_code.category().unwrap();
+            let code = t.code.clone();
+            event(
+                &key,
+                8,
+                merged(t),
+                vec![follows(&ca, &a), follows(&cb, &b), begins(&code)],
+            )
+        }),
+    ];
+    for (what, e) in &attacks {
+        let r = push_as(&reg, &key, std::slice::from_ref(e)).await;
+        assert_eq!(r[0].0, PushOutcome::Refused, "{what}: {r:?}");
+        assert!(!r[0].1.is_empty(), "{what}: a reason");
+        assert_eq!(reg.event_count().await, stored, "{what}: nothing stored");
+    }
+    // The honest merge of the same two containers is accepted.
+    let honest = event(
+        &key,
+        9,
+        merged(own(18, "50")),
+        vec![
+            follows(&ca, &a),
+            follows(&cb, &b),
+            begins(&own(18, "1").code),
+        ],
+    );
+    let r = push_as(&reg, &key, &[honest]).await;
+    assert_eq!(r[0].0, PushOutcome::Accepted, "{r:?}");
+    assert_eq!(reg.event_count().await, stored + 1);
+}
+
+fn req(codes: &[LabelCode], action: Action) -> ActionRequest {
+    ActionRequest {
+        codes: codes.to_vec(),
+        action,
+        at: None,
+        location: None,
+    }
+}
+
+crate::on_both_backends!(a_fork_is_kept_by_every_party_and_stops_no_sync);
+async fn a_fork_is_kept_by_every_party_and_stops_no_sync<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    // Two devices of one producer set up without a sequence block: the registry gives each
+    // its own at enrolment, so they no longer draw the same first code (which forked).
+    let (_p1, mut first) = reg.producer().await;
+    let (_p2, mut second) = reg.producer().await;
+    let (_c, mut carrier) = reg
+        .device(
+            &carrier_code(),
+            "闽运危险货物运输有限公司",
+            Role::Carrier,
+            None,
+        )
+        .await;
+    let (_r, mut receiver) = reg
+        .device(
+            &receiver_code(),
+            "厦门绿源环保处置有限公司",
+            Role::Receiver,
+            None,
+        )
+        .await;
+    let (_g, mut regulator) = reg
+        .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
+        .await;
+    let code = first.register(&container("900-041-49", "25")).unwrap().code;
+    let other = second
+        .register(&container("900-041-49", "30"))
+        .unwrap()
+        .code;
+    assert_ne!(code, other, "each device draws from its own block");
+    first
+        .record(&req(
+            std::slice::from_ref(&code),
+            Action::Dispatch {
+                manifest: manifest(),
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+
+    let r = sync(&reg, &mut first).await;
+    assert_eq!(r.accepted, 2, "{r:?}");
+    // A fork however it arises: another key of the producer generates the same code.
+    let forger = insider(&reg, &producer_code(), Role::Producer).await;
+    let twin = generate(&forger, code.sequence(), "30");
+    assert_eq!(twin.body.links[0].container, code);
+    let r = push_as(&reg, &forger, &[twin]).await;
+    assert_eq!(r[0].0, PushOutcome::Fork, "{r:?}");
+    // Every party and the province's regulator syncs, each more than once.
+    for _ in 0..2 {
+        for dev in [
+            &mut first,
+            &mut second,
+            &mut carrier,
+            &mut receiver,
+            &mut regulator,
+        ] {
+            reg.client()
+                .sync(dev, &mut |_| {})
+                .await
+                .expect("a fork stops no sync");
+        }
+    }
+    // Each keeps both branches, flagged in verification and on the timeline.
+    for dev in [
+        &mut first,
+        &mut second,
+        &mut carrier,
+        &mut receiver,
+        &mut regulator,
+    ] {
+        let history = dev.history(&code).unwrap();
+        assert!(
+            history
+                .iter()
+                .filter(|h| h.step == yima_core::Step::Generated)
+                .count()
+                == 2,
+            "both generating events kept: {history:?}"
+        );
+        let v = dev.verify(Some(&code)).unwrap();
+        assert!(
+            v.failures.iter().any(|f| f.kind == FailureKind::Fork),
+            "the fork is flagged: {v:?}"
+        );
+        let timeline = dev.timeline(&code).unwrap();
+        assert!(
+            timeline
+                .steps
+                .iter()
+                .any(|s| s.problems.iter().any(|(k, _)| k == "fork")),
+            "the timeline marks it"
+        );
+    }
+    // The chain first accepted goes on: the carrier can see the dispatch it is named on.
+    assert_eq!(
+        carrier.container(&code).unwrap().state,
+        ContainerState::Dispatched
+    );
+}
+
+fn signed_by(body: EventBody, keys: &[&DeviceKey]) -> SignedEvent {
+    let mut e = SignedEvent::unsigned(body);
+    for k in keys {
+        e.countersign(k);
+    }
+    e
+}
+
+crate::on_both_backends!(a_revoked_key_cannot_slip_a_pickup_in_before_its_dispatch);
+async fn a_revoked_key_cannot_slip_a_pickup_in_before_its_dispatch<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let p = insider(&reg, &producer_code(), Role::Producer).await;
+    let c = insider(&reg, &carrier_code(), Role::Carrier).await;
+    const MIN: i64 = 60_000;
+    let t = now();
+    let mut g = generate(&p, 1, "20");
+    g = {
+        let mut body = g.body.clone();
+        body.at = yima_core::Timestamp(t.0 - 120 * MIN);
+        SignedEvent::seal(body, &p)
+    };
+    let code = g.body.links[0].container.clone();
+    let day = g.body.at.china_date();
+    let mut dispatch = event(
+        &p,
+        2,
+        EventKind::Dispatched {
+            batch: BatchCode::new(BatchKind::OutOfStore, day, 1).unwrap(),
+            facility_code: "WS-01".into(),
+            manifest: manifest(),
+            outsourced_batch: BatchCode::new(BatchKind::OutsourcedDisposal, day, 1).unwrap(),
+        },
+        vec![follows(&code, &g)],
+    )
+    .body;
+    dispatch.at = yima_core::Timestamp(t.0 - 60 * MIN);
+    let dispatch = SignedEvent::seal(dispatch, &p);
+    let r = push_as(&reg, &p, &[g, dispatch.clone()]).await;
+    assert!(r.iter().all(|(o, _)| *o == PushOutcome::Accepted), "{r:?}");
+    // The carrier's key is revoked now.
+    reg.state.store.revoke(c.public(), now()).await.unwrap();
+    let stored = reg.event_count().await;
+
+    let pickup = |at: i64| {
+        signed_by(
+            EventBody {
+                v: EVENT_FORMAT_VERSION,
+                at: yima_core::Timestamp(at),
+                by: Actor {
+                    org: carrier_code(),
+                    role: Role::Carrier,
+                    key: c.public(),
+                },
+                composer: c.public(),
+                event: EventKind::PickedUp {
+                    driver: "陈师傅".into(),
+                    giver: Actor {
+                        org: producer_code(),
+                        role: Role::Producer,
+                        key: p.public(),
+                    },
+                    manifest: manifest().number,
+                    permit: "350100000001".into(),
+                    vehicle_plate: "闽A·D1234".into(),
+                },
+                links: vec![follows(&code, &dispatch)],
+                location: None,
+                seq: 1,
+            },
+            &[&c, &p],
+        )
+    };
+    // Dated after the revocation: refused for the revocation.
+    let r = push_as(&reg, &p, &[pickup(now().0 + MIN)]).await;
+    assert_eq!(r[0].0, PushOutcome::Refused, "{r:?}");
+    assert!(r[0].1.contains("revoked"), "{r:?}");
+    // Dated before the revocation, but half an hour before the dispatch it follows.
+    let r = push_as(&reg, &p, &[pickup(t.0 - 90 * MIN)]).await;
+    assert_eq!(r[0].0, PushOutcome::Refused, "{r:?}");
+    assert!(r[0].1.contains("before the event it follows"), "{r:?}");
+    assert_eq!(reg.event_count().await, stored, "nothing stored");
+}
+
+crate::on_both_backends!(events_dated_long_before_their_arrival_are_flagged_for_the_regulator);
+async fn events_dated_long_before_their_arrival_are_flagged_for_the_regulator<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let key = insider(&reg, &producer_code(), Role::Producer).await;
+    let (_g, mut regulator) = reg
+        .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
+        .await;
+    // One event held back (or dated back) twenty days, one pushed at once.
+    let old = {
+        let mut body = generate(&key, 1, "20").body;
+        body.at = yima_core::Timestamp(now().0 - 20 * 24 * 3_600_000);
+        SignedEvent::seal(body, &key)
+    };
+    let fresh = generate(&key, 2, "20");
+    let r = push_as(&reg, &key, &[old.clone(), fresh.clone()]).await;
+    assert!(r.iter().all(|(o, _)| *o == PushOutcome::Accepted), "{r:?}");
+    sync(&reg, &mut regulator).await;
+    let late = regulator.history(&old.body.links[0].container).unwrap();
+    assert!(late[0].arrived_late, "{late:?}");
+    assert!(late[0].arrived_at.is_some());
+    let on_time = regulator.history(&fresh.body.links[0].container).unwrap();
+    assert!(!on_time[0].arrived_late, "{on_time:?}");
+}
+
+crate::on_both_backends!(a_fork_breaking_the_rules_is_kept_unapplied_and_stops_no_sync);
+async fn a_fork_breaking_the_rules_is_kept_unapplied_and_stops_no_sync<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let p = insider(&reg, &producer_code(), Role::Producer).await;
+    let (_p2, mut producer) = reg.producer().await;
+    let (_c, mut carrier) = reg
+        .device(
+            &carrier_code(),
+            "闽运危险货物运输有限公司",
+            Role::Carrier,
+            None,
+        )
+        .await;
+    let (_g, mut regulator) = reg
+        .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
+        .await;
+    let g = generate(&p, 1, "20");
+    let code = g.body.links[0].container.clone();
+    let day = g.body.at.china_date();
+    let dispatch = event(
+        &p,
+        2,
+        EventKind::Dispatched {
+            batch: BatchCode::new(BatchKind::OutOfStore, day, 1).unwrap(),
+            facility_code: "WS-01".into(),
+            manifest: manifest(),
+            outsourced_batch: BatchCode::new(BatchKind::OutsourcedDisposal, day, 1).unwrap(),
+        },
+        vec![follows(&code, &g)],
+    );
+    // A producer "accepting" its own container after its generation: a fork (the dispatch
+    // holds that place) that the state table forbids. The registry stores forks unapplied.
+    let bad = event(
+        &p,
+        3,
+        EventKind::Accepted {
+            quantity: Quantity::parse("20", Unit::Kg).unwrap(),
+        },
+        vec![follows(&code, &g)],
+    );
+    let r = push_as(&reg, &p, &[g, dispatch, bad.clone()]).await;
+    assert_eq!(r[2].0, PushOutcome::Fork, "{r:?}");
+    for dev in [&mut producer, &mut carrier, &mut regulator] {
+        for _ in 0..2 {
+            reg.client()
+                .sync(dev, &mut |_| {})
+                .await
+                .expect("a rule-breaking fork stops no sync");
+        }
+        let history = dev.history(&code).unwrap();
+        assert!(history.iter().any(|h| h.id == bad.id.to_string()), "kept");
+        let v = dev.verify(Some(&code)).unwrap();
+        assert!(
+            v.failures.iter().any(|f| f.event == bad.id),
+            "flagged: {v:?}"
+        );
+        assert_eq!(
+            dev.container(&code).unwrap().state,
+            ContainerState::Dispatched,
+            "the chain followed is the dispatch's"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! The commands, one file per area. Each: take the state, call one use case, map the error.
+
+pub mod containers;
+pub mod drafts;
+pub mod handover;
+pub mod scan;
+pub mod setup;
+pub mod steps;
+pub mod sync;

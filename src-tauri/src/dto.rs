@@ -1,0 +1,349 @@
+//! What the web view sends and receives, generated to TypeScript (`ui/src/bindings.ts`; the
+//! test `bindings_are_current` fails when this file and that one drift apart).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The app's state for the UI.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct AppStatus {
+    /// Whether the data directory has an identity yet (else: first run).
+    pub initialised: bool,
+    /// The demo's role shown, when the app shows the demo's data.
+    pub demo: Option<String>,
+    /// The data directory in use.
+    pub data_dir: String,
+    /// `zh` or `en`.
+    pub lang: String,
+    /// This device, once initialised.
+    pub identity: Option<Identity>,
+    /// Events recorded here and not yet accepted by a registry.
+    pub outbox_pending: u32,
+    /// The registry this device is enrolled with, if any.
+    pub registry: Option<String>,
+}
+
+/// This device's identity.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct Identity {
+    /// `producer`, `carrier`, `receiver` or `regulator`.
+    pub role: String,
+    /// The organisation's name.
+    pub org_name: String,
+    /// Its unified social credit code.
+    pub credit_code: String,
+    /// The device key's short id.
+    pub key_id: String,
+}
+
+/// The result of checking a credit code as it is typed.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CodeCheck {
+    /// Whether the code is well formed with the right check character.
+    pub valid: bool,
+    /// What is wrong, in the user's language.
+    pub message: Option<String>,
+}
+
+/// First run: who this device records for.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct InitForm {
+    /// `producer`, `carrier`, `receiver` or `regulator`.
+    pub role: String,
+    /// The organisation's name.
+    pub org_name: String,
+    /// Its unified social credit code.
+    pub credit_code: String,
+}
+
+/// One catalogue entry found.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CatalogueHit {
+    /// Waste code, `NNN-NNN-NN`.
+    pub code: String,
+    /// `HWnn`.
+    pub category: String,
+    /// The category's name.
+    pub category_name: String,
+    /// The entry's description.
+    pub description: String,
+    /// Hazard characteristics as the catalogue writes them (`T/In`).
+    pub hazards: String,
+}
+
+/// A new container as the handler enters it (`yima_device::NewContainer`).
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+pub struct NewContainerForm {
+    /// Waste code.
+    pub waste_code: String,
+    /// Weight or volume.
+    pub amount: String,
+    /// `kg`, `t` or `L`.
+    pub unit: String,
+    /// `solid`, `semi_solid`, `liquid` or `gas`.
+    pub form: String,
+    /// Waste name (empty: from the catalogue).
+    pub name: String,
+    /// Hazards (empty: from the catalogue).
+    pub hazards: String,
+    /// Main components.
+    pub main_components: String,
+    /// Harmful components.
+    pub harmful_components: String,
+    /// Precautions.
+    pub precautions: String,
+    /// Contact person.
+    pub contact: String,
+    /// Contact phone.
+    pub phone: String,
+    /// Container type.
+    pub container_type: String,
+    /// Generating facility code.
+    pub facility_code: String,
+    /// Remarks.
+    pub remarks: String,
+    /// Why the waste is classified so (a hazard outside the catalogue entry, or 900-000-NN).
+    #[serde(default)]
+    pub classification_reason: String,
+    /// The test report's reference (with 900-000-NN).
+    #[serde(default)]
+    pub test_report: String,
+}
+
+/// One container in a list.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ContainerRow {
+    /// The 37-character code.
+    pub code: String,
+    /// Waste code.
+    pub waste_code: String,
+    /// Waste name.
+    pub name: String,
+    /// Declared quantity with unit.
+    pub quantity: String,
+    /// State (`stored`, …).
+    pub state: String,
+    /// State in the user's language.
+    pub state_name: String,
+}
+
+/// One detail of a step.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct Detail {
+    /// Its name in the user's language.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+}
+
+/// One step of a timeline with its verification mark.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct StepView {
+    /// Event id.
+    pub id: String,
+    /// When (UTC, RFC 3339).
+    pub at: String,
+    /// The step (`generated`, `stored`, …).
+    pub step: String,
+    /// The step in the user's language.
+    pub step_name: String,
+    /// The recorder's organisation (credit code).
+    pub org: String,
+    /// The recorder's role in the user's language.
+    pub role_name: String,
+    /// Short keys of every signer.
+    pub signers: Vec<String>,
+    /// The step's details.
+    pub details: Vec<Detail>,
+    /// Whether signatures, id and chain link check.
+    pub verified: bool,
+    /// What is wrong, when not verified.
+    pub problems: Vec<String>,
+}
+
+/// A container's timeline, verified.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct TimelineView {
+    /// The container.
+    pub code: String,
+    /// Whether every step verified.
+    pub ok: bool,
+    /// Steps, oldest first.
+    pub steps: Vec<StepView>,
+    /// Whether the chain starts at a QR handover here (its history not synced yet).
+    pub without_history: bool,
+}
+
+/// A QR code read from an image.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ScannedCode {
+    /// The text.
+    pub text: String,
+    /// `label`, `offer`, `ack`, `identity` or `other`.
+    pub kind: String,
+    /// The label's code, for a label.
+    pub code: Option<String>,
+    /// The label's declared quantity, for a label.
+    pub quantity: Option<String>,
+    /// `valid`, `forged` or `key_unknown`, for a label.
+    pub check: Option<String>,
+}
+
+/// The outcome of verifying everything on this device.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct VerifySummary {
+    /// Whether nothing failed.
+    pub ok: bool,
+    /// Events examined.
+    pub events: u32,
+    /// Containers examined.
+    pub containers: u32,
+    /// What failed, one sentence each.
+    pub failures: Vec<String>,
+}
+
+/// A QR code to show on screen, with its PNG kept in the data directory's `exports/` so it
+/// can also be printed or sent.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct QrShown {
+    /// The QR code's text.
+    pub text: String,
+    /// The PNG, base64-encoded.
+    pub png_base64: String,
+    /// Where the PNG was saved.
+    pub path: String,
+}
+
+/// A handover offered to another party: the containers, the taker's identity (the text of
+/// its identity QR code) and the step.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct GiveForm {
+    /// The containers handed over.
+    pub codes: Vec<String>,
+    /// The taker's identity QR text.
+    pub taker: String,
+    /// The step and its fields.
+    pub handover: yima_device::HandoverForm,
+}
+
+/// A scanned label checked against an offer.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct OfferLabelView {
+    /// The container.
+    pub code: String,
+    /// Whether the offer lists it.
+    pub on_offer: bool,
+    /// Whether this organisation already holds it in transit (picked up before).
+    pub already_held: bool,
+}
+
+/// What the taker stored and shows the giver.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct TakenView {
+    /// The dual-signed event.
+    pub event_id: String,
+    /// The acknowledgement QR code for the giver.
+    pub ack: QrShown,
+    /// Labels whose producer key this device does not know yet (checkable after sync).
+    pub not_checkable: Vec<String>,
+    /// Containers whose history this device has not seen yet.
+    pub without_history: Vec<String>,
+}
+
+/// Enrolment with a registry.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct EnrolForm {
+    /// The registry's URL (`https://…`, or `http://` to this machine).
+    pub url: String,
+    /// The single-use enrolment code.
+    pub code: String,
+}
+
+/// How far a sync has got (sent while it runs).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SyncProgressView {
+    /// `push`, `keys` or `pull`.
+    pub phase: String,
+    /// Items done in this phase.
+    pub done: u32,
+    /// Items in this phase, when known.
+    pub total: Option<u32>,
+}
+
+/// What a sync did, and what still waits.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SyncSummary {
+    /// Events the registry accepted.
+    pub accepted: u32,
+    /// Events stored at the registry as forks (flagged).
+    pub forks: u32,
+    /// Events refused (kept here with the reason).
+    pub refused: u32,
+    /// Events pulled from the registry.
+    pub pulled: u32,
+    /// Events still waiting to be sent.
+    pub pending: u32,
+}
+
+/// The TypeScript of every type above, in one file.
+pub fn typescript() -> String {
+    let cfg = ts_rs::Config::default();
+    let decls = [
+        AppError::decl(&cfg),
+        AppStatus::decl(&cfg),
+        Identity::decl(&cfg),
+        CodeCheck::decl(&cfg),
+        InitForm::decl(&cfg),
+        CatalogueHit::decl(&cfg),
+        NewContainerForm::decl(&cfg),
+        ContainerRow::decl(&cfg),
+        Detail::decl(&cfg),
+        StepView::decl(&cfg),
+        TimelineView::decl(&cfg),
+        ScannedCode::decl(&cfg),
+        VerifySummary::decl(&cfg),
+        yima_device::ManifestForm::decl(&cfg),
+        yima_device::HandoverForm::decl(&cfg),
+        yima_device::StepForm::decl(&cfg),
+        QrShown::decl(&cfg),
+        GiveForm::decl(&cfg),
+        OfferLabelView::decl(&cfg),
+        TakenView::decl(&cfg),
+        EnrolForm::decl(&cfg),
+        SyncProgressView::decl(&cfg),
+        SyncSummary::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from src-tauri/src/dto.rs by `YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app \
+         bindings`; do not edit.\n\n",
+    );
+    for decl in decls {
+        out.push_str("export ");
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+use crate::error::AppError;
+
+#[cfg(test)]
+mod tests {
+    /// The committed TypeScript matches the Rust types (set `YIMA_UPDATE_BINDINGS=1` to
+    /// rewrite it after changing them).
+    #[test]
+    fn bindings_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let now = super::typescript();
+        if std::env::var_os("YIMA_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &now).expect("write the bindings");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == now,
+            "ui/src/bindings.ts is out of date: run YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app bindings"
+        );
+    }
+}

@@ -1,0 +1,422 @@
+//! The commands through Tauri's mock runtime (no window, no display): what the web view
+//! sends, what it gets back, and errors as a kind the UI acts on.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+use yima_app::AppState;
+
+fn app(
+    dir: &std::path::Path,
+) -> (
+    tauri::App<tauri::test::MockRuntime>,
+    WebviewWindow<tauri::test::MockRuntime>,
+) {
+    let app = yima_app::setup(mock_builder(), AppState::new(dir.to_path_buf()))
+        .build(mock_context(noop_assets()))
+        .expect("the app builds");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("a webview");
+    (app, webview)
+}
+
+fn call(
+    webview: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("JSON"))
+}
+
+#[test]
+fn first_run_register_and_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+
+    let status = call(&w, "app_status", json!({})).unwrap();
+    assert_eq!(status["initialised"], false);
+    assert_eq!(status["lang"], "zh");
+
+    let check = call(
+        &w,
+        "check_credit_code",
+        json!({ "text": "91350100M000100Y4A" }),
+    )
+    .unwrap();
+    assert_eq!(check["valid"], false);
+    assert!(
+        check["message"].as_str().unwrap().contains("校验码"),
+        "{check}"
+    );
+
+    let status = call(
+        &w,
+        "init_device",
+        json!({ "req": { "role": "producer", "org_name": "福州示例化工有限公司", "credit_code": "91350100M000100Y43" } }),
+    )
+    .unwrap();
+    assert_eq!(status["initialised"], true);
+    assert_eq!(status["identity"]["role"], "producer");
+
+    let hits = call(&w, "catalogue_search", json!({ "text": "废矿物油" })).unwrap();
+    assert!(hits.as_array().unwrap().len() > 5);
+
+    let row = call(
+        &w,
+        "register_container",
+        json!({ "req": {
+            "waste_code": "900-249-08", "amount": "180", "unit": "kg", "form": "liquid",
+            "name": "", "hazards": "", "main_components": "矿物油", "harmful_components": "多环芳烃",
+            "precautions": "远离火源", "contact": "王磊", "phone": "0591-87654321",
+            "container_type": "200L 钢桶", "facility_code": "WS-01", "remarks": ""
+        } }),
+    )
+    .unwrap();
+    let code = row["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 37);
+    assert_eq!(row["state_name"], "已产生");
+
+    let svg = call(&w, "label_svg", json!({ "code": code })).unwrap();
+    assert!(svg.as_str().unwrap().contains("<svg"));
+
+    let stored = call(
+        &w,
+        "record_step",
+        json!({ "req": { "codes": [code], "step": "store", "facility_code": "WS-01" } }),
+    )
+    .unwrap();
+    assert_eq!(stored, 1);
+
+    let tl = call(&w, "timeline", json!({ "code": code })).unwrap();
+    assert_eq!(tl["ok"], true, "{tl}");
+    let steps = tl["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 2);
+    assert!(steps.iter().all(|s| s["verified"] == true));
+    assert_eq!(steps[1]["step_name"], "入库");
+
+    let verify = call(&w, "verify_all", json!({})).unwrap();
+    assert_eq!(verify["ok"], true);
+    assert_eq!(verify["events"], 2);
+}
+
+#[test]
+fn errors_reach_the_ui_as_kinds_in_the_chosen_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let err = call(&w, "containers", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "not_initialised", "{err}");
+
+    call(&w, "set_lang", json!({ "lang": "en" })).unwrap();
+    call(
+        &w,
+        "init_device",
+        json!({ "req": { "role": "carrier", "org_name": "闽运", "credit_code": "91350100M000100Y43" } }),
+    )
+    .unwrap();
+    let err = call(
+        &w,
+        "timeline",
+        json!({ "code": "91350100M000100Y439000414920240301001" }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "unknown_container", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().starts_with("no record"),
+        "{err}"
+    );
+
+    let err = call(
+        &w,
+        "register_container",
+        json!({ "req": { "waste_code": "900-249-08", "amount": "abc", "unit": "kg", "form": "liquid",
+            "name": "", "hazards": "", "main_components": "x", "harmful_components": "", "precautions": "",
+            "contact": "x", "phone": "1", "container_type": "", "facility_code": "", "remarks": "" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "bad_input", "{err}");
+    // The language is kept for the next start.
+    let (_again, w2) = app(dir.path());
+    assert_eq!(call(&w2, "app_status", json!({})).unwrap()["lang"], "en");
+}
+
+#[test]
+fn drafts_survive_a_restart_and_the_demo_is_kept_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (_app, w) = app(dir.path());
+        call(
+            &w,
+            "save_draft",
+            json!({ "form": "register", "text": "{\"amount\":\"180\"}" }),
+        )
+        .unwrap();
+        let err = call(&w, "save_draft", json!({ "form": "../x", "text": "{}" })).unwrap_err();
+        assert_eq!(err["kind"], "bad_input");
+    }
+    let (_app, w) = app(dir.path());
+    let kept = call(&w, "load_draft", json!({ "form": "register" })).unwrap();
+    assert_eq!(kept, "{\"amount\":\"180\"}");
+
+    let status = call(&w, "start_demo", json!({ "role": "receiver" })).unwrap();
+    assert_eq!(status["demo"], "receiver");
+    assert_eq!(status["initialised"], true);
+    assert!(!call(&w, "containers", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The user's own data directory has no identity: the demo lives beside it.
+    let status = call(&w, "leave_demo", json!({})).unwrap();
+    assert_eq!(status["initialised"], false);
+    assert!(!dir.path().join(yima_device::STORE_FILE).exists());
+}
+
+fn init(w: &WebviewWindow<tauri::test::MockRuntime>, role: &str, name: &str, code: &str) {
+    call(
+        w,
+        "init_device",
+        json!({ "req": { "role": role, "org_name": name, "credit_code": code } }),
+    )
+    .unwrap();
+}
+
+/// Registers a drum of `waste_code` holding `amount` kg of `form` waste; returns its row.
+fn register(
+    w: &WebviewWindow<tauri::test::MockRuntime>,
+    waste_code: &str,
+    amount: &str,
+    form: &str,
+) -> Value {
+    call(
+        w,
+        "register_container",
+        json!({ "req": {
+            "waste_code": waste_code, "amount": amount, "unit": "kg", "form": form,
+            "name": "", "hazards": "", "main_components": "矿物油", "harmful_components": "",
+            "precautions": "", "contact": "王磊", "phone": "0591-87654321",
+            "container_type": "200L 钢桶", "facility_code": "WS-01", "remarks": ""
+        } }),
+    )
+    .unwrap()
+}
+
+/// The text of a container's label QR code, as a scan of the printed label reads it.
+fn label_text(dir: &std::path::Path, code: &str) -> String {
+    let mut device = yima_device::Device::open(dir, yima_device::SystemClock).unwrap();
+    let (_, payload) = device.label_payload(&code.parse().unwrap()).unwrap();
+    payload.to_text()
+}
+
+#[test]
+fn an_offline_handover_over_qr_codes_from_producer_to_carrier_to_receiver_then_refusal() {
+    let base = tempfile::tempdir().unwrap();
+    let (pd, cd, rd) = (
+        base.path().join("p"),
+        base.path().join("c"),
+        base.path().join("r"),
+    );
+    let (_p, p) = app(&pd);
+    let (_c, c) = app(&cd);
+    let (_r, r) = app(&rd);
+    init(&p, "producer", "福州示例化工有限公司", "91350100M000100Y43");
+    init(&c, "carrier", "闽运危货运输有限公司", "91350100MA2XY80011");
+    init(&r, "receiver", "厦门危废处置有限公司", "91350200MA3ABC8Q2E");
+
+    let codes: Vec<String> = ["180", "60"]
+        .iter()
+        .map(|amount| {
+            register(&p, "900-249-08", amount, "liquid")["code"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    call(
+        &p,
+        "record_step",
+        json!({ "req": { "codes": codes, "step": "store", "facility_code": "WS-01" } }),
+    )
+    .unwrap();
+    // A dispatch with a blank receiver name is refused, naming the field; nothing stored.
+    let manifest = json!({
+        "number": "20263501000123", "carrier_code": "91350100MA2XY80011",
+        "carrier_name": "闽运危货运输有限公司", "receiver_code": "91350200MA3ABC8Q2E",
+        "receiver_name": "", "receiver_permit": "闽危废经许字 350200001 号", "mode": "disposal",
+        "emergency_measures": "泄漏时用砂土覆盖"
+    });
+    let err = call(
+        &p,
+        "record_step",
+        json!({ "req": { "codes": codes, "step": "dispatch", "facility_code": "WS-01", "manifest": manifest } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "bad_input", "{err}");
+    let mut manifest = manifest;
+    manifest["receiver_name"] = json!("厦门危废处置有限公司");
+    let n = call(
+        &p,
+        "record_step",
+        json!({ "req": { "codes": codes, "step": "dispatch", "facility_code": "WS-01", "manifest": manifest } }),
+    )
+    .unwrap();
+    assert_eq!(n, 1);
+
+    // Pickup: the carrier shows its identity, the producer offers, the carrier checks each
+    // label (a stranger's label is flagged), countersigns, and the producer reads the ack.
+    let carrier_id = call(&c, "my_identity_qr", json!({})).unwrap();
+    assert!(std::path::Path::new(carrier_id["path"].as_str().unwrap()).exists());
+    let pickup = json!({ "step": "pickup", "manifest": "20263501000123", "vehicle_plate": "闽A·D1234",
+        "driver": "陈师傅", "permit": "闽交运管许可榕字 350100000001 号", "place": "", "reason": "" });
+    let offer = call(
+        &p,
+        "give_handover",
+        json!({ "req": { "codes": codes, "taker": carrier_id["text"], "handover": pickup } }),
+    )
+    .unwrap();
+    let offer_text = offer["text"].as_str().unwrap().to_owned();
+    assert!(!offer["png_base64"].as_str().unwrap().is_empty());
+    let labels: Vec<String> = codes.iter().map(|code| label_text(&pd, code)).collect();
+    let checks = call(
+        &c,
+        "check_offer_labels",
+        json!({ "offer": offer_text, "labels": labels }),
+    )
+    .unwrap();
+    assert!(checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["on_offer"] == true && c["already_held"] == false));
+    let stranger = register(&p, "900-041-49", "25", "solid");
+    let stranger_label = label_text(&pd, stranger["code"].as_str().unwrap());
+    let checks = call(
+        &c,
+        "check_offer_labels",
+        json!({ "offer": offer_text, "labels": [stranger_label] }),
+    )
+    .unwrap();
+    assert_eq!(checks[0]["on_offer"], false);
+    let taken = call(
+        &c,
+        "take_handover",
+        json!({ "offer": offer_text, "labels": labels }),
+    )
+    .unwrap();
+    call(
+        &p,
+        "confirm_handover",
+        json!({ "ack": taken["ack"]["text"] }),
+    )
+    .unwrap();
+    // Read again, the labels are flagged as already picked up.
+    let checks = call(
+        &c,
+        "check_offer_labels",
+        json!({ "offer": offer_text, "labels": labels }),
+    )
+    .unwrap();
+    assert!(checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["already_held"] == true));
+
+    // Delivery to the receiver, the same way round.
+    let receiver_id = call(&r, "my_identity_qr", json!({})).unwrap();
+    let receive = json!({ "step": "receive", "manifest": "20263501000123", "vehicle_plate": "",
+        "driver": "", "permit": "", "place": "", "reason": "" });
+    let offer = call(
+        &c,
+        "give_handover",
+        json!({ "req": { "codes": codes, "taker": receiver_id["text"], "handover": receive } }),
+    )
+    .unwrap();
+    let taken = call(
+        &r,
+        "take_handover",
+        json!({ "offer": offer["text"], "labels": labels }),
+    )
+    .unwrap();
+    call(
+        &c,
+        "confirm_handover",
+        json!({ "ack": taken["ack"]["text"] }),
+    )
+    .unwrap();
+
+    // The receiver weighs and accepts one, refuses the other with a reason.
+    let step = |req: Value| call(&r, "record_step", json!({ "req": req }));
+    step(json!({ "codes": [codes[0]], "step": "weigh", "amount": "178.5", "unit": "kg", "weigher": "张工" })).unwrap();
+    step(json!({ "codes": [codes[0]], "step": "accept" })).unwrap();
+    let err = step(json!({ "codes": [codes[1]], "step": "refuse", "reason": " " })).unwrap_err();
+    assert_eq!(err["kind"], "bad_input", "{err}");
+    step(json!({ "codes": [codes[1]], "step": "refuse", "reason": "包装破损渗漏" })).unwrap();
+    step(
+        json!({ "codes": [codes[0]], "step": "dispose", "method": "D10 焚烧", "mode": "disposal" }),
+    )
+    .unwrap();
+
+    let rows = call(&r, "containers", json!({})).unwrap();
+    let state_of = |code: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["code"] == code)
+            .map(|row| row["state"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(state_of(&codes[0]).as_deref(), Some("disposed"));
+    assert_eq!(state_of(&codes[1]).as_deref(), Some("refused"));
+    let tl = call(&r, "timeline", json!({ "code": codes[1] })).unwrap();
+    assert_eq!(tl["ok"], true, "{tl}");
+
+    // Labels saved to print: one PDF sheet for both, one PNG each.
+    let pdf = call(
+        &p,
+        "save_labels",
+        json!({ "codes": codes, "format": "pdf" }),
+    )
+    .unwrap();
+    assert!(std::fs::read(pdf[0].as_str().unwrap())
+        .unwrap()
+        .starts_with(b"%PDF"));
+    let pngs = call(
+        &p,
+        "save_labels",
+        json!({ "codes": codes, "format": "png" }),
+    )
+    .unwrap();
+    assert_eq!(pngs.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn enrolment_and_sync_errors_are_kinds_the_ui_acts_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    init(&w, "producer", "福州示例化工有限公司", "91350100M000100Y43");
+    let err = call(
+        &w,
+        "enrol",
+        json!({ "req": { "url": "http://registry.example.org", "code": "X" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "sync_bad_url", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("登记中心"),
+        "{err}"
+    );
+}

@@ -1,0 +1,276 @@
+// One container's whole life across four app instances, each with its own data directory
+// (producer, driver, receiver, regulator), and a real registry on a free port: offline
+// handovers through QR images saved by one app and read by the other, a label not on the
+// manifest flagged, a container refused, everything synced, and the regulator's timeline
+// showing every step verified. Needs YIMA_APP and YIMA_REGISTRY (scripts/test-app sets both).
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { after, test } from "node:test";
+import { freePort, Session, sleep, startDriver } from "./webdriver.mjs";
+
+const APP = process.env.YIMA_APP;
+const REGISTRY = process.env.YIMA_REGISTRY;
+const SHOTS = process.env.YIMA_SCREENSHOTS;
+if (!APP || !REGISTRY) throw new Error("set YIMA_APP and YIMA_REGISTRY to the app and registry binaries");
+
+const stops = [];
+const sessions = [];
+// Sessions end first (closing their apps), even when the test failed half way.
+after(async () => {
+  for (const s of sessions) await s.end().catch(() => {});
+  stops.forEach((stop) => stop());
+});
+
+const ORGS = {
+  producer: { code: "91350100M000100Y43", name: "福州示例化工有限公司" },
+  carrier: { code: "91350100MA2XY80011", name: "闽运危货运输有限公司" },
+  receiver: { code: "91350200MA3ABC8Q2E", name: "厦门危废处置有限公司" },
+  regulator: { code: "11350000MB0000001W", name: "福建省生态环境厅" },
+};
+const MANIFEST = "20263501000123";
+
+async function startRegistry(dir) {
+  const db = join(dir, "registry.db");
+  const admin = (...args) => execFileSync(REGISTRY, ["--db", db, "admin", ...args], { encoding: "utf8" }).trim();
+  const codes = {};
+  for (const [role, org] of Object.entries(ORGS)) {
+    const extra = role === "regulator" ? ["--jurisdiction", "35"] : [];
+    admin("add-org", "--credit-code", org.code, "--name", org.name, "--roles", role, ...extra);
+    codes[role] = admin("enrol-code", "--org", org.code, "--role", role).split("\n").pop();
+  }
+  const port = await freePort();
+  const proc = spawn(REGISTRY, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`], { stdio: "inherit" });
+  stops.push(() => proc.kill("SIGTERM"));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/v1/health`)).ok) return { url, codes };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error("the registry did not start");
+}
+
+async function shot(session, name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await sleep(300);
+  writeFileSync(join(SHOTS, `${name}.png`), await session.screenshot());
+}
+
+async function open(dataDir) {
+  const driver = await startDriver({ YIMA_DATA_DIR: dataDir });
+  stops.push(driver.stop);
+  const session = await Session.start(driver, resolve(APP));
+  sessions.push(session);
+  return session;
+}
+
+const setValue = (s, css, value) =>
+  s.run(
+    'const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event("input")); e.dispatchEvent(new Event("change"));',
+    css,
+    value,
+  );
+
+/** First run, enrolled with the registry. */
+async function firstRun(s, role, registry) {
+  await s.click(`[data-testid="role-${role}"]`);
+  await s.type('[data-testid="org-name"]', ORGS[role].name);
+  await s.type('[data-testid="credit-code"]', ORGS[role].code);
+  await s.waitText('[data-testid="credit-check"]', (t) => t.startsWith("✓"));
+  await s.type('[data-testid="first-registry-url"]', registry.url);
+  await s.type('[data-testid="first-enrol-code"]', registry.codes[role]);
+  await s.click('[data-testid="start-enrolled"]');
+  await s.waitText('[data-testid="who"]', (t) => t.includes(ORGS[role].name));
+  await s.waitText('[data-testid="sync"]', (t) => t.includes("已注册到登记中心"));
+}
+
+async function tab(s, name) {
+  await s.click(`[data-testid="tab-${name}"]`);
+  // Let the screen restore its kept draft before anything is typed into it.
+  await sleep(300);
+}
+
+/** Selects exactly `codes` on the containers list. */
+async function select(s, codes) {
+  await tab(s, "containers");
+  await s.find(`[data-code="${codes[0]}"]`);
+  await s.run(
+    `for (const row of document.querySelectorAll('[data-testid="container-row"]')) {
+       const box = row.querySelector('[data-testid="select"]');
+       if (box.checked !== arguments[0].includes(row.dataset.code)) box.click();
+     }`,
+    codes,
+  );
+}
+
+async function step(s, codes, kind, fields) {
+  await select(s, codes);
+  await setValue(s, '[data-testid="step-kind"]', kind);
+  for (const [name, value] of Object.entries(fields)) await setValue(s, `[data-testid="step-${name}"]`, value);
+  await s.click('[data-testid="step-submit"]');
+  await s.waitText('[data-testid="message"]', (t) => t.startsWith("已记录") || t.includes("：") && !t.startsWith("已"));
+  const said = await s.text('[data-testid="message"]');
+  assert.ok(said.startsWith("已记录"), `${kind}: ${said}`);
+}
+
+async function register(s, amount) {
+  await tab(s, "register");
+  await setValue(s, '[data-testid="field-waste_code"]', "900-249-08");
+  await setValue(s, '[data-testid="field-amount"]', amount);
+  await setValue(s, '[data-testid="field-form"]', "liquid");
+  await setValue(s, '[data-testid="field-main_components"]', "矿物油");
+  await setValue(s, '[data-testid="field-contact"]', "王磊");
+  await setValue(s, '[data-testid="field-phone"]', "0591-87654321");
+  await s.click('[data-testid="register-submit"]');
+  return s.waitText('[data-testid="registered-code"]', (t) => t.length === 37);
+}
+
+/** `waiting`, or its failure with what the app's message bar said. */
+async function orSay(s, waiting) {
+  try {
+    return await waiting;
+  } catch (e) {
+    const said = await s.text('[data-testid="message"]').catch(() => "");
+    throw new Error(`${e.message}; the app said: ${said}`);
+  }
+}
+
+async function identityPng(s) {
+  await tab(s, "handover");
+  await s.click('[data-testid="show-identity"]');
+  return s.waitText('[data-testid="identity-qr-path"]', (t) => t.endsWith(".png"));
+}
+
+/** The giver signs a handover of `codes` to the taker whose identity is in `identity`. */
+async function give(s, codes, identity, kind, fields) {
+  await select(s, codes);
+  await tab(s, "handover");
+  await s.type('[data-testid="taker-image"]', identity);
+  await s.waitText('[data-testid="taker"]', (t) => t.startsWith("✓"));
+  await setValue(s, '[data-testid="give-step"]', kind);
+  for (const [name, value] of Object.entries(fields)) await setValue(s, `[data-testid="give-${name}"]`, value);
+  await s.click('[data-testid="give-submit"]');
+  return orSay(s, s.waitText('[data-testid="offer-qr-path"]', (t) => t.endsWith(".png")));
+}
+
+/** The taker reads the offer and the labels, and countersigns. */
+async function take(s, offer, labels) {
+  await tab(s, "handover");
+  await s.type('[data-testid="offer-image"]', offer);
+  await s.waitText('[data-testid="offer-read"]', (t) => t.startsWith("✓"));
+  for (const label of labels) await s.type('[data-testid="label-images"]', label);
+  return s;
+}
+
+async function confirm(s, ack) {
+  await s.type('[data-testid="ack-image"]', ack);
+  await orSay(s, s.waitText('[data-testid="give-done"]', (t) => t.startsWith("✓")));
+}
+
+async function syncAll(s) {
+  await s.click('[data-testid="sync-now"]');
+  for (let i = 0; i < 600 && (await s.run("return document.body.dataset.syncing")) !== "0"; i++) await sleep(100);
+  await orSay(s, s.waitText('[data-testid="pending"]', (t) => t.startsWith("0 "), 5000));
+}
+
+test("a container's whole life across producer, driver, receiver and regulator apps, through QR images and a real registry", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "yima-e2e-custody-"));
+  const registry = await startRegistry(dir);
+  const dirs = Object.fromEntries(Object.keys(ORGS).map((r) => [r, join(dir, r)]));
+
+  // The producer registers two drums and a third that stays, stores and dispatches two, and
+  // saves their labels as images (as a printer would print them).
+  const producer = await open(dirs.producer);
+  await firstRun(producer, "producer", registry);
+  const oil = await register(producer, "180");
+  const sludge = await register(producer, "60");
+  const stays = await register(producer, "25");
+  await step(producer, [oil, sludge], "store", { facility_code: "WS-01" });
+  await step(producer, [oil, sludge], "dispatch", {
+    facility_code: "WS-01",
+    number: MANIFEST,
+    carrier_code: ORGS.carrier.code,
+    carrier_name: ORGS.carrier.name,
+    receiver_code: ORGS.receiver.code,
+    receiver_name: ORGS.receiver.name,
+    receiver_permit: "闽危废经许字 350200001 号",
+    mode: "disposal",
+    emergency_measures: "泄漏时用砂土覆盖",
+  });
+  await select(producer, [oil, sludge, stays]);
+  await producer.click('[data-testid="labels-png"]');
+  await producer.waitText('[data-testid="message"]', (t) => t.includes(".png"));
+  const exports = join(dirs.producer, "exports");
+  const labelOf = (code) => join(exports, readdirSync(exports).find((f) => f.startsWith(`label-${code}`)));
+
+  // Pickup: the driver shows its identity; the producer offers; the driver reads the offer
+  // and the labels (the drum that stays is flagged loudly), countersigns; the producer reads
+  // the acknowledgement back.
+  const driver = await open(dirs.carrier);
+  await firstRun(driver, "carrier", registry);
+  const driverId = await identityPng(driver);
+  const offer = await give(producer, [oil, sludge], driverId, "pickup", {
+    manifest: MANIFEST,
+    vehicle_plate: "闽A·D1234",
+    driver: "陈师傅",
+    permit: "闽交运管许可榕字 350100000001 号",
+  });
+  await shot(producer, "producer-handover-offer");
+  await take(driver, offer, [labelOf(oil), labelOf(sludge), labelOf(stays)]);
+  await driver.waitText(`[data-testid="label-alarm"][data-code="${stays}"]`, (t) => t.includes("不在交接清单上"));
+  await shot(driver, "driver-pickup-check");
+  assert.equal(await driver.count('[data-testid="label-ok"]'), 2);
+  await driver.click('[data-testid="take-submit"]');
+  const ack = await orSay(driver, driver.waitText('[data-testid="ack-qr-path"]', (t) => t.endsWith(".png")));
+  await shot(driver, "driver-pickup-ack");
+  await confirm(producer, ack);
+  await syncAll(producer);
+
+  // Delivery: the same exchange between the driver and the receiver.
+  const receiver = await open(dirs.receiver);
+  await firstRun(receiver, "receiver", registry);
+  const receiverId = await identityPng(receiver);
+  const delivery = await give(driver, [oil, sludge], receiverId, "receive", { manifest: MANIFEST });
+  await take(receiver, delivery, [labelOf(oil), labelOf(sludge)]);
+  await receiver.click('[data-testid="take-submit"]');
+  const ack2 = await orSay(receiver, receiver.waitText('[data-testid="ack-qr-path"]', (t) => t.endsWith(".png")));
+  await confirm(driver, ack2);
+  await syncAll(driver);
+
+  // The receiver weighs and accepts the oil, refuses the sludge, and disposes of the oil.
+  await step(receiver, [oil], "weigh", { amount: "178.5", unit: "kg", weigher: "张工", weighed_with: "scale" });
+  await step(receiver, [oil], "accept", {});
+  await step(receiver, [sludge], "refuse", { reason: "包装破损渗漏" });
+  await step(receiver, [oil], "dispose", { method: "D10 焚烧", mode: "disposal" });
+  await tab(receiver, "containers");
+  await receiver.waitText(`[data-code="${sludge}"] [data-testid="state"]`, (t) => t === "已拒收");
+  await shot(receiver, "receiver-containers");
+  await syncAll(receiver);
+
+  // The regulator enrols, syncs its province and opens each label from its image: every
+  // step there, each verified.
+  const regulator = await open(dirs.regulator);
+  await firstRun(regulator, "regulator", registry);
+  await syncAll(regulator);
+  await tab(regulator, "open");
+  await regulator.type('[data-testid="open-image"]', labelOf(oil));
+  await regulator.waitText('[data-testid="timeline-verdict"]', (t) => t.startsWith("✓"), 30000);
+  const steps = await regulator.count('[data-testid="step"]');
+  assert.ok(steps >= 8, `${steps} steps for the oil drum`);
+  assert.equal(await regulator.count(".step.bad"), 0);
+  await shot(regulator, "regulator-timeline");
+  await tab(regulator, "open");
+  await regulator.type('[data-testid="open-image"]', labelOf(sludge));
+  await regulator.waitText('[data-testid="timeline-verdict"]', (t) => t.startsWith("✓"), 30000);
+  const texts = await regulator.run(
+    'return [...document.querySelectorAll("[data-testid=step] b")].map((b) => b.textContent);',
+  );
+  assert.ok(texts.includes("拒收"), texts.join(","));
+});

@@ -1,0 +1,135 @@
+// A small W3C WebDriver client over fetch, driving the real app through tauri-driver
+// (which starts WebKitWebDriver, which starts the app). No browser download, no npm package.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A tauri-driver process whose app instances see `env` (e.g. their own YIMA_DATA_DIR). */
+export async function startDriver(env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${url}/status`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  return { url, stop: () => proc.kill("SIGTERM") };
+}
+
+async function wd(method, url, body) {
+  const r = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+export class Session {
+  static async start(driver, application) {
+    const value = await wd("POST", `${driver.url}/session`, {
+      capabilities: { alwaysMatch: { "tauri:options": { application } } },
+    });
+    return new Session(`${driver.url}/session/${value.sessionId}`);
+  }
+
+  constructor(base) {
+    this.base = base;
+  }
+
+  async end() {
+    await wd("DELETE", this.base).catch(() => {});
+  }
+
+  async find(css, timeout = 15000) {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const found = await wd("POST", `${this.base}/elements`, { using: "css selector", value: css });
+      if (found.length > 0) return found[0][ELEMENT];
+      if (Date.now() > until) throw new Error(`no element ${css} after ${timeout} ms`);
+      await sleep(100);
+    }
+  }
+
+  async count(css) {
+    return (await wd("POST", `${this.base}/elements`, { using: "css selector", value: css })).length;
+  }
+
+  /** `act` on the element `css` finds, found again when the screen re-rendered it between
+   * finding and acting (a stale element). */
+  async onElement(css, act) {
+    for (let i = 0; ; i++) {
+      try {
+        return await act(await this.find(css));
+      } catch (e) {
+        if (i >= 5 || !String(e.message).includes("stale element")) throw e;
+        await sleep(100);
+      }
+    }
+  }
+
+  async click(css) {
+    await this.onElement(css, (el) => wd("POST", `${this.base}/element/${el}/click`, {}));
+  }
+
+  async type(css, text) {
+    await this.onElement(css, (el) => wd("POST", `${this.base}/element/${el}/value`, { text }));
+  }
+
+  async text(css) {
+    return this.onElement(css, (el) => wd("GET", `${this.base}/element/${el}/text`));
+  }
+
+  async run(script, ...args) {
+    return wd("POST", `${this.base}/execute/sync`, { script, args });
+  }
+
+  async value(css) {
+    return this.run("return document.querySelector(arguments[0]).value", css);
+  }
+
+  /** Waits until the element's text satisfies `test`; returns the text. */
+  async waitText(css, test, timeout = 15000) {
+    const until = Date.now() + timeout;
+    let last = "";
+    for (;;) {
+      try {
+        last = await this.text(css);
+        if (test(last)) return last;
+      } catch {
+        // not there yet
+      }
+      if (Date.now() > until) throw new Error(`${css}: text ${JSON.stringify(last)} never matched`);
+      await sleep(150);
+    }
+  }
+
+  async screenshot() {
+    return Buffer.from(await wd("GET", `${this.base}/screenshot`), "base64");
+  }
+}

@@ -1,0 +1,68 @@
+// Typed calls to the app's commands; the types are generated from Rust (bindings.ts).
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AppError,
+  AppStatus,
+  CatalogueHit,
+  CodeCheck,
+  ContainerRow,
+  InitForm,
+  NewContainerForm,
+  EnrolForm,
+  GiveForm,
+  OfferLabelView,
+  QrShown,
+  ScannedCode,
+  StepForm,
+  SyncProgressView,
+  SyncSummary,
+  TakenView,
+  TimelineView,
+  VerifySummary,
+} from "./bindings";
+import type { DraftStore } from "./drafts";
+
+export type { AppError };
+
+/** Whether a thrown value is the app's error (with a kind to act on). */
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === "object" && e !== null && "kind" in e && "message" in e;
+}
+
+export const api = {
+  status: () => invoke<AppStatus>("app_status"),
+  setLang: (lang: string) => invoke<AppStatus>("set_lang", { lang }),
+  checkCreditCode: (text: string) => invoke<CodeCheck>("check_credit_code", { text }),
+  init: (req: InitForm) => invoke<AppStatus>("init_device", { req }),
+  startDemo: (role: string) => invoke<AppStatus>("start_demo", { role }),
+  leaveDemo: () => invoke<AppStatus>("leave_demo"),
+  searchCatalogue: (text: string) => invoke<CatalogueHit[]>("catalogue_search", { text }),
+  register: (req: NewContainerForm) => invoke<ContainerRow>("register_container", { req }),
+  containers: () => invoke<ContainerRow[]>("containers"),
+  timeline: (code: string) => invoke<TimelineView>("timeline", { code }),
+  labelSvg: (code: string) => invoke<string>("label_svg", { code }),
+  scanImage: (bytes: Uint8Array) => invoke<ScannedCode[]>("scan_image", bytes),
+  saveLabels: (codes: string[], format: "pdf" | "png") => invoke<string[]>("save_labels", { codes, format }),
+  step: (req: StepForm) => invoke<number>("record_step", { req }),
+  myIdentity: () => invoke<QrShown>("my_identity_qr"),
+  give: (req: GiveForm) => invoke<QrShown>("give_handover", { req }),
+  checkOfferLabels: (offer: string, labels: string[]) =>
+    invoke<OfferLabelView[]>("check_offer_labels", { offer, labels }),
+  take: (offer: string, labels: string[]) => invoke<TakenView>("take_handover", { offer, labels }),
+  confirm: (ack: string) => invoke<string>("confirm_handover", { ack }),
+  enrol: (req: EnrolForm) => invoke<AppStatus>("enrol", { req }),
+  sync: (onProgress: (p: SyncProgressView) => void) => {
+    const progress = new Channel<SyncProgressView>();
+    progress.onmessage = onProgress;
+    return invoke<SyncSummary>("sync_now", { progress });
+  },
+  verify: () => invoke<VerifySummary>("verify_all"),
+  ledgerCsv: () => invoke<string>("ledger_csv"),
+  exportLedger: () => invoke<string>("export_ledger"),
+};
+
+export const drafts: DraftStore = {
+  save: (form, text) => invoke<void>("save_draft", { form, text }),
+  load: (form) => invoke<string | null>("load_draft", { form }),
+  clear: (form) => invoke<void>("clear_draft", { form }),
+};

@@ -1,0 +1,527 @@
+// Generated from src-tauri/src/dto.rs by `YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app bindings`; do not edit.
+
+export type AppError = { 
+/**
+ * What went wrong, for the UI to act on.
+ */
+kind: string, 
+/**
+ * What to tell the user.
+ */
+message: string, };
+
+export type AppStatus = { 
+/**
+ * Whether the data directory has an identity yet (else: first run).
+ */
+initialised: boolean, 
+/**
+ * The demo's role shown, when the app shows the demo's data.
+ */
+demo: string | null, 
+/**
+ * The data directory in use.
+ */
+data_dir: string, 
+/**
+ * `zh` or `en`.
+ */
+lang: string, 
+/**
+ * This device, once initialised.
+ */
+identity: Identity | null, 
+/**
+ * Events recorded here and not yet accepted by a registry.
+ */
+outbox_pending: number, 
+/**
+ * The registry this device is enrolled with, if any.
+ */
+registry: string | null, };
+
+export type Identity = { 
+/**
+ * `producer`, `carrier`, `receiver` or `regulator`.
+ */
+role: string, 
+/**
+ * The organisation's name.
+ */
+org_name: string, 
+/**
+ * Its unified social credit code.
+ */
+credit_code: string, 
+/**
+ * The device key's short id.
+ */
+key_id: string, };
+
+export type CodeCheck = { 
+/**
+ * Whether the code is well formed with the right check character.
+ */
+valid: boolean, 
+/**
+ * What is wrong, in the user's language.
+ */
+message: string | null, };
+
+export type InitForm = { 
+/**
+ * `producer`, `carrier`, `receiver` or `regulator`.
+ */
+role: string, 
+/**
+ * The organisation's name.
+ */
+org_name: string, 
+/**
+ * Its unified social credit code.
+ */
+credit_code: string, };
+
+export type CatalogueHit = { 
+/**
+ * Waste code, `NNN-NNN-NN`.
+ */
+code: string, 
+/**
+ * `HWnn`.
+ */
+category: string, 
+/**
+ * The category's name.
+ */
+category_name: string, 
+/**
+ * The entry's description.
+ */
+description: string, 
+/**
+ * Hazard characteristics as the catalogue writes them (`T/In`).
+ */
+hazards: string, };
+
+export type NewContainerForm = { 
+/**
+ * Waste code.
+ */
+waste_code: string, 
+/**
+ * Weight or volume.
+ */
+amount: string, 
+/**
+ * `kg`, `t` or `L`.
+ */
+unit: string, 
+/**
+ * `solid`, `semi_solid`, `liquid` or `gas`.
+ */
+form: string, 
+/**
+ * Waste name (empty: from the catalogue).
+ */
+name: string, 
+/**
+ * Hazards (empty: from the catalogue).
+ */
+hazards: string, 
+/**
+ * Main components.
+ */
+main_components: string, 
+/**
+ * Harmful components.
+ */
+harmful_components: string, 
+/**
+ * Precautions.
+ */
+precautions: string, 
+/**
+ * Contact person.
+ */
+contact: string, 
+/**
+ * Contact phone.
+ */
+phone: string, 
+/**
+ * Container type.
+ */
+container_type: string, 
+/**
+ * Generating facility code.
+ */
+facility_code: string, 
+/**
+ * Remarks.
+ */
+remarks: string, 
+/**
+ * Why the waste is classified so (a hazard outside the catalogue entry, or 900-000-NN).
+ */
+classification_reason: string, 
+/**
+ * The test report's reference (with 900-000-NN).
+ */
+test_report: string, };
+
+export type ContainerRow = { 
+/**
+ * The 37-character code.
+ */
+code: string, 
+/**
+ * Waste code.
+ */
+waste_code: string, 
+/**
+ * Waste name.
+ */
+name: string, 
+/**
+ * Declared quantity with unit.
+ */
+quantity: string, 
+/**
+ * State (`stored`, …).
+ */
+state: string, 
+/**
+ * State in the user's language.
+ */
+state_name: string, };
+
+export type Detail = { 
+/**
+ * Its name in the user's language.
+ */
+name: string, 
+/**
+ * Its value.
+ */
+value: string, };
+
+export type StepView = { 
+/**
+ * Event id.
+ */
+id: string, 
+/**
+ * When (UTC, RFC 3339).
+ */
+at: string, 
+/**
+ * The step (`generated`, `stored`, …).
+ */
+step: string, 
+/**
+ * The step in the user's language.
+ */
+step_name: string, 
+/**
+ * The recorder's organisation (credit code).
+ */
+org: string, 
+/**
+ * The recorder's role in the user's language.
+ */
+role_name: string, 
+/**
+ * Short keys of every signer.
+ */
+signers: Array<string>, 
+/**
+ * The step's details.
+ */
+details: Array<Detail>, 
+/**
+ * Whether signatures, id and chain link check.
+ */
+verified: boolean, 
+/**
+ * What is wrong, when not verified.
+ */
+problems: Array<string>, };
+
+export type TimelineView = { 
+/**
+ * The container.
+ */
+code: string, 
+/**
+ * Whether every step verified.
+ */
+ok: boolean, 
+/**
+ * Steps, oldest first.
+ */
+steps: Array<StepView>, 
+/**
+ * Whether the chain starts at a QR handover here (its history not synced yet).
+ */
+without_history: boolean, };
+
+export type ScannedCode = { 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * `label`, `offer`, `ack`, `identity` or `other`.
+ */
+kind: string, 
+/**
+ * The label's code, for a label.
+ */
+code: string | null, 
+/**
+ * The label's declared quantity, for a label.
+ */
+quantity: string | null, 
+/**
+ * `valid`, `forged` or `key_unknown`, for a label.
+ */
+check: string | null, };
+
+export type VerifySummary = { 
+/**
+ * Whether nothing failed.
+ */
+ok: boolean, 
+/**
+ * Events examined.
+ */
+events: number, 
+/**
+ * Containers examined.
+ */
+containers: number, 
+/**
+ * What failed, one sentence each.
+ */
+failures: Array<string>, };
+
+export type ManifestForm = { 
+/**
+ * 14-digit manifest number.
+ */
+number: string, 
+/**
+ * The carrier's credit code.
+ */
+carrier_code: string, 
+/**
+ * The carrier's name.
+ */
+carrier_name: string, 
+/**
+ * The receiver's credit code.
+ */
+receiver_code: string, 
+/**
+ * The receiver's name.
+ */
+receiver_name: string, 
+/**
+ * The receiver's operating licence number.
+ */
+receiver_permit: string, 
+/**
+ * `use` or `disposal`.
+ */
+mode: string, 
+/**
+ * 应急措施.
+ */
+emergency_measures: string, };
+
+export type HandoverForm = { 
+/**
+ * `pickup`, `relay`, `receive` or `return`.
+ */
+step: string, 
+/**
+ * Manifest number (every step but `return`).
+ */
+manifest: string, 
+/**
+ * Vehicle plate (`pickup`, `relay`).
+ */
+vehicle_plate: string, 
+/**
+ * Driver (`pickup`, `relay`).
+ */
+driver: string, 
+/**
+ * Transport permit (`pickup`, `relay`).
+ */
+permit: string, 
+/**
+ * Where (`relay`).
+ */
+place: string, 
+/**
+ * Why it comes back (`return`).
+ */
+reason: string, };
+
+export type StepForm = { 
+/**
+ * The containers.
+ */
+codes: Array<string>, 
+/**
+ * Which step.
+ */
+step: string, 
+/**
+ * The storage facility (`store`, `dispatch`).
+ */
+facility_code: string, 
+/**
+ * The manifest (`dispatch`).
+ */
+manifest: ManifestForm | null, 
+/**
+ * Weighed or accepted amount (`weigh`, `partly_refuse`; `accept` when given).
+ */
+amount: string, 
+/**
+ * Who weighed (`weigh`).
+ */
+weigher: string, 
+/**
+ * `scale` or `manual` (`weigh`; blank: a scale).
+ */
+weighed_with: string, 
+/**
+ * Refused amount (`partly_refuse`).
+ */
+refused: string, 
+/**
+ * `kg`, `t` or `L`.
+ */
+unit: string, 
+/**
+ * Why (`refuse`, `partly_refuse`).
+ */
+reason: string, 
+/**
+ * `use` or `disposal` (`dispose`; blank: the manifest's).
+ */
+mode: string, 
+/**
+ * The use or disposal method (`dispose`).
+ */
+method: string, };
+
+export type QrShown = { 
+/**
+ * The QR code's text.
+ */
+text: string, 
+/**
+ * The PNG, base64-encoded.
+ */
+png_base64: string, 
+/**
+ * Where the PNG was saved.
+ */
+path: string, };
+
+export type GiveForm = { 
+/**
+ * The containers handed over.
+ */
+codes: Array<string>, 
+/**
+ * The taker's identity QR text.
+ */
+taker: string, 
+/**
+ * The step and its fields.
+ */
+handover: HandoverForm, };
+
+export type OfferLabelView = { 
+/**
+ * The container.
+ */
+code: string, 
+/**
+ * Whether the offer lists it.
+ */
+on_offer: boolean, 
+/**
+ * Whether this organisation already holds it in transit (picked up before).
+ */
+already_held: boolean, };
+
+export type TakenView = { 
+/**
+ * The dual-signed event.
+ */
+event_id: string, 
+/**
+ * The acknowledgement QR code for the giver.
+ */
+ack: QrShown, 
+/**
+ * Labels whose producer key this device does not know yet (checkable after sync).
+ */
+not_checkable: Array<string>, 
+/**
+ * Containers whose history this device has not seen yet.
+ */
+without_history: Array<string>, };
+
+export type EnrolForm = { 
+/**
+ * The registry's URL (`https://…`, or `http://` to this machine).
+ */
+url: string, 
+/**
+ * The single-use enrolment code.
+ */
+code: string, };
+
+export type SyncProgressView = { 
+/**
+ * `push`, `keys` or `pull`.
+ */
+phase: string, 
+/**
+ * Items done in this phase.
+ */
+done: number, 
+/**
+ * Items in this phase, when known.
+ */
+total: number | null, };
+
+export type SyncSummary = { 
+/**
+ * Events the registry accepted.
+ */
+accepted: number, 
+/**
+ * Events stored at the registry as forks (flagged).
+ */
+forks: number, 
+/**
+ * Events refused (kept here with the reason).
+ */
+refused: number, 
+/**
+ * Events pulled from the registry.
+ */
+pulled: number, 
+/**
+ * Events still waiting to be sent.
+ */
+pending: number, };

@@ -1,0 +1,179 @@
+import { api, isAppError } from "./api";
+import type { AppStatus } from "./bindings";
+import { h, mount } from "./dom";
+import { setLang, t, type Lang } from "./i18n";
+import { firstRun } from "./screens/firstrun";
+import { containersScreen } from "./screens/containers";
+import { registerScreen } from "./screens/register";
+import { openLabelScreen } from "./screens/timeline";
+import { verifyScreen } from "./screens/verify";
+import { ledgerScreen } from "./screens/ledger";
+import { handoverScreen } from "./screens/handover";
+import { registryScreen } from "./screens/registry";
+import { progressText, syncLine } from "./status";
+
+const root = document.getElementById("app")!;
+let status: AppStatus;
+let tab = "containers";
+let lastSyncFailed = false;
+let syncing = false;
+let again = false;
+
+/** One sync with the registry: progress in the header, the outcome in the message bar. */
+async function syncOnce(): Promise<void> {
+  const line = () => document.querySelector<HTMLElement>('[data-testid="sync-progress"]');
+  try {
+    const done = await api.sync((p) => {
+      const el = line();
+      if (el) el.textContent = ` · ${progressText(p)}`;
+    });
+    lastSyncFailed = false;
+    showDone(t("app.sync.done", { accepted: done.accepted, pulled: done.pulled, refused: done.refused, pending: done.pending }));
+  } catch (e) {
+    lastSyncFailed = isAppError(e) && e.kind === "sync_unreachable";
+    showError(e);
+  }
+  const keep = document.getElementById("message")?.cloneNode(true);
+  await refresh();
+  if (keep) document.getElementById("message")?.replaceWith(keep);
+}
+
+/** Syncs with the registry; asked again while it runs, it runs once more after. */
+export async function syncNow(): Promise<void> {
+  if (!status?.registry) return;
+  if (syncing) {
+    again = true;
+    return;
+  }
+  syncing = true;
+  // For whoever watches (the end-to-end tests): "1" from the start of a sync until the
+  // screen shows its outcome.
+  document.body.dataset.syncing = "1";
+  try {
+    do {
+      again = false;
+      await syncOnce();
+    } while (again);
+  } finally {
+    syncing = false;
+    document.body.dataset.syncing = "0";
+  }
+}
+
+/** Shows an error in the user's language; the kind decides the tone. */
+export function showError(e: unknown): void {
+  const bar = document.getElementById("message");
+  const text = isAppError(e) ? e.message : String(e);
+  if (bar) {
+    bar.className = "message error";
+    bar.dataset.kind = isAppError(e) ? e.kind : "other";
+    bar.textContent = text;
+  }
+}
+
+export function showDone(text: string): void {
+  const bar = document.getElementById("message");
+  if (bar) {
+    bar.className = "message done";
+    bar.dataset.kind = "";
+    bar.textContent = text;
+  }
+}
+
+export async function refresh(next?: AppStatus): Promise<void> {
+  status = next ?? (await api.status());
+  setLang(status.lang as Lang);
+  render();
+}
+
+function render(): void {
+  document.title = t("app.title");
+  if (!status.initialised) {
+    mount(root, firstRun(status), h("div", { id: "message", class: "message" }));
+    return;
+  }
+  const id = status.identity!;
+  const tabs: [string, string][] = [["containers", "app.tab.containers"]];
+  if (id.role === "producer") tabs.push(["register", "app.tab.register"]);
+  if (id.role !== "regulator") tabs.push(["handover", "app.tab.handover"]);
+  if (id.role !== "regulator") tabs.push(["ledger", "app.tab.ledger"]);
+  tabs.push(["open", "app.tab.open"], ["verify", "app.tab.verify"], ["registry", "app.tab.registry"]);
+  if (!tabs.some(([name]) => name === tab)) tab = "containers";
+  const body =
+    tab === "register"
+      ? registerScreen()
+      : tab === "open"
+        ? openLabelScreen()
+        : tab === "verify"
+          ? verifyScreen()
+          : tab === "ledger"
+            ? ledgerScreen()
+          : tab === "handover"
+            ? handoverScreen(id.role)
+          : tab === "registry"
+            ? registryScreen(status, () => void syncNow())
+          : containersScreen(id.role, (code) => {
+              tab = "open";
+              render();
+              void openLabelScreen.show(code);
+            });
+  mount(
+    root,
+    h(
+      "header",
+      {},
+      h("div", { class: "brand" }, t("common.app_name"), h("small", {}, t("common.tagline"))),
+      h(
+        "div",
+        { class: "who", "data-testid": "who" },
+        `${id.org_name} · ${t(`common.role.${id.role}`)}`,
+        status.demo ? h("span", { class: "badge", "data-testid": "demo-badge" }, t("app.demo.badge")) : null,
+      ),
+      syncLine(status, lastSyncFailed, () => void syncNow()),
+      h(
+        "button",
+        {
+          class: "lang",
+          "data-testid": "toggle-lang",
+          onclick: async () => refresh(await api.setLang(status.lang === "zh" ? "en" : "zh")),
+        },
+        status.lang === "zh" ? "English" : "中文",
+      ),
+      status.demo
+        ? h(
+            "button",
+            { "data-testid": "leave-demo", onclick: async () => refresh(await api.leaveDemo()) },
+            t("app.demo.leave"),
+          )
+        : null,
+    ),
+    h(
+      "nav",
+      {},
+      tabs.map(([name, key]) =>
+        h(
+          "button",
+          {
+            class: name === tab ? "tab active" : "tab",
+            "data-testid": `tab-${name}`,
+            onclick: () => {
+              tab = name;
+              render();
+            },
+          },
+          t(key),
+        ),
+      ),
+    ),
+    h("div", { id: "message", class: "message", "data-testid": "message" }),
+    h("main", {}, body),
+  );
+}
+
+window.addEventListener("online", () => void refresh().then(syncNow));
+window.addEventListener("offline", () => void refresh());
+// Sync when the app starts and every five minutes while it runs (when enrolled).
+refresh()
+  .then(syncNow)
+  .catch(showError);
+setInterval(() => void syncNow(), 5 * 60 * 1000);

@@ -1,0 +1,160 @@
+import { api, drafts } from "../api";
+import type { ContainerRow } from "../bindings";
+import { h, mount } from "../dom";
+import { Draft } from "../drafts";
+import { t } from "../i18n";
+import { showDone, showError } from "../main";
+import { selection } from "../selection";
+import { emptyStepValues, STEP_FIELDS, stepRequest, stepsFor } from "../steps";
+
+/** The fields of a step, kept as a draft so a killed app reopens them as they were. */
+function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | null {
+  const steps = stepsFor(role);
+  if (steps.length === 0) return null;
+  const draft = new Draft<Record<string, string>>(drafts, "step", { step: steps[0], ...emptyStepValues() });
+  const fields = h("div", { class: "fields" });
+  const kind = h(
+    "select",
+    { "data-testid": "step-kind" },
+    steps.map((s) => h("option", { value: s }, t(`app.step.${s}`))),
+  );
+  const input = (name: string): HTMLElement => {
+    const el =
+      name === "unit"
+        ? h("select", {}, ["kg", "t", "L"].map((u) => h("option", { value: u }, u)))
+        : name === "weighed_with"
+          ? h("select", {}, ["scale", "manual"].map((m) => h("option", { value: m }, t(`app.weighed_with.${m}`))))
+        : name === "mode"
+          ? h("select", {}, ["disposal", "use"].map((m) => h("option", { value: m }, t(`app.mode.${m}`))))
+          : h("input", {});
+    el.dataset.testid = `step-${name}`;
+    (el as HTMLInputElement).value = draft.values[name] ?? "";
+    const keep = () => void draft.set(name, (el as HTMLInputElement).value);
+    el.addEventListener("input", keep);
+    el.addEventListener("change", keep);
+    return h("label", { class: "field" }, t(`app.stepfield.${name}`), el);
+  };
+  const show = () => mount(fields, (STEP_FIELDS[kind.value] ?? []).map(input));
+  kind.addEventListener("change", () => {
+    void draft.set("step", kind.value);
+    show();
+  });
+  void draft.restore().then((values) => {
+    if (steps.includes(values.step)) kind.value = values.step;
+    show();
+  });
+  const submit = h(
+    "button",
+    {
+      class: "primary",
+      "data-testid": "step-submit",
+      onclick: async () => {
+        if (selection.size === 0) {
+          showError({ kind: "bad_input", message: t("app.select.none") });
+          return;
+        }
+        try {
+          const n = await api.step(stepRequest(kind.value, [...selection], draft.values));
+          showDone(t("app.step.done", { step: t(`app.step.${kind.value}`), n }));
+          selection.clear();
+          await draft.done();
+          draft.values = { step: kind.value, ...emptyStepValues() };
+          show();
+          await reload();
+        } catch (e) {
+          showError(e);
+        }
+      },
+    },
+    t("app.step.record"),
+  );
+  return h("div", { class: "panel" }, h("h3", {}, t("app.step.title")), kind, fields, submit);
+}
+
+/** Labels of the selected containers saved to print (PDF, an A4 sheet for several) or as
+ * images, or printed through the system's print dialog. */
+function labelPanel(): HTMLElement {
+  const save = (format: "pdf" | "png") => async () => {
+    if (selection.size === 0) {
+      showError({ kind: "bad_input", message: t("app.select.none") });
+      return;
+    }
+    try {
+      const paths = await api.saveLabels([...selection], format);
+      showDone(t("app.labels.saved", { paths: paths.join("  ") }));
+    } catch (e) {
+      showError(e);
+    }
+  };
+  return h(
+    "div",
+    { class: "row" },
+    h("button", { "data-testid": "labels-pdf", onclick: save("pdf") }, t("app.labels.pdf")),
+    h("button", { "data-testid": "labels-png", onclick: save("png") }, t("app.labels.png")),
+  );
+}
+
+/** Every container this device knows; select several to act on them at once. */
+export function containersScreen(role: string, open: (code: string) => void): HTMLElement {
+  const list = h("div", { "data-testid": "container-list" }, t("app.loading"));
+  const load = async () => {
+    let rows: ContainerRow[];
+    try {
+      rows = await api.containers();
+    } catch (e) {
+      showError(e);
+      return;
+    }
+    for (const code of [...selection]) if (!rows.some((r) => r.code === code)) selection.delete(code);
+    if (rows.length === 0) {
+      mount(list, h("p", { class: "note" }, t("app.containers.none")));
+      return;
+    }
+    mount(
+      list,
+      h(
+        "table",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, ""),
+          h("th", {}, t("app.containers.code")),
+          h("th", {}, t("app.containers.waste")),
+          h("th", {}, t("app.containers.quantity")),
+          h("th", {}, t("app.containers.state")),
+        ),
+        rows.map((r) =>
+          h(
+            "tr",
+            { "data-testid": "container-row", "data-code": r.code, "data-state": r.state },
+            h(
+              "td",
+              {},
+              h("input", {
+                type: "checkbox",
+                class: "big",
+                "data-testid": "select",
+                checked: selection.has(r.code),
+                onchange: (e: Event) =>
+                  (e.target as HTMLInputElement).checked ? selection.add(r.code) : selection.delete(r.code),
+              }),
+            ),
+            h("td", {}, h("a", { href: "#", class: "code", onclick: () => open(r.code) }, r.code)),
+            h("td", {}, `${r.waste_code} ${r.name}`),
+            h("td", {}, r.quantity),
+            h("td", { "data-testid": "state" }, r.state_name),
+          ),
+        ),
+      ),
+    );
+  };
+  void load();
+  return h(
+    "section",
+    {},
+    stepPanel(role, load),
+    role === "producer" ? labelPanel() : null,
+    list,
+  );
+}

@@ -1,0 +1,78 @@
+// Which steps each role records on selected containers, the fields each step asks for, and
+// the request they make (the checks themselves are the core's: yima-device's StepForm).
+import type { StepForm } from "./bindings";
+
+export const STEP_FIELDS: Record<string, string[]> = {
+  store: ["facility_code"],
+  dispatch: [
+    "facility_code",
+    "number",
+    "carrier_code",
+    "carrier_name",
+    "receiver_code",
+    "receiver_name",
+    "receiver_permit",
+    "mode",
+    "emergency_measures",
+  ],
+  weigh: ["amount", "unit", "weigher", "weighed_with"],
+  accept: ["amount", "unit"],
+  partly_refuse: ["amount", "refused", "unit", "reason"],
+  refuse: ["reason"],
+  dispose: ["method", "mode"],
+};
+
+/** The steps a role records on containers it holds, in the order it meets them. */
+export function stepsFor(role: string): string[] {
+  switch (role) {
+    case "producer":
+      return ["store", "dispatch"];
+    case "receiver":
+      return ["weigh", "accept", "partly_refuse", "refuse", "store", "dispose"];
+    default:
+      return [];
+  }
+}
+
+/** Every field any step asks for, with its default. */
+export function emptyStepValues(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const fields of Object.values(STEP_FIELDS)) for (const f of fields) values[f] = "";
+  values.unit = "kg";
+  values.mode = "disposal";
+  values.weighed_with = "scale";
+  return values;
+}
+
+/** The request for `step` on `codes` from the form's values (fields the step does not ask
+ * for are left out). */
+export function stepRequest(step: string, codes: string[], v: Record<string, string>): StepForm {
+  const asks = new Set(STEP_FIELDS[step] ?? []);
+  const get = (name: string) => (asks.has(name) ? (v[name] ?? "") : "");
+  return {
+    codes,
+    step,
+    facility_code: get("facility_code"),
+    manifest:
+      step === "dispatch"
+        ? {
+            number: get("number"),
+            carrier_code: get("carrier_code"),
+            carrier_name: get("carrier_name"),
+            receiver_code: get("receiver_code"),
+            receiver_name: get("receiver_name"),
+            receiver_permit: get("receiver_permit"),
+            mode: get("mode"),
+            emergency_measures: get("emergency_measures"),
+          }
+        : null,
+    amount: get("amount"),
+    refused: get("refused"),
+    weigher: get("weigher"),
+    weighed_with: get("weighed_with"),
+    unit: get("unit"),
+    reason: get("reason"),
+    mode: step === "dispose" ? get("mode") : "",
+    method: get("method"),
+  };
+}
