@@ -10,6 +10,7 @@ pub const COMMANDS: &[&str] = &[
     "catalogue_search",
     "register_container",
     "containers",
+    "manifests",
     "timeline",
     "label_svg",
     "save_labels",

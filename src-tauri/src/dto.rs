@@ -127,6 +127,56 @@ pub struct ContainerRow {
     pub state_name: String,
 }
 
+/// One container of a manifest, as a driver or a receiver checks it.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ManifestLineRow {
+    /// The 37-character code.
+    pub code: String,
+    /// Waste name.
+    pub name: String,
+    /// The quantity its label declares, with unit.
+    pub declared: String,
+    /// The quantity last weighed, with unit, if it was.
+    pub measured: Option<String>,
+    /// Weighed minus declared, signed, with unit (e.g. `+4 kg`).
+    pub difference: Option<String>,
+    /// Whether that difference is beyond the tolerance.
+    pub beyond_tolerance: bool,
+    /// State (`dispatched`, …).
+    pub state: String,
+    /// State in the user's language.
+    pub state_name: String,
+    /// Credit code of the organisation holding it.
+    pub holder: String,
+    /// Still to come for this device: to pick up (carrier) or to arrive (receiver).
+    pub waiting: bool,
+}
+
+/// A manifest with its containers.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ManifestRow {
+    /// The 14-digit number.
+    pub number: String,
+    /// What this device's organisation is to it: `sender`, `carrier`, `receiver` or `other`.
+    pub part: String,
+    /// The sender's name (移出人).
+    pub sender: String,
+    /// The carrier's name (承运人).
+    pub carrier: String,
+    /// The receiver's name (接受人).
+    pub receiver: String,
+    /// When its first container still waiting for the carrier was dispatched (RFC 3339).
+    pub dispatched_at: Option<String>,
+    /// Containers still to come for this device.
+    pub waiting: u32,
+    /// Declared kilograms of its containers in kg or t.
+    pub declared_kg: String,
+    /// Weighed kilograms of those weighed.
+    pub measured_kg: String,
+    /// Its containers.
+    pub lines: Vec<ManifestLineRow>,
+}
+
 /// One detail of a step.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct Detail {
@@ -297,6 +347,8 @@ pub fn typescript() -> String {
         CatalogueHit::decl(&cfg),
         NewContainerForm::decl(&cfg),
         ContainerRow::decl(&cfg),
+        ManifestLineRow::decl(&cfg),
+        ManifestRow::decl(&cfg),
         Detail::decl(&cfg),
         StepView::decl(&cfg),
         TimelineView::decl(&cfg),

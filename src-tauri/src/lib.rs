@@ -28,6 +28,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::containers::catalogue_search,
             commands::containers::register_container,
             commands::containers::containers,
+            commands::manifests::manifests,
             commands::containers::timeline,
             commands::containers::label_svg,
             commands::containers::save_labels,

@@ -275,6 +275,24 @@ fn an_offline_handover_over_qr_codes_from_producer_to_carrier_to_receiver_then_r
     )
     .unwrap();
     assert_eq!(n, 1);
+    // The producer's manifests: the one just dispatched, both drums on it, nothing to come.
+    let manifests = call(&p, "manifests", json!({})).unwrap();
+    let m = &manifests[0];
+    assert_eq!(manifests.as_array().unwrap().len(), 1, "{manifests}");
+    assert_eq!(m["number"], "20263501000123");
+    assert_eq!(m["part"], "sender");
+    assert_eq!(m["receiver"], "厦门危废处置有限公司");
+    assert_eq!(m["waiting"], 0);
+    assert_eq!(m["declared_kg"], "240 kg");
+    assert!(m["dispatched_at"].as_str().unwrap().ends_with('Z'), "{m}");
+    let lines = m["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines.iter().all(|l| l["state"] == "dispatched"
+            && l["state_name"] == "已出库"
+            && l["measured"].is_null()),
+        "{m}"
+    );
 
     // Pickup: the carrier shows its identity, the producer offers, the carrier checks each
     // label (a stranger's label is flagged), countersigns, and the producer reads the ack.

@@ -207,6 +207,7 @@ test("a container's whole life across producer, driver, receiver and regulator a
   await select(producer, [oil, sludge, stays]);
   await producer.click('[data-testid="labels-png"]');
   await producer.waitText('[data-testid="message"]', (t) => t.includes(".png"));
+  await syncAll(producer);
   const exports = join(dirs.producer, "exports");
   const labelOf = (code) => join(exports, readdirSync(exports).find((f) => f.startsWith(`label-${code}`)));
 
@@ -215,6 +216,13 @@ test("a container's whole life across producer, driver, receiver and regulator a
   // the acknowledgement back.
   const driver = await open(dirs.carrier);
   await firstRun(driver, "carrier", registry);
+  // Synced, the driver's pickups list the manifest dispatched today, both drums to pick up.
+  await syncAll(driver);
+  await tab(driver, "manifests");
+  await driver.waitText(`[data-testid="manifest"][data-number="${MANIFEST}"] [data-testid="waiting"]`, (t) => t === "待取 2");
+  assert.equal(await driver.count('[data-testid="today"]'), 1);
+  assert.equal(await driver.count('[data-testid="manifest-line"][data-flag="waiting"]'), 2);
+  await shot(driver, "driver-pickups");
   const driverId = await identityPng(driver);
   const offer = await give(producer, [oil, sludge], driverId, "pickup", {
     manifest: MANIFEST,
@@ -236,6 +244,9 @@ test("a container's whole life across producer, driver, receiver and regulator a
   // Delivery: the same exchange between the driver and the receiver.
   const receiver = await open(dirs.receiver);
   await firstRun(receiver, "receiver", registry);
+  await syncAll(receiver);
+  await tab(receiver, "manifests");
+  await receiver.waitText(`[data-testid="manifest"][data-number="${MANIFEST}"] [data-testid="waiting"]`, (t) => t === "待到 2");
   const receiverId = await identityPng(receiver);
   const delivery = await give(driver, [oil, sludge], receiverId, "receive", { manifest: MANIFEST });
   await take(receiver, delivery, [labelOf(oil), labelOf(sludge)]);
@@ -246,6 +257,13 @@ test("a container's whole life across producer, driver, receiver and regulator a
 
   // The receiver weighs and accepts the oil, refuses the sludge, and disposes of the oil.
   await step(receiver, [oil], "weigh", { amount: "178.5", unit: "kg", weigher: "张工", weighed_with: "scale" });
+  // Arrivals against the manifest: the oil weighed 1.5 kg under its declared 180 kg,
+  // within tolerance; the sludge not weighed yet.
+  await tab(receiver, "manifests");
+  await receiver.waitText(`[data-testid="manifest-line"][data-code="${oil}"] td:nth-child(5)`, (t) => t === "-1.5 kg");
+  assert.equal(await receiver.count(`[data-testid="manifest-line"][data-flag="waiting"]`), 0);
+  assert.equal(await receiver.count(`[data-testid="manifest-line"][data-flag="beyond"]`), 0);
+  await shot(receiver, "receiver-arrivals");
   await step(receiver, [oil], "accept", {});
   await step(receiver, [sludge], "refuse", { reason: "包装破损渗漏" });
   await step(receiver, [oil], "dispose", { method: "D10 焚烧", mode: "disposal" });

@@ -196,6 +196,90 @@ state: string,
  */
 state_name: string, };
 
+export type ManifestLineRow = { 
+/**
+ * The 37-character code.
+ */
+code: string, 
+/**
+ * Waste name.
+ */
+name: string, 
+/**
+ * The quantity its label declares, with unit.
+ */
+declared: string, 
+/**
+ * The quantity last weighed, with unit, if it was.
+ */
+measured: string | null, 
+/**
+ * Weighed minus declared, signed, with unit (e.g. `+4 kg`).
+ */
+difference: string | null, 
+/**
+ * Whether that difference is beyond the tolerance.
+ */
+beyond_tolerance: boolean, 
+/**
+ * State (`dispatched`, …).
+ */
+state: string, 
+/**
+ * State in the user's language.
+ */
+state_name: string, 
+/**
+ * Credit code of the organisation holding it.
+ */
+holder: string, 
+/**
+ * Still to come for this device: to pick up (carrier) or to arrive (receiver).
+ */
+waiting: boolean, };
+
+export type ManifestRow = { 
+/**
+ * The 14-digit number.
+ */
+number: string, 
+/**
+ * What this device's organisation is to it: `sender`, `carrier`, `receiver` or `other`.
+ */
+part: string, 
+/**
+ * The sender's name (移出人).
+ */
+sender: string, 
+/**
+ * The carrier's name (承运人).
+ */
+carrier: string, 
+/**
+ * The receiver's name (接受人).
+ */
+receiver: string, 
+/**
+ * When its first container still waiting for the carrier was dispatched (RFC 3339).
+ */
+dispatched_at: string | null, 
+/**
+ * Containers still to come for this device.
+ */
+waiting: number, 
+/**
+ * Declared kilograms of its containers in kg or t.
+ */
+declared_kg: string, 
+/**
+ * Weighed kilograms of those weighed.
+ */
+measured_kg: string, 
+/**
+ * Its containers.
+ */
+lines: Array<ManifestLineRow>, };
+
 export type Detail = { 
 /**
  * Its name in the user's language.

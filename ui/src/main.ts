@@ -10,6 +10,8 @@ import { verifyScreen } from "./screens/verify";
 import { ledgerScreen } from "./screens/ledger";
 import { handoverScreen } from "./screens/handover";
 import { registryScreen } from "./screens/registry";
+import { manifestsScreen } from "./screens/manifests";
+import { manifestsTab } from "./manifests";
 import { progressText, syncLine } from "./status";
 
 const root = document.getElementById("app")!;
@@ -95,6 +97,7 @@ function render(): void {
   const id = status.identity!;
   const tabs: [string, string][] = [["containers", "app.tab.containers"]];
   if (id.role === "producer") tabs.push(["register", "app.tab.register"]);
+  if (id.role !== "regulator") tabs.push(["manifests", manifestsTab(id.role)]);
   if (id.role !== "regulator") tabs.push(["handover", "app.tab.handover"]);
   if (id.role !== "regulator") tabs.push(["ledger", "app.tab.ledger"]);
   tabs.push(["open", "app.tab.open"], ["verify", "app.tab.verify"], ["registry", "app.tab.registry"]);
@@ -110,6 +113,8 @@ function render(): void {
             ? ledgerScreen()
           : tab === "handover"
             ? handoverScreen(id.role)
+          : tab === "manifests"
+            ? manifestsScreen(id.role)
           : tab === "registry"
             ? registryScreen(status, () => void syncNow())
           : containersScreen(id.role, (code) => {

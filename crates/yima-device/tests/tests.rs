@@ -18,6 +18,8 @@ mod kept;
 mod ledger;
 #[path = "device/life.rs"]
 mod life;
+#[path = "device/manifests.rs"]
+mod manifests;
 #[path = "device/quantities.rs"]
 mod quantities;
 #[path = "device/reopen.rs"]

@@ -3,6 +3,7 @@
 pub mod containers;
 pub mod drafts;
 pub mod handover;
+pub mod manifests;
 pub mod scan;
 pub mod setup;
 pub mod steps;
