@@ -89,6 +89,8 @@ pub enum Command {
         #[command(subcommand)]
         command: ContainerCommand,
     },
+    /// Manifests and their containers: a carrier's pickups, a receiver's arrivals.
+    Manifests,
     /// A container's timeline.
     History {
         /// The 37-character code.

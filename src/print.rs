@@ -5,7 +5,8 @@ use std::path::Path;
 use yima_codes::{Catalogue, CatalogueEntry, LabelCode, Lang};
 use yima_core::SignedEvent;
 use yima_device::{
-    ContainerSummary, DemoReport, DeviceError, HistoryEntry, IdentityCard, VerifyResult,
+    ContainerSummary, DemoReport, DeviceError, HistoryEntry, IdentityCard, ManifestPart,
+    ManifestView, VerifyResult,
 };
 
 /// Chinese or English.
@@ -211,6 +212,56 @@ pub fn containers(list: &[ContainerSummary], lang: Lang, as_json: bool) {
         println!("{}", line.trim_end());
     }
     println!("{} {}", list.len(), t(lang, "cli.msg.containers"));
+}
+
+/// Manifests with their containers: what is still to come, weighings beside declarations.
+pub fn manifests(list: &[ManifestView], lang: Lang, as_json: bool) {
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(list).unwrap_or_default());
+        return;
+    }
+    for m in list {
+        let waiting = match m.part {
+            ManifestPart::Carrier => "cli.msg.to_pick_up",
+            _ => "cli.msg.to_arrive",
+        };
+        let mut head = format!(
+            "{} {}  {} → {} → {}",
+            t(lang, "cli.msg.manifest"),
+            m.number,
+            m.sender.name,
+            m.carrier.name,
+            m.receiver.name
+        );
+        if m.waiting > 0 {
+            head.push_str(&format!("  {}: {}", t(lang, waiting), m.waiting));
+        }
+        println!("{head}");
+        for l in &m.lines {
+            let measured = l
+                .measured
+                .map(|q| q.to_string())
+                .unwrap_or_else(|| "-".into());
+            let mut flags = Vec::new();
+            if l.waiting {
+                flags.push(t(lang, waiting));
+            }
+            if l.beyond_tolerance {
+                flags.push(t(lang, "cli.msg.beyond_tolerance"));
+            }
+            let line = format!(
+                "  {}  {:>10}  {:>10}  {:<8}  {}  {}",
+                l.code,
+                l.declared,
+                measured,
+                l.state.name(lang),
+                l.name,
+                flags.join(" ")
+            );
+            println!("{}", line.trim_end());
+        }
+    }
+    println!("{} {}", list.len(), t(lang, "cli.msg.manifests"));
 }
 
 /// A container's timeline, with its verification.

@@ -118,6 +118,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
             ContainerCommand::List => print::containers(&open(cli)?.containers()?, lang, cli.json),
         },
+        Command::Manifests => print::manifests(&open(cli)?.manifests()?, lang, cli.json),
         Command::History { code } => {
             let code = &codes(std::slice::from_ref(code))?[0];
             let mut dev = open(cli)?;

@@ -12,6 +12,7 @@ mod help;
 mod labels;
 mod ledger;
 mod life;
+mod manifests;
 mod qr_handover;
 mod storage;
 mod tamper;
