@@ -209,6 +209,11 @@ pub struct StepView {
     pub verified: bool,
     /// What is wrong, when not verified.
     pub problems: Vec<String>,
+    /// A transfer leg entered more than 10 working days after its date (a paper manifest's
+    /// leg entered late).
+    pub entered_late: bool,
+    /// It reached the registry more than 7 days after its date: held back or dated back.
+    pub arrived_late: bool,
 }
 
 /// A container's timeline, verified.

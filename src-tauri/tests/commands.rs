@@ -438,3 +438,44 @@ fn enrolment_and_sync_errors_are_kinds_the_ui_acts_on() {
         "{err}"
     );
 }
+
+#[test]
+fn the_timeline_flags_a_step_that_reached_the_registry_over_a_week_late() {
+    let base = tempfile::tempdir().unwrap();
+    let (pd, gd) = (base.path().join("p"), base.path().join("g"));
+    let (_p, p) = app(&pd);
+    let (_g, g) = app(&gd);
+    init(&p, "producer", "福州示例化工有限公司", "91350100M000100Y43");
+    init(&g, "regulator", "福建省生态环境厅", "11350000MB0000001W");
+    let code = register(&p, "900-041-49", "25", "solid")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let own = call(&p, "timeline", json!({ "code": code })).unwrap();
+    assert_eq!(own["steps"][0]["arrived_late"], false, "{own}");
+
+    // The regulator's device learns the registration as from the registry's feed, which
+    // received it eight days after its date (held back by its device).
+    let mut producer = yima_device::Device::open(&pd, yima_device::SystemClock).unwrap();
+    let entries: Vec<_> = producer
+        .outbox_batch(0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|(seq, event)| {
+            let at = event.parse().unwrap().body.at.0;
+            yima_protocol::FeedEntry {
+                seq,
+                event,
+                arrived_at: yima_core::Timestamp(at + 8 * 24 * 3_600_000),
+                fork_of: None,
+            }
+        })
+        .collect();
+    let mut regulator = yima_device::Device::open(&gd, yima_device::SystemClock).unwrap();
+    regulator
+        .store_pulled(&entries, entries.len() as i64)
+        .unwrap();
+    let seen = call(&g, "timeline", json!({ "code": code })).unwrap();
+    assert_eq!(seen["steps"][0]["arrived_late"], true, "{seen}");
+    assert_eq!(seen["steps"][0]["entered_late"], false, "{seen}");
+}

@@ -330,7 +330,16 @@ verified: boolean,
 /**
  * What is wrong, when not verified.
  */
-problems: Array<string>, };
+problems: Array<string>, 
+/**
+ * A transfer leg entered more than 10 working days after its date (a paper manifest's
+ * leg entered late).
+ */
+entered_late: boolean, 
+/**
+ * It reached the registry more than 7 days after its date: held back or dated back.
+ */
+arrived_late: boolean, };
 
 export type TimelineView = { 
 /**

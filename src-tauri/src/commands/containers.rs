@@ -133,6 +133,8 @@ pub fn timeline(state: State<'_, AppState>, code: String) -> Result<TimelineView
                 step_name: s.entry.step.name(lang).into(),
                 role_name: s.entry.role.name(lang).into(),
                 at: s.entry.at.to_string(),
+                entered_late: s.entry.entered_late == Some(true),
+                arrived_late: s.entry.arrived_late,
                 details: s
                     .entry
                     .details

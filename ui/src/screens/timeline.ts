@@ -46,6 +46,8 @@ function render(tl: TimelineView): void {
           ` ${chinaTime(s.at)} · ${s.org} · ${s.role_name} · ${t("app.timeline.signed_by")} ${s.signers.join(" + ")}`,
           h("div", { class: "details" }, s.details.map((d) => `${d.name}=${d.value}`).join("  ")),
           s.problems.map((p) => h("div", { class: "problem" }, p)),
+          s.entered_late ? h("div", { class: "problem", "data-testid": "entered-late" }, t("cli.msg.entered_over_10_working_days_late")) : null,
+          s.arrived_late ? h("div", { class: "problem", "data-testid": "arrived-late" }, t("cli.msg.arrived_over_7_days_late")) : null,
         ),
       ),
     ),
