@@ -161,6 +161,25 @@ pub fn dispatched(producer: &mut Dev<'_>, n: usize) -> Vec<LabelCode> {
     codes
 }
 
+/// `to` learns every event `from` recorded, as from the registry's feed.
+pub fn feed<A: yima_device::Clock, B: yima_device::Clock>(
+    from: &mut Device<A>,
+    to: &mut Device<B>,
+) {
+    let entries: Vec<_> = from
+        .outbox_batch(0, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|(seq, event)| yima_protocol::FeedEntry {
+            seq,
+            event,
+            arrived_at: Timestamp(0),
+            fork_of: None,
+        })
+        .collect();
+    to.store_pulled(&entries, entries.len() as i64).unwrap();
+}
+
 /// Number of events the device holds.
 pub fn events(dev: &mut Dev<'_>) -> usize {
     dev.verify(None).expect("verify").events

@@ -202,20 +202,7 @@ fn the_senders_outsourced_record_gets_the_receivers_method_once_learned() {
         .iter()
         .all(|(m, c)| m == "处置" && c.is_empty()));
     // The producer learns the receiver's events, as from the registry's feed.
-    let entries: Vec<_> = receiver
-        .outbox_batch(0, 1000)
-        .unwrap()
-        .into_iter()
-        .map(|(seq, event)| yima_protocol::FeedEntry {
-            seq,
-            event,
-            arrived_at: yima_core::Timestamp(0),
-            fork_of: None,
-        })
-        .collect();
-    producer
-        .store_pulled(&entries, entries.len() as i64)
-        .unwrap();
+    crate::common::feed(&mut receiver, &mut producer);
     let after = producer.ledger().unwrap();
     for (method, completed) in outsourced(&after) {
         assert_eq!(method, "处置: D10 焚烧 / incineration");

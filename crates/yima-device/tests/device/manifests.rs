@@ -2,25 +2,8 @@
 //! against what was declared, weights beyond tolerance.
 
 use crate::common::*;
-use yima_core::{ContainerState, Role, Timestamp, WeighMethod};
+use yima_core::{ContainerState, Role, WeighMethod};
 use yima_device::{Action, Clock, HandoverStep, ManifestPart, ManifestView};
-use yima_protocol::FeedEntry;
-
-/// `to` learns every event `from` recorded, as from the registry's feed.
-fn feed(from: &mut Dev<'_>, to: &mut Dev<'_>) {
-    let entries: Vec<_> = from
-        .outbox_batch(0, 1000)
-        .unwrap()
-        .into_iter()
-        .map(|(seq, event)| FeedEntry {
-            seq,
-            event,
-            arrived_at: Timestamp(0),
-            fork_of: None,
-        })
-        .collect();
-    to.store_pulled(&entries, entries.len() as i64).unwrap();
-}
 
 fn only(dev: &mut Dev<'_>) -> ManifestView {
     let mut all = dev.manifests().unwrap();
