@@ -36,7 +36,7 @@ export async function startDriver(env) {
     }
     await sleep(100);
   }
-  return { url, stop: () => proc.kill("SIGTERM") };
+  return { url, proc, stop: () => proc.kill("SIGTERM") };
 }
 
 async function wd(method, url, body) {
