@@ -7,8 +7,12 @@
 //! Each test creates its own database there and drops it. Without a server the PostgreSQL
 //! tests fail, saying how to start one.
 
+#[path = "registry/calls.rs"]
+mod calls;
 #[path = "registry/common.rs"]
 mod common;
+#[path = "registry/race.rs"]
+mod race;
 #[path = "registry/story.rs"]
 mod story;
 

@@ -1,7 +1,8 @@
 //! The story told to each backend, and both backends answering alike.
 
+use crate::calls::{enrol, Entry, Transcript, ENROL_T, NOW};
 use crate::common::*;
-use crate::story::{enrol, story, Entry, Transcript, ENROL_T, NOW};
+use crate::story::story;
 use yima_core::{EventId, Timestamp};
 use yima_protocol::PushOutcome;
 use yima_registry::{PostgresStore, RegistryStore, SignatureCheck, SqliteStore};

@@ -92,7 +92,7 @@ impl Member {
 
 type Dev<'a> = Device<&'a ManualClock>;
 
-fn init<'a>(
+pub fn init<'a>(
     dir: &Path,
     role: Role,
     org: &Org,
@@ -105,7 +105,7 @@ fn init<'a>(
 }
 
 /// The events a device holds, in the order it stored them, and its key: read from its store.
-fn device_store(dir: &Path) -> (Vec<SignedEvent>, DeviceKey) {
+pub fn device_store(dir: &Path) -> (Vec<SignedEvent>, DeviceKey) {
     let mut store =
         yima_store::Store::open(&dir.join(yima_device::STORE_FILE)).expect("open device store");
     store
@@ -124,7 +124,7 @@ fn device_store(dir: &Path) -> (Vec<SignedEvent>, DeviceKey) {
         .expect("read device store")
 }
 
-fn member(dir: &Path, org: &Org, role: Role) -> Member {
+pub fn member(dir: &Path, org: &Org, role: Role) -> Member {
     Member {
         org: org.code(),
         role,
@@ -142,7 +142,7 @@ fn find(events: &[SignedEvent], code: &LabelCode, step: Step) -> SignedEvent {
     found[0].clone()
 }
 
-fn drum(amount: &str) -> NewContainer {
+pub fn drum(amount: &str) -> NewContainer {
     NewContainer {
         main_components: "矿物油、棉纤维".into(),
         contact: "王磊".into(),
@@ -151,7 +151,7 @@ fn drum(amount: &str) -> NewContainer {
     }
 }
 
-fn req(code: &LabelCode, action: Action) -> ActionRequest {
+pub fn req(code: &LabelCode, action: Action) -> ActionRequest {
     ActionRequest {
         codes: vec![code.clone()],
         action,
@@ -164,7 +164,7 @@ pub fn manifest_number() -> ManifestNumber {
     ManifestNumber::new(2025, 35, 1, 123).expect("valid manifest number")
 }
 
-fn pickup(plate: &str) -> HandoverStep {
+pub fn pickup(plate: &str) -> HandoverStep {
     HandoverStep::Pickup {
         manifest: manifest_number(),
         vehicle_plate: plate.into(),
@@ -265,7 +265,7 @@ impl Orgs {
         ]
     }
 
-    fn manifest(&self) -> TransferManifest {
+    pub fn manifest(&self) -> TransferManifest {
         TransferManifest {
             number: manifest_number(),
             sender: self.producer.party.clone(),
@@ -559,85 +559,6 @@ impl World {
             dispatch_to_itself,
             receiver_corrects_label,
             producer_corrects_abc,
-        }
-    }
-}
-
-/// Many containers of one producer, each dispatched, with two rival pickups each, and more
-/// containers just generated: for races between registries.
-pub struct Race {
-    pub orgs: Orgs,
-    pub p: Member,
-    pub c: Member,
-    /// Generated and dispatched events of the raced containers, in order.
-    pub prefix: Vec<SignedEvent>,
-    /// Per raced container: two different pickups of the same dispatched event.
-    pub rivals: Vec<(SignedEvent, SignedEvent)>,
-    /// Generated events of more containers.
-    pub fresh: Vec<SignedEvent>,
-}
-
-impl Race {
-    pub fn new(n: usize, fresh: usize) -> Race {
-        let orgs = Orgs::new();
-        let dirs: Vec<tempfile::TempDir> = (0..2)
-            .map(|_| tempfile::tempdir().expect("temp dir"))
-            .collect();
-        let clock = ManualClock::new(T0);
-        let mut p = init(dirs[0].path(), Role::Producer, &orgs.producer, None, &clock);
-        let mut c = init(dirs[1].path(), Role::Carrier, &orgs.carrier, None, &clock);
-        let codes: Vec<LabelCode> = (0..n)
-            .map(|i| {
-                p.register(&drum(&format!("{}", 10 + i)))
-                    .expect("register")
-                    .code
-            })
-            .collect();
-        clock.advance(MINUTE);
-        for code in &codes {
-            p.record(&req(
-                code,
-                Action::Dispatch {
-                    manifest: orgs.manifest(),
-                    facility_code: "WS-01".into(),
-                },
-            ))
-            .expect("dispatch");
-        }
-        clock.advance(MINUTE);
-        let card = c.identity().expect("card");
-        let c_key = device_store(dirs[1].path()).1;
-        let mut rivals = Vec::new();
-        for code in &codes {
-            let pair = [pickup("闽A·D1234"), pickup("闽A·D5678")].map(|step| {
-                let offer = p
-                    .offer_handover(std::slice::from_ref(code), &card, step, None, None)
-                    .expect("offer");
-                let mut e = offer.event.parse().expect("offer event");
-                e.countersign(&c_key);
-                e
-            });
-            let [one, two] = pair;
-            assert_ne!(one.id, two.id);
-            rivals.push((one, two));
-        }
-        let fresh_codes: Vec<LabelCode> = (0..fresh)
-            .map(|_| p.register(&drum("1")).expect("register").code)
-            .collect();
-        let (events, _) = device_store(dirs[0].path());
-        let (fresh, prefix) = events.into_iter().partition(|e| {
-            e.body
-                .links
-                .iter()
-                .any(|l| fresh_codes.contains(&l.container))
-        });
-        Race {
-            p: member(dirs[0].path(), &orgs.producer, Role::Producer),
-            c: member(dirs[1].path(), &orgs.carrier, Role::Carrier),
-            orgs,
-            prefix,
-            rivals,
-            fresh,
         }
     }
 }

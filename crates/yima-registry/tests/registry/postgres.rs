@@ -2,8 +2,9 @@
 //! two registries (or two pushes) deciding the same container, a key enrolled twice at once,
 //! and a feed read while others write.
 
+use crate::calls::{ENROL_T, NOW};
 use crate::common::*;
-use crate::story::{ENROL_T, NOW};
+use crate::race::Race;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
