@@ -7,32 +7,6 @@ use crate::quantity::{Quantity, Unit};
 use std::collections::BTreeMap;
 use yima_codes::{HazardSet, Lang};
 
-/// Fields a correction may name: the label's facts and the facts of a step. The code, the
-/// parties and the chain itself are never corrected: a wrong container is voided instead.
-pub const CORRECTABLE_FIELDS: &[&str] = &[
-    "name",
-    "form",
-    "hazards",
-    "main_components",
-    "harmful_components",
-    "precautions",
-    "contact",
-    "phone",
-    "container_type",
-    "facility_code",
-    "remarks",
-    "quantity",
-    "unit",
-    "vehicle_plate",
-    "driver",
-    "permit",
-    "place",
-    "method",
-    "reason",
-    "location",
-    "weigher",
-];
-
 /// The label fields a correction of a container's genesis (generation, merge, split) changes.
 pub const LABEL_FIELDS: &[&str] = &[
     "name",
@@ -49,6 +23,24 @@ pub const LABEL_FIELDS: &[&str] = &[
     "quantity",
     "unit",
 ];
+
+/// The facts of a step a correction may change.
+pub const STEP_FIELDS: &[&str] = &[
+    "vehicle_plate",
+    "driver",
+    "permit",
+    "place",
+    "method",
+    "reason",
+    "location",
+    "weigher",
+];
+
+/// Whether a correction may name `field`: a label's fact or a step's. The code, the parties
+/// and the chain itself are never corrected: a wrong container is voided instead.
+pub fn is_correctable(field: &str) -> bool {
+    LABEL_FIELDS.contains(&field) || STEP_FIELDS.contains(&field)
+}
 
 /// Fields that may not be blank, as when first recorded (the label fields HJ 1276 requires,
 /// and every fact of a step that is required when the step is recorded).
@@ -140,7 +132,7 @@ pub fn check_changes(
     };
     for (field, value) in changes {
         let f = field.as_str();
-        if !CORRECTABLE_FIELDS.contains(&f) {
+        if !is_correctable(f) {
             return Err(CorrectionError::NotCorrectable(field.clone()));
         }
         if value.trim() != value {

@@ -15,8 +15,6 @@ use yima_core::{
 };
 use yima_store::Tx;
 
-pub use yima_core::CORRECTABLE_FIELDS;
-
 /// A step recorded by this device alone.
 #[derive(Clone, Debug)]
 pub enum Action {

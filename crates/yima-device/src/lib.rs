@@ -48,7 +48,7 @@ mod status;
 mod sync;
 mod timeline;
 
-pub use actions::{Action, ActionRequest, CORRECTABLE_FIELDS};
+pub use actions::{Action, ActionRequest};
 pub use audit::VerifyResult;
 pub use balance::StockBalance;
 pub use clock::{Clock, ManualClock, SystemClock, MAX_FUTURE_SKEW_MS};
