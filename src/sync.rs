@@ -120,6 +120,9 @@ pub fn sync(cli: &Cli, insecure_http: bool, lang: Lang) -> Result<()> {
             report.pulled,
             t(lang, "cli.msg.pulled"),
         );
+        if let Some(block) = report.sequence_block {
+            println!("{} {block}", t(lang, "cli.msg.block_taken_up"));
+        }
         if counts.refused > 0 {
             println!(
                 "{}",

@@ -74,7 +74,7 @@ pub use query::{ContainerSummary, ContainerView, HistoryEntry, LATE_ARRIVAL_MS};
 pub use register::NewContainer;
 pub use scanned::{CheckedLabel, LabelCheck};
 pub use status::SCANNED_LABEL_UNKNOWN;
-pub use sync::{BlockSource, OutboxCounts, PullReport};
+pub use sync::{BlockSource, KeysLearned, OutboxCounts, PullReport};
 pub use timeline::{Timeline, TimelineStep};
 pub use yima_core::WireEvent;
 

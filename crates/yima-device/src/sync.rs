@@ -307,11 +307,14 @@ impl<C: Clock> Device<C> {
         })
     }
 
-    /// Learns the registry's key directory (new keys, and revocations of known ones).
-    pub fn learn_keys(&mut self, devices: &[DeviceInfo]) -> Result<usize, DeviceError> {
+    /// Learns the registry's key directory (new keys, and revocations of known ones). A
+    /// device with no block of label sequences (neither given at enrolment nor chosen at
+    /// set-up) takes up the one the registry has given it since, if the directory shows one.
+    pub fn learn_keys(&mut self, devices: &[DeviceInfo]) -> Result<KeysLearned, DeviceError> {
         let now: Timestamp = self.clock.now();
         self.store.write(|tx| {
-            let mut added = 0;
+            let mut learned = KeysLearned::default();
+            let me = tx.require_device()?;
             for d in devices {
                 let k = KnownKey {
                     key: d.key,
@@ -322,15 +325,32 @@ impl<C: Clock> Device<C> {
                     revoked_at: d.revoked_at,
                 };
                 if tx.add_known_key(&k, now)? {
-                    added += 1;
+                    learned.added += 1;
                 }
                 if let Some(r) = d.revoked_at {
                     tx.set_key_revoked(&d.key, r)?;
                 }
+                if let Some(block) = d.seq_block.filter(|_| d.key == me.key.public()) {
+                    if me.seq_block == yima_codes::SequenceBlock::FULL
+                        && !tx.has_assigned_block()?
+                    {
+                        tx.assign_block(&block, now)?;
+                        learned.block_taken_up = Some(block);
+                    }
+                }
             }
-            Ok(added)
+            Ok(learned)
         })
     }
+}
+
+/// What [`Device::learn_keys`] learned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeysLearned {
+    /// Keys new to the device.
+    pub added: usize,
+    /// The block of label sequences the registry has given this device, taken up now.
+    pub block_taken_up: Option<yima_codes::SequenceBlock>,
 }
 
 /// Whether `err` is a rule of custody refusing an event (not storage or input failing).

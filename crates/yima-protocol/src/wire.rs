@@ -106,6 +106,26 @@ pub struct RevocationOutcome {
     pub already_revoked: bool,
 }
 
+/// `POST /v1/sequence-blocks`: give an enrolled device that has none (enrolled before the
+/// registry gave blocks) its own block of label sequences.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SequenceBlockRequest {
+    /// The device's key.
+    pub key: PublicKey,
+}
+
+/// The answer to `POST /v1/sequence-blocks`: the device's block, and whether it held it
+/// before this request (nothing changed). The device takes it up at its next sync.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceBlockGiven {
+    /// The device's key.
+    pub key: PublicKey,
+    /// Its block.
+    pub seq_block: yima_codes::SequenceBlock,
+    /// True if it held this block before the request.
+    pub already_had: bool,
+}
+
 /// `POST /v1/events`: a batch of events to ingest.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PushRequest {

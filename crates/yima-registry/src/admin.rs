@@ -5,14 +5,16 @@ use crate::auth::{json, Authed};
 use crate::authority::{may_administer, may_register};
 use crate::error::{ErrorKind, RegistryError};
 use crate::routes::{check_org, forbidden, issue_enrolment_code};
-use crate::store::{OrgRecord, RegistryStore};
+use crate::store::{unknown_key, OrgRecord, RegistryStore};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use yima_codes::CreditCode;
+use yima_core::PublicKey;
 use yima_protocol::{
     DeviceInfo, EnrolmentCode, NewEnrolmentCode, NewOrg, Revocation, RevocationOutcome,
+    SequenceBlockGiven, SequenceBlockRequest,
 };
 
 /// The organisation `code`, or 404.
@@ -44,6 +46,21 @@ async fn administers<S: RegistryStore>(
             target.credit_code, target.credit_code
         )))
     }
+}
+
+/// The device `key`, refused unless `device` may administer its organisation.
+async fn administers_device<S: RegistryStore>(
+    st: &AppState<S>,
+    device: &DeviceInfo,
+    key: PublicKey,
+) -> Result<(), RegistryError> {
+    let target = st
+        .store
+        .device(key)
+        .await?
+        .ok_or_else(|| unknown_key(&key))?;
+    let target_org = org_of(st, &target.org).await?;
+    administers(st, device, &target_org).await
 }
 
 pub(crate) async fn add_org<S: RegistryStore>(
@@ -93,18 +110,12 @@ pub(crate) async fn revoke<S: RegistryStore>(
              the operator on the registry's host / 通过接口的吊销自登记中心收到时生效；更早的时间只能由登记中心主机上的运维人员设定",
         ));
     }
-    let target = st.store.device(req.key).await?.ok_or_else(|| {
-        RegistryError::new(
-            ErrorKind::NotFound,
-            format!(
-                "key {} is not enrolled / 密钥 {} 未注册",
-                req.key.short(),
-                req.key.short()
-            ),
-        )
-    })?;
-    let target_org = org_of(&st, &target.org).await?;
-    administers(&st, &authed.device, &target_org).await?;
+    administers_device(&st, &authed.device, req.key).await?;
+    let target = st
+        .store
+        .device(req.key)
+        .await?
+        .ok_or_else(|| unknown_key(&req.key))?;
     if let Some(at) = target.revoked_at {
         return Ok(Json(RevocationOutcome {
             key: req.key,
@@ -129,4 +140,24 @@ pub(crate) async fn revoke<S: RegistryStore>(
         revoked_at,
         already_revoked: !changed,
     }))
+}
+
+/// `POST /v1/sequence-blocks`: gives a device of an organisation the caller administers its
+/// own block of label sequences, if it has none.
+pub(crate) async fn give_sequence_block<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    authed: Authed,
+) -> Result<Json<SequenceBlockGiven>, RegistryError> {
+    let req: SequenceBlockRequest = json(&authed.body)?;
+    administers_device(&st, &authed.device, req.key).await?;
+    let given = st.store.give_sequence_block(req.key).await?;
+    if !given.already_had {
+        tracing::info!(
+            key = %req.key.short(),
+            block = %given.seq_block,
+            by = %authed.device.key.short(),
+            "label sequence block given"
+        );
+    }
+    Ok(Json(given))
 }

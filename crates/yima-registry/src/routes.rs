@@ -44,6 +44,7 @@ pub fn router<S: RegistryStore>(state: AppState<S>) -> Router {
         .route("/v1/orgs", post(admin::add_org::<S>))
         .route("/v1/enrolment-codes", post(admin::issue_code::<S>))
         .route("/v1/revocations", post(admin::revoke::<S>))
+        .route("/v1/sequence-blocks", post(admin::give_sequence_block::<S>))
         .route(
             "/v1/events",
             post(push::<S>).layer(from_fn_with_state(state.clone(), limit_push::<S>)),

@@ -85,6 +85,9 @@ pub struct SyncReport {
     pub pulled: u64,
     /// Keys learned.
     pub keys: u64,
+    /// The block of label sequences the registry gave this device after it enrolled
+    /// without one, taken up at this sync.
+    pub sequence_block: Option<yima_codes::SequenceBlock>,
 }
 
 /// The path pushes go to.
@@ -507,7 +510,9 @@ impl Registry {
     ) -> Result<(), SyncError> {
         let keys: KeyDirectoryPage =
             Self::decode(&self.call(device, "GET", "/v1/keys", None).await?)?;
-        report.keys += device.learn_keys(&keys.devices)? as u64;
+        let learned = device.learn_keys(&keys.devices)?;
+        report.keys += learned.added as u64;
+        report.sequence_block = learned.block_taken_up.or(report.sequence_block);
         let n = keys.devices.len() as u64;
         progress(Progress {
             phase: Phase::Keys,

@@ -154,6 +154,12 @@ enum Admin {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Give an enrolled device that has none (enrolled before the registry gave blocks)
+    /// its own block of label sequences; it takes it up at its next sync.
+    GiveBlock {
+        #[arg(long)]
+        key: String,
+    },
     /// List enrolled devices.
     Devices,
 }
@@ -342,14 +348,29 @@ async fn admin<S: RegistryStore>(store: S, cmd: Admin) -> Result<()> {
             }
             println!("revoked from {at}");
         }
+        Admin::GiveBlock { key } => {
+            let given = store.give_sequence_block(key.parse()?).await?;
+            if given.already_had {
+                println!("the device already holds block {}", given.seq_block);
+            } else {
+                println!(
+                    "block {} given: the device takes it up at its next sync",
+                    given.seq_block
+                );
+            }
+        }
         Admin::Devices => {
             for d in store.devices().await? {
                 let revoked = d
                     .revoked_at
                     .map(|r| format!(" revoked {r}"))
                     .unwrap_or_default();
+                let block = d
+                    .seq_block
+                    .map(|b| format!(" block {b}"))
+                    .unwrap_or_default();
                 println!(
-                    "{} {} {} {}{}{revoked}",
+                    "{} {} {} {}{}{block}{revoked}",
                     d.key,
                     d.org,
                     d.org_name,

@@ -89,6 +89,13 @@ pub trait RegistryStore: Send + Sync + 'static {
         key: PublicKey,
         at: Timestamp,
     ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    /// Gives the device `key` the first block of label sequences no device of its
+    /// organisation holds, if it has none; answers the block it holds otherwise. NotFound
+    /// for an unknown key; Conflict for a revoked one or when every block is held.
+    fn give_sequence_block(
+        &self,
+        key: PublicKey,
+    ) -> impl Future<Output = Result<yima_protocol::SequenceBlockGiven, RegistryError>> + Send;
     /// Records a request nonce; false if the key used it before (a replay).
     fn use_nonce(
         &self,
@@ -189,6 +196,55 @@ pub(crate) fn block_for(
         None => Ok(sequence_blocks()
             .into_iter()
             .find(|b| !taken.iter().any(|t| overlap(t, b)))),
+    }
+}
+
+/// NotFound for a key no device enrolled.
+pub(crate) fn unknown_key(key: &PublicKey) -> RegistryError {
+    RegistryError::new(
+        crate::ErrorKind::NotFound,
+        format!(
+            "key {} is not enrolled / 密钥 {} 未注册",
+            key.short(),
+            key.short()
+        ),
+    )
+}
+
+/// The block to give `device` (see [`RegistryStore::give_sequence_block`]), given the
+/// blocks (as stored) its organisation's devices hold.
+pub(crate) fn block_to_give(
+    device: &DeviceInfo,
+    taken: &[String],
+) -> Result<yima_protocol::SequenceBlockGiven, RegistryError> {
+    let given = |seq_block, already_had| yima_protocol::SequenceBlockGiven {
+        key: device.key,
+        seq_block,
+        already_had,
+    };
+    if device.revoked_at.is_some() {
+        return Err(RegistryError::new(
+            crate::ErrorKind::Conflict,
+            format!(
+                "key {} is revoked: it gets no label sequences / 密钥 {} 已吊销，不再分配标签序号段",
+                device.key.short(),
+                device.key.short()
+            ),
+        ));
+    }
+    if let Some(b) = device.seq_block {
+        return Ok(given(b, true));
+    }
+    match block_for(taken, None)? {
+        Some(b) => Ok(given(b, false)),
+        None => Err(RegistryError::new(
+            crate::ErrorKind::Conflict,
+            format!(
+                "every one of the {SEQUENCE_BLOCKS} label sequence blocks of {} is held by another device / \
+                 {} 的 {SEQUENCE_BLOCKS} 个标签序号段都已分配给其他设备",
+                device.org, device.org
+            ),
+        )),
     }
 }
 

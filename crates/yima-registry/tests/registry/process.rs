@@ -171,6 +171,10 @@ fn killed_mid_push(db: &str) -> u64 {
     .unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(client.enrol(&mut dev, code.trim())).unwrap();
+    // The operator's command answers truthfully for a device that already holds a block.
+    let key = dev.identity().unwrap().key.to_string();
+    let said = admin(db, &["admin", "give-block", "--key", &key]);
+    assert!(said.contains("already holds block 1-500"), "{said}");
     // 1500 labels of one code and day exceed the device's block of sequences (the registry
     // gives the first device enrolled 1-500): three waste codes.
     for (waste, form) in [

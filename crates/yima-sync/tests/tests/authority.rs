@@ -7,12 +7,12 @@ use yima_codes::CreditCode;
 use yima_core::{DeviceKey, Role};
 use yima_protocol::{sign_request, NewOrg, RevocationOutcome};
 
-struct Raw {
-    status: u16,
-    body: String,
+pub(crate) struct Raw {
+    pub status: u16,
+    pub body: String,
 }
 
-async fn post<S: Backend>(
+pub(crate) async fn post<S: Backend>(
     reg: &TestRegistry<S>,
     key: &DeviceKey,
     path: &str,
@@ -47,7 +47,7 @@ async fn revoked_at<S: Backend>(
 }
 
 /// A device of `org` in `role`, enrolled through the API; its key kept for raw requests.
-async fn enrolled<S: Backend>(
+pub(crate) async fn enrolled<S: Backend>(
     reg: &TestRegistry<S>,
     org: &CreditCode,
     role: Role,
@@ -67,14 +67,14 @@ async fn enrolled<S: Backend>(
 }
 
 /// Guangdong (44): its regulator and a producer in Guangzhou.
-fn gd_regulator() -> CreditCode {
+pub(crate) fn gd_regulator() -> CreditCode {
     credit("11440000MB0000002")
 }
 fn gd_producer() -> CreditCode {
     credit("91440100MA5ABCD01")
 }
 
-async fn add_org<S: Backend>(
+pub(crate) async fn add_org<S: Backend>(
     reg: &TestRegistry<S>,
     code: CreditCode,
     role: Role,

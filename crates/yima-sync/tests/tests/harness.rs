@@ -76,6 +76,24 @@ impl Backend for PostgresStore {
     }
 }
 
+/// Runs one SQL statement on the registry's own database, behind its back (for a state
+/// only an older registry could have left).
+pub async fn run_sql<S: Backend>(reg: &TestRegistry<S>, sql: &str) {
+    match reg.env.as_ref() {
+        Env::Sqlite(dir) => {
+            let c = rusqlite::Connection::open(dir.path().join("registry.db")).unwrap();
+            c.execute_batch(sql).unwrap();
+        }
+        Env::Postgres(db) => {
+            let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client.batch_execute(sql).await.unwrap();
+        }
+    }
+}
+
 /// Runs an async test body against both backends.
 #[macro_export]
 macro_rules! on_both_backends {

@@ -457,6 +457,46 @@ impl RegistryStore for PostgresStore {
         Ok(n == 1)
     }
 
+    async fn give_sequence_block(
+        &self,
+        key: PublicKey,
+    ) -> Result<yima_protocol::SequenceBlockGiven, RegistryError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let device = device_in(&tx, &key)
+            .await?
+            .ok_or_else(|| super::unknown_key(&key))?;
+        // Takes its turn with the organisation's enrolments (its row locked, as there).
+        tx.execute(
+            "SELECT 1 FROM orgs WHERE credit_code = $1 FOR UPDATE",
+            &[&device.org.as_str()],
+        )
+        .await?;
+        // Read again under the lock: another gift may have given it one meanwhile.
+        let device = device_in(&tx, &key)
+            .await?
+            .ok_or_else(|| super::unknown_key(&key))?;
+        let taken: Vec<String> = tx
+            .query(
+                "SELECT seq_block FROM devices WHERE org = $1 AND seq_block IS NOT NULL",
+                &[&device.org.as_str()],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let given = super::block_to_give(&device, &taken)?;
+        if !given.already_had {
+            tx.execute(
+                "UPDATE devices SET seq_block = $1 WHERE public_key = $2 AND seq_block IS NULL",
+                &[&given.seq_block.to_string(), &key.to_string()],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(given)
+    }
+
     async fn use_nonce(
         &self,
         key: PublicKey,

@@ -2,7 +2,7 @@
 
 mod ingest;
 
-use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
+use super::{parse, parse_roles, roles_text, unknown_key, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use ingest::ingest_in;
@@ -397,6 +397,33 @@ impl RegistryStore for SqliteStore {
                 "UPDATE devices SET revoked_at = ?1 WHERE public_key = ?2 AND revoked_at IS NULL",
                 params![at.0, key.to_string()],
             )? == 1)
+        })
+        .await
+    }
+
+    async fn give_sequence_block(
+        &self,
+        key: PublicKey,
+    ) -> Result<yima_protocol::SequenceBlockGiven, RegistryError> {
+        self.run(move |c| {
+            // The write transaction excludes enrolments and other gifts: the block is free.
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let device = device_in(&tx, &key)?.ok_or_else(|| unknown_key(&key))?;
+            let taken = tx
+                .prepare_cached(
+                    "SELECT seq_block FROM devices WHERE org = ?1 AND seq_block IS NOT NULL",
+                )?
+                .query_map([device.org.as_str()], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?;
+            let given = super::block_to_give(&device, &taken)?;
+            if !given.already_had {
+                tx.execute(
+                    "UPDATE devices SET seq_block = ?1 WHERE public_key = ?2 AND seq_block IS NULL",
+                    params![given.seq_block.to_string(), key.to_string()],
+                )?;
+            }
+            tx.commit()?;
+            Ok(given)
         })
         .await
     }
