@@ -166,6 +166,74 @@ pub struct PushResult {
     pub outcome: PushOutcome,
     /// Why, for refused, deferred and fork outcomes.
     pub reason: Option<String>,
+    /// For a refused event, the kind of rule it broke (the reason says more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<RefusalKind>,
+}
+
+/// The kind of rule a refused event broke: what devices and metrics act on, never the
+/// reason's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalKind {
+    /// Its canonical body is over [`MAX_EVENT_BYTES`].
+    TooLarge,
+    /// It cannot be read: encoding, id, or links not sorted and unique.
+    Malformed,
+    /// Not signed by the pusher or by every party, signed by a stranger, or a signature
+    /// that does not verify.
+    Signature,
+    /// Dated in the future by the registry's clock.
+    Future,
+    /// Recorded or given by a regulator, who records nothing.
+    Regulator,
+    /// A signing key that belongs to another organisation or role than the event says.
+    Key,
+    /// Signed by a key at or after its revocation.
+    Revoked,
+    /// A container begun out of nothing: a generated, merged or split event whose sources,
+    /// outputs or new labels do not hold together.
+    Lineage,
+    /// A fork by an organisation that is no party to the container.
+    Scope,
+    /// Quantities that do not balance (a merge or split).
+    Balance,
+    /// A step the custody rules do not allow from where the container is.
+    Custody,
+}
+
+impl RefusalKind {
+    /// Every kind, in order.
+    pub const ALL: [RefusalKind; 11] = [
+        RefusalKind::TooLarge,
+        RefusalKind::Malformed,
+        RefusalKind::Signature,
+        RefusalKind::Future,
+        RefusalKind::Regulator,
+        RefusalKind::Key,
+        RefusalKind::Revoked,
+        RefusalKind::Lineage,
+        RefusalKind::Scope,
+        RefusalKind::Balance,
+        RefusalKind::Custody,
+    ];
+
+    /// Its name, as on the wire and in metrics.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalKind::TooLarge => "too_large",
+            RefusalKind::Malformed => "malformed",
+            RefusalKind::Signature => "signature",
+            RefusalKind::Future => "future",
+            RefusalKind::Regulator => "regulator",
+            RefusalKind::Key => "key",
+            RefusalKind::Revoked => "revoked",
+            RefusalKind::Lineage => "lineage",
+            RefusalKind::Scope => "scope",
+            RefusalKind::Balance => "balance",
+            RefusalKind::Custody => "custody",
+        }
+    }
 }
 
 /// `POST /v1/events` answer.

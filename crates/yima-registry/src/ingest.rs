@@ -8,6 +8,7 @@ use yima_core::{
     SignedEvent, Timestamp,
 };
 use yima_protocol::DeviceInfo as KeyRecord;
+use yima_protocol::RefusalKind as R;
 
 /// How far in the future (by the registry clock) an event's time may be: 10 minutes.
 pub const MAX_FUTURE_MS: i64 = 10 * 60 * 1000;
@@ -25,8 +26,8 @@ pub enum Decision {
         /// For each forked container, the event already holding the place.
         conflicts: Vec<(LabelCode, EventId)>,
     },
-    /// Keep it only as refused, with the reason.
-    Refuse(String),
+    /// Keep it only as refused, with the kind of rule it broke and the reason.
+    Refuse(R, String),
     /// Do not store it yet: a previous event or a key is not known yet.
     Defer(String),
 }
@@ -62,19 +63,25 @@ fn check_key(
         )));
     };
     if &k.org != org || k.role != role {
-        return Err(Decision::Refuse(format!(
-            "{who} key {} belongs to {} as {}, not {org} as {role}",
-            key.short(),
-            k.org,
-            k.role
-        )));
+        return Err(Decision::Refuse(
+            R::Key,
+            format!(
+                "{who} key {} belongs to {} as {}, not {org} as {role}",
+                key.short(),
+                k.org,
+                k.role
+            ),
+        ));
     }
     if let Some(r) = k.revoked_at {
         if at >= r {
-            return Err(Decision::Refuse(format!(
-                "{who} key {} was revoked at {r}; the event is dated {at}",
-                key.short()
-            )));
+            return Err(Decision::Refuse(
+                R::Revoked,
+                format!(
+                    "{who} key {} was revoked at {r}; the event is dated {at}",
+                    key.short()
+                ),
+            ));
         }
     }
     Ok(())
@@ -93,26 +100,43 @@ pub fn decide(
 ) -> Decision {
     let body = &event.body;
     if !event.signatures.iter().any(|s| &s.key == pusher) {
-        return Decision::Refuse("the pushing device did not sign this event".into());
+        return Decision::Refuse(
+            R::Signature,
+            "the pushing device did not sign this event".into(),
+        );
     }
     let required = body.required_signers();
     for k in &required {
         match event.signatures.iter().find(|s| &s.key == k) {
             Some(s) if signatures_checked || k.verify(&event.id, &s.sig) => {}
             Some(_) => {
-                return Decision::Refuse(format!("signature by key {} does not verify", k.short()))
+                return Decision::Refuse(
+                    R::Signature,
+                    format!("signature by key {} does not verify", k.short()),
+                )
             }
-            None => return Decision::Refuse(format!("no signature by key {}", k.short())),
+            None => {
+                return Decision::Refuse(R::Signature, format!("no signature by key {}", k.short()))
+            }
         }
     }
     if event.signatures.iter().any(|s| !required.contains(&s.key)) {
-        return Decision::Refuse("signed by a key that is no party to the event".into());
+        return Decision::Refuse(
+            R::Signature,
+            "signed by a key that is no party to the event".into(),
+        );
     }
     if !required.contains(&body.composer) {
-        return Decision::Refuse("composed by a device that is no party to the event".into());
+        return Decision::Refuse(
+            R::Signature,
+            "composed by a device that is no party to the event".into(),
+        );
     }
     if body.at.0 > now.0 + MAX_FUTURE_MS {
-        return Decision::Refuse(format!("the event is dated {}, in the future", body.at));
+        return Decision::Refuse(
+            R::Future,
+            format!("the event is dated {}, in the future", body.at),
+        );
     }
     if body.links.is_empty()
         || !body
@@ -120,7 +144,10 @@ pub fn decide(
             .windows(2)
             .all(|w| w[0].container < w[1].container)
     {
-        return Decision::Refuse("links must be non-empty, sorted and unique".into());
+        return Decision::Refuse(
+            R::Malformed,
+            "links must be non-empty, sorted and unique".into(),
+        );
     }
     // Checked here, not left to the state table: a fork is stored without being applied.
     if body.by.role == Role::Regulator
@@ -130,6 +157,7 @@ pub fn decide(
             .is_some_and(|g| g.role == Role::Regulator)
     {
         return Decision::Refuse(
+            R::Regulator,
             "regulators see everything in their jurisdiction and record nothing".into(),
         );
     }
@@ -156,7 +184,7 @@ pub fn decide(
         EventKind::Generated { .. } | EventKind::Merged { .. } | EventKind::Split { .. }
     ) {
         if let Err(e) = check_shape(body) {
-            return Decision::Refuse(e.to_string());
+            return Decision::Refuse(R::Lineage, e.to_string());
         }
     }
 
@@ -171,9 +199,10 @@ pub fn decide(
             conflicts.push((code.clone(), rival));
             Ok(())
         } else {
-            Err(Decision::Refuse(format!(
-                "{actor} is no party to container {code}: it may not fork its chain"
-            )))
+            Err(Decision::Refuse(
+                R::Scope,
+                format!("{actor} is no party to container {code}: it may not fork its chain"),
+            ))
         }
     };
     for link in &body.links {
@@ -208,14 +237,14 @@ pub fn decide(
         return Decision::Fork { conflicts };
     }
     if let Err(e) = check_balance(body, |c| chains.get(c).and_then(|s| s.as_ref())) {
-        return Decision::Refuse(e.to_string());
+        return Decision::Refuse(R::Balance, e.to_string());
     }
     let mut after = Vec::new();
     for link in &body.links {
         let before = chains.get(&link.container).and_then(|c| c.as_ref());
         match apply(before, event.id, body, &link.container) {
             Ok(s) => after.push((link.container.clone(), s)),
-            Err(e) => return Decision::Refuse(e.to_string()),
+            Err(e) => return Decision::Refuse(R::Custody, e.to_string()),
         }
     }
     Decision::Accept { after }

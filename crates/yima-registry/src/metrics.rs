@@ -7,6 +7,7 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
+use yima_protocol::RefusalKind;
 
 /// Upper bounds (seconds) of the latency histograms' buckets.
 const BUCKETS: [f64; 12] = [
@@ -75,7 +76,7 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<String, Histogram>>,
     events: Mutex<BTreeMap<&'static str, u64>>,
-    refused: Mutex<BTreeMap<&'static str, u64>>,
+    refused: Mutex<BTreeMap<RefusalKind, u64>>,
     push_latency: Mutex<Histogram>,
     connections_open: AtomicU64,
     connections_refused: AtomicU64,
@@ -109,9 +110,9 @@ impl Metrics {
         *lock(&self.events).entry(outcome).or_default() += 1;
     }
 
-    /// One refused event, by reason (`too_large`, `malformed`, `rules`).
-    pub fn refused(&self, reason: &'static str) {
-        *lock(&self.refused).entry(reason).or_default() += 1;
+    /// One refused event, by the kind of rule it broke.
+    pub fn refused(&self, kind: RefusalKind) {
+        *lock(&self.refused).entry(kind).or_default() += 1;
     }
 
     /// One push's time from authentication to answer.
@@ -164,12 +165,13 @@ impl Metrics {
         out.push_str("# HELP yima_registry_forks_total Pushed events stored as forks.\n# TYPE yima_registry_forks_total counter\n");
         let forks = lock(&self.events).get("fork").copied().unwrap_or(0);
         let _ = writeln!(out, "yima_registry_forks_total {forks}");
-        out.push_str("# HELP yima_registry_refused_events_total Refused events, by reason: too_large, malformed (unreadable), rules (signature, key, chain, state table, custody).\n# TYPE yima_registry_refused_events_total counter\n");
-        for reason in ["too_large", "malformed", "rules"] {
-            let n = lock(&self.refused).get(reason).copied().unwrap_or(0);
+        out.push_str("# HELP yima_registry_refused_events_total Refused events, by the kind of rule broken: too_large, malformed, signature, future, regulator, key, revoked, lineage, scope, balance, custody.\n# TYPE yima_registry_refused_events_total counter\n");
+        for kind in RefusalKind::ALL {
+            let n = lock(&self.refused).get(&kind).copied().unwrap_or(0);
             let _ = writeln!(
                 out,
-                "yima_registry_refused_events_total{{reason=\"{reason}\"}} {n}"
+                "yima_registry_refused_events_total{{reason=\"{}\"}} {n}",
+                kind.as_str()
             );
         }
         out.push_str("# HELP yima_registry_push_duration_seconds Time to decide and store one push.\n# TYPE yima_registry_push_duration_seconds histogram\n");
@@ -215,7 +217,7 @@ mod tests {
         m.request("/v1/events", "POST", 200, Duration::from_millis(3));
         m.request("/v1/events", "POST", 200, Duration::from_millis(30));
         m.event("fork");
-        m.refused("rules");
+        m.refused(RefusalKind::Revoked);
         let text = m.render(Some(PoolStatus {
             size: 2,
             available: 1,
@@ -232,7 +234,8 @@ mod tests {
             "yima_registry_request_duration_seconds_bucket{route=\"/v1/events\",le=\"+Inf\"} 2"
         ));
         assert!(text.contains("yima_registry_forks_total 1"));
-        assert!(text.contains("yima_registry_refused_events_total{reason=\"rules\"} 1"));
+        assert!(text.contains("yima_registry_refused_events_total{reason=\"revoked\"} 1"));
+        assert!(text.contains("yima_registry_refused_events_total{reason=\"custody\"} 0"));
         assert!(text.contains("yima_registry_db_pool_max 16"));
     }
 }

@@ -20,8 +20,8 @@ use tower_http::trace::TraceLayer;
 use yima_core::{Role, SignedEvent, Timestamp};
 use yima_protocol::{
     DeviceInfo, EnrolRequest, EnrolmentCode, FeedPage, KeyDirectoryPage, NewEnrolmentCode, NewOrg,
-    PushOutcome, PushRequest, PushResponse, PushResult, MAX_BODY_BYTES, MAX_EVENT_BYTES,
-    MAX_FEED_PAGE_BYTES, MAX_PUSH_EVENTS,
+    PushOutcome, PushRequest, PushResponse, PushResult, RefusalKind, MAX_BODY_BYTES,
+    MAX_EVENT_BYTES, MAX_FEED_PAGE_BYTES, MAX_PUSH_EVENTS,
 };
 
 /// How long an enrolment code stays valid: 7 days.
@@ -366,7 +366,6 @@ async fn push<S: RegistryStore>(
         let id = w.id;
         // One event is a label and a few fields: an oversized one is refused unparsed.
         if w.body.len() > MAX_EVENT_BYTES {
-            st.metrics.refused("too_large");
             slots.push(Some(PushResult {
                 id,
                 outcome: PushOutcome::Refused,
@@ -374,6 +373,7 @@ async fn push<S: RegistryStore>(
                     "event too large: {} bytes, at most {MAX_EVENT_BYTES}",
                     w.body.len()
                 )),
+                refusal: Some(RefusalKind::TooLarge),
             }));
             continue;
         }
@@ -382,14 +382,12 @@ async fn push<S: RegistryStore>(
                 parsed.push(e);
                 slots.push(None);
             }
-            Err(e) => {
-                st.metrics.refused("malformed");
-                slots.push(Some(PushResult {
-                    id,
-                    outcome: PushOutcome::Refused,
-                    reason: Some(e.to_string()),
-                }))
-            }
+            Err(e) => slots.push(Some(PushResult {
+                id,
+                outcome: PushOutcome::Refused,
+                reason: Some(e.to_string()),
+                refusal: Some(RefusalKind::Malformed),
+            })),
         }
     }
     let mut decided = st
@@ -399,26 +397,24 @@ async fn push<S: RegistryStore>(
         .into_iter();
     let results: Vec<PushResult> = slots
         .into_iter()
-        .map(|s| {
-            s.unwrap_or_else(|| {
-                let r = decided.next().expect("one result per parsed event");
-                if r.outcome == PushOutcome::Refused {
-                    st.metrics.refused("rules");
-                }
-                r
-            })
-        })
+        .map(|s| s.unwrap_or_else(|| decided.next().expect("one result per parsed event")))
         .collect();
     let key = authed.device.key.short();
     for r in &results {
         st.metrics.event(outcome_name(r.outcome));
         match r.outcome {
-            PushOutcome::Refused => tracing::warn!(
-                key = %key,
-                event = %r.id.short(),
-                reason = r.reason.as_deref().unwrap_or(""),
-                "event refused"
-            ),
+            PushOutcome::Refused => {
+                if let Some(kind) = r.refusal {
+                    st.metrics.refused(kind);
+                }
+                tracing::warn!(
+                    key = %key,
+                    event = %r.id.short(),
+                    refusal = r.refusal.map_or("", RefusalKind::as_str),
+                    reason = r.reason.as_deref().unwrap_or(""),
+                    "event refused"
+                )
+            }
             PushOutcome::Fork => tracing::warn!(
                 key = %key,
                 event = %r.id.short(),

@@ -203,6 +203,7 @@ pub(crate) fn decide_push(
                 id: e.id,
                 outcome: PushOutcome::Duplicate,
                 reason: None,
+                refusal: None,
             });
             continue;
         }
@@ -230,6 +231,7 @@ pub(crate) fn decide_push(
                     id: e.id,
                     outcome: PushOutcome::Accepted,
                     reason: None,
+                    refusal: None,
                 }
             }
             Decision::Fork { conflicts } => {
@@ -248,9 +250,10 @@ pub(crate) fn decide_push(
                     id: e.id,
                     outcome: PushOutcome::Fork,
                     reason: Some(format!("forks the chain of {}", list.join(", "))),
+                    refusal: None,
                 }
             }
-            Decision::Refuse(reason) => {
+            Decision::Refuse(kind, reason) => {
                 // The first reason is kept.
                 if refused_ids.insert(id.clone()) {
                     w.refused
@@ -260,12 +263,14 @@ pub(crate) fn decide_push(
                     id: e.id,
                     outcome: PushOutcome::Refused,
                     reason: Some(reason),
+                    refusal: Some(kind),
                 }
             }
             Decision::Defer(reason) => PushResult {
                 id: e.id,
                 outcome: PushOutcome::Deferred,
                 reason: Some(reason),
+                refusal: None,
             },
         };
         results.push(result);

@@ -10,7 +10,9 @@ use yima_core::{
     Party, PhysicalForm, Quantity, Role, SignedEvent, Unit, EVENT_FORMAT_VERSION,
 };
 use yima_device::{Action, ActionRequest};
-use yima_protocol::{sign_request, PushOutcome, PushRequest, PushResponse, WireEvent};
+use yima_protocol::{
+    sign_request, PushOutcome, PushRequest, PushResponse, PushResult, RefusalKind, WireEvent,
+};
 
 /// A key of `org` in `role`, enrolled through the API, kept for hand-made pushes: an insider
 /// with a valid key.
@@ -52,17 +54,26 @@ pub(crate) async fn push_as<S: Backend>(
     key: &DeviceKey,
     events: &[SignedEvent],
 ) -> Vec<(PushOutcome, String)> {
+    push_results(reg, key, events)
+        .await
+        .into_iter()
+        .map(|r| (r.outcome, r.reason.unwrap_or_default()))
+        .collect()
+}
+
+/// The registry's answer for each of `events`, pushed by `key`.
+pub(crate) async fn push_results<S: Backend>(
+    reg: &TestRegistry<S>,
+    key: &DeviceKey,
+    events: &[SignedEvent],
+) -> Vec<PushResult> {
     let body = serde_json::to_vec(&PushRequest {
         events: events.iter().map(WireEvent::of).collect(),
     })
     .unwrap();
     let (status, text) = send(reg, key, "POST", "/v1/events", body).await;
     assert_eq!(status, 200, "{text}");
-    let resp: PushResponse = serde_json::from_str(&text).unwrap();
-    resp.results
-        .into_iter()
-        .map(|r| (r.outcome, r.reason.unwrap_or_default()))
-        .collect()
+    serde_json::from_str::<PushResponse>(&text).unwrap().results
 }
 
 fn waste() -> WasteCode {
@@ -173,9 +184,10 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
     // Another province's producer, in whose name the forger labels.
     let elsewhere = credit("91440300715267261");
     let own = |seq, kg| label(&producer_code(), seq, kg);
-    let attacks: Vec<(&str, SignedEvent)> = vec![
+    let attacks: Vec<(&str, RefusalKind, SignedEvent)> = vec![
         (
             "a merge with no source",
+            RefusalKind::Lineage,
             event(
                 &key,
                 3,
@@ -183,18 +195,23 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
                 vec![begins(&own(10, "1").code)],
             ),
         ),
-        ("a merge labelled in another producer's name", {
-            let t = label(&elsewhere, 11, "50");
-            let code = t.code.clone();
-            event(
-                &key,
-                4,
-                merged(t),
-                vec![follows(&ca, &a), follows(&cb, &b), begins(&code)],
-            )
-        }),
+        (
+            "a merge labelled in another producer's name",
+            RefusalKind::Lineage,
+            {
+                let t = label(&elsewhere, 11, "50");
+                let code = t.code.clone();
+                event(
+                    &key,
+                    4,
+                    merged(t),
+                    vec![follows(&ca, &a), follows(&cb, &b), begins(&code)],
+                )
+            },
+        ),
         (
             "a merge of 20 kg and 30 kg declared as 500 kg",
+            RefusalKind::Balance,
             event(
                 &key,
                 5,
@@ -208,6 +225,7 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
         ),
         (
             "a split with no source",
+            RefusalKind::Lineage,
             event(
                 &key,
                 6,
@@ -220,6 +238,7 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
         ),
         (
             "a split of 20 kg into 15 kg and 15 kg",
+            RefusalKind::Balance,
             event(
                 &key,
                 7,
@@ -234,23 +253,31 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
                 ],
             ),
         ),
-        ("a merge whose target contradicts its code's waste code", {
-            let mut t = own(17, "50");
-            t.waste_code = "900-249-08".parse().unwrap();
-            t.category = t.waste_code.category().unwrap();
-            let code = t.code.clone();
-            event(
-                &key,
-                8,
-                merged(t),
-                vec![follows(&ca, &a), follows(&cb, &b), begins(&code)],
-            )
-        }),
+        (
+            "a merge whose target contradicts its code's waste code",
+            RefusalKind::Lineage,
+            {
+                let mut t = own(17, "50");
+                t.waste_code = "900-249-08".parse().unwrap();
+                t.category = t.waste_code.category().unwrap();
+                let code = t.code.clone();
+                event(
+                    &key,
+                    8,
+                    merged(t),
+                    vec![follows(&ca, &a), follows(&cb, &b), begins(&code)],
+                )
+            },
+        ),
     ];
-    for (what, e) in &attacks {
-        let r = push_as(&reg, &key, std::slice::from_ref(e)).await;
-        assert_eq!(r[0].0, PushOutcome::Refused, "{what}: {r:?}");
-        assert!(!r[0].1.is_empty(), "{what}: a reason");
+    for (what, kind, e) in &attacks {
+        let r = push_results(&reg, &key, std::slice::from_ref(e)).await;
+        assert_eq!(r[0].outcome, PushOutcome::Refused, "{what}: {r:?}");
+        assert_eq!(r[0].refusal, Some(*kind), "{what}: {r:?}");
+        assert!(
+            r[0].reason.as_deref().is_some_and(|t| !t.is_empty()),
+            "{what}: a reason"
+        );
         assert_eq!(reg.event_count().await, stored, "{what}: nothing stored");
     }
     // The honest merge of the same two containers is accepted.
@@ -454,13 +481,13 @@ async fn a_revoked_key_cannot_slip_a_pickup_in_before_its_dispatch<S: Backend>()
         )
     };
     // Dated after the revocation: refused for the revocation.
-    let r = push_as(&reg, &p, &[pickup(now().0 + MIN)]).await;
-    assert_eq!(r[0].0, PushOutcome::Refused, "{r:?}");
-    assert!(r[0].1.contains("revoked"), "{r:?}");
+    let r = push_results(&reg, &p, &[pickup(now().0 + MIN)]).await;
+    assert_eq!(r[0].refusal, Some(RefusalKind::Revoked), "{r:?}");
     // Dated before the revocation, but half an hour before the dispatch it follows.
-    let r = push_as(&reg, &p, &[pickup(t.0 - 90 * MIN)]).await;
-    assert_eq!(r[0].0, PushOutcome::Refused, "{r:?}");
-    assert!(r[0].1.contains("before the event it follows"), "{r:?}");
+    let r = push_results(&reg, &p, &[pickup(t.0 - 90 * MIN)]).await;
+    assert_eq!(r[0].refusal, Some(RefusalKind::Custody), "{r:?}");
+    let reason = r[0].reason.as_deref().unwrap_or_default();
+    assert!(reason.contains("before the event it follows"), "{r:?}");
     assert_eq!(reg.event_count().await, stored, "nothing stored");
 }
 

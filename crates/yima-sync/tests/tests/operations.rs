@@ -484,6 +484,27 @@ async fn metrics_count_requests_pushed_events_and_refusals() {
         metric(&text, "yima_registry_events_total{outcome=\"fork\"}"),
         1.0
     );
+    // An event dated a day ahead: refused, its kind in the answer and in the metrics.
+    let mut body = generated(&key, 4, "x").body;
+    body.at = yima_core::Timestamp(now().0 + 24 * 3_600_000);
+    let r = push(&reg, &key, &[yima_core::SignedEvent::seal(body, &key)]).await;
+    assert!(r.body.contains("\"refusal\":\"future\""), "{}", r.body);
+    let text = reqwest::get(format!("{}/metrics", reg.url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let reason = |r: &str| {
+        metric(
+            &text,
+            &format!("yima_registry_refused_events_total{{reason=\"{r}\"}}"),
+        )
+    };
+    assert_eq!(
+        (reason("future"), reason("too_large"), reason("custody")),
+        (1.0, 1.0, 0.0)
+    );
 }
 
 /// The devices `key` reads at `/v1/keys`.
