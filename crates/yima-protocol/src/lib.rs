@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod auth;
+pub mod fuzzing;
 mod wire;
 
 pub use auth::{
