@@ -450,6 +450,11 @@ pub enum RecordStep {
         codes: Vec<String>,
         #[arg(long)]
         reason: String,
+        /// Quantity leaving the books (default: what the containers hold together).
+        #[arg(long, requires = "unit")]
+        weight: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
         #[command(flatten)]
         when: When,
     },

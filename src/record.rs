@@ -317,13 +317,22 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
         RecordStep::Void {
             codes: c,
             reason,
+            weight,
+            unit,
             when,
-        } => single(
-            Action::Void {
-                reason: reason.clone(),
-            },
-            c,
-            when,
-        ),
+        } => {
+            let quantity = match (weight, unit) {
+                (Some(w), Some(u)) => Some(quantity(w, u)?),
+                _ => None,
+            };
+            single(
+                Action::Void {
+                    reason: reason.clone(),
+                    quantity,
+                },
+                c,
+                when,
+            )
+        }
     }
 }

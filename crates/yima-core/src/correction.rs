@@ -304,7 +304,10 @@ mod tests {
 
     #[test]
     fn a_field_must_belong_to_the_step_corrected() {
-        let void = EventKind::Void { reason: "x".into() };
+        let void = EventKind::Void {
+            quantity: None,
+            reason: "x".into(),
+        };
         let e = check_correction(&map(&[("vehicle_plate", "闽A12345")]), &void, Unit::Kg);
         assert!(matches!(e, Err(CorrectionError::NotOfStep { .. })), "{e:?}");
         assert!(check_correction(&map(&[("reason", "typo")]), &void, Unit::Kg).is_ok());

@@ -183,6 +183,12 @@ pub enum EventKind {
     },
     /// 作废: the container is withdrawn (e.g. labelled in error) before it leaves the producer.
     Void {
+        /// The quantity leaving the books: what the voided containers hold together (last
+        /// measured or accepted, else as labelled). Absent only in voids recorded before
+        /// it was stated; absent, the member is left out of the encoding, so those bodies
+        /// keep their bytes and ids.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        quantity: Option<Quantity>,
         /// Why.
         reason: String,
     },

@@ -100,12 +100,50 @@ fn tolerance(total: i64) -> i64 {
     total.saturating_mul(BALANCE_TOLERANCE_PERMILLE) / 1000
 }
 
+/// A void's stated quantity is what its containers hold together, in their unit, within
+/// [`BALANCE_TOLERANCE_PERMILLE`].
+fn check_void<'a>(
+    body: &EventBody,
+    stated: &Quantity,
+    source: impl Fn(&LabelCode) -> Option<&'a ContainerStatus>,
+) -> Result<(), CustodyError> {
+    let mut held = 0i64;
+    for l in &body.links {
+        let Some(s) = source(&l.container) else {
+            return Ok(());
+        };
+        let q = s.quantity();
+        if q.unit != stated.unit {
+            return Err(balance(
+                format!(
+                    "the void states {stated}, container {} holds {q}: state it in the containers' unit",
+                    l.container
+                ),
+                format!(
+                    "作废申报 {stated}，容器 {} 为 {q}：请使用容器的计量单位",
+                    l.container
+                ),
+            ));
+        }
+        held += q.milli;
+    }
+    if (held - stated.milli).abs() > tolerance(held) {
+        let (h, unit) = (format_milli(held), stated.unit);
+        return Err(balance(
+            format!("the void states {stated} leaving the books, its containers hold {h} {unit}"),
+            format!("作废申报核销 {stated}，容器合计 {h} {unit}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that a merge or split accounts for its quantity (what each source holds: last
 /// measured or accepted, else as labelled), given the statuses of its sources
 /// just before it (`source`; a source not given is not checked — the caller has refused or
 /// deferred the event already): every output holds the sources' waste code in their unit; a
 /// merge's output equals the sum of its inputs, a split's outputs add up to its input, each
-/// within [`BALANCE_TOLERANCE_PERMILLE`]. Other events pass.
+/// within [`BALANCE_TOLERANCE_PERMILLE`]; a void's stated quantity is what its containers
+/// hold. Other events pass.
 pub fn check_balance<'a>(
     body: &EventBody,
     source: impl Fn(&LabelCode) -> Option<&'a ContainerStatus>,
@@ -113,6 +151,9 @@ pub fn check_balance<'a>(
     let outputs: Vec<&Quantity> = match &body.event {
         EventKind::Merged { target, .. } => vec![&target.quantity],
         EventKind::Split { parts, .. } => parts.iter().map(|p| &p.quantity).collect(),
+        EventKind::Void {
+            quantity: Some(q), ..
+        } => return check_void(body, q, source),
         _ => return Ok(()),
     };
     let mut inputs = Vec::new();

@@ -93,6 +93,9 @@ pub enum Action {
     Void {
         /// Why.
         reason: String,
+        /// The quantity leaving the books; by default what the containers hold together
+        /// (last measured or accepted, else as labelled).
+        quantity: Option<Quantity>,
     },
 }
 
@@ -438,8 +441,27 @@ fn action_kind(
                 reason: reason(&r)?,
             }
         }
-        Action::Void { reason: r } => EventKind::Void {
-            reason: reason(&r)?,
-        },
+        Action::Void {
+            reason: r,
+            quantity,
+        } => {
+            let quantity = match quantity {
+                Some(q) => q,
+                None => {
+                    let unit = first.quantity().unit;
+                    if statuses.values().any(|s| s.quantity().unit != unit) {
+                        return Err(bad_input(
+                            "the units differ: give the quantity leaving the books",
+                            "单位不一致：请给出核销的数量",
+                        ));
+                    }
+                    Quantity::new(statuses.values().map(|s| s.quantity().milli).sum(), unit)?
+                }
+            };
+            EventKind::Void {
+                quantity: Some(quantity),
+                reason: reason(&r)?,
+            }
+        }
     })
 }

@@ -277,6 +277,7 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
         &parts[1..],
         Action::Void {
             reason: "重复拆分登记 / registered twice".into(),
+            quantity: None,
         },
     ))?;
 

@@ -427,10 +427,17 @@ impl<C: Clock> Device<C> {
                             }
                             out.push(r);
                         }
-                        EventKind::Void { reason } => {
+                        EventKind::Void { quantity, reason } => {
                             let mut r = base(LedgerStage::Void, String::new(), &e, &label);
                             r.source_batch = source;
                             r.note = reason.clone();
+                            // The quantity the void states leaving the books: this
+                            // container's when it voids one, else the total in the note.
+                            match quantity {
+                                Some(q) if e.body.links.len() == 1 => r.quantity = q.amount(),
+                                Some(q) => r.note = format!("{reason}（合计 / together {q}）"),
+                                None => {}
+                            }
                             out.push(r);
                         }
                         EventKind::Correction {

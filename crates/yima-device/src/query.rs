@@ -220,7 +220,14 @@ fn details(kind: &EventKind) -> Vec<(String, String)> {
             v.extend(changes.iter().map(|(k, x)| (format!("set {k}"), x.clone())));
             v
         }
-        EventKind::Void { reason } => vec![kv("reason", reason.clone())],
+        EventKind::Void { quantity, reason } => {
+            let mut v: Vec<_> = quantity
+                .iter()
+                .map(|q| kv("quantity", q.to_string()))
+                .collect();
+            v.push(kv("reason", reason.clone()));
+            v
+        }
     }
 }
 

@@ -303,6 +303,12 @@ fn kind(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<EventKind> {
             reason: member!(r, "reason", r.string()?),
         },
         Step::Void => EventKind::Void {
+            // Stated since it was added; left out (not `null`) in voids from before.
+            quantity: if r.eat(b",\"quantity\":") {
+                Some(quantity(r)?)
+            } else {
+                None
+            },
             reason: member!(r, "reason", r.string()?),
         },
     };

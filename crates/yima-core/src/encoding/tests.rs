@@ -2,9 +2,10 @@
 //! canonical body and nothing else.
 
 use super::body::read_body;
-use super::{decode_general, encode};
+use super::{decode, decode_general, encode, EncodingError};
 use crate::event::{EventBody, EventKind};
 use crate::model::Timestamp;
+use crate::quantity::{Quantity, Unit};
 
 /// The canonical bytes of the test vectors (`tests/vectors/`).
 fn vectors() -> Vec<Vec<u8>> {
@@ -52,6 +53,7 @@ fn reads_extreme_integers_and_every_escape() {
         body.at = Timestamp(at);
         body.seq = seq;
         body.event = EventKind::Void {
+            quantity: None,
             reason: reason.clone(),
         };
         let bytes = encode(&body);
@@ -158,4 +160,38 @@ fn correction_keys_must_rise_strictly() {
     );
     assert_eq!(read_body(twice.as_bytes()), None);
     assert_eq!(read_body(swapped.as_bytes()), None);
+}
+
+#[test]
+fn a_void_states_its_quantity_and_one_from_before_keeps_its_bytes() {
+    let (mut body, _) = generated();
+    body.event = EventKind::Void {
+        quantity: None,
+        reason: "标错".into(),
+    };
+    let before = encode(&body);
+    let text = String::from_utf8(before.clone()).unwrap();
+    assert!(
+        text.contains(r#"{"type":"void","reason":"标错"}"#),
+        "{text}"
+    );
+    assert_eq!(decode(&before), Ok(body.clone()));
+    body.event = EventKind::Void {
+        quantity: Some(Quantity::parse("12.5", Unit::Kg).unwrap()),
+        reason: "标错".into(),
+    };
+    let stated = encode(&body);
+    let text = String::from_utf8(stated.clone()).unwrap();
+    assert!(
+        text.contains(r#"{"type":"void","quantity":{"milli":12500,"unit":"kg"},"reason":"标错"}"#),
+        "{text}"
+    );
+    assert_eq!(read_body(&stated).as_ref(), Some(&body));
+    assert_eq!(decode(&stated), Ok(body));
+    // One body, one spelling: an absent quantity is never written as null.
+    let null = text.replace(
+        r#""quantity":{"milli":12500,"unit":"kg"}"#,
+        r#""quantity":null"#,
+    );
+    assert_eq!(decode(null.as_bytes()), Err(EncodingError::NotCanonical));
 }

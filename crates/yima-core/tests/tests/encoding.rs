@@ -82,6 +82,7 @@ fn strings_escape_only_quote_backslash_and_control_characters() {
     let mut reason: String = (0u8..0x20).map(char::from).collect();
     reason.push_str("\"\\/\u{7f}é中\u{2028}\u{2029}😀 <>&'");
     body.event = EventKind::Void {
+        quantity: None,
         reason: reason.clone(),
     };
     let text = String::from_utf8(encode(&body)).expect("utf-8");

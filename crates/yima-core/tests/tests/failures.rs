@@ -486,6 +486,7 @@ fn unsigned_event_cannot_take_the_main_line_from_a_signed_one() {
     let dispatch = w.dispatch(Who::Producer, &m, &[&c]);
     w.heads.insert(c.clone(), stored.id);
     let event = EventKind::Void {
+        quantity: None,
         reason: "伪造".into(),
     };
     let mut body = w.draft(Who::Producer, Who::Producer, event, &[&c]);

@@ -253,6 +253,7 @@ impl World {
         self.record(
             Who::Producer,
             EventKind::Void {
+                quantity: None,
                 reason: "标签打印错误".into(),
             },
             c,

@@ -312,7 +312,9 @@ fn kind() -> impl Strategy<Value = EventKind> {
                 reason
             })
             .boxed(),
-        text().prop_map(|reason| EventKind::Void { reason }).boxed(),
+        (prop::option::of(quantity()), text())
+            .prop_map(|(quantity, reason)| EventKind::Void { quantity, reason })
+            .boxed(),
     ]
 }
 

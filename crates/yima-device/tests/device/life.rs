@@ -267,13 +267,34 @@ fn merge_split_correct_and_void_at_the_producer() {
         },
     ))
     .unwrap();
-    p.record(&req(
-        std::slice::from_ref(&parts[1]),
-        Action::Void {
-            reason: "重复登记".into(),
-        },
-    ))
-    .unwrap();
+    // A void states the quantity leaving the books: what the container holds (20 kg), not
+    // more; stated wrong, it is refused with nothing stored.
+    let n = events(&mut p);
+    let e = p
+        .record(&req(
+            std::slice::from_ref(&parts[1]),
+            Action::Void {
+                reason: "重复登记".into(),
+                quantity: Some(q("200")),
+            },
+        ))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadInput, "{e}");
+    assert_eq!(events(&mut p), n);
+    let void = p
+        .record(&req(
+            std::slice::from_ref(&parts[1]),
+            Action::Void {
+                reason: "重复登记".into(),
+                quantity: None,
+            },
+        ))
+        .unwrap();
+    assert!(
+        matches!(&void.body.event, EventKind::Void { quantity: Some(x), .. } if *x == q("20")),
+        "{:?}",
+        void.body.event
+    );
     assert_eq!(
         p.container(&parts[1]).unwrap().state,
         ContainerState::Voided

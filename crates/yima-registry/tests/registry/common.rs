@@ -190,6 +190,7 @@ fn body(at: Timestamp, by: &Member, event: EventKind, links: Vec<Link>, seq: u64
 fn void(code: &LabelCode, prev: &SignedEvent) -> (EventKind, Vec<Link>) {
     (
         EventKind::Void {
+            quantity: None,
             reason: "labelled in error".into(),
         },
         vec![Link {

@@ -254,6 +254,19 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
             ),
         ),
         (
+            "a void stating 999 kg leaving the books of a 20 kg container",
+            RefusalKind::Balance,
+            event(
+                &key,
+                9,
+                EventKind::Void {
+                    quantity: Some(Quantity::parse("999", Unit::Kg).unwrap()),
+                    reason: "标错".into(),
+                },
+                vec![follows(&ca, &a)],
+            ),
+        ),
+        (
             "a merge whose target contradicts its code's waste code",
             RefusalKind::Lineage,
             {

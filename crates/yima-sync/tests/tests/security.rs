@@ -255,6 +255,7 @@ async fn out_of_scope_and_regulator_writes_are_refused() {
         },
         composer: other.public(),
         event: EventKind::Void {
+            quantity: None,
             reason: "not yours".into(),
         },
         links: vec![Link {

@@ -226,6 +226,7 @@ async fn fork_is_kept_and_flagged_on_both_devices<S: Backend>() {
         std::slice::from_ref(&code),
         Action::Void {
             reason: "labelled twice".into(),
+            quantity: None,
         },
     ))
     .unwrap();
