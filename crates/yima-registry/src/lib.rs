@@ -14,6 +14,7 @@ mod error;
 mod ingest;
 mod limits;
 pub mod metrics;
+mod middleware;
 mod routes;
 pub mod server;
 mod signatures;

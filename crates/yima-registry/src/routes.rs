@@ -3,18 +3,18 @@
 use crate::admin;
 use crate::auth::{json, Authed, SignedOnce};
 use crate::error::{ErrorKind, RegistryError};
+use crate::middleware::{access_span, count, limit_enrol, limit_push, request_id, too_many};
 use crate::signatures::SignatureCheck;
 use crate::store::RegistryStore;
 use crate::AppState;
-use axum::extract::{ConnectInfo, MatchedPath, Query, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::Rng;
 use serde::Deserialize;
-use std::net::SocketAddr;
 use std::time::Instant;
 use tower_http::trace::TraceLayer;
 use yima_core::{Role, SignedEvent, Timestamp};
@@ -68,132 +68,6 @@ pub fn router<S: RegistryStore>(state: AppState<S>) -> Router {
         )
         .layer(from_fn(request_id))
         .with_state(state)
-}
-
-/// The header carrying a request's id (a proxy's, or one made here), sent back too.
-pub const REQUEST_ID: &str = "x-request-id";
-
-/// Gives each request an id (keeping a proxy's), and sends it back in the answer.
-async fn request_id(mut req: Request, next: Next) -> Response {
-    let id = req
-        .headers()
-        .get(REQUEST_ID)
-        .filter(|v| v.len() <= 64 && v.to_str().is_ok())
-        .cloned()
-        .unwrap_or_else(|| {
-            HeaderValue::from_str(&format!("{:016x}", rand::random::<u64>()))
-                .expect("hex is a header value")
-        });
-    req.headers_mut().insert(REQUEST_ID, id.clone());
-    let mut resp = next.run(req).await;
-    resp.headers_mut().insert(REQUEST_ID, id);
-    resp
-}
-
-/// The access log's span: method, matched route, request id, the key a request names
-/// (short, as claimed: the log line of a refusal says whether it held) and the peer.
-fn access_span(req: &Request) -> tracing::Span {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |m| m.as_str());
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    };
-    let key = header(yima_protocol::HEADER_KEY);
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.to_string())
-        .unwrap_or_default();
-    tracing::info_span!(
-        "request",
-        method = %req.method(),
-        route,
-        request_id = header(REQUEST_ID),
-        key = key.get(..16).unwrap_or(key),
-        peer,
-        status = tracing::field::Empty,
-        latency_ms = tracing::field::Empty,
-    )
-}
-
-/// Counts each request in the metrics by matched route, method and status.
-async fn count<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    // Known methods by name, any other as one label: a client cannot grow the metrics.
-    let method = match req.method().as_str() {
-        m @ ("GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH") => m,
-        _ => "other",
-    }
-    .to_string();
-    let resp = next.run(req).await;
-    st.metrics
-        .request(&route, &method, resp.status().as_u16(), started.elapsed());
-    resp
-}
-
-/// The client's address: the last one in the proxy's header when one is configured and
-/// present (the address the proxy itself saw), else the connection's peer.
-fn peer<S>(st: &AppState<S>, req: &Request) -> Option<std::net::IpAddr> {
-    let forwarded = st.client_ip_header.as_ref().and_then(|h| {
-        let v = req.headers().get_all(h).iter().next_back()?.to_str().ok()?;
-        v.rsplit(',').next()?.trim().parse().ok()
-    });
-    forwarded.or_else(|| {
-        req.extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-    })
-}
-
-fn too_many(what: &str, wait: u64) -> RegistryError {
-    RegistryError::new(
-        ErrorKind::TooManyRequests,
-        format!("too many {what}; retry in {wait} s"),
-    )
-    .retry_after(wait)
-}
-
-/// Enrolment attempts per address, before the body is read or anything written.
-async fn limit_enrol<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(ip) = peer(&st, &req) {
-        if let Err(wait) = st.limits.enrol_per_address.take(ip, Instant::now()) {
-            tracing::warn!(peer = %ip, wait, "rate limited: enrolment attempts");
-            return too_many("enrolment attempts from this address", wait).into_response();
-        }
-    }
-    next.run(req).await
-}
-
-/// Pushes per address, before the body is read or anything written.
-async fn limit_push<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(ip) = peer(&st, &req) {
-        if let Err(wait) = st.limits.push_per_address.take(ip, Instant::now()) {
-            tracing::warn!(peer = %ip, wait, "rate limited: pushes per address");
-            return too_many("pushes from this address", wait).into_response();
-        }
-    }
-    next.run(req).await
 }
 
 /// Readiness: the database answers (a write lock can be taken), else 503.
