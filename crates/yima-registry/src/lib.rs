@@ -15,6 +15,7 @@ mod ingest;
 mod limits;
 pub mod metrics;
 mod middleware;
+mod openapi;
 mod routes;
 pub mod server;
 mod signatures;
