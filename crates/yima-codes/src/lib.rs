@@ -40,6 +40,8 @@ mod lang;
 mod manifest;
 mod manifest_fit;
 mod notation;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod schedule;
 mod search;
 mod sequence;

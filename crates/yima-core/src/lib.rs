@@ -23,6 +23,8 @@ mod event;
 mod handover_qr;
 mod lineage;
 mod model;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod payload;
 mod quantity;
 mod role;

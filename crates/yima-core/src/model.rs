@@ -10,6 +10,7 @@ use yima_codes::{Category, CreditCode, HazardSet, LabelCode, Lang, ManifestNumbe
 /// A moment, as milliseconds since 1970-01-01 UTC (an integer, so encodings are exact).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {

@@ -8,6 +8,7 @@ use yima_codes::Lang;
 /// A role an organisation plays in the custody of hazardous waste.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// 产废单位: generates, labels, stores and dispatches waste (also a collector).
     Producer,

@@ -159,6 +159,7 @@ hex_serde!(SignatureBytes, "signature", 64);
 
 /// One party's signature over an event id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signature {
     /// The signing device's public key.
     pub key: PublicKey,

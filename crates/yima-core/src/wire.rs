@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// An event on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WireEvent {
     /// The event id.
     pub id: EventId,

@@ -16,6 +16,7 @@ pub const MAX_FEED_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// `POST /v1/enrol`: a device enrols its key (the request is signed by that key).
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolRequest {
     /// The single-use enrolment code.
     pub code: String,
@@ -27,6 +28,7 @@ pub struct EnrolRequest {
 
 /// A device as the registry knows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceInfo {
     /// Public key.
     pub key: PublicKey,
@@ -52,6 +54,7 @@ pub struct DeviceInfo {
 
 /// `POST /v1/orgs` (a regulator): registers an organisation.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewOrg {
     /// Credit code.
     pub credit_code: CreditCode,
@@ -65,6 +68,7 @@ pub struct NewOrg {
 
 /// `POST /v1/enrolment-codes`: issue a single-use code for a device of `org`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewEnrolmentCode {
     /// The organisation the device will belong to.
     pub org: CreditCode,
@@ -76,6 +80,7 @@ pub struct NewEnrolmentCode {
 
 /// The issued code.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolmentCode {
     /// The code to give the device (shown once).
     pub code: String,
@@ -85,6 +90,7 @@ pub struct EnrolmentCode {
 
 /// `POST /v1/revocations`: revoke a device key from a moment on.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Revocation {
     /// The key.
     pub key: PublicKey,
@@ -97,6 +103,7 @@ pub struct Revocation {
 /// The answer to `POST /v1/revocations`: from when the key is revoked, and whether this
 /// request changed anything.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevocationOutcome {
     /// The key.
     pub key: PublicKey,
@@ -109,6 +116,7 @@ pub struct RevocationOutcome {
 /// `POST /v1/sequence-blocks`: give an enrolled device that has none (enrolled before the
 /// registry gave blocks) its own block of label sequences.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SequenceBlockRequest {
     /// The device's key.
     pub key: PublicKey,
@@ -117,6 +125,7 @@ pub struct SequenceBlockRequest {
 /// The answer to `POST /v1/sequence-blocks`: the device's block, and whether it held it
 /// before this request (nothing changed). The device takes it up at its next sync.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SequenceBlockGiven {
     /// The device's key.
     pub key: PublicKey,
@@ -128,6 +137,7 @@ pub struct SequenceBlockGiven {
 
 /// `POST /v1/events`: a batch of events to ingest.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// The events, in the order the device recorded them.
     pub events: Vec<WireEvent>,
@@ -135,6 +145,7 @@ pub struct PushRequest {
 
 /// What became of one pushed event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushOutcome {
     /// Stored.
@@ -159,6 +170,7 @@ impl PushOutcome {
 
 /// The answer for one pushed event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResult {
     /// The event.
     pub id: EventId,
@@ -174,6 +186,7 @@ pub struct PushResult {
 /// The kind of rule a refused event broke: what devices and metrics act on, never the
 /// reason's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalKind {
     /// Its canonical body is over [`MAX_EVENT_BYTES`].
@@ -238,6 +251,7 @@ impl RefusalKind {
 
 /// `POST /v1/events` answer.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// One result per pushed event, in order.
     pub results: Vec<PushResult>,
@@ -245,6 +259,7 @@ pub struct PushResponse {
 
 /// One entry of an organisation's feed.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedEntry {
     /// Position in the feed (the cursor to resume after).
     pub seq: i64,
@@ -258,6 +273,7 @@ pub struct FeedEntry {
 
 /// `GET /v1/feed?after=SEQ&limit=N` answer.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedPage {
     /// Entries after the cursor, in order.
     pub entries: Vec<FeedEntry>,
@@ -269,6 +285,7 @@ pub struct FeedPage {
 
 /// `GET /v1/keys` answer: the key directory.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyDirectoryPage {
     /// Every enrolled device.
     pub devices: Vec<DeviceInfo>,
@@ -276,6 +293,7 @@ pub struct KeyDirectoryPage {
 
 /// An error answer: a kind to act on and a message.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// The error.
     pub error: ErrorDetail,
@@ -283,6 +301,7 @@ pub struct ErrorBody {
 
 /// The error's kind and message.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     /// Machine kind (`unauthorized`, `forbidden`, `bad_request`, `not_found`, `conflict`, `too_large`, `storage`, `too_many_requests`, `timeout`).
     pub kind: String,

@@ -13,7 +13,7 @@ use axum::Json;
 use yima_codes::CreditCode;
 use yima_core::PublicKey;
 use yima_protocol::{
-    DeviceInfo, EnrolmentCode, NewEnrolmentCode, NewOrg, Revocation, RevocationOutcome,
+    DeviceInfo, EnrolmentCode, ErrorBody, NewEnrolmentCode, NewOrg, Revocation, RevocationOutcome,
     SequenceBlockGiven, SequenceBlockRequest,
 };
 
@@ -63,6 +63,20 @@ async fn administers_device<S: RegistryStore>(
     administers(st, device, &target_org).await
 }
 
+/// Register an organisation
+///
+/// By a regulator's admin device, only within its jurisdiction (a regulator only strictly
+/// below it); others are registered by the operator on the registry's host.
+#[utoipa::path(
+    post,
+    path = "/v1/orgs",
+    request_body = NewOrg,
+    responses(
+        (status = 201, description = "registered"),
+        (status = 403, description = "not a regulator's admin device, or outside its jurisdiction", body = ErrorBody),
+        (status = 409, description = "already registered", body = ErrorBody),
+    )
+)]
 pub(crate) async fn add_org<S: RegistryStore>(
     State(st): State<AppState<S>>,
     authed: Authed,
@@ -87,6 +101,20 @@ pub(crate) async fn add_org<S: RegistryStore>(
     Ok(StatusCode::CREATED)
 }
 
+/// Issue a single-use enrolment code
+///
+/// By the organisation's admin device, or a regulator's admin device whose jurisdiction
+/// covers the organisation (another regulator only strictly below it).
+#[utoipa::path(
+    post,
+    path = "/v1/enrolment-codes",
+    request_body = NewEnrolmentCode,
+    responses(
+        (status = 200, description = "the code, shown once", body = EnrolmentCode),
+        (status = 403, description = "not allowed", body = ErrorBody),
+        (status = 404, description = "the organisation is not registered", body = ErrorBody),
+    )
+)]
 pub(crate) async fn issue_code<S: RegistryStore>(
     State(st): State<AppState<S>>,
     authed: Authed,
@@ -99,6 +127,21 @@ pub(crate) async fn issue_code<S: RegistryStore>(
     ))
 }
 
+/// Revoke a device key from the registry's receipt time on; idempotent
+///
+/// By the organisation's admin device, or a regulator's admin device whose jurisdiction
+/// covers it. A caller-chosen time (`at`) is refused: an earlier time is set only by the
+/// operator on the registry's host.
+#[utoipa::path(
+    post,
+    path = "/v1/revocations",
+    request_body = Revocation,
+    responses(
+        (status = 200, description = "revoked now, or already revoked before (already_revoked true, nothing changed)", body = RevocationOutcome),
+        (status = 403, description = "not allowed, or a caller-chosen time", body = ErrorBody),
+        (status = 404, description = "unknown key", body = ErrorBody),
+    )
+)]
 pub(crate) async fn revoke<S: RegistryStore>(
     State(st): State<AppState<S>>,
     authed: Authed,
@@ -142,8 +185,22 @@ pub(crate) async fn revoke<S: RegistryStore>(
     }))
 }
 
-/// `POST /v1/sequence-blocks`: gives a device of an organisation the caller administers its
-/// own block of label sequences, if it has none.
+/// Give an enrolled device that has none its own block of label sequences; idempotent
+///
+/// The first block no device of its organisation holds, to a device enrolled before the
+/// registry gave blocks; by the organisation's admin device, or a regulator's admin device
+/// whose jurisdiction covers it. The device takes it up at its next sync.
+#[utoipa::path(
+    post,
+    path = "/v1/sequence-blocks",
+    request_body = SequenceBlockRequest,
+    responses(
+        (status = 200, description = "the device's block, and whether it held it before", body = SequenceBlockGiven),
+        (status = 403, description = "the caller does not administer the device's organisation", body = ErrorBody),
+        (status = 404, description = "unknown key", body = ErrorBody),
+        (status = 409, description = "the key is revoked, or every block of its organisation is held", body = ErrorBody),
+    )
+)]
 pub(crate) async fn give_sequence_block<S: RegistryStore>(
     State(st): State<AppState<S>>,
     authed: Authed,

@@ -29,6 +29,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind (the OpenAPI document lists their names).
+    pub const ALL: [ErrorKind; 9] = [
+        ErrorKind::BadRequest,
+        ErrorKind::Unauthorized,
+        ErrorKind::Forbidden,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::TooLarge,
+        ErrorKind::Storage,
+        ErrorKind::TooManyRequests,
+        ErrorKind::Timeout,
+    ];
+
     fn status(self) -> StatusCode {
         match self {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,

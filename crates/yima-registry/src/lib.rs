@@ -14,6 +14,8 @@ mod error;
 mod ingest;
 mod limits;
 pub mod metrics;
+mod middleware;
+mod openapi;
 mod routes;
 pub mod server;
 mod signatures;

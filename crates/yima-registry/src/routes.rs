@@ -1,56 +1,61 @@
-//! The HTTP API (`/v1/...`), described in `openapi.json`.
+//! The HTTP API (`/v1/...`): each handler carries its own OpenAPI description
+//! (`#[utoipa::path]`), and is served where that description says (see `openapi`).
 
 use crate::admin;
 use crate::auth::{json, Authed, SignedOnce};
 use crate::error::{ErrorKind, RegistryError};
+use crate::middleware::{access_span, count, limit_enrol, limit_push, request_id, too_many};
+use crate::openapi::Described;
 use crate::signatures::SignatureCheck;
 use crate::store::RegistryStore;
 use crate::AppState;
-use axum::extract::{ConnectInfo, MatchedPath, Query, Request, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::Rng;
-use serde::Deserialize;
-use std::net::SocketAddr;
+use serde::{Deserialize, Serialize};
 use std::time::Instant;
 use tower_http::trace::TraceLayer;
+use utoipa::{IntoParams, ToSchema};
 use yima_core::{Role, SignedEvent, Timestamp};
 use yima_protocol::{
-    DeviceInfo, EnrolRequest, EnrolmentCode, FeedPage, KeyDirectoryPage, NewEnrolmentCode, NewOrg,
-    PushOutcome, PushRequest, PushResponse, PushResult, RefusalKind, MAX_BODY_BYTES,
-    MAX_EVENT_BYTES, MAX_FEED_PAGE_BYTES, MAX_PUSH_EVENTS,
+    DeviceInfo, EnrolRequest, EnrolmentCode, ErrorBody, FeedPage, KeyDirectoryPage,
+    NewEnrolmentCode, NewOrg, PushOutcome, PushRequest, PushResponse, PushResult, RefusalKind,
+    MAX_BODY_BYTES, MAX_EVENT_BYTES, MAX_FEED_PAGE_BYTES, MAX_PUSH_EVENTS,
 };
 
 /// How long an enrolment code stays valid: 7 days.
 pub const ENROLMENT_CODE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 
+/// Every route the registry serves, each at the path and method of its description: the
+/// router below and the tests of the OpenAPI document both read this.
+pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
+    let enrol_limit = from_fn_with_state(state.clone(), limit_enrol::<S>);
+    let push_limit = from_fn_with_state(state.clone(), limit_push::<S>);
+    Described::new()
+        .serve(__path_health, health)
+        .serve(__path_ready, ready::<S>)
+        .serve(__path_metrics, metrics::<S>)
+        .serve(__path_openapi, openapi)
+        .serve_with(__path_enrol, enrol::<S>, |m| m.layer(enrol_limit))
+        .serve(admin::__path_add_org, admin::add_org::<S>)
+        .serve(admin::__path_issue_code, admin::issue_code::<S>)
+        .serve(admin::__path_revoke, admin::revoke::<S>)
+        .serve(
+            admin::__path_give_sequence_block,
+            admin::give_sequence_block::<S>,
+        )
+        .serve_with(__path_push, push::<S>, |m| m.layer(push_limit))
+        .serve(__path_feed, feed::<S>)
+        .serve(__path_keys, keys::<S>)
+}
+
 /// The registry's routes.
 pub fn router<S: RegistryStore>(state: AppState<S>) -> Router {
-    Router::new()
-        .route(
-            "/v1/health",
-            get(|| async { Json(serde_json::json!({ "ok": true })) }),
-        )
-        .route("/v1/ready", get(ready::<S>))
-        .route("/metrics", get(metrics::<S>))
-        .route("/v1/openapi.json", get(openapi))
-        .route(
-            "/v1/enrol",
-            post(enrol::<S>).layer(from_fn_with_state(state.clone(), limit_enrol::<S>)),
-        )
-        .route("/v1/orgs", post(admin::add_org::<S>))
-        .route("/v1/enrolment-codes", post(admin::issue_code::<S>))
-        .route("/v1/revocations", post(admin::revoke::<S>))
-        .route("/v1/sequence-blocks", post(admin::give_sequence_block::<S>))
-        .route(
-            "/v1/events",
-            post(push::<S>).layer(from_fn_with_state(state.clone(), limit_push::<S>)),
-        )
-        .route("/v1/feed", get(feed::<S>))
-        .route("/v1/keys", get(keys::<S>))
+    described(&state)
+        .router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -70,141 +75,60 @@ pub fn router<S: RegistryStore>(state: AppState<S>) -> Router {
         .with_state(state)
 }
 
-/// The header carrying a request's id (a proxy's, or one made here), sent back too.
-pub const REQUEST_ID: &str = "x-request-id";
-
-/// Gives each request an id (keeping a proxy's), and sends it back in the answer.
-async fn request_id(mut req: Request, next: Next) -> Response {
-    let id = req
-        .headers()
-        .get(REQUEST_ID)
-        .filter(|v| v.len() <= 64 && v.to_str().is_ok())
-        .cloned()
-        .unwrap_or_else(|| {
-            HeaderValue::from_str(&format!("{:016x}", rand::random::<u64>()))
-                .expect("hex is a header value")
-        });
-    req.headers_mut().insert(REQUEST_ID, id.clone());
-    let mut resp = next.run(req).await;
-    resp.headers_mut().insert(REQUEST_ID, id);
-    resp
+/// The answer to `GET /v1/health`.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub(crate) struct Liveness {
+    /// Always true: the process answers.
+    pub(crate) ok: bool,
 }
 
-/// The access log's span: method, matched route, request id, the key a request names
-/// (short, as claimed: the log line of a refusal says whether it held) and the peer.
-fn access_span(req: &Request) -> tracing::Span {
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |m| m.as_str());
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    };
-    let key = header(yima_protocol::HEADER_KEY);
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.to_string())
-        .unwrap_or_default();
-    tracing::info_span!(
-        "request",
-        method = %req.method(),
-        route,
-        request_id = header(REQUEST_ID),
-        key = key.get(..16).unwrap_or(key),
-        peer,
-        status = tracing::field::Empty,
-        latency_ms = tracing::field::Empty,
+/// The answer to `GET /v1/ready`.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub(crate) struct Readiness {
+    /// Always true: the database takes writes now (else the answer is a 503).
+    pub(crate) ready: bool,
+}
+
+/// Liveness
+#[utoipa::path(
+    get,
+    path = "/v1/health",
+    security(()),
+    responses((status = 200, description = "the process answers", body = Liveness))
+)]
+async fn health() -> Json<Liveness> {
+    Json(Liveness { ok: true })
+}
+
+/// Readiness: the database takes writes now
+#[utoipa::path(
+    get,
+    path = "/v1/ready",
+    security(()),
+    responses(
+        (status = 200, description = "ready", body = Readiness),
+        (status = 503, description = "the database is unavailable or locked (with Retry-After)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
     )
-}
-
-/// Counts each request in the metrics by matched route, method and status.
-async fn count<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |m| m.as_str().to_string());
-    // Known methods by name, any other as one label: a client cannot grow the metrics.
-    let method = match req.method().as_str() {
-        m @ ("GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH") => m,
-        _ => "other",
-    }
-    .to_string();
-    let resp = next.run(req).await;
-    st.metrics
-        .request(&route, &method, resp.status().as_u16(), started.elapsed());
-    resp
-}
-
-/// The client's address: the last one in the proxy's header when one is configured and
-/// present (the address the proxy itself saw), else the connection's peer.
-fn peer<S>(st: &AppState<S>, req: &Request) -> Option<std::net::IpAddr> {
-    let forwarded = st.client_ip_header.as_ref().and_then(|h| {
-        let v = req.headers().get_all(h).iter().next_back()?.to_str().ok()?;
-        v.rsplit(',').next()?.trim().parse().ok()
-    });
-    forwarded.or_else(|| {
-        req.extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip())
-    })
-}
-
-fn too_many(what: &str, wait: u64) -> RegistryError {
-    RegistryError::new(
-        ErrorKind::TooManyRequests,
-        format!("too many {what}; retry in {wait} s"),
-    )
-    .retry_after(wait)
-}
-
-/// Enrolment attempts per address, before the body is read or anything written.
-async fn limit_enrol<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(ip) = peer(&st, &req) {
-        if let Err(wait) = st.limits.enrol_per_address.take(ip, Instant::now()) {
-            tracing::warn!(peer = %ip, wait, "rate limited: enrolment attempts");
-            return too_many("enrolment attempts from this address", wait).into_response();
-        }
-    }
-    next.run(req).await
-}
-
-/// Pushes per address, before the body is read or anything written.
-async fn limit_push<S: RegistryStore>(
-    State(st): State<AppState<S>>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(ip) = peer(&st, &req) {
-        if let Err(wait) = st.limits.push_per_address.take(ip, Instant::now()) {
-            tracing::warn!(peer = %ip, wait, "rate limited: pushes per address");
-            return too_many("pushes from this address", wait).into_response();
-        }
-    }
-    next.run(req).await
-}
-
-/// Readiness: the database answers (a write lock can be taken), else 503.
+)]
 async fn ready<S: RegistryStore>(
     State(st): State<AppState<S>>,
-) -> Result<Json<serde_json::Value>, RegistryError> {
+) -> Result<Json<Readiness>, RegistryError> {
+    // The database answers: a write lock can be taken.
     st.store.ready().await?;
-    Ok(Json(serde_json::json!({ "ready": true })))
+    Ok(Json(Readiness { ready: true }))
 }
 
-/// Prometheus metrics.
+/// Prometheus metrics (text exposition format)
+///
+/// Requests by route, method and status with latency; pushed events by outcome; refused
+/// events by reason; forks; push latency; connections; the PostgreSQL pool.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    security(()),
+    responses((status = 200, description = "metrics", body = String, content_type = "text/plain"))
+)]
 async fn metrics<S: RegistryStore>(State(st): State<AppState<S>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -224,10 +148,17 @@ async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) ->
     (StatusCode::METHOD_NOT_ALLOWED, e.into_response())
 }
 
+/// This description
+#[utoipa::path(
+    get,
+    path = "/v1/openapi.json",
+    security(()),
+    responses((status = 200, description = "the OpenAPI document", body = serde_json::Value))
+)]
 async fn openapi() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
+        crate::openapi::document(),
     )
 }
 
@@ -309,6 +240,19 @@ pub(crate) fn forbidden(m: impl Into<String>) -> RegistryError {
     RegistryError::new(ErrorKind::Forbidden, m)
 }
 
+/// Enrol the signing key with a single-use enrolment code (signed by the new key)
+#[utoipa::path(
+    post,
+    path = "/v1/enrol",
+    request_body = EnrolRequest,
+    responses(
+        (status = 200, description = "enrolled, with the device's block of label sequences", body = DeviceInfo),
+        (status = 401, description = "unknown or expired code, bad signature", body = ErrorBody),
+        (status = 409, description = "code already used, key already enrolled, or the device's own block overlaps another device's of its organisation", body = ErrorBody),
+        (status = 429, description = "too many enrolment attempts from this address", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
+    )
+)]
 async fn enrol<S: RegistryStore>(
     State(st): State<AppState<S>>,
     SignedOnce(signed): SignedOnce,
@@ -326,6 +270,21 @@ async fn enrol<S: RegistryStore>(
     Ok(Json(device))
 }
 
+/// Push a batch of events (at most 1000)
+///
+/// Each is accepted, a duplicate, a fork (stored and flagged), refused (kept with its
+/// reason) or deferred (push again later).
+#[utoipa::path(
+    post,
+    path = "/v1/events",
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "one result per event, in order", body = PushResponse),
+        (status = 403, description = "regulators record nothing", body = ErrorBody),
+        (status = 429, description = "too many pushes from this address or key", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
+    )
+)]
 async fn push<S: RegistryStore>(
     State(st): State<AppState<S>>,
     authed: Authed,
@@ -438,12 +397,26 @@ fn outcome_name(o: PushOutcome) -> &'static str {
     }
 }
 
-#[derive(Deserialize)]
+/// Where a feed page starts and how long it is.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct FeedQuery {
+    /// The cursor: entries after this position (0, the start, if absent).
     after: Option<i64>,
+    /// Most entries in the page (500 if absent; 1 to 2000).
+    #[param(minimum = 1, maximum = 2000)]
     limit: Option<u32>,
 }
 
+/// Events the device's organisation may see, after a cursor
+///
+/// A page also ends early once its event bodies pass 2 MiB (keeping at least one entry).
+#[utoipa::path(
+    get,
+    path = "/v1/feed",
+    params(FeedQuery),
+    responses((status = 200, description = "a page", body = FeedPage))
+)]
 async fn feed<S: RegistryStore>(
     State(st): State<AppState<S>>,
     q: Result<Query<FeedQuery>, axum::extract::rejection::QueryRejection>,
@@ -483,8 +456,15 @@ fn bound_page(mut page: FeedPage, max_bytes: usize) -> FeedPage {
     page
 }
 
-/// The keys a device needs: its organisation's, the regulators', and those of the
-/// organisations it shares a container with (not the national directory).
+/// The keys the calling device needs
+///
+/// Its own organisation's devices, every regulator's, and those of the organisations it
+/// shares a container with (not the national directory).
+#[utoipa::path(
+    get,
+    path = "/v1/keys",
+    responses((status = 200, description = "devices", body = KeyDirectoryPage))
+)]
 async fn keys<S: RegistryStore>(
     State(st): State<AppState<S>>,
     authed: Authed,

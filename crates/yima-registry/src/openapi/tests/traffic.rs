@@ -1,0 +1,286 @@
+//! Real signed traffic through the real router: a regulator enrols, registers a producer
+//! and issues it a code, the producer enrols, pushes, reads its feed and keys, and is
+//! revoked; each request body sent and each answer received is checked against what the
+//! document says of that operation and that status.
+
+use super::{call, operations, served_document, state, Checker};
+use crate::routes::issue_enrolment_code;
+use crate::store::RegistryStore;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use tower::ServiceExt;
+use yima_codes::{CreditCode, SequenceBlock};
+use yima_core::{DeviceKey, EventId, Role, Timestamp, WireEvent};
+use yima_protocol::*;
+
+struct Client<'a> {
+    router: Router,
+    doc: &'a Value,
+    checker: Checker<'a>,
+    nonce: u64,
+    /// Each operation answered, with the status.
+    answered: BTreeSet<(String, String, u16)>,
+}
+
+impl Client<'_> {
+    /// Sends a request signed by `key` (none: unsigned) and checks the body sent and the
+    /// answer against the document; returns the status and the answer's JSON.
+    async fn send<B: Serialize>(
+        &mut self,
+        key: Option<&DeviceKey>,
+        method: &str,
+        target: &str,
+        body: Option<&B>,
+    ) -> (StatusCode, Value) {
+        let bytes = body.map_or_else(Vec::new, |b| serde_json::to_vec(b).unwrap());
+        let path = target.split('?').next().unwrap();
+        let op = operations(self.doc)
+            .get(&(method.to_string(), path.to_string()))
+            .copied()
+            .unwrap_or_else(|| panic!("{method} {path} is not described"));
+        let what = format!("{method} {target}");
+        if let Some(b) = body {
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            assert!(schema.is_object(), "{what}: no request body described");
+            let sent = serde_json::to_value(b).unwrap();
+            if let Err(e) = self.checker.check(&sent, schema, None) {
+                panic!("{what}: the body sent is not as described: {e}");
+            }
+        }
+        let mut req = Request::builder().method(method).uri(target);
+        if let Some(key) = key {
+            self.nonce += 1;
+            let nonce = format!("{:016x}", self.nonce);
+            let time = Timestamp::from_datetime(chrono::Utc::now()).0;
+            let auth = sign_request(key, method, target, time, &nonce, &bytes);
+            req = req
+                .header(HEADER_KEY, auth.key.to_string())
+                .header(HEADER_TIME, auth.time.to_string())
+                .header(HEADER_NONCE, auth.nonce)
+                .header(HEADER_SIGNATURE, auth.signature.to_string());
+        }
+        let req = req
+            .header("content-type", "application/json")
+            .body(Body::from(bytes))
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let answer = axum::body::to_bytes(resp.into_body(), 1 << 22)
+            .await
+            .unwrap();
+        let described = &op["responses"][status.as_str()];
+        assert!(
+            described.is_object(),
+            "{what}: answered {status}, which is not described"
+        );
+        self.answered
+            .insert((method.to_string(), path.to_string(), status.as_u16()));
+        if answer.is_empty() {
+            assert!(
+                described.get("content").is_none(),
+                "{what}: {status} is described with a body and has none"
+            );
+            return (status, Value::Null);
+        }
+        let answer: Value = serde_json::from_slice(&answer).unwrap();
+        let schema = &described["content"]["application/json"]["schema"];
+        if let Err(e) = self.checker.check(&answer, schema, None) {
+            panic!("{what}: the {status} answer is not as described: {e}\n{answer}");
+        }
+        (status, answer)
+    }
+}
+
+#[tokio::test]
+async fn real_traffic_is_as_described() {
+    let (_dir, st) = state();
+    let store = st.store.clone();
+    let router = crate::router(st);
+    let doc = served_document(&router).await;
+    let mut c = Client {
+        router,
+        doc: &doc,
+        checker: Checker {
+            schemas: doc["components"]["schemas"].as_object().unwrap(),
+            seen: BTreeSet::new(),
+            reached: BTreeSet::new(),
+        },
+        nonce: 0,
+        answered: BTreeSet::new(),
+    };
+    const NONE: Option<&()> = None;
+    let now = Timestamp::from_datetime(chrono::Utc::now());
+    let regulator = CreditCode::with_check("11350000MB0000001").unwrap();
+    let producer = CreditCode::with_check("91350100M000100Y4").unwrap();
+    store
+        .add_org(
+            NewOrg {
+                credit_code: regulator.clone(),
+                name: "福建省生态环境厅".into(),
+                roles: vec![Role::Regulator],
+                jurisdiction: Some("35".into()),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let code = |org: &CreditCode, role| NewEnrolmentCode {
+        org: org.clone(),
+        role,
+        admin: true,
+    };
+    let first = issue_enrolment_code(store.as_ref(), code(&regulator, Role::Regulator), now)
+        .await
+        .unwrap();
+
+    let kr = DeviceKey::from_secret(&[1; 32]);
+    let kp = DeviceKey::from_secret(&[2; 32]);
+    let enrol = |code: &str, seq_block| EnrolRequest {
+        code: code.into(),
+        seq_block,
+    };
+    let (s, _) = c
+        .send(
+            Some(&kr),
+            "POST",
+            "/v1/enrol",
+            Some(&enrol(&first.code, None)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = c
+        .send(
+            Some(&kp),
+            "POST",
+            "/v1/enrol",
+            Some(&enrol(&first.code, None)),
+        )
+        .await;
+    assert!(s.is_client_error(), "a used code: {s}");
+    let new_org = NewOrg {
+        credit_code: producer.clone(),
+        name: "示例化工".into(),
+        roles: vec![Role::Producer],
+        jurisdiction: None,
+    };
+    let (s, _) = c.send(Some(&kr), "POST", "/v1/orgs", Some(&new_org)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, _) = c.send(Some(&kr), "POST", "/v1/orgs", Some(&new_org)).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let issue = code(&producer, Role::Producer);
+    let (s, issued) = c
+        .send(Some(&kr), "POST", "/v1/enrolment-codes", Some(&issue))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let issued: EnrolmentCode = serde_json::from_value(issued).unwrap();
+    let block = SequenceBlock::new(1, 99).unwrap();
+    let (s, _) = c
+        .send(
+            Some(&kp),
+            "POST",
+            "/v1/enrol",
+            Some(&enrol(&issued.code, Some(block))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    let body = r#"{"not":"an event"}"#.to_string();
+    let id = EventId::of_canonical(body.as_bytes());
+    let push = PushRequest {
+        events: vec![WireEvent {
+            id,
+            body,
+            signatures: vec![kp.sign(&id)],
+        }],
+    };
+    let (s, pushed) = c.send(Some(&kp), "POST", "/v1/events", Some(&push)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(pushed["results"][0]["outcome"], "refused");
+    let (s, _) = c.send(Some(&kr), "POST", "/v1/events", Some(&push)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = c
+        .send(Some(&kp), "GET", "/v1/feed?after=0&limit=10", NONE)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = c.send(Some(&kp), "GET", "/v1/feed?limit=many", NONE).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, keys) = c.send(Some(&kp), "GET", "/v1/keys", NONE).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(keys["devices"].as_array().unwrap().len(), 2);
+
+    let give = |key: &DeviceKey| SequenceBlockRequest { key: key.public() };
+    let (s, given) = c
+        .send(Some(&kr), "POST", "/v1/sequence-blocks", Some(&give(&kp)))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(given["already_had"], true);
+    let stranger = DeviceKey::from_secret(&[3; 32]);
+    let (s, _) = c
+        .send(
+            Some(&kr),
+            "POST",
+            "/v1/sequence-blocks",
+            Some(&give(&stranger)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let revoke = |at| Revocation {
+        key: kp.public(),
+        at,
+    };
+    let (s, _) = c
+        .send(
+            Some(&kr),
+            "POST",
+            "/v1/revocations",
+            Some(&revoke(Some(now))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    for already in [false, true] {
+        let (s, out) = c
+            .send(Some(&kr), "POST", "/v1/revocations", Some(&revoke(None)))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(out["already_revoked"], already);
+    }
+    let (s, _) = c.send(Some(&kp), "GET", "/v1/keys", NONE).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let (s, _) = c
+        .send(Some(&kr), "POST", "/v1/sequence-blocks", Some(&give(&kp)))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "a revoked key gets no block");
+    let (s, _) = c
+        .send(
+            Some(&kr),
+            "POST",
+            "/v1/enrolment-codes",
+            Some(&code(&regulator, Role::Producer)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
+    for path in ["/v1/health", "/v1/ready", "/v1/openapi.json"] {
+        let (s, _) = c.send(None, "GET", path, NONE).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    let (s, metrics) = call(&c.router, "GET", "/metrics").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8(metrics).unwrap().contains("# TYPE"));
+    c.answered.insert(("GET".into(), "/metrics".into(), 200));
+
+    // Every operation described was answered with success at least once.
+    for (method, path) in operations(&doc).into_keys() {
+        assert!(
+            c.answered
+                .iter()
+                .any(|(m, p, s)| (m, p) == (&method, &path) && (200..300).contains(s)),
+            "{method} {path} was never answered with success here"
+        );
+    }
+}
