@@ -272,12 +272,7 @@ async fn many_idle_connections_do_not_block_a_normal_client_and_are_closed() {
             .is_some(),
         "an idle connection is closed after the header timeout"
     );
-    let metrics = reqwest::get(format!("{}/metrics", reg.url()))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = scrape(&reg).await;
     let refused = metric(&metrics, "yima_registry_connections_refused_total");
     assert!(refused >= 280.0, "{refused}");
 }
@@ -473,12 +468,7 @@ async fn metrics_count_requests_pushed_events_and_refusals() {
     let r = push(&reg, &twin, &[generated(&twin, 2, "y")]).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("\"fork\""), "{}", r.body);
-    let text = reqwest::get(format!("{}/metrics", reg.url()))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = scrape(&reg).await;
     assert_eq!(metric(&text, "yima_registry_forks_total"), 1.0);
     assert_eq!(
         metric(&text, "yima_registry_events_total{outcome=\"fork\"}"),
@@ -489,12 +479,7 @@ async fn metrics_count_requests_pushed_events_and_refusals() {
     body.at = yima_core::Timestamp(now().0 + 24 * 3_600_000);
     let r = push(&reg, &key, &[yima_core::SignedEvent::seal(body, &key)]).await;
     assert!(r.body.contains("\"refusal\":\"future\""), "{}", r.body);
-    let text = reqwest::get(format!("{}/metrics", reg.url()))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = scrape(&reg).await;
     let reason = |r: &str| {
         metric(
             &text,
@@ -505,6 +490,14 @@ async fn metrics_count_requests_pushed_events_and_refusals() {
         (reason("future"), reason("too_large"), reason("custody")),
         (1.0, 1.0, 0.0)
     );
+}
+
+/// The registry's metrics, as a scraper reads them.
+async fn scrape<S: Backend>(reg: &TestRegistry<S>) -> String {
+    let resp = reqwest::get(format!("{}/metrics", reg.url()))
+        .await
+        .unwrap();
+    resp.text().await.unwrap()
 }
 
 /// The devices `key` reads at `/v1/keys`.
