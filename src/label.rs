@@ -16,26 +16,22 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
         LabelFormatArg::Png => Format::Png,
         LabelFormatArg::Pdf => Format::Pdf,
     };
-    let volume = match args.container_volume {
-        Some(v) if !(v.is_finite() && v > 0.0) => {
-            return Err(anyhow!(
-                "{}: {v}",
-                t(
-                    lang,
-                    "cli.msg.the_container_volume_must_be_a_positive_number_o"
-                )
-            ))
-        }
-        v => v,
+    let (by_volume, copies) = LabelSize::for_container(args.container_volume).map_err(|_| {
+        anyhow!(
+            "{}: {}",
+            t(
+                lang,
+                "cli.msg.the_container_volume_must_be_a_positive_number_o"
+            ),
+            args.container_volume.unwrap_or_default()
+        )
+    })?;
+    let size = match args.size {
+        Some(LabelSizeArg::Mm100) => LabelSize::Mm100,
+        Some(LabelSizeArg::Mm150) => LabelSize::Mm150,
+        Some(LabelSizeArg::Mm200) => LabelSize::Mm200,
+        None => by_volume,
     };
-    let size = match (args.size, volume) {
-        (Some(LabelSizeArg::Mm100), _) => LabelSize::Mm100,
-        (Some(LabelSizeArg::Mm150), _) => LabelSize::Mm150,
-        (Some(LabelSizeArg::Mm200), _) => LabelSize::Mm200,
-        (None, Some(litres)) => LabelSize::for_volume_litres(litres),
-        (None, None) => LabelSize::Mm100,
-    };
-    let copies = volume.map_or(1, LabelSize::copies_for_volume_litres);
     let mut dev = open(cli)?;
     let mut labels = Vec::new();
     for code in codes(&args.codes)? {

@@ -21,6 +21,18 @@ pub struct AppStatus {
     pub outbox_pending: u32,
     /// The registry this device is enrolled with, if any.
     pub registry: Option<String>,
+    /// The block of label sequences this device draws from, once initialised.
+    pub label_block: Option<LabelBlockView>,
+}
+
+/// This device's block of label sequences and where it comes from.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct LabelBlockView {
+    /// The block, e.g. `501-750` (`1-999` when it has none of its own).
+    pub block: String,
+    /// `registry` (given at enrolment or since), `set_up` (chosen at set-up) or `none`:
+    /// another device of the organisation set up the same way may draw the same codes.
+    pub source: String,
 }
 
 /// This device's identity.
@@ -346,6 +358,7 @@ pub fn typescript() -> String {
     let decls = [
         AppError::decl(&cfg),
         AppStatus::decl(&cfg),
+        LabelBlockView::decl(&cfg),
         Identity::decl(&cfg),
         CodeCheck::decl(&cfg),
         InitForm::decl(&cfg),
@@ -359,6 +372,7 @@ pub fn typescript() -> String {
         TimelineView::decl(&cfg),
         ScannedCode::decl(&cfg),
         VerifySummary::decl(&cfg),
+        LabelPreview::decl(&cfg),
         yima_device::ManifestForm::decl(&cfg),
         yima_device::HandoverForm::decl(&cfg),
         yima_device::StepForm::decl(&cfg),
@@ -403,4 +417,15 @@ mod tests {
             "ui/src/bindings.ts is out of date: run YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app bindings"
         );
     }
+}
+
+/// A container's label to preview and print.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct LabelPreview {
+    /// The label as SVG.
+    pub svg: String,
+    /// Its side in millimetres: 100, 150 or 200, by the container's volume.
+    pub size_mm: u32,
+    /// How many to print: two (on opposite sides) for a container above 450 L, else one.
+    pub copies: u32,
 }

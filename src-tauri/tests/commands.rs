@@ -72,6 +72,9 @@ fn first_run_register_and_timeline() {
     .unwrap();
     assert_eq!(status["initialised"], true);
     assert_eq!(status["identity"]["role"], "producer");
+    // Offline, the device has no label sequence block of its own: the app says so.
+    assert_eq!(status["label_block"]["source"], "none", "{status}");
+    assert_eq!(status["label_block"]["block"], "1-999", "{status}");
 
     let hits = call(&w, "catalogue_search", json!({ "text": "废矿物油" })).unwrap();
     assert!(hits.as_array().unwrap().len() > 5);
@@ -91,8 +94,34 @@ fn first_run_register_and_timeline() {
     assert_eq!(code.len(), 37);
     assert_eq!(row["state_name"], "已产生");
 
-    let svg = call(&w, "label_svg", json!({ "code": code })).unwrap();
-    assert!(svg.as_str().unwrap().contains("<svg"));
+    let label = call(&w, "label_svg", json!({ "code": code })).unwrap();
+    assert!(label["svg"].as_str().unwrap().contains("<svg"));
+    assert_eq!(
+        (&label["size_mm"], &label["copies"]),
+        (&json!(100), &json!(1))
+    );
+    // A 1000 L tank: the 200 mm label, twice; a volume that is no volume is refused.
+    let tank = call(
+        &w,
+        "label_svg",
+        json!({ "code": code, "containerVolume": 1000.0 }),
+    )
+    .unwrap();
+    assert_eq!(
+        (&tank["size_mm"], &tank["copies"]),
+        (&json!(200), &json!(2))
+    );
+    assert!(
+        tank["svg"].as_str().unwrap().contains("200mm"),
+        "the SVG is 200 mm wide"
+    );
+    let e = call(
+        &w,
+        "label_svg",
+        json!({ "code": code, "containerVolume": -3.0 }),
+    )
+    .unwrap_err();
+    assert_eq!(e["kind"], "render_bad_volume", "{e}");
 
     let stored = call(
         &w,

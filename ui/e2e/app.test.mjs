@@ -51,6 +51,8 @@ test("a producer's first run, a container registered, labelled, stored and verif
 
   // Register and label a container, found in the catalogue by Chinese words.
   await session.click('[data-testid="tab-register"]');
+  // Offline, the device has no label sequence block of its own: the form says what to do.
+  await session.waitText('[data-testid="block-notice"]', (t) => t.includes("序号段") && t.includes("登记中心"));
   await session.type('[data-testid="catalogue-search"]', "废矿物油 900-249");
   await session.click('[data-testid="catalogue-hit"]');
   assert.equal(await session.value('[data-testid="field-waste_code"]'), "900-249-08");
@@ -59,10 +61,13 @@ test("a producer's first run, a container registered, labelled, stored and verif
   await session.type('[data-testid="field-main_components"]', "矿物油");
   await session.type('[data-testid="field-contact"]', "王磊");
   await session.type('[data-testid="field-phone"]', "0591-87654321");
+  // A 1000 L tank: the 200 mm label, twice (opposite sides).
+  await session.type('[data-testid="field-container_volume"]', "1000");
   await shot(session, "producer-register");
   await session.click('[data-testid="register-submit"]');
   const code = await session.waitText('[data-testid="registered-code"]', (t) => t.length === 37);
-  assert.equal(await session.count('[data-testid="label-preview"] svg'), 1);
+  await session.waitText('[data-testid="label-size"]', (t) => t.includes("200 mm") && t.includes("2"));
+  assert.equal(await session.count('[data-testid="label-preview"] svg'), 2);
   await shot(session, "producer-label");
 
   // Store it from the list (bulk selection), then open its timeline: every step verified.

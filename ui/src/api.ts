@@ -8,6 +8,7 @@ import type {
   ContainerRow,
   ManifestRow,
   InitForm,
+  LabelPreview,
   NewContainerForm,
   EnrolForm,
   GiveForm,
@@ -42,7 +43,8 @@ export const api = {
   containers: () => invoke<ContainerRow[]>("containers"),
   manifests: () => invoke<ManifestRow[]>("manifests"),
   timeline: (code: string) => invoke<TimelineView>("timeline", { code }),
-  labelSvg: (code: string) => invoke<string>("label_svg", { code }),
+  labelSvg: (code: string, containerVolume: number | null = null) =>
+    invoke<LabelPreview>("label_svg", { code, containerVolume }),
   scanImage: (bytes: Uint8Array) => invoke<ScannedCode[]>("scan_image", bytes),
   saveLabels: (codes: string[], format: "pdf" | "png") => invoke<string[]>("save_labels", { codes, format }),
   step: (req: StepForm) => invoke<number>("record_step", { req }),

@@ -38,7 +38,22 @@ outbox_pending: number,
 /**
  * The registry this device is enrolled with, if any.
  */
-registry: string | null, };
+registry: string | null, 
+/**
+ * The block of label sequences this device draws from, once initialised.
+ */
+label_block: LabelBlockView | null, };
+
+export type LabelBlockView = { 
+/**
+ * The block, e.g. `501-750` (`1-999` when it has none of its own).
+ */
+block: string, 
+/**
+ * `registry` (given at enrolment or since), `set_up` (chosen at set-up) or `none`:
+ * another device of the organisation set up the same way may draw the same codes.
+ */
+source: string, };
 
 export type Identity = { 
 /**
@@ -398,6 +413,20 @@ containers: number,
  * What failed, one sentence each.
  */
 failures: Array<string>, };
+
+export type LabelPreview = { 
+/**
+ * The label as SVG.
+ */
+svg: string, 
+/**
+ * Its side in millimetres: 100, 150 or 200, by the container's volume.
+ */
+size_mm: number, 
+/**
+ * How many to print: two (on opposite sides) for a container above 450 L, else one.
+ */
+copies: number, };
 
 export type ManifestForm = { 
 /**

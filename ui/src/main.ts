@@ -12,7 +12,7 @@ import { handoverScreen } from "./screens/handover";
 import { registryScreen } from "./screens/registry";
 import { manifestsScreen } from "./screens/manifests";
 import { manifestsTab } from "./manifests";
-import { progressText, syncLine } from "./status";
+import { blockNotice, progressText, syncLine } from "./status";
 
 const root = document.getElementById("app")!;
 let status: AppStatus;
@@ -106,7 +106,7 @@ function render(): void {
   if (!tabs.some(([name]) => name === tab)) tab = "containers";
   const body =
     tab === "register"
-      ? registerScreen()
+      ? registerScreen(blockNotice(status))
       : tab === "open"
         ? openLabelScreen()
         : tab === "verify"

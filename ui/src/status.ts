@@ -16,6 +16,16 @@ export function connectivity(
   return lastSyncFailed ? "unreachable" : "enrolled";
 }
 
+/** The notice a producer's device shows while it has no label sequence block of its own
+ * (two such devices of one organisation may draw the same label code): the i18n key of
+ * what to do, which depends on whether it is enrolled; `null` when there is nothing to say. */
+export function blockNotice(
+  status: Pick<AppStatus, "identity" | "label_block" | "registry">,
+): "app.block.none_offline" | "app.block.none_enrolled" | null {
+  if (status.identity?.role !== "producer" || status.label_block?.source !== "none") return null;
+  return status.registry ? "app.block.none_enrolled" : "app.block.none_offline";
+}
+
 /** A sync's progress as one short line (`push 500/1200`). */
 export function progressText(p: SyncProgressView): string {
   const phase = t(`app.sync.phase.${p.phase}`);

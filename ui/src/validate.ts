@@ -31,7 +31,18 @@ export function newContainerProblems(f: Record<string, string>): Problems {
   for (const field of ["main_components", "contact", "phone"]) {
     if (!(f[field] ?? "").trim()) p[field] = "app.check.required";
   }
+  const volume = (f.container_volume ?? "").trim();
+  if (volume && containerVolume(volume) === null) p.container_volume = "app.check.container_volume";
   return p;
+}
+
+/** The container's volume in litres as typed (it chooses the label's size), or `null`
+ * when it is not a positive number; empty means not given. */
+export function containerVolume(text: string): number | null {
+  const t = text.trim();
+  if (!/^\d+(\.\d+)?$/.test(t)) return null;
+  const litres = Number(t);
+  return litres > 0 ? litres : null;
 }
 
 /** The difference between a declared and a measured weight, and whether it is beyond

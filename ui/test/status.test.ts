@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectivity, progressText } from "../src/status";
+import { blockNotice, connectivity, progressText } from "../src/status";
 
 describe("connectivity", () => {
   it("is offline without a registry, and with one says whether sync can reach it", () => {
@@ -12,5 +12,23 @@ describe("connectivity", () => {
   it("writes a sync's progress with its total when known", () => {
     expect(progressText({ phase: "push", done: 500, total: 1200 })).toMatch(/500\/1200$/);
     expect(progressText({ phase: "pull", done: 40, total: null })).toMatch(/ 40$/);
+  });
+});
+
+describe("blockNotice", () => {
+  const producer = { role: "producer", org_name: "福州示例化工有限公司", credit_code: "91350100M000100Y43", key_id: "ab12" };
+  const none = { block: "1-999", source: "none" };
+  it("warns a producer's device without a block, saying what to do offline and enrolled", () => {
+    expect(blockNotice({ identity: producer, label_block: none, registry: null })).toBe("app.block.none_offline");
+    expect(blockNotice({ identity: producer, label_block: none, registry: "https://r.example" })).toBe(
+      "app.block.none_enrolled",
+    );
+  });
+  it("says nothing with a block, or to a device that labels nothing", () => {
+    const given = { block: "501-750", source: "registry" };
+    expect(blockNotice({ identity: producer, label_block: given, registry: "https://r.example" })).toBeNull();
+    expect(blockNotice({ identity: producer, label_block: { block: "1-99", source: "set_up" }, registry: null })).toBeNull();
+    expect(blockNotice({ identity: { ...producer, role: "carrier" }, label_block: none, registry: null })).toBeNull();
+    expect(blockNotice({ identity: null, label_block: null, registry: null })).toBeNull();
   });
 });

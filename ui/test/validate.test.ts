@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { amountValid, creditCodeValid, newContainerProblems, wasteCodeValid, weightDifference } from "../src/validate";
+import {
+  amountValid,
+  containerVolume,
+  creditCodeValid,
+  newContainerProblems,
+  wasteCodeValid,
+  weightDifference,
+} from "../src/validate";
 
 describe("credit code", () => {
   it("accepts codes with the right check character and refuses others", () => {
@@ -32,5 +39,21 @@ describe("weight difference", () => {
     expect(weightDifference(180, 150).beyond).toBe(true);
     expect(weightDifference(180, 150).diff).toBe(-30);
     expect(weightDifference(0, 0).beyond).toBe(false);
+  });
+});
+
+describe("containerVolume", () => {
+  it("reads a positive number of litres, and nothing else", () => {
+    expect(containerVolume("200")).toBe(200);
+    expect(containerVolume(" 1000.5 ")).toBe(1000.5);
+    for (const bad of ["0", "-5", "abc", "1e3", ""]) expect(containerVolume(bad)).toBeNull();
+  });
+  it("is optional on the register form, but checked when given", () => {
+    const form = { waste_code: "900-041-49", amount: "5", main_components: "x", contact: "王磊", phone: "1" };
+    expect(newContainerProblems(form)).toEqual({});
+    expect(newContainerProblems({ ...form, container_volume: "200" })).toEqual({});
+    expect(newContainerProblems({ ...form, container_volume: "-1" })).toEqual({
+      container_volume: "app.check.container_volume",
+    });
   });
 });

@@ -14,6 +14,8 @@ pub enum RenderErrorKind {
     Internal,
     /// The text does not fit the largest QR code allowed.
     TooLarge,
+    /// A container volume that is not a positive number of litres.
+    BadVolume,
 }
 
 /// An error while rendering a label.
@@ -36,6 +38,9 @@ pub enum RenderError {
         /// The largest version allowed.
         max: i16,
     },
+    /// A container volume that is not a positive number of litres.
+    #[error("the container volume must be a positive number of litres, not {0}")]
+    BadVolume(String),
     /// A renderer failed.
     #[error("could not render the label as {format}: {detail}")]
     Internal {
@@ -54,6 +59,7 @@ impl RenderError {
             RenderError::Empty => RenderErrorKind::Empty,
             RenderError::Internal { .. } => RenderErrorKind::Internal,
             RenderError::TooLarge { .. } => RenderErrorKind::TooLarge,
+            RenderError::BadVolume(_) => RenderErrorKind::BadVolume,
         }
     }
 
@@ -66,6 +72,9 @@ impl RenderError {
             (RenderError::Empty, Lang::Zh) => "没有要排版的标签".to_string(),
             (RenderError::TooLarge { max }, Lang::Zh) => {
                 format!("内容超出 {max} 版本（M 级纠错）二维码的容量")
+            }
+            (RenderError::BadVolume(v), Lang::Zh) => {
+                format!("容器容积须为正数（升），而不是 {v}")
             }
             (RenderError::Internal { format, detail }, Lang::Zh) => {
                 format!("无法生成 {format} 标签：{detail}")

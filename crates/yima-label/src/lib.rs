@@ -110,6 +110,19 @@ impl LabelSize {
         }
     }
 
+    /// The size and number of labels for a container of `litres` (HJ 1276), refusing a
+    /// volume that is not a positive number; unknown, one label of 100 mm.
+    pub fn for_container(litres: Option<f64>) -> Result<(LabelSize, usize), RenderError> {
+        match litres {
+            None => Ok((LabelSize::Mm100, 1)),
+            Some(v) if v.is_finite() && v > 0.0 => Ok((
+                LabelSize::for_volume_litres(v),
+                LabelSize::copies_for_volume_litres(v),
+            )),
+            Some(v) => Err(RenderError::BadVolume(v.to_string())),
+        }
+    }
+
     /// The size of side `mm` (100, 150 or 200).
     pub fn from_mm(mm: u32) -> Option<LabelSize> {
         match mm {

@@ -215,6 +215,21 @@ fn sizes_follow_the_container_volume() {
     assert_eq!(yima_label::sheet_grid(LabelSize::Mm100), (2, 2));
     assert_eq!(yima_label::sheet_grid(LabelSize::Mm150), (1, 1));
     assert_eq!(yima_label::pixels(LabelSize::Mm100), 1181);
+    // With the number of labels, and an impossible volume refused.
+    assert_eq!(LabelSize::for_container(None), Ok((LabelSize::Mm100, 1)));
+    assert_eq!(
+        LabelSize::for_container(Some(200.0)),
+        Ok((LabelSize::Mm150, 1))
+    );
+    assert_eq!(
+        LabelSize::for_container(Some(1000.0)),
+        Ok((LabelSize::Mm200, 2))
+    );
+    for bad in [0.0, -5.0, f64::NAN, f64::INFINITY] {
+        let e = LabelSize::for_container(Some(bad)).unwrap_err();
+        assert_eq!(e.kind(), yima_label::RenderErrorKind::BadVolume);
+        assert!(e.message(yima_codes::Lang::Zh).contains("容积"));
+    }
 }
 
 #[test]

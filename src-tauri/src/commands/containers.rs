@@ -1,7 +1,8 @@
 //! Containers: the catalogue, registering and labelling, lists, timelines, storage, verify.
 
 use crate::dto::{
-    CatalogueHit, ContainerRow, Detail, NewContainerForm, StepView, TimelineView, VerifySummary,
+    CatalogueHit, ContainerRow, Detail, LabelPreview, NewContainerForm, StepView, TimelineView,
+    VerifySummary,
 };
 use crate::{AppError, AppState};
 use tauri::State;
@@ -168,23 +169,29 @@ fn field_name(key: &str, lang: Lang) -> String {
     }
 }
 
-/// The container's HJ 1276 label as SVG, sized by the container's volume (100 mm default).
+/// The container's HJ 1276 label as SVG, sized by the container's volume in litres (HJ 1276:
+/// up to 50 L 100 mm, up to 450 L 150 mm, above 200 mm and two labels; unknown, 100 mm).
 #[tauri::command]
-pub fn label_svg(state: State<'_, AppState>, code: String) -> Result<String, AppError> {
+pub fn label_svg(
+    state: State<'_, AppState>,
+    code: String,
+    container_volume: Option<f64>,
+) -> Result<LabelPreview, AppError> {
     let lang = state.lang();
     let code = codes(std::slice::from_ref(&code), lang)?.remove(0);
+    let (size, copies) = yima_label::LabelSize::for_container(container_volume)
+        .map_err(|e| AppError::render(e, lang))?;
     let (label, payload) = state
         .open()?
         .label_payload(&code)
         .map_err(|e| AppError::device(e, lang))?;
-    let svg = yima_label::render(
-        &label,
-        &payload,
-        yima_label::LabelSize::Mm100,
-        yima_label::Format::Svg,
-    )
-    .map_err(|e| AppError::render(e, lang))?;
-    Ok(String::from_utf8_lossy(&svg).into_owned())
+    let svg = yima_label::render(&label, &payload, size, yima_label::Format::Svg)
+        .map_err(|e| AppError::render(e, lang))?;
+    Ok(LabelPreview {
+        svg: String::from_utf8_lossy(&svg).into_owned(),
+        size_mm: size.mm() as u32,
+        copies: copies as u32,
+    })
 }
 
 /// Verifies every signature, chain and stored row on this device.

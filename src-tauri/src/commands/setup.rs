@@ -1,11 +1,11 @@
 //! First run, language, the demo, and the app's status.
 
-use crate::dto::{AppStatus, CodeCheck, Identity, InitForm};
+use crate::dto::{AppStatus, CodeCheck, Identity, InitForm, LabelBlockView};
 use crate::{AppError, AppState};
 use tauri::State;
 use yima_codes::{CreditCode, Lang};
 use yima_core::Role;
-use yima_device::{Device, DeviceError, ErrorKind, InitRequest, SystemClock};
+use yima_device::{BlockSource, Device, DeviceError, ErrorKind, InitRequest, SystemClock};
 
 pub(crate) fn status(state: &AppState) -> Result<AppStatus, AppError> {
     let lang = state.lang();
@@ -18,6 +18,7 @@ pub(crate) fn status(state: &AppState) -> Result<AppStatus, AppError> {
         identity: None,
         outbox_pending: 0,
         registry: None,
+        label_block: None,
     };
     let mut device = match state.open() {
         Ok(device) => device,
@@ -35,6 +36,16 @@ pub(crate) fn status(state: &AppState) -> Result<AppStatus, AppError> {
     });
     status.outbox_pending = device.outbox_counts().map_err(e)?.pending as u32;
     status.registry = device.registry().map_err(e)?.map(|(url, _)| url);
+    let (block, source) = device.sequence_block().map_err(e)?;
+    status.label_block = Some(LabelBlockView {
+        block: block.to_string(),
+        source: match source {
+            BlockSource::Registry => "registry",
+            BlockSource::SetUp => "set_up",
+            BlockSource::None => "none",
+        }
+        .into(),
+    });
     Ok(status)
 }
 

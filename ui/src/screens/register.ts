@@ -3,7 +3,7 @@ import { h, mount } from "../dom";
 import { Draft } from "../drafts";
 import { t } from "../i18n";
 import { showDone, showError } from "../main";
-import { newContainerProblems } from "../validate";
+import { containerVolume, newContainerProblems } from "../validate";
 
 const FIELDS = [
   "waste_code",
@@ -18,6 +18,7 @@ const FIELDS = [
   "contact",
   "phone",
   "container_type",
+  "container_volume",
   "facility_code",
   "remarks",
   "classification_reason",
@@ -34,7 +35,7 @@ function empty(): Form {
 
 /** Register and label a container: the catalogue searched by code or Chinese words, every
  * field kept as a draft as it is typed, then the label to preview and print. */
-export function registerScreen(): HTMLElement {
+export function registerScreen(notice: string | null = null): HTMLElement {
   const draft = new Draft<Form>(drafts, "register", empty());
   const inputs = {} as Record<keyof Form, HTMLInputElement | HTMLSelectElement>;
   const problems = h("div", { class: "note bad", "data-testid": "register-problems" });
@@ -94,6 +95,7 @@ export function registerScreen(): HTMLElement {
     field("contact", h("input")),
     field("phone", h("input", { inputmode: "tel" })),
     field("container_type", h("input")),
+    field("container_volume", h("input", { inputmode: "decimal", placeholder: t("app.register.volume_hint") })),
     field("facility_code", h("input")),
     field("remarks", h("input")),
     field("classification_reason", h("input", { placeholder: t("app.register.reason_hint") })),
@@ -117,14 +119,25 @@ export function registerScreen(): HTMLElement {
         }
         problems.textContent = "";
         try {
-          const row = await api.register({ ...draft.values });
+          // The container's volume chooses the label's size; it is not part of the record.
+          const { container_volume: volume, ...values } = draft.values;
+          const row = await api.register(values);
           await draft.done();
           showDone(t("app.register.done", { code: row.code }));
-          const svg = await api.labelSvg(row.code);
+          const label = await api.labelSvg(row.code, volume.trim() ? containerVolume(volume) : null);
+          // Above 450 L a container carries the label twice, on opposite sides: both print.
+          const copies = Array.from({ length: label.copies }, () =>
+            h("div", { class: "svg", "data-testid": "label-copy", html: label.svg }),
+          );
           mount(
             preview,
             h("div", { class: "code", "data-testid": "registered-code" }, row.code),
-            h("div", { class: "svg", html: svg }),
+            h(
+              "div",
+              { class: "note", "data-testid": "label-size" },
+              t("app.register.label_size", { mm: label.size_mm, n: label.copies }),
+            ),
+            ...copies,
             h("button", { "data-testid": "print", onclick: () => window.print() }, t("app.register.print")),
           );
           for (const name of FIELDS) inputs[name].value = name === "unit" ? "kg" : name === "form" ? "solid" : "";
@@ -136,5 +149,6 @@ export function registerScreen(): HTMLElement {
     },
     t("app.register.submit"),
   );
-  return h("section", { class: "register" }, form, problems, submit, preview);
+  const warning = notice ? h("div", { class: "note bad", "data-testid": "block-notice" }, t(notice)) : null;
+  return h("section", { class: "register" }, warning, form, problems, submit, preview);
 }
