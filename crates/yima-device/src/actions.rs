@@ -130,6 +130,19 @@ fn reason(r: &str) -> Result<String, DeviceError> {
     Ok(r.to_string())
 }
 
+/// What the containers hold together, each as last measured or accepted (else as
+/// labelled); `None` when their units differ.
+fn held_together(
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+) -> Option<Result<Quantity, DeviceError>> {
+    let unit = statuses.values().next()?.quantity().unit;
+    if statuses.values().any(|s| s.quantity().unit != unit) {
+        return None;
+    }
+    let milli = statuses.values().map(|s| s.quantity().milli).sum();
+    Some(Quantity::new(milli, unit).map_err(DeviceError::from))
+}
+
 fn last_quantity(status: &ContainerStatus) -> Quantity {
     // The last weighing in the chain, else the declared quantity.
     status.reference_quantity()
@@ -374,17 +387,12 @@ fn action_kind(
             }
             let quantity = match quantity {
                 Some(q) => q,
-                None => {
-                    let unit = first.quantity().unit;
-                    if statuses.values().any(|s| s.quantity().unit != unit) {
-                        return Err(bad_input(
-                            "the units differ: give the merged quantity",
-                            "单位不一致：请给出合并后的数量",
-                        ));
-                    }
-                    // What each holds, as last measured or accepted (else as labelled).
-                    Quantity::new(statuses.values().map(|s| s.quantity().milli).sum(), unit)?
-                }
+                None => held_together(statuses).ok_or_else(|| {
+                    bad_input(
+                        "the units differ: give the merged quantity",
+                        "单位不一致：请给出合并后的数量",
+                    )
+                })??,
             };
             EventKind::Merged {
                 inherited_state: states[0],
@@ -447,16 +455,12 @@ fn action_kind(
         } => {
             let quantity = match quantity {
                 Some(q) => q,
-                None => {
-                    let unit = first.quantity().unit;
-                    if statuses.values().any(|s| s.quantity().unit != unit) {
-                        return Err(bad_input(
-                            "the units differ: give the quantity leaving the books",
-                            "单位不一致：请给出核销的数量",
-                        ));
-                    }
-                    Quantity::new(statuses.values().map(|s| s.quantity().milli).sum(), unit)?
-                }
+                None => held_together(statuses).ok_or_else(|| {
+                    bad_input(
+                        "the units differ: give the quantity leaving the books",
+                        "单位不一致：请给出核销的数量",
+                    )
+                })??,
             };
             EventKind::Void {
                 quantity: Some(quantity),
