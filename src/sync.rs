@@ -21,19 +21,6 @@ fn options(insecure_http: bool, extra_ca_pem: Option<Vec<u8>>) -> SyncOptions {
     }
 }
 
-/// The CA file given at enrolment, kept beside the device's database with the registry.
-const REGISTRY_CA_FILE: &str = "registry-ca.pem";
-
-/// The CA kept for the registry, if one was given at enrolment.
-fn kept_ca(cli: &Cli) -> Result<Option<Vec<u8>>> {
-    let path = crate::args::data_dir(cli)?.join(REGISTRY_CA_FILE);
-    match std::fs::read(&path) {
-        Ok(pem) => Ok(Some(pem)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(anyhow::Error::new(e).context(path.display().to_string())),
-    }
-}
-
 /// `yima enrol`.
 pub fn enrol(
     cli: &Cli,
@@ -49,17 +36,7 @@ pub fn enrol(
         .transpose()?;
     let registry = Registry::new(url, options(insecure_http, ca.clone()))?;
     let info = runtime()?.block_on(registry.enrol(&mut device, code))?;
-    // The CA is kept with the registry it was given for (and forgotten with an old one).
-    let kept = crate::args::data_dir(cli)?.join(REGISTRY_CA_FILE);
-    match ca {
-        Some(pem) => std::fs::write(&kept, pem).with_context(|| kept.display().to_string())?,
-        None => match std::fs::remove_file(&kept) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(anyhow::Error::new(e).context(kept.display().to_string()))
-            }
-            _ => {}
-        },
-    }
+    yima_sync::keep_ca(&crate::args::data_dir(cli)?, ca.as_deref())?;
     if cli.json {
         println!(
             "{}",
@@ -80,7 +57,8 @@ pub fn enrol(
 /// `yima sync`.
 pub fn sync(cli: &Cli, insecure_http: bool, lang: Lang) -> Result<()> {
     let mut device = crate::args::open(cli)?;
-    let registry = Registry::for_device(&mut device, options(insecure_http, kept_ca(cli)?))?;
+    let kept = yima_sync::kept_ca(&crate::args::data_dir(cli)?)?;
+    let registry = Registry::for_device(&mut device, options(insecure_http, kept))?;
     let quiet = cli.json;
     let mut show = |p: Progress| {
         if quiet {

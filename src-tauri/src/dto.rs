@@ -324,6 +324,9 @@ pub struct EnrolForm {
     pub url: String,
     /// The single-use enrolment code.
     pub code: String,
+    /// The PEM of the CA that certifies the registry, for one certified by a government or
+    /// private CA (kept for every later sync); none for one the system trusts.
+    pub ca_pem: Option<String>,
 }
 
 /// How far a sync has got (sent while it runs).

@@ -466,6 +466,15 @@ fn enrolment_and_sync_errors_are_kinds_the_ui_acts_on() {
         err["message"].as_str().unwrap().contains("登记中心"),
         "{err}"
     );
+    // A CA file that is no certificate is refused before any request, and nothing is kept.
+    let err = call(
+        &w,
+        "enrol",
+        json!({ "req": { "url": "https://localhost:9", "code": "X", "ca_pem": "not a certificate" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "sync_certificate", "{err}");
+    assert!(!dir.path().join(yima_sync::REGISTRY_CA_FILE).exists());
 }
 
 #[test]

@@ -610,7 +610,12 @@ url: string,
 /**
  * The single-use enrolment code.
  */
-code: string, };
+code: string, 
+/**
+ * The PEM of the CA that certifies the registry, for one certified by a government or
+ * private CA (kept for every later sync); none for one the system trusts.
+ */
+ca_pem: string | null, };
 
 export type SyncProgressView = { 
 /**

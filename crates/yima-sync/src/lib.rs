@@ -7,7 +7,9 @@
 
 mod client;
 mod error;
+mod kept_ca;
 mod pipeline;
 
 pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
 pub use error::{SyncError, SyncErrorKind};
+pub use kept_ca::{keep_ca, kept_ca, REGISTRY_CA_FILE};

@@ -25,14 +25,22 @@ fn sync_error(e: SyncError, lang: Lang) -> AppError {
 #[tauri::command]
 pub async fn enrol(state: State<'_, AppState>, req: EnrolForm) -> Result<AppStatus, AppError> {
     let lang = state.lang();
-    let registry =
-        Registry::new(req.url.trim(), SyncOptions::default()).map_err(|e| sync_error(e, lang))?;
+    let ca = req
+        .ca_pem
+        .filter(|pem| !pem.trim().is_empty())
+        .map(String::into_bytes);
+    let options = SyncOptions {
+        extra_ca_pem: ca.clone(),
+        ..SyncOptions::default()
+    };
+    let registry = Registry::new(req.url.trim(), options).map_err(|e| sync_error(e, lang))?;
     let mut device = state.open()?;
     registry
         .enrol(&mut device, req.code.trim())
         .await
         .map_err(|e| sync_error(e, lang))?;
     drop(device);
+    yima_sync::keep_ca(&state.dir(), ca.as_deref()).map_err(|e| sync_error(e, lang))?;
     super::setup::status(&state)
 }
 
@@ -45,8 +53,11 @@ pub async fn sync_now(
 ) -> Result<SyncSummary, AppError> {
     let lang = state.lang();
     let mut device = state.open()?;
-    let registry = Registry::for_device(&mut device, SyncOptions::default())
-        .map_err(|e| sync_error(e, lang))?;
+    let options = SyncOptions {
+        extra_ca_pem: yima_sync::kept_ca(&state.dir()).map_err(|e| sync_error(e, lang))?,
+        ..SyncOptions::default()
+    };
+    let registry = Registry::for_device(&mut device, options).map_err(|e| sync_error(e, lang))?;
     let mut report_progress = |p: yima_sync::Progress| {
         let _ = progress.send(SyncProgressView {
             phase: match p.phase {

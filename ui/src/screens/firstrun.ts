@@ -47,6 +47,7 @@ export function firstRun(status: AppStatus): HTMLElement {
   });
   const registryUrl = h("input", { "data-testid": "first-registry-url", placeholder: "https://…", inputmode: "url" });
   const enrolCode = h("input", { "data-testid": "first-enrol-code", placeholder: t("app.registry.code") });
+  const enrolCa = h("input", { "data-testid": "first-enrol-ca", type: "file", accept: ".pem,.crt,.cer" }) as HTMLInputElement;
   const start = async (enrol: boolean) => {
     if (!creditCodeValid(credit.value)) {
       creditNote.textContent = `✗ ${t("app.first.credit_bad")}`;
@@ -61,7 +62,8 @@ export function firstRun(status: AppStatus): HTMLElement {
       let failed: unknown = null;
       if (enrol) {
         try {
-          next = await api.enrol({ url: registryUrl.value, code: enrolCode.value });
+          const pem = enrolCa.files?.[0] ? await enrolCa.files[0].text() : null;
+          next = await api.enrol({ url: registryUrl.value, code: enrolCode.value, ca_pem: pem });
         } catch (e) {
           failed = e;
         }
@@ -119,6 +121,7 @@ export function firstRun(status: AppStatus): HTMLElement {
     h("p", { class: "note" }, t("app.registry.enrol_note")),
     h("label", { class: "field" }, t("app.registry.url"), registryUrl),
     h("label", { class: "field" }, t("app.registry.code"), enrolCode),
+    h("label", { class: "field" }, t("app.registry.ca"), enrolCa),
     h("button", { class: "primary", "data-testid": "start-enrolled", onclick: () => start(true) }, t("app.first.start_enrolled")),
     h("p", { class: "note" }, t("app.first.enrol_later"), " ", h("code", {}, status.data_dir)),
   );

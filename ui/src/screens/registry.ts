@@ -8,6 +8,7 @@ import { refresh, showError } from "../main";
 export function enrolForm(after: (status: AppStatus) => Promise<void>): HTMLElement {
   const url = h("input", { "data-testid": "registry-url", placeholder: "https://…", inputmode: "url" });
   const code = h("input", { "data-testid": "enrol-code", placeholder: t("app.registry.code") });
+  const ca = h("input", { "data-testid": "enrol-ca", type: "file", accept: ".pem,.crt,.cer" }) as HTMLInputElement;
   return h(
     "div",
     { class: "panel" },
@@ -15,6 +16,7 @@ export function enrolForm(after: (status: AppStatus) => Promise<void>): HTMLElem
     h("p", { class: "note" }, t("app.registry.enrol_note")),
     h("label", { class: "field" }, t("app.registry.url"), url),
     h("label", { class: "field" }, t("app.registry.code"), code),
+    h("label", { class: "field" }, t("app.registry.ca"), ca, h("small", { class: "note" }, t("app.registry.ca_note"))),
     h(
       "button",
       {
@@ -22,7 +24,8 @@ export function enrolForm(after: (status: AppStatus) => Promise<void>): HTMLElem
         "data-testid": "enrol-submit",
         onclick: async () => {
           try {
-            await after(await api.enrol({ url: url.value, code: code.value }));
+            const pem = ca.files?.[0] ? await ca.files[0].text() : null;
+            await after(await api.enrol({ url: url.value, code: code.value, ca_pem: pem }));
           } catch (e) {
             showError(e);
           }

@@ -70,7 +70,7 @@ async fn a_registry_certified_by_a_private_ca_is_trusted_with_its_ca_file() {
     let client = Registry::new(
         &url,
         SyncOptions {
-            extra_ca_pem: Some(ca.into_bytes()),
+            extra_ca_pem: Some(ca.clone().into_bytes()),
             ..fast_options()
         },
     )
@@ -80,6 +80,30 @@ async fn a_registry_certified_by_a_private_ca_is_trusted_with_its_ca_file() {
     dev.register_all(&[container("900-041-49", "5")]).unwrap();
     let report = client.sync(&mut dev, &mut |_| {}).await.unwrap();
     assert_eq!(report.accepted, 1, "{report:?}");
+
+    // Kept beside the database at enrolment, the CA serves every later sync (as `yima sync`
+    // and the app make them), and enrolling again without one forgets it.
+    yima_sync::keep_ca(dir.path(), Some(ca.as_bytes())).unwrap();
+    assert!(dir.path().join(yima_sync::REGISTRY_CA_FILE).is_file());
+    let later = |dev: &mut Dev, ca: Option<Vec<u8>>| {
+        Registry::for_device(
+            dev,
+            SyncOptions {
+                extra_ca_pem: ca,
+                ..fast_options()
+            },
+        )
+        .unwrap()
+    };
+    let client = later(&mut dev, yima_sync::kept_ca(dir.path()).unwrap());
+    dev.register_all(&[container("900-041-49", "6")]).unwrap();
+    let report = client.sync(&mut dev, &mut |_| {}).await.unwrap();
+    assert_eq!(report.accepted, 1, "{report:?}");
+    yima_sync::keep_ca(dir.path(), None).unwrap();
+    assert_eq!(yima_sync::kept_ca(dir.path()).unwrap(), None);
+    let client = later(&mut dev, None);
+    let e = client.sync(&mut dev, &mut |_| {}).await.unwrap_err();
+    assert_eq!(e.kind(), SyncErrorKind::Certificate, "{e}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
