@@ -10,6 +10,8 @@ mod hardening;
 mod harness;
 #[path = "tests/lineage.rs"]
 mod lineage;
+#[path = "tests/load.rs"]
+mod load;
 #[path = "tests/operations.rs"]
 mod operations;
 #[path = "tests/pipelining.rs"]
