@@ -11,6 +11,10 @@
 //!    written straight into its tables beside the N real ones), then the history of real
 //!    containers is looked up through the store: p50/p99.
 
+#[path = "load/driver.rs"]
+#[allow(dead_code)] // the load run is the load benchmark's; this one starts registries with it
+mod driver;
+
 use std::time::{Duration, Instant};
 use yima_codes::CreditCode;
 use yima_core::{verify_batch, EventId, Role, Signature, SignedEvent, Timestamp};
@@ -213,28 +217,6 @@ async fn push_all<S: RegistryStore>(
     report.accepted as f64 / secs
 }
 
-async fn serve<S: RegistryStore>(store: S) -> (AppState<S>, String) {
-    // Throughput is measured, not the rate limits.
-    let unlimited = yima_registry::Rate {
-        burst: u32::MAX,
-        per_minute: u32::MAX,
-    };
-    let state = AppState::new(store).with_limits(yima_registry::RateLimits {
-        enrol_per_address: unlimited,
-        push_per_address: unlimited,
-        push_per_key: unlimited,
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let router = yima_registry::router(state.clone());
-    tokio::spawn(async move { axum_serve(listener, router).await });
-    (state, url)
-}
-
-async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
-    axum::serve(listener, router).await.unwrap();
-}
-
 /// History lookups of real containers: p50, p99 in ms.
 async fn lookups<S: RegistryStore>(store: &S, events: &[SignedEvent]) -> (f64, f64) {
     let mut times = Vec::new();
@@ -313,7 +295,7 @@ async fn main() {
     let raw = tokio::task::block_in_place(|| raw_sqlite(&events));
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("registry.db");
-    let (state, url) = serve(SqliteStore::open(&path).unwrap()).await;
+    let (state, url) = driver::start(SqliteStore::open(&path).unwrap()).await;
     if std::env::var("YIMA_BENCH_DIRECT").is_ok() {
         let d2 = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&d2.path().join("r.db")).unwrap();
@@ -371,7 +353,7 @@ async fn main() {
     let raw_db = PgDb::create().await;
     let raw = raw_postgres(&raw_db.url, &pg_events).await;
     let db = PgDb::create().await;
-    let (pg_state, url) = serve(PostgresStore::connect(&db.url).await.unwrap()).await;
+    let (pg_state, url) = driver::start(PostgresStore::connect(&db.url).await.unwrap()).await;
     eprintln!("pushing to PostgreSQL");
     let pushed = push_all(&pg_state, &url, &mut pg_devices).await;
     println!("| PostgreSQL | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
