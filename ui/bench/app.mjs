@@ -28,18 +28,26 @@ async function open(dataDir) {
   return { driver, session, spawned };
 }
 
-/** The process `root` and every process below it. */
-function processTree(root) {
+/** Every process now: its parent and its name, by pid. */
+function processes() {
   const parent = new Map();
+  const names = new Map();
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      parent.set(pid, stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const close = stat.lastIndexOf(")");
+      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
+      parent.set(pid, stat.slice(close + 2).split(" ")[1]);
     } catch {
       // gone
     }
   }
-  const tree = new Set([String(root)]);
+  return { parent, names };
+}
+
+/** The processes `roots` and every process below them. */
+function descendants(parent, roots) {
+  const tree = new Set(roots.map(String));
   for (let grew = true; grew; ) {
     grew = false;
     for (const [pid, ppid] of parent) {
@@ -50,6 +58,11 @@ function processTree(root) {
     }
   }
   return [...tree];
+}
+
+/** The process `root` and every process below it. */
+function processTree(root) {
+  return descendants(processes().parent, [root]);
 }
 
 /** Stops a tauri-driver with its WebKitWebDriver and app: tauri-driver does not always
@@ -76,31 +89,10 @@ async function readyAt(session) {
 
 /** The app's process and its WebKit helpers: summed resident memory (RSS) and PSS, in MB. */
 function memory() {
-  const procs = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-  const parent = new Map();
-  const names = new Map();
-  for (const pid of procs) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
-      parent.set(pid, stat.slice(close + 2).split(" ")[1]);
-    } catch {
-      // gone
-    }
-  }
+  const { parent, names } = processes();
   const apps = [...names].filter(([, n]) => n === "yima-app").map(([p]) => p);
   if (apps.length !== 1) throw new Error(`expected one yima-app process, found ${apps.length}`);
-  const tree = new Set(apps);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parent) {
-      if (tree.has(ppid) && !tree.has(pid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
+  const tree = new Set(descendants(parent, apps));
   let rss = 0;
   let pss = 0;
   const each = [];
