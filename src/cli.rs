@@ -124,11 +124,14 @@ pub enum Command {
     /// Enrol this device's key with a registry, using a single-use enrolment code.
     Enrol {
         /// The registry's URL (https://…; http:// only to this machine unless --insecure-http).
-        #[arg(long)]
-        registry: String,
+        #[arg(long, required_unless_present = "qr", conflicts_with = "qr")]
+        registry: Option<String>,
         /// The enrolment code from the registry's administrator.
+        #[arg(long, required_unless_present = "qr", conflicts_with = "qr")]
+        code: Option<String>,
+        /// A picture of the enrolment QR code the registry's operator gave (its URL and code).
         #[arg(long)]
-        code: String,
+        qr: Option<std::path::PathBuf>,
         /// Allow plain HTTP to another machine (behind a trusted network only).
         #[arg(long)]
         insecure_http: bool,

@@ -227,16 +227,19 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Enrol {
             registry,
             code,
+            qr,
             insecure_http,
             ca_file,
-        } => crate::sync::enrol(
-            cli,
-            registry,
-            code,
-            *insecure_http,
-            ca_file.as_deref(),
-            lang,
-        )?,
+        } => {
+            let (url, code) = match (qr, registry, code) {
+                (Some(picture), _, _) => crate::sync::enrolment_in(picture)?,
+                (None, Some(url), Some(code)) => (url.clone(), code.clone()),
+                _ => bail!(
+                    "give --registry and --code, or --qr / 请给出 --registry 和 --code，或 --qr"
+                ),
+            };
+            crate::sync::enrol(cli, &url, &code, *insecure_http, ca_file.as_deref(), lang)?
+        }
         Command::Sync { insecure_http } => crate::sync::sync(cli, *insecure_http, lang)?,
         Command::Label(args) => crate::label::label(cli, args, lang)?,
         Command::Scan { files } => crate::scan::scan(cli, files, lang)?,

@@ -15,6 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "label_svg",
     "save_labels",
     "scan_image",
+    "read_enrolment_qr",
     "record_step",
     "my_identity_qr",
     "give_handover",

@@ -246,7 +246,7 @@ pub struct TimelineView {
 pub struct ScannedCode {
     /// The text.
     pub text: String,
-    /// `label`, `offer`, `ack`, `identity` or `other`.
+    /// `label`, `offer`, `ack`, `identity`, `enrolment` or `other`.
     pub kind: String,
     /// The label's code, for a label.
     pub code: Option<String>,
@@ -254,6 +254,15 @@ pub struct ScannedCode {
     pub quantity: Option<String>,
     /// `valid`, `forged` or `key_unknown`, for a label.
     pub check: Option<String>,
+}
+
+/// A registry to enrol with, read from its enrolment QR code.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct EnrolmentSeen {
+    /// The registry's URL.
+    pub url: String,
+    /// The single-use enrolment code.
+    pub code: String,
 }
 
 /// The outcome of verifying everything on this device.
@@ -374,6 +383,7 @@ pub fn typescript() -> String {
         StepView::decl(&cfg),
         TimelineView::decl(&cfg),
         ScannedCode::decl(&cfg),
+        EnrolmentSeen::decl(&cfg),
         VerifySummary::decl(&cfg),
         LabelPreview::decl(&cfg),
         yima_device::ManifestForm::decl(&cfg),

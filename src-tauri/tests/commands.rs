@@ -517,3 +517,28 @@ fn the_timeline_flags_a_step_that_reached_the_registry_over_a_week_late() {
     assert_eq!(seen["steps"][0]["arrived_late"], true, "{seen}");
     assert_eq!(seen["steps"][0]["entered_late"], false, "{seen}");
 }
+
+#[test]
+fn a_picture_of_the_enrolment_qr_code_fills_the_enrol_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let text = yima_protocol::EnrolmentQr::new("ABCDE-FGHJK-LMNPQ-RSTUV", "http://127.0.0.1:8443")
+        .unwrap()
+        .to_text();
+    let png = |text: &str| json!(yima_label::screen_qr_png(text).unwrap().png);
+    // On the first-run screen, before this device has an identity.
+    let seen = call(&w, "read_enrolment_qr", png(&text)).unwrap();
+    assert_eq!(
+        seen,
+        json!({ "url": "http://127.0.0.1:8443", "code": "ABCDE-FGHJK-LMNPQ-RSTUV" })
+    );
+    let found = call(&w, "scan_image", png(&text)).unwrap();
+    assert_eq!(found[0]["kind"], "enrolment", "{found}");
+    // Any other QR code is said to be none, in the chosen language.
+    let err = call(&w, "read_enrolment_qr", png("https://example.com")).unwrap_err();
+    assert_eq!(err["kind"], "bad_input", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("注册二维码"),
+        "{err}"
+    );
+}

@@ -35,19 +35,22 @@ const MANIFEST = "20263501000123";
 async function startRegistry(dir) {
   const db = join(dir, "registry.db");
   const admin = (...args) => execFileSync(REGISTRY, ["--db", db, "admin", ...args], { encoding: "utf8" }).trim();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const codes = {};
+  // The receiver enrols by a picture of its enrolment QR code, as the operator writes it.
+  const qr = join(dir, "receiver-enrolment.png");
   for (const [role, org] of Object.entries(ORGS)) {
     const extra = role === "regulator" ? ["--jurisdiction", "35"] : [];
     admin("add-org", "--credit-code", org.code, "--name", org.name, "--roles", role, ...extra);
-    codes[role] = admin("enrol-code", "--org", org.code, "--role", role).split("\n").pop();
+    const picture = role === "receiver" ? ["--url", url, "--qr", qr] : [];
+    codes[role] = admin("enrol-code", "--org", org.code, "--role", role, ...picture).split("\n").pop();
   }
-  const port = await freePort();
   const proc = spawn(REGISTRY, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`], { stdio: "inherit" });
   stops.push(() => proc.kill("SIGTERM"));
-  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`${url}/v1/health`)).ok) return { url, codes };
+      if ((await fetch(`${url}/v1/health`)).ok) return { url, codes, qr };
     } catch {
       // not listening yet
     }
@@ -84,8 +87,15 @@ async function firstRun(s, role, registry) {
   await s.type('[data-testid="org-name"]', ORGS[role].name);
   await s.type('[data-testid="credit-code"]', ORGS[role].code);
   await s.waitText('[data-testid="credit-check"]', (t) => t.startsWith("✓"));
-  await s.type('[data-testid="first-registry-url"]', registry.url);
-  await s.type('[data-testid="first-enrol-code"]', registry.codes[role]);
+  if (role === "receiver") {
+    // From the picture of the enrolment QR code: nothing typed.
+    await s.type('[data-testid="first-enrol-qr"]', registry.qr);
+    await orSay(s, s.waitText('[data-testid="first-enrol-qr-read"]', (t) => t.startsWith("✓")));
+    assert.equal(await s.value('[data-testid="first-enrol-code"]'), registry.codes[role]);
+  } else {
+    await s.type('[data-testid="first-registry-url"]', registry.url);
+    await s.type('[data-testid="first-enrol-code"]', registry.codes[role]);
+  }
   await s.click('[data-testid="start-enrolled"]');
   await s.waitText('[data-testid="who"]', (t) => t.includes(ORGS[role].name));
   await s.waitText('[data-testid="sync"]', (t) => t.includes("已注册到登记中心"));

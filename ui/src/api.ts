@@ -11,6 +11,7 @@ import type {
   LabelPreview,
   NewContainerForm,
   EnrolForm,
+  EnrolmentSeen,
   GiveForm,
   OfferLabelView,
   QrShown,
@@ -46,6 +47,7 @@ export const api = {
   labelSvg: (code: string, containerVolume: number | null = null) =>
     invoke<LabelPreview>("label_svg", { code, containerVolume }),
   scanImage: (bytes: Uint8Array) => invoke<ScannedCode[]>("scan_image", bytes),
+  readEnrolmentQr: (bytes: Uint8Array) => invoke<EnrolmentSeen>("read_enrolment_qr", bytes),
   saveLabels: (codes: string[], format: "pdf" | "png") => invoke<string[]>("save_labels", { codes, format }),
   step: (req: StepForm) => invoke<number>("record_step", { req }),
   myIdentity: () => invoke<QrShown>("my_identity_qr"),

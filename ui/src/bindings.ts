@@ -380,7 +380,7 @@ export type ScannedCode = {
  */
 text: string, 
 /**
- * `label`, `offer`, `ack`, `identity` or `other`.
+ * `label`, `offer`, `ack`, `identity`, `enrolment` or `other`.
  */
 kind: string, 
 /**
@@ -395,6 +395,16 @@ quantity: string | null,
  * `valid`, `forged` or `key_unknown`, for a label.
  */
 check: string | null, };
+
+export type EnrolmentSeen = { 
+/**
+ * The registry's URL.
+ */
+url: string, 
+/**
+ * The single-use enrolment code.
+ */
+code: string, };
 
 export type VerifySummary = { 
 /**

@@ -30,6 +30,7 @@ mod clock;
 mod deadlines;
 mod demo;
 mod drafts;
+mod enrolment;
 mod error;
 mod exports;
 mod forms;
@@ -59,6 +60,7 @@ pub use deadlines::{
 };
 pub use demo::{run_demo, DemoReport};
 pub use drafts::Drafts;
+pub use enrolment::enrolment_from_texts;
 pub use error::{DeviceError, ErrorKind};
 pub use exports::EXPORTS;
 pub use forms::{
@@ -77,6 +79,7 @@ pub use status::SCANNED_LABEL_UNKNOWN;
 pub use sync::{BlockSource, KeysLearned, OutboxCounts, PullReport};
 pub use timeline::{Timeline, TimelineStep};
 pub use yima_core::WireEvent;
+pub use yima_protocol::{EnrolmentQr, ENROLMENT_PREFIX};
 
 use std::path::Path;
 use yima_codes::{Catalogue, CatalogueSchedule};

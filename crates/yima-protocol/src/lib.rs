@@ -13,11 +13,16 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod enrolment_qr;
 pub mod fuzzing;
 mod wire;
 
 pub use auth::{
     sign_request, verify_request, AuthError, RequestAuth, HEADER_KEY, HEADER_NONCE,
     HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW_MS,
+};
+pub use enrolment_qr::{
+    enrolment_code_well_formed, EnrolmentQr, EnrolmentQrError, ENROLMENT_CODE_ALPHABET,
+    ENROLMENT_PREFIX, MAX_ENROLMENT_URL,
 };
 pub use wire::*;

@@ -174,7 +174,7 @@ pub fn code_hash(code: &str) -> String {
 
 /// A new random enrolment code: 20 characters of an unambiguous alphabet, in groups of 5.
 pub fn new_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const ALPHABET: &[u8] = yima_protocol::ENROLMENT_CODE_ALPHABET;
     let mut rng = rand::rngs::OsRng;
     let chars: Vec<char> = (0..20)
         .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
@@ -542,6 +542,8 @@ mod tests {
         let code = new_code();
         assert_eq!(code.len(), 23);
         assert!(!code.contains(['0', '1', 'I', 'O']));
+        // What an enrolment QR code carries.
+        assert!(yima_protocol::enrolment_code_well_formed(&code));
         assert_eq!(
             code_hash(&code),
             code_hash(&code.to_lowercase().replace('-', " "))

@@ -1,11 +1,21 @@
 //! Reading QR codes from an image file's bytes (sent as the raw request body). Camera frames
 //! will come through the same decoder.
 
-use crate::dto::ScannedCode;
+use crate::dto::{EnrolmentSeen, ScannedCode};
 use crate::{AppError, AppState};
 use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
 use yima_core::{ACK_PREFIX, IDENTITY_PREFIX, OFFER_PREFIX};
+use yima_device::ENROLMENT_PREFIX;
+
+/// The image, sent as the raw body; where the web view can only send JSON, as an array of
+/// byte values.
+fn body(request: &Request<'_>) -> Vec<u8> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => bytes.clone(),
+        InvokeBody::Json(value) => serde_json::from_value(value.clone()).unwrap_or_default(),
+    }
+}
 
 /// Every QR code in the image, each said to be a label (with its signature checked), a
 /// handover offer or acknowledgement, an identity card, or something else.
@@ -15,17 +25,7 @@ pub fn scan_image(
     request: Request<'_>,
 ) -> Result<Vec<ScannedCode>, AppError> {
     let lang = state.lang();
-    // The image comes as the raw body; where the web view can only send JSON, as an array
-    // of byte values.
-    let from_json: Vec<u8>;
-    let bytes: &[u8] = match request.body() {
-        InvokeBody::Raw(bytes) => bytes,
-        InvokeBody::Json(value) => {
-            from_json = serde_json::from_value(value.clone()).unwrap_or_default();
-            &from_json
-        }
-    };
-    let found = yima_scan::scan_bytes(bytes).map_err(|e| AppError::scan(e, lang))?;
+    let found = yima_scan::scan_bytes(&body(&request)).map_err(|e| AppError::scan(e, lang))?;
     // Labels are checked against this device's keys when it has an identity.
     let mut device = state.open().ok();
     let mut out = Vec::new();
@@ -43,6 +43,8 @@ pub fn scan_image(
             code.kind = "ack".into();
         } else if code.text.starts_with(IDENTITY_PREFIX) {
             code.kind = "identity".into();
+        } else if code.text.starts_with(ENROLMENT_PREFIX) {
+            code.kind = "enrolment".into();
         } else if let Some(dev) = device.as_mut() {
             if let Some(label) = dev
                 .check_label(&code.text)
@@ -59,4 +61,24 @@ pub fn scan_image(
         out.push(code);
     }
     Ok(out)
+}
+
+/// The registry's URL and enrolment code from a picture of the enrolment QR code its
+/// operator gave, to fill the enrol form with (the image as the raw body, like `scan_image`).
+#[tauri::command]
+pub fn read_enrolment_qr(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<EnrolmentSeen, AppError> {
+    let lang = state.lang();
+    let texts: Vec<String> = yima_scan::scan_bytes(&body(&request))
+        .map_err(|e| AppError::scan(e, lang))?
+        .into_iter()
+        .map(|f| f.text)
+        .collect();
+    let qr = yima_device::enrolment_from_texts(&texts).map_err(|e| AppError::device(e, lang))?;
+    Ok(EnrolmentSeen {
+        url: qr.url,
+        code: qr.code,
+    })
 }

@@ -4,6 +4,7 @@ import { h } from "../dom";
 import { t } from "../i18n";
 import { refresh, showError } from "../main";
 import { creditCodeValid } from "../validate";
+import { enrolQr } from "./registry";
 
 const ROLES = ["producer", "carrier", "receiver", "regulator"];
 
@@ -45,8 +46,12 @@ export function firstRun(status: AppStatus): HTMLElement {
     creditNote.textContent = check.valid ? `✓ ${t("app.first.credit_ok")}` : `✗ ${check.message ?? ""}`;
     creditNote.className = check.valid ? "note ok" : "note bad";
   });
-  const registryUrl = h("input", { "data-testid": "first-registry-url", placeholder: "https://…", inputmode: "url" });
-  const enrolCode = h("input", { "data-testid": "first-enrol-code", placeholder: t("app.registry.code") });
+  const registryUrl = h("input", {
+    "data-testid": "first-registry-url",
+    placeholder: "https://…",
+    inputmode: "url",
+  }) as HTMLInputElement;
+  const enrolCode = h("input", { "data-testid": "first-enrol-code", placeholder: t("app.registry.code") }) as HTMLInputElement;
   const enrolCa = h("input", { "data-testid": "first-enrol-ca", type: "file", accept: ".pem,.crt,.cer" }) as HTMLInputElement;
   const start = async (enrol: boolean) => {
     if (!creditCodeValid(credit.value)) {
@@ -121,6 +126,7 @@ export function firstRun(status: AppStatus): HTMLElement {
     h("p", { class: "note" }, t("app.registry.enrol_note")),
     h("label", { class: "field" }, t("app.registry.url"), registryUrl),
     h("label", { class: "field" }, t("app.registry.code"), enrolCode),
+    enrolQr(registryUrl, enrolCode, "first-"),
     h("label", { class: "field" }, t("app.registry.ca"), enrolCa),
     h("button", { class: "primary", "data-testid": "start-enrolled", onclick: () => start(true) }, t("app.first.start_enrolled")),
     h("p", { class: "note" }, t("app.first.enrol_later"), " ", h("code", {}, status.data_dir)),

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use yima_core::{Role, Timestamp};
-use yima_protocol::{NewEnrolmentCode, NewOrg};
+use yima_protocol::{EnrolmentQr, NewEnrolmentCode, NewOrg};
 use yima_registry::{
     issue_enrolment_code, AppState, PostgresStore, Rate, RateLimits, RegistryStore, ServeOptions,
     SqliteStore,
@@ -145,6 +145,13 @@ enum Admin {
         /// The device may issue codes and revoke keys for its organisation.
         #[arg(long)]
         admin: bool,
+        /// The registry's URL as devices reach it: the code is also given as an enrolment
+        /// QR code's text (and image, with --qr), which the app scans instead of typing both.
+        #[arg(long)]
+        url: Option<String>,
+        /// Write the enrolment QR code as a PNG image to this file (needs --url).
+        #[arg(long, requires = "url")]
+        qr: Option<PathBuf>,
     },
     /// Revoke a device key (events it signs from then on are refused).
     Revoke {
@@ -317,10 +324,24 @@ async fn admin<S: RegistryStore>(store: S, cmd: Admin) -> Result<()> {
             store.add_org(org, now()).await?;
             println!("organisation registered");
         }
-        Admin::EnrolCode { org, role, admin } => {
+        Admin::EnrolCode {
+            org,
+            role,
+            admin,
+            url,
+            qr,
+        } => {
             let org = org
                 .parse()
                 .map_err(|e: yima_codes::CodeError| anyhow::anyhow!(e.to_string()))?;
+            // The URL is checked before a code is spent on it.
+            if let Some(url) = &url {
+                EnrolmentQr::new("AAAAA-AAAAA-AAAAA-AAAAA", url).map_err(|_| {
+                    anyhow::anyhow!(
+                        "{url}: not an http:// or https:// address / 不是有效的登记中心地址"
+                    )
+                })?;
+            }
             let code = issue_enrolment_code(
                 &store,
                 NewEnrolmentCode {
@@ -331,6 +352,16 @@ async fn admin<S: RegistryStore>(store: S, cmd: Admin) -> Result<()> {
                 now(),
             )
             .await?;
+            if let Some(url) = url {
+                let text = EnrolmentQr::new(&code.code, &url)?.to_text();
+                eprintln!("enrolment QR code / 注册二维码: {text}");
+                if let Some(path) = qr {
+                    let png = yima_label::screen_qr_png(&text)?.png;
+                    std::fs::write(&path, png).with_context(|| path.display().to_string())?;
+                    eprintln!("written to / 已写入 {}", path.display());
+                }
+            }
+            // The code alone on the last line of standard output, for scripts.
             println!("{}", code.code);
         }
         Admin::Revoke { key, at } => {

@@ -123,6 +123,80 @@ fn plain_http_is_refused_off_loopback_and_tls_is_served() {
     });
 }
 
+#[test]
+fn a_device_enrols_from_a_picture_of_the_operators_enrolment_qr_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("registry.db");
+    let db = db.to_str().unwrap();
+    let producer = credit("91350100M000100Y4");
+    admin(
+        db,
+        &[
+            "admin",
+            "add-org",
+            "--credit-code",
+            producer.as_str(),
+            "--name",
+            "福州示例化工有限公司",
+            "--roles",
+            "producer",
+        ],
+    );
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let url = format!("http://{addr}");
+    let picture = dir.path().join("enrol.png");
+    let code = admin(
+        db,
+        &[
+            "admin",
+            "enrol-code",
+            "--org",
+            producer.as_str(),
+            "--role",
+            "producer",
+            "--url",
+            &url,
+            "--qr",
+            picture.to_str().unwrap(),
+        ],
+    );
+    // The picture, read as a phone's camera would, gives the URL and the code printed.
+    let texts: Vec<String> = yima_scan::scan_file(&picture)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.text)
+        .collect();
+    let qr = yima_device::enrolment_from_texts(&texts).unwrap();
+    assert_eq!(
+        (qr.url.as_str(), qr.code.as_str()),
+        (url.as_str(), code.trim())
+    );
+    // A URL that is no registry address spends no code.
+    let out = Command::new(BIN)
+        .args([
+            "--db",
+            db,
+            "admin",
+            "enrol-code",
+            "--org",
+            producer.as_str(),
+        ])
+        .args(["--role", "producer", "--url", "ftp://registry"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && out.stdout.is_empty(), "{out:?}");
+
+    let _child = Killed(Some(serve(db, &[], addr)));
+    let device_dir = tempfile::tempdir().unwrap();
+    let req = InitRequest::new(Role::Producer, "福州示例化工有限公司", producer.as_str());
+    let mut dev = Device::init(device_dir.path(), &req, SystemClock).unwrap();
+    let client = Registry::new(&qr.url, SyncOptions::default()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let info = rt.block_on(client.enrol(&mut dev, &qr.code)).unwrap();
+    assert_eq!(info.org, producer);
+    assert_eq!(dev.registry().unwrap().unwrap().0, url);
+}
+
 /// Sets the registry up by script, enrols a producer device with 1500 events, pushes them in
 /// batches of 50, kills the registry with SIGKILL after the first few hundred are stored and
 /// restarts it on the same database while the device keeps syncing.
