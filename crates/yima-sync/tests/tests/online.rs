@@ -175,6 +175,13 @@ async fn offers_that_are_not_the_givers_own_are_refused_and_never_kept<S: Backen
     assert_eq!(status, 403);
     assert_eq!(count_sql(&reg, KEPT).await, 0);
 
+    // Not an offer's format.
+    let mut other_format = offer.clone();
+    other_format.format = "yima/handover-ack/1".into();
+    let (status, _) = signed(&reg, &mut producer, "POST", Some(&other_format)).await;
+    assert_eq!(status, 400);
+    assert_eq!(count_sql(&reg, KEPT).await, 0);
+
     // The composer's signature broken.
     let mut forged = offer.clone();
     forged.event.signatures[0].sig = DeviceKey::from_secret(&[9; 32]).sign(&offer.event.id).sig;
@@ -247,4 +254,35 @@ async fn offers_that_are_not_the_givers_own_are_refused_and_never_kept<S: Backen
     let (status, _) = signed(&reg, &mut producer, "POST", Some(&second)).await;
     assert_eq!(status, 401);
     assert_eq!(count_sql(&reg, KEPT).await, 1);
+}
+
+crate::on_both_backends!(a_giver_has_a_bounded_number_of_offers_waiting);
+async fn a_giver_has_a_bounded_number_of_offers_waiting<S: Backend>() {
+    let reg = TestRegistry::<S>::start().await;
+    let giver = DeviceKey::from_secret(&[1; 32]).public();
+    let taker = DeviceKey::from_secret(&[2; 32]).public();
+    let record = |n: u8| yima_registry::OfferRecord {
+        event_id: yima_core::EventId([n; 32]),
+        giver,
+        taker,
+        body: "{}".into(),
+    };
+    let store = &reg.state.store;
+    assert_eq!(
+        store.put_offer(record(1), 2, now()).await.unwrap(),
+        yima_registry::OfferPut::Stored
+    );
+    assert_eq!(
+        store.put_offer(record(1), 2, now()).await.unwrap(),
+        yima_registry::OfferPut::Already
+    );
+    assert_eq!(
+        store.put_offer(record(2), 2, now()).await.unwrap(),
+        yima_registry::OfferPut::Stored
+    );
+    assert_eq!(
+        store.put_offer(record(3), 2, now()).await.unwrap(),
+        yima_registry::OfferPut::Full
+    );
+    assert_eq!(count_sql(&reg, KEPT).await, 2);
 }
