@@ -7,7 +7,6 @@ use crate::error::{bad_input, DeviceError, ErrorKind};
 use crate::identity::{device_key_dir, IdentityCard};
 use crate::status::{append, check_time, load_status, require_statuses};
 use crate::Device;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use yima_codes::{LabelCode, ManifestNumber};
 use yima_core::{
@@ -16,45 +15,7 @@ use yima_core::{
 };
 use yima_store::{KeySource, Tx};
 
-/// Format tag of an offer.
-pub const OFFER_FORMAT: &str = "yima/handover-offer/1";
-/// Format tag of an acknowledgement.
-pub const ACK_FORMAT: &str = "yima/handover-ack/1";
-
-/// A key the offer vouches for, so the taker can check the history offline.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct KeyCard {
-    /// The key.
-    pub key: PublicKey,
-    /// Its organisation's credit code.
-    pub org: yima_codes::CreditCode,
-    /// Its organisation's name.
-    pub org_name: String,
-    /// Its organisation's roles.
-    pub roles: Vec<yima_core::Role>,
-}
-
-/// What the giver shows the taker.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandoverOffer {
-    /// [`OFFER_FORMAT`].
-    pub format: String,
-    /// The handover event, signed by its composer.
-    pub event: WireEvent,
-    /// Earlier events of the containers (and of those they were merged or split from).
-    pub history: Vec<WireEvent>,
-    /// Keys that signed the history.
-    pub keys: Vec<KeyCard>,
-}
-
-/// What the taker shows back: the event with both signatures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HandoverAck {
-    /// [`ACK_FORMAT`].
-    pub format: String,
-    /// The dual-signed event.
-    pub event: WireEvent,
-}
+pub use yima_protocol::{HandoverAck, HandoverOffer, KeyCard, ACK_FORMAT, OFFER_FORMAT};
 
 /// The kind of handover and its details.
 #[derive(Clone, Debug)]
@@ -95,7 +56,7 @@ pub enum HandoverStep {
     },
 }
 
-fn wire_error(e: yima_core::WireError) -> DeviceError {
+pub(crate) fn wire_error(e: yima_core::WireError) -> DeviceError {
     bad_handover(
         format!("not a valid event: {e}"),
         format!("不是有效事件：{e}"),
@@ -245,6 +206,39 @@ pub(crate) fn compose_offer(
     Ok((event, statuses))
 }
 
+/// [`compose_offer`], with the containers' history and the keys that signed it: the offer
+/// shown as JSON or sent through the registry.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compose_json_offer(
+    tx: &Tx<'_>,
+    now: Timestamp,
+    codes: &[LabelCode],
+    taker: &IdentityCard,
+    step: HandoverStep,
+    at: Option<Timestamp>,
+    location: Option<String>,
+) -> Result<HandoverOffer, DeviceError> {
+    let (event, _) = compose_offer(tx, now, codes, taker, step, at, location)?;
+    let (history, signers) = history(tx, codes)?;
+    let keys = tx
+        .known_keys()?
+        .into_iter()
+        .filter(|k| signers.contains(&k.key))
+        .map(|k| KeyCard {
+            key: k.key,
+            org: k.org,
+            org_name: k.org_name,
+            roles: k.roles,
+        })
+        .collect();
+    Ok(HandoverOffer {
+        format: OFFER_FORMAT.into(),
+        event: WireEvent::of(&event),
+        history,
+        keys,
+    })
+}
+
 impl<C: Clock> Device<C> {
     /// As the giver, composes and signs a handover of `codes` to `taker`.
     pub fn offer_handover(
@@ -256,27 +250,8 @@ impl<C: Clock> Device<C> {
         location: Option<String>,
     ) -> Result<HandoverOffer, DeviceError> {
         let now = self.clock.now();
-        self.store.write(|tx| {
-            let (event, _) = compose_offer(tx, now, codes, taker, step, at, location)?;
-            let (history, signers) = history(tx, codes)?;
-            let keys = tx
-                .known_keys()?
-                .into_iter()
-                .filter(|k| signers.contains(&k.key))
-                .map(|k| KeyCard {
-                    key: k.key,
-                    org: k.org,
-                    org_name: k.org_name,
-                    roles: k.roles,
-                })
-                .collect();
-            Ok(HandoverOffer {
-                format: OFFER_FORMAT.into(),
-                event: WireEvent::of(&event),
-                history,
-                keys,
-            })
-        })
+        self.store
+            .write(|tx| compose_json_offer(tx, now, codes, taker, step, at, location))
     }
 
     /// As the taker, checks an offer and its history, countersigns, stores both and returns

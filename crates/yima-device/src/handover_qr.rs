@@ -87,7 +87,7 @@ pub struct OfferLabelCheck {
     pub already_held: bool,
 }
 
-fn parse_label(text: &str) -> Result<LabelPayload, DeviceError> {
+pub(crate) fn parse_label(text: &str) -> Result<LabelPayload, DeviceError> {
     LabelPayload::parse(text).map_err(|e| {
         DeviceError::bilingual(
             ErrorKind::BadInput,
@@ -155,6 +155,17 @@ impl<C: Clock> Device<C> {
         labels: &[String],
     ) -> Result<Vec<OfferLabelCheck>, DeviceError> {
         let parsed = HandoverOfferQr::parse(offer).map_err(qr_error)?;
+        self.check_labels_against(labels, |code| parsed.lists(code))
+    }
+
+    /// Each scanned label text checked against an offer's list (`lists`) and against what
+    /// this device's organisation already holds in transit (shared by the QR and the online
+    /// handover).
+    pub(crate) fn check_labels_against(
+        &mut self,
+        labels: &[String],
+        lists: impl Fn(&LabelCode) -> bool,
+    ) -> Result<Vec<OfferLabelCheck>, DeviceError> {
         let me = self.identity()?.org.credit_code.to_string();
         let mut out = Vec::new();
         for text in labels {
@@ -166,7 +177,7 @@ impl<C: Clock> Device<C> {
                 Err(e) => return Err(e),
             };
             out.push(OfferLabelCheck {
-                on_offer: if parsed.lists(&code) {
+                on_offer: if lists(&code) {
                     LabelOnOffer::Listed
                 } else {
                     LabelOnOffer::NotListed

@@ -35,6 +35,7 @@ mod error;
 mod exports;
 mod forms;
 mod handover;
+mod handover_online;
 mod handover_qr;
 mod identity;
 mod label;
@@ -67,7 +68,8 @@ pub use forms::{
     parse_codes, parse_manifest, parse_mode, parse_optional_time, parse_party, parse_quantity,
     parse_time, parse_weigh_method, HandoverForm, ManifestForm, StepForm,
 };
-pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard};
+pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard, ACK_FORMAT, OFFER_FORMAT};
+pub use handover_online::{ReceivedOffer, SentOffer};
 pub use handover_qr::{label_on_offer, LabelOnOffer, OfferLabelCheck, QrAcceptance};
 pub use identity::{IdentityCard, InitRequest};
 pub use ledger::{LedgerRow, LedgerStage};

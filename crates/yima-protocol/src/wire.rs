@@ -311,3 +311,69 @@ pub struct ErrorDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
+
+/// Format tag of a handover offer.
+pub const OFFER_FORMAT: &str = "yima/handover-offer/1";
+/// Format tag of a handover acknowledgement.
+pub const ACK_FORMAT: &str = "yima/handover-ack/1";
+
+/// A key a handover offer vouches for, so the taker can check the history offline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyCard {
+    /// The key.
+    pub key: PublicKey,
+    /// Its organisation's credit code.
+    pub org: CreditCode,
+    /// Its organisation's name.
+    pub org_name: String,
+    /// Its organisation's roles.
+    pub roles: Vec<Role>,
+}
+
+/// A change of custody offered by the giver to the taker: shown as JSON (or over QR codes)
+/// or, `POST /v1/handover-offers`, sent through the registry to the taker's device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverOffer {
+    /// [`OFFER_FORMAT`].
+    pub format: String,
+    /// The handover event, signed by its composer (the giver).
+    pub event: WireEvent,
+    /// Earlier events of the containers (and of those they were merged or split from).
+    pub history: Vec<WireEvent>,
+    /// Keys that signed the history.
+    pub keys: Vec<KeyCard>,
+}
+
+/// What the taker shows back: the event with both signatures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HandoverAck {
+    /// [`ACK_FORMAT`].
+    pub format: String,
+    /// The dual-signed event.
+    pub event: WireEvent,
+}
+
+/// Most offers the registry keeps waiting per giver key.
+pub const MAX_WAITING_OFFERS_PER_GIVER: u64 = 500;
+/// Most offers one `GET /v1/handover-offers` answer carries.
+pub const MAX_OFFERS_PER_FETCH: u32 = 100;
+
+/// `GET /v1/handover-offers` answer: offers addressed to the calling device that are not
+/// taken yet (their event is not at the registry), oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OffersWaiting {
+    /// The offers, at most [`MAX_OFFERS_PER_FETCH`].
+    pub offers: Vec<HandoverOffer>,
+}
+
+/// `POST /v1/handover-offers` answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfferStored {
+    /// False when the registry already held this offer (nothing changed).
+    pub stored: bool,
+}

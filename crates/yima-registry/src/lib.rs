@@ -15,6 +15,7 @@ mod ingest;
 mod limits;
 pub mod metrics;
 mod middleware;
+mod offers;
 mod openapi;
 mod routes;
 pub mod server;
@@ -33,8 +34,8 @@ pub use routes::{
 pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
 pub use store::{
-    sequence_blocks, OrgRecord, PostgresStore, RefusedTally, RegistryStore, SqliteStore,
-    REFUSED_QUOTA, SEQUENCE_BLOCKS,
+    sequence_blocks, OfferPut, OfferRecord, OrgRecord, PostgresStore, RefusedTally, RegistryStore,
+    SqliteStore, REFUSED_QUOTA, SEQUENCE_BLOCKS,
 };
 
 use sha2::{Digest, Sha256};

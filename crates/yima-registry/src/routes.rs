@@ -5,6 +5,7 @@ use crate::admin;
 use crate::auth::{json, Authed, SignedOnce};
 use crate::error::{ErrorKind, RegistryError};
 use crate::middleware::{access_span, count, limit_enrol, limit_push, request_id, too_many};
+use crate::offers;
 use crate::openapi::Described;
 use crate::signatures::SignatureCheck;
 use crate::store::RegistryStore;
@@ -50,6 +51,8 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
         .serve_with(__path_push, push::<S>, |m| m.layer(push_limit))
         .serve(__path_feed, feed::<S>)
         .serve(__path_keys, keys::<S>)
+        .serve(offers::__path_post_offer, offers::post_offer::<S>)
+        .serve(offers::__path_get_offers, offers::get_offers::<S>)
 }
 
 /// The registry's routes.

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0008_assigned_blocks.sql",
         sql: include_str!("../../../migrations/device/0008_assigned_blocks.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_online_offers.sql",
+        sql: include_str!("../../../migrations/device/0009_online_offers.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

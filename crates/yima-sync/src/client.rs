@@ -88,6 +88,10 @@ pub struct SyncReport {
     /// The block of label sequences the registry gave this device after it enrolled
     /// without one, taken up at this sync.
     pub sequence_block: Option<yima_codes::SequenceBlock>,
+    /// Handover offers this device sent through the registry to their takers.
+    pub offers_sent: u64,
+    /// Handover offers for this device, new to it, fetched from the registry.
+    pub offers_received: u64,
 }
 
 /// The path pushes go to.
@@ -249,7 +253,7 @@ impl Registry {
     }
 
     /// Sends a signed request, retrying what a retry can fix; returns the body of a 2xx.
-    async fn call<C: Clock>(
+    pub(crate) async fn call<C: Clock>(
         &self,
         device: &mut Device<C>,
         method: &str,
@@ -357,7 +361,7 @@ impl Registry {
         }
     }
 
-    fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, SyncError> {
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, SyncError> {
         serde_json::from_slice(bytes).map_err(|e| {
             SyncError::new(
                 SyncErrorKind::Unreachable,
@@ -400,7 +404,8 @@ impl Registry {
         Ok(info)
     }
 
-    /// Pushes the outbox, learns keys, pulls the feed.
+    /// Pushes the outbox, sends the handover offers queued, learns keys, pulls the feed and
+    /// fetches the handover offers waiting for this device.
     pub async fn sync<C: Clock, P: FnMut(Progress)>(
         &self,
         device: &mut Device<C>,
@@ -408,8 +413,10 @@ impl Registry {
     ) -> Result<SyncReport, SyncError> {
         let mut report = SyncReport::default();
         self.push(device, &mut report, progress).await?;
+        self.send_offers(device, &mut report).await?;
         self.learn_keys(device, &mut report, progress).await?;
         self.pull(device, &mut report, progress).await?;
+        self.fetch_offers(device, &mut report).await?;
         Ok(report)
     }
 

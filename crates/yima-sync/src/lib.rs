@@ -8,6 +8,7 @@
 mod client;
 mod error;
 mod kept_ca;
+mod offers;
 mod pipeline;
 
 pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};

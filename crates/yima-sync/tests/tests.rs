@@ -12,6 +12,8 @@ mod harness;
 mod lineage;
 #[path = "tests/load.rs"]
 mod load;
+#[path = "tests/online.rs"]
+mod online;
 #[path = "tests/operations.rs"]
 mod operations;
 #[path = "tests/pipelining.rs"]

@@ -176,6 +176,17 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
         reason: reason.map(str::to_string),
         refusal,
     };
+    let offer = HandoverOffer {
+        format: yima_protocol::OFFER_FORMAT.into(),
+        event: event.clone(),
+        history: vec![event.clone()],
+        keys: vec![KeyCard {
+            key,
+            org: org.clone(),
+            org_name: "示例化工".into(),
+            roles: vec![Role::Producer],
+        }],
+    };
     let mut errors = Vec::new();
     for kind in ErrorKind::ALL {
         errors.push(error_body(RegistryError::new(kind, "why")).await);
@@ -303,6 +314,23 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
                 next: 8,
                 more: true,
             })],
+        ),
+        ("HandoverOffer", vec![real(&offer)]),
+        (
+            "OffersWaiting",
+            vec![
+                real(&OffersWaiting {
+                    offers: vec![offer.clone()],
+                }),
+                real(&OffersWaiting { offers: Vec::new() }),
+            ],
+        ),
+        (
+            "OfferStored",
+            vec![
+                real(&OfferStored { stored: true }),
+                real(&OfferStored { stored: false }),
+            ],
         ),
         (
             "KeyDirectoryPage",

@@ -142,6 +142,45 @@ pub trait RegistryStore: Send + Sync + 'static {
         &self,
         key: PublicKey,
     ) -> impl Future<Output = Result<RefusedTally, RegistryError>> + Send;
+    /// Keeps a handover offer for its taker, in one transaction: once per event id, and
+    /// only while its giver has fewer than `max_waiting` offers not taken yet.
+    fn put_offer(
+        &self,
+        offer: OfferRecord,
+        max_waiting: u64,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<OfferPut, RegistryError>> + Send;
+    /// Up to `limit` offers addressed to `taker` whose event is not stored yet (not taken),
+    /// oldest first.
+    fn offers_for(
+        &self,
+        taker: PublicKey,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<yima_protocol::HandoverOffer>, RegistryError>> + Send;
+}
+
+/// A handover offer as the registry keeps it (checked before: see `offers.rs`).
+#[derive(Clone, Debug)]
+pub struct OfferRecord {
+    /// The handover event's id.
+    pub event_id: yima_core::EventId,
+    /// The giver's key (the event's composer, who posted it).
+    pub giver: PublicKey,
+    /// The taker's key (the event's recorder).
+    pub taker: PublicKey,
+    /// The offer's JSON.
+    pub body: String,
+}
+
+/// What became of an offer put in the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferPut {
+    /// Kept.
+    Stored,
+    /// Already kept, or its event already stored: nothing changed.
+    Already,
+    /// Its giver has too many offers waiting: not kept.
+    Full,
 }
 
 /// How many label sequence blocks the registry divides an organisation's 999 sequences

@@ -6,8 +6,13 @@ mod device;
 mod events;
 mod keys;
 mod offers;
+mod online_in;
+mod online_out;
 mod operators;
 mod outbox;
 mod registry;
 mod scanned;
 mod sequences;
+
+pub use online_in::ReceivedOfferRow;
+pub use online_out::QueuedOffer;

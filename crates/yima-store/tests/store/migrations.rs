@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 use yima_store::{migrate, Migration, Store, StoreErrorKind, MIGRATIONS};
 
-const TABLES: [&str; 13] = [
+const TABLES: [&str; 15] = [
     "operators",
     "event_operators",
     "scanned_labels",
@@ -21,6 +21,8 @@ const TABLES: [&str; 13] = [
     "handover_offers",
     "batches",
     "outbox",
+    "online_offers_out",
+    "online_offers_in",
 ];
 
 fn recorded(path: &Path) -> Vec<(i64, String, String, i64)> {
@@ -96,6 +98,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
         "event_operators",
         "arrivals",
         "assigned_blocks",
+        "online_offers_in",
         "device",
     ] {
         for op in ["update", "delete"] {
@@ -108,7 +111,10 @@ fn a_fresh_store_applies_and_records_every_migration() {
         !triggers.contains(&"outbox_no_update"),
         "outbox status changes"
     );
-    assert_eq!(triggers.len(), 27, "{triggers:?}");
+    // An online offer is marked sent, never removed.
+    assert!(triggers.contains(&"online_offers_out_no_delete"));
+    assert!(!triggers.contains(&"online_offers_out_no_update"));
+    assert_eq!(triggers.len(), 30, "{triggers:?}");
 }
 
 #[test]

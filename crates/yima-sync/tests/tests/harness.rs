@@ -345,3 +345,20 @@ pub fn manifest() -> TransferManifest {
         emergency_measures: "砂土覆盖".into(),
     }
 }
+
+/// The number a counting SQL query answers on the registry's own database.
+pub async fn count_sql<S: Backend>(reg: &TestRegistry<S>, sql: &str) -> i64 {
+    match reg.env.as_ref() {
+        Env::Sqlite(dir) => {
+            let c = rusqlite::Connection::open(dir.path().join("registry.db")).unwrap();
+            c.query_row(sql, [], |r| r.get(0)).unwrap()
+        }
+        Env::Postgres(db) => {
+            let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client.query_one(sql, &[]).await.unwrap().get(0)
+        }
+    }
+}

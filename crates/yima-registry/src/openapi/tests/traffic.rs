@@ -14,7 +14,10 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use tower::ServiceExt;
 use yima_codes::{CreditCode, SequenceBlock};
-use yima_core::{DeviceKey, EventId, Role, Timestamp, WireEvent};
+use yima_core::{
+    Actor, DeviceKey, EventBody, EventId, EventKind, Link, Role, SignedEvent, Timestamp, WireEvent,
+    EVENT_FORMAT_VERSION,
+};
 use yima_protocol::*;
 
 struct Client<'a> {
@@ -211,6 +214,96 @@ async fn real_traffic_is_as_described() {
     let (s, keys) = c.send(Some(&kp), "GET", "/v1/keys", NONE).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(keys["devices"].as_array().unwrap().len(), 2);
+
+    // A carrier enrols; the producer sends it a handover offer online.
+    let carrier = CreditCode::with_check("91350100MA2XY8001").unwrap();
+    store
+        .add_org(
+            NewOrg {
+                credit_code: carrier.clone(),
+                name: "闽运危货运输".into(),
+                roles: vec![Role::Carrier],
+                jurisdiction: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let carrier_code = issue_enrolment_code(store.as_ref(), code(&carrier, Role::Carrier), now)
+        .await
+        .unwrap();
+    let kc = DeviceKey::from_secret(&[4; 32]);
+    let (s, _) = c
+        .send(
+            Some(&kc),
+            "POST",
+            "/v1/enrol",
+            Some(&enrol(&carrier_code.code, None)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let offer_to = |taker: &DeviceKey| {
+        let body = EventBody {
+            v: EVENT_FORMAT_VERSION,
+            at: now,
+            by: Actor {
+                org: carrier.clone(),
+                role: Role::Carrier,
+                key: taker.public(),
+            },
+            composer: kp.public(),
+            event: EventKind::PickedUp {
+                driver: "陈师傅".into(),
+                giver: Actor {
+                    org: producer.clone(),
+                    role: Role::Producer,
+                    key: kp.public(),
+                },
+                manifest: yima_codes::ManifestNumber::new(2026, 35, 1, 123).unwrap(),
+                permit: "闽交运管许可榕字 350100000001 号".into(),
+                vehicle_plate: "闽A·D1234".into(),
+            },
+            links: vec![Link {
+                container: "91350100M000100Y439000414920240301001".parse().unwrap(),
+                prev: Some(EventId([7; 32])),
+            }],
+            location: None,
+            seq: 1,
+        };
+        HandoverOffer {
+            format: OFFER_FORMAT.into(),
+            event: WireEvent::of(&SignedEvent::seal(body, &kp)),
+            history: Vec::new(),
+            keys: Vec::new(),
+        }
+    };
+    let offer = offer_to(&kc);
+    for stored in [true, false] {
+        let (s, out) = c
+            .send(Some(&kp), "POST", "/v1/handover-offers", Some(&offer))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(out["stored"], stored);
+    }
+    let (s, _) = c
+        .send(Some(&kc), "POST", "/v1/handover-offers", Some(&offer))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "only the giver sends its offer");
+    let (s, _) = c
+        .send(
+            Some(&kp),
+            "POST",
+            "/v1/handover-offers",
+            Some(&offer_to(&DeviceKey::from_secret(&[5; 32]))),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a taker not enrolled");
+    let (s, waiting) = c.send(Some(&kc), "GET", "/v1/handover-offers", NONE).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(waiting["offers"].as_array().unwrap().len(), 1);
+    let (s, waiting) = c.send(Some(&kp), "GET", "/v1/handover-offers", NONE).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(waiting["offers"].as_array().unwrap().is_empty());
 
     let give = |key: &DeviceKey| SequenceBlockRequest { key: key.public() };
     let (s, given) = c

@@ -31,4 +31,9 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0006_sequence_blocks.sql",
         include_str!("../../../../../migrations/registry/postgres/0006_sequence_blocks.sql"),
     ),
+    (
+        7,
+        "0007_handover_offers.sql",
+        include_str!("../../../../../migrations/registry/postgres/0007_handover_offers.sql"),
+    ),
 ];

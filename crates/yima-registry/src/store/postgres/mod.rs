@@ -17,9 +17,10 @@
 mod enrol;
 mod ingest;
 mod migrations;
+mod offers;
 pub mod tls;
 
-use super::{parse, parse_roles, roles_text, OrgRecord, RegistryStore};
+use super::{parse, parse_roles, roles_text, OfferPut, OfferRecord, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -507,5 +508,24 @@ impl RegistryStore for PostgresStore {
             refused: refused as u64,
             kept: kept as u64,
         })
+    }
+
+    async fn put_offer(
+        &self,
+        offer: OfferRecord,
+        max_waiting: u64,
+        now: Timestamp,
+    ) -> Result<OfferPut, RegistryError> {
+        let mut c = self.client().await?;
+        offers::put_offer(&mut c, &offer, max_waiting, now).await
+    }
+
+    async fn offers_for(
+        &self,
+        taker: PublicKey,
+        limit: u32,
+    ) -> Result<Vec<yima_protocol::HandoverOffer>, RegistryError> {
+        let c = self.client().await?;
+        offers::offers_for(&c, &taker, limit).await
     }
 }

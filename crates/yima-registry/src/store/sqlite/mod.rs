@@ -1,8 +1,11 @@
 //! The embedded SQLite backend: one file, nothing to install.
 
 mod ingest;
+mod offers;
 
-use super::{parse, parse_roles, roles_text, unknown_key, OrgRecord, RegistryStore};
+use super::{
+    parse, parse_roles, roles_text, unknown_key, OfferPut, OfferRecord, OrgRecord, RegistryStore,
+};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use ingest::ingest_in;
@@ -43,6 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "0006_sequence_blocks.sql",
         include_str!("../../../../../migrations/registry/sqlite/0006_sequence_blocks.sql"),
+    ),
+    (
+        7,
+        "0007_handover_offers.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0007_handover_offers.sql"),
     ),
 ];
 
@@ -522,5 +530,24 @@ impl RegistryStore for SqliteStore {
             })
         })
         .await
+    }
+
+    async fn put_offer(
+        &self,
+        offer: OfferRecord,
+        max_waiting: u64,
+        now: Timestamp,
+    ) -> Result<OfferPut, RegistryError> {
+        self.run(move |c| offers::put_offer(c, &offer, max_waiting, now))
+            .await
+    }
+
+    async fn offers_for(
+        &self,
+        taker: PublicKey,
+        limit: u32,
+    ) -> Result<Vec<yima_protocol::HandoverOffer>, RegistryError> {
+        self.run(move |c| offers::offers_for(c, &taker, limit))
+            .await
     }
 }
