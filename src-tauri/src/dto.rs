@@ -362,6 +362,10 @@ pub struct SyncSummary {
     pub pulled: u32,
     /// Events still waiting to be sent.
     pub pending: u32,
+    /// Handover offers sent to their takers through the registry.
+    pub offers_sent: u32,
+    /// Handover offers received for this device through the registry.
+    pub offers_received: u32,
 }
 
 /// The TypeScript of every type above, in one file.
@@ -384,6 +388,8 @@ pub fn typescript() -> String {
         TimelineView::decl(&cfg),
         ScannedCode::decl(&cfg),
         EnrolmentSeen::decl(&cfg),
+        SentOfferView::decl(&cfg),
+        ReceivedOfferView::decl(&cfg),
         VerifySummary::decl(&cfg),
         LabelPreview::decl(&cfg),
         yima_device::ManifestForm::decl(&cfg),
@@ -441,4 +447,61 @@ pub struct LabelPreview {
     pub size_mm: u32,
     /// How many to print: two (on opposite sides) for a container above 450 L, else one.
     pub copies: u32,
+}
+
+/// An offer this device sent through the registry.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SentOfferView {
+    /// The handover event's id.
+    pub id: String,
+    /// The taker's organisation (credit code).
+    pub taker_org: String,
+    /// The containers.
+    pub codes: Vec<String>,
+    /// Whether it reached the registry.
+    pub sent: bool,
+    /// Whether the taker countersigned (the dual-signed event is on this device).
+    pub taken: bool,
+}
+
+impl From<yima_device::SentOffer> for SentOfferView {
+    fn from(o: yima_device::SentOffer) -> Self {
+        SentOfferView {
+            id: o.id.to_string(),
+            taker_org: o.taker_org.to_string(),
+            codes: o.codes.iter().map(ToString::to_string).collect(),
+            sent: o.sent,
+            taken: o.taken,
+        }
+    }
+}
+
+/// An offer that reached this device through the registry and waits for its signature.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ReceivedOfferView {
+    /// The handover event's id.
+    pub id: String,
+    /// The giver's organisation (credit code).
+    pub giver_org: String,
+    /// The giver's organisation's name, when known.
+    pub giver_org_name: String,
+    /// `pickup`, `relay`, `receive` or `return`.
+    pub kind: String,
+    /// The manifest number, for a pickup, relay or delivery.
+    pub manifest: Option<String>,
+    /// The containers.
+    pub codes: Vec<String>,
+}
+
+impl From<yima_device::ReceivedOffer> for ReceivedOfferView {
+    fn from(o: yima_device::ReceivedOffer) -> Self {
+        ReceivedOfferView {
+            id: o.id.to_string(),
+            giver_org: o.giver_org.to_string(),
+            giver_org_name: o.giver_org_name,
+            kind: o.kind,
+            manifest: o.manifest,
+            codes: o.codes.iter().map(ToString::to_string).collect(),
+        }
+    }
 }

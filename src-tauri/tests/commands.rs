@@ -1,47 +1,10 @@
 //! The commands through Tauri's mock runtime (no window, no display): what the web view
 //! sends, what it gets back, and errors as a kind the UI acts on.
 
+mod common;
+
+use common::{app, call, init, label_text, register};
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
-use yima_app::AppState;
-
-fn app(
-    dir: &std::path::Path,
-) -> (
-    tauri::App<tauri::test::MockRuntime>,
-    WebviewWindow<tauri::test::MockRuntime>,
-) {
-    let app = yima_app::setup(mock_builder(), AppState::new(dir.to_path_buf()))
-        .build(mock_context(noop_assets()))
-        .expect("the app builds");
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("a webview");
-    (app, webview)
-}
-
-fn call(
-    webview: &WebviewWindow<tauri::test::MockRuntime>,
-    cmd: &str,
-    body: Value,
-) -> Result<Value, Value> {
-    get_ipc_response(
-        webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().expect("JSON"))
-}
 
 #[test]
 fn first_run_register_and_timeline() {
@@ -213,42 +176,6 @@ fn drafts_survive_a_restart_and_the_demo_is_kept_apart() {
     let status = call(&w, "leave_demo", json!({})).unwrap();
     assert_eq!(status["initialised"], false);
     assert!(!dir.path().join(yima_device::STORE_FILE).exists());
-}
-
-fn init(w: &WebviewWindow<tauri::test::MockRuntime>, role: &str, name: &str, code: &str) {
-    call(
-        w,
-        "init_device",
-        json!({ "req": { "role": role, "org_name": name, "credit_code": code } }),
-    )
-    .unwrap();
-}
-
-/// Registers a drum of `waste_code` holding `amount` kg of `form` waste; returns its row.
-fn register(
-    w: &WebviewWindow<tauri::test::MockRuntime>,
-    waste_code: &str,
-    amount: &str,
-    form: &str,
-) -> Value {
-    call(
-        w,
-        "register_container",
-        json!({ "req": {
-            "waste_code": waste_code, "amount": amount, "unit": "kg", "form": form,
-            "name": "", "hazards": "", "main_components": "矿物油", "harmful_components": "",
-            "precautions": "", "contact": "王磊", "phone": "0591-87654321",
-            "container_type": "200L 钢桶", "facility_code": "WS-01", "remarks": ""
-        } }),
-    )
-    .unwrap()
-}
-
-/// The text of a container's label QR code, as a scan of the printed label reads it.
-fn label_text(dir: &std::path::Path, code: &str) -> String {
-    let mut device = yima_device::Device::open(dir, yima_device::SystemClock).unwrap();
-    let (_, payload) = device.label_payload(&code.parse().unwrap()).unwrap();
-    payload.to_text()
 }
 
 #[test]

@@ -1,6 +1,7 @@
-// One container's whole life across four app instances, each with its own data directory
-// (producer, driver, receiver, regulator), and a real registry on a free port: offline
-// handovers through QR images saved by one app and read by the other, a label not on the
+// One container's whole life across five app instances, each with its own data directory
+// (producer, driver, a second carrier's driver, receiver, regulator), and a real registry on
+// a free port: offline handovers through QR images saved by one app and read by the other, a
+// relay to the second carrier through the registry (both enrolled), a label not on the
 // manifest flagged, a container refused, everything synced, and the regulator's timeline
 // showing every step verified. Needs YIMA_APP and YIMA_REGISTRY (scripts/test-app sets both).
 import assert from "node:assert/strict";
@@ -27,6 +28,7 @@ after(async () => {
 const ORGS = {
   producer: { code: "91350100M000100Y43", name: "福州示例化工有限公司" },
   carrier: { code: "91350100MA2XY80011", name: "闽运危货运输有限公司" },
+  relay: { code: "91350200MA2RL3007W", name: "厦门安运危货运输有限公司", role: "carrier" },
   receiver: { code: "91350200MA3ABC8Q2E", name: "厦门危废处置有限公司" },
   regulator: { code: "11350000MB0000001W", name: "福建省生态环境厅" },
 };
@@ -42,9 +44,10 @@ async function startRegistry(dir) {
   const qr = join(dir, "receiver-enrolment.png");
   for (const [role, org] of Object.entries(ORGS)) {
     const extra = role === "regulator" ? ["--jurisdiction", "35"] : [];
-    admin("add-org", "--credit-code", org.code, "--name", org.name, "--roles", role, ...extra);
+    const as = org.role ?? role;
+    admin("add-org", "--credit-code", org.code, "--name", org.name, "--roles", as, ...extra);
     const picture = role === "receiver" ? ["--url", url, "--qr", qr] : [];
-    codes[role] = admin("enrol-code", "--org", org.code, "--role", role, ...picture).split("\n").pop();
+    codes[role] = admin("enrol-code", "--org", org.code, "--role", as, ...picture).split("\n").pop();
   }
   const proc = spawn(REGISTRY, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`], { stdio: "inherit" });
   stops.push(() => proc.kill("SIGTERM"));
@@ -83,7 +86,7 @@ const setValue = (s, css, value) =>
 
 /** First run, enrolled with the registry. */
 async function firstRun(s, role, registry) {
-  await s.click(`[data-testid="role-${role}"]`);
+  await s.click(`[data-testid="role-${ORGS[role].role ?? role}"]`);
   await s.type('[data-testid="org-name"]', ORGS[role].name);
   await s.type('[data-testid="credit-code"]', ORGS[role].code);
   await s.waitText('[data-testid="credit-check"]', (t) => t.startsWith("✓"));
@@ -179,6 +182,19 @@ async function take(s, offer, labels) {
   return s;
 }
 
+/** The giver signs a handover of `codes` to the taker whose identity is in `identity`, and
+ * sends it through the registry. */
+async function giveOnline(s, codes, identity, kind, fields) {
+  await select(s, codes);
+  await tab(s, "handover");
+  await s.type('[data-testid="taker-image"]', identity);
+  await s.waitText('[data-testid="taker"]', (t) => t.startsWith("✓"));
+  await setValue(s, '[data-testid="give-step"]', kind);
+  for (const [name, value] of Object.entries(fields)) await setValue(s, `[data-testid="give-${name}"]`, value);
+  await s.click('[data-testid="give-online"]');
+  await orSay(s, s.waitText('[data-testid="give-queued"]', (t) => t.startsWith("✓")));
+}
+
 async function confirm(s, ack) {
   await s.type('[data-testid="ack-image"]', ack);
   await orSay(s, s.waitText('[data-testid="give-done"]', (t) => t.startsWith("✓")));
@@ -251,19 +267,50 @@ test("a container's whole life across producer, driver, receiver and regulator a
   await confirm(producer, ack);
   await syncAll(producer);
 
-  // Delivery: the same exchange between the driver and the receiver.
+  // Relay to a second carrier, both enrolled: the offer goes through the registry, the second
+  // driver checks the labels against it and countersigns, and the first driver's app sees the
+  // handover complete after a sync. No handover code is shown.
+  const relay = await open(dirs.relay);
+  await firstRun(relay, "relay", registry);
+  const relayId = await identityPng(relay);
+  await giveOnline(driver, [oil, sludge], relayId, "relay", {
+    manifest: MANIFEST,
+    vehicle_plate: "闽D·R5678",
+    driver: "林师傅",
+    permit: "闽交运管许可厦字 350200000002 号",
+    place: "沈海高速泉州服务区",
+  });
+  await syncAll(driver);
+  await syncAll(relay);
+  await tab(relay, "handover");
+  await orSay(relay, relay.find('[data-testid="online-offer"]'));
+  assert.equal(await relay.count('[data-testid="online-offer"]'), 1);
+  await relay.click('[data-testid="online-offer"]');
+  await relay.waitText('[data-testid="offer-read"]', (t) => t.startsWith("✓"));
+  for (const label of [labelOf(oil), labelOf(sludge), labelOf(stays)]) await relay.type('[data-testid="label-images"]', label);
+  await relay.waitText(`[data-testid="label-alarm"][data-code="${stays}"]`, (t) => t.includes("不在交接清单上"));
+  assert.equal(await relay.count('[data-testid="label-ok"]'), 2);
+  await shot(relay, "driver-relay-online");
+  await relay.click('[data-testid="take-submit"]');
+  await orSay(relay, relay.waitText('[data-testid="take-done"]', (t) => t.startsWith("✓")));
+  await syncAll(relay);
+  await syncAll(driver);
+  await tab(driver, "handover");
+  await orSay(driver, driver.find('[data-testid="sent-offer"][data-taken="true"]'));
+
+  // Delivery: the second driver and the receiver exchange QR codes.
   const receiver = await open(dirs.receiver);
   await firstRun(receiver, "receiver", registry);
   await syncAll(receiver);
   await tab(receiver, "manifests");
   await receiver.waitText(`[data-testid="manifest"][data-number="${MANIFEST}"] [data-testid="waiting"]`, (t) => t === "待到 2");
   const receiverId = await identityPng(receiver);
-  const delivery = await give(driver, [oil, sludge], receiverId, "receive", { manifest: MANIFEST });
+  const delivery = await give(relay, [oil, sludge], receiverId, "receive", { manifest: MANIFEST });
   await take(receiver, delivery, [labelOf(oil), labelOf(sludge)]);
   await receiver.click('[data-testid="take-submit"]');
   const ack2 = await orSay(receiver, receiver.waitText('[data-testid="ack-qr-path"]', (t) => t.endsWith(".png")));
-  await confirm(driver, ack2);
-  await syncAll(driver);
+  await confirm(relay, ack2);
+  await syncAll(relay);
 
   // The receiver weighs and accepts the oil, refuses the sludge, and disposes of the oil.
   await step(receiver, [oil], "weigh", { amount: "178.5", unit: "kg", weigher: "张工", weighed_with: "scale" });

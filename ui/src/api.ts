@@ -15,6 +15,8 @@ import type {
   GiveForm,
   OfferLabelView,
   QrShown,
+  ReceivedOfferView,
+  SentOfferView,
   ScannedCode,
   StepForm,
   SyncProgressView,
@@ -56,6 +58,12 @@ export const api = {
     invoke<OfferLabelView[]>("check_offer_labels", { offer, labels }),
   take: (offer: string, labels: string[]) => invoke<TakenView>("take_handover", { offer, labels }),
   confirm: (ack: string) => invoke<string>("confirm_handover", { ack }),
+  giveOnline: (req: GiveForm) => invoke<SentOfferView>("give_handover_online", { req }),
+  sentOffers: () => invoke<SentOfferView[]>("sent_offers"),
+  receivedOffers: () => invoke<ReceivedOfferView[]>("received_offers"),
+  checkReceivedOfferLabels: (id: string, labels: string[]) =>
+    invoke<OfferLabelView[]>("check_received_offer_labels", { id, labels }),
+  takeReceivedOffer: (id: string, labels: string[]) => invoke<string>("take_received_offer", { id, labels }),
   enrol: (req: EnrolForm) => invoke<AppStatus>("enrol", { req }),
   sync: (onProgress: (p: SyncProgressView) => void) => {
     const progress = new Channel<SyncProgressView>();

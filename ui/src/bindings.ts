@@ -406,6 +406,54 @@ url: string,
  */
 code: string, };
 
+export type SentOfferView = { 
+/**
+ * The handover event's id.
+ */
+id: string, 
+/**
+ * The taker's organisation (credit code).
+ */
+taker_org: string, 
+/**
+ * The containers.
+ */
+codes: Array<string>, 
+/**
+ * Whether it reached the registry.
+ */
+sent: boolean, 
+/**
+ * Whether the taker countersigned (the dual-signed event is on this device).
+ */
+taken: boolean, };
+
+export type ReceivedOfferView = { 
+/**
+ * The handover event's id.
+ */
+id: string, 
+/**
+ * The giver's organisation (credit code).
+ */
+giver_org: string, 
+/**
+ * The giver's organisation's name, when known.
+ */
+giver_org_name: string, 
+/**
+ * `pickup`, `relay`, `receive` or `return`.
+ */
+kind: string, 
+/**
+ * The manifest number, for a pickup, relay or delivery.
+ */
+manifest: string | null, 
+/**
+ * The containers.
+ */
+codes: Array<string>, };
+
 export type VerifySummary = { 
 /**
  * Whether nothing failed.
@@ -661,4 +709,12 @@ pulled: number,
 /**
  * Events still waiting to be sent.
  */
-pending: number, };
+pending: number, 
+/**
+ * Handover offers sent to their takers through the registry.
+ */
+offers_sent: number, 
+/**
+ * Handover offers received for this device through the registry.
+ */
+offers_received: number, };

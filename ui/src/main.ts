@@ -30,7 +30,11 @@ async function syncOnce(): Promise<void> {
       if (el) el.textContent = ` · ${progressText(p)}`;
     });
     lastSyncFailed = false;
-    showDone(t("app.sync.done", { accepted: done.accepted, pulled: done.pulled, refused: done.refused, pending: done.pending }));
+    const offers =
+      done.offers_sent + done.offers_received > 0
+        ? t("app.sync.offers", { sent: done.offers_sent, received: done.offers_received })
+        : "";
+    showDone(t("app.sync.done", { accepted: done.accepted, pulled: done.pulled, refused: done.refused, pending: done.pending }) + offers);
   } catch (e) {
     lastSyncFailed = isAppError(e) && e.kind === "sync_unreachable";
     showError(e);
@@ -114,7 +118,7 @@ function render(): void {
           : tab === "ledger"
             ? ledgerScreen()
           : tab === "handover"
-            ? handoverScreen(id.role)
+            ? handoverScreen(id.role, Boolean(status.registry))
           : tab === "manifests"
             ? manifestsScreen(id.role)
           : tab === "registry"

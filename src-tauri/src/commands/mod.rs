@@ -4,6 +4,7 @@ pub mod containers;
 pub mod drafts;
 pub mod handover;
 pub mod manifests;
+pub mod online;
 pub mod scan;
 pub mod setup;
 pub mod steps;

@@ -83,5 +83,7 @@ pub async fn sync_now(
         refused: report.refused as u32,
         pulled: report.pulled as u32,
         pending: counts.pending as u32,
+        offers_sent: report.offers_sent as u32,
+        offers_received: report.offers_received as u32,
     })
 }

@@ -1,10 +1,10 @@
 import { api, drafts } from "../api";
-import type { OfferLabelView, QrShown } from "../bindings";
+import type { OfferLabelView, QrShown, ReceivedOfferView, SentOfferView } from "../bindings";
 import { h, mount } from "../dom";
 import { Draft } from "../drafts";
 import { labelTexts, one, pngUrl, scanFiles } from "../files";
 import { t } from "../i18n";
-import { showDone, showError } from "../main";
+import { showDone, showError, syncNow } from "../main";
 import { selection } from "../selection";
 
 /** The fields each handover step asks its giver for. */
@@ -73,9 +73,28 @@ function identityPanel(): HTMLElement {
   );
 }
 
+/** The offers this device sent through the registry, each waiting or taken. */
+function sentList(sent: SentOfferView[]): HTMLElement | null {
+  if (sent.length === 0) return null;
+  return h(
+    "ul",
+    { class: "checks" },
+    sent.map((o) =>
+      h(
+        "li",
+        { class: o.taken ? "ok" : "", "data-testid": "sent-offer", "data-id": o.id, "data-taken": String(o.taken) },
+        `${o.taken ? "✓" : "…"} ${t("app.handover.online_to", { org: o.taker_org, n: o.codes.length })} · ${t(
+          o.taken ? "app.handover.online_taken" : o.sent ? "app.handover.online_sent" : "app.handover.online_queued",
+        )}`,
+      ),
+    ),
+  );
+}
+
 /** Giving: the selected containers, the taker's identity read from its QR code, the step;
- * then the offer QR code to show, and the taker's acknowledgement read back. */
-function givePanel(role: string): HTMLElement | null {
+ * then the offer QR code to show, and the taker's acknowledgement read back; or, when this
+ * device is enrolled, the offer sent through the registry for the taker to countersign. */
+function givePanel(role: string, enrolled: boolean): HTMLElement | null {
   const steps = handoversFor(role);
   if (steps.length === 0) return null;
   const empty = () => ({ step: steps[0], manifest: "", vehicle_plate: "", driver: "", permit: "", place: "", reason: "" });
@@ -133,37 +152,66 @@ function givePanel(role: string): HTMLElement | null {
       showError(e);
     }
   });
+  /** The form as the commands take it, or null (said why) when something is missing. */
+  const form = () => {
+    if (selection.size === 0) {
+      showError({ kind: "bad_input", message: t("app.handover.select_first") });
+      return null;
+    }
+    if (!taker) {
+      showError({ kind: "bad_input", message: t("app.handover.taker_none") });
+      return null;
+    }
+    const v = draft.values;
+    const asks = new Set(HANDOVER_FIELDS[kind.value] ?? []);
+    const get = (name: string) => (asks.has(name) ? (v[name] ?? "") : "");
+    return {
+      codes: [...selection],
+      taker,
+      handover: {
+        step: kind.value,
+        manifest: get("manifest"),
+        vehicle_plate: get("vehicle_plate"),
+        driver: get("driver"),
+        permit: get("permit"),
+        place: get("place"),
+        reason: get("reason"),
+      },
+    };
+  };
+  const sent = h("div", { "data-testid": "sent-offers" });
+  if (enrolled) void api.sentOffers().then((list) => mount(sent, sentList(list)), showError);
+  const online = enrolled
+    ? h(
+        "button",
+        {
+          "data-testid": "give-online",
+          onclick: async () => {
+            const req = form();
+            if (!req) return;
+            try {
+              await api.giveOnline(req);
+              await draft.done();
+              mount(offerOut, h("p", { class: "note ok", "data-testid": "give-queued" }, `✓ ${t("app.handover.online_queued_note")}`));
+              await syncNow();
+            } catch (e) {
+              showError(e);
+            }
+          },
+        },
+        t("app.handover.give_online"),
+      )
+    : null;
   const submit = h(
     "button",
     {
       class: "primary",
       "data-testid": "give-submit",
       onclick: async () => {
-        if (selection.size === 0) {
-          showError({ kind: "bad_input", message: t("app.handover.select_first") });
-          return;
-        }
-        if (!taker) {
-          showError({ kind: "bad_input", message: t("app.handover.taker_none") });
-          return;
-        }
+        const req = form();
+        if (!req) return;
         try {
-          const v = draft.values;
-          const asks = new Set(HANDOVER_FIELDS[kind.value] ?? []);
-          const get = (name: string) => (asks.has(name) ? (v[name] ?? "") : "");
-          const offer = await api.give({
-            codes: [...selection],
-            taker,
-            handover: {
-              step: kind.value,
-              manifest: get("manifest"),
-              vehicle_plate: get("vehicle_plate"),
-              driver: get("driver"),
-              permit: get("permit"),
-              place: get("place"),
-              reason: get("reason"),
-            },
-          });
+          const offer = await api.give(req);
           await draft.done();
           mount(
             offerOut,
@@ -187,8 +235,9 @@ function givePanel(role: string): HTMLElement | null {
     takerNote,
     kind,
     fields,
-    submit,
+    h("div", { class: "row" }, submit, online),
     offerOut,
+    sent,
   );
 }
 
@@ -211,9 +260,11 @@ function labelChecks(checks: OfferLabelView[]): HTMLElement {
 /** Taking: the offer read from the giver's QR code and every label read, each checked (a
  * loud warning for one not on the offer or already picked up); then countersign and show the
  * acknowledgement. */
-function takePanel(role: string): HTMLElement | null {
+function takePanel(role: string, enrolled: boolean): HTMLElement | null {
   if (role === "producer" || role === "regulator") return null;
+  // The offer read from the giver's QR code, or one that came through the registry.
   let offer: string | null = null;
+  let onlineId: string | null = null;
   let labels: string[] = [];
   // The last check of each label, in the order of `labels`.
   let checked: OfferLabelView[] = [];
@@ -221,18 +272,61 @@ function takePanel(role: string): HTMLElement | null {
   const checks = h("div", { "data-testid": "label-checks" });
   const out = h("div");
   const recheck = async () => {
-    if (!offer || labels.length === 0) {
+    if ((!offer && !onlineId) || labels.length === 0) {
       checked = [];
       mount(checks);
       return;
     }
-    checked = await api.checkOfferLabels(offer, labels);
+    checked = onlineId ? await api.checkReceivedOfferLabels(onlineId, labels) : await api.checkOfferLabels(offer!, labels);
     mount(checks, labelChecks(checked));
   };
+  const waiting = h("div", { "data-testid": "online-offers" });
+  const choose = async (o: ReceivedOfferView) => {
+    onlineId = o.id;
+    offer = null;
+    offerNote.textContent = `✓ ${t("app.handover.online_chosen", { org: o.giver_org_name || o.giver_org, n: o.codes.length })}`;
+    offerNote.className = "note ok";
+    await recheck();
+  };
+  if (enrolled) {
+    void api.receivedOffers().then(
+      (list) =>
+        mount(
+          waiting,
+          list.length === 0
+            ? null
+            : h(
+                "div",
+                {},
+                h("p", {}, t("app.handover.online_waiting")),
+                list.map((o) =>
+                  h(
+                    "button",
+                    {
+                      class: "choice",
+                      "data-testid": "online-offer",
+                      "data-id": o.id,
+                      onclick: (e: Event) => {
+                        for (const b of waiting.querySelectorAll(".choice")) b.classList.remove("active");
+                        (e.currentTarget as HTMLElement).classList.add("active");
+                        void choose(o).catch(showError);
+                      },
+                    },
+                    [t(`app.handover.step.${o.kind}`), o.giver_org_name || o.giver_org, o.manifest, t("app.handover.online_count", { n: o.codes.length })]
+                      .filter(Boolean)
+                      .join(" · "),
+                  ),
+                ),
+              ),
+        ),
+      showError,
+    );
+  }
   const offerFile = filePicker("offer-image");
   offerFile.addEventListener("change", async () => {
     try {
       offer = one(await scanFiles(offerFile), "offer");
+      onlineId = null;
       offerNote.textContent = offer ? `✓ ${t("app.handover.offer_read")}` : `✗ ${t("app.handover.no_offer")}`;
       offerNote.className = offer ? "note ok" : "note bad";
       await recheck();
@@ -255,14 +349,24 @@ function takePanel(role: string): HTMLElement | null {
       class: "primary",
       "data-testid": "take-submit",
       onclick: async () => {
-        if (!offer) {
+        if (!offer && !onlineId) {
           showError({ kind: "bad_input", message: t("app.handover.offer_none") });
           return;
         }
         try {
           // Only the labels on the offer go in: one flagged is left off the truck.
           const listed = labels.filter((_, i) => checked[i]?.on_offer ?? true);
-          const taken = await api.take(offer, listed);
+          if (onlineId) {
+            const id = await api.takeReceivedOffer(onlineId, listed);
+            showDone(t("app.handover.taken", { id }));
+            mount(out, h("p", { class: "note ok", "data-testid": "take-done" }, `✓ ${t("app.handover.online_taken_note")}`));
+            onlineId = null;
+            labels = [];
+            checked = [];
+            await syncNow();
+            return;
+          }
+          const taken = await api.take(offer!, listed);
           showDone(t("app.handover.taken", { id: taken.event_id }));
           mount(
             out,
@@ -284,6 +388,7 @@ function takePanel(role: string): HTMLElement | null {
     "div",
     { class: "panel" },
     h("h3", {}, t("app.handover.take_title")),
+    waiting,
     h("label", { class: "file" }, t("app.handover.read_offer"), offerFile),
     offerNote,
     h("label", { class: "file" }, t("app.handover.read_labels"), labelFiles),
@@ -293,7 +398,8 @@ function takePanel(role: string): HTMLElement | null {
   );
 }
 
-/** Handing custody over without a network, through QR codes shown and read. */
-export function handoverScreen(role: string): HTMLElement {
-  return h("section", { class: "handover" }, takePanel(role), givePanel(role), identityPanel());
+/** Handing custody over: without a network through QR codes shown and read, or through the
+ * registry when both devices are enrolled. */
+export function handoverScreen(role: string, enrolled: boolean): HTMLElement {
+  return h("section", { class: "handover" }, takePanel(role, enrolled), givePanel(role, enrolled), identityPanel());
 }
