@@ -270,8 +270,17 @@ pub struct Offer {
     pub to: PathBuf,
     /// Write the offer here (give it to the taker): a .png path writes a QR code to show on
     /// screen, any other a JSON file with the containers' history.
-    #[arg(short, long)]
-    pub output: PathBuf,
+    #[arg(
+        short,
+        long,
+        required_unless_present = "online",
+        conflicts_with = "online"
+    )]
+    pub output: Option<PathBuf>,
+    /// Send the offer to the taker through the registry at the next `yima sync` (both devices
+    /// enrolled) instead of writing it to a file.
+    #[arg(long)]
+    pub online: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -485,6 +494,18 @@ pub enum HandoverCommand {
     /// As the giver: store the dual-signed event from the taker's acknowledgement
     /// (`ACK.png` or the JSON file).
     Confirm { ack: PathBuf },
+    /// The handover offers sent through the registry: those waiting for this device's
+    /// signature, and those this device sent (waiting or taken).
+    Offers,
+    /// As the taker: check the labels against an offer received through the registry and
+    /// countersign it; the event reaches the giver at the next `yima sync`.
+    Take {
+        /// The offer's id (from `yima handover offers`).
+        id: String,
+        /// Photos of the containers' labels (one or more labels each).
+        #[arg(long = "label", required = true)]
+        labels: Vec<PathBuf>,
+    },
     /// As the taker, before loading: is each scanned label on the QR offer's list?
     Check {
         offer: PathBuf,

@@ -178,3 +178,66 @@ pub(crate) fn check(
     }
     Ok(())
 }
+
+/// `yima handover offers`: those waiting for this device, and those it sent.
+pub(crate) fn offers(cli: &Cli, lang: Lang) -> Result<()> {
+    let mut device = open(cli)?;
+    let waiting = device.received_offers()?;
+    let sent = device.sent_offers()?;
+    if cli.json {
+        println!("{}", json!({ "received": waiting, "sent": sent }));
+        return Ok(());
+    }
+    println!("{}", t(lang, "cli.msg.offers_received"));
+    for o in &waiting {
+        let giver = if o.giver_org_name.is_empty() {
+            o.giver_org.to_string()
+        } else {
+            o.giver_org_name.clone()
+        };
+        println!(
+            "  {}  {}  {giver}  {}  {} {}",
+            o.id,
+            o.kind,
+            o.manifest.as_deref().unwrap_or("-"),
+            o.codes.len(),
+            t(lang, "cli.msg.containers")
+        );
+    }
+    println!("{}", t(lang, "cli.msg.offers_sent"));
+    for o in &sent {
+        let state = match (o.taken, o.sent) {
+            (true, _) => "cli.msg.offer_taken",
+            (false, true) => "cli.msg.offer_sent",
+            (false, false) => "cli.msg.offer_queued",
+        };
+        println!(
+            "  {}  {}  {} {}  {}",
+            o.id,
+            o.taker_org,
+            o.codes.len(),
+            t(lang, "cli.msg.containers"),
+            t(lang, state)
+        );
+    }
+    Ok(())
+}
+
+/// `yima handover take ID --label PHOTO…`: countersigns an offer received through the registry.
+pub(crate) fn take(cli: &Cli, id: &str, labels: &[std::path::PathBuf], lang: Lang) -> Result<()> {
+    let id: yima_core::EventId = id.trim().parse().map_err(|_| {
+        bad(
+            format!("{id}: not an offer's id (see yima handover offers)"),
+            format!("{id}：不是交接邀请编号（见 yima handover offers）"),
+        )
+    })?;
+    let labels = label_texts(labels)?;
+    let event = open(cli)?.take_received_offer(&id, &labels)?;
+    print::done(
+        lang,
+        cli.json,
+        "cli.msg.online_offer_taken",
+        &event.id.to_string(),
+    );
+    Ok(())
+}

@@ -13,13 +13,29 @@ pub(crate) fn offer(
     cli: &Cli,
     codes_: &[String],
     to: &Path,
-    output: &Path,
+    output: Option<&Path>,
     step: HandoverStep,
     when: &When,
     lang: Lang,
 ) -> Result<()> {
     let taker: IdentityCard = crate::handover::identity(to, lang)?;
     let at = when.at.as_deref().map(time).transpose()?;
+    let Some(output) = output else {
+        let sent = open(cli)?.offer_handover_online(
+            &codes(codes_)?,
+            &taker,
+            step,
+            at,
+            when.location.clone(),
+        )?;
+        print::done(
+            lang,
+            cli.json,
+            "cli.msg.online_offer_queued",
+            &sent.id.to_string(),
+        );
+        return Ok(());
+    };
     if crate::handover::is_png(output) {
         let offer = open(cli)?.offer_handover_qr(
             &codes(codes_)?,
@@ -138,7 +154,7 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
                 driver: driver.clone(),
                 permit: permit.clone(),
             };
-            offer(cli, c, &o.to, &o.output, step, when, lang)
+            offer(cli, c, &o.to, o.output.as_deref(), step, when, lang)
         }
         RecordStep::Handover {
             codes: c,
@@ -157,7 +173,7 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
                 permit: permit.clone(),
                 place: place.clone(),
             };
-            offer(cli, c, &o.to, &o.output, step, when, lang)
+            offer(cli, c, &o.to, o.output.as_deref(), step, when, lang)
         }
         RecordStep::Receive {
             codes: c,
@@ -168,7 +184,7 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             cli,
             c,
             &o.to,
-            &o.output,
+            o.output.as_deref(),
             HandoverStep::Receive {
                 manifest: manifest_number(manifest)?,
             },
@@ -184,7 +200,7 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             cli,
             c,
             &o.to,
-            &o.output,
+            o.output.as_deref(),
             HandoverStep::Return {
                 reason: reason.clone(),
             },

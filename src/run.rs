@@ -129,6 +129,8 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Record { step } => crate::record::record(cli, step, lang)?,
         Command::Handover { command } => match command {
             HandoverCommand::Offer { step } => crate::record::offer_step(cli, step, lang)?,
+            HandoverCommand::Offers => crate::handover::offers(cli, lang)?,
+            HandoverCommand::Take { id, labels } => crate::handover::take(cli, id, labels, lang)?,
             HandoverCommand::Check { offer, labels } => {
                 crate::handover::check(cli, offer, labels, lang)?
             }

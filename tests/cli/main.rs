@@ -13,6 +13,7 @@ mod labels;
 mod ledger;
 mod life;
 mod manifests;
+mod online;
 mod qr_handover;
 mod storage;
 mod tamper;
