@@ -20,14 +20,10 @@ pub(crate) fn offer(
 ) -> Result<()> {
     let taker: IdentityCard = crate::handover::identity(to, lang)?;
     let at = when.at.as_deref().map(time).transpose()?;
+    let (cs, place) = (codes(codes_)?, when.location.clone());
+    let mut device = open(cli)?;
     let Some(output) = output else {
-        let sent = open(cli)?.offer_handover_online(
-            &codes(codes_)?,
-            &taker,
-            step,
-            at,
-            when.location.clone(),
-        )?;
+        let sent = device.offer_handover_online(&cs, &taker, step, at, place)?;
         print::done(
             lang,
             cli.json,
@@ -37,13 +33,7 @@ pub(crate) fn offer(
         return Ok(());
     };
     if crate::handover::is_png(output) {
-        let offer = open(cli)?.offer_handover_qr(
-            &codes(codes_)?,
-            &taker,
-            step,
-            at,
-            when.location.clone(),
-        )?;
+        let offer = device.offer_handover_qr(&cs, &taker, step, at, place)?;
         let version = crate::handover::write_qr(output, &offer.to_text(), lang)?;
         if cli.json {
             println!(
@@ -63,8 +53,7 @@ pub(crate) fn offer(
         }
         return Ok(());
     }
-    let offer =
-        open(cli)?.offer_handover(&codes(codes_)?, &taker, step, at, when.location.clone())?;
+    let offer = device.offer_handover(&cs, &taker, step, at, place)?;
     write_json(output, &offer, lang)?;
     print::done(
         lang,

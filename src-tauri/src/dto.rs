@@ -313,6 +313,16 @@ pub struct OfferLabelView {
     pub already_held: bool,
 }
 
+impl From<yima_device::OfferLabelCheck> for OfferLabelView {
+    fn from(c: yima_device::OfferLabelCheck) -> Self {
+        OfferLabelView {
+            code: c.code.to_string(),
+            on_offer: c.on_offer == yima_device::LabelOnOffer::Listed,
+            already_held: c.already_held,
+        }
+    }
+}
+
 /// What the taker stored and shows the giver.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct TakenView {

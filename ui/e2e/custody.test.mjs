@@ -161,14 +161,19 @@ async function identityPng(s) {
   return s.waitText('[data-testid="identity-qr-path"]', (t) => t.endsWith(".png"));
 }
 
-/** The giver signs a handover of `codes` to the taker whose identity is in `identity`. */
-async function give(s, codes, identity, kind, fields) {
+/** The give form filled: `codes` selected, the taker's identity read from `identity`. */
+async function giveForm(s, codes, identity, kind, fields) {
   await select(s, codes);
   await tab(s, "handover");
   await s.type('[data-testid="taker-image"]', identity);
   await s.waitText('[data-testid="taker"]', (t) => t.startsWith("✓"));
   await setValue(s, '[data-testid="give-step"]', kind);
   for (const [name, value] of Object.entries(fields)) await setValue(s, `[data-testid="give-${name}"]`, value);
+}
+
+/** The giver signs a handover of `codes` to the taker whose identity is in `identity`. */
+async function give(s, codes, identity, kind, fields) {
+  await giveForm(s, codes, identity, kind, fields);
   await s.click('[data-testid="give-submit"]');
   return orSay(s, s.waitText('[data-testid="offer-qr-path"]', (t) => t.endsWith(".png")));
 }
@@ -185,12 +190,7 @@ async function take(s, offer, labels) {
 /** The giver signs a handover of `codes` to the taker whose identity is in `identity`, and
  * sends it through the registry. */
 async function giveOnline(s, codes, identity, kind, fields) {
-  await select(s, codes);
-  await tab(s, "handover");
-  await s.type('[data-testid="taker-image"]', identity);
-  await s.waitText('[data-testid="taker"]', (t) => t.startsWith("✓"));
-  await setValue(s, '[data-testid="give-step"]', kind);
-  for (const [name, value] of Object.entries(fields)) await setValue(s, `[data-testid="give-${name}"]`, value);
+  await giveForm(s, codes, identity, kind, fields);
   await s.click('[data-testid="give-online"]');
   await orSay(s, s.waitText('[data-testid="give-queued"]', (t) => t.startsWith("✓")));
 }

@@ -7,7 +7,7 @@ use crate::{AppError, AppState};
 use base64::Engine;
 use tauri::State;
 use yima_codes::Lang;
-use yima_device::{parse_codes, Device, IdentityCard, LabelOnOffer, SystemClock};
+use yima_device::{parse_codes, Device, IdentityCard, SystemClock};
 
 /// Renders `text` as a screen QR code, saves its PNG as `exports/<stem>-….png`.
 fn shown(
@@ -66,14 +66,7 @@ pub fn check_offer_labels(
         .open()?
         .check_offer_labels(offer.trim(), &labels)
         .map_err(|e| AppError::device(e, lang))?;
-    Ok(checks
-        .into_iter()
-        .map(|c| OfferLabelView {
-            code: c.code.to_string(),
-            on_offer: c.on_offer == LabelOnOffer::Listed,
-            already_held: c.already_held,
-        })
-        .collect())
+    Ok(checks.into_iter().map(OfferLabelView::from).collect())
 }
 
 /// As the taker: checks the labels against the offer, countersigns, stores the event and

@@ -6,7 +6,7 @@ use crate::dto::{GiveForm, OfferLabelView, ReceivedOfferView, SentOfferView};
 use crate::{AppError, AppState};
 use tauri::State;
 use yima_core::EventId;
-use yima_device::{parse_codes, IdentityCard, LabelOnOffer};
+use yima_device::{parse_codes, IdentityCard};
 
 fn event_id(text: &str, lang: yima_codes::Lang) -> Result<EventId, AppError> {
     text.trim().parse().map_err(|_| AppError {
@@ -72,14 +72,7 @@ pub fn check_received_offer_labels(
         .open()?
         .check_received_offer_labels(&id, &labels)
         .map_err(|e| AppError::device(e, lang))?;
-    Ok(checks
-        .into_iter()
-        .map(|c| OfferLabelView {
-            code: c.code.to_string(),
-            on_offer: c.on_offer == LabelOnOffer::Listed,
-            already_held: c.already_held,
-        })
-        .collect())
+    Ok(checks.into_iter().map(OfferLabelView::from).collect())
 }
 
 /// As the taker: checks the labels against a received offer and countersigns; the event goes

@@ -261,7 +261,8 @@ function labelChecks(checks: OfferLabelView[]): HTMLElement {
  * loud warning for one not on the offer or already picked up); then countersign and show the
  * acknowledgement. */
 function takePanel(role: string, enrolled: boolean): HTMLElement | null {
-  if (role === "producer" || role === "regulator") return null;
+  // A producer takes too: its containers returned by the carrier.
+  if (role === "regulator") return null;
   // The offer read from the giver's QR code, or one that came through the registry.
   let offer: string | null = null;
   let onlineId: string | null = null;
@@ -401,5 +402,8 @@ function takePanel(role: string, enrolled: boolean): HTMLElement | null {
 /** Handing custody over: without a network through QR codes shown and read, or through the
  * registry when both devices are enrolled. */
 export function handoverScreen(role: string, enrolled: boolean): HTMLElement {
-  return h("section", { class: "handover" }, takePanel(role, enrolled), givePanel(role, enrolled), identityPanel());
+  const [take, give] = [takePanel(role, enrolled), givePanel(role, enrolled)];
+  // The usual part first: a producer gives (and takes back returns), the others take.
+  const panels = role === "producer" ? [give, take] : [take, give];
+  return h("section", { class: "handover" }, ...panels, identityPanel());
 }

@@ -37,6 +37,25 @@ fn admin(db: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// Registers the producer every test here uses, by `admin add-org`; returns its credit code.
+fn add_producer(db: &str) -> yima_codes::CreditCode {
+    let producer = credit("91350100M000100Y4");
+    admin(
+        db,
+        &[
+            "admin",
+            "add-org",
+            "--credit-code",
+            producer.as_str(),
+            "--name",
+            "福州示例化工有限公司",
+            "--roles",
+            "producer",
+        ],
+    );
+    producer
+}
+
 /// Starts `yima-registry serve` and waits until it accepts connections.
 fn serve(db: &str, extra: &[&str], addr: SocketAddr) -> Child {
     let mut child = Command::new(BIN)
@@ -128,20 +147,7 @@ fn a_device_enrols_from_a_picture_of_the_operators_enrolment_qr_code() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("registry.db");
     let db = db.to_str().unwrap();
-    let producer = credit("91350100M000100Y4");
-    admin(
-        db,
-        &[
-            "admin",
-            "add-org",
-            "--credit-code",
-            producer.as_str(),
-            "--name",
-            "福州示例化工有限公司",
-            "--roles",
-            "producer",
-        ],
-    );
+    let producer = add_producer(db);
     let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     let url = format!("http://{addr}");
     let picture = dir.path().join("enrol.png");
@@ -201,20 +207,7 @@ fn a_device_enrols_from_a_picture_of_the_operators_enrolment_qr_code() {
 /// batches of 50, kills the registry with SIGKILL after the first few hundred are stored and
 /// restarts it on the same database while the device keeps syncing.
 fn killed_mid_push(db: &str) -> u64 {
-    let producer = credit("91350100M000100Y4");
-    admin(
-        db,
-        &[
-            "admin",
-            "add-org",
-            "--credit-code",
-            producer.as_str(),
-            "--name",
-            "福州示例化工有限公司",
-            "--roles",
-            "producer",
-        ],
-    );
+    let producer = add_producer(db);
     let code = admin(
         db,
         &[
