@@ -202,6 +202,7 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             Action::Weigh {
                 measured: quantity(weight, unit)?,
                 method: yima_device::parse_weigh_method(weighed_with)?,
+                scale: None,
                 weigher: weigher.clone(),
             },
             std::slice::from_ref(code),
