@@ -14,5 +14,7 @@ mod ledger;
 mod life;
 mod manifests;
 mod qr_handover;
+#[cfg(unix)]
+mod scale;
 mod storage;
 mod tamper;
