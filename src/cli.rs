@@ -268,7 +268,7 @@ pub struct ScaleArgs {
     /// The scale's serial port (e.g. /dev/ttyUSB0, COM3).
     #[arg(long)]
     pub scale_port: Option<String>,
-    /// What the scale sends: generic (ST,GS,+0012.34kg) or mettler (S S 12.34 kg).
+    /// What the scale sends: generic (ST,GS,+0012.34kg), mettler (S S 12.34 kg) or toledo.
     #[arg(long, default_value = "generic", requires = "scale_port")]
     pub scale_protocol: String,
     /// The port's speed.

@@ -355,8 +355,8 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
 fn read_scale(port: &str, args: &crate::cli::ScaleArgs, lang: Lang) -> Result<Captured> {
     let protocol: Protocol = args.scale_protocol.parse().map_err(|p: String| {
         bad(
-            format!("unknown scale protocol {p:?}: expected generic or mettler"),
-            format!("未知的电子秤通信协议 {p:?}：应为 generic 或 mettler"),
+            format!("unknown scale protocol {p:?}: expected generic, mettler or toledo"),
+            format!("未知的电子秤通信协议 {p:?}：应为 generic、mettler 或 toledo"),
         )
     })?;
     let mut scale = Scale::open(port, args.baud, protocol)?;

@@ -21,6 +21,7 @@ mod capture;
 mod error;
 mod parse;
 mod port;
+mod toledo;
 
 pub use capture::Capture;
 pub use error::{ScaleError, ScaleErrorKind};

@@ -20,27 +20,41 @@ pub enum Protocol {
     /// general errors `ES`, `ET`, `EL`). Whether a value is gross or net the line does not
     /// say; it is read as gross.
     MettlerContinuous,
+    /// Mettler Toledo's "Toledo continuous" frames of industrial terminals: `STX`, three
+    /// status bytes (stable or in motion, gross or net, sign, unit, decimal point), six
+    /// digits of weight and six of tare, `CR`. See `toledo.rs` for the source.
+    ToledoContinuous,
 }
 
 impl Protocol {
     /// Every protocol.
-    pub const ALL: [Protocol; 2] = [Protocol::Generic, Protocol::MettlerContinuous];
+    pub const ALL: [Protocol; 3] = [
+        Protocol::Generic,
+        Protocol::MettlerContinuous,
+        Protocol::ToledoContinuous,
+    ];
 
     /// The name in settings and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Generic => "generic",
             Protocol::MettlerContinuous => "mettler",
+            Protocol::ToledoContinuous => "toledo",
         }
     }
 
     /// Reads one line (without its line ending; surrounding whitespace and a leading STX
     /// are ignored). Never panics: any line is a reading or a refusal.
     pub fn parse_line(self, line: &str) -> Result<Reading, ScaleError> {
+        if self == Protocol::ToledoContinuous {
+            // Its status bytes may be spaces: only the line ending is taken off.
+            return crate::toledo::parse(line);
+        }
         let text = line.trim_matches(|c: char| c.is_whitespace() || c == '\u{2}');
         match self {
             Protocol::Generic => parse_generic(text),
             Protocol::MettlerContinuous => parse_mettler(text),
+            Protocol::ToledoContinuous => unreachable!("read above"),
         }
         .map_err(|e| match e {
             ScaleError::Unreadable { .. } => ScaleError::unreadable(line),
@@ -61,6 +75,7 @@ impl std::str::FromStr for Protocol {
         match s.trim() {
             "generic" => Ok(Protocol::Generic),
             "mettler" | "mettler-continuous" | "mt-sics" => Ok(Protocol::MettlerContinuous),
+            "toledo" | "toledo-continuous" => Ok(Protocol::ToledoContinuous),
             other => Err(other.to_string()),
         }
     }

@@ -133,7 +133,7 @@ fn protocols_by_name() {
     for p in Protocol::ALL {
         assert_eq!(p.as_str().parse::<Protocol>(), Ok(p));
     }
-    assert!("toledo".parse::<Protocol>().is_err());
+    assert!("sartorius".parse::<Protocol>().is_err());
 }
 
 proptest! {
@@ -156,6 +156,19 @@ proptest! {
             if let Ok(r) = p.parse_line(&line) {
                 let _ = r.quantity();
             }
+        }
+    }
+
+    #[test]
+    fn near_toledo_frames_are_parsed_or_refused(
+        status in proptest::collection::vec(any::<u8>(), 0..4),
+        digits in "[0-9x ]{0,14}",
+        lead in "\\PC{0,2}",
+    ) {
+        let status: String = status.into_iter().map(char::from).collect();
+        let line = format!("{lead}\u{2}{status}{digits}");
+        if let Ok(r) = Protocol::ToledoContinuous.parse_line(&line) {
+            let _ = r.quantity();
         }
     }
 

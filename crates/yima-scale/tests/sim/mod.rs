@@ -128,6 +128,23 @@ fn a_mettler_balance_in_continuous_mode_is_captured() {
 }
 
 #[test]
+fn a_toledo_terminal_in_continuous_mode_is_captured() {
+    let p = pty();
+    let mut scale = open(&p, Protocol::ToledoContinuous);
+    // Status A: two decimals, ×1; B: kg, in motion (bit 3) or not; C: unit 000.
+    let moving = "\u{2}lx 019830000000";
+    let settled = "\u{2}lp 019855000000";
+    let _sim = simulate(
+        p.master.try_clone().expect("dup"),
+        &[moving, moving],
+        &[settled],
+    );
+    let got = scale.capture(Duration::from_secs(5)).expect("settled");
+    assert_eq!(got.quantity.to_string(), "198.55 kg");
+    assert_eq!(got.scale, format!("{} (toledo)", p.path));
+}
+
+#[test]
 fn live_readings_come_one_line_at_a_time() {
     let p = pty();
     let mut scale = open(&p, Protocol::Generic);
