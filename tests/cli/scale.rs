@@ -126,7 +126,7 @@ fn a_scale_that_never_settles_records_nothing_and_manual_entry_stays_the_fallbac
         "--scale-protocol",
         "mettler",
         "--scale-timeout",
-        "1",
+        "2",
     ]);
     let e = p.error(&args);
     stop.store(true, Ordering::Relaxed);

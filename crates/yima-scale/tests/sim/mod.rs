@@ -164,7 +164,7 @@ fn a_scale_that_never_settles_is_unstable() {
     let swinging = ["ST,GS,+0010.00kg", "US,GS,+0011.00kg", "ST,GS,+0012.00kg"];
     let _sim = simulate(p.master.try_clone().expect("dup"), &[], &swinging);
     let e = scale
-        .capture(Duration::from_millis(800))
+        .capture(Duration::from_secs(2))
         .expect_err("never settles");
     assert_eq!(e.kind(), ScaleErrorKind::Unstable, "{e}");
     assert!(e.message(yima_codes::Lang::Zh).contains("未稳定"));
