@@ -40,8 +40,9 @@ impl std::fmt::Debug for Scale {
 }
 
 impl Scale {
-    /// Opens `port` (e.g. `/dev/ttyUSB0`, `COM3`) at `baud`, 8 data bits, no parity, one
-    /// stop bit, reading `protocol`.
+    /// Opens `port` (e.g. `/dev/ttyUSB0`, `COM3`) at `baud`, reading `protocol`. The port is
+    /// set to 8 data bits, no parity, one stop bit, and bit 7 of every byte is dropped, so a
+    /// scale sending 7 data bits with even, odd or no parity reads the same.
     pub fn open(port: &str, baud: u32, protocol: Protocol) -> Result<Scale, ScaleError> {
         let opened = serialport::new(port, baud)
             .timeout(Duration::from_millis(200))
@@ -166,7 +167,10 @@ impl Scale {
             let mut buf = [0u8; 128];
             match self.port.read(&mut buf) {
                 Ok(0) => std::thread::sleep(Duration::from_millis(10)),
-                Ok(n) => self.pending.extend_from_slice(&buf[..n]),
+                // Every protocol here is 7-bit ASCII: a scale set to 7 data bits with
+                // parity (Toledo terminals' usual 7E1) reads at 8N1 with the parity bit in
+                // bit 7, which is dropped.
+                Ok(n) => self.pending.extend(buf[..n].iter().map(|b| b & 0x7f)),
                 Err(e)
                     if matches!(
                         e.kind(),

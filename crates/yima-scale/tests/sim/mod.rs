@@ -145,6 +145,28 @@ fn a_toledo_terminal_in_continuous_mode_is_captured() {
 }
 
 #[test]
+fn a_terminal_sending_seven_data_bits_with_even_parity_reads_the_same() {
+    let p = pty();
+    let mut scale = open(&p, Protocol::ToledoContinuous);
+    // 7E1 read at 8N1: the parity bit lands in bit 7 of each byte.
+    let with_parity: Vec<u8> = "\u{2}lp 019855000000\r"
+        .bytes()
+        .map(|b| if b.count_ones() % 2 == 1 { b | 0x80 } else { b })
+        .collect();
+    assert!(with_parity.iter().any(|b| b & 0x80 != 0));
+    let mut master = p.master.try_clone().expect("dup");
+    let writer = std::thread::spawn(move || {
+        for _ in 0..10 {
+            let _ = master.write_all(&with_parity);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    let got = scale.capture(Duration::from_secs(5)).expect("settled");
+    assert_eq!(got.quantity.to_string(), "198.55 kg");
+    writer.join().expect("the writer ends");
+}
+
+#[test]
 fn live_readings_come_one_line_at_a_time() {
     let p = pty();
     let mut scale = open(&p, Protocol::Generic);
