@@ -262,6 +262,26 @@ pub struct When {
     pub location: Option<String>,
 }
 
+/// The electronic scale a weight is read from.
+#[derive(Args, Debug, Clone)]
+pub struct ScaleArgs {
+    /// The scale's serial port (e.g. /dev/ttyUSB0, COM3).
+    #[arg(long)]
+    pub scale_port: Option<String>,
+    /// What the scale sends: generic (ST,GS,+0012.34kg), mettler (S S 12.34 kg) or toledo.
+    #[arg(long, default_value = "generic", requires = "scale_port")]
+    pub scale_protocol: String,
+    /// The port's speed.
+    #[arg(long, default_value_t = 9600, requires = "scale_port")]
+    pub baud: u32,
+    /// The scale's name, recorded with its port (e.g. its asset number).
+    #[arg(long, requires = "scale_port")]
+    pub scale_name: Option<String>,
+    /// Seconds to wait for the scale to settle.
+    #[arg(long, default_value_t = 30, requires = "scale_port")]
+    pub scale_timeout: u64,
+}
+
 /// What a handover needs: the other party and where to write the offer.
 #[derive(Args, Debug)]
 pub struct Offer {
@@ -373,17 +393,28 @@ pub enum RecordStep {
         #[command(flatten)]
         when: When,
     },
-    /// 称重: weigh at a custody change.
+    /// 称重: weigh at a custody change, read from a scale (--scale-port) or typed in
+    /// (--weight, the manual fallback).
     Weigh {
         code: String,
-        #[arg(long)]
-        weight: String,
-        #[arg(long)]
-        unit: String,
+        #[arg(
+            long,
+            required_unless_present = "scale_port",
+            conflicts_with = "scale_port"
+        )]
+        weight: Option<String>,
+        #[arg(
+            long,
+            required_unless_present = "scale_port",
+            conflicts_with = "scale_port"
+        )]
+        unit: Option<String>,
         #[arg(long)]
         weigher: String,
         #[arg(long, default_value = "scale")]
         weighed_with: String,
+        #[command(flatten)]
+        scale: ScaleArgs,
         #[command(flatten)]
         when: When,
     },

@@ -15,7 +15,7 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
 }
 
 /// An error's kind for scripts, and its message in `lang`: the kind of the library error it
-/// carries (device, sync, scan, rendering), `io` for a file that cannot be read or written,
+/// carries (device, sync, scan, scale, rendering), `io` for a file that cannot be read or written,
 /// else `other`.
 fn error_kind(e: &anyhow::Error, lang: Lang) -> (serde_json::Value, String) {
     let to = |v: Result<serde_json::Value, _>| v.unwrap_or_default();
@@ -26,6 +26,9 @@ fn error_kind(e: &anyhow::Error, lang: Lang) -> (serde_json::Value, String) {
         return (to(serde_json::to_value(s.kind())), s.message(lang));
     }
     if let Some(s) = e.downcast_ref::<yima_scan::ScanError>() {
+        return (to(serde_json::to_value(s.kind())), s.message(lang));
+    }
+    if let Some(s) = e.downcast_ref::<yima_scale::ScaleError>() {
         return (to(serde_json::to_value(s.kind())), s.message(lang));
     }
     if e.chain()

@@ -8,6 +8,7 @@ use anyhow::Result;
 use std::path::Path;
 use yima_codes::Lang;
 use yima_device::{Action, HandoverStep, IdentityCard, ManifestForm};
+use yima_scale::{Captured, Protocol, Scale};
 
 pub(crate) fn offer(
     cli: &Cli,
@@ -202,16 +203,29 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             unit,
             weigher,
             weighed_with,
+            scale,
             when,
-        } => single(
-            Action::Weigh {
-                measured: quantity(weight, unit)?,
-                method: yima_device::parse_weigh_method(weighed_with)?,
-                weigher: weigher.clone(),
-            },
-            std::slice::from_ref(code),
-            when,
-        ),
+        } => {
+            let (measured, scale) = match (&scale.scale_port, weight, unit) {
+                (Some(port), _, _) => {
+                    let captured = read_scale(port, scale, lang)?;
+                    (captured.quantity, Some(captured.scale))
+                }
+                (None, Some(weight), Some(unit)) => (quantity(weight, unit)?, None),
+                // clap requires --weight and --unit without --scale-port.
+                (None, _, _) => unreachable!("--weight and --unit are required"),
+            };
+            single(
+                Action::Weigh {
+                    measured,
+                    method: yima_device::parse_weigh_method(weighed_with)?,
+                    scale,
+                    weigher: weigher.clone(),
+                },
+                std::slice::from_ref(code),
+                when,
+            )
+        }
         RecordStep::Accept { codes: c, when } => {
             // One event per container, all stored or none.
             let reqs = codes(c)?
@@ -340,4 +354,25 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             )
         }
     }
+}
+
+/// Captures a settled weight from the scale on `port` (the capture is `yima-scale`'s).
+fn read_scale(port: &str, args: &crate::cli::ScaleArgs, lang: Lang) -> Result<Captured> {
+    let protocol: Protocol = args.scale_protocol.parse().map_err(|p: String| {
+        bad(
+            format!("unknown scale protocol {p:?}: expected generic, mettler or toledo"),
+            format!("未知的电子秤通信协议 {p:?}：应为 generic、mettler 或 toledo"),
+        )
+    })?;
+    let mut scale = Scale::open(port, args.baud, protocol)?;
+    if let Some(name) = &args.scale_name {
+        scale = scale.named(name);
+    }
+    eprintln!(
+        "{} {}",
+        print::t(lang, "cli.msg.reading_scale"),
+        scale.identity()
+    );
+    let timeout = std::time::Duration::from_secs(args.scale_timeout);
+    Ok(scale.capture(timeout)?)
 }

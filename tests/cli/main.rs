@@ -15,5 +15,7 @@ mod life;
 mod manifests;
 mod online;
 mod qr_handover;
+#[cfg(unix)]
+mod scale;
 mod storage;
 mod tamper;

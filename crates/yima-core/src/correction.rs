@@ -212,9 +212,21 @@ pub fn check_correction(
             });
         }
         if field == "method" && matches!(corrected, EventKind::Weighing { .. }) {
-            value
+            let method = value
                 .parse::<crate::WeighMethod>()
                 .map_err(|_| invalid(field, value, "expected scale or manual"))?;
+            if let EventKind::Weighing {
+                scale: Some(scale), ..
+            } = corrected
+            {
+                if method == crate::WeighMethod::Manual {
+                    return Err(invalid(
+                        field,
+                        value,
+                        format!("the weighing was read from the scale {scale}"),
+                    ));
+                }
+            }
         }
     }
     Ok(())
@@ -315,6 +327,7 @@ mod tests {
             discrepancy: None,
             measured: Quantity::parse("1", Unit::Kg).unwrap(),
             method: crate::WeighMethod::Scale,
+            scale: None,
             weigher: "王".into(),
         };
         assert!(check_correction(&map(&[("method", "guess")]), &w, Unit::Kg).is_err());

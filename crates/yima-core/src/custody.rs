@@ -508,11 +508,14 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
         EventKind::Weighing {
             discrepancy,
             measured: m,
+            method,
+            scale,
             ..
         } => {
             if by.org != before.holder {
                 return Err(not_holder(&by.org));
             }
+            crate::weighing::check_scale(*method, scale.as_deref())?;
             if let Some(d) = discrepancy {
                 check_discrepancy(before, d, m)?;
             }

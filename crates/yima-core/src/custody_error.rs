@@ -80,6 +80,15 @@ pub enum CustodyError {
         /// The time of the event it follows.
         prev_at: String,
     },
+    /// A weighing's scale does not fit its method: a manual weighing names a scale, or a
+    /// scale's identity is empty or not one plain line.
+    #[error("weighing method and scale do not fit: {en}")]
+    Weighing {
+        /// What is wrong, in English.
+        en: String,
+        /// What is wrong, in Chinese.
+        zh: String,
+    },
     /// A merge or split declares a state the source was not in.
     #[error("the event says the source was {declared}, but it was {actual}")]
     InheritedState {
@@ -118,6 +127,9 @@ impl CustodyError {
             (CustodyError::Quantities(m), Lang::Zh) => format!("数量不符：{m}"),
             (CustodyError::Lineage { zh, .. }, Lang::Zh) => format!("来源与产出不符：{zh}"),
             (CustodyError::Balance { zh, .. }, Lang::Zh) => format!("物料不平衡：{zh}"),
+            (CustodyError::Weighing { zh, .. }, Lang::Zh) => {
+                format!("称重方式与电子秤不符：{zh}")
+            }
             (CustodyError::BeforePrevious { at, prev_at }, Lang::Zh) => {
                 format!("事件时间 {at} 早于它所接续的事件（{prev_at}）")
             }

@@ -116,6 +116,12 @@ pub enum EventKind {
         measured: Quantity,
         /// Electronic scale or manual.
         method: WeighMethod,
+        /// The scale that weighed, as it identified itself (name, port, protocol): only
+        /// with [`WeighMethod::Scale`], and only when read from the scale itself. Absent,
+        /// the member is left out of the encoding, so weighings recorded before it keep
+        /// their bytes and ids.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scale: Option<String>,
         /// The person who weighed.
         weigher: String,
     },

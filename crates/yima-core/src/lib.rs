@@ -69,7 +69,9 @@ pub use verify::{
     verify, Failure, FailureKind, KeyDirectory, KeyEntry, RawEvent, Report, VerifyOptions,
 };
 
-pub use weighing::{Discrepancy, Tolerances, UnitTolerance, WeighMethod};
+pub use weighing::{
+    check_scale, Discrepancy, Tolerances, UnitTolerance, WeighMethod, MAX_SCALE_IDENTITY,
+};
 pub use wire::{WireError, WireEvent};
 
 pub use yima_codes;

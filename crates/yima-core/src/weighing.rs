@@ -49,6 +49,46 @@ impl std::str::FromStr for WeighMethod {
     }
 }
 
+/// Longest scale identity recorded (characters): a name, a port and a protocol.
+pub const MAX_SCALE_IDENTITY: usize = 120;
+
+/// A weighing names a scale only when weighed on one: a [`WeighMethod::Manual`] weighing
+/// with a scale is refused, and an identity must be one plain line, not empty, of at most
+/// [`MAX_SCALE_IDENTITY`] characters.
+pub fn check_scale(
+    method: WeighMethod,
+    scale: Option<&str>,
+) -> Result<(), crate::custody::CustodyError> {
+    let Some(scale) = scale else { return Ok(()) };
+    let refuse = |en: &str, zh: &str| {
+        Err(crate::custody::CustodyError::Weighing {
+            en: en.into(),
+            zh: zh.into(),
+        })
+    };
+    if method == WeighMethod::Manual {
+        return refuse(
+            &format!("a manual weighing names the scale {scale:?}"),
+            &format!("人工称重不应记录电子秤 {scale:?}"),
+        );
+    }
+    if scale.trim().is_empty() || scale.trim() != scale {
+        return refuse(
+            "the scale's identity is empty or padded",
+            "电子秤标识为空或含首尾空白",
+        );
+    }
+    if scale.chars().count() > MAX_SCALE_IDENTITY || scale.chars().any(char::is_control) {
+        return refuse(
+            &format!(
+                "the scale's identity is not one line of at most {MAX_SCALE_IDENTITY} characters"
+            ),
+            &format!("电子秤标识须为一行，最多 {MAX_SCALE_IDENTITY} 个字符"),
+        );
+    }
+    Ok(())
+}
+
 /// A weighing that differs from the quantity measured before it (or declared, if none was)
 /// by more than the recorder's tolerance: signed as part of the weighing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

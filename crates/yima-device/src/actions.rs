@@ -37,6 +37,9 @@ pub enum Action {
         measured: Quantity,
         /// Electronic scale or manual.
         method: WeighMethod,
+        /// The scale the weight was read from (`yima_scale::Captured::scale`): only with
+        /// [`WeighMethod::Scale`]; `None` when typed in.
+        scale: Option<String>,
         /// The person who weighed.
         weigher: String,
     },
@@ -300,6 +303,7 @@ fn action_kind(
         Action::Weigh {
             measured,
             method,
+            scale,
             weigher,
         } => {
             let weigher = weigher.trim().to_string();
@@ -309,10 +313,18 @@ fn action_kind(
                     "请填写称重人（--weigher）",
                 ));
             }
+            let scale = scale.map(|s| s.trim().to_string());
+            yima_core::check_scale(method, scale.as_deref()).map_err(|e| {
+                bad_input(
+                    e.message(yima_codes::Lang::En),
+                    e.message(yima_codes::Lang::Zh),
+                )
+            })?;
             EventKind::Weighing {
                 discrepancy: tolerances.discrepancy(&first.reference_quantity(), &measured),
                 measured,
                 method,
+                scale,
                 weigher,
             }
         }

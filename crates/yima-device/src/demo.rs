@@ -170,6 +170,7 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
             Action::Weigh {
                 measured: q(kg, Unit::Kg),
                 method: WeighMethod::Scale,
+                scale: None,
                 weigher: "王磊".into(),
             },
         ))?;
@@ -220,6 +221,7 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
         Action::Weigh {
             measured: q("24.6", Unit::Kg),
             method: WeighMethod::Scale,
+            scale: None,
             weigher: "林娜".into(),
         },
     ))?;
@@ -233,6 +235,7 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
         Action::Weigh {
             measured: q("171", Unit::Kg),
             method: WeighMethod::Scale,
+            scale: None,
             weigher: "林娜".into(),
         },
     ))?;

@@ -268,6 +268,12 @@ pub struct StepForm {
     /// `scale` or `manual` (`weigh`; blank: a scale).
     #[serde(default)]
     pub weighed_with: String,
+    /// The scale the weight was read from (`weigh`; `yima_scale::Captured::scale`), blank
+    /// when typed in. Left out of the TypeScript bindings until the app's weighing screen
+    /// reads a scale (then drop the skip and regenerate `ui/src/bindings.ts`).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub scale: String,
     /// Refused amount (`partly_refuse`).
     #[serde(default)]
     pub refused: String,
@@ -339,6 +345,9 @@ impl<C: Clock> Device<C> {
                 one(Action::Weigh {
                     measured: parse_quantity(&form.amount, &form.unit)?,
                     method: parse_weigh_method(&form.weighed_with)?,
+                    scale: Some(form.scale.trim())
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
                     weigher: form.weigher.trim().into(),
                 })
             }

@@ -410,6 +410,7 @@ impl<C: Clock> Device<C> {
                             discrepancy,
                             measured,
                             method,
+                            scale,
                             weigher,
                         } if e.body.by.org == org => {
                             let mut r = base(LedgerStage::Weighing, String::new(), &e, &label);
@@ -424,6 +425,15 @@ impl<C: Clock> Device<C> {
                                     d.describe(measured, Lang::Zh),
                                     d.describe(measured, Lang::En)
                                 );
+                            }
+                            if let Some(scale) = scale {
+                                let read =
+                                    format!("自动读取自电子秤 {scale} / read from scale {scale}");
+                                r.note = if r.note.is_empty() {
+                                    read
+                                } else {
+                                    format!("{}; {read}", r.note)
+                                };
                             }
                             out.push(r);
                         }

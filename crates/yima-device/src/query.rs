@@ -153,13 +153,18 @@ fn details(kind: &EventKind) -> Vec<(String, String)> {
             discrepancy,
             measured,
             method,
+            scale,
             weigher,
         } => {
             let mut v = vec![
                 kv("measured", measured.to_string()),
                 kv("method", method.as_str().into()),
-                kv("weigher", weigher.clone()),
             ];
+            // Weighed electronically: read from this scale, not typed in.
+            if let Some(scale) = scale {
+                v.push(kv("scale", scale.clone()));
+            }
+            v.push(kv("weigher", weigher.clone()));
             if let Some(d) = discrepancy {
                 v.push(kv(
                     "discrepancy",

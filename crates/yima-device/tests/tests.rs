@@ -24,6 +24,8 @@ mod manifests;
 mod quantities;
 #[path = "device/reopen.rs"]
 mod reopen;
+#[path = "device/scale_weighing.rs"]
+mod scale_weighing;
 #[path = "device/storage.rs"]
 mod storage;
 #[path = "device/transfer_rules.rs"]

@@ -265,6 +265,12 @@ fn kind(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<EventKind> {
                 "method",
                 r.name(&WeighMethod::ALL.map(|m| (m.as_str(), m)))?
             ),
+            // Written only when read from a scale; left out (not `null`) otherwise.
+            scale: if r.eat(b",\"scale\":") {
+                Some(r.string()?)
+            } else {
+                None
+            },
             weigher: member!(r, "weigher", r.string()?),
         },
         Step::Accepted => EventKind::Accepted {

@@ -352,6 +352,7 @@ fn weighing(measured: &str, discrepancy: Option<(&str, &str)>) -> yima_core::Eve
         }),
         measured: kg(measured),
         method: yima_core::WeighMethod::Scale,
+        scale: None,
         weigher: "李四".into(),
     }
 }

@@ -137,6 +137,7 @@ impl World {
                 discrepancy: None,
                 measured: kg("198.5"),
                 method: yima_core::WeighMethod::Scale,
+                scale: None,
                 weigher: "陈称重".into(),
             },
             c,

@@ -249,21 +249,26 @@ fn kind() -> impl Strategy<Value = EventKind> {
             prop::option::of((quantity(), quantity())),
             quantity(),
             any::<bool>(),
+            prop::option::of(text()),
             text()
         )
-            .prop_map(|(d, measured, scale, weigher)| EventKind::Weighing {
-                discrepancy: d.map(|(expected, tolerance)| yima_core::Discrepancy {
-                    expected,
-                    tolerance
-                }),
-                measured,
-                method: if scale {
-                    yima_core::WeighMethod::Scale
-                } else {
-                    yima_core::WeighMethod::Manual
-                },
-                weigher,
-            })
+            .prop_map(
+                |(d, measured, scale, identity, weigher)| EventKind::Weighing {
+                    discrepancy: d.map(|(expected, tolerance)| yima_core::Discrepancy {
+                        expected,
+                        tolerance
+                    }),
+                    measured,
+                    method: if scale {
+                        yima_core::WeighMethod::Scale
+                    } else {
+                        yima_core::WeighMethod::Manual
+                    },
+                    // The encoding holds any string; whether it fits the method is for verify.
+                    scale: identity,
+                    weigher,
+                }
+            )
             .boxed(),
         quantity()
             .prop_map(|quantity| EventKind::Accepted { quantity })

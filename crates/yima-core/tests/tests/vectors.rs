@@ -333,6 +333,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             }),
             measured: kg(171_000),
             method: yima_core::WeighMethod::Scale,
+            scale: None,
             weigher: "林娜".into(),
         },
         links: vec![Link {

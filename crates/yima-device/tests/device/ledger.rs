@@ -130,6 +130,7 @@ fn a_balance_that_does_not_close_says_by_how_much_and_why() {
         Action::Weigh {
             measured: q("180"),
             method: WeighMethod::Scale,
+            scale: None,
             weigher: "王磊".into(),
         },
     ))

@@ -42,6 +42,7 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
         Action::Weigh {
             measured: q("19.5"),
             method: yima_core::WeighMethod::Scale,
+            scale: None,
             weigher: "林娜".into(),
         },
     ))

@@ -77,6 +77,7 @@ fn pickups_and_arrivals_follow_the_manifest_and_flag_weights_beyond_tolerance() 
             Action::Weigh {
                 measured: q(kg),
                 method: WeighMethod::Scale,
+                scale: None,
                 weigher: "林娜".into(),
             },
         ))

@@ -10,6 +10,7 @@ fn weigh(kg: &str, weigher: &str) -> Action {
     Action::Weigh {
         measured: q(kg),
         method: WeighMethod::Scale,
+        scale: None,
         weigher: weigher.into(),
     }
 }

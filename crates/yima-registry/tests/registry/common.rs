@@ -429,6 +429,7 @@ impl World {
             Action::Weigh {
                 measured: kg("19.5"),
                 method: yima_core::WeighMethod::Scale,
+                scale: None,
                 weigher: "林娜".into(),
             },
         ))
