@@ -325,4 +325,4 @@ impl<C: Clock> Device<C> {
 
 #[cfg(test)]
 #[path = "handover_online/tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -361,85 +361,38 @@ fn acceptance(
 
 #[cfg(test)]
 mod tests {
-    use crate::{
-        Action, ActionRequest, Device, HandoverForm, IdentityCard, InitRequest, ManifestForm,
-        ManualClock, NewContainer,
-    };
+    use crate::handover_online::tests::{dispatched, init, pickup, Dev};
+    use crate::{IdentityCard, ManualClock};
     use yima_core::{ContainerState, Role, Timestamp};
-
-    fn drum(amount: &str) -> NewContainer {
-        NewContainer {
-            main_components: "矿物油".into(),
-            contact: "王磊".into(),
-            phone: "0591-87654321".into(),
-            ..NewContainer::new("900-249-08", amount, "kg", "liquid")
-        }
-    }
 
     #[test]
     fn a_taker_lists_what_it_took_over_qr_and_flags_labels_off_the_list_or_taken_twice() {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::new(Timestamp(1_772_409_600_000)); // 2026-03-02
-        let mut producer = Device::init(
-            &dir.path().join("p"),
-            &InitRequest::new(Role::Producer, "福州示例化工有限公司", "91350100M000100Y43"),
+        let p = dir.path().join("p");
+        let mut producer = init(
+            &p,
+            Role::Producer,
+            "福州示例化工有限公司",
+            "91350100M000100Y43",
             &clock,
-        )
-        .unwrap();
-        let mut carrier = Device::init(
-            &dir.path().join("c"),
-            &InitRequest::new(Role::Carrier, "闽运危货运输有限公司", "91350100MA2XY80011"),
+        );
+        let c = dir.path().join("c");
+        let mut carrier = init(
+            &c,
+            Role::Carrier,
+            "闽运危货运输有限公司",
+            "91350100MA2XY80011",
             &clock,
-        )
-        .unwrap();
-        let oil = producer.register(&drum("180")).unwrap().code;
-        let other = producer.register(&drum("20")).unwrap().code;
-        let manifest = producer
-            .transfer_manifest(&ManifestForm {
-                number: "20263501000123".into(),
-                carrier_code: "91350100MA2XY80011".into(),
-                carrier_name: "闽运危货运输有限公司".into(),
-                receiver_code: "91350200MA3ABC8Q2E".into(),
-                receiver_name: "厦门危废处置有限公司".into(),
-                receiver_permit: "闽危废经许字 350200001 号".into(),
-                mode: "disposal".into(),
-                emergency_measures: String::new(),
-            })
-            .unwrap();
-        let at = |action| ActionRequest {
-            codes: vec![oil.clone()],
-            action,
-            at: None,
-            location: None,
-        };
-        producer
-            .record(&at(Action::Store {
-                facility_code: "WS-01".into(),
-            }))
-            .unwrap();
-        producer
-            .record(&at(Action::Dispatch {
-                manifest,
-                facility_code: "WS-01".into(),
-            }))
-            .unwrap();
+        );
+        let (oil, other) = dispatched(&mut producer);
         let card =
             IdentityCard::from_qr_text(&carrier.identity().unwrap().to_qr_text().unwrap()).unwrap();
-        let step = HandoverForm {
-            step: "pickup".into(),
-            manifest: "20263501000123".into(),
-            vehicle_plate: "闽A·D1234".into(),
-            driver: "陈师傅".into(),
-            permit: "闽交运管许可榕字 350100000001 号".into(),
-            ..HandoverForm::default()
-        }
-        .step()
-        .unwrap();
         let offer = producer
-            .offer_handover_qr(std::slice::from_ref(&oil), &card, step, None, None)
+            .offer_handover_qr(std::slice::from_ref(&oil), &card, pickup(), None, None)
             .unwrap()
             .to_text();
-        let label = |d: &mut Device<&ManualClock>, code| d.label_payload(code).unwrap().1.to_text();
+        let label = |d: &mut Dev<'_>, code| d.label_payload(code).unwrap().1.to_text();
         let labels = vec![label(&mut producer, &oil), label(&mut producer, &other)];
 
         let checks = carrier.check_offer_labels(&offer, &labels).unwrap();

@@ -5,9 +5,9 @@ use crate::{
 use yima_core::{Role, Timestamp, WireEvent};
 use yima_protocol::FeedEntry;
 
-type Dev<'a> = Device<&'a ManualClock>;
+pub(crate) type Dev<'a> = Device<&'a ManualClock>;
 
-fn drum(amount: &str) -> NewContainer {
+pub(crate) fn drum(amount: &str) -> NewContainer {
     NewContainer {
         main_components: "矿物油".into(),
         contact: "王磊".into(),
@@ -16,7 +16,7 @@ fn drum(amount: &str) -> NewContainer {
     }
 }
 
-fn init<'a>(
+pub(crate) fn init<'a>(
     dir: &std::path::Path,
     role: Role,
     name: &str,
@@ -26,7 +26,7 @@ fn init<'a>(
     Device::init(dir, &InitRequest::new(role, name, code), clock).unwrap()
 }
 
-fn pickup() -> crate::HandoverStep {
+pub(crate) fn pickup() -> crate::HandoverStep {
     HandoverForm {
         step: "pickup".into(),
         manifest: "20263501000123".into(),
@@ -40,7 +40,7 @@ fn pickup() -> crate::HandoverStep {
 }
 
 /// A producer with two drums, the first dispatched under a manifest naming the carrier.
-fn dispatched(producer: &mut Dev<'_>) -> (yima_codes::LabelCode, yima_codes::LabelCode) {
+pub(crate) fn dispatched(producer: &mut Dev<'_>) -> (yima_codes::LabelCode, yima_codes::LabelCode) {
     let oil = producer.register(&drum("180")).unwrap().code;
     let other = producer.register(&drum("20")).unwrap().code;
     let manifest = producer
