@@ -28,8 +28,8 @@ pub(crate) fn write_qr(path: &Path, text: &str, lang: Lang) -> Result<i16> {
     Ok(qr.version)
 }
 
-/// Every QR text in an image file.
-fn texts(path: &Path) -> Result<Vec<String>> {
+/// Every QR text in an image file (an unreadable one said in zh and en).
+pub(crate) fn texts(path: &Path) -> Result<Vec<String>> {
     let found = yima_scan::scan_file(path).map_err(|e| {
         bad(
             format!("{}: {}", path.display(), e.message(Lang::En)),

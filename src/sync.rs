@@ -24,12 +24,7 @@ fn options(insecure_http: bool, extra_ca_pem: Option<Vec<u8>>) -> SyncOptions {
 /// `yima enrol`.
 /// The registry's URL and the enrolment code of the enrolment QR code in a picture.
 pub fn enrolment_in(picture: &std::path::Path) -> Result<(String, String)> {
-    let texts: Vec<String> = yima_scan::scan_file_with(picture, yima_scan::Effort::Exhaustive)
-        .with_context(|| picture.display().to_string())?
-        .into_iter()
-        .map(|f| f.text)
-        .collect();
-    let qr = yima_device::enrolment_from_texts(&texts)?;
+    let qr = yima_device::enrolment_from_texts(&crate::handover::texts(picture)?)?;
     Ok((qr.url, qr.code))
 }
 
