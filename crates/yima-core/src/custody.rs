@@ -56,6 +56,14 @@ pub struct ContainerStatus {
     /// status kept before this was recorded (then any party may correct, as before).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recorded_by: Vec<CreditCode>,
+    /// What the receiver refused of it (a partial refusal) and still holds: the part a split
+    /// sends back to the sender (see [`crate::ReturningPart`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<Quantity>,
+    /// Whom it goes back to when returned, if not its label's producer: the sender of the
+    /// manifest a refused part came under (the part's label names the receiver who made it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<CreditCode>,
 }
 
 impl ContainerStatus {
@@ -66,6 +74,14 @@ impl ContainerStatus {
         }
         let i = self.chain.iter().position(|e| e == event)?;
         self.recorded_by.get(i)
+    }
+
+    /// The organisation it goes back to when returned: the sender of a refused part's
+    /// manifest, else its label's producer.
+    pub fn returns_to(&self) -> &CreditCode {
+        self.return_to
+            .as_ref()
+            .unwrap_or(&self.label.producer.credit_code)
     }
 
     /// The quantity a weighing is compared with: the last one measured, else the label's.
@@ -192,13 +208,27 @@ pub fn apply(
             }
             _ => return Err(CustodyError::NoGenesis(container.clone())),
         };
+        // The part of a split that holds a refused part starts refused, under the manifest it
+        // came with, to go back to that manifest's sender (the source side checks both).
+        let returning = match &body.event {
+            EventKind::Split {
+                returning: Some(r), ..
+            } if &r.code == container => Some(r),
+            _ => None,
+        };
+        let state = match returning {
+            Some(_) => ContainerState::Refused,
+            None => state,
+        };
         let mut parties = BTreeSet::new();
         parties.insert(by.org.clone());
         return Ok(ContainerStatus {
             label,
             state,
             holder: by.org.clone(),
-            manifest: None,
+            manifest: returning.map(|r| r.manifest.clone()),
+            refused: None,
+            return_to: returning.map(|r| r.manifest.sender.credit_code.clone()),
             head: id,
             chain: vec![id],
             parties,
@@ -288,6 +318,8 @@ pub fn resume(
         recorded_by: vec![body.by.org.clone()],
         head_at: Some(body.at),
         held: None,
+        refused: None,
+        return_to: None,
     })
 }
 
@@ -319,7 +351,12 @@ impl Change {
             EventKind::Weighed { measured } => status.held = Some(*measured),
             EventKind::Weighing { measured, .. } => status.held = Some(*measured),
             EventKind::Accepted { quantity } => status.held = Some(*quantity),
-            EventKind::PartlyRefused { accepted, .. } => status.held = Some(*accepted),
+            EventKind::PartlyRefused {
+                accepted, refused, ..
+            } => {
+                status.held = Some(*accepted);
+                status.refused = Some(*refused);
+            }
             _ => {}
         }
         status.chain.push(id);
@@ -441,10 +478,11 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
             if giver.org != before.holder {
                 return Err(not_holder(&giver.org));
             }
-            if by.org != before.label.producer.credit_code {
+            if &by.org != before.returns_to() {
                 return Err(CustodyError::Manifest(format!(
-                    "returned waste goes back to its producer {}, not {}",
-                    before.label.producer.credit_code, by.org
+                    "returned waste goes back to {}, not {}",
+                    before.returns_to(),
+                    by.org
                 )));
             }
             holder = Some(by.org.clone());
@@ -569,6 +607,14 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
                     declared: inherited_state.as_str().into(),
                     actual: before.state.as_str().into(),
                 });
+            }
+            if let EventKind::Split {
+                returning: Some(r),
+                parts,
+                ..
+            } = &body.event
+            {
+                crate::custody_quantities::check_returning(before, r, parts)?;
             }
         }
         EventKind::Stored { .. } if before.state == ContainerState::Dispatched => {

@@ -89,6 +89,16 @@ pub enum CustodyError {
         /// What is wrong, in Chinese.
         zh: String,
     },
+    /// The refused part of a partly refused container: a split that sends back what was not
+    /// refused, or under another manifest; or a step that would take the refused part along
+    /// (dispose, merge, dispatch, void) before it is split off to go back.
+    #[error("the refused part does not fit: {en}")]
+    RefusedPart {
+        /// What is wrong, in English.
+        en: String,
+        /// What is wrong, in Chinese.
+        zh: String,
+    },
     /// A merge or split declares a state the source was not in.
     #[error("the event says the source was {declared}, but it was {actual}")]
     InheritedState {
@@ -127,6 +137,7 @@ impl CustodyError {
             (CustodyError::Quantities(m), Lang::Zh) => format!("数量不符：{m}"),
             (CustodyError::Lineage { zh, .. }, Lang::Zh) => format!("来源与产出不符：{zh}"),
             (CustodyError::Balance { zh, .. }, Lang::Zh) => format!("物料不平衡：{zh}"),
+            (CustodyError::RefusedPart { zh, .. }, Lang::Zh) => format!("拒收部分不符：{zh}"),
             (CustodyError::Weighing { zh, .. }, Lang::Zh) => {
                 format!("称重方式与电子秤不符：{zh}")
             }

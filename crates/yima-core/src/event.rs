@@ -177,6 +177,12 @@ pub enum EventKind {
         inherited_state: ContainerState,
         /// The parts' labels.
         parts: Vec<ContainerLabel>,
+        /// The part that holds what the receiver refused of a partly refused container: it
+        /// starts refused, to go back to the sender of the manifest it came under (退回). The
+        /// other parts hold what was accepted. Absent in other splits, and then left out of
+        /// the encoding, so splits recorded before it keep their bytes and ids.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        returning: Option<ReturningPart>,
     },
     /// 更正: corrects an earlier event; the original stays.
     Correction {
@@ -198,6 +204,16 @@ pub enum EventKind {
         /// Why.
         reason: String,
     },
+}
+
+/// The part of a split that carries the refused part of a partly refused container back to
+/// its sender.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturningPart {
+    /// The part's code (one of the split's parts).
+    pub code: LabelCode,
+    /// The manifest the source came under: the part travels back under it, to its sender.
+    pub manifest: TransferManifest,
 }
 
 /// The kind of an event without its data: the key of the state table.

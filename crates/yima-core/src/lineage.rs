@@ -87,6 +87,16 @@ pub fn check_shape(body: &EventBody) -> Result<(), CustodyError> {
                 ),
             ))
         }
+        EventKind::Split {
+            parts,
+            returning: Some(r),
+            ..
+        } if !parts.iter().any(|p| p.code == r.code) => {
+            return Err(lineage(
+                format!("the returning part {} is not one of the split's parts", r.code),
+                format!("退回部分 {} 不是本次拆分的产出", r.code),
+            ))
+        }
         _ => {}
     }
     for label in labels {
@@ -143,11 +153,17 @@ fn check_void<'a>(
 /// deferred the event already): every output holds the sources' waste code in their unit; a
 /// merge's output equals the sum of its inputs, a split's outputs add up to its input, each
 /// within [`BALANCE_TOLERANCE_PERMILLE`]; a void's stated quantity is what its containers
-/// hold. Other events pass.
+/// hold; a container's refused part is not carried off by a step on the accepted waste.
+/// Other events pass.
 pub fn check_balance<'a>(
     body: &EventBody,
     source: impl Fn(&LabelCode) -> Option<&'a ContainerStatus>,
 ) -> Result<(), CustodyError> {
+    for l in body.links.iter().filter(|l| l.prev.is_some()) {
+        if let Some(s) = source(&l.container) {
+            crate::custody_quantities::check_refused_part_kept(s, &body.event)?;
+        }
+    }
     let outputs: Vec<&Quantity> = match &body.event {
         EventKind::Merged { target, .. } => vec![&target.quantity],
         EventKind::Split { parts, .. } => parts.iter().map(|p| &p.quantity).collect(),
@@ -210,8 +226,20 @@ pub fn check_balance<'a>(
             ));
         }
     }
-    // What the sources hold as last measured or accepted, else as labelled.
-    let input: i64 = inputs.iter().map(|s| s.quantity().milli).sum();
+    // What the sources hold as last measured or accepted, else as labelled; and, in a split
+    // that sends a refused part back, that part too (what was accepted and what was refused).
+    let mut input: i64 = inputs.iter().map(|s| s.quantity().milli).sum();
+    if let EventKind::Split {
+        returning: Some(_), ..
+    } = &body.event
+    {
+        input += inputs
+            .iter()
+            .filter_map(|s| s.refused)
+            .filter(|q| q.unit == unit)
+            .map(|q| q.milli)
+            .sum::<i64>();
+    }
     let output: i64 = outputs.iter().map(|q| q.milli).sum();
     if (input - output).abs() > tolerance(input) {
         let (i, o) = (format_milli(input), format_milli(output));

@@ -17,6 +17,8 @@ mod handover_qr;
 mod harness;
 #[path = "tests/props.rs"]
 mod props;
+#[path = "tests/refused_part.rs"]
+mod refused_part;
 #[path = "tests/scale_identity.rs"]
 mod scale_identity;
 #[path = "tests/vectors.rs"]

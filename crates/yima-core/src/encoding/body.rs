@@ -4,7 +4,7 @@
 //! what this returns encodes back to exactly the bytes it was read from.
 
 use super::reader::Reader;
-use crate::event::{Actor, EventBody, EventKind, Link, Step, EVENT_FORMAT_VERSION};
+use crate::event::{Actor, EventBody, EventKind, Link, ReturningPart, Step, EVENT_FORMAT_VERSION};
 use crate::model::{
     ContainerLabel, Party, PhysicalForm, Timestamp, TransferManifest, TreatmentMode,
 };
@@ -302,6 +302,16 @@ fn kind(r: &mut Reader<'_>, recorder: &CreditCode) -> Option<EventKind> {
         Step::Split => EventKind::Split {
             inherited_state: member!(r, "inherited_state", state(r)?),
             parts: member!(r, "parts", labels(r, recorder)?),
+            // Only in the split that sends a refused part back; left out otherwise.
+            returning: if r.eat(b",\"returning\":") {
+                r.lit(b"{\"code\":")?;
+                let code = r.code()?;
+                let manifest = member!(r, "manifest", manifest(r, recorder)?);
+                r.lit(b"}")?;
+                Some(ReturningPart { code, manifest })
+            } else {
+                None
+            },
         },
         Step::Correction => EventKind::Correction {
             changes: member!(r, "changes", changes(r)?),

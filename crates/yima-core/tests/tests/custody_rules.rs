@@ -249,6 +249,7 @@ fn split_outputs_must_be_linked_and_labelled_by_the_recorder() {
         EventKind::Split {
             inherited_state: ContainerState::Generated,
             parts: vec![part],
+            returning: None,
         },
         &[&c],
     );
@@ -265,6 +266,7 @@ fn split_outputs_must_be_linked_and_labelled_by_the_recorder() {
         EventKind::Split {
             inherited_state: ContainerState::Generated,
             parts: vec![foreign],
+            returning: None,
         },
         &[&c, &code],
     );
@@ -327,6 +329,7 @@ fn merges_and_splits_balance_their_quantities() {
             EventKind::Split {
                 inherited_state: ContainerState::Generated,
                 parts,
+                returning: None,
             },
             &all,
         )

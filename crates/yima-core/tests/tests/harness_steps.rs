@@ -232,6 +232,7 @@ impl World {
             EventKind::Split {
                 inherited_state: state,
                 parts,
+                returning: None,
             },
             &all,
         );

@@ -300,10 +300,16 @@ fn kind() -> impl Strategy<Value = EventKind> {
                 target
             })
             .boxed(),
-        (state(), prop::collection::vec(label(), 0..3))
-            .prop_map(|(inherited_state, parts)| EventKind::Split {
+        (
+            state(),
+            prop::collection::vec(label(), 0..3),
+            prop::option::of((label_code(), transfer_manifest()))
+        )
+            .prop_map(|(inherited_state, parts, returning)| EventKind::Split {
                 inherited_state,
-                parts
+                parts,
+                returning: returning
+                    .map(|(code, manifest)| yima_core::ReturningPart { code, manifest }),
             })
             .boxed(),
         (

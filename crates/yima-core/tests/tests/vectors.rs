@@ -274,6 +274,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
                     "分装",
                 ),
             ],
+            returning: None,
         },
         links: vec![
             Link {

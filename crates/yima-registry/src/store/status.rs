@@ -55,6 +55,10 @@ struct StatusOut<'a> {
     head_at: &'a Option<Timestamp>,
     #[serde(skip_serializing_if = "is_none")]
     held: &'a Option<Quantity>,
+    #[serde(skip_serializing_if = "is_none")]
+    refused: &'a Option<Quantity>,
+    #[serde(skip_serializing_if = "is_none")]
+    return_to: &'a Option<CreditCode>,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +99,10 @@ struct StatusIn {
     head_at: Option<Timestamp>,
     #[serde(default)]
     held: Option<Quantity>,
+    #[serde(default)]
+    refused: Option<Quantity>,
+    #[serde(default)]
+    return_to: Option<CreditCode>,
 }
 
 /// The stored form of `status`.
@@ -124,6 +132,8 @@ pub(crate) fn write(status: &ContainerStatus) -> Result<String, serde_json::Erro
         recorded_by: &status.recorded_by,
         head_at: &status.head_at,
         held: &status.held,
+        refused: &status.refused,
+        return_to: &status.return_to,
     })
 }
 
@@ -171,6 +181,8 @@ pub(crate) fn read(json: &str) -> Result<ContainerStatus, serde_json::Error> {
         recorded_by: s.recorded_by,
         head_at: s.head_at,
         held: s.held,
+        refused: s.refused,
+        return_to: s.return_to,
     })
 }
 
@@ -221,6 +233,8 @@ mod tests {
             recorded_by: vec![producer.clone(), producer],
             head_at: Some(Timestamp(1_709_280_000_000)),
             held: Some(Quantity::parse("24.5", Unit::Kg).expect("quantity")),
+            refused: Some(Quantity::parse("0.5", Unit::Kg).expect("quantity")),
+            return_to: None,
         }
     }
 
