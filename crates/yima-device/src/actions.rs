@@ -83,6 +83,11 @@ pub enum Action {
         /// Quantity of each part.
         parts: Vec<Quantity>,
     },
+    /// 拆出拒收部分退回: splits a partly refused container into what was accepted (kept by
+    /// the receiver) and what was refused, which starts refused under the manifest it came
+    /// with, to be picked up and returned to its sender. The quantities are those of the
+    /// partial refusal.
+    ReturnRefusedPart,
     /// 更正 an earlier event.
     Correct {
         /// The event corrected.
@@ -193,6 +198,50 @@ fn copy_label(
     build_label(tx, device, facts, &req, day)
 }
 
+/// The split of a partly refused container `source` into the part kept (what was accepted,
+/// when any) and the part going back (what was refused).
+fn return_refused_part(
+    tx: &Tx<'_>,
+    device: &yima_store::DeviceRow,
+    source: &ContainerStatus,
+    day: chrono::NaiveDate,
+) -> Result<EventKind, DeviceError> {
+    let code = &source.label.code;
+    let Some(refused) = source.refused else {
+        return Err(bad_input(
+            format!("container {code} has no refused part: only what was partly refused goes back this way; a container refused in full is picked up as it is"),
+            format!("容器 {code} 没有拒收部分：只有部分拒收的容器才需拆出退回；全部拒收的容器直接交承运人退回"),
+        ));
+    };
+    let Some(manifest) = source.manifest.clone() else {
+        return Err(bad_input(
+            format!("container {code} came under no manifest this device knows: sync first"),
+            format!("本设备不知道容器 {code} 的转移联单：请先同步"),
+        ));
+    };
+    let mut parts = Vec::with_capacity(2);
+    let kept = source.quantity();
+    if kept.milli > 0 {
+        parts.push(copy_label(tx, device, &source.label, kept, day)?);
+    }
+    let mut back = source.label.clone();
+    back.remarks = format!(
+        "{code} 拒收部分，退回 {} / refused part of {code}, returning to {}",
+        manifest.sender.name, manifest.sender.name
+    );
+    let back = copy_label(tx, device, &back, refused, day)?;
+    let returning = yima_core::ReturningPart {
+        code: back.code.clone(),
+        manifest,
+    };
+    parts.push(back);
+    Ok(EventKind::Split {
+        inherited_state: source.state,
+        parts,
+        returning: Some(returning),
+    })
+}
+
 impl<C: Clock> Device<C> {
     /// Records a step on the named containers; returns the signed event.
     pub fn record(&mut self, req: &ActionRequest) -> Result<SignedEvent, DeviceError> {
@@ -258,6 +307,7 @@ fn check_request(req: &ActionRequest) -> Result<(), DeviceError> {
         Action::PartlyRefuse { .. } => one(&req.codes, "partly refusing", "部分拒收")?,
         Action::Refuse { .. } => one(&req.codes, "refusing", "拒收")?,
         Action::Split { .. } => one(&req.codes, "splitting", "拆分")?,
+        Action::ReturnRefusedPart => one(&req.codes, "returning a refused part", "退回拒收部分")?,
         Action::Correct { .. } => one(&req.codes, "a correction", "更正")?,
         Action::Merge { .. } if req.codes.len() < 2 => {
             return Err(bad_input(
@@ -443,8 +493,10 @@ fn action_kind(
             EventKind::Split {
                 inherited_state: first.state,
                 parts: labels,
+                returning: None,
             }
         }
+        Action::ReturnRefusedPart => return_refused_part(tx, device, first, day)?,
         Action::Correct {
             corrects,
             reason: r,

@@ -87,6 +87,8 @@ struct Books {
     stock: HashMap<LabelCode, Held>,
     /// Dispatched containers, at the quantity they left with (one may come back).
     away: HashMap<LabelCode, Quantity>,
+    /// Refused parts split off by a receiver to come back to their sender, at their quantity.
+    returning: HashMap<LabelCode, Quantity>,
     rows: BTreeMap<(String, &'static str), StockBalance>,
 }
 
@@ -155,6 +157,17 @@ impl<C: Clock> Device<C> {
                     closed = true;
                     break;
                 }
+                // A refused part split off to come back: the sender receives it at its quantity.
+                if let EventKind::Split {
+                    parts,
+                    returning: Some(r),
+                    ..
+                } = &e.body.event
+                {
+                    if let Some(part) = parts.iter().find(|p| p.code == r.code) {
+                        books.returning.insert(part.code.clone(), part.quantity);
+                    }
+                }
                 if e.body.by.org != org {
                     continue;
                 }
@@ -213,8 +226,13 @@ fn post(books: &mut Books, e: &SignedEvent, counting: bool) {
                 );
             }
             EventKind::Returned { .. } => {
-                // Back from a refusal: at the quantity it left with, not yet in a facility.
-                if let Some(q) = books.away.remove(code) {
+                // Back from a refusal: at the quantity it left with (a refused part split off
+                // at the receiver: at its own), not yet in a facility.
+                let back = books
+                    .away
+                    .remove(code)
+                    .or_else(|| books.returning.remove(code));
+                if let Some(q) = back {
                     add(&mut moves, "", &q, |r| &mut r.received);
                     books.stock.insert(
                         code.clone(),
@@ -285,10 +303,20 @@ fn post(books: &mut Books, e: &SignedEvent, counting: bool) {
             _ => {}
         }
     }
-    // The new containers of a merge or split sit where their sources sat.
+    // The new containers of a merge or split sit where their sources sat; a refused part
+    // split off to go back never entered the receiver's books (only what it accepted did).
     if let EventKind::Merged { .. } | EventKind::Split { .. } = &e.body.event {
         let facility = moves.first().map(|(f, ..)| f.clone()).unwrap_or_default();
+        let going_back = match &e.body.event {
+            EventKind::Split {
+                returning: Some(r), ..
+            } => Some(&r.code),
+            _ => None,
+        };
         for label in e.body.event.new_labels() {
+            if Some(&label.code) == going_back {
+                continue;
+            }
             add(&mut moves, &facility, &label.quantity, |r| &mut r.made);
             books.stock.insert(
                 label.code.clone(),

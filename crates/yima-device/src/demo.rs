@@ -69,6 +69,7 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
     producer.set_operator("王磊")?;
     carrier.set_operator("陈师傅")?;
     receiver.set_operator("林娜")?;
+    let producer_id = producer.identity()?;
     let carrier_id = carrier.identity()?;
     let receiver_id = receiver.identity()?;
 
@@ -247,13 +248,65 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
             reason: "含水率超标 / water content too high".into(),
         },
     ))?;
+    // The refused 6 kg are split off into a drum of their own, to go back to the producer.
+    clock.advance(hour);
+    let split_off = receiver.record(&at(std::slice::from_ref(&oil), Action::ReturnRefusedPart))?;
+    let (kept_oil, back_oil) = match &split_off.body.event {
+        EventKind::Split {
+            parts,
+            returning: Some(r),
+            ..
+        } => {
+            let kept = parts
+                .iter()
+                .find(|p| p.code != r.code)
+                .map(|p| p.code.clone());
+            (kept.expect("the accepted part"), r.code.clone())
+        }
+        _ => unreachable!("a split sending the refused part back"),
+    };
     clock.advance(24 * hour);
     receiver.record(&at(
-        &shipped,
+        &[rags.clone(), kept_oil.clone()],
         Action::Dispose {
             mode: None,
             method: "D10 焚烧 / incineration".into(),
             completed_at: None,
+        },
+    ))?;
+
+    // 8. Returned: the carrier takes the refused part back to the producer, who stores it.
+    clock.advance(hour);
+    let offer = receiver.offer_handover(
+        std::slice::from_ref(&back_oil),
+        &carrier_id,
+        HandoverStep::Pickup {
+            manifest: manifest.number.clone(),
+            vehicle_plate: "闽A·D1234".into(),
+            driver: "陈师傅".into(),
+            permit: "闽交运管许可榕字 350100000001 号".into(),
+        },
+        None,
+        Some("厦门市翔安区".into()),
+    )?;
+    let ack = carrier.accept_handover(&offer)?;
+    receiver.confirm_handover(&ack)?;
+    clock.advance(4 * hour);
+    let offer = carrier.offer_handover(
+        std::slice::from_ref(&back_oil),
+        &producer_id,
+        HandoverStep::Return {
+            reason: "接收单位部分拒收：含水率超标 / partly refused: water content too high".into(),
+        },
+        None,
+        Some("福州市马尾区".into()),
+    )?;
+    let ack = producer.accept_handover(&offer)?;
+    carrier.confirm_handover(&ack)?;
+    producer.record(&at(
+        std::slice::from_ref(&back_oil),
+        Action::Store {
+            facility_code: "WS-01".into(),
         },
     ))?;
 
@@ -285,7 +338,7 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
     ))?;
 
     let mut containers = Vec::new();
-    for code in &shipped {
+    for code in shipped.iter().chain([&kept_oil, &back_oil]) {
         containers.push((
             code.to_string(),
             receiver.history(code)?,

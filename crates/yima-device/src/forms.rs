@@ -244,8 +244,9 @@ mod tests {
 }
 
 /// A step recorded by this device alone, as its form is filled in: `store`, `dispatch`,
-/// `weigh`, `accept`, `partly_refuse`, `refuse` or `dispose`; the fields a step does not use
-/// are ignored.
+/// `weigh`, `accept`, `partly_refuse`, `refuse`, `return_refused` (the refused part of a
+/// partly refused container split off to go back) or `dispose`; the fields a step does not
+/// use are ignored.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StepForm {
@@ -381,6 +382,10 @@ impl<C: Clock> Device<C> {
                 one(Action::Refuse {
                     reason: required(&form.reason, "the reason", "拒收原因")?,
                 })
+            }
+            "return_refused" => {
+                single()?;
+                one(Action::ReturnRefusedPart)
             }
             "dispose" => one(Action::Dispose {
                 mode: if form.mode.trim().is_empty() {

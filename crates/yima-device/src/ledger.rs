@@ -209,6 +209,9 @@ impl<C: Clock> Device<C> {
             // Each container's genesis event, and the weighings: what a correction corrects.
             let mut genesis: HashMap<LabelCode, yima_core::EventId> = HashMap::new();
             let mut weighings: std::collections::HashSet<yima_core::EventId> = Default::default();
+            // The container each split part came from (not a refused part going back): a
+            // receiver's use/disposal of a part completes its source's outsourced record.
+            let mut split_from: HashMap<LabelCode, LabelCode> = HashMap::new();
             // Containers dispatched by this organisation and not yet picked up.
             let mut out_of_store: std::collections::HashSet<LabelCode> = Default::default();
             for row in tx.all_event_rows()? {
@@ -244,8 +247,21 @@ impl<C: Clock> Device<C> {
                         }
                     }
                 }
+                if let EventKind::Split {
+                    parts, returning, ..
+                } = &e.body.event
+                {
+                    if let Some(source) = e.body.links.iter().find(|l| l.prev.is_some()) {
+                        for p in parts {
+                            if returning.as_ref().is_none_or(|r| r.code != p.code) {
+                                split_from.insert(p.code.clone(), source.container.clone());
+                            }
+                        }
+                    }
+                }
                 // The receiver's use/disposal, once learned (synced): the sender's outsourced
-                // record gets its R/D method and completion time (HJ 1259 B.5).
+                // record gets its R/D method and completion time (HJ 1259 B.5), the record of
+                // the container itself or of the one it was split from.
                 if let EventKind::Disposed {
                     method,
                     completed_at,
@@ -254,12 +270,20 @@ impl<C: Clock> Device<C> {
                 {
                     if e.body.by.org != org {
                         for l in &e.body.links {
-                            if let Some(o) = out.iter_mut().rev().find(|r| {
-                                r.stage == LedgerStage::Outsourced
-                                    && r.container_code == l.container.as_str()
-                            }) {
-                                o.method = format!("{}: {method}", o.method);
-                                o.completed_at = china_time(*completed_at);
+                            let mut code = Some(&l.container);
+                            while let Some(c) = code {
+                                let sent = out.iter_mut().rev().find(|r| {
+                                    r.stage == LedgerStage::Outsourced
+                                        && r.container_code == c.as_str()
+                                });
+                                if let Some(o) = sent {
+                                    if o.completed_at.is_empty() {
+                                        o.method = format!("{}: {method}", o.method);
+                                        o.completed_at = china_time(*completed_at);
+                                    }
+                                    break;
+                                }
+                                code = split_from.get(c);
                             }
                         }
                     }
@@ -377,7 +401,9 @@ impl<C: Clock> Device<C> {
                             }
                             out.push(r);
                         }
-                        EventKind::Split { parts, .. } => {
+                        EventKind::Split {
+                            parts, returning, ..
+                        } => {
                             // The links name the source and every new part.
                             let mut r = base(LedgerStage::Split, String::new(), &e, &label);
                             if parts.iter().any(|p| &p.code == code) {
@@ -391,8 +417,15 @@ impl<C: Clock> Device<C> {
                                     .as_ref()
                                     .and_then(|f| last_batch.get(f).cloned())
                                     .unwrap_or_default();
-                                if let Some(f) = &from {
-                                    r.note = format!("拆分自 / split from {f}");
+                                match (&from, returning) {
+                                    (Some(f), Some(back)) if &back.code == code => {
+                                        let to = &back.manifest.sender.name;
+                                        r.note = format!(
+                                            "拒收部分，拆分自 {f}，退回 {to} / refused part split from {f}, returning to {to}"
+                                        );
+                                    }
+                                    (Some(f), _) => r.note = format!("拆分自 / split from {f}"),
+                                    (None, _) => {}
                                 }
                                 r.source_batch = from_batch.clone();
                                 last_batch.insert(code.clone(), from_batch);

@@ -7,7 +7,9 @@ use crate::status::{load_status, SCANNED_LABEL_UNKNOWN};
 use crate::Device;
 use serde::Serialize;
 use yima_codes::{LabelCode, WorkCalendar};
-use yima_core::{ContainerLabel, ContainerState, EventKind, SignedEvent, Step, Timestamp};
+use yima_core::{
+    describe_party, ContainerLabel, ContainerState, EventKind, SignedEvent, Step, Timestamp,
+};
 use yima_store::OutboxStatus;
 
 /// One container as this device knows it.
@@ -203,15 +205,24 @@ fn details(kind: &EventKind) -> Vec<(String, String)> {
             kv("completed", completed_at.to_string()),
         ],
         EventKind::Merged { target, .. } => vec![kv("into", target.code.to_string())],
-        EventKind::Split { parts, .. } => {
-            vec![kv(
+        EventKind::Split {
+            parts, returning, ..
+        } => {
+            let mut v = vec![kv(
                 "parts",
                 parts
                     .iter()
                     .map(|p| p.code.to_string())
                     .collect::<Vec<_>>()
                     .join(","),
-            )]
+            )];
+            // The refused part going back, and to whom.
+            if let Some(r) = returning {
+                v.push(kv("returning", r.code.to_string()));
+                v.push(kv("to", describe_party(&r.manifest.sender)));
+                v.push(kv("manifest", r.manifest.number.to_string()));
+            }
+            v
         }
         EventKind::Correction {
             corrects,

@@ -22,6 +22,8 @@ mod pipelining;
 mod quota;
 #[path = "tests/reliability.rs"]
 mod reliability;
+#[path = "tests/returns.rs"]
+mod returns;
 #[path = "tests/security.rs"]
 mod security;
 #[path = "tests/story.rs"]

@@ -76,37 +76,97 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
         "acceptance defaults to the last weighing"
     );
 
-    // The refused drum goes back: the receiver hands it to the carrier, the carrier to the
-    // producer, who stores it again.
+    // The partly refused drum still holds its refused 3 kg: it is not disposed of with them,
+    // and nothing is stored.
+    let dispose = || Action::Dispose {
+        mode: None,
+        method: "D10 焚烧".into(),
+        completed_at: None,
+    };
+    let n = events(&mut r);
+    let e = r
+        .record(&req(&[a.clone(), b.clone()], dispose()))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden, "{e}");
+    assert!(e.message(yima_codes::Lang::Zh).contains("拒收部分"), "{e}");
+    assert!(e.message(yima_codes::Lang::En).contains("3 kg"), "{e}");
+    assert_eq!(events(&mut r), n);
+    // Only a partly refused container has a refused part to split off.
+    let e = r
+        .record(&req(std::slice::from_ref(a), Action::ReturnRefusedPart))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadInput, "{e}");
+    assert_eq!(events(&mut r), n);
+
+    // The receiver splits it: 18 kg kept, 3 kg in a drum of its own that starts refused,
+    // under the manifest it came with.
+    let split = r
+        .record(&req(std::slice::from_ref(b), Action::ReturnRefusedPart))
+        .unwrap();
+    let (kept, back) = match &split.body.event {
+        EventKind::Split {
+            parts,
+            returning: Some(ret),
+            ..
+        } => {
+            assert_eq!(parts.len(), 2);
+            let kept = parts.iter().find(|p| p.code != ret.code).unwrap();
+            let back = parts.iter().find(|p| p.code == ret.code).unwrap();
+            assert_eq!(kept.quantity, q("18"));
+            assert_eq!(back.quantity, q("3"));
+            assert_eq!(ret.manifest, manifest());
+            (kept.code.clone(), back.code.clone())
+        }
+        other => panic!("not a returning split: {other:?}"),
+    };
+    assert_eq!(r.container(b).unwrap().state, ContainerState::Split);
+    assert_eq!(r.container(&kept).unwrap().state, ContainerState::Accepted);
+    assert_eq!(r.container(&back).unwrap().state, ContainerState::Refused);
+    // Sent back once: the split-off part has no refused part of its own.
+    assert!(r
+        .record(&req(std::slice::from_ref(&back), Action::ReturnRefusedPart))
+        .is_err());
+
+    // The refused drum and the refused part go back: the receiver hands them to the carrier,
+    // the carrier to the producer (the sender of their manifest), who stores them again.
     clock.advance(HOUR);
+    let going = vec![f.clone(), back.clone()];
     let offer = r
-        .offer_handover(std::slice::from_ref(f), &c_id, pickup(), None, None)
+        .offer_handover(&going, &c_id, pickup(), None, None)
         .unwrap();
     r.confirm_handover(&c.accept_handover(&offer).unwrap())
         .unwrap();
     clock.advance(HOUR);
-    let back = HandoverStep::Return {
+    let back_step = HandoverStep::Return {
         reason: "接收单位拒收".into(),
     };
     let offer = c
-        .offer_handover(std::slice::from_ref(f), &p_id, back, None, None)
+        .offer_handover(&going, &p_id, back_step, None, None)
         .unwrap();
+    // The producer learns of the split (as from the registry) before taking the part back.
+    feed(&mut r, &mut p);
     c.confirm_handover(&p.accept_handover(&offer).unwrap())
         .unwrap();
     assert_eq!(p.container(f).unwrap().state, ContainerState::Returned);
-    p.record(&req(std::slice::from_ref(f), store())).unwrap();
+    assert_eq!(p.container(&back).unwrap().state, ContainerState::Returned);
+    p.record(&req(&going, store())).unwrap();
     assert_eq!(p.container(f).unwrap().state, ContainerState::Stored);
+    assert_eq!(p.container(&back).unwrap().state, ContainerState::Stored);
 
     clock.advance(HOUR);
-    r.record(&req(
-        &[a.clone(), b.clone()],
-        Action::Dispose {
-            mode: None,
-            method: "D10 焚烧".into(),
-            completed_at: None,
-        },
-    ))
-    .unwrap();
+    r.record(&req(&[a.clone(), kept.clone()], dispose()))
+        .unwrap();
+    // The books close on both sides: the producer receives back the refused drum (22 kg)
+    // and the refused part (3 kg); the receiver's books hold only what it accepted.
+    let producer_books = p.stock_balance(None, None).unwrap();
+    let receiver_books = r.stock_balance(None, None).unwrap();
+    for row in producer_books.iter().chain(&receiver_books) {
+        assert!(row.closes(), "{row:#?}");
+    }
+    let received =
+        |books: &[yima_device::StockBalance]| -> i64 { books.iter().map(|row| row.received).sum() };
+    assert_eq!(received(&producer_books), 25_000);
+    assert_eq!(received(&receiver_books), 19_500 + 18_000);
     // Disposing twice is not allowed.
     let e = r
         .record(&req(

@@ -232,6 +232,7 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
                 EventKind::Split {
                     inherited_state: ContainerState::Generated,
                     parts: vec![own(13, "10"), own(14, "10")],
+                    returning: None,
                 },
                 vec![begins(&own(13, "1").code), begins(&own(14, "1").code)],
             ),
@@ -245,6 +246,7 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
                 EventKind::Split {
                     inherited_state: ContainerState::Generated,
                     parts: vec![own(15, "15"), own(16, "15")],
+                    returning: None,
                 },
                 vec![
                     follows(&ca, &a),
