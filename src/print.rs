@@ -354,8 +354,18 @@ pub fn new_codes(e: &SignedEvent, lang: Lang, as_json: bool) {
         .iter()
         .map(|l| l.code.to_string())
         .collect();
+    // The part of a split that goes back to its sender (a refused part).
+    let returning = match &e.body.event {
+        yima_core::EventKind::Split {
+            returning: Some(r), ..
+        } => Some(r.code.to_string()),
+        _ => None,
+    };
     if as_json {
-        println!("{}", json!({ "id": e.id, "codes": codes }));
+        println!(
+            "{}",
+            json!({ "id": e.id, "codes": codes, "returning": returning })
+        );
     } else {
         println!(
             "{} {}: {}",
@@ -364,7 +374,15 @@ pub fn new_codes(e: &SignedEvent, lang: Lang, as_json: bool) {
             e.id
         );
         for c in codes {
-            println!("{c}");
+            if returning.as_ref() == Some(&c) {
+                let note = match lang {
+                    Lang::Zh => "拒收部分，待退回移出人",
+                    Lang::En => "refused part, to go back to its sender",
+                };
+                println!("{c}  ({note})");
+            } else {
+                println!("{c}");
+            }
         }
     }
 }

@@ -303,6 +303,15 @@ pub(crate) fn record(cli: &Cli, step: &RecordStep, lang: Lang) -> Result<()> {
             print::new_codes(&e, lang, cli.json);
             Ok(())
         }
+        RecordStep::ReturnRefused { code, when } => {
+            let e = open(cli)?.record(&request(
+                codes(std::slice::from_ref(code))?,
+                Action::ReturnRefusedPart,
+                when,
+            )?)?;
+            print::new_codes(&e, lang, cli.json);
+            Ok(())
+        }
         RecordStep::Correct {
             code,
             event,

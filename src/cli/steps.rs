@@ -227,6 +227,14 @@ pub enum RecordStep {
         #[command(flatten)]
         when: When,
     },
+    /// 拆出拒收部分退回: split a partly refused container into what was accepted and what was
+    /// refused; the refused part starts refused, to be picked up and returned to its sender
+    /// (prints both codes).
+    ReturnRefused {
+        code: String,
+        #[command(flatten)]
+        when: When,
+    },
     /// 更正: correct an earlier event (the original stays).
     Correct {
         code: String,

@@ -138,6 +138,28 @@ fn the_whole_life_across_devices() {
     assert_eq!(r.state(&b), "accepted");
     w.verify_all();
 
+    // The refused 3 kg are still in the drum: it is not disposed of with them. The receiver
+    // splits them off, into a drum that starts refused, to go back to the sender.
+    let out = r.run(&["record", "dispose", &b, "--method", "D10 焚烧"]);
+    assert!(!out.success());
+    assert!(out.stderr.contains("3 kg refused"), "{out:#?}");
+    let v = r.json(&["record", "return-refused", &b]);
+    let codes: Vec<String> = v["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 2);
+    let back = v["returning"].as_str().unwrap().to_string();
+    let kept = codes.iter().find(|c| **c != back).unwrap().clone();
+    assert_eq!(r.state(&b), "split");
+    assert_eq!(r.state(&kept), "accepted");
+    assert_eq!(r.state(&back), "refused");
+    assert_eq!(r.show(&kept)["label"]["quantity"]["milli"], 18_000);
+    assert_eq!(r.show(&back)["label"]["quantity"]["milli"], 3_000);
+    w.verify_all();
+
     // Refused in full.
     let v = r.json(&["record", "refuse", &f, "--reason", "包装破损"]);
     assert_eq!(v["step"], "refused");
@@ -174,10 +196,10 @@ fn the_whole_life_across_devices() {
     w.verify_all();
 
     // Used / disposed at the receiver (the mode comes from the manifest).
-    let v = r.json(&["record", "dispose", &a, &b, "--method", "D10 焚烧"]);
+    let v = r.json(&["record", "dispose", &a, &kept, "--method", "D10 焚烧"]);
     assert_eq!(v["step"], "disposed");
     assert_eq!(r.state(&a), "disposed");
-    assert_eq!(r.state(&b), "disposed");
+    assert_eq!(r.state(&kept), "disposed");
     w.verify_all();
 
     // Merged at the producer: the new container's quantity is the sum.
@@ -255,10 +277,11 @@ fn the_whole_life_across_devices() {
 
     // Each device lists what it has seen.
     let count = |d: &Device| d.list().as_array().unwrap().len();
-    assert_eq!(count(p), 9);
+    // (The producer has learnt the receiver's split-off parts too.)
+    assert_eq!(count(p), 11);
     assert_eq!(count(c), 3);
-    assert_eq!(count(c2), 3);
-    assert_eq!(count(r), 3);
+    assert_eq!(count(c2), 5);
+    assert_eq!(count(r), 5);
     // And verification of one container works too.
     let v = r.json(&["verify", &a]);
     assert_eq!(v["ok"], Value::Bool(true));

@@ -19,6 +19,8 @@ export const STEP_FIELDS: Record<string, string[]> = {
   accept: ["amount", "unit"],
   partly_refuse: ["amount", "refused", "unit", "reason"],
   refuse: ["reason"],
+  // The quantities are those of the partial refusal: nothing to fill in.
+  return_refused: [],
   dispose: ["method", "mode"],
 };
 
@@ -28,7 +30,7 @@ export function stepsFor(role: string): string[] {
     case "producer":
       return ["store", "dispatch"];
     case "receiver":
-      return ["weigh", "accept", "partly_refuse", "refuse", "store", "dispose"];
+      return ["weigh", "accept", "partly_refuse", "refuse", "return_refused", "store", "dispose"];
     default:
       return [];
   }

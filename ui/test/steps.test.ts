@@ -6,6 +6,9 @@ describe("steps on selected containers", () => {
   it("offers each role its own steps", () => {
     expect(stepsFor("producer")).toEqual(["store", "dispatch"]);
     expect(stepsFor("receiver")).toContain("partly_refuse");
+    // A partly refused container's refused part is split off to go back, after the refusal.
+    const r = stepsFor("receiver");
+    expect(r.indexOf("return_refused")).toBeGreaterThan(r.indexOf("partly_refuse"));
     expect(stepsFor("carrier")).toEqual([]);
   });
   it("sends only the fields a step asks for", () => {
@@ -14,6 +17,9 @@ describe("steps on selected containers", () => {
     expect(weigh).toMatchObject({ step: "weigh", amount: "178.5", unit: "kg", reason: "", facility_code: "", manifest: null });
     const refuse = stepRequest("refuse", ["C1"], v);
     expect(refuse).toMatchObject({ reason: "破损", amount: "" });
+    // Splitting off the refused part asks for nothing: its quantities are the refusal's.
+    const back = stepRequest("return_refused", ["C1"], v);
+    expect(back).toMatchObject({ step: "return_refused", amount: "", reason: "", facility_code: "" });
   });
   it("builds the dispatch's manifest, sent by this device's organisation", () => {
     const v = { ...emptyStepValues(), number: "20263501000123", receiver_name: "厦门" };
