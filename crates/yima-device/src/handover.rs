@@ -189,6 +189,7 @@ pub(crate) fn compose_offer(
         event,
         links,
         location,
+        operator: None,
         seq: tx.next_seq(&key)?,
     };
     let event = SignedEvent::seal(body, &device.key);

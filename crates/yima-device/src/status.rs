@@ -394,6 +394,7 @@ where
         event: kind,
         links,
         location,
+        operator: None,
         seq: tx.next_seq(&key)?,
     };
     Ok((body, statuses))
