@@ -394,7 +394,8 @@ where
         event: kind,
         links,
         location,
-        operator: None,
+        // The person who did it: the device's operator in force, signed with the event.
+        operator: tx.operator()?,
         seq: tx.next_seq(&key)?,
     };
     Ok((body, statuses))
