@@ -290,10 +290,16 @@ pub fn history(
         } else {
             t(lang, "cli.msg.verified")
         };
+        // Who did it (经办人) first, then the step's own details.
         let mut details: Vec<String> = e
-            .details
+            .operator
             .iter()
-            .map(|(k, v)| format!("{}={v}", field_name(k, lang)))
+            .map(|name| format!("{}={name}", t(lang, "cli.msg.operator")))
+            .chain(
+                e.details
+                    .iter()
+                    .map(|(k, v)| format!("{}={v}", field_name(k, lang))),
+            )
             .collect();
         if e.entered_late == Some(true) {
             details.push(t(lang, "cli.msg.entered_over_10_working_days_late").to_string());

@@ -213,6 +213,9 @@ pub struct StepView {
     pub org: String,
     /// The recorder's role in the user's language.
     pub role_name: String,
+    /// Who did the step (经办人): the operator the signed event names, else the person this
+    /// device kept with it; `null` when neither is known.
+    pub operator: Option<String>,
     /// Short keys of every signer.
     pub signers: Vec<String>,
     /// The step's details.

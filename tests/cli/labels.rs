@@ -278,3 +278,28 @@ fn the_label_size_follows_the_container_volume_with_two_labels_above_450_litres(
     let e = p.error(&["label", &code, "--container-volume=0", "-o", &out("x.pdf")]);
     assert!(e["message"].as_str().unwrap().contains("litres"), "{e}");
 }
+
+#[test]
+fn history_shows_each_steps_operator_signed_in_the_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    let a = p.drum();
+    p.json(&["operator", "张敏"]);
+    p.json(&["record", "store", &a, "--facility", "WS-01"]);
+    let h = p.history(&a);
+    let events = h["events"].as_array().expect("events");
+    let operators: Vec<&Value> = events.iter().map(|e| &e["operator"]).collect();
+    // Registered before an operator was set: none; stored after: the one set.
+    assert_eq!(operators, [&Value::Null, &Value::from("张敏")], "{h}");
+    let zh = p.run_env(&[("LANG", "zh_CN.UTF-8")], &["history", &a]);
+    let zh_lines: Vec<&str> = zh
+        .stdout
+        .lines()
+        .filter(|l| l.contains("经办人="))
+        .collect();
+    assert_eq!(zh_lines.len(), 1, "{zh:#?}");
+    assert!(zh_lines[0].contains("经办人=张敏"), "{zh:#?}");
+    let en = p.ok(&["history", &a]);
+    assert!(en.contains("operator=张敏"), "{en}");
+    p.assert_verifies();
+}

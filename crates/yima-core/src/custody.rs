@@ -175,6 +175,7 @@ pub fn apply(
     let link = body
         .link(container)
         .ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
+    crate::event::check_operator(body.operator.as_deref())?;
     let step = body.step();
     let giver_role = body.event.giver().map(|g| g.role);
     let by = &body.by;
@@ -265,6 +266,7 @@ pub fn resume(
     let link = body
         .link(container)
         .ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
+    crate::event::check_operator(body.operator.as_deref())?;
     let (Some(prev), Some(giver)) = (link.prev, body.event.giver()) else {
         return Err(CustodyError::NoGenesis(container.clone()));
     };
@@ -394,6 +396,7 @@ pub fn apply_mut(
     let link = body
         .link(container)
         .ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
+    crate::event::check_operator(body.operator.as_deref())?;
     match (link.prev, status.as_mut()) {
         (Some(_), Some(current)) => {
             let change = check_step(current, body)?;

@@ -99,6 +99,15 @@ pub enum CustodyError {
         /// What is wrong, in Chinese.
         zh: String,
     },
+    /// The operator a body names is not one plain line of a person's name (see
+    /// [`crate::check_operator`]).
+    #[error("the operator does not fit: {en}")]
+    Operator {
+        /// What is wrong, in English.
+        en: String,
+        /// What is wrong, in Chinese.
+        zh: String,
+    },
     /// A merge or split declares a state the source was not in.
     #[error("the event says the source was {declared}, but it was {actual}")]
     InheritedState {
@@ -141,6 +150,7 @@ impl CustodyError {
             (CustodyError::Weighing { zh, .. }, Lang::Zh) => {
                 format!("称重方式与电子秤不符：{zh}")
             }
+            (CustodyError::Operator { zh, .. }, Lang::Zh) => format!("经办人不符合要求：{zh}"),
             (CustodyError::BeforePrevious { at, prev_at }, Lang::Zh) => {
                 format!("事件时间 {at} 早于它所接续的事件（{prev_at}）")
             }

@@ -1,5 +1,6 @@
 //! Custody events: what happened to which containers, by whom, and when.
 
+use crate::custody::CustodyError;
 use crate::model::{ContainerLabel, Party, Timestamp, TransferManifest, TreatmentMode};
 use crate::quantity::Quantity;
 use crate::role::Role;
@@ -403,6 +404,13 @@ pub struct EventBody {
     pub links: Vec<Link>,
     /// Where it happened, if known (free text or coordinates).
     pub location: Option<String>,
+    /// The person who did the step for the recording party (`by`): HJ 1259's 经办人, one
+    /// plain line (see [`check_operator`]). Absent, the member is left out of the encoding,
+    /// so bodies recorded before it keep their bytes and ids; absent too in a handover the
+    /// giver composed, which cannot name the taker's person (the taker countersigns the
+    /// body as the giver signed it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
     /// The composer's own counter: 1, 2, 3… A gap shows a removed event.
     pub seq: u64,
 }
@@ -428,6 +436,36 @@ impl EventBody {
         }
         keys
     }
+}
+
+/// Longest operator name a body may carry (characters).
+pub const MAX_OPERATOR: usize = 64;
+
+/// An operator named in a body is one plain line: not empty, without leading or trailing
+/// blanks, of at most [`MAX_OPERATOR`] characters, with no control character. `None` (no
+/// operator named) is always fine.
+pub fn check_operator(operator: Option<&str>) -> Result<(), CustodyError> {
+    let Some(name) = operator else { return Ok(()) };
+    let refuse = |en: String, zh: String| Err(CustodyError::Operator { en, zh });
+    if name.trim().is_empty() {
+        return refuse(
+            "the operator's name is empty".into(),
+            "经办人姓名为空".into(),
+        );
+    }
+    if name.trim() != name {
+        return refuse(
+            format!("the operator's name {name:?} has leading or trailing blanks"),
+            format!("经办人姓名 {name:?} 含首尾空白"),
+        );
+    }
+    if name.chars().count() > MAX_OPERATOR || name.chars().any(char::is_control) {
+        return refuse(
+            format!("the operator's name is not one line of at most {MAX_OPERATOR} characters"),
+            format!("经办人姓名须为一行，最多 {MAX_OPERATOR} 个字符"),
+        );
+    }
+    Ok(())
 }
 
 /// A sealed event: canonical bytes, their id, the parsed body and the signatures.

@@ -43,8 +43,8 @@ pub use custody::{
 };
 pub use encoding::{decode, encode, EncodingError};
 pub use event::{
-    describe_party, Actor, EventBody, EventKind, Link, ReturningPart, SignedEvent, Step,
-    EVENT_FORMAT_VERSION,
+    check_operator, describe_party, Actor, EventBody, EventKind, Link, ReturningPart, SignedEvent,
+    Step, EVENT_FORMAT_VERSION, MAX_OPERATOR,
 };
 pub use handover_qr::{
     code_tag, codes_digest, totals, HandoverAckQr, HandoverOfferQr, HandoverQrError, IdentityQr,

@@ -15,6 +15,8 @@ mod failures;
 mod handover_qr;
 #[path = "tests/harness.rs"]
 mod harness;
+#[path = "tests/operator.rs"]
+mod operator;
 #[path = "tests/props.rs"]
 mod props;
 #[path = "tests/refused_part.rs"]

@@ -165,7 +165,7 @@ impl From<CustodyError> for DeviceError {
     fn from(e: CustodyError) -> DeviceError {
         let kind = match e {
             // Quantities that do not add up are the user's to fix, not a forbidden step.
-            CustodyError::Balance { .. } => ErrorKind::BadInput,
+            CustodyError::Balance { .. } | CustodyError::Operator { .. } => ErrorKind::BadInput,
             _ => ErrorKind::Forbidden,
         };
         DeviceError::bilingual(kind, e.message(Lang::En), e.message(Lang::Zh))

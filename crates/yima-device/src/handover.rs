@@ -189,6 +189,11 @@ pub(crate) fn compose_offer(
         event,
         links,
         location,
+        // The body's operator is the recording party's (the taker's) person, whom the giver
+        // cannot name; and the taker countersigns the body exactly as the giver signed it,
+        // so it cannot add its own. An offer names none; the taker keeps its operator
+        // beside the event (`event_operators`) when it countersigns.
+        operator: None,
         seq: tx.next_seq(&key)?,
     };
     let event = SignedEvent::seal(body, &device.key);

@@ -188,7 +188,9 @@ pub(crate) fn device_key_dir(keys: &[KnownKey]) -> yima_core::KeyDirectory {
 
 impl<C: Clock> Device<C> {
     /// Makes `name` the person recorded with every step this device records from now on
-    /// (HJ 1259's 经办人), until another is set.
+    /// (HJ 1259's 经办人), until another is set: named in the signed body of every event
+    /// this device composes for its organisation (see [`yima_core::EventBody::operator`]),
+    /// and kept beside every event it records or takes part in.
     pub fn set_operator(&mut self, name: &str) -> Result<(), DeviceError> {
         let name = name.trim();
         if name.is_empty() {
@@ -197,6 +199,8 @@ impl<C: Clock> Device<C> {
                 "必须填写经办人姓名",
             ));
         }
+        // The name is signed into events: refused now rather than at the next step.
+        yima_core::check_operator(Some(name))?;
         let now = self.clock.now();
         self.store.write(|tx| {
             tx.require_device()?;

@@ -90,9 +90,10 @@ pub struct LedgerRow {
     pub facility_code: String,
     /// Facility type.
     pub facility_type: String,
-    /// Handler (经办人): the person recorded with the step on this device (see
-    /// [`Device::set_operator`]), a weighing's weigher, else for a generation the label's
-    /// contact.
+    /// Handler (经办人): the operator the signed event names for this organisation, else
+    /// the person this device kept with the step (see [`Device::set_operator`]; events
+    /// recorded before operators were signed, and handovers the giver composed), a
+    /// weighing's weigher, else for a generation the label's contact.
     pub handler: String,
     /// Destination (去向).
     pub destination: String,
@@ -534,10 +535,13 @@ impl<C: Clock> Device<C> {
                         _ => {}
                     }
                 }
-                // The handler (经办人): the person this device recorded with the step; a
-                // weighing names its weigher. Without one, a generation row names the label's
-                // contact and other rows stay blank rather than name someone who did not act.
-                let operator = operators.get(&e.id);
+                // The handler (经办人): the operator the signed body names, when this
+                // organisation recorded the step (the body names the recorder's person), else
+                // the person this device kept with it; a weighing names its weigher. Without
+                // one, a generation row names the label's contact and other rows stay blank
+                // rather than name someone who did not act.
+                let signed = e.body.operator.as_ref().filter(|_| e.body.by.org == org);
+                let operator = signed.or_else(|| operators.get(&e.id));
                 for r in &mut out[first_row..] {
                     match (operator, r.stage) {
                         (_, LedgerStage::Weighing) => {}

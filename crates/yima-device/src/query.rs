@@ -69,6 +69,11 @@ pub struct HistoryEntry {
     pub signers: Vec<String>,
     /// Sync status: pending, accepted, refused, or none (learned from another device).
     pub sync: String,
+    /// Who did the step (经办人): the operator the signed event names for its recorder,
+    /// else the person this device kept with it (its own operator, for events it recorded
+    /// or took part in before operators were signed, and for handovers the giver composed);
+    /// `None` when neither is known.
+    pub operator: Option<String>,
     /// Step details in English key=value form.
     pub details: Vec<(String, String)>,
     /// A transfer leg this device entered more than 10 working days after its date (a paper
@@ -370,7 +375,12 @@ impl<C: Clock> Device<C> {
                     None => "none".to_string(),
                 };
                 let arrived_at = tx.arrival(&e.id)?;
+                let operator = match &e.body.operator {
+                    Some(name) => Some(name.clone()),
+                    None => tx.event_operator(&e.id)?,
+                };
                 out.push(HistoryEntry {
+                    operator,
                     arrived_at,
                     arrived_late: arrived_at.is_some_and(|a| a.0 - e.body.at.0 > LATE_ARRIVAL_MS),
                     id: e.id.to_string(),

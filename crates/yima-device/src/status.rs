@@ -394,6 +394,8 @@ where
         event: kind,
         links,
         location,
+        // The person who did it: the device's operator in force, signed with the event.
+        operator: tx.operator()?,
         seq: tx.next_seq(&key)?,
     };
     Ok((body, statuses))

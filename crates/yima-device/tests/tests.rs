@@ -20,6 +20,8 @@ mod ledger;
 mod life;
 #[path = "device/manifests.rs"]
 mod manifests;
+#[path = "device/operator.rs"]
+mod operator;
 #[path = "device/quantities.rs"]
 mod quantities;
 #[path = "device/reopen.rs"]

@@ -58,6 +58,7 @@ fn generated() -> SignedEvent {
             prev: None,
         }],
         location: None,
+        operator: None,
         seq: 1,
     };
     SignedEvent::seal(body, &key)

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{
-    apply, check_balance, check_shape, ContainerStatus, EventId, EventKind, PublicKey, Role,
-    SignedEvent, Timestamp,
+    apply, check_balance, check_operator, check_shape, ContainerStatus, EventId, EventKind,
+    PublicKey, Role, SignedEvent, Timestamp,
 };
 use yima_protocol::DeviceInfo as KeyRecord;
 use yima_protocol::RefusalKind as R;
@@ -148,6 +148,10 @@ pub fn decide(
             R::Malformed,
             "links must be non-empty, sorted and unique".into(),
         );
+    }
+    // Checked here, not only by custody: a fork is stored without being applied.
+    if let Err(e) = check_operator(body.operator.as_deref()) {
+        return Decision::Refuse(R::Malformed, e.to_string());
     }
     // Checked here, not left to the state table: a fork is stored without being applied.
     if body.by.role == Role::Regulator

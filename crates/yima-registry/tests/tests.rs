@@ -18,6 +18,8 @@ mod story;
 
 #[path = "registry/backends.rs"]
 mod backends;
+#[path = "registry/operator.rs"]
+mod operator;
 #[path = "registry/pg_tls.rs"]
 mod pg_tls;
 #[path = "registry/postgres.rs"]

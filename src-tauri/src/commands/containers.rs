@@ -147,6 +147,7 @@ pub fn timeline(state: State<'_, AppState>, code: String) -> Result<TimelineView
                     .collect(),
                 id: s.entry.id,
                 org: s.entry.org,
+                operator: s.entry.operator,
                 signers: s.entry.signers,
                 verified: s.verified,
                 problems: s

@@ -48,6 +48,12 @@ pub(super) fn read_body(bytes: &[u8]) -> Option<EventBody> {
     }
     r.lit(b",\"location\":")?;
     let location = r.nullable(Reader::string)?;
+    // Written only when named; left out (not `null`) otherwise, as in bodies from before.
+    let operator = if r.eat(b",\"operator\":") {
+        Some(r.string()?)
+    } else {
+        None
+    };
     r.lit(b",\"seq\":")?;
     let seq = r.u64()?;
     r.lit(b"}")?;
@@ -62,6 +68,7 @@ pub(super) fn read_body(bytes: &[u8]) -> Option<EventBody> {
         event,
         links,
         location,
+        operator,
         seq,
     })
 }

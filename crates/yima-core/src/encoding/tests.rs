@@ -195,3 +195,45 @@ fn a_void_states_its_quantity_and_one_from_before_keeps_its_bytes() {
     );
     assert_eq!(decode(null.as_bytes()), Err(EncodingError::NotCanonical));
 }
+
+#[test]
+fn an_operator_is_written_before_seq_and_a_body_without_one_keeps_its_bytes() {
+    let (mut body, text) = generated();
+    // The vector was written before the member: it names no operator and ends as before.
+    assert_eq!(body.operator, None);
+    assert!(
+        text.ends_with(r#","location":"福州市马尾区快安大道88号 危废仓库A","seq":1}"#),
+        "{text}"
+    );
+    assert_eq!(encode(&body), text.as_bytes());
+    let before = encode(&body);
+    let end = String::from_utf8(before.clone()).unwrap();
+    let tail = &end[end.rfind(",\"seq\":").expect("seq")..];
+
+    body.operator = Some("王磊".into());
+    let named = encode(&body);
+    let named_text = String::from_utf8(named.clone()).unwrap();
+    assert_eq!(
+        named_text,
+        end.replacen(tail, &format!(",\"operator\":\"王磊\"{tail}"), 1),
+        "the operator is the one member added, just before seq"
+    );
+    assert_eq!(read_body(&named).as_ref(), Some(&body));
+    assert_eq!(decode(&named), Ok(body.clone()));
+    assert_ne!(
+        crate::signing::EventId::of_canonical(&named),
+        crate::signing::EventId::of_canonical(&before)
+    );
+
+    // One body, one spelling: an absent operator is never written as null, nor the member
+    // anywhere but before `seq`.
+    let null = end.replacen(tail, &format!(",\"operator\":null{tail}"), 1);
+    assert_eq!(read_body(null.as_bytes()), None);
+    assert!(decode(null.as_bytes()).is_err());
+    let moved = named_text
+        .replacen(",\"operator\":\"王磊\"", "", 1)
+        .replacen(",\"location\":", ",\"operator\":\"王磊\",\"location\":", 1);
+    assert_ne!(moved, named_text);
+    assert_eq!(read_body(moved.as_bytes()), None);
+    assert!(decode(moved.as_bytes()).is_err());
+}

@@ -56,6 +56,13 @@ impl HandoverOfferQr {
         if body.composer != giver.key {
             return Err(not_offerable("the giver did not compose the event"));
         }
+        // The taker rebuilds the body from the code, which has no room for a person's name:
+        // a giver's offer names none (it could not name the taker's person anyway).
+        if body.operator.is_some() {
+            return Err(not_offerable(
+                "the event names an operator, which a handover QR code does not carry",
+            ));
+        }
         let signature = event
             .signatures
             .iter()
@@ -394,6 +401,7 @@ impl HandoverOfferQr {
             event: self.event.clone(),
             links,
             location: self.location.clone(),
+            operator: None,
             seq: self.seq,
         };
         let mut event = SignedEvent::unsigned(body);

@@ -51,7 +51,8 @@ fn check_actor(
 }
 
 /// Checks what one decoded event says about its signers: who must sign and did, keys known
-/// and used as registered, the composer one of them, links sorted. Whether the signatures
+/// and used as registered, the composer one of them, links sorted, the operator one plain
+/// line. Whether the signatures
 /// themselves verify is checked in batches beside this.
 pub(super) fn check_signers(
     out: &mut Vec<Failure>,
@@ -106,6 +107,10 @@ pub(super) fn check_signers(
             FailureKind::Malformed,
             "composed by a device that is no party to the event".into(),
         );
+        trusted = false;
+    }
+    if let Err(e) = crate::event::check_operator(body.operator.as_deref()) {
+        fail(out, id, None, FailureKind::Malformed, e.to_string());
         trusted = false;
     }
     let sorted = body

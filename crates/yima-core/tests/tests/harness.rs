@@ -304,6 +304,7 @@ impl World {
             event,
             links,
             location: Some("福建省福州市".into()),
+            operator: None,
             seq,
         }
     }

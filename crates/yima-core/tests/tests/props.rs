@@ -342,10 +342,12 @@ fn body() -> impl Strategy<Value = EventBody> {
         kind(),
         links,
         prop::option::of(text()),
+        // Sometimes named, sometimes left out (as in bodies from before the member).
+        prop::option::of(text()),
         any::<u64>(),
     )
         .prop_map(
-            |(at, by, composer, event, links, location, seq)| EventBody {
+            |(at, by, composer, event, links, location, operator, seq)| EventBody {
                 v: EVENT_FORMAT_VERSION,
                 at: Timestamp(at),
                 by,
@@ -353,6 +355,7 @@ fn body() -> impl Strategy<Value = EventBody> {
                 event,
                 links,
                 location,
+                operator,
                 seq,
             },
         )
@@ -372,8 +375,21 @@ proptest! {
         prop_assert!(text.starts_with(&prefix));
         let type_tag = format!("\"event\":{{\"type\":\"{}\"", body.step().as_str());
         prop_assert!(text.contains(&type_tag));
-        let suffix = format!(",\"seq\":{}}}", body.seq);
+        // The operator, when named, is the member before `seq`; left out, `location` is.
+        let operator = match &body.operator {
+            Some(name) => format!(",\"operator\":{}", serde_json::to_string(name).expect("a string")),
+            None => String::new(),
+        };
+        let suffix = format!("{operator},\"seq\":{}}}", body.seq);
         prop_assert!(text.ends_with(&suffix));
+        if body.operator.is_none() {
+            let location = match &body.location {
+                Some(l) => serde_json::to_string(l).expect("a string"),
+                None => "null".into(),
+            };
+            let without = format!(",\"location\":{location},\"seq\":{}}}", body.seq);
+            prop_assert!(text.ends_with(&without));
+        }
     }
 
     #[test]
@@ -444,6 +460,7 @@ fn correction_maps_keep_key_order_through_a_round_trip() {
         },
         links: Vec::new(),
         location: None,
+        operator: None,
         seq: 1,
     };
     let text = String::from_utf8(encode(&body)).expect("utf-8");

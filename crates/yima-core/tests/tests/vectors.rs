@@ -158,6 +158,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             label: first.clone(),
         },
         location: Some("福州市马尾区快安大道88号 危废仓库A".into()),
+        operator: None,
         seq: 1,
     };
 
@@ -193,6 +194,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             },
         ],
         location: None,
+        operator: None,
         seq: 5,
     };
 
@@ -221,6 +223,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             },
         ],
         location: Some("26.0745,119.2965".into()),
+        operator: None,
         seq: 6,
     };
 
@@ -242,6 +245,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             prev: Some(id(&"66".repeat(32))),
         }],
         location: None,
+        operator: None,
         seq: 12,
     };
 
@@ -293,6 +297,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             },
         ],
         location: Some("处置车间2号线".into()),
+        operator: None,
         seq: 13,
     };
 
@@ -313,6 +318,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             prev: Some(id(&"88".repeat(32))),
         }],
         location: None,
+        operator: None,
         seq: 14,
     };
 
@@ -343,6 +349,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
             prev: Some(id(&"77".repeat(32))),
         }],
         location: None,
+        operator: None,
         seq: 12,
     };
 

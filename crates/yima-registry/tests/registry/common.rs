@@ -183,6 +183,7 @@ fn body(at: Timestamp, by: &Member, event: EventKind, links: Vec<Link>, seq: u64
         event,
         links,
         location: None,
+        operator: None,
         seq,
     }
 }

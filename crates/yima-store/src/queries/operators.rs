@@ -1,5 +1,7 @@
 //! The `operators` log (the device's default operator) and `event_operators` (the person
-//! who did each step on this device).
+//! who did each step on this device). Events name their operator in the signed body since
+//! `EventBody::operator`; this table is what is known of the events recorded before, and
+//! of handovers whose body names none (the giver composed them).
 
 use crate::error::StoreError;
 use crate::rows::Tx;
@@ -34,6 +36,15 @@ impl Tx<'_> {
             )?
             .execute(params![&event.as_bytes()[..], name])?;
         Ok(())
+    }
+
+    /// The person this device kept for `event`, if any.
+    pub fn event_operator(&self, event: &EventId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT name FROM event_operators WHERE event_id = ?1")?
+            .query_row(params![&event.as_bytes()[..]], |r| r.get(0))
+            .optional()?)
     }
 
     /// The person of every event that has one.

@@ -67,6 +67,7 @@ fn by_receiver(
             event: kind,
             links,
             location: None,
+            operator: None,
             seq,
         },
         key,

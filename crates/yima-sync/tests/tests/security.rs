@@ -134,6 +134,7 @@ pub(crate) fn generated(key: &DeviceKey, seq: u64, remarks: &str) -> SignedEvent
             prev: None,
         }],
         location: Some(remarks.into()),
+        operator: None,
         seq,
     };
     SignedEvent::seal(body, key)
@@ -263,6 +264,7 @@ async fn out_of_scope_and_regulator_writes_are_refused() {
             prev: Some(g.id),
         }],
         location: None,
+        operator: None,
         seq: 1,
     };
     let intrusion = SignedEvent::seal(body, &other);

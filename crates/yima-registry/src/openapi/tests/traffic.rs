@@ -268,6 +268,7 @@ async fn real_traffic_is_as_described() {
                 prev: Some(EventId([7; 32])),
             }],
             location: None,
+            operator: None,
             seq: 1,
         };
         HandoverOffer {
