@@ -3,6 +3,7 @@
 pub const COMMANDS: &[&str] = &[
     "app_status",
     "set_lang",
+    "set_operator",
     "check_credit_code",
     "init_device",
     "start_demo",

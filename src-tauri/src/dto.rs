@@ -23,6 +23,9 @@ pub struct AppStatus {
     pub registry: Option<String>,
     /// The block of label sequences this device draws from, once initialised.
     pub label_block: Option<LabelBlockView>,
+    /// The person doing the steps on this device (经办人), signed into each event it records;
+    /// `None` until set.
+    pub operator: Option<String>,
 }
 
 /// This device's block of label sequences and where it comes from.

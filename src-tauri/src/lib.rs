@@ -21,6 +21,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
         .invoke_handler(tauri::generate_handler![
             commands::setup::app_status,
             commands::setup::set_lang,
+            commands::setup::set_operator,
             commands::setup::check_credit_code,
             commands::setup::init_device,
             commands::setup::start_demo,

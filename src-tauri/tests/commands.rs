@@ -86,6 +86,11 @@ fn first_run_register_and_timeline() {
     .unwrap_err();
     assert_eq!(e["kind"], "render_bad_volume", "{e}");
 
+    // The person doing the steps: a blank name is refused, a name is signed into the next.
+    let e = call(&w, "set_operator", json!({ "name": "  " })).unwrap_err();
+    assert_eq!(e["kind"], "bad_input", "{e}");
+    let status = call(&w, "set_operator", json!({ "name": "王磊" })).unwrap();
+    assert_eq!(status["operator"], "王磊");
     let stored = call(
         &w,
         "record_step",
@@ -100,6 +105,8 @@ fn first_run_register_and_timeline() {
     assert_eq!(steps.len(), 2);
     assert!(steps.iter().all(|s| s["verified"] == true));
     assert_eq!(steps[1]["step_name"], "入库");
+    assert_eq!(steps[0]["operator"], serde_json::Value::Null);
+    assert_eq!(steps[1]["operator"], "王磊");
 
     let verify = call(&w, "verify_all", json!({})).unwrap();
     assert_eq!(verify["ok"], true);

@@ -37,6 +37,7 @@ export function isAppError(e: unknown): e is AppError {
 export const api = {
   status: () => invoke<AppStatus>("app_status"),
   setLang: (lang: string) => invoke<AppStatus>("set_lang", { lang }),
+  setOperator: (name: string) => invoke<AppStatus>("set_operator", { name }),
   checkCreditCode: (text: string) => invoke<CodeCheck>("check_credit_code", { text }),
   init: (req: InitForm) => invoke<AppStatus>("init_device", { req }),
   startDemo: (role: string) => invoke<AppStatus>("start_demo", { role }),

@@ -42,7 +42,12 @@ registry: string | null,
 /**
  * The block of label sequences this device draws from, once initialised.
  */
-label_block: LabelBlockView | null, };
+label_block: LabelBlockView | null, 
+/**
+ * The person doing the steps on this device (经办人), signed into each event it records;
+ * `None` until set.
+ */
+operator: string | null, };
 
 export type LabelBlockView = { 
 /**
@@ -330,6 +335,11 @@ org: string,
  * The recorder's role in the user's language.
  */
 role_name: string, 
+/**
+ * Who did the step (经办人): the operator the signed event names, else the person this
+ * device kept with it; `null` when neither is known.
+ */
+operator: string | null, 
 /**
  * Short keys of every signer.
  */

@@ -94,6 +94,25 @@ export async function refresh(next?: AppStatus): Promise<void> {
   document.body.dataset.readyAt ??= String(Date.now());
 }
 
+/** The person doing the steps (经办人), signed into every event this device records. */
+function operatorField(operator: string | null): HTMLElement {
+  const input = h("input", {
+    "data-testid": "operator",
+    placeholder: t("app.operator.placeholder"),
+  }) as HTMLInputElement;
+  input.value = operator ?? "";
+  input.addEventListener("change", async () => {
+    try {
+      await refresh(await api.setOperator(input.value));
+      showDone(t("app.operator.set", { name: input.value.trim() }));
+    } catch (e) {
+      input.value = operator ?? "";
+      showError(e);
+    }
+  });
+  return h("label", { class: "operator" }, t("app.operator.label"), input);
+}
+
 function render(): void {
   document.title = t("app.title");
   if (!status.initialised) {
@@ -140,6 +159,7 @@ function render(): void {
         `${id.org_name} · ${t(`common.role.${id.role}`)}`,
         status.demo ? h("span", { class: "badge", "data-testid": "demo-badge" }, t("app.demo.badge")) : null,
       ),
+      operatorField(status.operator),
       syncLine(status, lastSyncFailed, () => void syncNow()),
       h(
         "button",

@@ -19,6 +19,7 @@ pub(crate) fn status(state: &AppState) -> Result<AppStatus, AppError> {
         outbox_pending: 0,
         registry: None,
         label_block: None,
+        operator: None,
     };
     let mut device = match state.open() {
         Ok(device) => device,
@@ -35,6 +36,7 @@ pub(crate) fn status(state: &AppState) -> Result<AppStatus, AppError> {
         key_id: card.key.short(),
     });
     status.outbox_pending = device.outbox_counts().map_err(e)?.pending as u32;
+    status.operator = device.operator().map_err(e)?;
     status.registry = device.registry().map_err(e)?.map(|(url, _)| url);
     let (block, source) = device.sequence_block().map_err(e)?;
     status.label_block = Some(LabelBlockView {
@@ -80,6 +82,18 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppError> {
 pub fn set_lang(state: State<'_, AppState>, lang: String) -> Result<AppStatus, AppError> {
     let lang = if lang == "en" { Lang::En } else { Lang::Zh };
     state.set_lang(lang)?;
+    status(&state)
+}
+
+/// Sets the person doing the steps on this device (经办人): signed into every event it
+/// records from now on.
+#[tauri::command]
+pub fn set_operator(state: State<'_, AppState>, name: String) -> Result<AppStatus, AppError> {
+    let lang = state.lang();
+    state
+        .open()?
+        .set_operator(&name)
+        .map_err(|e| AppError::device(e, lang))?;
     status(&state)
 }
 

@@ -44,6 +44,7 @@ function render(tl: TimelineView): void {
           h("span", { class: "mark" }, s.verified ? "✓" : "✗"),
           h("b", {}, s.step_name),
           ` ${chinaTime(s.at)} · ${s.org} · ${s.role_name} · ${t("app.timeline.signed_by")} ${s.signers.join(" + ")}`,
+          s.operator ? h("span", { class: "operator", "data-testid": "step-operator" }, ` · ${t("app.timeline.operator")}${s.operator}`) : null,
           h("div", { class: "details" }, s.details.map((d) => `${d.name}=${d.value}`).join("  ")),
           s.problems.map((p) => h("div", { class: "problem" }, p)),
           s.entered_late ? h("div", { class: "problem", "data-testid": "entered-late" }, t("cli.msg.entered_over_10_working_days_late")) : null,
