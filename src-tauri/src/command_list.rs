@@ -17,6 +17,7 @@ pub const COMMANDS: &[&str] = &[
     "save_labels",
     "scan_image",
     "read_enrolment_qr",
+    "read_scale",
     "record_step",
     "my_identity_qr",
     "give_handover",

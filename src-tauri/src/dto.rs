@@ -271,6 +271,36 @@ pub struct EnrolmentSeen {
     pub code: String,
 }
 
+/// A scale to read a weight from: its serial port and how it talks.
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct ScaleForm {
+    /// The serial port (e.g. `/dev/ttyUSB0`, `COM3`).
+    pub port: String,
+    /// `generic` (ST,GS,+0012.34kg), `mettler` (S S 12.34 kg) or `toledo`; blank: generic.
+    #[serde(default)]
+    pub protocol: String,
+    /// The port's speed; none: 9600.
+    #[serde(default)]
+    pub baud: Option<u32>,
+    /// The scale's name, recorded with its port (e.g. its asset number); blank: none.
+    #[serde(default)]
+    pub name: String,
+    /// Seconds to wait for the weight to settle; none: 30.
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+}
+
+/// A settled weight read from a scale, to fill the weighing form with.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ScaleReadingView {
+    /// The weight, e.g. `24.55`.
+    pub amount: String,
+    /// Its unit: `kg` or `t` (grams become kilograms).
+    pub unit: String,
+    /// The scale's identity, recorded with the weighing.
+    pub scale: String,
+}
+
 /// The outcome of verifying everything on this device.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct VerifySummary {
@@ -404,6 +434,8 @@ pub fn typescript() -> String {
         TimelineView::decl(&cfg),
         ScannedCode::decl(&cfg),
         EnrolmentSeen::decl(&cfg),
+        ScaleForm::decl(&cfg),
+        ScaleReadingView::decl(&cfg),
         SentOfferView::decl(&cfg),
         ReceivedOfferView::decl(&cfg),
         VerifySummary::decl(&cfg),

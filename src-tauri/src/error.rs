@@ -36,6 +36,16 @@ impl AppError {
         }
     }
 
+    /// From a scale that gave no weight (`scale_port`, `scale_timeout`, `scale_unstable`,
+    /// `scale_unreadable`, `scale_unit`, `scale_range`).
+    #[cfg(not(any(target_os = "android", target_os = "ios")))]
+    pub fn scale(e: yima_scale::ScaleError, lang: Lang) -> AppError {
+        AppError {
+            kind: format!("scale_{}", snake(&format!("{:?}", e.kind()))),
+            message: e.message(lang),
+        }
+    }
+
     /// From a rendering error.
     pub fn render(e: yima_label::RenderError, lang: Lang) -> AppError {
         AppError {

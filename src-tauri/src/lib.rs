@@ -51,6 +51,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::containers::export_ledger,
             commands::scan::scan_image,
             commands::scan::read_enrolment_qr,
+            commands::scale::read_scale,
             commands::drafts::save_draft,
             commands::drafts::load_draft,
             commands::drafts::clear_draft,

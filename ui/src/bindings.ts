@@ -416,6 +416,42 @@ url: string,
  */
 code: string, };
 
+export type ScaleForm = { 
+/**
+ * The serial port (e.g. `/dev/ttyUSB0`, `COM3`).
+ */
+port: string, 
+/**
+ * `generic` (ST,GS,+0012.34kg), `mettler` (S S 12.34 kg) or `toledo`; blank: generic.
+ */
+protocol: string, 
+/**
+ * The port's speed; none: 9600.
+ */
+baud: number | null, 
+/**
+ * The scale's name, recorded with its port (e.g. its asset number); blank: none.
+ */
+name: string, 
+/**
+ * Seconds to wait for the weight to settle; none: 30.
+ */
+timeout_secs: bigint | null, };
+
+export type ScaleReadingView = { 
+/**
+ * The weight, e.g. `24.55`.
+ */
+amount: string, 
+/**
+ * Its unit: `kg` or `t` (grams become kilograms).
+ */
+unit: string, 
+/**
+ * The scale's identity, recorded with the weighing.
+ */
+scale: string, };
+
 export type SentOfferView = { 
 /**
  * The handover event's id.
@@ -589,6 +625,11 @@ weigher: string,
  * `scale` or `manual` (`weigh`; blank: a scale).
  */
 weighed_with: string, 
+/**
+ * The scale the weight was read from (`weigh`; `yima_scale::Captured::scale`), blank
+ * when typed in.
+ */
+scale: string, 
 /**
  * Refused amount (`partly_refuse`).
  */

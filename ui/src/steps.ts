@@ -43,6 +43,7 @@ export function emptyStepValues(): Record<string, string> {
   values.unit = "kg";
   values.mode = "disposal";
   values.weighed_with = "scale";
+  values.scale = "";
   return values;
 }
 
@@ -72,9 +73,28 @@ export function stepRequest(step: string, codes: string[], v: Record<string, str
     refused: get("refused"),
     weigher: get("weigher"),
     weighed_with: get("weighed_with"),
+    // The scale the weight was read from; blank when typed in (see scaleReading).
+    scale: step === "weigh" && get("weighed_with") === "scale" ? (v.scale ?? "") : "",
     unit: get("unit"),
     reason: get("reason"),
     mode: step === "dispose" ? get("mode") : "",
     method: get("method"),
   };
+}
+
+/** The form's values once a weight is read from a scale: the weight, its unit and the
+ * scale's identity, weighed with a scale. */
+export function scaleReading(
+  v: Record<string, string>,
+  reading: { amount: string; unit: string; scale: string },
+): Record<string, string> {
+  return { ...v, amount: reading.amount, unit: reading.unit, weighed_with: "scale", scale: reading.scale };
+}
+
+/** The form's values after a field is edited by hand: a weight or unit typed over what
+ * the scale gave is no longer the scale's, so the scale is forgotten. */
+export function edited(v: Record<string, string>, name: string, value: string): Record<string, string> {
+  const next = { ...v, [name]: value };
+  if ((name === "amount" || name === "unit" || name === "weighed_with") && value !== v[name]) next.scale = "";
+  return next;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyStepValues, stepRequest, stepsFor, STEP_FIELDS } from "../src/steps";
+import { edited, emptyStepValues, scaleReading, stepRequest, stepsFor, STEP_FIELDS } from "../src/steps";
 import { has } from "../src/i18n";
 
 describe("steps on selected containers", () => {
@@ -20,6 +20,24 @@ describe("steps on selected containers", () => {
     // Splitting off the refused part asks for nothing: its quantities are the refusal's.
     const back = stepRequest("return_refused", ["C1"], v);
     expect(back).toMatchObject({ step: "return_refused", amount: "", reason: "", facility_code: "" });
+  });
+  it("records the scale a weight was read from, and forgets it once the weight is typed over", () => {
+    const read = scaleReading({ ...emptyStepValues(), weighed_with: "manual", weigher: "林娜" }, {
+      amount: "24.55",
+      unit: "kg",
+      scale: "DOCK-1 /dev/ttyUSB0 (generic)",
+    });
+    const w = stepRequest("weigh", ["C1"], read);
+    expect(w).toMatchObject({ amount: "24.55", unit: "kg", weighed_with: "scale", scale: "DOCK-1 /dev/ttyUSB0 (generic)" });
+    // Only a weighing names a scale.
+    expect(stepRequest("accept", ["C1"], read).scale).toBe("");
+    // Typed over: a manual weight of the hand's, no scale.
+    const typed = edited(read, "amount", "25");
+    expect(stepRequest("weigh", ["C1"], typed)).toMatchObject({ amount: "25", scale: "" });
+    // Touching another field keeps it.
+    expect(edited(read, "weigher", "王磊").scale).toBe("DOCK-1 /dev/ttyUSB0 (generic)");
+    // Switched to manual: no scale either.
+    expect(stepRequest("weigh", ["C1"], edited(read, "weighed_with", "manual")).scale).toBe("");
   });
   it("builds the dispatch's manifest, sent by this device's organisation", () => {
     const v = { ...emptyStepValues(), number: "20263501000123", receiver_name: "厦门" };

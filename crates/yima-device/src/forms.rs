@@ -270,10 +270,8 @@ pub struct StepForm {
     #[serde(default)]
     pub weighed_with: String,
     /// The scale the weight was read from (`weigh`; `yima_scale::Captured::scale`), blank
-    /// when typed in. Left out of the TypeScript bindings until the app's weighing screen
-    /// reads a scale (then drop the skip and regenerate `ui/src/bindings.ts`).
+    /// when typed in.
     #[serde(default)]
-    #[cfg_attr(feature = "ts", ts(skip))]
     pub scale: String,
     /// Refused amount (`partly_refuse`).
     #[serde(default)]

@@ -13,6 +13,11 @@
 //! ```
 #![deny(missing_docs)]
 
+/// A simulated scale on a pseudo-terminal, for the tests of reading scales (the CLI's and
+/// the app's).
+#[cfg(unix)]
+pub mod scale_sim;
+
 use std::io::Write;
 use std::path::PathBuf;
 

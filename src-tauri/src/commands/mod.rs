@@ -5,6 +5,7 @@ pub mod drafts;
 pub mod handover;
 pub mod manifests;
 pub mod online;
+pub mod scale;
 pub mod scan;
 pub mod setup;
 pub mod steps;

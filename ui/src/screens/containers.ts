@@ -5,7 +5,7 @@ import { Draft } from "../drafts";
 import { t } from "../i18n";
 import { showDone, showError } from "../main";
 import { selection } from "../selection";
-import { emptyStepValues, STEP_FIELDS, stepRequest, stepsFor } from "../steps";
+import { edited, emptyStepValues, scaleReading, STEP_FIELDS, stepRequest, stepsFor } from "../steps";
 
 /** The fields of a step, kept as a draft so a killed app reopens them as they were. */
 function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | null {
@@ -29,12 +29,58 @@ function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | nul
           : h("input", {});
     el.dataset.testid = `step-${name}`;
     (el as HTMLInputElement).value = draft.values[name] ?? "";
-    const keep = () => void draft.set(name, (el as HTMLInputElement).value);
+    const keep = () => {
+      const value = (el as HTMLInputElement).value;
+      draft.values = edited(draft.values, name, value);
+      void draft.set(name, value);
+    };
     el.addEventListener("input", keep);
     el.addEventListener("change", keep);
     return h("label", { class: "field" }, t(`app.stepfield.${name}`), el);
   };
-  const show = () => mount(fields, (STEP_FIELDS[kind.value] ?? []).map(input));
+  // A weight read from an electronic scale on a serial port (desktop): it fills the weight
+  // and unit, and the weighing records the scale's identity.
+  const scaleRow = (): HTMLElement => {
+    const port = h("input", { "data-testid": "scale-port", placeholder: "/dev/ttyUSB0 · COM3" }) as HTMLInputElement;
+    port.value = draft.values.scale_port ?? "";
+    port.addEventListener("change", () => void draft.set("scale_port", port.value));
+    const protocol = h(
+      "select",
+      { "data-testid": "scale-protocol" },
+      ["generic", "mettler", "toledo"].map((p) => h("option", { value: p }, p)),
+    ) as HTMLSelectElement;
+    protocol.value = draft.values.scale_protocol || "generic";
+    protocol.addEventListener("change", () => void draft.set("scale_protocol", protocol.value));
+    const read = h("button", { "data-testid": "scale-read" }, t("app.scale.read")) as HTMLButtonElement;
+    read.onclick = async () => {
+      read.disabled = true;
+      read.textContent = t("app.scale.reading");
+      try {
+        const r = await api.readScale({ port: port.value, protocol: protocol.value, baud: null, name: "", timeout_secs: null });
+        draft.values = scaleReading(draft.values, r);
+        await draft.set("scale", r.scale);
+        show();
+      } catch (e) {
+        showError(e);
+      } finally {
+        read.disabled = false;
+        read.textContent = t("app.scale.read");
+      }
+    };
+    const from = draft.values.scale
+      ? h("div", { class: "note", "data-testid": "scale-identity" }, `${t("app.scale.from")}${draft.values.scale}`)
+      : null;
+    return h(
+      "div",
+      { class: "scale" },
+      h("label", { class: "field" }, t("app.scale.port"), port),
+      h("label", { class: "field" }, t("app.scale.protocol"), protocol),
+      read,
+      from,
+    );
+  };
+  const show = () =>
+    mount(fields, [...(STEP_FIELDS[kind.value] ?? []).map(input), kind.value === "weigh" ? scaleRow() : null]);
   kind.addEventListener("change", () => {
     void draft.set("step", kind.value);
     show();
