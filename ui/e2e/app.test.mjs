@@ -48,6 +48,10 @@ test("a producer's first run, a container registered, labelled, stored and verif
   await session.click('[data-testid="start-offline"]');
   await session.waitText('[data-testid="who"]', (t) => t.includes("福州示例化工有限公司") && t.includes("产废单位"));
   await session.waitText('[data-testid="sync"]', (t) => t.includes("离线"));
+  // The person doing the steps (经办人), set in the header: signed into each step from now on.
+  await session.type('[data-testid="operator"]', "王磊");
+  await session.run('document.querySelector(arguments[0]).dispatchEvent(new Event("change"));', '[data-testid="operator"]');
+  await session.waitText('[data-testid="message"]', (t) => t.includes("王磊"));
 
   // Register and label a container, found in the catalogue by Chinese words.
   await session.click('[data-testid="tab-register"]');
@@ -81,6 +85,8 @@ test("a producer's first run, a container registered, labelled, stored and verif
   await session.click(`[data-code="${code}"] a`);
   await session.waitText('[data-testid="timeline-verdict"]', (t) => t.startsWith("✓"));
   assert.equal(await session.count('[data-testid="step"]'), 2);
+  assert.equal(await session.count('[data-testid="step-operator"]'), 2);
+  await session.waitText('[data-testid="step-operator"]', (t) => t.includes("王磊"));
   await shot(session, "timeline");
 
   // The ledger (台账): a row for each stage so far, exported as a CSV file in the data dir.
