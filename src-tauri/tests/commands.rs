@@ -234,7 +234,10 @@ fn an_offline_handover_over_qr_codes_from_producer_to_carrier_to_receiver_then_r
     .unwrap_err();
     assert_eq!(err["kind"], "not_weighed", "{err}");
     assert_eq!(err["containers"], json!(codes), "{err}");
-    assert!(err["message"].as_str().unwrap().contains(&codes[1]), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains(&codes[1]),
+        "{err}"
+    );
     for (code, amount) in codes.iter().zip(["180", "60"]) {
         call(
             &p,

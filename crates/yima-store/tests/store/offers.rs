@@ -90,7 +90,10 @@ fn offers_use_counter_values_and_unaccepted_ones_are_listed() {
         "accepted by the taker, not yet stored by the giver"
     );
     p.confirm_handover(&ack).unwrap();
-    assert_eq!(store.read(|tx| tx.unaccepted_offer_seqs()).unwrap(), [9, 11]);
+    assert_eq!(
+        store.read(|tx| tx.unaccepted_offer_seqs()).unwrap(),
+        [9, 11]
+    );
     // The next event this device composes follows the offers, not its last event.
     assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 12);
     p.register(&new_container(WASTES[0])).unwrap();
