@@ -6,14 +6,20 @@ use yima_codes::Lang;
 use yima_device::DeviceError;
 
 /// An error for the UI: `kind` is a stable snake_case word (`bad_input`, `forbidden`,
-/// `unknown_container`, `forged_label`, `not_initialised`, `storage`, `scan_…`,
-/// `render_…`), `message` says what went wrong and what to do, in the user's language.
+/// `unknown_container`, `forged_label`, `not_weighed`, `not_initialised`, `storage`,
+/// `scan_…`, `render_…`), `message` says what went wrong and what to do, in the user's
+/// language, and `containers` the containers it concerns where the kind names them (for
+/// `not_weighed`: the containers to weigh before the dispatch).
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct AppError {
     /// What went wrong, for the UI to act on.
     pub kind: String,
     /// What to tell the user.
     pub message: String,
+    /// The containers the error concerns, for the UI to act on (absent when it names none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub containers: Option<Vec<String>>,
 }
 
 impl AppError {
@@ -25,6 +31,8 @@ impl AppError {
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_else(|| "storage".into()),
             message: e.message(lang),
+            containers: (!e.containers().is_empty())
+                .then(|| e.containers().iter().map(|c| c.to_string()).collect()),
         }
     }
 
@@ -33,6 +41,7 @@ impl AppError {
         AppError {
             kind: format!("scan_{}", snake(&format!("{:?}", e.kind()))),
             message: e.message(lang),
+            containers: None,
         }
     }
 
@@ -51,6 +60,7 @@ impl AppError {
         AppError {
             kind: format!("render_{}", snake(&format!("{:?}", e.kind()))),
             message: e.message(lang),
+            containers: None,
         }
     }
 }

@@ -231,6 +231,29 @@ fn an_offline_handover_over_qr_codes_from_producer_to_carrier_to_receiver_then_r
     assert_eq!(err["kind"], "bad_input", "{err}");
     let mut manifest = manifest;
     manifest["receiver_name"] = json!("厦门危废处置有限公司");
+    // Not weighed by the sender: refused, naming both drums for the UI to offer their
+    // weighing; nothing stored.
+    let err = call(
+        &p,
+        "record_step",
+        json!({ "req": { "codes": codes, "step": "dispatch", "facility_code": "WS-01", "manifest": manifest } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["kind"], "not_weighed", "{err}");
+    assert_eq!(err["containers"], json!(codes), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains(&codes[1]),
+        "{err}"
+    );
+    for (code, amount) in codes.iter().zip(["180", "60"]) {
+        call(
+            &p,
+            "record_step",
+            json!({ "req": { "codes": [code], "step": "weigh", "amount": amount, "unit": "kg",
+                             "weigher": "王磊", "weighed_with": "scale" } }),
+        )
+        .unwrap();
+    }
     let n = call(
         &p,
         "record_step",
@@ -253,7 +276,7 @@ fn an_offline_handover_over_qr_codes_from_producer_to_carrier_to_receiver_then_r
     assert!(
         lines.iter().all(|l| l["state"] == "dispatched"
             && l["state_name"] == "已出库"
-            && l["measured"].is_null()),
+            && !l["measured"].is_null()),
         "{m}"
     );
 

@@ -28,6 +28,8 @@ fn an_offer_sent_online_is_listed_checked_and_countersigned_by_its_taker() {
     });
     for req in [
         json!({ "codes": [&drum], "step": "store", "facility_code": "WS-01" }),
+        json!({ "codes": [&drum], "step": "weigh", "amount": "180", "unit": "kg",
+                "weigher": "王磊", "weighed_with": "scale" }),
         json!({ "codes": [&drum], "step": "dispatch", "facility_code": "WS-01", "manifest": manifest }),
     ] {
         call(&p, "record_step", json!({ "req": req })).unwrap();

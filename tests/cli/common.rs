@@ -174,6 +174,27 @@ impl Device {
         self.new_container("900-041-49", "25", "kg", "solid")
     }
 
+    /// `record weigh` of each container as labelled: the sender weighs before dispatch.
+    pub fn weigh_as_labelled(&self, codes: &[&str]) {
+        for code in codes {
+            let q = &self.show(code)["label"]["quantity"];
+            let milli = q["milli"].as_i64().expect("a quantity");
+            let weight = format!("{}.{:03}", milli / 1000, milli % 1000);
+            let unit = q["unit"].as_str().expect("a unit");
+            self.json(&[
+                "record",
+                "weigh",
+                code,
+                "--weight",
+                &weight,
+                "--unit",
+                unit,
+                "--weigher",
+                "王磊",
+            ]);
+        }
+    }
+
     pub fn list(&self) -> Value {
         self.json(&["container", "list"])
     }
@@ -296,7 +317,8 @@ impl World {
 }
 
 /// `record dispatch` arguments for `codes` under [`MANIFEST`], carrier [`CARRIER`],
-/// receiver [`RECEIVER`].
+/// receiver [`RECEIVER`]. The sender must have weighed them first
+/// ([`Device::weigh_as_labelled`]).
 pub fn dispatch_args<'a>(codes: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec!["record", "dispatch"];
     a.extend_from_slice(codes);
@@ -336,7 +358,7 @@ pub fn pickup_args<'a>(codes: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
-/// Registers, stores and dispatches `n` drums at the world's producer.
+/// Registers, stores, weighs and dispatches `n` drums at the world's producer.
 pub fn dispatched(w: &World, n: usize) -> Vec<String> {
     let codes: Vec<String> = (0..n).map(|_| w.p.drum()).collect();
     let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
@@ -344,6 +366,7 @@ pub fn dispatched(w: &World, n: usize) -> Vec<String> {
     store.extend_from_slice(&refs);
     store.extend(["--facility", "WS-01"]);
     w.p.json(&store);
+    w.p.weigh_as_labelled(&refs);
     w.p.json(&dispatch_args(&refs));
     codes
 }

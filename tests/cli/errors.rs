@@ -280,6 +280,7 @@ fn steps_not_allowed_for_the_role_are_forbidden() {
     assert_ne!(e["kind"], "storage");
     assert_eq!(g.events(), 0);
     // Nor can a producer hand a container to a regulator.
+    p.weigh_as_labelled(&[&a]);
     p.json(&dispatch_args(&[&a]));
     let offer = tmp.path().join("offer.json");
     let mut args = vec!["record"];
@@ -549,4 +550,44 @@ fn a_label_without_components_contact_or_phone_is_refused() {
         "{e}"
     );
     assert!(!m.contains("--phone"), "{e}");
+}
+
+#[test]
+fn a_dispatch_the_sender_has_not_weighed_is_refused_in_both_languages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    let (a, b) = (p.drum(), p.drum());
+    p.json(&["record", "store", &a, &b, "--facility", "WS-01"]);
+    p.weigh_as_labelled(&[&a]);
+    // Only the one not weighed is named.
+    let e = refused(&p, &dispatch_args(&[&a, &b]), "not_weighed");
+    let en = e["message"].as_str().unwrap();
+    assert!(
+        en.contains("the sender must weigh these containers before dispatch") && en.contains(&b),
+        "{en}"
+    );
+    assert!(!en.contains(&a), "{en}");
+    let out = p.run_env(&[("LANG", "zh_CN.UTF-8")], &dispatch_args(&[&a, &b]));
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr.contains("以下容器出库前须由移出人称重") && out.stderr.contains(&b),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(p.state(&b), "stored");
+    // Weighed with `record weigh`, both go.
+    p.json(&[
+        "record",
+        "weigh",
+        &b,
+        "--weight",
+        "24.8",
+        "--unit",
+        "kg",
+        "--weigher",
+        "王磊",
+    ]);
+    let v = p.json(&dispatch_args(&[&a, &b]));
+    assert_eq!(v["step"], "dispatched");
+    assert_eq!(p.state(&b), "dispatched");
 }

@@ -32,7 +32,8 @@ fn the_whole_life_across_devices() {
     assert_eq!(p.state(&a), "stored");
     w.verify_all();
 
-    // Dispatched.
+    // Dispatched, once the sender has weighed each container.
+    p.weigh_as_labelled(&[&a, &b, &f]);
     let v = p.json(&dispatch_args(&[&a, &b, &f]));
     assert_eq!(v["step"], "dispatched");
     assert_eq!(p.show(&a)["manifest"], MANIFEST);
@@ -87,6 +88,7 @@ fn the_whole_life_across_devices() {
         [
             "generated",
             "stored",
+            "weighing",
             "dispatched",
             "picked_up",
             "relay_handover",
@@ -183,6 +185,7 @@ fn the_whole_life_across_devices() {
         [
             "generated",
             "stored",
+            "weighing",
             "dispatched",
             "picked_up",
             "relay_handover",

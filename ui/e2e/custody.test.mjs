@@ -219,7 +219,7 @@ test("a container's whole life across producer, driver, receiver and regulator a
   const sludge = await register(producer, "60");
   const stays = await register(producer, "25");
   await step(producer, [oil, sludge], "store", { facility_code: "WS-01" });
-  await step(producer, [oil, sludge], "dispatch", {
+  const dispatch = {
     facility_code: "WS-01",
     number: MANIFEST,
     carrier_code: ORGS.carrier.code,
@@ -229,7 +229,26 @@ test("a container's whole life across producer, driver, receiver and regulator a
     receiver_permit: "闽危废经许字 350200001 号",
     mode: "disposal",
     emergency_measures: "泄漏时用砂土覆盖",
-  });
+  };
+  // The sender weighs before dispatch: a dispatch of drums not weighed is refused (kind
+  // not_weighed) and the app offers to weigh each; the oil is weighed from that offer, the
+  // sludge through the weigh step.
+  await select(producer, [oil, sludge]);
+  await setValue(producer, '[data-testid="step-kind"]', "dispatch");
+  for (const [name, value] of Object.entries(dispatch)) await setValue(producer, `[data-testid="step-${name}"]`, value);
+  await producer.click('[data-testid="step-submit"]');
+  await producer.waitText('[data-testid="message"]', (t) => t.includes("出库前须称重"));
+  assert.equal(await producer.run('return document.getElementById("message").dataset.kind'), "not_weighed");
+  assert.equal(await producer.count('[data-testid="weigh-this"]'), 2);
+  await producer.click(`[data-testid="weigh-this"][data-code="${oil}"]`);
+  assert.equal(await producer.value('[data-testid="step-kind"]'), "weigh");
+  await producer.find('[data-testid="step-amount"]');
+  for (const [name, value] of Object.entries({ amount: "180", unit: "kg", weigher: "王磊", weighed_with: "scale" }))
+    await setValue(producer, `[data-testid="step-${name}"]`, value);
+  await producer.click('[data-testid="step-submit"]');
+  await producer.waitText('[data-testid="message"]', (t) => t.startsWith("已记录"));
+  await step(producer, [sludge], "weigh", { amount: "60", unit: "kg", weigher: "王磊", weighed_with: "scale" });
+  await step(producer, [oil, sludge], "dispatch", dispatch);
   await select(producer, [oil, sludge, stays]);
   await producer.click('[data-testid="labels-png"]');
   await producer.waitText('[data-testid="message"]', (t) => t.includes(".png"));
@@ -315,7 +334,7 @@ test("a container's whole life across producer, driver, receiver and regulator a
   // The receiver weighs and accepts the oil, refuses the sludge, and disposes of the oil.
   await step(receiver, [oil], "weigh", { amount: "178.5", unit: "kg", weigher: "张工", weighed_with: "scale" });
   // Arrivals against the manifest: the oil weighed 1.5 kg under its declared 180 kg,
-  // within tolerance; the sludge not weighed yet.
+  // within tolerance; the sludge as its sender weighed it.
   await tab(receiver, "manifests");
   await receiver.waitText(`[data-testid="manifest-line"][data-code="${oil}"] td:nth-child(5)`, (t) => t === "-1.5 kg");
   assert.equal(await receiver.count(`[data-testid="manifest-line"][data-flag="waiting"]`), 0);

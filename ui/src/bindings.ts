@@ -8,7 +8,11 @@ kind: string,
 /**
  * What to tell the user.
  */
-message: string, };
+message: string, 
+/**
+ * The containers the error concerns, for the UI to act on (absent when it names none).
+ */
+containers?: Array<string>, };
 
 export type AppStatus = { 
 /**

@@ -1,6 +1,6 @@
 // Which steps each role records on selected containers, the fields each step asks for, and
 // the request they make (the checks themselves are the core's: yima-device's StepForm).
-import type { StepForm } from "./bindings";
+import type { AppError, StepForm } from "./bindings";
 
 export const STEP_FIELDS: Record<string, string[]> = {
   store: ["facility_code"],
@@ -28,12 +28,20 @@ export const STEP_FIELDS: Record<string, string[]> = {
 export function stepsFor(role: string): string[] {
   switch (role) {
     case "producer":
-      return ["store", "dispatch"];
+      return ["store", "weigh", "dispatch"];
     case "receiver":
       return ["weigh", "accept", "partly_refuse", "refuse", "return_refused", "store", "dispose"];
     default:
       return [];
   }
+}
+
+/** The containers to weigh when a step failed because the sender has not weighed them
+ * (kind `not_weighed`): the ones the error names. Empty for any other failure — decided on
+ * the kind, never on the message. */
+export function toWeigh(e: unknown): string[] {
+  if (typeof e !== "object" || e === null || (e as AppError).kind !== "not_weighed") return [];
+  return (e as AppError).containers ?? [];
 }
 
 /** Every field any step asks for, with its default. */

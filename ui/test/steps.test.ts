@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { edited, emptyStepValues, scaleReading, stepRequest, stepsFor, STEP_FIELDS } from "../src/steps";
+import { edited, emptyStepValues, scaleReading, stepRequest, stepsFor, STEP_FIELDS, toWeigh } from "../src/steps";
 import { has } from "../src/i18n";
 
 describe("steps on selected containers", () => {
   it("offers each role its own steps", () => {
-    expect(stepsFor("producer")).toEqual(["store", "dispatch"]);
+    expect(stepsFor("producer")).toEqual(["store", "weigh", "dispatch"]);
     expect(stepsFor("receiver")).toContain("partly_refuse");
     // A partly refused container's refused part is split off to go back, after the refusal.
     const r = stepsFor("receiver");
@@ -44,6 +44,16 @@ describe("steps on selected containers", () => {
     const d = stepRequest("dispatch", ["C1", "C2"], v);
     expect(d.manifest).toMatchObject({ number: "20263501000123", receiver_name: "厦门", mode: "disposal" });
     expect(d.codes).toEqual(["C1", "C2"]);
+  });
+  it("offers to weigh the containers a dispatch names as not weighed, by kind only", () => {
+    const e = { kind: "not_weighed", message: "出库前须称重：…", containers: ["C1", "C2"] };
+    expect(toWeigh(e)).toEqual(["C1", "C2"]);
+    // Another kind, even with the same words and containers, offers nothing.
+    expect(toWeigh({ ...e, kind: "forbidden" })).toEqual([]);
+    expect(toWeigh({ kind: "not_weighed", message: "" })).toEqual([]);
+    expect(toWeigh(new Error("not_weighed"))).toEqual([]);
+    expect(toWeigh(null)).toEqual([]);
+    expect(has("app.step.weigh_first") && has("app.step.weigh_this")).toBe(true);
   });
   it("has a name in both languages for every step and field", () => {
     for (const [step, fields] of Object.entries(STEP_FIELDS)) {

@@ -71,7 +71,8 @@ pub use verify::{
 };
 
 pub use weighing::{
-    check_scale, Discrepancy, Tolerances, UnitTolerance, WeighMethod, MAX_SCALE_IDENTITY,
+    check_scale, weighed_since_custody, Discrepancy, Tolerances, UnitTolerance, WeighMethod,
+    MAX_SCALE_IDENTITY,
 };
 pub use wire::{WireError, WireEvent};
 

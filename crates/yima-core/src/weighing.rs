@@ -1,9 +1,10 @@
 //! Weighing at a custody change: how it was weighed, the tolerance a unit allows, and the
 //! discrepancy a weighing states when it differs from the quantity measured before it.
 
+use crate::event::{EventBody, EventKind};
 use crate::quantity::{Quantity, Unit};
 use serde::{Deserialize, Serialize};
-use yima_codes::Lang;
+use yima_codes::{CreditCode, Lang};
 
 /// How a quantity was weighed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -87,6 +88,37 @@ pub fn check_scale(
         );
     }
     Ok(())
+}
+
+/// Whether `holder` has weighed a container since it came into its custody: the sender
+/// weighs the waste before it is transferred (危险废物转移管理办法), so a dispatch needs it.
+///
+/// `chain` is the container's events as known, oldest first (its chain, or the part of it
+/// known since a handover taken over QR codes). Custody begins with the container (its
+/// generating event, or the merge or split that made it: the sources' weighings do not
+/// weigh the new container) and again with every handover (`picked_up`, `relay_handover`,
+/// `received`, `returned`) — whoever the parties: a container given away and returned must
+/// be weighed again. A weighing (`weighing`, or the older `weighed`) recorded by `holder`
+/// after the last of those counts; a correction of it leaves it a weighing, so it still
+/// counts. Anything else (storing, a cancelled dispatch, corrections) changes nothing.
+pub fn weighed_since_custody<'a>(
+    holder: &CreditCode,
+    chain: impl IntoIterator<Item = &'a EventBody>,
+) -> bool {
+    let mut weighed = false;
+    for body in chain {
+        if body.event.giver().is_some() || !body.event.new_labels().is_empty() {
+            weighed = false;
+        }
+        if matches!(
+            body.event,
+            EventKind::Weighing { .. } | EventKind::Weighed { .. }
+        ) && &body.by.org == holder
+        {
+            weighed = true;
+        }
+    }
+    weighed
 }
 
 /// A weighing that differs from the quantity measured before it (or declared, if none was)

@@ -27,3 +27,5 @@ mod scale_identity;
 mod vectors;
 #[path = "tests/walks.rs"]
 mod walks;
+#[path = "tests/weighed.rs"]
+mod weighed;

@@ -1,7 +1,7 @@
 //! The device's error: a kind the CLI and the app act on, and the detail in both languages.
 
 use std::fmt;
-use yima_codes::{CodeError, Lang};
+use yima_codes::{CodeError, LabelCode, Lang};
 use yima_core::{CustodyError, QuantityError};
 use yima_store::{StoreError, StoreErrorKind};
 
@@ -34,6 +34,10 @@ pub enum ErrorKind {
     LabelMismatch,
     /// A scanned label's signature does not match its facts: the label was altered.
     ForgedLabel,
+    /// A dispatch of containers the sender has not weighed since they came into its custody
+    /// (the sender weighs before transfer): [`DeviceError::containers`] names them, for the
+    /// caller to offer their weighing.
+    NotWeighed,
     /// The store failed (disk, lock, migrations) or holds unreadable rows.
     Storage,
 }
@@ -61,6 +65,7 @@ impl ErrorKind {
             ErrorKind::BadHandover => ("交接信息无效", "invalid handover"),
             ErrorKind::LabelMismatch => ("标签与交接清单不符", "labels do not match the handover"),
             ErrorKind::ForgedLabel => ("标签被篡改", "forged label"),
+            ErrorKind::NotWeighed => ("出库前须称重", "weigh before dispatch"),
             ErrorKind::Storage => ("存储错误", "storage error"),
         };
         match lang {
@@ -76,6 +81,7 @@ pub struct DeviceError {
     kind: ErrorKind,
     en: String,
     zh: Option<String>,
+    containers: Vec<LabelCode>,
 }
 
 impl DeviceError {
@@ -85,6 +91,7 @@ impl DeviceError {
             kind,
             en: detail.into(),
             zh: None,
+            containers: Vec::new(),
         }
     }
 
@@ -94,7 +101,20 @@ impl DeviceError {
             kind,
             en: en.into(),
             zh: Some(zh.into()),
+            containers: Vec::new(),
         }
+    }
+
+    /// The same error, naming the containers it concerns (for the caller to act on).
+    pub fn with_containers(mut self, containers: Vec<LabelCode>) -> DeviceError {
+        self.containers = containers;
+        self
+    }
+
+    /// The containers the error concerns, where it names them: for
+    /// [`ErrorKind::NotWeighed`], the containers to weigh. Empty otherwise.
+    pub fn containers(&self) -> &[LabelCode] {
+        &self.containers
     }
 
     /// The kind.

@@ -15,6 +15,7 @@ fn event_id(text: &str, lang: yima_codes::Lang) -> Result<EventId, AppError> {
             yima_codes::Lang::Zh => "不是有效的交接邀请编号".into(),
             yima_codes::Lang::En => "not a handover offer's id".into(),
         },
+        containers: None,
     })
 }
 

@@ -18,6 +18,7 @@ fn sync_error(e: SyncError, lang: Lang) -> AppError {
                 .unwrap_or_default()
         ),
         message: e.message(lang),
+        containers: None,
     }
 }
 

@@ -5,7 +5,7 @@ import { Draft } from "../drafts";
 import { t } from "../i18n";
 import { showDone, showError } from "../main";
 import { selection } from "../selection";
-import { edited, emptyStepValues, scaleReading, STEP_FIELDS, stepRequest, stepsFor } from "../steps";
+import { edited, emptyStepValues, scaleReading, STEP_FIELDS, stepRequest, stepsFor, toWeigh } from "../steps";
 
 /** The fields of a step, kept as a draft so a killed app reopens them as they were. */
 function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | null {
@@ -85,6 +85,38 @@ function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | nul
     void draft.set("step", kind.value);
     show();
   });
+  // A dispatch refused because the sender has not weighed some containers: one button per
+  // container, each switching the form to weighing it alone (a weighing is of one container).
+  const weighFirst = h("div", { "data-testid": "weigh-first" });
+  const offerWeighing = (codes: string[]) => {
+    if (codes.length === 0 || !steps.includes("weigh")) {
+      mount(weighFirst);
+      return;
+    }
+    mount(
+      weighFirst,
+      h("p", { class: "note" }, t("app.step.weigh_first")),
+      codes.map((code) =>
+        h(
+          "button",
+          {
+            "data-testid": "weigh-this",
+            "data-code": code,
+            onclick: async () => {
+              selection.clear();
+              selection.add(code);
+              kind.value = "weigh";
+              show();
+              offerWeighing(codes.filter((c) => c !== code));
+              await draft.set("step", "weigh");
+              await reload();
+            },
+          },
+          t("app.step.weigh_this", { code }),
+        ),
+      ),
+    );
+  };
   void draft.restore().then((values) => {
     if (steps.includes(values.step)) kind.value = values.step;
     show();
@@ -102,6 +134,7 @@ function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | nul
         try {
           const n = await api.step(stepRequest(kind.value, [...selection], draft.values));
           showDone(t("app.step.done", { step: t(`app.step.${kind.value}`), n }));
+          if (kind.value === "dispatch") offerWeighing([]);
           selection.clear();
           await draft.done();
           draft.values = { step: kind.value, ...emptyStepValues() };
@@ -109,12 +142,13 @@ function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | nul
           await reload();
         } catch (e) {
           showError(e);
+          offerWeighing(toWeigh(e));
         }
       },
     },
     t("app.step.record"),
   );
-  return h("div", { class: "panel" }, h("h3", {}, t("app.step.title")), kind, fields, submit);
+  return h("div", { class: "panel" }, h("h3", {}, t("app.step.title")), kind, fields, submit, weighFirst);
 }
 
 /** Labels of the selected containers saved to print (PDF, an A4 sheet for several) or as

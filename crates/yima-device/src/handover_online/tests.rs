@@ -67,6 +67,14 @@ pub(crate) fn dispatched(producer: &mut Dev<'_>) -> (yima_codes::LabelCode, yima
         }))
         .unwrap();
     producer
+        .record(&at(Action::Weigh {
+            measured: yima_core::Quantity::parse("200", yima_core::Unit::Kg).unwrap(),
+            method: yima_core::WeighMethod::Scale,
+            scale: None,
+            weigher: "王磊".into(),
+        }))
+        .unwrap();
+    producer
         .record(&at(Action::Dispatch {
             manifest,
             facility_code: "WS-01".into(),

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 use yima_codes::{CreditCode, LabelCode, ManifestNumber};
-use yima_core::{Party, Quantity, Role, Timestamp, TransferManifest, TreatmentMode, Unit};
+use yima_core::{
+    Party, Quantity, Role, Timestamp, TransferManifest, TreatmentMode, Unit, WeighMethod,
+};
 use yima_device::{
     Action, ActionRequest, Device, HandoverStep, InitRequest, ManualClock, NewContainer,
 };
@@ -120,6 +122,38 @@ pub fn manifest() -> TransferManifest {
     }
 }
 
+/// The sender's weighing before dispatch: `amount` kg on a scale.
+pub fn weighing(amount: &str) -> Action {
+    Action::Weigh {
+        measured: q(amount),
+        method: WeighMethod::Scale,
+        scale: None,
+        weigher: "王磊".into(),
+    }
+}
+
+/// The sender weighs each of `codes` as labelled, as it must before dispatching them.
+pub fn weigh_as_labelled(dev: &mut Dev<'_>, codes: &[LabelCode]) {
+    for code in codes {
+        let declared = dev
+            .container(code)
+            .expect("a known container")
+            .label
+            .quantity;
+        dev.record(&req(
+            std::slice::from_ref(code),
+            Action::Weigh {
+                measured: declared,
+                method: WeighMethod::Scale,
+                scale: None,
+                weigher: "王磊".into(),
+            },
+        ))
+        .expect("weigh");
+    }
+}
+
+/// A dispatch under [`manifest`] (the sender weighs first: see [`weigh_as_labelled`]).
 pub fn dispatch() -> Action {
     Action::Dispatch {
         manifest: manifest(),
@@ -146,7 +180,8 @@ pub fn relay() -> HandoverStep {
     }
 }
 
-/// Registers `n` drums at the producer and takes them to the dispatched state.
+/// Registers `n` drums at the producer and takes them to the dispatched state (stored,
+/// weighed, dispatched).
 pub fn dispatched(producer: &mut Dev<'_>, n: usize) -> Vec<LabelCode> {
     let codes: Vec<LabelCode> = (0..n)
         .map(|i| {
@@ -157,6 +192,7 @@ pub fn dispatched(producer: &mut Dev<'_>, n: usize) -> Vec<LabelCode> {
         })
         .collect();
     producer.record(&req(&codes, store())).expect("store");
+    weigh_as_labelled(producer, &codes);
     producer.record(&req(&codes, dispatch())).expect("dispatch");
     codes
 }

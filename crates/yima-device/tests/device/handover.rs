@@ -36,8 +36,8 @@ fn accepting_the_same_offer_twice_stores_it_once() {
     for code in &codes {
         assert_eq!(
             c.history(code).unwrap().len(),
-            4,
-            "generated, stored, dispatched, picked up"
+            5,
+            "generated, stored, weighed, dispatched, picked up"
         );
         assert_eq!(c.container(code).unwrap().state, ContainerState::InTransit);
     }

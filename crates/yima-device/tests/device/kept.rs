@@ -19,20 +19,25 @@ fn a_batch_chains_steps_on_the_same_container_and_signs_every_event() {
     let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
     let c = codes(&mut p, 6);
     clock.advance(HOUR);
-    // Six steps, two of them on a container stored earlier in the same batch.
+    // Eight steps, four of them on a container stored earlier in the same batch: each
+    // dispatch follows its weighing, which follows its store.
     let one = |i: usize| std::slice::from_ref(&c[i]).to_vec();
     let reqs = [
         req(&one(0), store()),
         req(&one(1), store()),
+        req(&one(0), weighing("10")),
         req(&one(0), dispatch()),
         req(&one(2), store()),
         req(&one(3), store()),
+        req(&one(1), weighing("11")),
         req(&one(1), dispatch()),
     ];
     let events = p.record_all(&reqs).unwrap();
-    assert_eq!(events.len(), 6);
+    assert_eq!(events.len(), 8);
     assert_eq!(events[2].body.link(&c[0]).unwrap().prev, Some(events[0].id));
-    assert_eq!(events[5].body.link(&c[1]).unwrap().prev, Some(events[1].id));
+    assert_eq!(events[3].body.link(&c[0]).unwrap().prev, Some(events[2].id));
+    assert_eq!(events[6].body.link(&c[1]).unwrap().prev, Some(events[1].id));
+    assert_eq!(events[7].body.link(&c[1]).unwrap().prev, Some(events[6].id));
     for e in &events {
         assert_eq!(e.signatures.len(), 1);
         assert!(e.signatures[0].key.verify(&e.id, &e.signatures[0].sig));
@@ -51,13 +56,14 @@ fn a_kept_status_gives_way_to_another_connections_write() {
     let mut a = init(dir.path(), Role::Producer, &producer_org(), &clock);
     let c = codes(&mut a, 4);
     clock.advance(HOUR);
-    // Another handle on the same data directory (another process) stores the first one,
-    // while `a` keeps its status as generated.
+    // Another handle on the same data directory (another process) weighs the first one,
+    // while `a` keeps its status as generated (and unweighed: a dispatch on that status
+    // would be refused).
     let mut b = Device::open(dir.path(), &clock).unwrap();
-    let stored = b.record(&req(&c[..1], store())).unwrap();
+    let weighed = b.record(&req(&c[..1], weighing("10"))).unwrap();
     clock.advance(HOUR);
     let next = a.record(&req(&c[..1], dispatch())).unwrap();
-    assert_eq!(next.body.link(&c[0]).unwrap().prev, Some(stored.id));
+    assert_eq!(next.body.link(&c[0]).unwrap().prev, Some(weighed.id));
     assert_verifies(&mut a);
 }
 
@@ -97,13 +103,14 @@ fn a_long_batch_sealed_aside_keeps_its_order_counters_and_chains() {
     let n = 150;
     let c = codes(&mut p, n);
     clock.advance(HOUR);
-    // Every container stored; every tenth one dispatched right after, in the same batch
-    // (it must wait for its store to be sealed and chain on it).
+    // Every container stored; every tenth one weighed and dispatched right after, in the
+    // same batch (the dispatch must wait for its weighing to be sealed and chain on it).
     let mut reqs = Vec::new();
     let mut after = Vec::new();
     for (i, code) in c.iter().enumerate() {
         reqs.push(req(std::slice::from_ref(code), store()));
         if i % 10 == 0 {
+            reqs.push(req(std::slice::from_ref(code), weighing("10")));
             after.push((reqs.len() - 1, reqs.len()));
             reqs.push(req(std::slice::from_ref(code), dispatch()));
         }

@@ -204,6 +204,7 @@ fn each_row_names_the_person_recorded_with_its_step() {
     p.record(&req(std::slice::from_ref(&a), store())).unwrap();
     p.set_operator("张敏").unwrap();
     assert!(p.set_operator("  ").is_err());
+    weigh_as_labelled(&mut p, std::slice::from_ref(&a));
     p.record(&req(std::slice::from_ref(&a), dispatch()))
         .unwrap();
     let rows = p.ledger().unwrap();

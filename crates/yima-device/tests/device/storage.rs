@@ -93,6 +93,7 @@ fn storage_age_is_warned_a_month_before_a_year_and_flagged_after() {
         StorageFlag::Over
     );
     // Out of storage, no age is shown.
+    weigh_as_labelled(&mut p, std::slice::from_ref(&code));
     p.record(&req(std::slice::from_ref(&code), dispatch_now(&clock)))
         .unwrap();
     assert_eq!(p.container(&code).unwrap().limits.storage, None);

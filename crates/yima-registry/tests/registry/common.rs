@@ -134,12 +134,38 @@ pub fn member(dir: &Path, org: &Org, role: Role) -> Member {
 
 /// The one event of `events` that is `step` of `code`.
 fn find(events: &[SignedEvent], code: &LabelCode, step: Step) -> SignedEvent {
+    find_where(events, code, step, |_| true)
+}
+
+/// The one event of `events` that is `step` of `code` and recorded by the device `by`
+/// (a device also holds the events it learned from others).
+fn find_by(events: &[SignedEvent], code: &LabelCode, step: Step, by: &Member) -> SignedEvent {
+    find_where(events, code, step, |e| e.body.by.key == by.key.public())
+}
+
+fn find_where(
+    events: &[SignedEvent],
+    code: &LabelCode,
+    step: Step,
+    keep: impl Fn(&SignedEvent) -> bool,
+) -> SignedEvent {
     let found: Vec<&SignedEvent> = events
         .iter()
         .filter(|e| e.body.step() == step && e.body.links.iter().any(|l| &l.container == code))
+        .filter(|e| keep(e))
         .collect();
     assert_eq!(found.len(), 1, "one {step:?} event of {code}");
     found[0].clone()
+}
+
+/// The sender's weighing before dispatch: `kg` on a scale (a dispatch needs it).
+pub fn weighing(kg: &str) -> yima_device::Action {
+    yima_device::Action::Weigh {
+        measured: yima_core::Quantity::parse(kg, yima_core::Unit::Kg).expect("a quantity"),
+        method: yima_core::WeighMethod::Scale,
+        scale: None,
+        weigher: "王磊".into(),
+    }
 }
 
 pub fn drum(amount: &str) -> NewContainer {
@@ -294,7 +320,8 @@ pub struct World {
     pub r: Member,
     pub revoked_at: Timestamp,
 
-    /// Container A: generated, stored, dispatched, picked up (and a rival pickup), received, weighed.
+    /// Container A: generated, stored, weighed by its producer, dispatched, picked up (and a
+    /// rival pickup), received, weighed by the receiver.
     pub a: LabelCode,
     /// Container B: generated and stored.
     pub b: LabelCode,
@@ -306,6 +333,8 @@ pub struct World {
 
     pub ga: SignedEvent,
     pub sa: SignedEvent,
+    /// The producer's weighing of A before its dispatch.
+    pub wpa: SignedEvent,
     pub da: SignedEvent,
     pub pua: SignedEvent,
     /// A second pickup of A from the same dispatched state: the carrier countersigned two
@@ -370,6 +399,7 @@ impl World {
         };
         p.record(&req(&a, store())).expect("store A");
         p.record(&req(&b, store())).expect("store B");
+        p.record(&req(&a, weighing("20"))).expect("weigh A");
         clock.advance(10 * MINUTE);
         p.record(&req(
             &a,
@@ -503,7 +533,7 @@ impl World {
         // Corrections of A's generation after its weighing: by the receiver (a party of the
         // chain with a valid key, but not the recorder), and by the producer with a value
         // the original would refuse.
-        let wa = find(&v_events, &a, Step::Weighing);
+        let wa = find_by(&v_events, &a, Step::Weighing, &vm);
         let ga = find(&p_events, &a, Step::Generated);
         let correct_a = |field: &str, value: &str| {
             let kind = EventKind::Correction {
@@ -527,6 +557,8 @@ impl World {
         let mut m = orgs.manifest();
         m.receiver = orgs.producer.party.clone();
         let dispatch_to_itself = dispatch_b(m, 901);
+        let wpa = find_by(&p_events, &a, Step::Weighing, &pm);
+        let wa = wa.clone();
 
         World {
             orgs,
@@ -539,11 +571,12 @@ impl World {
             revoked_at,
             ga: find(&p_events, &a, Step::Generated),
             sa: find(&p_events, &a, Step::Stored),
+            wpa,
             da: find(&p_events, &a, Step::Dispatched),
             pua,
             pua_rival,
             rva: find(&v_events, &a, Step::Received),
-            wa: find(&v_events, &a, Step::Weighing),
+            wa,
             gb,
             sb,
             ge: find(&p2_events, &e, Step::Generated),

@@ -161,7 +161,7 @@ async fn stored_events_cannot_be_changed() {
     let (one, _) = registries(&db, &race).await;
     assert_eq!(
         ingest(&one, race.prefix.clone(), &race.p).await,
-        [PushOutcome::Accepted; 2]
+        [PushOutcome::Accepted; 3]
     );
     let c = client(&db.url).await;
     for sql in [
@@ -218,11 +218,11 @@ async fn two_registries_deciding_one_container_keep_one_chain() {
     for (x, _) in &race.rivals {
         let code = x.body.links[0].container.clone();
         let h = one.container_history(code).await.expect("history");
-        assert_eq!(h.len(), 4, "generated, dispatched, two pickups");
+        assert_eq!(h.len(), 5, "generated, weighed, dispatched, two pickups");
         assert_eq!(h.iter().filter(|e| e.fork_of.is_some()).count(), 1);
         assert_eq!(
-            h[3].fork_of,
-            Some(h[2].event.id),
+            h[4].fork_of,
+            Some(h[3].event.id),
             "the later one is the fork"
         );
     }

@@ -12,7 +12,7 @@ pub struct Race {
     pub orgs: Orgs,
     pub p: Member,
     pub c: Member,
-    /// Generated and dispatched events of the raced containers, in order.
+    /// Generated, weighed and dispatched events of the raced containers, in order.
     pub prefix: Vec<SignedEvent>,
     /// Per raced container: two different pickups of the same dispatched event.
     pub rivals: Vec<(SignedEvent, SignedEvent)>,
@@ -37,7 +37,9 @@ impl Race {
             })
             .collect();
         clock.advance(MINUTE);
-        for code in &codes {
+        for (i, code) in codes.iter().enumerate() {
+            p.record(&req(code, weighing(&format!("{}", 10 + i))))
+                .expect("weigh");
             p.record(&req(
                 code,
                 Action::Dispatch {

@@ -255,26 +255,35 @@ pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
     assert!(feed(s, &o.regulator44).await.is_empty());
 
     // The dispatch names carrier and receiver: both see A's whole chain from then on.
-    let r = push(s, &mut t, "dispatched", &w.p, &[&w.da], n(3)).await;
-    assert_eq!(outcomes(&r), [PushOutcome::Accepted]);
+    // (The producer weighed A before dispatching it.)
+    let r = push(
+        s,
+        &mut t,
+        "weighed and dispatched",
+        &w.p,
+        &[&w.wpa, &w.da],
+        n(3),
+    )
+    .await;
+    assert_eq!(outcomes(&r), [PushOutcome::Accepted; 2]);
     assert_eq!(
         ids(&feed(s, &o.carrier).await),
-        [w.ga.id, w.sa.id, w.da.id],
+        [w.ga.id, w.sa.id, w.wpa.id, w.da.id],
         "backfilled"
     );
     assert_eq!(
         ids(&feed(s, &o.receiver).await),
-        [w.ga.id, w.sa.id, w.da.id],
+        [w.ga.id, w.sa.id, w.wpa.id, w.da.id],
         "backfilled"
     );
     assert_eq!(
         ids(&feed(s, &o.producer).await),
-        [w.ga.id, w.sa.id, w.gb.id, w.sb.id, w.da.id]
+        [w.ga.id, w.sa.id, w.gb.id, w.sb.id, w.wpa.id, w.da.id]
     );
 
     let r = push(s, &mut t, "pushed again", &w.p, &[&w.ga, &w.sa], n(4)).await;
     assert_eq!(outcomes(&r), [PushOutcome::Duplicate; 2]);
-    assert_eq!(s.event_count().await.expect("count"), 5);
+    assert_eq!(s.event_count().await.expect("count"), 6);
 
     // Two pickups of the same dispatched container: the second is a fork, stored and flagged.
     let r = push(s, &mut t, "picked up", &w.c, &[&w.pua], n(5)).await;
@@ -425,6 +434,7 @@ pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
     let life = [
         w.ga.id,
         w.sa.id,
+        w.wpa.id,
         w.da.id,
         w.pua.id,
         w.pua_rival.id,
@@ -436,6 +446,7 @@ pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
         w.sa.id,
         w.gb.id,
         w.sb.id,
+        w.wpa.id,
         w.da.id,
         w.pua.id,
         w.pua_rival.id,
@@ -489,7 +500,7 @@ pub async fn story<S: RegistryStore>(s: &S, w: &World) -> Transcript {
         t.histories.push((code.to_string(), h));
     }
     t.events = s.event_count().await.expect("count");
-    assert_eq!(t.events, 11);
+    assert_eq!(t.events, 12);
     t.devices = s.devices().await.expect("devices");
     t
 }

@@ -36,6 +36,7 @@ fn populated() -> (tempfile::TempDir, PathBuf) {
     clock.advance(60_000);
     let both = [a.clone(), b.clone()];
     p.record(&step(&both, store_action())).unwrap();
+    weigh_each(&mut p, &both);
     clock.advance(60_000);
     p.record(&step(&both, dispatch_action(&producer(), 2025, 1)))
         .unwrap();

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use yima_codes::{CreditCode, ManifestNumber, SequenceBlock};
-use yima_core::{DeviceKey, Party, Role, Timestamp, TransferManifest, TreatmentMode};
+use yima_core::{DeviceKey, Party, Role, Timestamp, TransferManifest, TreatmentMode, WeighMethod};
 use yima_device::{Action, ActionRequest, Clock, Device, InitRequest, NewContainer};
 use yima_store::{DeviceRow, Store, StoreError, StoreErrorKind};
 
@@ -116,6 +116,36 @@ pub fn store_action() -> Action {
     }
 }
 
+/// The sender weighs each of `codes` as labelled, as it must before dispatching them;
+/// returns the weighings' ids.
+pub fn weigh_each<C: Clock>(
+    device: &mut Device<C>,
+    codes: &[yima_codes::LabelCode],
+) -> Vec<yima_core::EventId> {
+    let mut ids = Vec::with_capacity(codes.len());
+    for code in codes {
+        let declared = device
+            .container(code)
+            .expect("a known container")
+            .label
+            .quantity;
+        let weighed = device
+            .record(&step(
+                std::slice::from_ref(code),
+                Action::Weigh {
+                    measured: declared,
+                    method: WeighMethod::Scale,
+                    scale: None,
+                    weigher: "王磊".into(),
+                },
+            ))
+            .expect("weigh");
+        ids.push(weighed.id);
+    }
+    ids
+}
+
+/// A dispatch (the sender weighs first: see [`weigh_each`]).
 pub fn dispatch_action(sender: &Party, year: u16, serial: u32) -> Action {
     Action::Dispatch {
         manifest: manifest(sender, year, serial),

@@ -92,10 +92,15 @@ fn run_child(dir: &Path) {
     let mut serial: u32 = rand::thread_rng().gen_range(1..=900_000);
     let mut dispatch = move |device: &mut Device<SystemClock>, codes: &[LabelCode]| {
         serial += 1;
-        device
-            .record(&step(codes, dispatch_action(&me, year(), serial)))
-            .expect("dispatch")
-            .id
+        // The sender weighs before dispatch: those events are acknowledged too.
+        let mut ids = weigh_each(device, codes);
+        ids.push(
+            device
+                .record(&step(codes, dispatch_action(&me, year(), serial)))
+                .expect("dispatch")
+                .id,
+        );
+        ids
     };
 
     // What an earlier life left half done is finished first.
@@ -118,8 +123,8 @@ fn run_child(dir: &Path) {
         stored.push(code);
     }
     for code in stored {
-        let id = dispatch(&mut device, std::slice::from_ref(&code));
-        out.ack([id]);
+        let ids = dispatch(&mut device, std::slice::from_ref(&code));
+        out.ack(ids);
     }
 
     // Then: register, store, dispatch — one event per transaction, or several at once.
@@ -156,8 +161,8 @@ fn run_child(dir: &Path) {
                     .collect();
                 let events = device.record_all(&reqs).expect("record_all");
                 out.ack(events.iter().map(|e| e.id));
-                let id = dispatch(&mut device, &codes);
-                out.ack([id]);
+                let ids = dispatch(&mut device, &codes);
+                out.ack(ids);
             }
             _ => {
                 let code = match device.register(&new_container(waste)) {
@@ -174,8 +179,8 @@ fn run_child(dir: &Path) {
                     .record(&step(std::slice::from_ref(&code), store_action()))
                     .expect("store");
                 out.ack([e.id]);
-                let id = dispatch(&mut device, std::slice::from_ref(&code));
-                out.ack([id]);
+                let ids = dispatch(&mut device, std::slice::from_ref(&code));
+                out.ack(ids);
             }
         }
     }

@@ -36,6 +36,7 @@ fn offers_use_counter_values_and_unaccepted_ones_are_listed() {
         .collect();
     clock.advance(60_000);
     p.record(&step(&codes, store_action())).unwrap();
+    weigh_each(&mut p, &codes);
     clock.advance(60_000);
     p.record(&step(&codes, dispatch_action(&producer(), 2025, 7)))
         .unwrap();
@@ -43,8 +44,8 @@ fn offers_use_counter_values_and_unaccepted_ones_are_listed() {
 
     // A second connection on the same file, as the app and the CLI may hold.
     let mut store = Store::open(&p_dir.join(STORE_FILE)).unwrap();
-    // 3 registrations, 1 store, 1 dispatch: counters 1..=5.
-    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 6);
+    // 3 registrations, 1 store, 3 weighings, 1 dispatch: counters 1..=8.
+    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 9);
     assert_eq!(
         store.read(|tx| tx.unaccepted_offer_seqs()).unwrap(),
         Vec::<u64>::new()
@@ -61,11 +62,11 @@ fn offers_use_counter_values_and_unaccepted_ones_are_listed() {
         })
         .collect();
     let seqs: Vec<u64> = offers.iter().map(seq_of).collect();
-    assert_eq!(seqs, [6, 7, 8], "each offer takes the next counter value");
-    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 9);
+    assert_eq!(seqs, [9, 10, 11], "each offer takes the next counter value");
+    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 12);
     assert_eq!(
         store.read(|tx| tx.unaccepted_offer_seqs()).unwrap(),
-        [6, 7, 8]
+        [9, 10, 11]
     );
     for (offer, seq) in offers.iter().zip(&seqs) {
         let body = store.read(|tx| tx.offer_body(&offer.event.id)).unwrap();
@@ -85,17 +86,20 @@ fn offers_use_counter_values_and_unaccepted_ones_are_listed() {
     let ack = c.accept_handover(&offers[1]).unwrap();
     assert_eq!(
         store.read(|tx| tx.unaccepted_offer_seqs()).unwrap(),
-        [6, 7, 8],
+        [9, 10, 11],
         "accepted by the taker, not yet stored by the giver"
     );
     p.confirm_handover(&ack).unwrap();
-    assert_eq!(store.read(|tx| tx.unaccepted_offer_seqs()).unwrap(), [6, 8]);
+    assert_eq!(
+        store.read(|tx| tx.unaccepted_offer_seqs()).unwrap(),
+        [9, 11]
+    );
     // The next event this device composes follows the offers, not its last event.
-    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 9);
+    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 12);
     p.register(&new_container(WASTES[0])).unwrap();
-    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 10);
+    assert_eq!(store.read(|tx| tx.next_seq(&me)).unwrap(), 13);
     let last = store.read(|tx| tx.all_event_rows()).unwrap().pop().unwrap();
-    assert_eq!((last.step.as_str(), last.seq), ("generated", 9));
+    assert_eq!((last.step.as_str(), last.seq), ("generated", 12));
 
     // The producer's own events: counters without a gap but for the unaccepted offers.
     let mut used: Vec<i64> = store
@@ -105,7 +109,7 @@ fn offers_use_counter_values_and_unaccepted_ones_are_listed() {
         .filter(|r| r.composer == me.as_bytes())
         .map(|r| r.seq)
         .collect();
-    used.extend([6, 8]);
+    used.extend([9, 11]);
     used.sort();
     let n = used.len() as i64;
     assert_eq!(used, (1..=n).collect::<Vec<_>>());

@@ -236,6 +236,18 @@ pub async fn run<S: RegistryStore>(
                             ..NewContainer::new(WASTE[i % WASTE.len()], "25", "kg", "solid")
                         };
                         let code = m.device.register(&c)?.code;
+                        // The sender weighs before dispatch.
+                        m.device.record(&ActionRequest {
+                            codes: vec![code.clone()],
+                            action: Action::Weigh {
+                                measured: yima_core::Quantity::parse("25", yima_core::Unit::Kg)?,
+                                method: yima_core::WeighMethod::Scale,
+                                scale: None,
+                                weigher: "王磊".into(),
+                            },
+                            at: None,
+                            location: None,
+                        })?;
                         m.device.record(&ActionRequest {
                             codes: vec![code],
                             action: Action::Dispatch {
@@ -314,15 +326,16 @@ async fn check<S: RegistryStore>(state: &AppState<S>, members: &mut [Member], ou
             out.events
         ));
     }
-    // A carrier's and a receiver's device holds each dispatched container's two events; the
-    // regulator's every event; each verified, so none is there twice or broken.
+    // A carrier's and a receiver's device holds each dispatched container's three events
+    // (generated, weighed, dispatched); the regulator's every event; each verified, so none
+    // is there twice or broken.
     for (n, m) in members.iter_mut().enumerate() {
         if m.part != Part::Puller {
             continue;
         }
         let expected = match m.role {
             Role::Regulator => out.events,
-            _ => 2 * out.dispatched,
+            _ => 3 * out.dispatched,
         };
         let audit = tokio::task::block_in_place(|| m.device.verify(None)).unwrap();
         out.pulled += audit.events as u64;

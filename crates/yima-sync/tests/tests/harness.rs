@@ -315,6 +315,16 @@ pub async fn sync<S: Backend>(reg: &TestRegistry<S>, dev: &mut Dev) -> SyncRepor
     reg.client().sync(dev, &mut |_| {}).await.unwrap()
 }
 
+/// The sender's weighing before dispatch: `kg` on a scale (a dispatch needs it).
+pub fn weighing(kg: &str) -> yima_device::Action {
+    yima_device::Action::Weigh {
+        measured: yima_core::Quantity::parse(kg, yima_core::Unit::Kg).expect("a quantity"),
+        method: yima_core::WeighMethod::Scale,
+        scale: None,
+        weigher: "王磊".into(),
+    }
+}
+
 pub fn container(code: &str, kg: &str) -> NewContainer {
     NewContainer {
         main_components: "矿物油、棉纤维".into(),

@@ -354,6 +354,9 @@ async fn a_fork_is_kept_by_every_party_and_stops_no_sync<S: Backend>() {
         .code;
     assert_ne!(code, other, "each device draws from its own block");
     first
+        .record(&req(std::slice::from_ref(&code), weighing("25")))
+        .unwrap();
+    first
         .record(&req(
             std::slice::from_ref(&code),
             Action::Dispatch {
@@ -364,7 +367,7 @@ async fn a_fork_is_kept_by_every_party_and_stops_no_sync<S: Backend>() {
         .unwrap();
 
     let r = sync(&reg, &mut first).await;
-    assert_eq!(r.accepted, 2, "{r:?}");
+    assert_eq!(r.accepted, 3, "{r:?}");
     // A fork however it arises: another key of the producer generates the same code.
     let forger = insider(&reg, &producer_code(), Role::Producer).await;
     let twin = generate(&forger, code.sequence(), "30");

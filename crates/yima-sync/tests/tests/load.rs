@@ -19,8 +19,8 @@ async fn a_hundred_devices_push_and_pull_together<S: Backend>() {
     assert!(out.round_quantile(0.5) <= out.round_quantile(0.99));
     assert_eq!(
         out.events,
-        2 * out.dispatched,
-        "each round labels and dispatches"
+        3 * out.dispatched,
+        "each round labels, weighs and dispatches"
     );
     let _keep: &Env = &env;
 }

@@ -21,7 +21,7 @@ fn req(codes: &[LabelCode], action: Action) -> ActionRequest {
     }
 }
 
-/// Two containers registered, stored and dispatched under [`manifest`].
+/// Two containers registered, stored, weighed and dispatched under [`manifest`].
 fn dispatched(producer: &mut Dev) -> Vec<LabelCode> {
     let both: Vec<LabelCode> = ["25", "180"]
         .iter()
@@ -32,17 +32,28 @@ fn dispatched(producer: &mut Dev) -> Vec<LabelCode> {
                 .code
         })
         .collect();
-    for action in [
-        Action::Store {
-            facility_code: "WS-01".into(),
-        },
-        Action::Dispatch {
-            manifest: manifest(),
-            facility_code: "WS-01".into(),
-        },
-    ] {
-        producer.record(&req(&both, action)).unwrap();
+    producer
+        .record(&req(
+            &both,
+            Action::Store {
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
+    for (code, kg) in both.iter().zip(["25", "180"]) {
+        producer
+            .record(&req(std::slice::from_ref(code), weighing(kg)))
+            .unwrap();
     }
+    producer
+        .record(&req(
+            &both,
+            Action::Dispatch {
+                manifest: manifest(),
+                facility_code: "WS-01".into(),
+            },
+        ))
+        .unwrap();
     both
 }
 

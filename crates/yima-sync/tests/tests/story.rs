@@ -13,7 +13,8 @@ fn req(codes: &[yima_codes::LabelCode], action: Action) -> ActionRequest {
     }
 }
 
-/// Two containers (25 kg, 180 kg) registered, stored and dispatched under [`manifest`].
+/// Two containers (25 kg, 180 kg) registered, stored, weighed and dispatched under
+/// [`manifest`].
 fn stored_and_dispatched(producer: &mut Dev) -> Vec<yima_codes::LabelCode> {
     let a = producer
         .register(&container("900-041-49", "25"))
@@ -32,6 +33,11 @@ fn stored_and_dispatched(producer: &mut Dev) -> Vec<yima_codes::LabelCode> {
             },
         ))
         .unwrap();
+    for (code, kg) in both.iter().zip(["25", "180"]) {
+        producer
+            .record(&req(std::slice::from_ref(code), weighing(kg)))
+            .unwrap();
+    }
     producer
         .record(&req(
             &both,
@@ -118,7 +124,7 @@ async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
     let both = stored_and_dispatched(&mut producer);
     let a = both[0].clone();
     let r = sync(&reg, &mut producer).await;
-    assert_eq!((r.accepted, r.refused, r.deferred), (4, 0, 0));
+    assert_eq!((r.accepted, r.refused, r.deferred), (6, 0, 0));
 
     // The carrier sees the containers once the manifest names it.
     sync(&reg, &mut carrier).await;
@@ -136,7 +142,7 @@ async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
     let first = sync(&reg, &mut carrier).await;
     let second = sync(&reg, &mut producer).await;
     assert_eq!(first.accepted + second.accepted, 2);
-    assert_eq!(reg.event_count().await, 5);
+    assert_eq!(reg.event_count().await, 7);
     assert_eq!(producer.outbox_counts().unwrap().pending, 0);
     assert_eq!(carrier.outbox_counts().unwrap().pending, 0);
 
@@ -174,10 +180,10 @@ async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
     sync(&reg, &mut producer).await;
     let r = sync(&reg, &mut regulator).await;
     assert_eq!(
-        r.pulled, 8,
+        r.pulled, 10,
         "the regulator of Fujian sees every event of these containers"
     );
-    assert_eq!(reg.event_count().await, 8);
+    assert_eq!(reg.event_count().await, 10);
 
     for dev in [&mut producer, &mut carrier, &mut receiver, &mut regulator] {
         let v = dev.verify(None).unwrap();
@@ -275,18 +281,21 @@ async fn qr_handover_taker_syncs_first_and_both_copies_are_one_event<S: Backend>
     assert_eq!(carrier.outbox_counts().unwrap().pending, 1);
     // The producer syncs: its history and its copy of the handover are accepted.
     let second = sync(&reg, &mut producer).await;
-    assert_eq!((second.accepted, second.refused), (5, 0));
+    assert_eq!((second.accepted, second.refused), (7, 0));
     // The carrier again: its copy is recognised as the same event, and the history arrives.
     let third = sync(&reg, &mut carrier).await;
     assert_eq!((third.accepted, third.deferred, third.refused), (1, 0, 0));
     assert_eq!(carrier.outbox_counts().unwrap().pending, 0);
-    assert_eq!(reg.event_count().await, 5, "one handover event, not two");
+    assert_eq!(reg.event_count().await, 7, "one handover event, not two");
     let v = carrier.verify(None).unwrap();
     assert!(v.ok, "{:?}", v.failures);
     assert!(v.without_history.is_empty(), "{:?}", v.without_history);
     let view = carrier.container(&a).unwrap();
     assert_eq!(view.state, yima_core::ContainerState::InTransit);
-    assert_eq!(view.events, 4, "generated, stored, dispatched, picked up");
+    assert_eq!(
+        view.events, 5,
+        "generated, stored, weighed, dispatched, picked up"
+    );
     assert_eq!(
         view.label.container_type, "200L 钢桶",
         "the full label, from history"
@@ -299,7 +308,7 @@ async fn a_regulator_registered_later_sees_the_history_of_its_jurisdiction<S: Ba
     let (_p, mut producer) = producer(&reg).await;
     let both = stored_and_dispatched(&mut producer);
     let r = sync(&reg, &mut producer).await;
-    assert_eq!(r.accepted, 4);
+    assert_eq!(r.accepted, 6);
 
     // Two city regulators registered afterwards: Fuzhou (the producer's city) and Xiamen.
     let mut devices = Vec::new();
@@ -324,7 +333,7 @@ async fn a_regulator_registered_later_sees_the_history_of_its_jurisdiction<S: Ba
         devices.push(reg.device(&code, name, Role::Regulator, None).await);
     }
     let fuzhou = sync(&reg, &mut devices[0].1).await;
-    assert_eq!(fuzhou.pulled, 4, "the whole history of its jurisdiction");
+    assert_eq!(fuzhou.pulled, 6, "the whole history of its jurisdiction");
     let xiamen = sync(&reg, &mut devices[1].1).await;
     assert_eq!(xiamen.pulled, 0, "nothing outside its jurisdiction");
     let v = devices[0].1.verify(None).unwrap();
@@ -363,7 +372,7 @@ async fn qr_handover_taker_syncs_first_and_delivers_when_the_history_is_there<S:
         (1, 0),
         "answered as a duplicate"
     );
-    assert_eq!(reg.event_count().await, 5);
+    assert_eq!(reg.event_count().await, 7);
     for dev in [&mut producer, &mut carrier] {
         assert_eq!(dev.outbox_counts().unwrap().pending, 0);
         let v = dev.verify(None).unwrap();
