@@ -52,6 +52,7 @@ impl AppError {
         AppError {
             kind: format!("scale_{}", snake(&format!("{:?}", e.kind()))),
             message: e.message(lang),
+            containers: None,
         }
     }
 
