@@ -16,6 +16,7 @@ fn a_recorded_event_names_the_operator_in_force_and_one_recorded_before_names_no
     assert!(!String::from_utf8_lossy(&stored.canonical).contains("operator"));
 
     p.set_operator("  张敏 ").unwrap();
+    weigh_as_labelled(&mut p, std::slice::from_ref(&a));
     let dispatched = p
         .record(&req(std::slice::from_ref(&a), dispatch()))
         .unwrap();
@@ -38,6 +39,7 @@ fn a_recorded_event_names_the_operator_in_force_and_one_recorded_before_names_no
         vec![
             (Step::Generated, None),
             (Step::Stored, None),
+            (Step::Weighing, Some("张敏")),
             (Step::Dispatched, Some("张敏")),
         ]
     );
@@ -104,6 +106,7 @@ fn the_ledgers_handler_comes_from_the_signed_event() {
     first
         .record(&req(std::slice::from_ref(&a), store()))
         .unwrap();
+    weigh_as_labelled(&mut first, std::slice::from_ref(&a));
     first
         .record(&req(std::slice::from_ref(&a), dispatch()))
         .unwrap();
