@@ -21,7 +21,11 @@ impl SimulatedScale {
     /// Sends each of `first` once, then `then` over and over, one line every 20 ms, each
     /// ended by CR LF.
     pub fn start(first: &[&str], then: &[&str]) -> SimulatedScale {
-        let (mut master, slave, port) = pty();
+        let Pty {
+            mut master,
+            slave,
+            path: port,
+        } = pty();
         let stop = Arc::new(AtomicBool::new(false));
         let first: Vec<String> = first.iter().map(|l| format!("{l}\r\n")).collect();
         let then: Vec<String> = then.iter().map(|l| format!("{l}\r\n")).collect();
@@ -49,8 +53,19 @@ impl Drop for SimulatedScale {
     }
 }
 
-/// A pseudo-terminal in raw mode: its master, the slave kept open, and the slave's path.
-fn pty() -> (File, OwnedFd, String) {
+/// A pseudo-terminal in raw mode: what a test writes a scale's bytes to, and the port a
+/// scale is opened on.
+pub struct Pty {
+    /// The master side: what is written here is read from the slave.
+    pub master: File,
+    /// The slave side, kept open so the port does not hang up while it is read.
+    pub slave: OwnedFd,
+    /// The slave's path (e.g. `/dev/pts/3`), the "serial port" to open.
+    pub path: String,
+}
+
+/// Opens a pseudo-terminal in raw mode (bytes pass unchanged: no CR/LF translation, no echo).
+pub fn pty() -> Pty {
     let (mut master, mut slave) = (-1, -1);
     // SAFETY: openpty writes two descriptors; the name, termios and size are optional.
     let rc = unsafe {
@@ -81,5 +96,11 @@ fn pty() -> (File, OwnedFd, String) {
         .to_string_lossy()
         .into_owned();
     // SAFETY: both descriptors were just opened and are owned here alone.
-    unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave), path) }
+    unsafe {
+        Pty {
+            master: File::from_raw_fd(master),
+            slave: OwnedFd::from_raw_fd(slave),
+            path,
+        }
+    }
 }

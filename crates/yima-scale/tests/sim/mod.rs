@@ -3,50 +3,15 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use yima_scale::{Protocol, Scale, ScaleErrorKind};
 
-/// A pseudo-terminal: its master, and the slave kept open (raw) until the scale opens it.
-struct Pty {
-    master: File,
-    _slave: OwnedFd,
-    path: String,
-}
-
-fn pty() -> Pty {
-    let (mut master, mut slave) = (-1, -1);
-    // SAFETY: openpty writes two descriptors; the name, termios and size are optional.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-    let mut name = [0 as libc::c_char; 128];
-    // SAFETY: `slave` is an open terminal and the buffer is as long as said.
-    let rc = unsafe { libc::ttyname_r(slave, name.as_mut_ptr(), name.len()) };
-    assert_eq!(rc, 0, "ttyname_r");
-    // SAFETY: ttyname_r wrote a NUL-terminated name.
-    let path = unsafe { std::ffi::CStr::from_ptr(name.as_ptr()) }
-        .to_string_lossy()
-        .into_owned();
-    // SAFETY: both descriptors were just opened and are owned here alone.
-    unsafe {
-        Pty {
-            master: File::from_raw_fd(master),
-            _slave: OwnedFd::from_raw_fd(slave),
-            path,
-        }
-    }
-}
+// The pseudo-terminal (raw) the scale's stream is written to, shared with the CLI's and the
+// app's scale tests.
+use yima_testdata::scale_sim::{pty, Pty};
 
 /// Writes `lines` to the master every 20 ms, then `tail` over and over until dropped.
 struct Simulated {
