@@ -185,16 +185,18 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
     ))?;
 
     // 4. Picked up: producer offers, carrier checks and countersigns, producer confirms.
+    // The same driver and vehicle take the refused part back later (8.).
+    let pickup = || HandoverStep::Pickup {
+        manifest: manifest.number.clone(),
+        vehicle_plate: "闽A·D1234".into(),
+        driver: "陈师傅".into(),
+        permit: "闽交运管许可榕字 350100000001 号".into(),
+    };
     clock.advance(hour / 2);
     let offer = producer.offer_handover(
         &shipped,
         &carrier_id,
-        HandoverStep::Pickup {
-            manifest: manifest.number.clone(),
-            vehicle_plate: "闽A·D1234".into(),
-            driver: "陈师傅".into(),
-            permit: "闽交运管许可榕字 350100000001 号".into(),
-        },
+        pickup(),
         None,
         Some("福州市马尾区".into()),
     )?;
@@ -280,12 +282,7 @@ pub fn run_demo(base: &Path) -> Result<DemoReport, DeviceError> {
     let offer = receiver.offer_handover(
         std::slice::from_ref(&back_oil),
         &carrier_id,
-        HandoverStep::Pickup {
-            manifest: manifest.number.clone(),
-            vehicle_plate: "闽A·D1234".into(),
-            driver: "陈师傅".into(),
-            permit: "闽交运管许可榕字 350100000001 号".into(),
-        },
+        pickup(),
         None,
         Some("厦门市翔安区".into()),
     )?;

@@ -180,6 +180,29 @@ pub fn relay() -> HandoverStep {
     }
 }
 
+/// The receipt under [`manifest_number`].
+pub fn receive() -> HandoverStep {
+    HandoverStep::Receive {
+        manifest: manifest_number(),
+    }
+}
+
+/// `giver` hands `codes` over to `taker` in `step`: offered, checked and countersigned by
+/// the taker, confirmed by the giver.
+pub fn hand_over(
+    giver: &mut Dev<'_>,
+    taker: &mut Dev<'_>,
+    codes: &[LabelCode],
+    step: HandoverStep,
+) {
+    let offer = giver
+        .offer_handover(codes, &taker.identity().unwrap(), step, None, None)
+        .unwrap();
+    giver
+        .confirm_handover(&taker.accept_handover(&offer).unwrap())
+        .unwrap();
+}
+
 /// Registers `n` drums at the producer and takes them to the dispatched state (stored,
 /// weighed, dispatched).
 pub fn dispatched(producer: &mut Dev<'_>, n: usize) -> Vec<LabelCode> {

@@ -12,29 +12,13 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
     let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
     let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
     let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
-    let (p_id, c_id, r_id) = (
-        p.identity().unwrap(),
-        c.identity().unwrap(),
-        r.identity().unwrap(),
-    );
     let codes = dispatched(&mut p, 3);
     let (a, b, f) = (&codes[0], &codes[1], &codes[2]);
 
     clock.advance(HOUR);
-    let offer = p
-        .offer_handover(&codes, &c_id, pickup(), None, None)
-        .unwrap();
-    p.confirm_handover(&c.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut p, &mut c, &codes, pickup());
     clock.advance(HOUR);
-    let receive = HandoverStep::Receive {
-        manifest: manifest_number(),
-    };
-    let offer = c
-        .offer_handover(&codes, &r_id, receive, None, None)
-        .unwrap();
-    c.confirm_handover(&r.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut c, &mut r, &codes, receive());
     clock.advance(HOUR);
 
     r.record(&req(
@@ -131,22 +115,14 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
     // the carrier to the producer (the sender of their manifest), who stores them again.
     clock.advance(HOUR);
     let going = vec![f.clone(), back.clone()];
-    let offer = r
-        .offer_handover(&going, &c_id, pickup(), None, None)
-        .unwrap();
-    r.confirm_handover(&c.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut r, &mut c, &going, pickup());
     clock.advance(HOUR);
+    // The producer learns of the split (as from the registry) before taking the part back.
+    feed(&mut r, &mut p);
     let back_step = HandoverStep::Return {
         reason: "接收单位拒收".into(),
     };
-    let offer = c
-        .offer_handover(&going, &p_id, back_step, None, None)
-        .unwrap();
-    // The producer learns of the split (as from the registry) before taking the part back.
-    feed(&mut r, &mut p);
-    c.confirm_handover(&p.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut c, &mut p, &going, back_step);
     assert_eq!(p.container(f).unwrap().state, ContainerState::Returned);
     assert_eq!(p.container(&back).unwrap().state, ContainerState::Returned);
     p.record(&req(&going, store())).unwrap();

@@ -287,28 +287,12 @@ fn waste_returned_to_its_producer_is_weighed_again_before_it_leaves_again() {
     let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
     let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
     let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
-    let (p_id, c_id, r_id) = (
-        p.identity().unwrap(),
-        c.identity().unwrap(),
-        r.identity().unwrap(),
-    );
     // Weighed by the producer and dispatched, picked up, received and refused.
     let codes = dispatched(&mut p, 1);
     clock.advance(HOUR);
-    let offer = p
-        .offer_handover(&codes, &c_id, pickup(), None, None)
-        .unwrap();
-    p.confirm_handover(&c.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut p, &mut c, &codes, pickup());
     clock.advance(HOUR);
-    let receive = HandoverStep::Receive {
-        manifest: manifest_number(),
-    };
-    let offer = c
-        .offer_handover(&codes, &r_id, receive, None, None)
-        .unwrap();
-    c.confirm_handover(&r.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut c, &mut r, &codes, receive());
     r.record(&req(
         &codes,
         Action::Refuse {
@@ -318,18 +302,12 @@ fn waste_returned_to_its_producer_is_weighed_again_before_it_leaves_again() {
     .unwrap();
     // Back through the carrier to the producer.
     clock.advance(HOUR);
-    let offer = r
-        .offer_handover(&codes, &c_id, pickup(), None, None)
-        .unwrap();
-    r.confirm_handover(&c.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut r, &mut c, &codes, pickup());
     clock.advance(HOUR);
     let back = HandoverStep::Return {
         reason: "接收单位拒收".into(),
     };
-    let offer = c.offer_handover(&codes, &p_id, back, None, None).unwrap();
-    c.confirm_handover(&p.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut c, &mut p, &codes, back);
     assert_eq!(
         p.container(&codes[0]).unwrap().state,
         ContainerState::Returned
@@ -357,23 +335,11 @@ fn a_receiver_sending_refused_waste_on_weighs_it_too() {
     let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
     let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
     let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
-    let r_id = r.identity().unwrap();
     let codes = dispatched(&mut p, 1);
     clock.advance(HOUR);
-    let offer = p
-        .offer_handover(&codes, &c.identity().unwrap(), pickup(), None, None)
-        .unwrap();
-    p.confirm_handover(&c.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut p, &mut c, &codes, pickup());
     clock.advance(HOUR);
-    let receive = HandoverStep::Receive {
-        manifest: manifest_number(),
-    };
-    let offer = c
-        .offer_handover(&codes, &r_id, receive, None, None)
-        .unwrap();
-    c.confirm_handover(&r.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut c, &mut r, &codes, receive());
     r.record(&req(
         &codes,
         Action::Refuse {

@@ -254,7 +254,6 @@ impl<S: Backend> TestRegistry<S> {
         .code
     }
 
-    /// A new device of `org` in `role`, enrolled.
     /// The usual producer's device (福州示例化工有限公司), enrolled.
     pub async fn producer(&self) -> (TempDir, Dev) {
         self.device(
@@ -266,6 +265,29 @@ impl<S: Backend> TestRegistry<S> {
         .await
     }
 
+    /// The usual carrier's device (闽运危险货物运输有限公司), enrolled.
+    pub async fn carrier(&self) -> (TempDir, Dev) {
+        self.device(
+            &carrier_code(),
+            "闽运危险货物运输有限公司",
+            Role::Carrier,
+            None,
+        )
+        .await
+    }
+
+    /// The usual receiver's device (厦门绿源环保处置有限公司), enrolled.
+    pub async fn receiver(&self) -> (TempDir, Dev) {
+        self.device(
+            &receiver_code(),
+            "厦门绿源环保处置有限公司",
+            Role::Receiver,
+            None,
+        )
+        .await
+    }
+
+    /// A new device of `org` in `role`, enrolled.
     pub async fn device(
         &self,
         org: &CreditCode,

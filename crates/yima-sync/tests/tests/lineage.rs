@@ -328,22 +328,8 @@ async fn a_fork_is_kept_by_every_party_and_stops_no_sync<S: Backend>() {
     // its own at enrolment, so they no longer draw the same first code (which forked).
     let (_p1, mut first) = reg.producer().await;
     let (_p2, mut second) = reg.producer().await;
-    let (_c, mut carrier) = reg
-        .device(
-            &carrier_code(),
-            "闽运危险货物运输有限公司",
-            Role::Carrier,
-            None,
-        )
-        .await;
-    let (_r, mut receiver) = reg
-        .device(
-            &receiver_code(),
-            "厦门绿源环保处置有限公司",
-            Role::Receiver,
-            None,
-        )
-        .await;
+    let (_c, mut carrier) = reg.carrier().await;
+    let (_r, mut receiver) = reg.receiver().await;
     let (_g, mut regulator) = reg
         .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
         .await;
@@ -540,14 +526,7 @@ async fn a_fork_breaking_the_rules_is_kept_unapplied_and_stops_no_sync<S: Backen
     let reg = TestRegistry::<S>::start().await;
     let p = insider(&reg, &producer_code(), Role::Producer).await;
     let (_p2, mut producer) = reg.producer().await;
-    let (_c, mut carrier) = reg
-        .device(
-            &carrier_code(),
-            "闽运危险货物运输有限公司",
-            Role::Carrier,
-            None,
-        )
-        .await;
+    let (_c, mut carrier) = reg.carrier().await;
     let (_g, mut regulator) = reg
         .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
         .await;

@@ -67,13 +67,7 @@ fn pickup() -> HandoverStep {
 }
 
 async fn carrier_device<S: Backend>(reg: &TestRegistry<S>) -> (tempfile::TempDir, Dev) {
-    reg.device(
-        &carrier_code(),
-        "闽运危险货物运输有限公司",
-        Role::Carrier,
-        None,
-    )
-    .await
+    reg.carrier().await
 }
 
 /// A request signed by `dev`, sent as is: the status and the answer's JSON.

@@ -78,22 +78,8 @@ crate::on_both_backends!(a_refused_part_goes_back_to_its_sender_through_the_regi
 async fn a_refused_part_goes_back_to_its_sender_through_the_registry<S: Backend>() {
     let reg = TestRegistry::<S>::start().await;
     let (_p, mut producer) = reg.producer().await;
-    let (_c, mut carrier) = reg
-        .device(
-            &carrier_code(),
-            "闽运危险货物运输有限公司",
-            Role::Carrier,
-            None,
-        )
-        .await;
-    let (_r, mut receiver) = reg
-        .device(
-            &receiver_code(),
-            "厦门绿源环保处置有限公司",
-            Role::Receiver,
-            None,
-        )
-        .await;
+    let (_c, mut carrier) = reg.carrier().await;
+    let (_r, mut receiver) = reg.receiver().await;
     let code = producer
         .register(&container("900-041-49", "20"))
         .unwrap()

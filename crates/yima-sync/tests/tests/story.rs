@@ -60,14 +60,7 @@ async fn producer_and_carrier<S: Backend>(
     reg: &TestRegistry<S>,
 ) -> ((tempfile::TempDir, Dev), (tempfile::TempDir, Dev)) {
     let p = producer(reg).await;
-    let c = reg
-        .device(
-            &carrier_code(),
-            "闽运危险货物运输有限公司",
-            Role::Carrier,
-            None,
-        )
-        .await;
+    let c = reg.carrier().await;
     (p, c)
 }
 
@@ -109,14 +102,7 @@ crate::on_both_backends!(custody_story_reaches_every_party_and_verifies);
 async fn custody_story_reaches_every_party_and_verifies<S: Backend>() {
     let reg = TestRegistry::<S>::start().await;
     let ((_p, mut producer), (_c, mut carrier)) = producer_and_carrier(&reg).await;
-    let (_r, mut receiver) = reg
-        .device(
-            &receiver_code(),
-            "厦门绿源环保处置有限公司",
-            Role::Receiver,
-            None,
-        )
-        .await;
+    let (_r, mut receiver) = reg.receiver().await;
     let (_g, mut regulator) = reg
         .device(&regulator_code(), "福建省生态环境厅", Role::Regulator, None)
         .await;
