@@ -18,6 +18,7 @@ mod correction;
 mod custody;
 mod custody_error;
 mod custody_quantities;
+mod custody_resume;
 mod encoding;
 mod event;
 mod handover_qr;
