@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 use yima_codes::{CreditCode, LabelCode};
 
 pub use crate::custody_error::CustodyError;
-pub use crate::custody_resume::resume;
 use crate::custody_quantities::{check_adds_up, check_discrepancy};
+pub use crate::custody_resume::resume;
 
 /// What one container's chain says about it now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

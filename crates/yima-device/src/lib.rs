@@ -49,6 +49,7 @@ mod scanned;
 mod status;
 mod sync;
 mod timeline;
+mod weighed;
 
 pub use actions::{Action, ActionRequest};
 pub use audit::VerifyResult;
