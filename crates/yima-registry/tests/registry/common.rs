@@ -132,27 +132,13 @@ pub fn member(dir: &Path, org: &Org, role: Role) -> Member {
     }
 }
 
-/// The one event of `events` that is `step` of `code`.
-fn find(events: &[SignedEvent], code: &LabelCode, step: Step) -> SignedEvent {
-    find_where(events, code, step, |_| true)
-}
-
-/// The one event of `events` that is `step` of `code` and recorded by the device `by`
-/// (a device also holds the events it learned from others).
-fn find_by(events: &[SignedEvent], code: &LabelCode, step: Step, by: &Member) -> SignedEvent {
-    find_where(events, code, step, |e| e.body.by.key == by.key.public())
-}
-
-fn find_where(
-    events: &[SignedEvent],
-    code: &LabelCode,
-    step: Step,
-    keep: impl Fn(&SignedEvent) -> bool,
-) -> SignedEvent {
+/// The one event of `events` that is `step` of `code` (and recorded by the device `by`, when
+/// given: a device also holds the events it learned from others).
+fn find(events: &[SignedEvent], code: &LabelCode, step: Step, by: Option<&Member>) -> SignedEvent {
     let found: Vec<&SignedEvent> = events
         .iter()
         .filter(|e| e.body.step() == step && e.body.links.iter().any(|l| &l.container == code))
-        .filter(|e| keep(e))
+        .filter(|e| by.is_none_or(|m| e.body.by.key == m.key.public()))
         .collect();
     assert_eq!(found.len(), 1, "one {step:?} event of {code}");
     found[0].clone()
@@ -488,9 +474,9 @@ impl World {
             key: DeviceKey::from_secret(&[35; 32]),
         };
 
-        let pua = find(&p_events, &a, Step::PickedUp);
-        let sb = find(&p_events, &b, Step::Stored);
-        let gb = find(&p_events, &b, Step::Generated);
+        let pua = find(&p_events, &a, Step::PickedUp, None);
+        let sb = find(&p_events, &b, Step::Stored, None);
+        let gb = find(&p_events, &b, Step::Generated, None);
         let late = at(clock.now(), 10 * MINUTE);
         let carrier_weighs = {
             let kind = EventKind::Weighed { measured: kg("19") };
@@ -533,8 +519,8 @@ impl World {
         // Corrections of A's generation after its weighing: by the receiver (a party of the
         // chain with a valid key, but not the recorder), and by the producer with a value
         // the original would refuse.
-        let wa = find_by(&v_events, &a, Step::Weighing, &vm);
-        let ga = find(&p_events, &a, Step::Generated);
+        let wa = find(&v_events, &a, Step::Weighing, Some(&vm));
+        let ga = find(&p_events, &a, Step::Generated, None);
         let correct_a = |field: &str, value: &str| {
             let kind = EventKind::Correction {
                 changes: [(field.to_string(), value.to_string())].into(),
@@ -557,7 +543,7 @@ impl World {
         let mut m = orgs.manifest();
         m.receiver = orgs.producer.party.clone();
         let dispatch_to_itself = dispatch_b(m, 901);
-        let wpa = find_by(&p_events, &a, Step::Weighing, &pm);
+        let wpa = find(&p_events, &a, Step::Weighing, Some(&pm));
         let wa = wa.clone();
 
         World {
@@ -569,19 +555,19 @@ impl World {
             g: gm,
             r: rm,
             revoked_at,
-            ga: find(&p_events, &a, Step::Generated),
-            sa: find(&p_events, &a, Step::Stored),
+            ga: find(&p_events, &a, Step::Generated, None),
+            sa: find(&p_events, &a, Step::Stored, None),
             wpa,
-            da: find(&p_events, &a, Step::Dispatched),
+            da: find(&p_events, &a, Step::Dispatched, None),
             pua,
             pua_rival,
-            rva: find(&v_events, &a, Step::Received),
+            rva: find(&v_events, &a, Step::Received, None),
             wa,
             gb,
             sb,
-            ge: find(&p2_events, &e, Step::Generated),
-            gh: find(&p2_events, &h, Step::Generated),
-            gx: find(&g_events, &x, Step::Generated),
+            ge: find(&p2_events, &e, Step::Generated, None),
+            gh: find(&p2_events, &h, Step::Generated, None),
+            gx: find(&g_events, &x, Step::Generated, None),
             a,
             b,
             e,
