@@ -65,6 +65,11 @@ pub struct ContainerStatus {
     /// manifest a refused part came under (the part's label names the receiver who made it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_to: Option<CreditCode>,
+    /// Whether its holder weighed it since it came into the holder's custody (since it
+    /// began, or since the last handover): what a dispatch needs (the sender weighs before
+    /// transfer). `None` in a status kept before this was recorded: then not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighed_in_custody: Option<bool>,
 }
 
 impl ContainerStatus {
@@ -231,6 +236,7 @@ pub fn apply(
             manifest: returning.map(|r| r.manifest.clone()),
             refused: None,
             return_to: returning.map(|r| r.manifest.sender.credit_code.clone()),
+            weighed_in_custody: Some(false),
             head: id,
             chain: vec![id],
             parties,
@@ -302,6 +308,14 @@ impl Change {
         }
         if !status.parties.contains(recorder) {
             status.parties.insert(recorder.clone());
+        }
+        // A weighing is the holder's (checked above); a handover begins a new custody.
+        match &body.event {
+            EventKind::Weighed { .. } | EventKind::Weighing { .. } => {
+                status.weighed_in_custody = Some(true)
+            }
+            _ if self.holder.is_some() => status.weighed_in_custody = Some(false),
+            _ => {}
         }
         if let Some(h) = self.holder {
             status.holder = h;

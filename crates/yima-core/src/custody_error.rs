@@ -108,6 +108,10 @@ pub enum CustodyError {
         /// What is wrong, in Chinese.
         zh: String,
     },
+    /// A dispatch of a container its sender has not weighed since it came into its custody
+    /// (checked on intake, see [`crate::check_intake`]).
+    #[error("the sender must weigh container {0} before dispatch")]
+    NotWeighed(LabelCode),
     /// A merge or split declares a state the source was not in.
     #[error("the event says the source was {declared}, but it was {actual}")]
     InheritedState {
@@ -147,6 +151,7 @@ impl CustodyError {
             (CustodyError::Lineage { zh, .. }, Lang::Zh) => format!("来源与产出不符：{zh}"),
             (CustodyError::Balance { zh, .. }, Lang::Zh) => format!("物料不平衡：{zh}"),
             (CustodyError::RefusedPart { zh, .. }, Lang::Zh) => format!("拒收部分不符：{zh}"),
+            (CustodyError::NotWeighed(c), Lang::Zh) => format!("容器 {c} 出库前须由移出人称重"),
             (CustodyError::Weighing { zh, .. }, Lang::Zh) => {
                 format!("称重方式与电子秤不符：{zh}")
             }

@@ -74,8 +74,8 @@ pub(crate) fn check_returning(
 /// While a container holds a refused part, a step that would take that part along with the
 /// accepted waste (use or disposal, a merge, a split that does not send it back, a dispatch,
 /// a void) is refused: the refused part is split off to go back first. Checked on intake
-/// with the balance ([`crate::check_balance`]), not when a stored chain is verified: a
-/// partly refused container disposed of before this rule keeps verifying.
+/// ([`crate::check_intake`]), not when a stored chain is verified: a partly refused
+/// container disposed of before this rule keeps verifying.
 pub(crate) fn check_refused_part_kept(
     before: &ContainerStatus,
     event: &EventKind,

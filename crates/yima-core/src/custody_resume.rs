@@ -80,5 +80,7 @@ pub fn resume(
         held: None,
         refused: None,
         return_to: None,
+        // Taken over at this handover: not weighed by its new holder yet.
+        weighed_in_custody: Some(false),
     })
 }

@@ -22,6 +22,7 @@ mod custody_resume;
 mod encoding;
 mod event;
 mod handover_qr;
+mod intake;
 mod lineage;
 mod model;
 #[cfg(feature = "openapi")]
@@ -51,6 +52,7 @@ pub use handover_qr::{
     code_tag, codes_digest, totals, HandoverAckQr, HandoverOfferQr, HandoverQrError, IdentityQr,
     ACK_PREFIX, CODES_DOMAIN, IDENTITY_PREFIX, MAX_QR_TEXT, OFFER_PREFIX, TAG_DOMAIN,
 };
+pub use intake::check_intake;
 pub use lineage::{check_balance, check_shape, BALANCE_TOLERANCE_PERMILLE};
 pub use model::{
     ContainerCode, ContainerLabel, Organisation, Party, PhysicalForm, Timestamp, TransferManifest,

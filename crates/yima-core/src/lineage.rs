@@ -153,17 +153,11 @@ fn check_void<'a>(
 /// deferred the event already): every output holds the sources' waste code in their unit; a
 /// merge's output equals the sum of its inputs, a split's outputs add up to its input, each
 /// within [`BALANCE_TOLERANCE_PERMILLE`]; a void's stated quantity is what its containers
-/// hold; a container's refused part is not carried off by a step on the accepted waste.
-/// Other events pass.
+/// hold. Other events pass.
 pub fn check_balance<'a>(
     body: &EventBody,
     source: impl Fn(&LabelCode) -> Option<&'a ContainerStatus>,
 ) -> Result<(), CustodyError> {
-    for l in body.links.iter().filter(|l| l.prev.is_some()) {
-        if let Some(s) = source(&l.container) {
-            crate::custody_quantities::check_refused_part_kept(s, &body.event)?;
-        }
-    }
     let outputs: Vec<&Quantity> = match &body.event {
         EventKind::Merged { target, .. } => vec![&target.quantity],
         EventKind::Split { parts, .. } => parts.iter().map(|p| &p.quantity).collect(),

@@ -188,7 +188,12 @@ impl From<CustodyError> for DeviceError {
             CustodyError::Balance { .. } | CustodyError::Operator { .. } => ErrorKind::BadInput,
             _ => ErrorKind::Forbidden,
         };
+        let named = match &e {
+            CustodyError::NotWeighed(c) => vec![c.clone()],
+            _ => Vec::new(),
+        };
         DeviceError::bilingual(kind, e.message(Lang::En), e.message(Lang::Zh))
+            .with_containers(named)
     }
 }
 

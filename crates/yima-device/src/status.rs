@@ -211,6 +211,11 @@ pub(crate) fn append(
         after.push((s.state, s.holder.clone()));
         next.push(s);
     }
+    // What this device records meets the rules of intake; what it learns from others was
+    // recorded under the rules of its time, as the registry accepted it.
+    if outbox {
+        yima_core::check_intake(&event.body, |c| statuses.get(c))?;
+    }
     let pos = tx.insert_event(&NewEvent {
         event,
         after,

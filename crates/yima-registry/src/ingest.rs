@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{
-    apply, check_balance, check_operator, check_shape, ContainerStatus, EventId, EventKind,
-    PublicKey, Role, SignedEvent, Timestamp,
+    apply, check_balance, check_intake, check_operator, check_shape, ContainerStatus, EventId,
+    EventKind, PublicKey, Role, SignedEvent, Timestamp,
 };
 use yima_protocol::DeviceInfo as KeyRecord;
 use yima_protocol::RefusalKind as R;
@@ -250,6 +250,9 @@ pub fn decide(
             Ok(s) => after.push((link.container.clone(), s)),
             Err(e) => return Decision::Refuse(R::Custody, e.to_string()),
         }
+    }
+    if let Err(e) = check_intake(body, |c| chains.get(c).and_then(|s| s.as_ref())) {
+        return Decision::Refuse(R::Balance, e.to_string());
     }
     Decision::Accept { after }
 }

@@ -43,13 +43,18 @@ impl World {
         manifest: &TransferManifest,
         c: &[&LabelCode],
     ) -> SignedEvent {
-        let event = EventKind::Dispatched {
+        let event = self.dispatched_kind(manifest);
+        self.record(by, event, c)
+    }
+
+    /// A dispatch under `manifest`, not yet recorded.
+    pub fn dispatched_kind(&mut self, manifest: &TransferManifest) -> EventKind {
+        EventKind::Dispatched {
             batch: self.batch(BatchKind::OutOfStore),
             facility_code: "ZC001".into(),
             manifest: manifest.clone(),
             outsourced_batch: self.batch(BatchKind::OutsourcedDisposal),
-        };
-        self.record(by, event, c)
+        }
     }
 
     pub fn picked_up_kind(&self, giver: Who, manifest: &ManifestNumber) -> EventKind {

@@ -6,8 +6,8 @@
 use crate::harness::{assert_clean, assert_failures, kg, Who, World};
 use yima_core::yima_codes::LabelCode;
 use yima_core::{
-    check_balance, ContainerState, ContainerStatus, CustodyError, EventBody, EventKind,
-    FailureKind as K, ReturningPart, TransferManifest,
+    check_balance, check_intake, ContainerState, ContainerStatus, CustodyError, EventBody,
+    EventKind, FailureKind as K, ReturningPart, TransferManifest,
 };
 
 /// Delivered to the receiver, weighed (198.5 kg), partly refused (150 kg accepted, 48.5 kg
@@ -144,13 +144,13 @@ fn only_a_partly_refused_container_sends_a_part_back() {
 
 #[test]
 fn the_refused_part_is_not_disposed_of_merged_or_split_away_with_the_accepted_waste() {
-    // Refused on intake (device and registry), with the balance: each step on the accepted
-    // waste would carry the refused 48.5 kg off the books.
+    // Refused on intake (device and registry): each step on the accepted waste would carry
+    // the refused 48.5 kg off the books.
     let (mut w, c, _) = partly_refused();
     let before = status_of(&w, &c);
     let sources = |x: &LabelCode| (x == &c).then_some(&before);
     let refused = |body: &EventBody| {
-        let err = check_balance(body, sources).unwrap_err();
+        let err = check_intake(body, sources).unwrap_err();
         assert!(matches!(err, CustodyError::RefusedPart { .. }), "{err:?}");
         assert!(err.to_string().contains("48.5"), "{err}");
         assert!(
@@ -190,7 +190,7 @@ fn the_refused_part_is_not_disposed_of_merged_or_split_away_with_the_accepted_wa
     refused(&merge);
     // Weighing it, storing it, or sending the part back are not.
     let weighing = w.weighing(Who::Receiver, &[&c]);
-    check_balance(&weighing.body, sources).expect("a weighing carries nothing off");
+    check_intake(&weighing.body, sources).expect("a weighing carries nothing off");
 
     // A chain stored before the rule (partly refused, then disposed of) still verifies.
     let (mut w, c, _) = partly_refused();

@@ -93,3 +93,52 @@ fn nothing_known_is_nothing_weighed() {
         []
     ));
 }
+
+/// On intake (the device and the registry, after the custody rules): the status says whether the
+/// holder weighed the container since its custody began, and a dispatch without it is
+/// refused; the same chain, stored, still verifies.
+#[test]
+fn a_dispatch_of_what_its_sender_did_not_weigh_is_refused_on_intake() {
+    let mut w = World::new();
+    let c = w.generate();
+    w.store(&[&c]);
+    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+    let status = |w: &World| w.verify_clean().statuses[&c].clone();
+    let dispatch = |w: &mut World| {
+        let kind = w.dispatched_kind(&m);
+        w.draft(Who::Producer, Who::Producer, kind, &[&c])
+    };
+    let before = status(&w);
+    assert_eq!(before.weighed_in_custody, Some(false));
+    let body = dispatch(&mut w);
+    let err = yima_core::check_intake(&body, |x| (x == &c).then_some(&before)).unwrap_err();
+    assert!(
+        matches!(&err, yima_core::CustodyError::NotWeighed(x) if x == &c),
+        "{err:?}"
+    );
+    assert!(
+        err.message(yima_core::yima_codes::Lang::Zh)
+            .contains("称重"),
+        "{err}"
+    );
+    // A status kept before this was recorded says nothing: not checked.
+    let mut old = before.clone();
+    old.weighed_in_custody = None;
+    yima_core::check_intake(&body, |x| (x == &c).then_some(&old)).expect("not known");
+    // The same dispatch, already stored, verifies: the rule is one of intake.
+    w.seal(body);
+    assert!(w.verify().failures.is_empty());
+
+    // Weighed by its holder, the next container's dispatch passes; after a handover it is
+    // the new holder's to weigh.
+    let mut w = World::new();
+    let c = w.generate();
+    w.weighing(Who::Producer, &[&c]);
+    let weighed = status(&w);
+    assert_eq!(weighed.weighed_in_custody, Some(true));
+    let body = dispatch(&mut w);
+    yima_core::check_intake(&body, |x| (x == &c).then_some(&weighed)).expect("weighed");
+    w.seal(body);
+    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
+    assert_eq!(status(&w).weighed_in_custody, Some(false));
+}

@@ -59,6 +59,8 @@ struct StatusOut<'a> {
     refused: &'a Option<Quantity>,
     #[serde(skip_serializing_if = "is_none")]
     return_to: &'a Option<CreditCode>,
+    #[serde(skip_serializing_if = "is_none")]
+    weighed_in_custody: &'a Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -103,6 +105,8 @@ struct StatusIn {
     refused: Option<Quantity>,
     #[serde(default)]
     return_to: Option<CreditCode>,
+    #[serde(default)]
+    weighed_in_custody: Option<bool>,
 }
 
 /// The stored form of `status`.
@@ -134,6 +138,7 @@ pub(crate) fn write(status: &ContainerStatus) -> Result<String, serde_json::Erro
         held: &status.held,
         refused: &status.refused,
         return_to: &status.return_to,
+        weighed_in_custody: &status.weighed_in_custody,
     })
 }
 
@@ -183,6 +188,7 @@ pub(crate) fn read(json: &str) -> Result<ContainerStatus, serde_json::Error> {
         held: s.held,
         refused: s.refused,
         return_to: s.return_to,
+        weighed_in_custody: s.weighed_in_custody,
     })
 }
 
@@ -235,6 +241,7 @@ mod tests {
             held: Some(Quantity::parse("24.5", Unit::Kg).expect("quantity")),
             refused: Some(Quantity::parse("0.5", Unit::Kg).expect("quantity")),
             return_to: None,
+            weighed_in_custody: Some(true),
         }
     }
 

@@ -161,6 +161,32 @@ pub(crate) fn generate(key: &DeviceKey, seq: u16, kg: &str) -> SignedEvent {
     )
 }
 
+/// The producer's weighing of `code` (after `prev`), by `key`, dated `at`: what a dispatch
+/// of it needs.
+pub(crate) fn weighed(
+    key: &DeviceKey,
+    seq: u64,
+    code: &LabelCode,
+    prev: &SignedEvent,
+    at: yima_core::Timestamp,
+) -> SignedEvent {
+    let mut body = event(
+        key,
+        seq,
+        EventKind::Weighing {
+            discrepancy: None,
+            measured: prev.body.event.new_labels()[0].quantity,
+            method: yima_core::WeighMethod::Scale,
+            scale: None,
+            weigher: "王磊".into(),
+        },
+        vec![follows(code, prev)],
+    )
+    .body;
+    body.at = at;
+    SignedEvent::seal(body, key)
+}
+
 fn merged(target: ContainerLabel) -> EventKind {
     EventKind::Merged {
         inherited_state: ContainerState::Generated,
@@ -254,6 +280,26 @@ async fn merges_and_splits_out_of_nothing_are_refused_with_nothing_stored<S: Bac
                     begins(&own(15, "1").code),
                     begins(&own(16, "1").code),
                 ],
+            ),
+        ),
+        (
+            "a dispatch of a container its sender never weighed",
+            RefusalKind::Balance,
+            event(
+                &key,
+                10,
+                EventKind::Dispatched {
+                    batch: BatchCode::new(BatchKind::OutOfStore, now().china_date(), 1).unwrap(),
+                    facility_code: "WS-01".into(),
+                    manifest: manifest(),
+                    outsourced_batch: BatchCode::new(
+                        BatchKind::OutsourcedDisposal,
+                        now().china_date(),
+                        1,
+                    )
+                    .unwrap(),
+                },
+                vec![follows(&ca, &a)],
             ),
         ),
         (
@@ -436,21 +482,22 @@ async fn a_revoked_key_cannot_slip_a_pickup_in_before_its_dispatch<S: Backend>()
     };
     let code = g.body.links[0].container.clone();
     let day = g.body.at.china_date();
+    let w = weighed(&p, 2, &code, &g, yima_core::Timestamp(t.0 - 90 * MIN));
     let mut dispatch = event(
         &p,
-        2,
+        3,
         EventKind::Dispatched {
             batch: BatchCode::new(BatchKind::OutOfStore, day, 1).unwrap(),
             facility_code: "WS-01".into(),
             manifest: manifest(),
             outsourced_batch: BatchCode::new(BatchKind::OutsourcedDisposal, day, 1).unwrap(),
         },
-        vec![follows(&code, &g)],
+        vec![follows(&code, &w)],
     )
     .body;
     dispatch.at = yima_core::Timestamp(t.0 - 60 * MIN);
     let dispatch = SignedEvent::seal(dispatch, &p);
-    let r = push_as(&reg, &p, &[g, dispatch.clone()]).await;
+    let r = push_as(&reg, &p, &[g, w, dispatch.clone()]).await;
     assert!(r.iter().all(|(o, _)| *o == PushOutcome::Accepted), "{r:?}");
     // The carrier's key is revoked now.
     reg.state.store.revoke(c.public(), now()).await.unwrap();
@@ -533,29 +580,30 @@ async fn a_fork_breaking_the_rules_is_kept_unapplied_and_stops_no_sync<S: Backen
     let g = generate(&p, 1, "20");
     let code = g.body.links[0].container.clone();
     let day = g.body.at.china_date();
+    let w = weighed(&p, 2, &code, &g, now());
     let dispatch = event(
         &p,
-        2,
+        3,
         EventKind::Dispatched {
             batch: BatchCode::new(BatchKind::OutOfStore, day, 1).unwrap(),
             facility_code: "WS-01".into(),
             manifest: manifest(),
             outsourced_batch: BatchCode::new(BatchKind::OutsourcedDisposal, day, 1).unwrap(),
         },
-        vec![follows(&code, &g)],
+        vec![follows(&code, &w)],
     );
-    // A producer "accepting" its own container after its generation: a fork (the dispatch
+    // A producer "accepting" its own container after its generation: a fork (the weighing
     // holds that place) that the state table forbids. The registry stores forks unapplied.
     let bad = event(
         &p,
-        3,
+        4,
         EventKind::Accepted {
             quantity: Quantity::parse("20", Unit::Kg).unwrap(),
         },
         vec![follows(&code, &g)],
     );
-    let r = push_as(&reg, &p, &[g, dispatch, bad.clone()]).await;
-    assert_eq!(r[2].0, PushOutcome::Fork, "{r:?}");
+    let r = push_as(&reg, &p, &[g, w, dispatch, bad.clone()]).await;
+    assert_eq!(r[3].0, PushOutcome::Fork, "{r:?}");
     for dev in [&mut producer, &mut carrier, &mut regulator] {
         for _ in 0..2 {
             reg.client()
