@@ -4,6 +4,8 @@
 mod authority;
 #[path = "tests/blocks.rs"]
 mod blocks;
+#[path = "tests/forks.rs"]
+mod forks;
 #[path = "tests/hardening.rs"]
 mod hardening;
 #[path = "tests/harness.rs"]
