@@ -113,6 +113,14 @@ fn waiting_offer(tx: &Tx<'_>, id: &EventId) -> Result<(HandoverOffer, SignedEven
     stored_offer(&row.body)
 }
 
+/// The containers of the waiting offer `id` (for judging scanned labels against it).
+pub(crate) fn waiting_offer_codes(
+    tx: &Tx<'_>,
+    id: &EventId,
+) -> Result<BTreeSet<LabelCode>, DeviceError> {
+    Ok(codes_of(&waiting_offer(tx, id)?.1).into_iter().collect())
+}
+
 fn kind_name(kind: &EventKind) -> (&'static str, Option<String>) {
     match kind {
         EventKind::PickedUp { manifest, .. } => ("pickup", Some(manifest.to_string())),

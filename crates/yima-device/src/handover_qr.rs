@@ -20,7 +20,7 @@ use yima_core::{
 };
 use yima_store::{KeySource, KnownKey, NewEvent};
 
-fn qr_error(e: HandoverQrError) -> DeviceError {
+pub(crate) fn qr_error(e: HandoverQrError) -> DeviceError {
     let kind = match e {
         HandoverQrError::NotOnList { .. }
         | HandoverQrError::CountMismatch { .. }
