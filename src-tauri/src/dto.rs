@@ -26,6 +26,9 @@ pub struct AppStatus {
     /// The person doing the steps on this device (经办人), signed into each event it records;
     /// `None` until set.
     pub operator: Option<String>,
+    /// Where the camera's frames come from: `device` (the web view's camera), or `test` (a
+    /// picture the end-to-end tests put on screen, only with `YIMA_TEST_CAMERA=1`).
+    pub camera: String,
 }
 
 /// This device's block of label sequences and where it comes from.
@@ -262,6 +265,26 @@ pub struct ScannedCode {
     pub check: Option<String>,
 }
 
+/// A QR code read from a camera frame, named by its prefix (a label's signature is checked
+/// when it is judged, `judge_scans`).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct FrameCode {
+    /// The text.
+    pub text: String,
+    /// `label`, `offer`, `ack`, `identity`, `enrolment` or `other`.
+    pub kind: String,
+}
+
+/// What scanned labels are judged against: `nothing`, `qr_offer` (`value`: the offer's QR
+/// text) or `online_offer` (`value`: the waiting offer's id).
+#[derive(Clone, Debug, Deserialize, TS)]
+pub struct ScanAgainstForm {
+    /// `nothing`, `qr_offer` or `online_offer`.
+    pub kind: String,
+    /// The offer's QR text or id.
+    pub value: String,
+}
+
 /// A registry to enrol with, read from its enrolment QR code.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct EnrolmentSeen {
@@ -433,6 +456,10 @@ pub fn typescript() -> String {
         StepView::decl(&cfg),
         TimelineView::decl(&cfg),
         ScannedCode::decl(&cfg),
+        FrameCode::decl(&cfg),
+        ScanAgainstForm::decl(&cfg),
+        yima_device::ScanVerdict::decl(&cfg),
+        yima_device::ScanJudgement::decl(&cfg),
         EnrolmentSeen::decl(&cfg),
         ScaleForm::decl(&cfg),
         ScaleReadingView::decl(&cfg),

@@ -36,6 +36,18 @@ impl AppError {
         }
     }
 
+    /// Input the UI sent that no command could take (`bad_input`), said in `lang`.
+    pub fn bad_input(lang: Lang, en: &str, zh: &str) -> AppError {
+        AppError {
+            kind: "bad_input".into(),
+            message: match lang {
+                Lang::Zh => zh.into(),
+                _ => en.into(),
+            },
+            containers: None,
+        }
+    }
+
     /// From a decoding error.
     pub fn scan(e: yima_scan::ScanError, lang: Lang) -> AppError {
         AppError {

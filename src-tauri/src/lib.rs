@@ -51,6 +51,9 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::containers::export_ledger,
             commands::scan::scan_image,
             commands::scan::read_enrolment_qr,
+            commands::camera::scan_frame,
+            commands::camera::judge_scans,
+            commands::camera::code_kinds,
             commands::scale::read_scale,
             commands::drafts::save_draft,
             commands::drafts::load_draft,
@@ -67,6 +70,16 @@ pub fn run() {
     #[cfg(mobile)]
     {
         app = app.plugin(tauri_plugin_barcode_scanner::init());
+    }
+    #[cfg(target_os = "linux")]
+    {
+        app = app.setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                commands::camera::allow_camera(&window);
+            }
+            Ok(())
+        });
     }
     app.run(tauri::generate_context!())
         .expect("the Yima app runs");

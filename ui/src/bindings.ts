@@ -51,7 +51,12 @@ label_block: LabelBlockView | null,
  * The person doing the steps on this device (经办人), signed into each event it records;
  * `None` until set.
  */
-operator: string | null, };
+operator: string | null, 
+/**
+ * Where the camera's frames come from: `device` (the web view's camera), or `test` (a
+ * picture the end-to-end tests put on screen, only with `YIMA_TEST_CAMERA=1`).
+ */
+camera: string, };
 
 export type LabelBlockView = { 
 /**
@@ -409,6 +414,50 @@ quantity: string | null,
  * `valid`, `forged` or `key_unknown`, for a label.
  */
 check: string | null, };
+
+export type FrameCode = { 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * `label`, `offer`, `ack`, `identity`, `enrolment` or `other`.
+ */
+kind: string, };
+
+export type ScanAgainstForm = { 
+/**
+ * `nothing`, `qr_offer` or `online_offer`.
+ */
+kind: string, 
+/**
+ * The offer's QR text or id.
+ */
+value: string, };
+
+export type ScanVerdict = "new" | "key_unknown" | "not_on_offer" | "already_held" | "revoked" | "forged" | "not_a_label";
+
+export type ScanJudgement = { 
+/**
+ * The text read.
+ */
+text: string, 
+/**
+ * The container's code, for a label.
+ */
+code: string | null, 
+/**
+ * The declared quantity with its unit, for a label.
+ */
+quantity: string | null, 
+/**
+ * The verdict.
+ */
+verdict: ScanVerdict, 
+/**
+ * Whether it must stop the person ([`ScanVerdict::alarm`]).
+ */
+alarm: boolean, };
 
 export type EnrolmentSeen = { 
 /**

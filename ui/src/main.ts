@@ -12,6 +12,7 @@ import { handoverScreen } from "./screens/handover";
 import { registryScreen } from "./screens/registry";
 import { manifestsScreen } from "./screens/manifests";
 import { manifestsTab } from "./manifests";
+import { setCameraSource } from "./camera";
 import { blockNotice, progressText, syncLine } from "./status";
 
 const root = document.getElementById("app")!;
@@ -88,6 +89,7 @@ export function showDone(text: string): void {
 
 export async function refresh(next?: AppStatus): Promise<void> {
   status = next ?? (await api.status());
+  setCameraSource(status.camera);
   setLang(status.lang as Lang);
   render();
   // For whoever measures start-up (scripts/bench-app): when the first screen could be used.
@@ -198,6 +200,7 @@ function render(): void {
     ),
     h("div", { id: "message", class: "message", "data-testid": "message" }),
     h("main", {}, body),
+    status.camera === "test" ? h("img", { id: "yima-test-camera", "data-testid": "test-camera", hidden: true, alt: "" }) : null,
   );
 }
 

@@ -1,5 +1,5 @@
 //! Reading QR codes from an image file's bytes (sent as the raw request body). Camera frames
-//! will come through the same decoder.
+//! come through the same decoder (`camera.rs`).
 
 use crate::dto::{EnrolmentSeen, ScannedCode};
 use crate::{AppError, AppState};
@@ -14,6 +14,24 @@ fn body(request: &Request<'_>) -> Vec<u8> {
     match request.body() {
         InvokeBody::Raw(bytes) => bytes.clone(),
         InvokeBody::Json(value) => serde_json::from_value(value.clone()).unwrap_or_default(),
+    }
+}
+
+/// What a QR text is, by its prefix alone: `offer`, `ack`, `identity`, `enrolment`,
+/// `label` (a Yima label, its signature not yet checked) or `other`.
+pub fn kind_of(text: &str) -> &'static str {
+    if text.starts_with(OFFER_PREFIX) {
+        "offer"
+    } else if text.starts_with(ACK_PREFIX) {
+        "ack"
+    } else if text.starts_with(IDENTITY_PREFIX) {
+        "identity"
+    } else if text.starts_with(ENROLMENT_PREFIX) {
+        "enrolment"
+    } else if yima_core::LabelPayload::parse(text).is_ok() {
+        "label"
+    } else {
+        "other"
     }
 }
 
@@ -37,25 +55,21 @@ pub fn scan_image(
             check: None,
             text: f.text,
         };
-        if code.text.starts_with(OFFER_PREFIX) {
-            code.kind = "offer".into();
-        } else if code.text.starts_with(ACK_PREFIX) {
-            code.kind = "ack".into();
-        } else if code.text.starts_with(IDENTITY_PREFIX) {
-            code.kind = "identity".into();
-        } else if code.text.starts_with(ENROLMENT_PREFIX) {
-            code.kind = "enrolment".into();
-        } else if let Some(dev) = device.as_mut() {
-            if let Some(label) = dev
-                .check_label(&code.text)
-                .map_err(|e| AppError::device(e, lang))?
-            {
-                code.kind = "label".into();
-                code.code = Some(label.code.to_string());
-                code.quantity = Some(label.quantity);
-                code.check = serde_json::to_value(label.check)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned));
+        code.kind = kind_of(&code.text).into();
+        if code.kind == "label" {
+            code.kind = "other".into();
+            if let Some(dev) = device.as_mut() {
+                if let Some(label) = dev
+                    .check_label(&code.text)
+                    .map_err(|e| AppError::device(e, lang))?
+                {
+                    code.kind = "label".into();
+                    code.code = Some(label.code.to_string());
+                    code.quantity = Some(label.quantity);
+                    code.check = serde_json::to_value(label.check)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned));
+                }
             }
         }
         out.push(code);

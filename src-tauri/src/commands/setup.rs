@@ -20,6 +20,11 @@ pub(crate) fn status(state: &AppState) -> Result<AppStatus, AppError> {
         registry: None,
         label_block: None,
         operator: None,
+        camera: if std::env::var("YIMA_TEST_CAMERA").is_ok_and(|v| v == "1") {
+            "test".into()
+        } else {
+            "device".into()
+        },
     };
     let mut device = match state.open() {
         Ok(device) => device,

@@ -5,6 +5,7 @@ import { Draft } from "../drafts";
 import { labelTexts, one, pngUrl, scanFiles } from "../files";
 import { t } from "../i18n";
 import { showDone, showError, syncNow } from "../main";
+import { scanner } from "../scanner";
 import { selection } from "../selection";
 
 /** The fields each handover step asks its giver for. */
@@ -107,11 +108,14 @@ function givePanel(role: string, enrolled: boolean): HTMLElement | null {
   showCodes();
   const takerNote = h("div", { class: "note", "data-testid": "taker" }, t("app.handover.taker_none"));
   const takerFile = filePicker("taker-image");
+  const setTaker = (text: string | null) => {
+    taker = text;
+    takerNote.textContent = taker ? `✓ ${t("app.handover.taker_read")}` : `✗ ${t("app.handover.no_identity")}`;
+    takerNote.className = taker ? "note ok" : "note bad";
+  };
   takerFile.addEventListener("change", async () => {
     try {
-      taker = one(await scanFiles(takerFile), "identity");
-      takerNote.textContent = taker ? `✓ ${t("app.handover.taker_read")}` : `✗ ${t("app.handover.no_identity")}`;
-      takerNote.className = taker ? "note ok" : "note bad";
+      setTaker(one(await scanFiles(takerFile), "identity"));
     } catch (e) {
       showError(e);
     }
@@ -137,20 +141,43 @@ function givePanel(role: string, enrolled: boolean): HTMLElement | null {
     show();
   });
   const offerOut = h("div");
+  const confirm = async (ack: string | null) => {
+    if (!ack) {
+      showError({ kind: "bad_input", message: t("app.handover.no_ack") });
+      return;
+    }
+    const id = await api.confirm(ack);
+    showDone(t("app.handover.confirmed", { id }));
+    mount(offerOut, h("p", { class: "note ok", "data-testid": "give-done" }, `✓ ${t("app.handover.confirmed", { id })}`));
+  };
   const ackFile = filePicker("ack-image");
   ackFile.addEventListener("change", async () => {
     try {
-      const ack = one(await scanFiles(ackFile), "ack");
-      if (!ack) {
-        showError({ kind: "bad_input", message: t("app.handover.no_ack") });
-        return;
-      }
-      const id = await api.confirm(ack);
-      showDone(t("app.handover.confirmed", { id }));
-      mount(offerOut, h("p", { class: "note ok", "data-testid": "give-done" }, `✓ ${t("app.handover.confirmed", { id })}`));
+      await confirm(one(await scanFiles(ackFile), "ack"));
     } catch (e) {
       showError(e);
     }
+  });
+  // The camera reads the taker's identity first, then (after the offer is shown, opened
+  // again) its acknowledgement: the two screens face each other, with no network.
+  const giveScan = scanner({
+    name: "give",
+    oneShot: true,
+    onOther: async (code) => {
+      if (code.kind === "identity") {
+        setTaker(code.text);
+        return true;
+      }
+      if (code.kind === "ack") {
+        try {
+          await confirm(code.text);
+        } catch (e) {
+          showError(e);
+        }
+        return true;
+      }
+      return false;
+    },
   });
   /** The form as the commands take it, or null (said why) when something is missing. */
   const form = () => {
@@ -232,6 +259,7 @@ function givePanel(role: string, enrolled: boolean): HTMLElement | null {
     h("h3", {}, t("app.handover.give_title")),
     codes,
     h("label", { class: "file" }, t("app.handover.read_taker"), takerFile),
+    giveScan.el,
     takerNote,
     kind,
     fields,
@@ -323,17 +351,38 @@ function takePanel(role: string, enrolled: boolean): HTMLElement | null {
       showError,
     );
   }
+  const setOffer = async (text: string | null) => {
+    offer = text;
+    onlineId = null;
+    offerNote.textContent = offer ? `✓ ${t("app.handover.offer_read")}` : `✗ ${t("app.handover.no_offer")}`;
+    offerNote.className = offer ? "note ok" : "note bad";
+    await recheck();
+  };
   const offerFile = filePicker("offer-image");
   offerFile.addEventListener("change", async () => {
     try {
-      offer = one(await scanFiles(offerFile), "offer");
-      onlineId = null;
-      offerNote.textContent = offer ? `✓ ${t("app.handover.offer_read")}` : `✗ ${t("app.handover.no_offer")}`;
-      offerNote.className = offer ? "note ok" : "note bad";
-      await recheck();
+      await setOffer(one(await scanFiles(offerFile), "offer"));
     } catch (e) {
       showError(e);
     }
+  });
+  // One camera for the whole taking: the giver's offer code, then every label one after
+  // another, each judged against the offer as it is read.
+  const takeScan = scanner({
+    name: "take",
+    against: () =>
+      onlineId ? { kind: "online_offer", value: onlineId } : offer ? { kind: "qr_offer", value: offer } : { kind: "nothing", value: "" },
+    onOther: async (code) => {
+      if (code.kind !== "offer") return false;
+      await setOffer(code.text);
+      return true;
+    },
+    onLabel: async (j) => {
+      // A label that raised an alarm stays off the truck (and out of the handover).
+      if (j.alarm || labels.includes(j.text)) return;
+      labels = [...labels, j.text];
+      await recheck();
+    },
   });
   const labelFiles = filePicker("label-images", true);
   labelFiles.addEventListener("change", async () => {
@@ -368,6 +417,7 @@ function takePanel(role: string, enrolled: boolean): HTMLElement | null {
             return;
           }
           const taken = await api.take(offer!, listed);
+          takeScan.stop();
           showDone(t("app.handover.taken", { id: taken.event_id }));
           mount(
             out,
@@ -391,6 +441,7 @@ function takePanel(role: string, enrolled: boolean): HTMLElement | null {
     h("h3", {}, t("app.handover.take_title")),
     waiting,
     h("label", { class: "file" }, t("app.handover.read_offer"), offerFile),
+    takeScan.el,
     offerNote,
     h("label", { class: "file" }, t("app.handover.read_labels"), labelFiles),
     checks,

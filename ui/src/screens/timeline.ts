@@ -5,6 +5,7 @@ import { chinaTime } from "../format";
 import { t } from "../i18n";
 
 import { showError } from "../main";
+import { scanner } from "../scanner";
 
 const out = h("div", { class: "timeline", "data-testid": "timeline" });
 const codeInput = h("input", { "data-testid": "open-code" });
@@ -81,6 +82,20 @@ export function openLabelScreen(): HTMLElement {
       showError(e);
     }
   });
+  // A label read by the camera or a scan gun opens its timeline (a forged one says so).
+  const scan = scanner({
+    name: "open",
+    oneShot: true,
+    onLabel: async (j) => {
+      if (!j.code) return false;
+      if (j.verdict === "forged") {
+        mount(out, h("p", { class: "alarm", "data-testid": "forged" }, t("app.open.forged", { code: j.code })));
+        return true;
+      }
+      await show(j.code);
+      return true;
+    },
+  });
   return h(
     "section",
     {},
@@ -91,6 +106,7 @@ export function openLabelScreen(): HTMLElement {
       h("button", { class: "primary", "data-testid": "open-submit", onclick: () => show(code.value) }, t("app.open.show")),
     ),
     h("label", { class: "file" }, t("app.open.image"), file),
+    scan.el,
     out,
   );
 }

@@ -1,0 +1,133 @@
+//! Camera frames and scan guns: each frame's grey pixels come as the raw request body and are
+//! decoded by Yima's own pipeline (`yima-scan`) off the UI's thread; each new code read is
+//! judged by the use case (`Device::judge_scans`) for the continuous scanner's sound and
+//! colour.
+
+use crate::commands::scan::kind_of;
+use crate::dto::{FrameCode, ScanAgainstForm};
+use crate::{AppError, AppState};
+use tauri::ipc::{InvokeBody, Request};
+use tauri::State;
+use yima_device::{ScanAgainst, ScanJudgement};
+
+/// The largest frame taken: 4096 × 4096 grey bytes.
+const MAX_FRAME: u32 = 4096;
+
+fn dimension(request: &Request<'_>, name: &str) -> Option<u32> {
+    request
+        .headers()
+        .get(name)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|v| (1..=MAX_FRAME).contains(v))
+}
+
+/// Every QR code in one camera frame: the body holds `x-width × x-height` grey bytes, row by
+/// row. A frame of the wrong size is a `bad_input` error; a frame with no code an empty list.
+/// Runs on the async runtime's threads, so decoding never holds up the web view.
+#[tauri::command]
+pub async fn scan_frame(
+    state: State<'_, AppState>,
+    request: Request<'_>,
+) -> Result<Vec<FrameCode>, AppError> {
+    let lang = state.lang();
+    let (Some(width), Some(height)) = (
+        dimension(&request, "x-width"),
+        dimension(&request, "x-height"),
+    ) else {
+        return Err(AppError::bad_input(
+            lang,
+            "a camera frame needs its width and height (1–4096)",
+            "相机画面须给出宽和高（1–4096）",
+        ));
+    };
+    let InvokeBody::Raw(luma) = request.body() else {
+        return Err(AppError::bad_input(
+            lang,
+            "a camera frame is sent as raw bytes",
+            "相机画面须以原始字节发送",
+        ));
+    };
+    if luma.len() != width as usize * height as usize {
+        return Err(AppError::bad_input(
+            lang,
+            &format!(
+                "a {width}×{height} frame has {} grey bytes, not {}",
+                width * height,
+                luma.len()
+            ),
+            &format!(
+                "{width}×{height} 的画面应有 {} 个灰度字节，而不是 {}",
+                width * height,
+                luma.len()
+            ),
+        ));
+    }
+    Ok(yima_scan::scan_luma(width, height, luma)
+        .into_iter()
+        .map(|f| FrameCode {
+            kind: kind_of(&f.text).into(),
+            text: f.text,
+        })
+        .collect())
+}
+
+/// What each of `texts` is, by its prefix (for codes a scan gun typed or a phone's scanner
+/// read, which come as text).
+#[tauri::command]
+pub fn code_kinds(texts: Vec<String>) -> Vec<FrameCode> {
+    texts
+        .into_iter()
+        .map(|text| FrameCode {
+            kind: kind_of(&text).into(),
+            text,
+        })
+        .collect()
+}
+
+/// Each of `texts` judged for the continuous scanner: a new container, or an alarm (not on
+/// the offer, already held, revoked, forged).
+#[tauri::command]
+pub fn judge_scans(
+    state: State<'_, AppState>,
+    texts: Vec<String>,
+    against: ScanAgainstForm,
+) -> Result<Vec<ScanJudgement>, AppError> {
+    let lang = state.lang();
+    let against = match against.kind.as_str() {
+        "qr_offer" => ScanAgainst::QrOffer(against.value),
+        "online_offer" => ScanAgainst::OnlineOffer(
+            against
+                .value
+                .parse()
+                .map_err(|_| AppError::bad_input(lang, "not an offer id", "不是交接邀请编号"))?,
+        ),
+        _ => ScanAgainst::Nothing,
+    };
+    state
+        .open()?
+        .judge_scans(&texts, &against)
+        .map_err(|e| AppError::device(e, lang))
+}
+
+/// Lets the desktop web view open the camera: media streams on, and the permission request
+/// answered (the person chose to scan). With `YIMA_MOCK_CAMERA=1` WebKit's own test-pattern
+/// cameras stand in for a real one (tests on a machine without a camera).
+#[cfg(target_os = "linux")]
+pub fn allow_camera<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
+    use webkit2gtk::{PermissionRequestExt, SettingsExt, WebViewExt};
+    let mock = std::env::var("YIMA_MOCK_CAMERA").is_ok_and(|v| v == "1");
+    let _ = window.with_webview(move |webview| {
+        let view = webview.inner();
+        if let Some(settings) = view.settings() {
+            settings.set_enable_media_stream(true);
+            settings.set_enable_mock_capture_devices(mock);
+        }
+        view.connect_permission_request(|_, request| {
+            request.allow();
+            true
+        });
+    });
+}
