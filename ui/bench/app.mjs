@@ -6,10 +6,11 @@
 //   WebKit), which any Tauri app pays before its own code runs;
 // - memory: the same processes' memory at the first-run screen, before any container;
 // - register to preview: one round trip of the app's cheapest command (`app_status`).
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Session, sleep, startDriver } from "../e2e/webdriver.mjs";
+import { memory, stop } from "./procs.mjs";
 
 const APP = process.env.YIMA_APP;
 if (!APP) throw new Error("set YIMA_APP to the app binary (e.g. target/release/yima-app)");
@@ -28,56 +29,6 @@ async function open(dataDir) {
   return { driver, session, spawned };
 }
 
-/** Every process now: its parent and its name, by pid. */
-function processes() {
-  const parent = new Map();
-  const names = new Map();
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      names.set(pid, stat.slice(stat.indexOf("(") + 1, close));
-      parent.set(pid, stat.slice(close + 2).split(" ")[1]);
-    } catch {
-      // gone
-    }
-  }
-  return { parent, names };
-}
-
-/** The processes `roots` and every process below them. */
-function descendants(parent, roots) {
-  const tree = new Set(roots.map(String));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parent) {
-      if (tree.has(ppid) && !tree.has(pid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  return [...tree];
-}
-
-/** The process `root` and every process below it. */
-function processTree(root) {
-  return descendants(processes().parent, [root]);
-}
-
-/** Stops a tauri-driver with its WebKitWebDriver and app: tauri-driver does not always
- * leave on SIGTERM once its session is closed, and a lingering one keeps the output open. */
-async function stop(driver) {
-  for (const pid of processTree(driver.proc.pid).reverse()) {
-    try {
-      process.kill(Number(pid), "SIGKILL");
-    } catch {
-      // gone
-    }
-  }
-  await sleep(200);
-}
-
 async function readyAt(session) {
   for (let i = 0; i < 300; i++) {
     const at = await session.run("return document.body && document.body.dataset.readyAt");
@@ -85,25 +36,6 @@ async function readyAt(session) {
     await sleep(5);
   }
   throw new Error("the app never showed its first screen");
-}
-
-/** The app's process and its WebKit helpers: summed resident memory (RSS) and PSS, in MB. */
-function memory() {
-  const { parent, names } = processes();
-  const apps = [...names].filter(([, n]) => n === "yima-app").map(([p]) => p);
-  if (apps.length !== 1) throw new Error(`expected one yima-app process, found ${apps.length}`);
-  const tree = new Set(descendants(parent, apps));
-  let rss = 0;
-  let pss = 0;
-  const each = [];
-  for (const pid of tree) {
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-    const r = Number(/^Rss:\s+(\d+)/m.exec(rollup)[1]);
-    rss += r;
-    pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)[1]);
-    each.push(`${names.get(pid)} ${Math.round(r / 1024)} MB`);
-  }
-  return { rss: rss / 1024, pss: pss / 1024, processes: tree.size, each: each.join(", ") };
 }
 
 const invoke = (session, cmd, args) =>

@@ -182,6 +182,12 @@ test("two apps hand over twenty containers offline through their cameras, each l
   await show(producer, ack);
   await orSay(producer, producer.waitText('[data-testid="give-done"]', (t) => t.startsWith("✓"), 20000));
 
+  // A scan gun types a label's text and Enter: the driver opens that drum's timeline with it.
+  await tab(carrier, "open");
+  await carrier.type('[data-testid="scan-gun-open"]', `${text}\uE007`);
+  await orSay(carrier, carrier.waitText('[data-testid="timeline-verdict"]', (t) => t.startsWith("✓")));
+  assert.ok((await carrier.text('[data-testid="timeline"]')).includes(drums[0]));
+
   // Both hold the same dual-signed pickup of the twenty drums; the one not on the offer stays.
   const held = json(c, "container", "list");
   const inTransit = (held.containers ?? held).filter((r) => r.state === "in_transit").map((r) => r.code);

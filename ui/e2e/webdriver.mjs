@@ -18,11 +18,13 @@ export function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** A tauri-driver process whose app instances see `env` (e.g. their own YIMA_DATA_DIR). */
-export async function startDriver(env) {
+/** A tauri-driver process whose app instances see `env` (e.g. their own YIMA_DATA_DIR),
+ * started through `wrap` when given (e.g. `["taskset", "-c", "0"]`: the app on one core). */
+export async function startDriver(env, wrap = []) {
   const port = await freePort();
   const nativePort = await freePort();
-  const proc = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
+  const args = [...wrap, "tauri-driver", "--port", String(port), "--native-port", String(nativePort)];
+  const proc = spawn(args[0], args.slice(1), {
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -69,6 +69,8 @@ export function scanner(opts: ScannerOptions): { el: HTMLElement; stop: () => vo
   let flashTimer = 0;
   const flash = (alarm: boolean) => {
     panel.dataset.flash = alarm ? "alarm" : "ok";
+    // When, for the benchmark of a code entering the frame to its flash.
+    panel.dataset.flashAt = String(performance.now());
     panel.classList.remove("flash-ok", "flash-alarm");
     panel.classList.add(alarm ? "flash-alarm" : "flash-ok");
     window.clearTimeout(flashTimer);

@@ -41,6 +41,17 @@ pub enum Effort {
     Fast,
     /// Run every stage and return everything any stage read.
     Exhaustive,
+    /// A live camera's frame: only the rxing stages (1–3), stopping at the first that reads
+    /// a code. The slow ones (rqrr, the mesh sampler: tens of milliseconds on a frame with
+    /// no code) would cut the frame rate, and the next frame, a moment later and a little
+    /// moved, is another chance; a photo still gets the whole pipeline.
+    Camera,
+}
+
+impl Effort {
+    fn runs(self, stage: &Stage) -> bool {
+        self != Effort::Camera || stage.name.starts_with("rxing")
+    }
 }
 
 /// What a pipeline run produced.
@@ -126,7 +137,7 @@ pub fn run(width: u32, height: u32, luma: &[u8], effort: Effort) -> Report {
     }
     let image = Gray::from_luma(w, h, luma);
     for stage in STAGES {
-        if !(stage.applies)(&image) {
+        if !(stage.applies)(&image) || !effort.runs(stage) {
             continue;
         }
         // The decoders are guarded inside the stage; this also covers pre-processing.
@@ -145,7 +156,7 @@ pub fn run(width: u32, height: u32, luma: &[u8], effort: Effort) -> Report {
                 report.found.push(found);
             }
         }
-        if effort == Effort::Fast && !report.found.is_empty() {
+        if effort != Effort::Exhaustive && !report.found.is_empty() {
             break;
         }
     }

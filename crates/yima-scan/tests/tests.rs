@@ -201,7 +201,7 @@ fn every_code_in_an_image_is_returned() {
         "91130200699229617X-90004149-20260102-017",
     ];
     let (w, h, px) = sheet(&texts);
-    for effort in [Effort::Fast, Effort::Exhaustive] {
+    for effort in [Effort::Fast, Effort::Exhaustive, Effort::Camera] {
         let report = yima_scan::scan_luma_with(w, h, &px, effort);
         let mut read: Vec<_> = report.found.iter().map(|f| f.text.as_str()).collect();
         read.sort_unstable();
@@ -213,6 +213,21 @@ fn every_code_in_an_image_is_returned() {
         let c = f.centre();
         assert!(c.x > 0.0 && c.x < w as f32 && c.y > 0.0 && c.y < h as f32);
     }
+}
+
+#[test]
+fn a_camera_frame_gets_only_the_rxing_stages() {
+    // A frame with no code: the camera's effort stops after the rxing stages (its frame
+    // rate is in BENCHMARKS.md, "Camera"), where a photo's goes on through rqrr and the mesh
+    // sampler; neither reads anything.
+    let blank = vec![200u8; 320 * 240];
+    let camera = yima_scan::scan_luma_with(320, 240, &blank, Effort::Camera);
+    assert!(camera.found.is_empty() && camera.stage.is_none());
+    // A clean code is read by the first stage either way.
+    let (w, h, px) = sheet(&["HWCS20211031001"]);
+    let report = yima_scan::scan_luma_with(w, h, &px, Effort::Camera);
+    assert_eq!(report.stage, Some("rxing"));
+    assert_eq!(report.found[0].text, "HWCS20211031001");
 }
 
 // ---------------------------------------------------------------- contained panics

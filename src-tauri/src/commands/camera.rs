@@ -65,13 +65,16 @@ pub async fn scan_frame(
             ),
         ));
     }
-    Ok(yima_scan::scan_luma(width, height, luma)
-        .into_iter()
-        .map(|f| FrameCode {
-            kind: kind_of(&f.text).into(),
-            text: f.text,
-        })
-        .collect())
+    Ok(
+        yima_scan::scan_luma_with(width, height, luma, yima_scan::Effort::Camera)
+            .found
+            .into_iter()
+            .map(|f| FrameCode {
+                kind: kind_of(&f.text).into(),
+                text: f.text,
+            })
+            .collect(),
+    )
 }
 
 /// What each of `texts` is, by its prefix (for codes a scan gun typed or a phone's scanner

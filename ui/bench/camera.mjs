@@ -1,0 +1,107 @@
+// The camera's benchmarks (issue 13): camera frames decoded per second at 1280×720, from the
+// web view's stream through the worker's grey conversion and the raw IPC transfer to
+// yima-scan and back; the time from a code entering the frame to the green flash; and the
+// memory after continuous scanning. The real (release) app through tauri-driver under Xvfb,
+// its processes on one core (taskset), the camera being the app's test camera (a canvas
+// stream painting the label pictures the benchmark shows). Run with `scripts/bench-camera`,
+// which measures the raw limit first: yima-scan alone on a like frame, one thread
+// (`YIMA_RAW_FPS`).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Session, sleep, startDriver } from "../e2e/webdriver.mjs";
+import { memory, stop } from "./procs.mjs";
+
+const APP = process.env.YIMA_APP;
+const CLI = process.env.YIMA_CLI;
+if (!APP || !CLI) throw new Error("set YIMA_APP and YIMA_CLI (release builds)");
+const RAW_FPS = Number(process.env.YIMA_RAW_FPS ?? NaN);
+const SECS = Number(process.env.YIMA_BENCH_SECS ?? 20);
+const LABELS = Number(process.env.YIMA_BENCH_LABELS ?? 30);
+const MINUTES = Number(process.env.YIMA_BENCH_MINUTES ?? 30);
+const base = mkdtempSync(join(tmpdir(), "yima-bench-camera-"));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.9) - 1];
+const cli = (...args) => execFileSync(CLI, ["--data-dir", join(base, "p"), ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+
+// A producer's labels, printed as pictures (100 mm at 300 dpi).
+cli("init", "--role", "producer", "--org-name", "福州示例化工有限公司", "--credit-code", "91350100M000100Y43");
+const codes = [];
+for (let i = 0; i < LABELS; i++) {
+  codes.push(JSON.parse(cli("--json", "container", "new", "--waste-code", "900-249-08", "--weight", String(10 + i), "--unit", "kg",
+    "--form", "liquid", "--main-components", "矿物油", "--contact", "王磊", "--phone", "0591-87654321")).code);
+}
+cli("label", ...codes, "--format", "png", "-o", join(base, "labels"));
+const pictures = readdirSync(join(base, "labels")).map((f) => `data:image/png;base64,${readFileSync(join(base, "labels", f)).toString("base64")}`);
+
+const driver = await startDriver({ YIMA_DATA_DIR: join(base, "p"), YIMA_TEST_CAMERA: "1" }, ["taskset", "-c", "0"]);
+const s = await Session.start(driver, resolve(APP));
+await s.find('[data-testid="who"]');
+await s.click('[data-testid="tab-handover"]');
+await sleep(500);
+const frames = () => s.run('return Number(document.querySelector("[data-testid=scanner-take]").dataset.frames)');
+const show = (url) =>
+  s.run("const img = document.getElementById('yima-test-camera'); img.dataset.shownAt = String(performance.now()); img.src = arguments[0];", url);
+const seen = () => s.run('return document.querySelectorAll("[data-testid=scan-item]").length');
+
+// 1. Frames per second, with nothing in the frame and with a label in it.
+await s.click('[data-testid="camera-start-take"]');
+await sleep(3000);
+const rate = async () => {
+  const [f0, t0] = [await frames(), Date.now()];
+  await sleep(SECS * 1000);
+  return ((await frames()) - f0) / ((Date.now() - t0) / 1000);
+};
+const empty = await rate();
+await show(pictures[0]);
+for (let i = 0; i < 100 && (await seen()) < 1; i++) await sleep(100);
+const withLabel = await rate();
+
+// 2. A code entering the frame to its flash, for each other label.
+const latencies = [];
+for (let i = 1; i < pictures.length; i++) {
+  const before = await seen();
+  await show(pictures[i]);
+  for (let k = 0; k < 200 && (await seen()) === before; k++) await sleep(10);
+  latencies.push(
+    await s.run(
+      'return Number(document.querySelector("[data-testid=scanner-take]").dataset.flashAt) - Number(document.getElementById("yima-test-camera").dataset.shownAt)',
+    ),
+  );
+  await sleep(300);
+}
+
+// 3. Memory over continuous scanning, the labels shown again and again (a repeat is
+// decoded, then ignored).
+const samples = [memory().rss];
+for (let m = 0; m < MINUTES; m++) {
+  for (let k = 0; k < 30; k++) {
+    await show(pictures[(m * 30 + k) % pictures.length]);
+    await sleep(2000);
+  }
+  samples.push(memory().rss);
+}
+const after = memory();
+const totalFrames = await frames();
+await s.end();
+await stop(driver);
+
+const ms = (x) => `${Math.round(x)} ms`;
+const mb = (x) => `${Math.round(x)} MB`;
+console.log(`camera benchmarks (${new Date().toISOString()}, ${APP}, one core)`);
+console.log(
+  `frames decoded per second at 1280x720, web view to yima-scan and back: with a label ${withLabel.toFixed(1)}/s, ` +
+    `empty frames ${empty.toFixed(1)}/s; raw limit (yima-scan alone on a like frame, one thread): ${RAW_FPS.toFixed(1)}/s; ` +
+    `ratio ${(withLabel / RAW_FPS).toFixed(2)}; goal >= 30/s`,
+);
+console.log(
+  `code entering the frame to the green flash, ${latencies.length} labels: median ${ms(median(latencies))}, p90 ${ms(p90(latencies))}, ` +
+    `max ${ms(Math.max(...latencies))}; goal <= 150 ms`,
+);
+console.log(
+  `memory over ${MINUTES} min of continuous scanning (${totalFrames} frames): RSS ${samples.map(mb).join(", ")}; ` +
+    `after ${mb(after.rss)} (${after.each}); goal <= 200 MB, no growth`,
+);
+process.exit(0);
