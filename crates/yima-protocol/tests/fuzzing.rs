@@ -59,6 +59,7 @@ fn generated() -> SignedEvent {
         }],
         location: None,
         operator: None,
+        track: None,
         seq: 1,
     };
     SignedEvent::seal(body, &key)

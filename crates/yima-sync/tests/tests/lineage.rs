@@ -124,6 +124,7 @@ pub(crate) fn event(key: &DeviceKey, seq: u64, kind: EventKind, links: Vec<Link>
             links,
             location: None,
             operator: None,
+            track: None,
             seq,
         },
         key,

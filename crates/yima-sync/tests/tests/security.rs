@@ -135,6 +135,7 @@ pub(crate) fn generated(key: &DeviceKey, seq: u64, remarks: &str) -> SignedEvent
         }],
         location: Some(remarks.into()),
         operator: None,
+        track: None,
         seq,
     };
     SignedEvent::seal(body, key)
@@ -265,6 +266,7 @@ async fn out_of_scope_and_regulator_writes_are_refused() {
         }],
         location: None,
         operator: None,
+        track: None,
         seq: 1,
     };
     let intrusion = SignedEvent::seal(body, &other);

@@ -269,6 +269,7 @@ async fn real_traffic_is_as_described() {
             }],
             location: None,
             operator: None,
+            track: None,
             seq: 1,
         };
         HandoverOffer {
