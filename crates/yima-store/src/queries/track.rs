@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn fixes_are_kept_once_per_moment_and_never_changed() {
         let mut store = Store::open_in_memory().unwrap();
-        let m: yima_codes::ManifestNumber = "35010020240001".parse().unwrap();
+        let m = yima_codes::ManifestNumber::new(2024, 35, 1, 1).unwrap();
         let org: yima_codes::CreditCode = "91350100M000100Y43".parse().unwrap();
         let added = store
             .write(|tx| tx.insert_fixes(&m, &org, &[fix(2), fix(1), fix(2)], Timestamp(9)))
