@@ -52,6 +52,7 @@ mod timeline;
 mod track;
 mod track_file;
 mod track_routes;
+mod track_sync;
 mod weighed;
 
 pub use actions::{Action, ActionRequest};

@@ -68,6 +68,7 @@ pub(crate) async fn push_results<S: Backend>(
 ) -> Vec<PushResult> {
     let body = serde_json::to_vec(&PushRequest {
         events: events.iter().map(WireEvent::of).collect(),
+        tracks: Vec::new(),
     })
     .unwrap();
     let (status, text) = send(reg, key, "POST", "/v1/events", body).await;

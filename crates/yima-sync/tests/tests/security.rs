@@ -153,6 +153,7 @@ pub(crate) async fn push(
 fn push_body(events: &[SignedEvent]) -> Vec<u8> {
     serde_json::to_vec(&PushRequest {
         events: events.iter().map(WireEvent::of).collect(),
+        tracks: Vec::new(),
     })
     .unwrap()
 }
