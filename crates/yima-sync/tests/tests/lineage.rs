@@ -28,7 +28,7 @@ pub(crate) async fn insider<S: Backend>(
     key
 }
 
-async fn send<S: Backend>(
+pub(crate) async fn send<S: Backend>(
     reg: &TestRegistry<S>,
     key: &DeviceKey,
     method: &str,
