@@ -215,7 +215,7 @@ fn a_qr_offer_carries_the_track_and_one_without_keeps_its_text() {
         let offer = HandoverOfferQr::of(&e, &declared).expect("an offer");
         let parsed = HandoverOfferQr::parse(&offer.to_text()).expect("parses");
         assert_eq!(parsed, offer);
-        let rebuilt = parsed.event(&[c.clone()]).expect("rebuilt");
+        let rebuilt = parsed.event(std::slice::from_ref(&c)).expect("rebuilt");
         assert_eq!(rebuilt.id, e.id);
         assert_eq!(rebuilt.body.track, b.track);
     }
