@@ -141,3 +141,70 @@ fn a_receipt_without_fixes_signs_no_track() {
     let routes = receiver.routes(&codes[0]).unwrap();
     assert_eq!(routes[0].verdict, RouteVerdict::NoTrack);
 }
+
+#[test]
+fn pulled_fixes_are_kept_only_when_they_hash_to_the_signed_track() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock();
+    let mut producer = init(&dir.path().join("p"), Role::Producer, &producer_org(), &c);
+    let mut carrier = init(&dir.path().join("c"), Role::Carrier, &carrier_org(), &c);
+    let mut receiver = init(&dir.path().join("r"), Role::Receiver, &receiver_org(), &c);
+    let mut other = init(&dir.path().join("o"), Role::Receiver, &receiver_org(), &c);
+    let codes = dispatched(&mut producer, 1);
+    hand_over(&mut producer, &mut carrier, &codes, pickup());
+    let picked = yima_device::Clock::now(&&c);
+    let fixes: Vec<Fix> = (1..=3)
+        .map(|i| fix(Timestamp(picked.0 + i64::from(i) * 60_000), i))
+        .collect();
+    c.advance(HOUR);
+    carrier.record_fixes(&manifest_number(), &fixes).unwrap();
+    hand_over(&mut carrier, &mut receiver, &codes, receive());
+    // Another device of the receiver's learns every event from the feed, the receipt with
+    // fixes beside it that differ from the signed route at the core level (one moved).
+    feed(&mut producer, &mut other);
+    let mut entries: Vec<yima_protocol::FeedEntry> = receiver
+        .outbox_batch(0, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|(seq, event)| yima_protocol::FeedEntry {
+            seq,
+            event,
+            arrived_at: Timestamp(0),
+            fork_of: None,
+            fixes: None,
+        })
+        .collect();
+    let mut carrier_entries: Vec<yima_protocol::FeedEntry> = carrier
+        .outbox_batch(0, 1000)
+        .unwrap()
+        .into_iter()
+        .map(|(seq, event)| yima_protocol::FeedEntry {
+            seq,
+            event,
+            arrived_at: Timestamp(0),
+            fork_of: None,
+            fixes: None,
+        })
+        .collect();
+    carrier_entries.retain(|e| !entries.iter().any(|r| r.event.id == e.event.id));
+    carrier_entries.append(&mut entries);
+    let mut entries = carrier_entries;
+    let receipt = entries
+        .iter()
+        .position(|e| e.event.body.contains("\"track\":{"))
+        .expect("the receipt signs the route");
+    let mut moved = fixes.clone();
+    moved[1].lon_e7 += 1;
+    entries[receipt].fixes = Some(moved);
+    let pulled = other.store_pulled(&entries, 99).unwrap();
+    assert_eq!(pulled.fixes, 0);
+    let routes = other.routes(&codes[0]).unwrap();
+    assert_eq!(routes[0].verdict, RouteVerdict::FixesMissing, "{routes:?}");
+    // The signed route itself, pulled again beside the receipt: kept, verified.
+    entries[receipt].fixes = Some(fixes.clone());
+    let pulled = other.store_pulled(&entries, 100).unwrap();
+    assert_eq!(pulled.fixes, 3);
+    let routes = other.routes(&codes[0]).unwrap();
+    assert_eq!(routes[0].verdict, RouteVerdict::Verified, "{routes:?}");
+    assert_eq!(routes[0].fixes.len(), 3);
+}
