@@ -119,6 +119,12 @@ pub enum Command {
         /// The person's name.
         name: Option<String>,
     },
+    /// A carrier's route: record location fixes while in transit, show a container's
+    /// transports with their verdicts.
+    Track {
+        #[command(subcommand)]
+        command: TrackCommand,
+    },
     /// The management ledger (HJ 1259).
     Ledger {
         #[command(subcommand)]
@@ -294,6 +300,27 @@ pub enum HandoverCommand {
         /// Photos of labels.
         #[arg(required = true)]
         labels: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrackCommand {
+    /// Record the location fixes of a file (GPX or CSV time,lat,lon[,accuracy_m]) for the
+    /// transport under a manifest this device's organisation carries; prints how many were
+    /// added.
+    Record {
+        /// The 14-digit manifest number.
+        #[arg(long)]
+        manifest: String,
+        /// The file of fixes.
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// A container's transports: carrier, manifest, fixes held and whether they are the
+    /// route the closing handover signed.
+    Show {
+        /// The 37-character code.
+        code: String,
     },
 }
 

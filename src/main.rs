@@ -12,6 +12,7 @@ mod record;
 mod run;
 mod scan;
 mod sync;
+mod track;
 
 use std::process::ExitCode;
 

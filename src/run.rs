@@ -218,6 +218,7 @@ pub fn run(cli: &Cli) -> Result<()> {
                 std::process::exit(1);
             }
         }
+        Command::Track { command } => crate::track::run(cli, command, lang)?,
         Command::Operator { name } => {
             let mut dev = open(cli)?;
             if let Some(name) = name {

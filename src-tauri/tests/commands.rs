@@ -463,6 +463,7 @@ fn the_timeline_flags_a_step_that_reached_the_registry_over_a_week_late() {
                 event,
                 arrived_at: yima_core::Timestamp(at + 8 * 24 * 3_600_000),
                 fork_of: None,
+                fixes: None,
             }
         })
         .collect();

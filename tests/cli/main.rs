@@ -19,3 +19,4 @@ mod qr_handover;
 mod scale;
 mod storage;
 mod tamper;
+mod track;

@@ -70,6 +70,12 @@ pub struct ContainerStatus {
     /// transfer). `None` in a status kept before this was recorded: then not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weighed_in_custody: Option<bool>,
+    /// When its holder's custody began (its genesis, or the last handover's `at`): a
+    /// carrier's route track signed at the end of a transport may not begin before it (see
+    /// [`crate::check_track`]). `None` in a status kept before this was recorded: then not
+    /// checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custody_since: Option<Timestamp>,
 }
 
 impl ContainerStatus {
@@ -185,6 +191,9 @@ pub fn apply(
     let step = body.step();
     let giver_role = body.event.giver().map(|g| g.role);
     let by = &body.by;
+    if link.prev.is_none() {
+        crate::track::check_track(body, None)?;
+    }
     if matches!(step, Step::Generated | Step::Merged | Step::Split) {
         crate::lineage::check_shape(body)?;
     }
@@ -237,6 +246,7 @@ pub fn apply(
             refused: None,
             return_to: returning.map(|r| r.manifest.sender.credit_code.clone()),
             weighed_in_custody: Some(false),
+            custody_since: Some(body.at),
             head: id,
             chain: vec![id],
             parties,
@@ -319,6 +329,7 @@ impl Change {
         }
         if let Some(h) = self.holder {
             status.holder = h;
+            status.custody_since = Some(body.at);
         }
         if let Some(m) = self.manifest {
             status.manifest = m;
@@ -354,6 +365,7 @@ fn check_step(before: &ContainerStatus, body: &EventBody) -> Result<Change, Cust
     let giver_role = body.event.giver().map(|g| g.role);
     let by = &body.by;
     let next_state = transition(Some(before.state), step, by.role, giver_role)?;
+    crate::track::check_track(body, before.custody_since)?;
     if let Some(prev_at) = before.head_at {
         if body.at.0 < prev_at.0 - CLOCK_SKEW_MS {
             return Err(CustodyError::BeforePrevious {

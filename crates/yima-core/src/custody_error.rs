@@ -108,6 +108,15 @@ pub enum CustodyError {
         /// What is wrong, in Chinese.
         zh: String,
     },
+    /// A route track where no transport ends, or covering times outside the carrier's
+    /// custody (see [`crate::check_track`]).
+    #[error("the route track does not fit: {en}")]
+    Track {
+        /// What is wrong, in English.
+        en: String,
+        /// What is wrong, in Chinese.
+        zh: String,
+    },
     /// A dispatch of a container its sender has not weighed since it came into its custody
     /// (checked on intake, see [`crate::check_intake`]).
     #[error("the sender must weigh container {0} before dispatch")]
@@ -156,6 +165,7 @@ impl CustodyError {
                 format!("称重方式与电子秤不符：{zh}")
             }
             (CustodyError::Operator { zh, .. }, Lang::Zh) => format!("经办人不符合要求：{zh}"),
+            (CustodyError::Track { zh, .. }, Lang::Zh) => format!("运输轨迹不符合要求：{zh}"),
             (CustodyError::BeforePrevious { at, prev_at }, Lang::Zh) => {
                 format!("事件时间 {at} 早于它所接续的事件（{prev_at}）")
             }

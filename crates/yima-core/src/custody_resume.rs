@@ -25,6 +25,7 @@ pub fn resume(
         .link(container)
         .ok_or_else(|| CustodyError::NotLinked(container.clone()))?;
     crate::event::check_operator(body.operator.as_deref())?;
+    crate::track::check_track(body, None)?;
     let (Some(prev), Some(giver)) = (link.prev, body.event.giver()) else {
         return Err(CustodyError::NoGenesis(container.clone()));
     };
@@ -82,5 +83,6 @@ pub fn resume(
         return_to: None,
         // Taken over at this handover: not weighed by its new holder yet.
         weighed_in_custody: Some(false),
+        custody_since: Some(body.at),
     })
 }

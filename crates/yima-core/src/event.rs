@@ -411,6 +411,11 @@ pub struct EventBody {
     /// body as the giver signed it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
+    /// The carrier's route during the transport this handover ends (see
+    /// [`crate::check_track`]): the digest of the fixes its device recorded since the pickup.
+    /// Absent, the member is left out of the encoding, as `operator` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track: Option<crate::track::TrackDigest>,
     /// The composer's own counter: 1, 2, 3… A gap shows a removed event.
     pub seq: u64,
 }

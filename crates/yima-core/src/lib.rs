@@ -32,6 +32,7 @@ mod quantity;
 mod role;
 mod signing;
 mod state;
+mod track;
 mod verify;
 mod weighing;
 mod wire;
@@ -69,6 +70,10 @@ pub use signing::{
     EVENT_ID_DOMAIN, SIGNATURE_DOMAIN,
 };
 pub use state::{transition, ContainerState, Outcome, Rule, TransitionError, RULES};
+pub use track::{
+    canonical_fixes, check_fixes, check_track, decode_track, encode_track, track_digest, Fix,
+    TrackDigest, TrackError, MAX_LAT_E7, MAX_LON_E7, TRACK_DOMAIN,
+};
 pub use verify::{
     verify, Failure, FailureKind, KeyDirectory, KeyEntry, RawEvent, Report, VerifyOptions,
 };

@@ -23,6 +23,8 @@ mod props;
 mod refused_part;
 #[path = "tests/scale_identity.rs"]
 mod scale_identity;
+#[path = "tests/track.rs"]
+mod track;
 #[path = "tests/vectors.rs"]
 mod vectors;
 #[path = "tests/walks.rs"]

@@ -38,6 +38,9 @@ pub enum ErrorKind {
     /// (the sender weighs before transfer): [`DeviceError::containers`] names them, for the
     /// caller to offer their weighing.
     NotWeighed,
+    /// Location fixes for a manifest under which this device's organisation, as a carrier,
+    /// holds no container picked up and still in transit: nothing is recorded.
+    NotInTransit,
     /// The store failed (disk, lock, migrations) or holds unreadable rows.
     Storage,
 }
@@ -66,6 +69,7 @@ impl ErrorKind {
             ErrorKind::LabelMismatch => ("标签与交接清单不符", "labels do not match the handover"),
             ErrorKind::ForgedLabel => ("标签被篡改", "forged label"),
             ErrorKind::NotWeighed => ("出库前须称重", "weigh before dispatch"),
+            ErrorKind::NotInTransit => ("不在运输途中", "not in transit"),
             ErrorKind::Storage => ("存储错误", "storage error"),
         };
         match lang {

@@ -179,8 +179,10 @@ pub(crate) fn compose_offer(
         role: device.role,
         key,
     };
-    let event = step.into_kind(giver)?;
+    let event = step.into_kind(giver.clone())?;
     let links = crate::status::links(&statuses, &[])?;
+    // A carrier ending its transport signs the route its device recorded (or none).
+    let track = crate::track::track_for(tx, &giver, &event, &statuses, at)?;
     let body = EventBody {
         v: EVENT_FORMAT_VERSION,
         at,
@@ -194,6 +196,7 @@ pub(crate) fn compose_offer(
         // so it cannot add its own. An offer names none; the taker keeps its operator
         // beside the event (`event_operators`) when it countersigns.
         operator: None,
+        track,
         seq: tx.next_seq(&key)?,
     };
     let event = SignedEvent::seal(body, &device.key);

@@ -50,6 +50,10 @@ mod scanned;
 mod status;
 mod sync;
 mod timeline;
+mod track;
+mod track_file;
+mod track_routes;
+mod track_sync;
 mod weighed;
 
 pub use actions::{Action, ActionRequest};
@@ -83,6 +87,8 @@ pub use scanned::{CheckedLabel, LabelCheck};
 pub use status::SCANNED_LABEL_UNKNOWN;
 pub use sync::{BlockSource, KeysLearned, OutboxCounts, PullReport};
 pub use timeline::{Timeline, TimelineStep};
+pub use track_file::{parse_fixes, read_fixes_file};
+pub use track_routes::{FixView, RouteVerdict, RouteView, TrackView};
 pub use yima_core::WireEvent;
 pub use yima_protocol::{EnrolmentQr, ENROLMENT_PREFIX};
 

@@ -401,6 +401,8 @@ where
         location,
         // The person who did it: the device's operator in force, signed with the event.
         operator: tx.operator()?,
+        // Only a handover ends a transport, and handovers are composed as offers.
+        track: None,
         seq: tx.next_seq(&key)?,
     };
     Ok((body, statuses))

@@ -26,6 +26,8 @@ pub struct PullReport {
     /// Events stored without being applied: forks that break a rule of custody (kept and
     /// flagged by verification).
     pub unapplied: usize,
+    /// Route fixes new to this device, pulled beside events that sign their track.
+    pub fixes: usize,
 }
 
 /// Where a device's block of label sequences comes from.
@@ -302,6 +304,8 @@ impl<C: Clock> Device<C> {
                 }
                 report.stored += 1;
             }
+            // The route fixes beside the events, kept once they hash to the signed track.
+            report.fixes = crate::track_sync::store_pulled_fixes(tx, entries, now)?;
             tx.set_feed_cursor(next)?;
             Ok(report)
         })

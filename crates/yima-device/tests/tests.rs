@@ -30,5 +30,7 @@ mod reopen;
 mod scale_weighing;
 #[path = "device/storage.rs"]
 mod storage;
+#[path = "device/track.rs"]
+mod track;
 #[path = "device/transfer_rules.rs"]
 mod transfer_rules;

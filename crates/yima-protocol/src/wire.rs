@@ -141,6 +141,39 @@ pub struct SequenceBlockGiven {
 pub struct PushRequest {
     /// The events, in the order the device recorded them.
     pub events: Vec<WireEvent>,
+    /// The carrier's fixes of pushed events that sign a route track (`EventBody::track`),
+    /// beside them: absent (left out) when none, as in pushes from before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<TrackFixes>,
+}
+
+/// The fixes of one event's signed route track: its canonical list (sorted by time, one per
+/// moment), which must hash to the event's `track` digest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackFixes {
+    /// The event whose body signs the track's digest.
+    pub event: EventId,
+    /// The fixes.
+    pub fixes: Vec<yima_core::Fix>,
+}
+
+/// What became of the fixes pushed for one event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackResult {
+    /// The event.
+    pub event: EventId,
+    /// Stored (or already stored): `true`; refused, with nothing stored: `false`.
+    pub stored: bool,
+    /// For refused fixes, the kind of rule broken (`track`: they do not hash to the signed
+    /// digest or the event was not accepted; `scope`: the pusher's organisation is not the
+    /// carrier giving the event).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<RefusalKind>,
+    /// Why, for refused fixes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// What became of one pushed event.
@@ -213,11 +246,14 @@ pub enum RefusalKind {
     Balance,
     /// A step the custody rules do not allow from where the container is.
     Custody,
+    /// Route fixes that do not hash to the track their event signs, or pushed for an event
+    /// that was not accepted.
+    Track,
 }
 
 impl RefusalKind {
     /// Every kind, in order.
-    pub const ALL: [RefusalKind; 11] = [
+    pub const ALL: [RefusalKind; 12] = [
         RefusalKind::TooLarge,
         RefusalKind::Malformed,
         RefusalKind::Signature,
@@ -229,6 +265,7 @@ impl RefusalKind {
         RefusalKind::Scope,
         RefusalKind::Balance,
         RefusalKind::Custody,
+        RefusalKind::Track,
     ];
 
     /// Its name, as on the wire and in metrics.
@@ -245,6 +282,7 @@ impl RefusalKind {
             RefusalKind::Scope => "scope",
             RefusalKind::Balance => "balance",
             RefusalKind::Custody => "custody",
+            RefusalKind::Track => "track",
         }
     }
 }
@@ -255,6 +293,10 @@ impl RefusalKind {
 pub struct PushResponse {
     /// One result per pushed event, in order.
     pub results: Vec<PushResult>,
+    /// One result per event whose fixes were pushed (`PushRequest::tracks`), in order;
+    /// left out when none were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracks: Vec<TrackResult>,
 }
 
 /// One entry of an organisation's feed.
@@ -269,6 +311,10 @@ pub struct FeedEntry {
     pub arrived_at: Timestamp,
     /// Set when the event forks a chain: the event already holding its place.
     pub fork_of: Option<EventId>,
+    /// The carrier's route fixes, for an event that signs a track and whose fixes the
+    /// registry holds; left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixes: Option<Vec<yima_core::Fix>>,
 }
 
 /// `GET /v1/feed?after=SEQ&limit=N` answer.

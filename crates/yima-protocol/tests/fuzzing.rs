@@ -59,6 +59,7 @@ fn generated() -> SignedEvent {
         }],
         location: None,
         operator: None,
+        track: None,
         seq: 1,
     };
     SignedEvent::seal(body, &key)
@@ -84,7 +85,11 @@ fn a_real_event_and_its_push_pass_the_checks_unchanged() {
     let w = WireEvent::of(&e);
     fuzzing::event_body(w.body.as_bytes());
     fuzzing::wire_event(w.clone());
-    let push = serde_json::to_vec(&PushRequest { events: vec![w] }).unwrap();
+    let push = serde_json::to_vec(&PushRequest {
+        events: vec![w],
+        tracks: Vec::new(),
+    })
+    .unwrap();
     fuzzing::push_body(&push);
     fuzzing::request(b"k\nt\nn\ns\nPOST\n/v1/events\n{}");
 }
@@ -107,7 +112,7 @@ proptest! {
 
     #[test]
     fn a_real_push_edited_is_read_or_refused_without_panic(how: u8, at: usize, byte: u8) {
-        let push = serde_json::to_vec(&PushRequest { events: vec![WireEvent::of(&generated())] }).unwrap();
+        let push = serde_json::to_vec(&PushRequest { events: vec![WireEvent::of(&generated())], tracks: Vec::new() }).unwrap();
         fuzzing::push_body(&edit(push, how, at, byte));
     }
 

@@ -22,6 +22,7 @@ pub mod server;
 mod signatures;
 mod store;
 pub mod testing;
+mod tracks;
 
 pub use authority::{may_administer, may_register};
 pub use error::{ErrorKind, RegistryError};
@@ -35,7 +36,7 @@ pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
 pub use store::{
     sequence_blocks, OfferPut, OfferRecord, OrgRecord, PostgresStore, RefusedTally, RegistryStore,
-    SqliteStore, REFUSED_QUOTA, SEQUENCE_BLOCKS,
+    SqliteStore, TrackRecord, REFUSED_QUOTA, SEQUENCE_BLOCKS,
 };
 
 use sha2::{Digest, Sha256};

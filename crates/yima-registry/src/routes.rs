@@ -324,6 +324,10 @@ async fn push<S: RegistryStore>(
     // Malformed events are answered at once; the rest are decided by the store.
     let mut slots: Vec<Option<PushResult>> = Vec::with_capacity(req.events.len());
     let mut parsed: Vec<SignedEvent> = Vec::new();
+    // What the events whose route fixes were pushed beside them sign of their track.
+    let track_ids: std::collections::HashSet<yima_core::EventId> =
+        req.tracks.iter().map(|t| t.event).collect();
+    let mut signed = crate::tracks::Signed::new();
     for w in req.events {
         let id = w.id;
         // One event is a label and a few fields: an oversized one is refused unparsed.
@@ -341,6 +345,9 @@ async fn push<S: RegistryStore>(
         }
         match w.into_parsed() {
             Ok(e) => {
+                if track_ids.contains(&e.id) {
+                    signed.insert(e.id, (e.body.track, e.body.event.giver().cloned()));
+                }
                 parsed.push(e);
                 slots.push(None);
             }
@@ -386,8 +393,22 @@ async fn push<S: RegistryStore>(
             _ => {}
         }
     }
+    let (tracks, keep) =
+        crate::tracks::decide_tracks(&authed.device.org, req.tracks, &signed, &results);
+    for t in tracks.iter().filter(|t| !t.stored) {
+        if let Some(kind) = t.refusal {
+            st.metrics.refused(kind);
+        }
+        tracing::warn!(
+            key = %key,
+            event = %t.event.short(),
+            reason = t.reason.as_deref().unwrap_or(""),
+            "route fixes refused"
+        );
+    }
+    st.store.put_tracks(keep, (st.clock)()).await?;
     st.metrics.push(started.elapsed());
-    Ok(Json(PushResponse { results }))
+    Ok(Json(PushResponse { results, tracks }))
 }
 
 fn outcome_name(o: PushOutcome) -> &'static str {
@@ -436,7 +457,21 @@ async fn feed<S: RegistryStore>(
         .store
         .feed(authed.device.org, q.after.unwrap_or(0), limit)
         .await?;
-    Ok(Json(bound_page(page, MAX_FEED_PAGE_BYTES)))
+    let mut page = bound_page(page, MAX_FEED_PAGE_BYTES);
+    // Whoever may read an event reads the route fixes kept beside it.
+    let with_track: Vec<yima_core::EventId> = page
+        .entries
+        .iter()
+        .filter(|e| e.event.body.contains("\"track\":{"))
+        .map(|e| e.event.id)
+        .collect();
+    if !with_track.is_empty() {
+        let mut fixes = st.store.tracks_of(with_track).await?;
+        for e in &mut page.entries {
+            e.fixes = fixes.remove(&e.event.id);
+        }
+    }
+    Ok(Json(page))
 }
 
 /// Ends a feed page early once its event bodies pass `max_bytes` (always keeping one
@@ -517,6 +552,7 @@ mod tests {
                 },
                 arrived_at: Timestamp(0),
                 fork_of: None,
+                fixes: None,
             })
             .collect();
         FeedPage {

@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0009_online_offers.sql",
         sql: include_str!("../../../migrations/device/0009_online_offers.sql"),
     },
+    Migration {
+        version: 10,
+        name: "0010_track_fixes.sql",
+        sql: include_str!("../../../migrations/device/0010_track_fixes.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

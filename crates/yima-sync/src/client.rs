@@ -92,6 +92,11 @@ pub struct SyncReport {
     pub offers_sent: u64,
     /// Handover offers for this device, new to it, fetched from the registry.
     pub offers_received: u64,
+    /// Events whose route fixes the registry stored beside them.
+    pub tracks_sent: u64,
+    /// Events whose route fixes the registry refused (not the signed track, or not the
+    /// pusher's to send): nothing of them stored.
+    pub tracks_refused: u64,
 }
 
 /// The path pushes go to.
@@ -487,7 +492,11 @@ impl Registry {
         device: &mut Device<C>,
         after: i64,
     ) -> Result<Option<Batch>, SyncError> {
-        Ok(Batch::new(device.outbox_batch(after, self.options.batch)?))
+        let rows = device.outbox_batch(after, self.options.batch)?;
+        // The route fixes of the events that sign a track go beside them.
+        let events: Vec<_> = rows.iter().map(|(_, e)| e.clone()).collect();
+        let tracks = device.outbox_tracks(&events)?;
+        Ok(Batch::new(rows, tracks))
     }
 
     /// Records the registry's answers to a push on the device; the number of events.
@@ -503,6 +512,13 @@ impl Registry {
                 PushOutcome::Fork => report.forks += 1,
                 PushOutcome::Refused => report.refused += 1,
                 PushOutcome::Deferred => report.deferred += 1,
+            }
+        }
+        for t in &answer.tracks {
+            if t.stored {
+                report.tracks_sent += 1;
+            } else {
+                report.tracks_refused += 1;
             }
         }
         Ok(answer.results.len() as u64)

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use yima_core::EventId;
-use yima_protocol::{PushRequest, WireEvent};
+use yima_protocol::{PushRequest, TrackFixes, WireEvent};
 
 /// Pushes that may be unanswered at once.
 pub(crate) const IN_FLIGHT: usize = 2;
@@ -22,7 +22,7 @@ pub(crate) struct Batch {
 
 impl Batch {
     /// A batch of outbox rows `(position, event)`, in outbox order; `None` when empty.
-    pub fn new(rows: Vec<(i64, WireEvent)>) -> Option<Batch> {
+    pub fn new(rows: Vec<(i64, WireEvent)>, tracks: Vec<TrackFixes>) -> Option<Batch> {
         let after = rows.last()?.0;
         let mut ids = HashSet::with_capacity(rows.len());
         let mut prevs = Vec::new();
@@ -38,7 +38,7 @@ impl Batch {
                 e
             })
             .collect();
-        let body = serde_json::to_vec(&PushRequest { events }).expect("serialisable");
+        let body = serde_json::to_vec(&PushRequest { events, tracks }).expect("serialisable");
         Some(Batch {
             after,
             body,
@@ -103,11 +103,11 @@ mod tests {
                 },
             ),
         ];
-        let batch = Batch::new(rows).unwrap();
+        let batch = Batch::new(rows, Vec::new()).unwrap();
         assert_eq!(batch.after, 2);
         assert_eq!(batch.prevs, vec![first]);
         assert!(batch.chains_on(&HashSet::from([first])));
         assert!(!batch.chains_on(&HashSet::from([second])));
-        assert!(Batch::new(Vec::new()).is_none());
+        assert!(Batch::new(Vec::new(), Vec::new()).is_none());
     }
 }

@@ -30,5 +30,7 @@ mod returns;
 mod security;
 #[path = "tests/story.rs"]
 mod story;
+#[path = "tests/track.rs"]
+mod track;
 #[path = "tests/trust.rs"]
 mod trust;

@@ -54,6 +54,12 @@ pub(super) fn read_body(bytes: &[u8]) -> Option<EventBody> {
     } else {
         None
     };
+    // The same for the route track, between `operator` and `seq`.
+    let track = if r.eat(b",\"track\":") {
+        Some(track(&mut r)?)
+    } else {
+        None
+    };
     r.lit(b",\"seq\":")?;
     let seq = r.u64()?;
     r.lit(b"}")?;
@@ -69,7 +75,26 @@ pub(super) fn read_body(bytes: &[u8]) -> Option<EventBody> {
         links,
         location,
         operator,
+        track,
         seq,
+    })
+}
+
+fn track(r: &mut Reader<'_>) -> Option<crate::track::TrackDigest> {
+    r.lit(b"{\"fixes\":")?;
+    let fixes = u32::try_from(r.u64()?).ok()?;
+    r.lit(b",\"first\":")?;
+    let first = Timestamp(r.i64()?);
+    r.lit(b",\"last\":")?;
+    let last = Timestamp(r.i64()?);
+    r.lit(b",\"sha256\":")?;
+    let sha256 = r.hex32()?;
+    r.lit(b"}")?;
+    Some(crate::track::TrackDigest {
+        fixes,
+        first,
+        last,
+        sha256,
     })
 }
 

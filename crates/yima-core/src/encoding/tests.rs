@@ -237,3 +237,33 @@ fn an_operator_is_written_before_seq_and_a_body_without_one_keeps_its_bytes() {
     assert_eq!(read_body(moved.as_bytes()), None);
     assert!(decode(moved.as_bytes()).is_err());
 }
+
+#[test]
+fn a_track_is_written_between_operator_and_seq_and_null_is_refused() {
+    let (mut body, text) = generated();
+    let before = encode(&body);
+    assert_eq!(before, text.as_bytes());
+    body.operator = Some("王磊".into());
+    body.track = Some(crate::track::TrackDigest {
+        fixes: 2,
+        first: crate::model::Timestamp(1_709_251_200_000),
+        last: crate::model::Timestamp(1_709_251_260_000),
+        sha256: [0xab; 32],
+    });
+    let named = String::from_utf8(encode(&body)).unwrap();
+    let member = format!(
+        r#","operator":"王磊","track":{{"fixes":2,"first":1709251200000,"last":1709251260000,"sha256":"{}"}},"seq":1}}"#,
+        "ab".repeat(32)
+    );
+    assert!(named.ends_with(&member), "{named}");
+    assert_eq!(read_body(named.as_bytes()).as_ref(), Some(&body));
+    // One spelling: never null, never before the operator, never upper-case hex.
+    let null = named.replacen(
+        &named[named.find(",\"track\":").unwrap()..named.rfind(",\"seq\":").unwrap()],
+        ",\"track\":null",
+        1,
+    );
+    assert!(decode(null.as_bytes()).is_err());
+    let upper = named.replace(&"ab".repeat(32), &"AB".repeat(32));
+    assert!(decode(upper.as_bytes()).is_err());
+}

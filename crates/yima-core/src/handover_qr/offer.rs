@@ -13,6 +13,7 @@ use crate::event::{Actor, EventBody, EventKind, Link, SignedEvent, EVENT_FORMAT_
 use crate::model::Timestamp;
 use crate::quantity::{Quantity, Unit};
 use crate::signing::{EventId, Signature, SignatureBytes};
+use crate::track::TrackDigest;
 use std::collections::BTreeMap;
 use yima_codes::LabelCode;
 
@@ -42,6 +43,9 @@ pub struct HandoverOfferQr {
     pub prev_index: Vec<u8>,
     /// The giver's signature over the event id.
     pub signature: SignatureBytes,
+    /// The carrier's route track the event signs, if any (a trailing block, absent when
+    /// `None`: offers without one keep their text).
+    pub track: Option<TrackDigest>,
 }
 
 impl HandoverOfferQr {
@@ -110,6 +114,7 @@ impl HandoverOfferQr {
             prevs,
             prev_index,
             signature,
+            track: body.track,
         };
         let len = OFFER_PREFIX.len() + base45::encode(&offer.to_bytes()?).len();
         if len > MAX_QR_TEXT {
@@ -215,6 +220,13 @@ impl HandoverOfferQr {
         }
         w.bytes(&self.prev_index);
         w.bytes(self.signature.as_bytes());
+        if let Some(t) = &self.track {
+            w.u8(1);
+            w.bytes(&t.fixes.to_be_bytes());
+            w.bytes(&t.first.0.to_be_bytes());
+            w.bytes(&t.last.0.to_be_bytes());
+            w.bytes(&t.sha256);
+        }
         Ok(w.0)
     }
 
@@ -302,6 +314,19 @@ impl HandoverOfferQr {
             r.take(count, "chain head indexes")?.to_vec()
         };
         let signature = SignatureBytes(r.array::<64>("signature")?);
+        let track = if r.0.is_empty() {
+            None
+        } else {
+            if r.u8("track")? != 1 {
+                return Err(malformed("bad track flag"));
+            }
+            Some(TrackDigest {
+                fixes: u32::from_be_bytes(r.array("track")?),
+                first: Timestamp(i64::from_be_bytes(r.array("track")?)),
+                last: Timestamp(i64::from_be_bytes(r.array("track")?)),
+                sha256: r.array::<32>("track")?,
+            })
+        };
         if !r.0.is_empty() {
             return Err(malformed("trailing bytes"));
         }
@@ -320,6 +345,7 @@ impl HandoverOfferQr {
             prevs,
             prev_index,
             signature,
+            track,
         };
         // One value, one text: a different spelling of the same offer is refused.
         if offer.to_bytes().ok().as_deref() != Some(&bytes[..]) {
@@ -402,6 +428,7 @@ impl HandoverOfferQr {
             links,
             location: self.location.clone(),
             operator: None,
+            track: self.track,
             seq: self.seq,
         };
         let mut event = SignedEvent::unsigned(body);

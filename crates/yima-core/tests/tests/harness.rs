@@ -305,6 +305,7 @@ impl World {
             links,
             location: Some("福建省福州市".into()),
             operator: None,
+            track: None,
             seq,
         }
     }

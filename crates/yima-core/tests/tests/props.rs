@@ -344,10 +344,21 @@ fn body() -> impl Strategy<Value = EventBody> {
         prop::option::of(text()),
         // Sometimes named, sometimes left out (as in bodies from before the member).
         prop::option::of(text()),
+        // A route track, sometimes (left out when absent, as the operator is).
+        prop::option::of(
+            (any::<u32>(), any::<i64>(), any::<i64>(), any::<[u8; 32]>()).prop_map(
+                |(fixes, first, last, sha256)| yima_core::TrackDigest {
+                    fixes,
+                    first: Timestamp(first),
+                    last: Timestamp(last),
+                    sha256,
+                },
+            ),
+        ),
         any::<u64>(),
     )
         .prop_map(
-            |(at, by, composer, event, links, location, operator, seq)| EventBody {
+            |(at, by, composer, event, links, location, operator, track, seq)| EventBody {
                 v: EVENT_FORMAT_VERSION,
                 at: Timestamp(at),
                 by,
@@ -356,6 +367,7 @@ fn body() -> impl Strategy<Value = EventBody> {
                 links,
                 location,
                 operator,
+                track,
                 seq,
             },
         )
@@ -380,9 +392,17 @@ proptest! {
             Some(name) => format!(",\"operator\":{}", serde_json::to_string(name).expect("a string")),
             None => String::new(),
         };
-        let suffix = format!("{operator},\"seq\":{}}}", body.seq);
+        // The track, when signed, is the member between the operator and `seq`.
+        let track = match &body.track {
+            Some(t) => format!(
+                ",\"track\":{{\"fixes\":{},\"first\":{},\"last\":{},\"sha256\":\"{}\"}}",
+                t.fixes, t.first.0, t.last.0, t.sha256_hex()
+            ),
+            None => String::new(),
+        };
+        let suffix = format!("{operator}{track},\"seq\":{}}}", body.seq);
         prop_assert!(text.ends_with(&suffix));
-        if body.operator.is_none() {
+        if body.operator.is_none() && body.track.is_none() {
             let location = match &body.location {
                 Some(l) => serde_json::to_string(l).expect("a string"),
                 None => "null".into(),
@@ -461,6 +481,7 @@ fn correction_maps_keep_key_order_through_a_round_trip() {
         links: Vec::new(),
         location: None,
         operator: None,
+        track: None,
         seq: 1,
     };
     let text = String::from_utf8(encode(&body)).expect("utf-8");

@@ -159,6 +159,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         },
         location: Some("福州市马尾区快安大道88号 危废仓库A".into()),
         operator: None,
+        track: None,
         seq: 1,
     };
 
@@ -195,6 +196,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         ],
         location: None,
         operator: None,
+        track: None,
         seq: 5,
     };
 
@@ -224,6 +226,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         ],
         location: Some("26.0745,119.2965".into()),
         operator: None,
+        track: None,
         seq: 6,
     };
 
@@ -246,6 +249,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         }],
         location: None,
         operator: None,
+        track: None,
         seq: 12,
     };
 
@@ -298,6 +302,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         ],
         location: Some("处置车间2号线".into()),
         operator: None,
+        track: None,
         seq: 13,
     };
 
@@ -319,6 +324,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         }],
         location: None,
         operator: None,
+        track: None,
         seq: 14,
     };
 
@@ -350,6 +356,7 @@ fn vectors() -> Vec<(&'static str, &'static str, EventBody, Vec<[u8; 32]>)> {
         }],
         location: None,
         operator: None,
+        track: None,
         seq: 12,
     };
 

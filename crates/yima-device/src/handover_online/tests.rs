@@ -178,6 +178,7 @@ fn an_offer_sent_online_is_taken_with_its_labels_and_comes_back_to_the_giver_by_
         event: WireEvent::of(&event),
         arrived_at: crate::Clock::now(&clock),
         fork_of: None,
+        fixes: None,
     };
     let pulled = producer.store_pulled(&[entry], 1).unwrap();
     assert_eq!(pulled.stored, 1);

@@ -234,6 +234,7 @@ pub fn feed<A: yima_device::Clock, B: yima_device::Clock>(
             event,
             arrived_at: Timestamp(0),
             fork_of: None,
+            fixes: None,
         })
         .collect();
     to.store_pulled(&entries, entries.len() as i64).unwrap();

@@ -169,6 +169,7 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
         event: event.clone(),
         arrived_at: Timestamp(1_735_689_600_001),
         fork_of,
+        fixes: None,
     };
     let result = |outcome, reason: Option<&str>, refusal| PushResult {
         id,
@@ -283,8 +284,24 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
             vec![
                 real(&PushRequest {
                     events: vec![event.clone()],
+                    tracks: Vec::new(),
                 }),
-                real(&PushRequest { events: Vec::new() }),
+                real(&PushRequest {
+                    events: Vec::new(),
+                    tracks: Vec::new(),
+                }),
+                real(&PushRequest {
+                    events: vec![event.clone()],
+                    tracks: vec![yima_protocol::TrackFixes {
+                        event: id,
+                        fixes: vec![yima_core::Fix {
+                            at: yima_core::Timestamp(1_709_251_200_000),
+                            lat_e7: 260_745_000,
+                            lon_e7: 1_192_965_000,
+                            accuracy_m: Some(8),
+                        }],
+                    }],
+                }),
             ],
         ),
         (
@@ -305,12 +322,38 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
                     ),
                     result(PushOutcome::Deferred, Some("earlier event missing"), None),
                 ],
+                tracks: vec![
+                    yima_protocol::TrackResult {
+                        event: id,
+                        stored: true,
+                        refusal: None,
+                        reason: None,
+                    },
+                    yima_protocol::TrackResult {
+                        event: id,
+                        stored: false,
+                        refusal: Some(RefusalKind::Track),
+                        reason: Some("the fixes do not hash to the track".into()),
+                    },
+                ],
             })],
         ),
         (
             "FeedPage",
             vec![real(&FeedPage {
-                entries: vec![entry(Some(id)), entry(None)],
+                entries: vec![
+                    entry(Some(id)),
+                    entry(None),
+                    FeedEntry {
+                        fixes: Some(vec![yima_core::Fix {
+                            at: Timestamp(1_709_251_200_000),
+                            lat_e7: -260_745_000,
+                            lon_e7: 1_192_965_000,
+                            accuracy_m: None,
+                        }]),
+                        ..entry(None)
+                    },
+                ],
                 next: 8,
                 more: true,
             })],

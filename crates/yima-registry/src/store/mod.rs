@@ -157,6 +157,34 @@ pub trait RegistryStore: Send + Sync + 'static {
         taker: PublicKey,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<yima_protocol::HandoverOffer>, RegistryError>> + Send;
+    /// Keeps the route fixes of stored events (checked before: see `tracks.rs`), all in one
+    /// transaction; a fix already kept for an event's moment is left as it is.
+    fn put_tracks(
+        &self,
+        tracks: Vec<TrackRecord>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<(), RegistryError>> + Send;
+    /// The route fixes kept for each of `events` that has some, sorted by time.
+    fn tracks_of(
+        &self,
+        events: Vec<yima_core::EventId>,
+    ) -> impl Future<
+        Output = Result<
+            std::collections::HashMap<yima_core::EventId, Vec<yima_core::Fix>>,
+            RegistryError,
+        >,
+    > + Send;
+}
+
+/// The route fixes of one stored event, as the registry keeps them.
+#[derive(Clone, Debug)]
+pub struct TrackRecord {
+    /// The event whose body signs their digest.
+    pub event_id: yima_core::EventId,
+    /// The carrier that recorded them (the event's giver, who pushed them).
+    pub recorder: CreditCode,
+    /// The fixes (canonical: sorted, one per moment).
+    pub fixes: Vec<yima_core::Fix>,
 }
 
 /// A handover offer as the registry keeps it (checked before: see `offers.rs`).

@@ -61,6 +61,8 @@ struct StatusOut<'a> {
     return_to: &'a Option<CreditCode>,
     #[serde(skip_serializing_if = "is_none")]
     weighed_in_custody: &'a Option<bool>,
+    #[serde(skip_serializing_if = "is_none")]
+    custody_since: &'a Option<Timestamp>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +109,8 @@ struct StatusIn {
     return_to: Option<CreditCode>,
     #[serde(default)]
     weighed_in_custody: Option<bool>,
+    #[serde(default)]
+    custody_since: Option<Timestamp>,
 }
 
 /// The stored form of `status`.
@@ -139,6 +143,7 @@ pub(crate) fn write(status: &ContainerStatus) -> Result<String, serde_json::Erro
         refused: &status.refused,
         return_to: &status.return_to,
         weighed_in_custody: &status.weighed_in_custody,
+        custody_since: &status.custody_since,
     })
 }
 
@@ -189,6 +194,7 @@ pub(crate) fn read(json: &str) -> Result<ContainerStatus, serde_json::Error> {
         refused: s.refused,
         return_to: s.return_to,
         weighed_in_custody: s.weighed_in_custody,
+        custody_since: s.custody_since,
     })
 }
 
@@ -242,6 +248,7 @@ mod tests {
             refused: Some(Quantity::parse("0.5", Unit::Kg).expect("quantity")),
             return_to: None,
             weighed_in_custody: Some(true),
+            custody_since: Some(Timestamp(1_709_270_000_000)),
         }
     }
 

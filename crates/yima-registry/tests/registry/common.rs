@@ -196,6 +196,7 @@ fn body(at: Timestamp, by: &Member, event: EventKind, links: Vec<Link>, seq: u64
         links,
         location: None,
         operator: None,
+        track: None,
         seq,
     }
 }

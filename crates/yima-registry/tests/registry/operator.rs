@@ -80,6 +80,7 @@ async fn post_events(
 ) -> PushResponse {
     let body = serde_json::to_vec(&PushRequest {
         events: events.iter().map(WireEvent::of).collect(),
+        tracks: Vec::new(),
     })
     .expect("a push body");
     let nonce = format!("{:032x}", rand::random::<u128>());

@@ -13,6 +13,7 @@ mod outbox;
 mod registry;
 mod scanned;
 mod sequences;
+mod track;
 
 pub use online_in::ReceivedOfferRow;
 pub use online_out::QueuedOffer;

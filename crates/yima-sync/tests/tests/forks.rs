@@ -182,6 +182,7 @@ async fn a_revoked_key_cannot_slip_a_pickup_in_before_its_dispatch<S: Backend>()
                 links: vec![follows(&code, &dispatch)],
                 location: None,
                 operator: None,
+                track: None,
                 seq: 1,
             },
             &[&c, &p],

@@ -28,7 +28,7 @@ pub(crate) async fn insider<S: Backend>(
     key
 }
 
-async fn send<S: Backend>(
+pub(crate) async fn send<S: Backend>(
     reg: &TestRegistry<S>,
     key: &DeviceKey,
     method: &str,
@@ -68,6 +68,7 @@ pub(crate) async fn push_results<S: Backend>(
 ) -> Vec<PushResult> {
     let body = serde_json::to_vec(&PushRequest {
         events: events.iter().map(WireEvent::of).collect(),
+        tracks: Vec::new(),
     })
     .unwrap();
     let (status, text) = send(reg, key, "POST", "/v1/events", body).await;
@@ -124,6 +125,7 @@ pub(crate) fn event(key: &DeviceKey, seq: u64, kind: EventKind, links: Vec<Link>
             links,
             location: None,
             operator: None,
+            track: None,
             seq,
         },
         key,

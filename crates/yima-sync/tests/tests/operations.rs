@@ -184,6 +184,7 @@ async fn a_signed_request_whose_body_never_arrives_is_cut_off() {
     let key = enrolled_key(&reg, &producer_code(), Role::Producer).await;
     let body = serde_json::to_vec(&PushRequest {
         events: vec![WireEvent::of(&generated(&key, 1, "x"))],
+        tracks: Vec::new(),
     })
     .unwrap();
     let auth = sign_request(

@@ -68,6 +68,7 @@ fn by_receiver(
             links,
             location: None,
             operator: None,
+            track: None,
             seq,
         },
         key,

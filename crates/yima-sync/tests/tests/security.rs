@@ -135,6 +135,7 @@ pub(crate) fn generated(key: &DeviceKey, seq: u64, remarks: &str) -> SignedEvent
         }],
         location: Some(remarks.into()),
         operator: None,
+        track: None,
         seq,
     };
     SignedEvent::seal(body, key)
@@ -152,6 +153,7 @@ pub(crate) async fn push(
 fn push_body(events: &[SignedEvent]) -> Vec<u8> {
     serde_json::to_vec(&PushRequest {
         events: events.iter().map(WireEvent::of).collect(),
+        tracks: Vec::new(),
     })
     .unwrap()
 }
@@ -265,6 +267,7 @@ async fn out_of_scope_and_regulator_writes_are_refused() {
         }],
         location: None,
         operator: None,
+        track: None,
         seq: 1,
     };
     let intrusion = SignedEvent::seal(body, &other);

@@ -199,6 +199,7 @@ async fn real_traffic_is_as_described() {
             body,
             signatures: vec![kp.sign(&id)],
         }],
+        tracks: Vec::new(),
     };
     let (s, pushed) = c.send(Some(&kp), "POST", "/v1/events", Some(&push)).await;
     assert_eq!(s, StatusCode::OK);
@@ -269,6 +270,7 @@ async fn real_traffic_is_as_described() {
             }],
             location: None,
             operator: None,
+            track: None,
             seq: 1,
         };
         HandoverOffer {

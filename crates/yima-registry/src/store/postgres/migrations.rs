@@ -36,4 +36,9 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0007_handover_offers.sql",
         include_str!("../../../../../migrations/registry/postgres/0007_handover_offers.sql"),
     ),
+    (
+        8,
+        "0008_track_fixes.sql",
+        include_str!("../../../../../migrations/registry/postgres/0008_track_fixes.sql"),
+    ),
 ];

@@ -19,6 +19,7 @@ mod ingest;
 mod migrations;
 mod offers;
 pub mod tls;
+mod tracks;
 
 use super::{parse, parse_roles, roles_text, OfferPut, OfferRecord, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
@@ -207,6 +208,7 @@ fn to_entry(r: &Row) -> Result<FeedEntry, RegistryError> {
             .get::<_, Option<&str>>(5)
             .map(|f| parse("event id", f))
             .transpose()?,
+        fixes: None,
     })
 }
 
@@ -527,5 +529,23 @@ impl RegistryStore for PostgresStore {
     ) -> Result<Vec<yima_protocol::HandoverOffer>, RegistryError> {
         let c = self.client().await?;
         offers::offers_for(&c, &taker, limit).await
+    }
+
+    async fn put_tracks(
+        &self,
+        tracks: Vec<super::TrackRecord>,
+        now: Timestamp,
+    ) -> Result<(), RegistryError> {
+        let mut c = self.client().await?;
+        tracks::put_tracks(&mut c, &tracks, now).await
+    }
+
+    async fn tracks_of(
+        &self,
+        events: Vec<yima_core::EventId>,
+    ) -> Result<std::collections::HashMap<yima_core::EventId, Vec<yima_core::Fix>>, RegistryError>
+    {
+        let c = self.client().await?;
+        tracks::tracks_of(&c, &events).await
     }
 }

@@ -2,6 +2,7 @@
 
 mod ingest;
 mod offers;
+mod tracks;
 
 use super::{
     parse, parse_roles, roles_text, unknown_key, OfferPut, OfferRecord, OrgRecord, RegistryStore,
@@ -51,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "0007_handover_offers.sql",
         include_str!("../../../../../migrations/registry/sqlite/0007_handover_offers.sql"),
+    ),
+    (
+        8,
+        "0008_track_fixes.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0008_track_fixes.sql"),
     ),
 ];
 
@@ -223,6 +229,7 @@ fn to_entry(
         },
         arrived_at: Timestamp(arrived),
         fork_of: fork_of.map(|f| parse("event id", &f)).transpose()?,
+        fixes: None,
     })
 }
 
@@ -549,5 +556,21 @@ impl RegistryStore for SqliteStore {
     ) -> Result<Vec<yima_protocol::HandoverOffer>, RegistryError> {
         self.run(move |c| offers::offers_for(c, &taker, limit))
             .await
+    }
+
+    async fn put_tracks(
+        &self,
+        tracks: Vec<super::TrackRecord>,
+        now: Timestamp,
+    ) -> Result<(), RegistryError> {
+        self.run(move |c| tracks::put_tracks(c, &tracks, now)).await
+    }
+
+    async fn tracks_of(
+        &self,
+        events: Vec<yima_core::EventId>,
+    ) -> Result<std::collections::HashMap<yima_core::EventId, Vec<yima_core::Fix>>, RegistryError>
+    {
+        self.run(move |c| tracks::tracks_of(c, &events)).await
     }
 }

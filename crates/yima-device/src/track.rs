@@ -1,0 +1,146 @@
+//! The carrier's route: location fixes recorded while this device's organisation carries
+//! containers under a manifest (`record_fixes`, from a file: `record_fixes_from_file`),
+//! signed as a digest into the handover that ends the transport (`track_for`, called where
+//! handover bodies are composed), and shown per transport segment (`track_routes.rs`).
+
+use crate::clock::Clock;
+use crate::error::{DeviceError, ErrorKind};
+use crate::status::load_status;
+use crate::Device;
+use std::collections::BTreeMap;
+use std::path::Path;
+use yima_codes::{CreditCode, LabelCode, ManifestNumber};
+use yima_core::{
+    canonical_fixes, track_digest, Actor, ContainerState, ContainerStatus, EventKind, Fix, Role,
+    Timestamp, TrackDigest,
+};
+use yima_store::Tx;
+
+/// Every container code this device knows (stored or only scanned).
+pub(crate) fn known_codes(tx: &Tx<'_>) -> Result<Vec<LabelCode>, DeviceError> {
+    let mut codes: Vec<LabelCode> = Vec::new();
+    for row in tx.containers()? {
+        codes.push(row.code.parse()?);
+    }
+    for (code, _, _) in tx.scanned_labels()? {
+        codes.push(code);
+    }
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
+}
+
+/// When `org`'s custody of the containers it carries in transit under `manifest` began
+/// (the latest pickup among them), or `None` when it carries none.
+fn in_transit_since(
+    tx: &Tx<'_>,
+    org: &CreditCode,
+    manifest: &ManifestNumber,
+) -> Result<Option<Timestamp>, DeviceError> {
+    let mut since: Option<Timestamp> = None;
+    for code in known_codes(tx)? {
+        let Some(s) = load_status(tx, &code)? else {
+            continue;
+        };
+        if &s.holder != org
+            || s.state != ContainerState::InTransit
+            || s.manifest.as_ref().map(|m| &m.number) != Some(manifest)
+        {
+            continue;
+        }
+        let start = s.custody_since.or(s.head_at).unwrap_or(Timestamp(i64::MIN));
+        since = Some(since.map_or(start, |t| t.max(start)));
+    }
+    Ok(since)
+}
+
+fn not_in_transit(manifest: &ManifestNumber) -> DeviceError {
+    DeviceError::bilingual(
+        ErrorKind::NotInTransit,
+        format!(
+            "this device's organisation carries no container picked up under manifest {manifest}: no fix recorded"
+        ),
+        format!("本单位作为承运人未持有联单 {manifest} 下已接收的容器：未记录定位点"),
+    )
+}
+
+/// The route track a handover this device composes signs: for a handover that ends the
+/// carrier's transport (`relay_handover`, `received`, `returned` given by a carrier), the
+/// digest of the fixes the giver's organisation recorded under the manifest from its pickup
+/// (the latest custody start among the containers) up to the handover's time; `None`
+/// otherwise, or when no fix was recorded (a missing track is the regulator's to see, not
+/// an error).
+pub(crate) fn track_for(
+    tx: &Tx<'_>,
+    giver: &Actor,
+    kind: &EventKind,
+    statuses: &BTreeMap<LabelCode, ContainerStatus>,
+    at: Timestamp,
+) -> Result<Option<TrackDigest>, DeviceError> {
+    if giver.role != Role::Carrier {
+        return Ok(None);
+    }
+    let manifest = match kind {
+        EventKind::RelayHandover { manifest, .. } | EventKind::Received { manifest, .. } => {
+            Some(manifest.clone())
+        }
+        EventKind::Returned { .. } => statuses
+            .values()
+            .find_map(|s| s.manifest.as_ref().map(|m| m.number.clone())),
+        _ => return Ok(None),
+    };
+    let Some(manifest) = manifest else {
+        return Ok(None);
+    };
+    let since = statuses
+        .values()
+        .filter_map(|s| s.custody_since)
+        .max()
+        .unwrap_or(Timestamp(i64::MIN));
+    let fixes = tx.fixes_between(&manifest, &giver.org, since, at)?;
+    Ok((!fixes.is_empty()).then(|| track_digest(&fixes)))
+}
+
+impl<C: Clock> Device<C> {
+    /// Records location fixes for the transport under `manifest`, while this device's
+    /// organisation is the carrier holding containers picked up under it (in transit);
+    /// otherwise [`ErrorKind::NotInTransit`] and nothing is stored. Fixes before the pickup
+    /// or in the future (by this device's clock) are skipped, fixes already recorded for a
+    /// moment ignored. One transaction; returns how many were added.
+    pub fn record_fixes(
+        &mut self,
+        manifest: &ManifestNumber,
+        fixes: &[Fix],
+    ) -> Result<usize, DeviceError> {
+        let now = self.clock.now();
+        let fixes = canonical_fixes(fixes)
+            .map_err(|e| DeviceError::bilingual(ErrorKind::BadInput, e.en, e.zh))?;
+        self.store.write(|tx| {
+            let device = tx.require_device()?;
+            if device.role != Role::Carrier {
+                return Err(not_in_transit(manifest));
+            }
+            let org = device.org.credit_code;
+            let Some(since) = in_transit_since(tx, &org, manifest)? else {
+                return Err(not_in_transit(manifest));
+            };
+            let kept: Vec<Fix> = fixes
+                .into_iter()
+                .filter(|f| f.at >= since && f.at <= now)
+                .collect();
+            Ok(tx.insert_fixes(manifest, &org, &kept, now)?)
+        })
+    }
+
+    /// [`Device::record_fixes`] with the fixes of a location file
+    /// ([`crate::read_fixes_file`]: GPX or CSV). The app's desktop location source "file"
+    /// calls it periodically while in transit; "none" records nothing.
+    pub fn record_fixes_from_file(
+        &mut self,
+        manifest: &ManifestNumber,
+        path: &Path,
+    ) -> Result<usize, DeviceError> {
+        let fixes = crate::track_file::read_fixes_file(path)?;
+        self.record_fixes(manifest, &fixes)
+    }
+}
