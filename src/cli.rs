@@ -301,11 +301,17 @@ pub enum HandoverCommand {
 pub enum LedgerCommand {
     /// Export the ledger.
     Export {
-        /// csv.
+        /// csv or xlsx (one sheet, a stage column, times as China-time datetimes).
         #[arg(long, default_value = "csv")]
         format: String,
         #[arg(short, long)]
         output: PathBuf,
+        /// First day (YYYY-MM-DD, China time; default: the first record).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, China time; default: the last record).
+        #[arg(long)]
+        to: Option<String>,
     },
     /// The stock balance per facility: does it close?
     Balance {

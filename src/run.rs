@@ -173,14 +173,25 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
         }
         Command::Ledger {
-            command: LedgerCommand::Export { format, output },
+            command:
+                LedgerCommand::Export {
+                    format,
+                    output,
+                    from,
+                    to,
+                },
         } => {
-            if format != "csv" {
-                return Err(bad(
-                    format!("unknown ledger format {format:?}: csv is supported"),
-                    format!("未知台账格式 {format:?}：支持 csv"),
-                ));
-            }
+            let xlsx = match format.as_str() {
+                "csv" => false,
+                "xlsx" => true,
+                _ => {
+                    return Err(bad(
+                        format!("unknown ledger format {format:?}: csv or xlsx"),
+                        format!("未知台账格式 {format:?}：支持 csv 或 xlsx"),
+                    ))
+                }
+            };
+            let (from, to) = (day(from)?, day(to)?);
             let mut file = std::fs::File::create(output).with_context(|| {
                 format!(
                     "{} {}",
@@ -188,7 +199,12 @@ pub fn run(cli: &Cli) -> Result<()> {
                     output.display()
                 )
             })?;
-            let n = open(cli)?.write_ledger_csv(&mut file, lang)?;
+            let mut dev = open(cli)?;
+            let n = if xlsx {
+                dev.write_ledger_xlsx(&mut file, lang, from, to)?
+            } else {
+                dev.write_ledger_csv_between(&mut file, lang, from, to)?
+            };
             file.sync_all()?;
             print::done(
                 lang,
@@ -200,18 +216,6 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Ledger {
             command: LedgerCommand::Balance { from, to },
         } => {
-            let day = |d: &Option<String>| {
-                d.as_deref()
-                    .map(|d| {
-                        chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                            bad(
-                                format!("{d:?} is not a date (YYYY-MM-DD)"),
-                                format!("{d:?} 不是日期（YYYY-MM-DD）"),
-                            )
-                        })
-                    })
-                    .transpose()
-            };
             let rows = open(cli)?.stock_balance(day(from)?, day(to)?)?;
             print::balance(&rows, lang, cli.json);
             if rows.iter().any(|r| !r.closes()) {

@@ -41,6 +41,7 @@ mod identity;
 mod label;
 mod ledger;
 mod ledger_csv;
+mod ledger_xlsx;
 mod manifests;
 mod operator_files;
 mod query;
@@ -66,8 +67,8 @@ pub use enrolment::enrolment_from_texts;
 pub use error::{DeviceError, ErrorKind};
 pub use exports::EXPORTS;
 pub use forms::{
-    parse_codes, parse_manifest, parse_mode, parse_optional_time, parse_party, parse_quantity,
-    parse_time, parse_weigh_method, HandoverForm, ManifestForm, StepForm,
+    parse_codes, parse_day, parse_manifest, parse_mode, parse_optional_time, parse_party,
+    parse_quantity, parse_time, parse_weigh_method, HandoverForm, ManifestForm, StepForm,
 };
 pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard, ACK_FORMAT, OFFER_FORMAT};
 pub use handover_online::{ReceivedOffer, SentOffer};

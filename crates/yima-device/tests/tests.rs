@@ -16,6 +16,8 @@ mod handover;
 mod kept;
 #[path = "device/ledger.rs"]
 mod ledger;
+#[path = "device/ledger_xlsx.rs"]
+mod ledger_xlsx;
 #[path = "device/life.rs"]
 mod life;
 #[path = "device/manifests.rs"]
