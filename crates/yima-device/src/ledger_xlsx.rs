@@ -232,7 +232,8 @@ mod tests {
     fn cjk_text_is_twice_as_wide_and_times_read_as_china_wall_clock() {
         assert_eq!(display_width("废矿物油"), 8);
         assert_eq!(display_width("HW08"), 4);
-        assert_eq!(display_width("闽A·D1234"), 8);
+        // 闽 takes two; A, the middle dot and D1234 one each.
+        assert_eq!(display_width("闽A·D1234"), 9);
         let t = excel_time("2026-03-01 14:05:00+08:00").unwrap();
         assert_eq!(
             t.to_excel(),
