@@ -31,6 +31,8 @@ mod deadlines;
 mod demo;
 mod drafts;
 mod enrolment;
+mod epcis;
+mod epcis_export;
 mod error;
 mod exports;
 mod forms;
@@ -64,6 +66,8 @@ pub use deadlines::{
 pub use demo::{run_demo, DemoReport};
 pub use drafts::Drafts;
 pub use enrolment::enrolment_from_texts;
+pub use epcis::{container_epc, event_uri, org_uri, EPCIS_CONTEXT, YIMA_NS, YIMA_URN};
+pub use epcis_export::EpcisScope;
 pub use error::{DeviceError, ErrorKind};
 pub use exports::EXPORTS;
 pub use forms::{

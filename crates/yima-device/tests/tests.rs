@@ -10,6 +10,8 @@ mod atomic;
 mod audit;
 #[path = "device/classification.rs"]
 mod classification;
+#[path = "device/epcis.rs"]
+mod epcis;
 #[path = "device/handover.rs"]
 mod handover;
 #[path = "device/kept.rs"]
