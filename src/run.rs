@@ -1,14 +1,15 @@
 //! Each command: parse its arguments into a use-case request, call the use case, print.
 
 use crate::cli::{
-    CatalogueCommand, Cli, Command, ContainerCommand, HandoverCommand, LedgerCommand,
+    CatalogueCommand, Cli, Command, ContainerCommand, ExportCommand, HandoverCommand, LedgerCommand,
 };
 use crate::print::{self, t};
 use anyhow::{bail, Context, Result};
 use yima_codes::Catalogue;
 use yima_core::Role;
 use yima_device::{
-    Device, HandoverAck, HandoverOffer, IdentityCard, InitRequest, NewContainer, SystemClock,
+    Device, EpcisScope, HandoverAck, HandoverOffer, IdentityCard, InitRequest, NewContainer,
+    SystemClock,
 };
 
 use crate::args::*;
@@ -210,6 +211,38 @@ pub fn run(cli: &Cli) -> Result<()> {
                 lang,
                 cli.json,
                 "cli.msg.ledger_records_exported",
+                &n.to_string(),
+            );
+        }
+        Command::Export {
+            command:
+                ExportCommand::Epcis {
+                    container,
+                    manifest,
+                    from,
+                    to,
+                    output,
+                },
+        } => {
+            let scope = match (container, manifest) {
+                (Some(code), _) => {
+                    EpcisScope::Container(codes(std::slice::from_ref(code))?.remove(0))
+                }
+                (None, Some(number)) => EpcisScope::Manifest(manifest_number(number)?),
+                (None, None) => EpcisScope::Period {
+                    from: day(from)?,
+                    to: day(to)?,
+                },
+            };
+            // The document first: a refused export (an unknown container or manifest)
+            // leaves no file behind.
+            let mut bytes = Vec::new();
+            let n = open(cli)?.write_epcis(&mut bytes, &scope)?;
+            write_file(output, &bytes, lang)?;
+            print::done(
+                lang,
+                cli.json,
+                "cli.msg.epcis_events_exported",
                 &n.to_string(),
             );
         }
