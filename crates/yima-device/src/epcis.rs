@@ -891,6 +891,64 @@ mod tests {
     }
 
     #[test]
+    fn storage_a_return_and_a_correction_map_to_their_steps() {
+        let g = generated();
+        let p = actor(&producer(), Role::Producer, 1);
+        let v = map(&sealed(
+            &p,
+            EventKind::Stored {
+                batch: batch(BatchKind::IntoStore),
+                facility_code: "WS-01".into(),
+            },
+            after(&g, 1),
+        ));
+        assert_eq!(
+            (v["bizStep"].as_str(), v["disposition"].as_str()),
+            (Some("storing"), Some("in_progress"))
+        );
+        assert_eq!(
+            v["bizLocation"]["id"],
+            facility_uri(&producer().credit_code, "WS-01")
+        );
+
+        let c = actor(&carrier(), Role::Carrier, 2);
+        let v = map(&sealed(
+            &p,
+            EventKind::Returned {
+                giver: c.0.clone(),
+                reason: "拒收".into(),
+            },
+            after(&g, 1),
+        ));
+        assert_eq!(
+            (v["bizStep"].as_str(), v["disposition"].as_str()),
+            (Some("receiving"), Some("returned"))
+        );
+        assert_eq!(
+            v["sourceList"][0]["source"],
+            org_uri(&carrier().credit_code)
+        );
+        assert_eq!(
+            v["destinationList"][0]["destination"],
+            org_uri(&producer().credit_code)
+        );
+
+        let v = map(&sealed(
+            &p,
+            EventKind::Correction {
+                changes: [("container_type".to_string(), "IBC 吨桶".to_string())].into(),
+                corrects: g.id,
+                reason: "录错".into(),
+            },
+            after(&g, 1),
+        ));
+        assert_eq!(v["action"], "OBSERVE");
+        assert_eq!(v["bizStep"], "urn:yima:epcis:correcting");
+        assert_eq!(v["yima:corrects"], event_uri(&g.id));
+        assert_eq!(v["yima:changes"]["container_type"], "IBC 吨桶");
+    }
+
+    #[test]
     fn a_split_is_a_transformation_from_the_source_to_its_parts() {
         let g = generated();
         let r = actor(&receiver(), Role::Receiver, 3);

@@ -431,3 +431,53 @@ fn unknown_containers_and_manifests_are_refused_and_exports_go_into_exports() {
     assert_eq!(r.write_epcis(&mut bytes, &scope).unwrap(), n);
     assert_eq!(serde_json::from_slice::<Value>(&bytes).unwrap(), written);
 }
+
+#[test]
+fn a_merge_is_a_transformation_into_the_new_container_and_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let mut p = init(dir.path(), Role::Producer, &producer_org(), &clock);
+    let a = p.register(&drum("10")).unwrap().code;
+    let b = p.register(&drum("15")).unwrap().code;
+    clock.advance(HOUR);
+    let merged = p
+        .record(&req(
+            &[a.clone(), b.clone()],
+            Action::Merge { quantity: None },
+        ))
+        .unwrap();
+    let target = match &merged.body.event {
+        yima_core::EventKind::Merged { target, .. } => target.code.clone(),
+        other => panic!("not a merge: {other:?}"),
+    };
+    let (doc, n) = p.epcis(&EpcisScope::Container(target.clone())).unwrap();
+    assert_eq!(n, 1, "the new container begins at the merge");
+    let e = &events(&doc)[0];
+    assert_eq!(e["type"], "TransformationEvent");
+    assert_eq!(e["bizStep"], "repackaging");
+    let inputs: BTreeSet<&str> = e["inputEPCList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        inputs,
+        BTreeSet::from([container_epc(&a).as_str(), container_epc(&b).as_str()])
+    );
+    assert_eq!(e["outputEPCList"], json!([container_epc(&target)]));
+    assert_eq!(
+        e["ilmd"]["yima:declaredQuantity"],
+        json!({ "yima:amount": 25.0, "yima:unit": "kg" })
+    );
+    // A source's export ends with the merge too.
+    let (of_a, _) = p.epcis(&EpcisScope::Container(a.clone())).unwrap();
+    assert_eq!(steps(&of_a), ["commissioning", "repackaging"]);
+
+    let Some(shared) = gs1("validating a merge's EPCIS export against GS1's schema") else {
+        return;
+    };
+    let schema = Schema::load(&shared);
+    schema.assert_valid(&doc, "the merge");
+    schema.assert_valid(&of_a, "a merged source");
+}
