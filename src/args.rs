@@ -39,6 +39,11 @@ pub(crate) fn time(text: &str) -> Result<Timestamp> {
     Ok(yima_device::parse_time(text)?)
 }
 
+/// An optional day (YYYY-MM-DD, China time).
+pub(crate) fn day(text: &Option<String>) -> Result<Option<chrono::NaiveDate>> {
+    Ok(text.as_deref().map(yima_device::parse_day).transpose()?)
+}
+
 pub(crate) fn quantity(amount: &str, unit: &str) -> Result<Quantity> {
     Ok(yima_device::parse_quantity(amount, unit)?)
 }

@@ -130,6 +130,11 @@ pub enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Export events for other systems.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Enrol this device's key with a registry, using a single-use enrolment code.
     Enrol {
         /// The registry's URL (https://…; http:// only to this machine unless --insecure-http).
@@ -328,11 +333,17 @@ pub enum TrackCommand {
 pub enum LedgerCommand {
     /// Export the ledger.
     Export {
-        /// csv.
+        /// csv or xlsx (one sheet, a stage column, times as China-time datetimes).
         #[arg(long, default_value = "csv")]
         format: String,
         #[arg(short, long)]
         output: PathBuf,
+        /// First day (YYYY-MM-DD, China time; default: the first record).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, China time; default: the last record).
+        #[arg(long)]
+        to: Option<String>,
     },
     /// The stock balance per facility: does it close?
     Balance {
@@ -342,6 +353,34 @@ pub enum LedgerCommand {
         /// Last day (YYYY-MM-DD, China time; default: the last record).
         #[arg(long)]
         to: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// GS1 EPCIS 2.0 JSON-LD: the events this device holds for a container, a manifest or a
+    /// period, each marked with whether it verified here.
+    #[command(group(
+        clap::ArgGroup::new("scope")
+            .args(["container", "manifest", "from", "to"])
+            .required(true)
+            .multiple(true)
+    ))]
+    Epcis {
+        /// The container's 37-character code: its every event.
+        #[arg(long, conflicts_with_all = ["manifest", "from", "to"])]
+        container: Option<String>,
+        /// A 14-digit transfer manifest number: every event of the containers under it.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        manifest: Option<String>,
+        /// First day (YYYY-MM-DD, China time; default: the first event).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, China time; default: the last event).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
     },
 }
 

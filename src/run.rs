@@ -1,14 +1,15 @@
 //! Each command: parse its arguments into a use-case request, call the use case, print.
 
 use crate::cli::{
-    CatalogueCommand, Cli, Command, ContainerCommand, HandoverCommand, LedgerCommand,
+    CatalogueCommand, Cli, Command, ContainerCommand, ExportCommand, HandoverCommand, LedgerCommand,
 };
 use crate::print::{self, t};
 use anyhow::{bail, Context, Result};
 use yima_codes::Catalogue;
 use yima_core::Role;
 use yima_device::{
-    Device, HandoverAck, HandoverOffer, IdentityCard, InitRequest, NewContainer, SystemClock,
+    Device, EpcisScope, HandoverAck, HandoverOffer, IdentityCard, InitRequest, NewContainer,
+    SystemClock,
 };
 
 use crate::args::*;
@@ -173,14 +174,25 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
         }
         Command::Ledger {
-            command: LedgerCommand::Export { format, output },
+            command:
+                LedgerCommand::Export {
+                    format,
+                    output,
+                    from,
+                    to,
+                },
         } => {
-            if format != "csv" {
-                return Err(bad(
-                    format!("unknown ledger format {format:?}: csv is supported"),
-                    format!("未知台账格式 {format:?}：支持 csv"),
-                ));
-            }
+            let xlsx = match format.as_str() {
+                "csv" => false,
+                "xlsx" => true,
+                _ => {
+                    return Err(bad(
+                        format!("unknown ledger format {format:?}: csv or xlsx"),
+                        format!("未知台账格式 {format:?}：支持 csv 或 xlsx"),
+                    ))
+                }
+            };
+            let (from, to) = (day(from)?, day(to)?);
             let mut file = std::fs::File::create(output).with_context(|| {
                 format!(
                     "{} {}",
@@ -188,7 +200,12 @@ pub fn run(cli: &Cli) -> Result<()> {
                     output.display()
                 )
             })?;
-            let n = open(cli)?.write_ledger_csv(&mut file, lang)?;
+            let mut dev = open(cli)?;
+            let n = if xlsx {
+                dev.write_ledger_xlsx(&mut file, lang, from, to)?
+            } else {
+                dev.write_ledger_csv_between(&mut file, lang, from, to)?
+            };
             file.sync_all()?;
             print::done(
                 lang,
@@ -197,21 +214,41 @@ pub fn run(cli: &Cli) -> Result<()> {
                 &n.to_string(),
             );
         }
+        Command::Export {
+            command:
+                ExportCommand::Epcis {
+                    container,
+                    manifest,
+                    from,
+                    to,
+                    output,
+                },
+        } => {
+            let scope = match (container, manifest) {
+                (Some(code), _) => {
+                    EpcisScope::Container(codes(std::slice::from_ref(code))?.remove(0))
+                }
+                (None, Some(number)) => EpcisScope::Manifest(manifest_number(number)?),
+                (None, None) => EpcisScope::Period {
+                    from: day(from)?,
+                    to: day(to)?,
+                },
+            };
+            // The document first: a refused export (an unknown container or manifest)
+            // leaves no file behind.
+            let mut bytes = Vec::new();
+            let n = open(cli)?.write_epcis(&mut bytes, &scope)?;
+            write_file(output, &bytes, lang)?;
+            print::done(
+                lang,
+                cli.json,
+                "cli.msg.epcis_events_exported",
+                &n.to_string(),
+            );
+        }
         Command::Ledger {
             command: LedgerCommand::Balance { from, to },
         } => {
-            let day = |d: &Option<String>| {
-                d.as_deref()
-                    .map(|d| {
-                        chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                            bad(
-                                format!("{d:?} is not a date (YYYY-MM-DD)"),
-                                format!("{d:?} 不是日期（YYYY-MM-DD）"),
-                            )
-                        })
-                    })
-                    .transpose()
-            };
             let rows = open(cli)?.stock_balance(day(from)?, day(to)?)?;
             print::balance(&rows, lang, cli.json);
             if rows.iter().any(|r| !r.closes()) {

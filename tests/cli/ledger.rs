@@ -370,3 +370,44 @@ fn the_demos_ledger_csv_shows_what_was_measured_by_whom_and_its_balance_closes()
         );
     }
 }
+
+#[test]
+fn the_ledger_exports_as_xlsx_for_a_period() {
+    let w = World::new();
+    let p = &w.p;
+    p.drum();
+    let file = p.dir.join("ledger.xlsx");
+    let all = p.json(&[
+        "ledger",
+        "export",
+        "--format",
+        "xlsx",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_ne!(all["value"], "0", "{all}");
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip archive");
+    // Nothing before 2000-01-01.
+    let none = p.json(&[
+        "ledger",
+        "export",
+        "--format",
+        "xlsx",
+        "--to",
+        "2000-01-01",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(none["value"], "0", "{none}");
+    let err = p.error(&[
+        "ledger",
+        "export",
+        "--format",
+        "ods",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(err["kind"], "bad_input", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("xlsx"), "{err}");
+}

@@ -7,6 +7,7 @@ mod common;
 mod catalogue;
 mod demo;
 mod editions;
+mod epcis;
 mod errors;
 mod help;
 mod labels;

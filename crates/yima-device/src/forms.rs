@@ -40,6 +40,16 @@ pub fn parse_optional_time(text: &str) -> Result<Option<Timestamp>, DeviceError>
     }
 }
 
+/// A day (`YYYY-MM-DD`, China time), as the ledger's and the balance's periods take it.
+pub fn parse_day(text: &str) -> Result<chrono::NaiveDate, DeviceError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        bad_input(
+            format!("{text:?} is not a date (YYYY-MM-DD)"),
+            format!("{text:?} 不是日期（YYYY-MM-DD）"),
+        )
+    })
+}
+
 /// A quantity: a number with at most three decimals and a unit (`kg`, `t`, `L`).
 pub fn parse_quantity(amount: &str, unit: &str) -> Result<Quantity, DeviceError> {
     let unit: Unit = unit.trim().parse()?;

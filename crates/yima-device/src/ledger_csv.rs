@@ -9,7 +9,7 @@ use yima_codes::Lang;
 
 /// The columns, as keys of the message catalogue (`common.ledger.<field>`: the names HJ 1259
 /// writes, and their English).
-const COLUMNS: [&str; 23] = [
+pub(crate) const COLUMNS: [&str; 23] = [
     "common.ledger.stage",
     "common.ledger.batch_code",
     "common.ledger.time",
@@ -51,7 +51,23 @@ impl<C: Clock> Device<C> {
         w: &mut dyn Write,
         lang: Lang,
     ) -> Result<usize, DeviceError> {
-        let rows = self.ledger()?;
+        self.write_ledger_csv_between(w, lang, None, None)
+    }
+
+    /// Writes the ledger's records of the China-time days `from` to `to` (inclusive; `None`
+    /// leaves that end open) as CSV, as [`Device::write_ledger_csv`] does.
+    pub fn write_ledger_csv_between(
+        &mut self,
+        w: &mut dyn Write,
+        lang: Lang,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+    ) -> Result<usize, DeviceError> {
+        let rows: Vec<_> = self
+            .ledger()?
+            .into_iter()
+            .filter(|r| crate::ledger_xlsx::in_period(r, from, to))
+            .collect();
         let io = |e: std::io::Error| {
             DeviceError::new(ErrorKind::Storage, format!("cannot write the ledger: {e}"))
         };

@@ -31,6 +31,8 @@ mod deadlines;
 mod demo;
 mod drafts;
 mod enrolment;
+mod epcis;
+mod epcis_export;
 mod error;
 mod exports;
 mod forms;
@@ -41,6 +43,7 @@ mod identity;
 mod label;
 mod ledger;
 mod ledger_csv;
+mod ledger_xlsx;
 mod manifests;
 mod operator_files;
 mod query;
@@ -68,11 +71,13 @@ pub use deadlines::{
 pub use demo::{run_demo, DemoReport};
 pub use drafts::Drafts;
 pub use enrolment::enrolment_from_texts;
+pub use epcis::{container_epc, event_uri, org_uri, EPCIS_CONTEXT, YIMA_NS, YIMA_URN};
+pub use epcis_export::EpcisScope;
 pub use error::{DeviceError, ErrorKind};
 pub use exports::EXPORTS;
 pub use forms::{
-    parse_codes, parse_manifest, parse_mode, parse_optional_time, parse_party, parse_quantity,
-    parse_time, parse_weigh_method, HandoverForm, ManifestForm, StepForm,
+    parse_codes, parse_day, parse_manifest, parse_mode, parse_optional_time, parse_party,
+    parse_quantity, parse_time, parse_weigh_method, HandoverForm, ManifestForm, StepForm,
 };
 pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard, ACK_FORMAT, OFFER_FORMAT};
 pub use handover_online::{ReceivedOffer, SentOffer};

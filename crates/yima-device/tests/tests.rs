@@ -10,12 +10,16 @@ mod atomic;
 mod audit;
 #[path = "device/classification.rs"]
 mod classification;
+#[path = "device/epcis.rs"]
+mod epcis;
 #[path = "device/handover.rs"]
 mod handover;
 #[path = "device/kept.rs"]
 mod kept;
 #[path = "device/ledger.rs"]
 mod ledger;
+#[path = "device/ledger_xlsx.rs"]
+mod ledger_xlsx;
 #[path = "device/life.rs"]
 mod life;
 #[path = "device/manifests.rs"]
