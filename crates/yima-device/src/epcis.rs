@@ -624,6 +624,7 @@ mod tests {
                 event,
                 links,
                 location: None,
+                track: None,
                 operator: Some("王磊".into()),
                 seq: 1,
             },

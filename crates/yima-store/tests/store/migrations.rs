@@ -100,6 +100,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
         "assigned_blocks",
         "online_offers_in",
         "device",
+        "track_fixes",
     ] {
         for op in ["update", "delete"] {
             let name = format!("{t}_no_{op}");
@@ -114,7 +115,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
     // An online offer is marked sent, never removed.
     assert!(triggers.contains(&"online_offers_out_no_delete"));
     assert!(!triggers.contains(&"online_offers_out_no_update"));
-    assert_eq!(triggers.len(), 30, "{triggers:?}");
+    assert_eq!(triggers.len(), 32, "{triggers:?}");
 }
 
 #[test]
