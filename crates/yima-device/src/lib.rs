@@ -92,6 +92,7 @@ pub use scanned::{CheckedLabel, LabelCheck};
 pub use status::SCANNED_LABEL_UNKNOWN;
 pub use sync::{BlockSource, KeysLearned, OutboxCounts, PullReport};
 pub use timeline::{Timeline, TimelineStep};
+pub use track::RouteRecorded;
 pub use track_file::{parse_fixes, read_fixes_file};
 pub use track_routes::{FixView, RouteVerdict, RouteView, TrackView};
 pub use yima_core::WireEvent;

@@ -54,6 +54,18 @@ fn in_transit_since(
     Ok(since)
 }
 
+/// A transport in progress and the fixes a location source gave it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RouteRecorded {
+    /// The manifest the carrier carries containers under.
+    pub manifest: String,
+    /// Fixes added now.
+    pub added: usize,
+    /// Fixes held for this transport since its pickup.
+    pub held: usize,
+}
+
 fn not_in_transit(manifest: &ManifestNumber) -> DeviceError {
     DeviceError::bilingual(
         ErrorKind::NotInTransit,
@@ -130,6 +142,67 @@ impl<C: Clock> Device<C> {
                 .collect();
             Ok(tx.insert_fixes(manifest, &org, &kept, now)?)
         })
+    }
+
+    /// Records `fixes` for every transport this device's organisation has in progress as a
+    /// carrier (each manifest under which it holds containers picked up and in transit),
+    /// as a location source does (the app's file or the phone's position): one
+    /// transaction, nothing stored unless the device is a carrier's. Returns each manifest
+    /// in transit with how many fixes it gained (none in transit: an empty list).
+    pub fn record_route(&mut self, fixes: &[Fix]) -> Result<Vec<RouteRecorded>, DeviceError> {
+        let now = self.clock.now();
+        let fixes = canonical_fixes(fixes)
+            .map_err(|e| DeviceError::bilingual(ErrorKind::BadInput, e.en, e.zh))?;
+        self.store.write(|tx| {
+            let device = tx.require_device()?;
+            if device.role != Role::Carrier {
+                return Err(DeviceError::bilingual(
+                    ErrorKind::NotInTransit,
+                    "only a carrier's device records a route: no fix recorded",
+                    "只有承运人的设备记录运输路线：未记录定位点",
+                ));
+            }
+            let org = device.org.credit_code;
+            let mut since: BTreeMap<ManifestNumber, Timestamp> = BTreeMap::new();
+            for code in known_codes(tx)? {
+                let Some(s) = load_status(tx, &code)? else {
+                    continue;
+                };
+                let Some(manifest) = s.manifest.as_ref().map(|m| m.number.clone()) else {
+                    continue;
+                };
+                if s.holder != org || s.state != ContainerState::InTransit {
+                    continue;
+                }
+                let start = s.custody_since.or(s.head_at).unwrap_or(Timestamp(i64::MIN));
+                let e = since.entry(manifest).or_insert(start);
+                *e = (*e).max(start);
+            }
+            let mut recorded = Vec::with_capacity(since.len());
+            for (manifest, since) in since {
+                let kept: Vec<Fix> = fixes
+                    .iter()
+                    .filter(|f| f.at >= since && f.at <= now)
+                    .cloned()
+                    .collect();
+                let added = tx.insert_fixes(&manifest, &org, &kept, now)?;
+                recorded.push(RouteRecorded {
+                    manifest: manifest.to_string(),
+                    added,
+                    held: tx.fixes_between(&manifest, &org, since, now)?.len(),
+                });
+            }
+            Ok(recorded)
+        })
+    }
+
+    /// [`Device::record_route`] with the fixes of a location file (GPX or CSV).
+    pub fn record_route_from_file(
+        &mut self,
+        path: &Path,
+    ) -> Result<Vec<RouteRecorded>, DeviceError> {
+        let fixes = crate::track_file::read_fixes_file(path)?;
+        self.record_route(&fixes)
     }
 
     /// [`Device::record_fixes`] with the fixes of a location file

@@ -208,3 +208,41 @@ fn pulled_fixes_are_kept_only_when_they_hash_to_the_signed_track() {
     assert_eq!(routes[0].verdict, RouteVerdict::Verified, "{routes:?}");
     assert_eq!(routes[0].fixes.len(), 3);
 }
+
+#[test]
+fn a_location_source_records_for_every_transport_in_progress_and_only_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = clock();
+    let mut producer = init(&dir.path().join("p"), Role::Producer, &producer_org(), &c);
+    let mut carrier = init(&dir.path().join("c"), Role::Carrier, &carrier_org(), &c);
+    let mut receiver = init(&dir.path().join("r"), Role::Receiver, &receiver_org(), &c);
+    let start = yima_device::Clock::now(&&c);
+    let fixes: Vec<Fix> = (0..6)
+        .map(|i| fix(Timestamp(start.0 + i64::from(i) * 600_000), i))
+        .collect();
+    // Nothing in transit yet: nothing recorded, no error; a producer's device is refused.
+    assert!(carrier.record_route(&fixes).unwrap().is_empty());
+    let e = producer.record_route(&fixes).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotInTransit);
+    let codes = dispatched(&mut producer, 2);
+    c.advance(HOUR / 4);
+    hand_over(&mut producer, &mut carrier, &codes, pickup());
+    let picked = yima_device::Clock::now(&&c);
+    c.advance(HOUR);
+    // Only the fixes from the pickup to now, under the one manifest in transit.
+    let expected = fixes.iter().filter(|f| f.at >= picked).count();
+    assert!(expected > 1 && expected < fixes.len(), "{expected}");
+    let got = carrier.record_route(&fixes).unwrap();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].manifest, manifest_number().to_string());
+    assert_eq!((got[0].added, got[0].held), (expected, expected));
+    // Read again (a file polled): nothing new, the same held.
+    let got = carrier.record_route(&fixes).unwrap();
+    assert_eq!((got[0].added, got[0].held), (0, expected));
+    hand_over(&mut carrier, &mut receiver, &codes, receive());
+    // Delivered: nothing in transit any more, nothing recorded.
+    assert!(carrier.record_route(&fixes).unwrap().is_empty());
+    let routes = carrier.routes(&codes[1]).unwrap();
+    assert_eq!(routes[0].verdict, RouteVerdict::Verified);
+    assert_eq!(routes[0].fixes.len(), expected);
+}
