@@ -29,6 +29,8 @@ pub struct AppStatus {
     /// Where the camera's frames come from: `device` (the web view's camera), or `test` (a
     /// picture the end-to-end tests put on screen, only with `YIMA_TEST_CAMERA=1`).
     pub camera: String,
+    /// Where a carrier's route fixes come from.
+    pub location: crate::state::Location,
 }
 
 /// This device's block of label sequences and where it comes from.
@@ -462,6 +464,12 @@ pub fn typescript() -> String {
         yima_device::ScanJudgement::decl(&cfg),
         EnrolmentSeen::decl(&cfg),
         ScaleForm::decl(&cfg),
+        crate::state::Location::decl(&cfg),
+        yima_device::RouteRecorded::decl(&cfg),
+        yima_device::RouteView::decl(&cfg),
+        yima_device::RouteVerdict::decl(&cfg),
+        yima_device::TrackView::decl(&cfg),
+        yima_device::FixView::decl(&cfg),
         ScaleReadingView::decl(&cfg),
         SentOfferView::decl(&cfg),
         ReceivedOfferView::decl(&cfg),

@@ -55,6 +55,10 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::camera::judge_scans,
             commands::camera::code_kinds,
             commands::scale::read_scale,
+            commands::route::set_location,
+            commands::route::record_route_from_source,
+            commands::route::record_route_fixes,
+            commands::route::routes,
             commands::drafts::save_draft,
             commands::drafts::load_draft,
             commands::drafts::clear_draft,
@@ -69,7 +73,9 @@ pub fn run() {
     let mut app = setup(tauri::Builder::<tauri::Wry>::default(), state);
     #[cfg(mobile)]
     {
-        app = app.plugin(tauri_plugin_barcode_scanner::init());
+        app = app
+            .plugin(tauri_plugin_barcode_scanner::init())
+            .plugin(tauri_plugin_geolocation::init());
     }
     #[cfg(target_os = "linux")]
     {

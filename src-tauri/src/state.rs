@@ -18,6 +18,25 @@ struct Settings {
     lang: Lang,
     /// The demo's device the app shows, while it shows the demo.
     demo: Option<Role>,
+    /// Where a carrier's route fixes come from (kept from older settings files as none).
+    #[serde(default)]
+    location: Location,
+}
+
+/// Where a carrier's route fixes come from (a setting, and part of the app's status).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Location {
+    /// No location source: no route is recorded (said on screen).
+    #[default]
+    None,
+    /// A file of fixes (GPX or CSV) a GPS logger or the tests write, read periodically.
+    File {
+        /// The file's path.
+        path: String,
+    },
+    /// The phone's or tablet's own position (the geolocation plugin, Android and iOS).
+    Device,
 }
 
 /// The app's state.
@@ -47,6 +66,7 @@ impl AppState {
             .unwrap_or(Settings {
                 lang: Lang::Zh,
                 demo: None,
+                location: Location::None,
             });
         AppState {
             base,
@@ -85,6 +105,16 @@ impl AppState {
     /// Shows the demo's device of `role`, or the user's own data again (`None`).
     pub fn set_demo(&self, role: Option<Role>) -> Result<(), AppError> {
         self.keep(|s| s.demo = role)
+    }
+
+    /// Where a carrier's route fixes come from.
+    pub fn location(&self) -> Location {
+        self.settings().location
+    }
+
+    /// Changes where a carrier's route fixes come from.
+    pub fn set_location(&self, location: Location) -> Result<(), AppError> {
+        self.keep(|s| s.location = location)
     }
 
     /// The user's own data directory.

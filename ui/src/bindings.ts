@@ -56,7 +56,11 @@ operator: string | null,
  * Where the camera's frames come from: `device` (the web view's camera), or `test` (a
  * picture the end-to-end tests put on screen, only with `YIMA_TEST_CAMERA=1`).
  */
-camera: string, };
+camera: string, 
+/**
+ * Where a carrier's route fixes come from.
+ */
+location: Location, };
 
 export type LabelBlockView = { 
 /**
@@ -490,6 +494,102 @@ name: string,
  * Seconds to wait for the weight to settle; none: 30.
  */
 timeout_secs: bigint | null, };
+
+export type Location = { "source": "none" } | { "source": "file", 
+/**
+ * The file's path.
+ */
+path: string, } | { "source": "device" };
+
+export type RouteRecorded = { 
+/**
+ * The manifest the carrier carries containers under.
+ */
+manifest: string, 
+/**
+ * Fixes added now.
+ */
+added: number, 
+/**
+ * Fixes held for this transport since its pickup.
+ */
+held: number, };
+
+export type RouteView = { 
+/**
+ * The carrier's credit code.
+ */
+carrier: string, 
+/**
+ * The manifest it travelled under.
+ */
+manifest: string, 
+/**
+ * The event that began it (pickup or relay), hex id.
+ */
+started_by: string, 
+/**
+ * When it began (ms).
+ */
+started_at: number, 
+/**
+ * The handover that ended it, hex id; `None` while in progress.
+ */
+ended_by: string | null, 
+/**
+ * When it ended (ms).
+ */
+ended_at: number | null, 
+/**
+ * The track the closing handover signs, if any.
+ */
+track: TrackView | null, 
+/**
+ * The fixes this device holds for it, by time.
+ */
+fixes: Array<FixView>, 
+/**
+ * Whether they are the signed route.
+ */
+verdict: RouteVerdict, };
+
+export type RouteVerdict = "verified" | "mismatch" | "fixes_missing" | "no_track" | "in_progress";
+
+export type TrackView = { 
+/**
+ * How many fixes.
+ */
+fixes: number, 
+/**
+ * The first fix's time (ms).
+ */
+first: number, 
+/**
+ * The last fix's time (ms).
+ */
+last: number, 
+/**
+ * SHA-256 of the track's canonical bytes, hex.
+ */
+sha256: string, };
+
+export type FixView = { 
+/**
+ * Milliseconds since 1970 UTC.
+ */
+at: number, 
+/**
+ * Latitude, degrees × 10⁷.
+ */
+lat_e7: number, 
+/**
+ * Longitude, degrees × 10⁷.
+ */
+lon_e7: number, 
+/**
+ * Horizontal accuracy in metres, if known.
+ */
+accuracy_m: number | null, };
 
 export type ScaleReadingView = { 
 /**

@@ -14,6 +14,7 @@ import { manifestsScreen } from "./screens/manifests";
 import { manifestsTab } from "./manifests";
 import { setCameraSource } from "./camera";
 import { blockNotice, progressText, syncLine } from "./status";
+import { followSource, locationLine, locationPanel } from "./location";
 
 const root = document.getElementById("app")!;
 let status: AppStatus;
@@ -90,6 +91,7 @@ export function showDone(text: string): void {
 export async function refresh(next?: AppStatus): Promise<void> {
   status = next ?? (await api.status());
   setCameraSource(status.camera);
+  followSource(status);
   setLang(status.lang as Lang);
   render();
   // For whoever measures start-up (scripts/bench-app): when the first screen could be used.
@@ -139,7 +141,12 @@ function render(): void {
           : tab === "ledger"
             ? ledgerScreen()
           : tab === "handover"
-            ? handoverScreen(id.role, Boolean(status.registry))
+            ? h(
+                "div",
+                {},
+                id.role === "carrier" ? locationPanel(status, (s) => void refresh(s)) : null,
+                handoverScreen(id.role, Boolean(status.registry)),
+              )
           : tab === "manifests"
             ? manifestsScreen(id.role)
           : tab === "registry"
@@ -163,6 +170,7 @@ function render(): void {
       ),
       operatorField(status.operator),
       syncLine(status, lastSyncFailed, () => void syncNow()),
+      id.role === "carrier" ? locationLine(status) : null,
       h(
         "button",
         {

@@ -51,7 +51,7 @@ class Sounds {
   }
 }
 
-function isMobile(): boolean {
+export function isMobile(): boolean {
   return /Android|iPhone|iPad/i.test(navigator.userAgent);
 }
 

@@ -9,7 +9,7 @@ use tauri::State;
 use yima_codes::{Catalogue, LabelCode, Lang};
 use yima_device::{DeviceError, NewContainer};
 
-fn codes(list: &[String], lang: Lang) -> Result<Vec<LabelCode>, AppError> {
+pub(crate) fn codes(list: &[String], lang: Lang) -> Result<Vec<LabelCode>, AppError> {
     list.iter()
         .map(|c| {
             c.trim()

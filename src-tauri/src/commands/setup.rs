@@ -25,6 +25,7 @@ pub(crate) fn status(state: &AppState) -> Result<AppStatus, AppError> {
         } else {
             "device".into()
         },
+        location: state.location(),
     };
     let mut device = match state.open() {
         Ok(device) => device,

@@ -6,6 +6,7 @@ import { t } from "../i18n";
 
 import { showError } from "../main";
 import { scanner } from "../scanner";
+import { routeCard } from "../route";
 
 const out = h("div", { class: "timeline", "data-testid": "timeline" });
 const codeInput = h("input", { "data-testid": "open-code" });
@@ -15,6 +16,12 @@ async function show(code: string): Promise<void> {
   mount(out, t("app.loading"));
   try {
     render(await api.timeline(code.trim()));
+    const routes = await api.routes(code.trim());
+    if (routes.length > 0) {
+      out.append(
+        h("section", { class: "routes", "data-testid": "routes" }, h("h3", {}, t("app.route.title")), routes.map(routeCard)),
+      );
+    }
   } catch (e) {
     if (isAppError(e) && e.kind === "unknown_container") {
       mount(out, h("p", { class: "note bad", "data-testid": "unknown" }, e.message));
