@@ -5,12 +5,12 @@
 // manifest flagged, a container refused, everything synced, and the regulator's timeline
 // showing every step verified. Needs YIMA_APP and YIMA_REGISTRY (scripts/test-app sets both).
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import { freePort, Session, sleep, startDriver } from "./webdriver.mjs";
+import { startRegistryWith } from "./registry.mjs";
+import { Session, sleep, startDriver } from "./webdriver.mjs";
 
 const APP = process.env.YIMA_APP;
 const REGISTRY = process.env.YIMA_REGISTRY;
@@ -34,33 +34,7 @@ const ORGS = {
 };
 const MANIFEST = "20263501000123";
 
-async function startRegistry(dir) {
-  const db = join(dir, "registry.db");
-  const admin = (...args) => execFileSync(REGISTRY, ["--db", db, "admin", ...args], { encoding: "utf8" }).trim();
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const codes = {};
-  // The receiver enrols by a picture of its enrolment QR code, as the operator writes it.
-  const qr = join(dir, "receiver-enrolment.png");
-  for (const [role, org] of Object.entries(ORGS)) {
-    const extra = role === "regulator" ? ["--jurisdiction", "35"] : [];
-    const as = org.role ?? role;
-    admin("add-org", "--credit-code", org.code, "--name", org.name, "--roles", as, ...extra);
-    const picture = role === "receiver" ? ["--url", url, "--qr", qr] : [];
-    codes[role] = admin("enrol-code", "--org", org.code, "--role", as, ...picture).split("\n").pop();
-  }
-  const proc = spawn(REGISTRY, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`], { stdio: "inherit" });
-  stops.push(() => proc.kill("SIGTERM"));
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${url}/v1/health`)).ok) return { url, codes, qr };
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error("the registry did not start");
-}
+const startRegistry = (dir) => startRegistryWith(REGISTRY, dir, ORGS, stops);
 
 async function shot(session, name) {
   if (!SHOTS) return;
