@@ -326,6 +326,15 @@ pub struct ScaleReadingView {
     pub scale: String,
 }
 
+/// A reading of the scale as it comes, shown live while the weight settles.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ScaleLiveView {
+    /// The weight as the scale shows it, e.g. `24.70 kg`.
+    pub text: String,
+    /// Whether the scale says it has settled.
+    pub stable: bool,
+}
+
 /// The outcome of verifying everything on this device.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct VerifySummary {
@@ -471,6 +480,7 @@ pub fn typescript() -> String {
         yima_device::TrackView::decl(&cfg),
         yima_device::FixView::decl(&cfg),
         ScaleReadingView::decl(&cfg),
+        ScaleLiveView::decl(&cfg),
         SentOfferView::decl(&cfg),
         ReceivedOfferView::decl(&cfg),
         VerifySummary::decl(&cfg),

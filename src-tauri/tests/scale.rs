@@ -24,7 +24,7 @@ fn a_weight_read_from_the_scale_is_recorded_with_the_scale() {
     let reading = call(
         &w,
         "read_scale",
-        json!({ "form": { "port": scale.port, "name": "DOCK-1", "timeout_secs": 10 } }),
+        json!({ "form": { "port": scale.port, "name": "DOCK-1", "timeout_secs": 10 }, "live": "__CHANNEL__:1" }),
     )
     .unwrap();
     drop(scale);
@@ -66,7 +66,7 @@ fn a_scale_that_cannot_be_read_is_a_kind_and_nothing_is_recorded() {
     let e = call(
         &w,
         "read_scale",
-        json!({ "form": { "port": "/dev/yima-no-such-port" } }),
+        json!({ "form": { "port": "/dev/yima-no-such-port" }, "live": "__CHANNEL__:2" }),
     )
     .unwrap_err();
     assert_eq!(e["kind"], "scale_port", "{e}");
@@ -75,7 +75,7 @@ fn a_scale_that_cannot_be_read_is_a_kind_and_nothing_is_recorded() {
     let e = call(
         &w,
         "read_scale",
-        json!({ "form": { "port": scale.port, "protocol": "mettler", "timeout_secs": 1 } }),
+        json!({ "form": { "port": scale.port, "protocol": "mettler", "timeout_secs": 1 }, "live": "__CHANNEL__:3" }),
     )
     .unwrap_err();
     drop(scale);
@@ -84,7 +84,7 @@ fn a_scale_that_cannot_be_read_is_a_kind_and_nothing_is_recorded() {
     let e = call(
         &w,
         "read_scale",
-        json!({ "form": { "port": "/dev/null", "protocol": "avery" } }),
+        json!({ "form": { "port": "/dev/null", "protocol": "avery" }, "live": "__CHANNEL__:4" }),
     )
     .unwrap_err();
     assert_eq!(e["kind"], "bad_input", "{e}");

@@ -121,6 +121,8 @@ test("a weight read from a simulated scale reaches the ledger, marked as weighed
   await s.click('[data-testid="scale-read"]');
   await orSay(s, s.waitText('[data-testid="scale-identity"]', (t) => t.includes(port), 20000));
   assert.equal(await s.value('[data-testid="step-amount"]'), "24.55");
+  // The weight was shown live as it came; the last reading shown is the settled one.
+  assert.equal(await s.text('[data-testid="scale-live"]'), "24.55 kg · 已稳定");
   assert.equal(await s.value('[data-testid="step-weighed_with"]'), "scale");
   await s.click('[data-testid="step-submit"]');
   await orSay(s, s.waitText('[data-testid="message"]', (t) => t.startsWith("已记录")));

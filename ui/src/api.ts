@@ -12,6 +12,7 @@ import type {
   NewContainerForm,
   ScaleForm,
   ScaleReadingView,
+  ScaleLiveView,
   EnrolForm,
   EnrolmentSeen,
   FrameCode,
@@ -46,7 +47,11 @@ export const api = {
   status: () => invoke<AppStatus>("app_status"),
   setLang: (lang: string) => invoke<AppStatus>("set_lang", { lang }),
   setOperator: (name: string) => invoke<AppStatus>("set_operator", { name }),
-  readScale: (form: ScaleForm) => invoke<ScaleReadingView>("read_scale", { form }),
+  readScale: (form: ScaleForm, onLive: (r: ScaleLiveView) => void) => {
+    const live = new Channel<ScaleLiveView>();
+    live.onmessage = onLive;
+    return invoke<ScaleReadingView>("read_scale", { form, live });
+  },
   setLocation: (location: Location) => invoke<AppStatus>("set_location", { location }),
   recordRouteFromSource: () => invoke<RouteRecorded[]>("record_route_from_source"),
   recordRouteFixes: (csv: string) => invoke<RouteRecorded[]>("record_route_fixes", { csv }),

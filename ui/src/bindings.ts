@@ -605,6 +605,16 @@ unit: string,
  */
 scale: string, };
 
+export type ScaleLiveView = { 
+/**
+ * The weight as the scale shows it, e.g. `24.70 kg`.
+ */
+text: string, 
+/**
+ * Whether the scale says it has settled.
+ */
+stable: boolean, };
+
 export type SentOfferView = { 
 /**
  * The handover event's id.

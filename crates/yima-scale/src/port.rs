@@ -106,8 +106,19 @@ impl Scale {
     /// [`Scale::capture`] with another rule of settling.
     pub fn capture_with(
         &mut self,
+        capture: Capture,
+        timeout: Duration,
+    ) -> Result<Captured, ScaleError> {
+        self.capture_watching(capture, timeout, |_| {})
+    }
+
+    /// [`Scale::capture_with`], giving each reading to `live` as it comes (for a live
+    /// display of the weight while it settles).
+    pub fn capture_watching(
+        &mut self,
         mut capture: Capture,
         timeout: Duration,
+        mut live: impl FnMut(&Reading),
     ) -> Result<Captured, ScaleError> {
         let deadline = Instant::now() + timeout;
         let mut last: Option<Reading> = None;
@@ -115,6 +126,7 @@ impl Scale {
         while let Some(line) = self.next_line(deadline)? {
             match self.protocol.parse_line(&line) {
                 Ok(reading) => {
+                    live(&reading);
                     last = Some(reading);
                     if let Some(settled) = capture.push(reading) {
                         return Ok(Captured {

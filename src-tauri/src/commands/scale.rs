@@ -1,8 +1,9 @@
 //! Reading a weight from an electronic scale on a serial port (desktop), to fill the
 //! weighing form: the capture is yima-scale's, the weighing is recorded as any other step.
 
-use crate::dto::{ScaleForm, ScaleReadingView};
+use crate::dto::{ScaleForm, ScaleLiveView, ScaleReadingView};
 use crate::{AppError, AppState};
+use tauri::ipc::Channel;
 use tauri::State;
 use yima_codes::Lang;
 use yima_device::{DeviceError, ErrorKind};
@@ -11,20 +12,25 @@ fn bad(en: String, zh: String, lang: Lang) -> AppError {
     AppError::device(DeviceError::bilingual(ErrorKind::BadInput, en, zh), lang)
 }
 
-/// Waits for the scale on `form.port` to settle and returns its weight and identity; the
-/// wait runs off the UI's thread.
+/// Waits for the scale on `form.port` to settle and returns its weight and identity, each
+/// reading sent on `live` as it comes; the wait runs off the UI's thread.
 #[tauri::command]
 pub async fn read_scale(
     state: State<'_, AppState>,
     form: ScaleForm,
+    live: Channel<ScaleLiveView>,
 ) -> Result<ScaleReadingView, AppError> {
     let lang = state.lang();
-    read(form, lang).await
+    read(form, live, lang).await
 }
 
 #[cfg(not(any(target_os = "android", target_os = "ios")))]
-async fn read(form: ScaleForm, lang: Lang) -> Result<ScaleReadingView, AppError> {
-    use yima_scale::{Protocol, Scale};
+async fn read(
+    form: ScaleForm,
+    live: Channel<ScaleLiveView>,
+    lang: Lang,
+) -> Result<ScaleReadingView, AppError> {
+    use yima_scale::{Capture, Protocol, Scale};
     let port = form.port.trim().to_string();
     if port.is_empty() {
         return Err(bad(
@@ -51,7 +57,13 @@ async fn read(form: ScaleForm, lang: Lang) -> Result<ScaleReadingView, AppError>
         if !name.is_empty() {
             scale = scale.named(&name);
         }
-        scale.capture(timeout)
+        scale.capture_watching(Capture::default(), timeout, |r| {
+            // A closed page stops listening; the capture goes on to its end.
+            let _ = live.send(ScaleLiveView {
+                text: r.to_string(),
+                stable: r.stable,
+            });
+        })
     })
     .await
     .map_err(|e| {
@@ -71,7 +83,11 @@ async fn read(form: ScaleForm, lang: Lang) -> Result<ScaleReadingView, AppError>
 
 /// Phones and tablets have no serial port: their weights are typed in.
 #[cfg(any(target_os = "android", target_os = "ios"))]
-async fn read(_form: ScaleForm, lang: Lang) -> Result<ScaleReadingView, AppError> {
+async fn read(
+    _form: ScaleForm,
+    _live: Channel<ScaleLiveView>,
+    lang: Lang,
+) -> Result<ScaleReadingView, AppError> {
     Err(bad(
         "this device reads no scale: type the weight in".into(),
         "本设备无法读取电子秤：请手工输入重量".into(),

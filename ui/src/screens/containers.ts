@@ -40,6 +40,7 @@ function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | nul
   };
   // A weight read from an electronic scale on a serial port (desktop): it fills the weight
   // and unit, and the weighing records the scale's identity.
+  let lastLive = "";
   const scaleRow = (): HTMLElement => {
     const port = h("input", { "data-testid": "scale-port", placeholder: "/dev/ttyUSB0 · COM3" }) as HTMLInputElement;
     port.value = draft.values.scale_port ?? "";
@@ -52,11 +53,17 @@ function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | nul
     protocol.value = draft.values.scale_protocol || "generic";
     protocol.addEventListener("change", () => void draft.set("scale_protocol", protocol.value));
     const read = h("button", { "data-testid": "scale-read" }, t("app.scale.read")) as HTMLButtonElement;
+    // The weight as the scale shows it while it settles.
+    const liveEl = h("span", { class: "scale-live", "data-testid": "scale-live" }, lastLive);
     read.onclick = async () => {
       read.disabled = true;
       read.textContent = t("app.scale.reading");
       try {
-        const r = await api.readScale({ port: port.value, protocol: protocol.value, baud: null, name: "", timeout_secs: null });
+        const r = await api.readScale({ port: port.value, protocol: protocol.value, baud: null, name: "", timeout_secs: null }, (l) => {
+          lastLive = `${l.text} · ${t(l.stable ? "app.scale.stable" : "app.scale.unstable")}`;
+          liveEl.textContent = lastLive;
+          liveEl.className = l.stable ? "scale-live ok" : "scale-live";
+        });
         draft.values = scaleReading(draft.values, r);
         await draft.set("scale", r.scale);
         show();
@@ -76,6 +83,7 @@ function stepPanel(role: string, reload: () => Promise<void>): HTMLElement | nul
       h("label", { class: "field" }, t("app.scale.port"), port),
       h("label", { class: "field" }, t("app.scale.protocol"), protocol),
       read,
+      liveEl,
       from,
     );
   };

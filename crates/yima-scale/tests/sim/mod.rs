@@ -78,6 +78,33 @@ fn a_settling_generic_scale_is_captured_at_its_settled_weight() {
 }
 
 #[test]
+fn each_reading_is_shown_live_until_the_weight_settles() {
+    let p = pty();
+    let mut scale = open(&p, Protocol::Generic);
+    let _sim = simulate(
+        p.master.try_clone().expect("dup"),
+        &["US,GS,+0003.10kg", "US,GS,+0024.70kg"],
+        &["ST,GS,+0024.55kg"],
+    );
+    let mut seen: Vec<(String, bool)> = Vec::new();
+    let got = scale
+        .capture_watching(
+            yima_scale::Capture::default(),
+            Duration::from_secs(5),
+            |r| seen.push((r.to_string(), r.stable)),
+        )
+        .expect("settled");
+    assert_eq!(got.quantity.to_string(), "24.55 kg");
+    // The unsettled readings first, then the settled one as many times as settling takes.
+    assert_eq!(seen[0], ("3.1 kg".to_string(), false), "{seen:?}");
+    assert_eq!(seen[1], ("24.7 kg".to_string(), false), "{seen:?}");
+    assert!(
+        seen.len() > 2 && seen[2..].iter().all(|(t, s)| t == "24.55 kg" && *s),
+        "{seen:?}"
+    );
+}
+
+#[test]
 fn a_mettler_balance_in_continuous_mode_is_captured() {
     let p = pty();
     let mut scale = open(&p, Protocol::MettlerContinuous);
