@@ -14,7 +14,8 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use yima_codes::Lang;
-use yima_core::{KeyId, LabelPayload, LabelVerdict, PayloadErrorKind, PublicKey};
+use yima_core::{KeyId, PayloadErrorKind, PublicKey};
+use yima_device::{check_label_with, LabelCheck};
 use yima_scan::{Effort, Found};
 
 use crate::print::t;
@@ -27,24 +28,19 @@ fn describe(found: &Found, keys: &HashMap<KeyId, PublicKey>, lang: Lang) -> (Val
         "corners": corners,
         "decoder": found.decoder,
     });
-    let line = match LabelPayload::parse(&found.text) {
+    let line = match check_label_with(keys, &found.text) {
         Ok(label) => {
             v["yima_label"] = json!(true);
-            v["code"] = json!(label.code().to_string());
-            v["quantity"] = json!(label.quantity().to_string());
-            let (verdict, key) = match label.verify(|id| keys.get(id).copied()) {
-                LabelVerdict::Valid { .. } => ("valid", "cli.msg.signature_valid"),
-                LabelVerdict::Forged => ("forged", "cli.msg.label_forged"),
-                LabelVerdict::KeyUnknown { .. } => ("key_unknown", "cli.msg.label_key_unknown"),
+            v["code"] = json!(label.code.to_string());
+            v["quantity"] = json!(label.quantity);
+            v["verification"] = json!(label.check);
+            let key = match label.check {
+                LabelCheck::Valid => "cli.msg.signature_valid",
+                LabelCheck::Forged => "cli.msg.label_forged",
+                LabelCheck::KeyUnknown => "cli.msg.label_key_unknown",
             };
-            v["verification"] = json!(verdict);
             let what = t(lang, "cli.msg.yima_label");
-            format!(
-                "{what}{} {} — {}",
-                label.code(),
-                label.quantity(),
-                t(lang, key)
-            )
+            format!("{what}{} {} — {}", label.code, label.quantity, t(lang, key))
         }
         Err(e) => {
             v["yima_label"] = json!(false);
@@ -68,11 +64,7 @@ pub fn scan(cli: &Cli, files: &[PathBuf], lang: Lang) -> Result<()> {
     }
     // Keys to check labels with: those of this device's store, if it has one.
     let keys: HashMap<KeyId, PublicKey> = match crate::args::open(cli) {
-        Ok(mut device) => device
-            .known_public_keys()?
-            .into_iter()
-            .map(|k| (KeyId::of(&k), k))
-            .collect(),
+        Ok(mut device) => device.label_keys()?,
         Err(_) => HashMap::new(),
     };
     let mut report = Vec::new();

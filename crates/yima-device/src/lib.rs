@@ -88,7 +88,7 @@ pub use manifests::{ManifestLine, ManifestPart, ManifestView};
 pub use query::{ContainerSummary, ContainerView, HistoryEntry, LATE_ARRIVAL_MS};
 pub use register::NewContainer;
 pub use scan_check::{ScanAgainst, ScanJudgement, ScanVerdict};
-pub use scanned::{CheckedLabel, LabelCheck};
+pub use scanned::{check_label_with, CheckedLabel, LabelCheck};
 pub use status::SCANNED_LABEL_UNKNOWN;
 pub use sync::{BlockSource, KeysLearned, OutboxCounts, PullReport};
 pub use timeline::{Timeline, TimelineStep};

@@ -288,4 +288,36 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_label_is_checked_with_the_keys_given_with_or_without_a_device() {
+        use crate::{check_label_with, LabelCheck};
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(Timestamp(1_772_409_600_000));
+        let mut producer = init(
+            &dir.path().join("p"),
+            Role::Producer,
+            "福州示例化工有限公司",
+            "91350100M000100Y43",
+            &clock,
+        );
+        let (oil, _) = dispatched(&mut producer);
+        let text = producer.label_payload(&oil).unwrap().1.to_text();
+        let forged = forge(&text, &producer.identity().unwrap().key);
+        let keys = producer.label_keys().unwrap();
+        let check = |keys, t: &str| check_label_with(keys, t).map(|c| (c.code, c.check));
+        assert_eq!(
+            check(&keys, &text).unwrap(),
+            (oil.clone(), LabelCheck::Valid)
+        );
+        assert_eq!(check(&keys, &forged).unwrap().1, LabelCheck::Forged);
+        let none = std::collections::HashMap::new();
+        assert_eq!(check(&none, &text).unwrap().1, LabelCheck::KeyUnknown);
+        let e = check(&keys, "HELLO").unwrap_err();
+        assert_eq!(e.kind(), yima_core::PayloadErrorKind::NotYima);
+        // The device's own check says the same.
+        let checked = producer.check_label(&forged).unwrap().unwrap();
+        assert_eq!(checked.check, LabelCheck::Forged);
+        assert!(producer.check_label("HELLO").unwrap().is_none());
+    }
 }

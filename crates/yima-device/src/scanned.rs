@@ -5,7 +5,7 @@ use crate::{Clock, Device};
 use serde::Serialize;
 use std::collections::HashMap;
 use yima_codes::LabelCode;
-use yima_core::{KeyId, LabelPayload, LabelVerdict};
+use yima_core::{KeyId, LabelPayload, LabelVerdict, PayloadError, PublicKey};
 
 /// What a label's signature says, as far as this device can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -30,27 +30,41 @@ pub struct CheckedLabel {
     pub check: LabelCheck,
 }
 
+/// Reads `text` as a label's QR text and checks its signature against `keys` (for a reader
+/// with or without a device of its own: no keys, every label is `KeyUnknown`); why not, when
+/// the text is not a readable Yima label.
+pub fn check_label_with(
+    keys: &HashMap<KeyId, PublicKey>,
+    text: &str,
+) -> Result<CheckedLabel, PayloadError> {
+    let label = LabelPayload::parse(text)?;
+    let check = match label.verify(|id| keys.get(id).copied()) {
+        LabelVerdict::Valid { .. } => LabelCheck::Valid,
+        LabelVerdict::Forged => LabelCheck::Forged,
+        LabelVerdict::KeyUnknown { .. } => LabelCheck::KeyUnknown,
+    };
+    Ok(CheckedLabel {
+        code: label.code().clone(),
+        quantity: label.quantity().to_string(),
+        check,
+    })
+}
+
 impl<C: Clock> Device<C> {
-    /// Reads `text` as a label's QR text and checks its signature against the keys this
-    /// device knows; `None` when the text is not a Yima label at all.
-    pub fn check_label(&mut self, text: &str) -> Result<Option<CheckedLabel>, DeviceError> {
-        let Ok(label) = LabelPayload::parse(text) else {
-            return Ok(None);
-        };
-        let keys: HashMap<KeyId, _> = self
+    /// The keys labels are checked with here: this device's own, those learned in handovers
+    /// and those synced from the registry, by id.
+    pub fn label_keys(&mut self) -> Result<HashMap<KeyId, PublicKey>, DeviceError> {
+        Ok(self
             .known_public_keys()?
             .into_iter()
             .map(|k| (KeyId::of(&k), k))
-            .collect();
-        let check = match label.verify(|id| keys.get(id).copied()) {
-            LabelVerdict::Valid { .. } => LabelCheck::Valid,
-            LabelVerdict::Forged => LabelCheck::Forged,
-            LabelVerdict::KeyUnknown { .. } => LabelCheck::KeyUnknown,
-        };
-        Ok(Some(CheckedLabel {
-            code: label.code().clone(),
-            quantity: label.quantity().to_string(),
-            check,
-        }))
+            .collect())
+    }
+
+    /// Reads `text` as a label's QR text and checks its signature against the keys this
+    /// device knows; `None` when the text is not a Yima label at all.
+    pub fn check_label(&mut self, text: &str) -> Result<Option<CheckedLabel>, DeviceError> {
+        let keys = self.label_keys()?;
+        Ok(check_label_with(&keys, text).ok())
     }
 }
