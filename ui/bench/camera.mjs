@@ -58,6 +58,11 @@ const empty = await rate();
 await show(pictures[0]);
 for (let i = 0; i < 100 && (await seen()) < 1; i++) await sleep(100);
 const withLabel = await rate();
+const split = await s.run(
+  'const d = document.querySelector("[data-testid=scanner-take]").dataset; return [Number(d.frames), Number(d.readMs), Number(d.scanMs)]',
+);
+const [nf, readMs, scanMs] = split;
+console.log(`frames/s with a label ${withLabel.toFixed(1)}, empty ${empty.toFixed(1)}; per frame: grey bytes ${(readMs / nf).toFixed(1)} ms, scan_frame (transfer + decoding) ${(scanMs / nf).toFixed(1)} ms`);
 
 // 2. A code entering the frame to its flash, for each other label.
 const latencies = [];
@@ -73,6 +78,8 @@ for (let i = 1; i < pictures.length; i++) {
   await sleep(300);
 }
 
+console.log(`latencies (ms): ${latencies.map(Math.round).join(" ")}`);
+
 // 3. Memory over continuous scanning, the labels shown again and again (a repeat is
 // decoded, then ignored).
 const samples = [memory().rss];
@@ -81,7 +88,9 @@ for (let m = 0; m < MINUTES; m++) {
     await show(pictures[(m * 30 + k) % pictures.length]);
     await sleep(2000);
   }
-  samples.push(memory().rss);
+  const m1 = memory();
+  samples.push(m1.rss);
+  console.log(`minute ${m + 1}: ${await frames()} frames, RSS ${Math.round(m1.rss)} MB (${m1.each})`);
 }
 const after = memory();
 const totalFrames = await frames();

@@ -10,6 +10,10 @@ export interface CameraStats {
   frames: number;
   found: number;
   started: number;
+  /** Milliseconds spent getting frames' grey bytes, and in `scan_frame` (transfer and
+   * decoding), over all frames. */
+  readMs: number;
+  scanMs: number;
 }
 
 type Grey = { grey: Uint8Array; width: number; height: number };
@@ -100,7 +104,7 @@ class FrameReader {
 
 /** An open camera showing in `video`, each frame's codes passed to `onCodes`. */
 export class Camera {
-  readonly stats: CameraStats = { frames: 0, found: 0, started: performance.now() };
+  readonly stats: CameraStats = { frames: 0, found: 0, started: performance.now(), readMs: 0, scanMs: 0 };
   private stream: MediaStream | null = null;
   private running = false;
   private reader = new FrameReader();
@@ -162,8 +166,12 @@ export class Camera {
         continue;
       }
       try {
+        const t0 = performance.now();
         const { grey, width, height } = await this.reader.read(this.video);
+        const t1 = performance.now();
         const codes = await api.scanFrame(grey, width, height);
+        this.stats.readMs += t1 - t0;
+        this.stats.scanMs += performance.now() - t1;
         this.stats.frames++;
         if (codes.length > 0) {
           this.stats.found++;

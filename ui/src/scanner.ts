@@ -150,6 +150,8 @@ export function scanner(opts: ScannerOptions): { el: HTMLElement; stop: () => vo
           const tick = () => {
             if (!camera) return;
             panel.dataset.frames = String(camera.stats.frames);
+            panel.dataset.readMs = String(Math.round(camera.stats.readMs));
+            panel.dataset.scanMs = String(Math.round(camera.stats.scanMs));
             window.setTimeout(tick, 250);
           };
           tick();
