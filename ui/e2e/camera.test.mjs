@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import { Session, sleep, startDriver } from "./webdriver.mjs";
+import { orSay, Session, setValue, sleep, startDriver, tab } from "./webdriver.mjs";
 
 const APP = process.env.YIMA_APP;
 const CLI = process.env.YIMA_CLI;
@@ -50,28 +50,6 @@ async function open(dataDir) {
 async function show(s, png) {
   const url = `data:image/png;base64,${readFileSync(png).toString("base64")}`;
   await s.run("document.getElementById('yima-test-camera').src = arguments[0]", url);
-}
-
-async function tab(s, name) {
-  await s.click(`[data-testid="tab-${name}"]`);
-  await sleep(300);
-}
-
-const setValue = (s, css, value) =>
-  s.run(
-    'const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event("input")); e.dispatchEvent(new Event("change"));',
-    css,
-    value,
-  );
-
-/** `waiting`, or its failure with what the app's message bar said. */
-async function orSay(s, waiting) {
-  try {
-    return await waiting;
-  } catch (e) {
-    const said = await s.text('[data-testid="message"]').catch(() => "");
-    throw new Error(`${e.message}; the app said: ${said}`);
-  }
 }
 
 test("two apps hand over twenty containers offline through their cameras, each label judged as it is read", async () => {

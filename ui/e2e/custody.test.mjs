@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { startRegistryWith } from "./registry.mjs";
-import { Session, sleep, startDriver } from "./webdriver.mjs";
+import { orSay, Session, setValue, sleep, startDriver, tab } from "./webdriver.mjs";
 
 const APP = process.env.YIMA_APP;
 const REGISTRY = process.env.YIMA_REGISTRY;
@@ -51,13 +51,6 @@ async function open(dataDir) {
   return session;
 }
 
-const setValue = (s, css, value) =>
-  s.run(
-    'const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event("input")); e.dispatchEvent(new Event("change"));',
-    css,
-    value,
-  );
-
 /** First run, enrolled with the registry. */
 async function firstRun(s, role, registry) {
   await s.click(`[data-testid="role-${ORGS[role].role ?? role}"]`);
@@ -76,12 +69,6 @@ async function firstRun(s, role, registry) {
   await s.click('[data-testid="start-enrolled"]');
   await s.waitText('[data-testid="who"]', (t) => t.includes(ORGS[role].name));
   await s.waitText('[data-testid="sync"]', (t) => t.includes("已注册到登记中心"));
-}
-
-async function tab(s, name) {
-  await s.click(`[data-testid="tab-${name}"]`);
-  // Let the screen restore its kept draft before anything is typed into it.
-  await sleep(300);
 }
 
 /** Selects exactly `codes` on the containers list. */
@@ -117,16 +104,6 @@ async function register(s, amount) {
   await setValue(s, '[data-testid="field-phone"]', "0591-87654321");
   await s.click('[data-testid="register-submit"]');
   return s.waitText('[data-testid="registered-code"]', (t) => t.length === 37);
-}
-
-/** `waiting`, or its failure with what the app's message bar said. */
-async function orSay(s, waiting) {
-  try {
-    return await waiting;
-  } catch (e) {
-    const said = await s.text('[data-testid="message"]').catch(() => "");
-    throw new Error(`${e.message}; the app said: ${said}`);
-  }
 }
 
 async function identityPng(s) {

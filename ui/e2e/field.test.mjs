@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import { startRegistryWith } from "./registry.mjs";
-import { Session, sleep, startDriver } from "./webdriver.mjs";
+import { orSay, Session, setValue, sleep, startDriver, tab } from "./webdriver.mjs";
 
 const APP = process.env.YIMA_APP;
 const CLI = process.env.YIMA_CLI;
@@ -44,27 +44,6 @@ async function open(dataDir) {
   sessions.push(session);
   await session.find('[data-testid="who"]');
   return session;
-}
-
-async function tab(s, name) {
-  await s.click(`[data-testid="tab-${name}"]`);
-  await sleep(300);
-}
-
-const setValue = (s, css, value) =>
-  s.run(
-    'const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event("input")); e.dispatchEvent(new Event("change"));',
-    css,
-    value,
-  );
-
-async function orSay(s, waiting) {
-  try {
-    return await waiting;
-  } catch (e) {
-    const said = await s.text('[data-testid="message"]').catch(() => "");
-    throw new Error(`${e.message}; the app said: ${said}`);
-  }
 }
 
 /** A device set up from the command line: `init`, its identity card beside it. */

@@ -135,3 +135,27 @@ export class Session {
     return Buffer.from(await wd("GET", `${this.base}/screenshot`), "base64");
   }
 }
+
+/** Opens tab `name` and lets the screen restore its kept draft before anything is typed. */
+export async function tab(s, name) {
+  await s.click(`[data-testid="tab-${name}"]`);
+  await sleep(300);
+}
+
+/** Sets a field's value as typing would, firing its input and change events. */
+export const setValue = (s, css, value) =>
+  s.run(
+    'const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event("input")); e.dispatchEvent(new Event("change"));',
+    css,
+    value,
+  );
+
+/** `waiting`, or its failure with what the app's message bar said. */
+export async function orSay(s, waiting) {
+  try {
+    return await waiting;
+  } catch (e) {
+    const said = await s.text('[data-testid="message"]').catch(() => "");
+    throw new Error(`${e.message}; the app said: ${said}`);
+  }
+}
