@@ -12,6 +12,7 @@ const EVERY_MS = 30_000;
 let said = "";
 let timer: ReturnType<typeof setInterval> | null = null;
 let watching: number | null = null;
+let starting = false;
 
 /** What the location source is, in one line. */
 export function locationText(loc: Location): string {
@@ -47,7 +48,17 @@ export async function recordNow(): Promise<void> {
 
 /** The phone's position, each new one recorded for the transports in progress. */
 async function watchDevice(): Promise<void> {
-  if (watching !== null || !isMobile()) return;
+  // Asked again on every refresh: one watch only, even while the first is being set up.
+  if (watching !== null || starting || !isMobile()) return;
+  starting = true;
+  try {
+    await startWatch();
+  } finally {
+    starting = false;
+  }
+}
+
+async function startWatch(): Promise<void> {
   const geo = await import("@tauri-apps/plugin-geolocation");
   let perms = await geo.checkPermissions();
   if (perms.location !== "granted") perms = await geo.requestPermissions(["location"]);
