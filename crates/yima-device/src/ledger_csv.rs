@@ -3,7 +3,7 @@
 
 use crate::clock::Clock;
 use crate::error::{DeviceError, ErrorKind};
-use crate::Device;
+use crate::{Device, LedgerRow};
 use std::io::Write;
 use yima_codes::Lang;
 
@@ -69,37 +69,17 @@ impl<C: Clock> Device<C> {
             .filter(|r| crate::ledger_xlsx::in_period(r, from, to))
             .collect();
         let io = |e: std::io::Error| {
-            DeviceError::new(ErrorKind::Storage, format!("cannot write the ledger: {e}"))
+            DeviceError::bilingual(
+                ErrorKind::Storage,
+                format!("cannot write the ledger: {e}"),
+                format!("无法写入台账：{e}"),
+            )
         };
         w.write_all("\u{feff}".as_bytes()).map_err(io)?;
         let header: Vec<&str> = COLUMNS.iter().map(|k| yima_i18n::t(lang, k)).collect();
         writeln!(w, "{}", header.join(",")).map_err(io)?;
         for r in &rows {
-            let fields = [
-                r.stage.name(lang).to_string(),
-                r.batch_code.clone(),
-                r.time.clone(),
-                r.waste_name.clone(),
-                r.catalogue_name.clone(),
-                r.category.clone(),
-                r.waste_code.clone(),
-                r.quantity.clone(),
-                r.unit.clone(),
-                r.container_code.clone(),
-                r.container_type.clone(),
-                r.container_count.to_string(),
-                r.facility_code.clone(),
-                r.facility_type.clone(),
-                r.handler.clone(),
-                r.destination.clone(),
-                r.source_batch.clone(),
-                r.method.clone(),
-                r.completed_at.clone(),
-                r.receiver_type.clone(),
-                r.receiver_name.clone(),
-                r.receiver_permit.clone(),
-                r.note.clone(),
-            ];
+            let fields = cells(r, lang);
             let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
             writeln!(w, "{}", line.join(",")).map_err(io)?;
         }
@@ -124,4 +104,33 @@ impl<C: Clock> Device<C> {
         })?;
         Ok((path, rows))
     }
+}
+
+/// One record's cells, in the order of [`COLUMNS`] (the CSV's and the XLSX's).
+pub(crate) fn cells(r: &LedgerRow, lang: Lang) -> [String; 23] {
+    [
+        r.stage.name(lang).to_string(),
+        r.batch_code.clone(),
+        r.time.clone(),
+        r.waste_name.clone(),
+        r.catalogue_name.clone(),
+        r.category.clone(),
+        r.waste_code.clone(),
+        r.quantity.clone(),
+        r.unit.clone(),
+        r.container_code.clone(),
+        r.container_type.clone(),
+        r.container_count.to_string(),
+        r.facility_code.clone(),
+        r.facility_type.clone(),
+        r.handler.clone(),
+        r.destination.clone(),
+        r.source_batch.clone(),
+        r.method.clone(),
+        r.completed_at.clone(),
+        r.receiver_type.clone(),
+        r.receiver_name.clone(),
+        r.receiver_permit.clone(),
+        r.note.clone(),
+    ]
 }

@@ -63,35 +63,6 @@ fn display_width(s: &str) -> usize {
         .sum()
 }
 
-/// One record's cells, in the order of [`COLUMNS`].
-fn cells(r: &LedgerRow, lang: Lang) -> [String; 23] {
-    [
-        r.stage.name(lang).to_string(),
-        r.batch_code.clone(),
-        r.time.clone(),
-        r.waste_name.clone(),
-        r.catalogue_name.clone(),
-        r.category.clone(),
-        r.waste_code.clone(),
-        r.quantity.clone(),
-        r.unit.clone(),
-        r.container_code.clone(),
-        r.container_type.clone(),
-        r.container_count.to_string(),
-        r.facility_code.clone(),
-        r.facility_type.clone(),
-        r.handler.clone(),
-        r.destination.clone(),
-        r.source_batch.clone(),
-        r.method.clone(),
-        r.completed_at.clone(),
-        r.receiver_type.clone(),
-        r.receiver_name.clone(),
-        r.receiver_permit.clone(),
-        r.note.clone(),
-    ]
-}
-
 fn xlsx_error(e: XlsxError) -> DeviceError {
     DeviceError::bilingual(
         ErrorKind::Storage,
@@ -138,7 +109,7 @@ pub(crate) fn workbook(
     }
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        for (c, text) in cells(r, lang).iter().enumerate() {
+        for (c, text) in crate::ledger_csv::cells(r, lang).iter().enumerate() {
             let col = c as u16;
             if text.is_empty() {
                 continue;
