@@ -32,7 +32,7 @@
 
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, HashSet};
-use yima_codes::{CreditCode, LabelCode};
+use yima_codes::{CreditCode, LabelCode, ManifestNumber};
 use yima_core::{
     ContainerLabel, EventId, EventKind, Quantity, SignedEvent, Timestamp, TreatmentMode, Unit,
 };
@@ -132,6 +132,26 @@ fn biz_transaction(ev: &mut Map<String, Value>, number: &impl std::fmt::Display)
         "bizTransactionList".into(),
         json!([{ "type": format!("{YIMA_NS}transferManifest"), "bizTransaction": manifest_uri(number) }]),
     );
+}
+
+/// A carrier taking custody under a manifest (pickup, or a relay between carriers): the
+/// manifest, giver to carrier, and `[driver, permit, vehicle plate]`.
+fn carried(
+    ev: &mut Map<String, Value>,
+    manifest: &ManifestNumber,
+    giver: &CreditCode,
+    carrier: &CreditCode,
+    [driver, permit, plate]: [&str; 3],
+) {
+    biz_transaction(ev, manifest);
+    parties(
+        ev,
+        &[("possessing_party", giver)],
+        &[("possessing_party", carrier)],
+    );
+    ev.insert("yima:driver".into(), driver.into());
+    ev.insert("yima:permit".into(), permit.into());
+    ev.insert("yima:vehiclePlate".into(), plate.into());
 }
 
 fn label_ilmd(l: &ContainerLabel) -> Value {
@@ -268,17 +288,10 @@ pub fn epcis_event(
             permit,
             vehicle_plate,
         } => {
+            let transport = [driver, permit, vehicle_plate].map(|t| t.as_str());
             object(&mut ev, "OBSERVE", "departing");
             disposition(&mut ev, "in_transit");
-            biz_transaction(&mut ev, manifest);
-            parties(
-                &mut ev,
-                &[("possessing_party", &giver.org)],
-                &[("possessing_party", by)],
-            );
-            ev.insert("yima:driver".into(), driver.as_str().into());
-            ev.insert("yima:permit".into(), permit.as_str().into());
-            ev.insert("yima:vehiclePlate".into(), vehicle_plate.as_str().into());
+            carried(&mut ev, manifest, &giver.org, by, transport);
         }
         EventKind::RelayHandover {
             driver,
@@ -288,17 +301,10 @@ pub fn epcis_event(
             place,
             vehicle_plate,
         } => {
+            let transport = [driver, permit, vehicle_plate].map(|t| t.as_str());
             object(&mut ev, "OBSERVE", "arriving");
             disposition(&mut ev, "in_transit");
-            biz_transaction(&mut ev, manifest);
-            parties(
-                &mut ev,
-                &[("possessing_party", &giver.org)],
-                &[("possessing_party", by)],
-            );
-            ev.insert("yima:driver".into(), driver.as_str().into());
-            ev.insert("yima:permit".into(), permit.as_str().into());
-            ev.insert("yima:vehiclePlate".into(), vehicle_plate.as_str().into());
+            carried(&mut ev, manifest, &giver.org, by, transport);
             ev.insert("yima:place".into(), place.as_str().into());
         }
         EventKind::Received { giver, manifest } => {
