@@ -361,38 +361,20 @@ fn acceptance(
 
 #[cfg(test)]
 mod tests {
-    use crate::handover_online::tests::{dispatched, init, pickup, Dev};
-    use crate::{IdentityCard, ManualClock};
-    use yima_core::{ContainerState, Role, Timestamp};
+    use crate::handover_online::tests::{
+        dispatched, label_text, pickup_offer_text, producer_and_carrier,
+    };
+    use crate::ManualClock;
+    use yima_core::{ContainerState, Timestamp};
 
     #[test]
     fn a_taker_lists_what_it_took_over_qr_and_flags_labels_off_the_list_or_taken_twice() {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::new(Timestamp(1_772_409_600_000)); // 2026-03-02
-        let p = dir.path().join("p");
-        let mut producer = init(
-            &p,
-            Role::Producer,
-            "福州示例化工有限公司",
-            "91350100M000100Y43",
-            &clock,
-        );
-        let c = dir.path().join("c");
-        let mut carrier = init(
-            &c,
-            Role::Carrier,
-            "闽运危货运输有限公司",
-            "91350100MA2XY80011",
-            &clock,
-        );
+        let (mut producer, mut carrier) = producer_and_carrier(dir.path(), &clock);
         let (oil, other) = dispatched(&mut producer);
-        let card =
-            IdentityCard::from_qr_text(&carrier.identity().unwrap().to_qr_text().unwrap()).unwrap();
-        let offer = producer
-            .offer_handover_qr(std::slice::from_ref(&oil), &card, pickup(), None, None)
-            .unwrap()
-            .to_text();
-        let label = |d: &mut Dev<'_>, code| d.label_payload(code).unwrap().1.to_text();
+        let offer = pickup_offer_text(&mut producer, &mut carrier, &oil);
+        let label = label_text;
         let labels = vec![label(&mut producer, &oil), label(&mut producer, &other)];
 
         let checks = carrier.check_offer_labels(&offer, &labels).unwrap();

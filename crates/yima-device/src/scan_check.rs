@@ -172,9 +172,11 @@ impl<C: Clock> Device<C> {
 #[cfg(test)]
 mod tests {
     use super::{ScanAgainst, ScanVerdict};
-    use crate::handover_online::tests::{dispatched, init, pickup, Dev};
-    use crate::{Clock, IdentityCard, ManualClock};
-    use yima_core::{LabelPayload, LabelVerdict, Role, Timestamp};
+    use crate::handover_online::tests::{
+        dispatched, label_text, pickup_offer_text, producer_and_carrier, Dev,
+    };
+    use crate::{Clock, ManualClock};
+    use yima_core::{LabelPayload, LabelVerdict, Timestamp};
 
     fn verdicts(d: &mut Dev<'_>, texts: &[String], against: &ScanAgainst) -> Vec<ScanVerdict> {
         let judged = d.judge_scans(texts, against).unwrap();
@@ -207,29 +209,13 @@ mod tests {
     fn each_scanned_code_is_judged_against_the_offer_the_keys_and_what_is_held() {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::new(Timestamp(1_772_409_600_000)); // 2026-03-02
-        let mut producer = init(
-            &dir.path().join("p"),
-            Role::Producer,
-            "福州示例化工有限公司",
-            "91350100M000100Y43",
-            &clock,
-        );
-        let mut carrier = init(
-            &dir.path().join("c"),
-            Role::Carrier,
-            "闽运危货运输有限公司",
-            "91350100MA2XY80011",
-            &clock,
-        );
+        let (mut producer, mut carrier) = producer_and_carrier(dir.path(), &clock);
         let (oil, other) = dispatched(&mut producer);
-        let card =
-            IdentityCard::from_qr_text(&carrier.identity().unwrap().to_qr_text().unwrap()).unwrap();
-        let offer = producer
-            .offer_handover_qr(std::slice::from_ref(&oil), &card, pickup(), None, None)
-            .unwrap()
-            .to_text();
-        let label = |d: &mut Dev<'_>, code| d.label_payload(code).unwrap().1.to_text();
-        let (oil_label, other_label) = (label(&mut producer, &oil), label(&mut producer, &other));
+        let offer = pickup_offer_text(&mut producer, &mut carrier, &oil);
+        let (oil_label, other_label) = (
+            label_text(&mut producer, &oil),
+            label_text(&mut producer, &other),
+        );
         let producer_key = producer.identity().unwrap().key;
         let forged = forge(&oil_label, &producer_key);
         let texts = vec![
@@ -294,15 +280,9 @@ mod tests {
         use crate::{check_label_with, LabelCheck};
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::new(Timestamp(1_772_409_600_000));
-        let mut producer = init(
-            &dir.path().join("p"),
-            Role::Producer,
-            "福州示例化工有限公司",
-            "91350100M000100Y43",
-            &clock,
-        );
+        let (mut producer, _) = producer_and_carrier(dir.path(), &clock);
         let (oil, _) = dispatched(&mut producer);
-        let text = producer.label_payload(&oil).unwrap().1.to_text();
+        let text = label_text(&mut producer, &oil);
         let forged = forge(&text, &producer.identity().unwrap().key);
         let keys = producer.label_keys().unwrap();
         let check = |keys, t: &str| check_label_with(keys, t).map(|c| (c.code, c.check));

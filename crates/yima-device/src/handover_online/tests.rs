@@ -26,6 +26,49 @@ pub(crate) fn init<'a>(
     Device::init(dir, &InitRequest::new(role, name, code), clock).unwrap()
 }
 
+/// The producer's and the carrier's devices of these tests, in `dir`'s `p` and `c`.
+pub(crate) fn producer_and_carrier<'a>(
+    dir: &std::path::Path,
+    clock: &'a ManualClock,
+) -> (Dev<'a>, Dev<'a>) {
+    (
+        init(
+            &dir.join("p"),
+            Role::Producer,
+            "福州示例化工有限公司",
+            "91350100M000100Y43",
+            clock,
+        ),
+        init(
+            &dir.join("c"),
+            Role::Carrier,
+            "闽运危货运输有限公司",
+            "91350100MA2XY80011",
+            clock,
+        ),
+    )
+}
+
+/// The QR text of `giver`'s pickup offer of `code` to `taker` (its identity read from its
+/// card's QR code).
+pub(crate) fn pickup_offer_text(
+    giver: &mut Dev<'_>,
+    taker: &mut Dev<'_>,
+    code: &yima_codes::LabelCode,
+) -> String {
+    let card = crate::IdentityCard::from_qr_text(&taker.identity().unwrap().to_qr_text().unwrap())
+        .unwrap();
+    giver
+        .offer_handover_qr(std::slice::from_ref(code), &card, pickup(), None, None)
+        .unwrap()
+        .to_text()
+}
+
+/// A container's label as the QR text printed on it.
+pub(crate) fn label_text(d: &mut Dev<'_>, code: &yima_codes::LabelCode) -> String {
+    d.label_payload(code).unwrap().1.to_text()
+}
+
 pub(crate) fn pickup() -> crate::HandoverStep {
     HandoverForm {
         step: "pickup".into(),
@@ -141,7 +184,7 @@ fn an_offer_sent_online_is_taken_with_its_labels_and_comes_back_to_the_giver_by_
     assert_eq!(w.manifest.as_deref(), Some("20263501000123"));
     assert_eq!(w.codes, vec![oil.clone()]);
 
-    let label = |d: &mut Dev<'_>, code| d.label_payload(code).unwrap().1.to_text();
+    let label = label_text;
     let oil_label = label(&mut producer, &oil);
     let spare_label = label(&mut producer, &spare);
     let checks = carrier
