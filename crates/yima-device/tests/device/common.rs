@@ -220,13 +220,9 @@ pub fn dispatched(producer: &mut Dev<'_>, n: usize) -> Vec<LabelCode> {
     codes
 }
 
-/// `to` learns every event `from` recorded, as from the registry's feed.
-pub fn feed<A: yima_device::Clock, B: yima_device::Clock>(
-    from: &mut Device<A>,
-    to: &mut Device<B>,
-) {
-    let entries: Vec<_> = from
-        .outbox_batch(0, 1000)
+/// Every event `from` recorded, as the registry's feed would give it (no fixes beside).
+pub fn feed_entries<A: yima_device::Clock>(from: &mut Device<A>) -> Vec<yima_protocol::FeedEntry> {
+    from.outbox_batch(0, 1000)
         .unwrap()
         .into_iter()
         .map(|(seq, event)| yima_protocol::FeedEntry {
@@ -236,7 +232,15 @@ pub fn feed<A: yima_device::Clock, B: yima_device::Clock>(
             fork_of: None,
             fixes: None,
         })
-        .collect();
+        .collect()
+}
+
+/// `to` learns every event `from` recorded, as from the registry's feed.
+pub fn feed<A: yima_device::Clock, B: yima_device::Clock>(
+    from: &mut Device<A>,
+    to: &mut Device<B>,
+) {
+    let entries = feed_entries(from);
     to.store_pulled(&entries, entries.len() as i64).unwrap();
 }
 

@@ -14,6 +14,18 @@ fn fix(at: Timestamp, i: i32) -> Fix {
     }
 }
 
+/// A producer's, a carrier's and a receiver's devices in `dir`.
+fn chain<'a>(
+    dir: &std::path::Path,
+    c: &'a yima_device::ManualClock,
+) -> (Dev<'a>, Dev<'a>, Dev<'a>) {
+    (
+        init(&dir.join("p"), Role::Producer, &producer_org(), c),
+        init(&dir.join("c"), Role::Carrier, &carrier_org(), c),
+        init(&dir.join("r"), Role::Receiver, &receiver_org(), c),
+    )
+}
+
 #[test]
 fn fixes_are_refused_unless_in_transit_with_nothing_stored() {
     let dir = tempfile::tempdir().unwrap();
@@ -57,9 +69,7 @@ fn fixes_are_refused_unless_in_transit_with_nothing_stored() {
 fn the_carriers_receipt_signs_its_route_and_the_receiver_sees_it_verified() {
     let dir = tempfile::tempdir().unwrap();
     let c = clock();
-    let mut producer = init(&dir.path().join("p"), Role::Producer, &producer_org(), &c);
-    let mut carrier = init(&dir.path().join("c"), Role::Carrier, &carrier_org(), &c);
-    let mut receiver = init(&dir.path().join("r"), Role::Receiver, &receiver_org(), &c);
+    let (mut producer, mut carrier, mut receiver) = chain(dir.path(), &c);
     let codes = dispatched(&mut producer, 2);
     hand_over(&mut producer, &mut carrier, &codes, pickup());
     let picked = yima_device::Clock::now(&&c);
@@ -120,9 +130,7 @@ fn the_carriers_receipt_signs_its_route_and_the_receiver_sees_it_verified() {
 fn a_receipt_without_fixes_signs_no_track() {
     let dir = tempfile::tempdir().unwrap();
     let c = clock();
-    let mut producer = init(&dir.path().join("p"), Role::Producer, &producer_org(), &c);
-    let mut carrier = init(&dir.path().join("c"), Role::Carrier, &carrier_org(), &c);
-    let mut receiver = init(&dir.path().join("r"), Role::Receiver, &receiver_org(), &c);
+    let (mut producer, mut carrier, mut receiver) = chain(dir.path(), &c);
     let codes = dispatched(&mut producer, 1);
     hand_over(&mut producer, &mut carrier, &codes, pickup());
     c.advance(HOUR);
@@ -146,9 +154,7 @@ fn a_receipt_without_fixes_signs_no_track() {
 fn pulled_fixes_are_kept_only_when_they_hash_to_the_signed_track() {
     let dir = tempfile::tempdir().unwrap();
     let c = clock();
-    let mut producer = init(&dir.path().join("p"), Role::Producer, &producer_org(), &c);
-    let mut carrier = init(&dir.path().join("c"), Role::Carrier, &carrier_org(), &c);
-    let mut receiver = init(&dir.path().join("r"), Role::Receiver, &receiver_org(), &c);
+    let (mut producer, mut carrier, mut receiver) = chain(dir.path(), &c);
     let mut other = init(&dir.path().join("o"), Role::Receiver, &receiver_org(), &c);
     let codes = dispatched(&mut producer, 1);
     hand_over(&mut producer, &mut carrier, &codes, pickup());
@@ -162,30 +168,8 @@ fn pulled_fixes_are_kept_only_when_they_hash_to_the_signed_track() {
     // Another device of the receiver's learns every event from the feed, the receipt with
     // fixes beside it that differ from the signed route at the core level (one moved).
     feed(&mut producer, &mut other);
-    let mut entries: Vec<yima_protocol::FeedEntry> = receiver
-        .outbox_batch(0, 1000)
-        .unwrap()
-        .into_iter()
-        .map(|(seq, event)| yima_protocol::FeedEntry {
-            seq,
-            event,
-            arrived_at: Timestamp(0),
-            fork_of: None,
-            fixes: None,
-        })
-        .collect();
-    let mut carrier_entries: Vec<yima_protocol::FeedEntry> = carrier
-        .outbox_batch(0, 1000)
-        .unwrap()
-        .into_iter()
-        .map(|(seq, event)| yima_protocol::FeedEntry {
-            seq,
-            event,
-            arrived_at: Timestamp(0),
-            fork_of: None,
-            fixes: None,
-        })
-        .collect();
+    let mut entries = feed_entries(&mut receiver);
+    let mut carrier_entries = feed_entries(&mut carrier);
     carrier_entries.retain(|e| !entries.iter().any(|r| r.event.id == e.event.id));
     carrier_entries.append(&mut entries);
     let mut entries = carrier_entries;
@@ -213,9 +197,7 @@ fn pulled_fixes_are_kept_only_when_they_hash_to_the_signed_track() {
 fn a_location_source_records_for_every_transport_in_progress_and_only_then() {
     let dir = tempfile::tempdir().unwrap();
     let c = clock();
-    let mut producer = init(&dir.path().join("p"), Role::Producer, &producer_org(), &c);
-    let mut carrier = init(&dir.path().join("c"), Role::Carrier, &carrier_org(), &c);
-    let mut receiver = init(&dir.path().join("r"), Role::Receiver, &receiver_org(), &c);
+    let (mut producer, mut carrier, mut receiver) = chain(dir.path(), &c);
     let start = yima_device::Clock::now(&&c);
     let fixes: Vec<Fix> = (0..6)
         .map(|i| fix(Timestamp(start.0 + i64::from(i) * 600_000), i))
