@@ -347,6 +347,31 @@ pub fn weighing(kg: &str) -> yima_device::Action {
     }
 }
 
+/// A drum of `kg` (900-041-49) registered, weighed and dispatched under [`manifest`] by
+/// `producer`: ready for a carrier's pickup.
+pub fn dispatched_drum<C: yima_device::Clock>(
+    producer: &mut Device<C>,
+    kg: &str,
+) -> yima_codes::LabelCode {
+    let code = producer
+        .register(&container("900-041-49", kg))
+        .unwrap()
+        .code;
+    let req = |action| yima_device::ActionRequest {
+        codes: vec![code.clone()],
+        action,
+        at: None,
+        location: None,
+    };
+    producer.record(&req(weighing(kg))).unwrap();
+    let dispatch = yima_device::Action::Dispatch {
+        manifest: manifest(),
+        facility_code: "WS-01".into(),
+    };
+    producer.record(&req(dispatch)).unwrap();
+    code
+}
+
 pub fn container(code: &str, kg: &str) -> NewContainer {
     NewContainer {
         main_components: "矿物油、棉纤维".into(),

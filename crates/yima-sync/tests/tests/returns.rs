@@ -81,20 +81,7 @@ async fn a_refused_part_goes_back_to_its_sender_through_the_registry<S: Backend>
     let (_p, mut producer) = reg.producer().await;
     let (_c, mut carrier) = reg.carrier().await;
     let (_r, mut receiver) = reg.receiver().await;
-    let code = producer
-        .register(&container("900-041-49", "20"))
-        .unwrap()
-        .code;
-    producer.record(&req(&code, weigh("20", "王磊"))).unwrap();
-    producer
-        .record(&req(
-            &code,
-            Action::Dispatch {
-                manifest: manifest(),
-                facility_code: "WS-01".into(),
-            },
-        ))
-        .unwrap();
+    let code = dispatched_drum(&mut producer, "20");
     let pickup = HandoverStep::Pickup {
         manifest: manifest().number,
         vehicle_plate: "闽A·D1234".into(),

@@ -11,17 +11,8 @@ use yima_core::{
     track_digest, Actor, DeviceKey, EventBody, EventKind, Fix, Link, Role, SignedEvent, Timestamp,
     EVENT_FORMAT_VERSION,
 };
-use yima_device::{Action, ActionRequest, HandoverStep, RouteVerdict};
+use yima_device::{HandoverStep, RouteVerdict};
 use yima_protocol::{PushOutcome, PushRequest, PushResponse, RefusalKind, TrackFixes, WireEvent};
-
-fn req(code: &LabelCode, action: Action) -> ActionRequest {
-    ActionRequest {
-        codes: vec![code.clone()],
-        action,
-        at: None,
-        location: None,
-    }
-}
 
 fn pickup() -> HandoverStep {
     HandoverStep::Pickup {
@@ -38,20 +29,7 @@ async fn picked_up<S: Backend>(
     producer: &mut Dev,
     carrier: &mut Dev,
 ) -> (LabelCode, Timestamp) {
-    let code = producer
-        .register(&container("900-041-49", "20"))
-        .unwrap()
-        .code;
-    producer.record(&req(&code, weighing("20"))).unwrap();
-    producer
-        .record(&req(
-            &code,
-            Action::Dispatch {
-                manifest: manifest(),
-                facility_code: "WS-01".into(),
-            },
-        ))
-        .unwrap();
+    let code = dispatched_drum(producer, "20");
     let offer = producer
         .offer_handover(
             std::slice::from_ref(&code),
