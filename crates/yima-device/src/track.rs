@@ -30,28 +30,46 @@ pub(crate) fn known_codes(tx: &Tx<'_>) -> Result<Vec<LabelCode>, DeviceError> {
     Ok(codes)
 }
 
-/// When `org`'s custody of the containers it carries in transit under `manifest` began
-/// (the latest pickup among them), or `None` when it carries none.
-fn in_transit_since(
+/// `org`'s transports in progress: each manifest under which it carries containers in
+/// transit, with when its custody of them began (the latest pickup among them).
+fn transports_in_progress(
     tx: &Tx<'_>,
     org: &CreditCode,
-    manifest: &ManifestNumber,
-) -> Result<Option<Timestamp>, DeviceError> {
-    let mut since: Option<Timestamp> = None;
+) -> Result<BTreeMap<ManifestNumber, Timestamp>, DeviceError> {
+    let mut since: BTreeMap<ManifestNumber, Timestamp> = BTreeMap::new();
     for code in known_codes(tx)? {
         let Some(s) = load_status(tx, &code)? else {
             continue;
         };
-        if &s.holder != org
-            || s.state != ContainerState::InTransit
-            || s.manifest.as_ref().map(|m| &m.number) != Some(manifest)
-        {
+        let Some(manifest) = s.manifest.as_ref().map(|m| m.number.clone()) else {
+            continue;
+        };
+        if &s.holder != org || s.state != ContainerState::InTransit {
             continue;
         }
         let start = s.custody_since.or(s.head_at).unwrap_or(Timestamp(i64::MIN));
-        since = Some(since.map_or(start, |t| t.max(start)));
+        let e = since.entry(manifest).or_insert(start);
+        *e = (*e).max(start);
     }
     Ok(since)
+}
+
+/// Stores the fixes of `fixes` (canonical) from `since` up to `now` for `org`'s transport
+/// under `manifest`; how many were new.
+fn keep_span(
+    tx: &Tx<'_>,
+    manifest: &ManifestNumber,
+    org: &CreditCode,
+    since: Timestamp,
+    fixes: &[Fix],
+    now: Timestamp,
+) -> Result<usize, DeviceError> {
+    let kept: Vec<Fix> = fixes
+        .iter()
+        .filter(|f| f.at >= since && f.at <= now)
+        .cloned()
+        .collect();
+    Ok(tx.insert_fixes(manifest, org, &kept, now)?)
 }
 
 /// A transport in progress and the fixes a location source gave it.
@@ -133,14 +151,10 @@ impl<C: Clock> Device<C> {
                 return Err(not_in_transit(manifest));
             }
             let org = device.org.credit_code;
-            let Some(since) = in_transit_since(tx, &org, manifest)? else {
+            let Some(&since) = transports_in_progress(tx, &org)?.get(manifest) else {
                 return Err(not_in_transit(manifest));
             };
-            let kept: Vec<Fix> = fixes
-                .into_iter()
-                .filter(|f| f.at >= since && f.at <= now)
-                .collect();
-            Ok(tx.insert_fixes(manifest, &org, &kept, now)?)
+            keep_span(tx, manifest, &org, since, &fixes, now)
         })
     }
 
@@ -163,29 +177,10 @@ impl<C: Clock> Device<C> {
                 ));
             }
             let org = device.org.credit_code;
-            let mut since: BTreeMap<ManifestNumber, Timestamp> = BTreeMap::new();
-            for code in known_codes(tx)? {
-                let Some(s) = load_status(tx, &code)? else {
-                    continue;
-                };
-                let Some(manifest) = s.manifest.as_ref().map(|m| m.number.clone()) else {
-                    continue;
-                };
-                if s.holder != org || s.state != ContainerState::InTransit {
-                    continue;
-                }
-                let start = s.custody_since.or(s.head_at).unwrap_or(Timestamp(i64::MIN));
-                let e = since.entry(manifest).or_insert(start);
-                *e = (*e).max(start);
-            }
+            let since = transports_in_progress(tx, &org)?;
             let mut recorded = Vec::with_capacity(since.len());
             for (manifest, since) in since {
-                let kept: Vec<Fix> = fixes
-                    .iter()
-                    .filter(|f| f.at >= since && f.at <= now)
-                    .cloned()
-                    .collect();
-                let added = tx.insert_fixes(&manifest, &org, &kept, now)?;
+                let added = keep_span(tx, &manifest, &org, since, &fixes, now)?;
                 recorded.push(RouteRecorded {
                     manifest: manifest.to_string(),
                     added,
@@ -206,8 +201,8 @@ impl<C: Clock> Device<C> {
     }
 
     /// [`Device::record_fixes`] with the fixes of a location file
-    /// ([`crate::read_fixes_file`]: GPX or CSV). The app's desktop location source "file"
-    /// calls it periodically while in transit; "none" records nothing.
+    /// ([`crate::read_fixes_file`]: GPX or CSV), for one manifest (`yima track record`; the
+    /// app's location source records for every transport at once: [`Device::record_route`]).
     pub fn record_fixes_from_file(
         &mut self,
         manifest: &ManifestNumber,
