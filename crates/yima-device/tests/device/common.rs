@@ -124,11 +124,16 @@ pub fn manifest() -> TransferManifest {
 
 /// The sender's weighing before dispatch: `amount` kg on a scale.
 pub fn weighing(amount: &str) -> Action {
+    weighed_by(amount, "王磊")
+}
+
+/// A weighing of `amount` kg on a scale by `weigher`.
+pub fn weighed_by(amount: &str, weigher: &str) -> Action {
     Action::Weigh {
         measured: q(amount),
         method: WeighMethod::Scale,
         scale: None,
-        weigher: "王磊".into(),
+        weigher: weigher.into(),
     }
 }
 

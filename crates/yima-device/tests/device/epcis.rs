@@ -113,16 +113,8 @@ fn chain<'a>(clock: &'a ManualClock) -> (Chain, Dev<'a>) {
     hand_over(&mut c2, &mut r, &codes, receive());
     let (a, b) = (codes[0].clone(), codes[1].clone());
     clock.advance(HOUR);
-    r.record(&req(
-        std::slice::from_ref(&a),
-        Action::Weigh {
-            measured: q("19.5"),
-            method: yima_core::WeighMethod::Scale,
-            scale: None,
-            weigher: "林娜".into(),
-        },
-    ))
-    .unwrap();
+    r.record(&req(std::slice::from_ref(&a), weighed_by("19.5", "林娜")))
+        .unwrap();
     r.record(&req(
         std::slice::from_ref(&a),
         Action::Accept { quantity: None },

@@ -21,16 +21,8 @@ fn refused_waste_goes_back_to_its_producer_and_is_stored_again() {
     hand_over(&mut c, &mut r, &codes, receive());
     clock.advance(HOUR);
 
-    r.record(&req(
-        std::slice::from_ref(a),
-        Action::Weigh {
-            measured: q("19.5"),
-            method: yima_core::WeighMethod::Scale,
-            scale: None,
-            weigher: "林娜".into(),
-        },
-    ))
-    .unwrap();
+    r.record(&req(std::slice::from_ref(a), weighed_by("19.5", "林娜")))
+        .unwrap();
     r.record(&req(
         std::slice::from_ref(a),
         Action::Accept { quantity: None },
