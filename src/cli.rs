@@ -382,6 +382,16 @@ pub enum ExportCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// The transfer manifest as PDF (A4, in the manner of the national form): number,
+    /// parties, containers and quantities, and every step's signatures with whether they
+    /// verified here.
+    Manifest {
+        /// The 14-digit transfer manifest number.
+        number: String,
+        /// The PDF file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 /// `yima label`.

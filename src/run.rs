@@ -246,6 +246,19 @@ pub fn run(cli: &Cli) -> Result<()> {
                 &n.to_string(),
             );
         }
+        Command::Export {
+            command: ExportCommand::Manifest { number, output },
+        } => {
+            // The PDF first: an unknown manifest leaves no file behind.
+            let pdf = open(cli)?.manifest_pdf(&manifest_number(number)?)?;
+            write_file(output, &pdf, lang)?;
+            print::done(
+                lang,
+                cli.json,
+                "cli.msg.manifest_pdf_written",
+                &output.display().to_string(),
+            );
+        }
         Command::Ledger {
             command: LedgerCommand::Balance { from, to },
         } => {

@@ -13,6 +13,7 @@ mod help;
 mod labels;
 mod ledger;
 mod life;
+mod manifest_pdf;
 mod manifests;
 mod online;
 mod qr_handover;

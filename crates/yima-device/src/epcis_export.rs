@@ -31,7 +31,7 @@ pub enum EpcisScope {
 }
 
 /// The manifest an event carries, if any.
-fn manifest_of(kind: &EventKind) -> Option<&ManifestNumber> {
+pub(crate) fn manifest_of(kind: &EventKind) -> Option<&ManifestNumber> {
     match kind {
         EventKind::Dispatched { manifest, .. } => Some(&manifest.number),
         EventKind::PickedUp { manifest, .. }
@@ -45,7 +45,7 @@ fn manifest_of(kind: &EventKind) -> Option<&ManifestNumber> {
 }
 
 /// The events of `all` in `scope`, in the order stored.
-fn in_scope(all: Vec<SignedEvent>, scope: &EpcisScope) -> Vec<SignedEvent> {
+pub(crate) fn in_scope(all: Vec<SignedEvent>, scope: &EpcisScope) -> Vec<SignedEvent> {
     let touches = |e: &SignedEvent, set: &HashSet<LabelCode>| {
         e.body.links.iter().any(|l| set.contains(&l.container))
     };
@@ -73,14 +73,10 @@ fn in_scope(all: Vec<SignedEvent>, scope: &EpcisScope) -> Vec<SignedEvent> {
 }
 
 impl<C: Clock> Device<C> {
-    /// The events this device holds in `scope` as an EPCIS 2.0 `EPCISDocument`, each event
-    /// once and marked with whether it verified here (`yima:verified`, and
-    /// `yima:problems`); with the number of events. A stored event that cannot be read
-    /// fails the export, naming it, rather than be left out. An unknown container, or a
-    /// manifest no event names, is `UnknownContainer`.
-    pub fn epcis(&mut self, scope: &EpcisScope) -> Result<(Value, usize), DeviceError> {
-        let verification = self.verify(None)?;
-        let all: Vec<SignedEvent> = self.store.read(|tx| {
+    /// Every event this device holds, in the order stored; one that cannot be read fails,
+    /// naming it, rather than be left out.
+    pub(crate) fn stored_events(&mut self) -> Result<Vec<SignedEvent>, DeviceError> {
+        self.store.read(|tx| {
             tx.all_event_rows()?
                 .into_iter()
                 .map(|row| {
@@ -94,7 +90,17 @@ impl<C: Clock> Device<C> {
                     })
                 })
                 .collect::<Result<Vec<_>, DeviceError>>()
-        })?;
+        })
+    }
+
+    /// The events this device holds in `scope` as an EPCIS 2.0 `EPCISDocument`, each event
+    /// once and marked with whether it verified here (`yima:verified`, and
+    /// `yima:problems`); with the number of events. A stored event that cannot be read
+    /// fails the export, naming it, rather than be left out. An unknown container, or a
+    /// manifest no event names, is `UnknownContainer`.
+    pub fn epcis(&mut self, scope: &EpcisScope) -> Result<(Value, usize), DeviceError> {
+        let verification = self.verify(None)?;
+        let all = self.stored_events()?;
         let labels: HashMap<LabelCode, ContainerLabel> = all
             .iter()
             .flat_map(|e| e.body.event.new_labels())

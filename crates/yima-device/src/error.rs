@@ -15,6 +15,8 @@ pub enum ErrorKind {
     UnknownWasteCode,
     /// A container this device has no record of.
     UnknownContainer,
+    /// A transfer manifest under which this device holds no container.
+    UnknownManifest,
     /// The step is not allowed in the container's state, for this role, or by this party.
     Forbidden,
     /// A time more than the allowed skew in the future.
@@ -43,6 +45,8 @@ pub enum ErrorKind {
     NotInTransit,
     /// The store failed (disk, lock, migrations) or holds unreadable rows.
     Storage,
+    /// A document (the manifest's PDF) could not be rendered: a bug, not the user's input.
+    Render,
 }
 
 impl ErrorKind {
@@ -71,6 +75,11 @@ impl ErrorKind {
             ErrorKind::NotWeighed => ("出库前须称重", "weigh before dispatch"),
             ErrorKind::NotInTransit => ("不在运输途中", "not in transit"),
             ErrorKind::Storage => ("存储错误", "storage error"),
+            ErrorKind::UnknownManifest => (
+                "本设备没有此联单的记录",
+                "no record of this manifest on this device",
+            ),
+            ErrorKind::Render => ("无法生成文档", "cannot render the document"),
         };
         match lang {
             Lang::Zh => zh,

@@ -44,6 +44,7 @@ mod label;
 mod ledger;
 mod ledger_csv;
 mod ledger_xlsx;
+mod manifest_pdf;
 mod manifests;
 mod operator_files;
 mod query;

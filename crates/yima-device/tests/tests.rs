@@ -22,6 +22,8 @@ mod ledger;
 mod ledger_xlsx;
 #[path = "device/life.rs"]
 mod life;
+#[path = "device/manifest_pdf.rs"]
+mod manifest_pdf;
 #[path = "device/manifests.rs"]
 mod manifests;
 #[path = "device/operator.rs"]

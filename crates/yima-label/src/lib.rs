@@ -36,6 +36,8 @@
 mod error;
 mod fonts;
 mod layout;
+mod manifest;
+mod manifest_layout;
 mod output;
 mod pictogram;
 mod qr;
@@ -45,6 +47,7 @@ mod text;
 pub use error::{RenderError, RenderErrorKind};
 pub use fonts::{missing_chars, FONT_FAMILY};
 pub use layout::BACKGROUND;
+pub use manifest::{ManifestSheet, SheetCarrier, SheetLine, SheetParty, SheetSignature};
 pub use output::{pixels, sheet_grid, DPI};
 pub use screen::{screen_qr_png, ScreenQr, MAX_SCREEN_VERSION, SCREEN_MODULE_PX};
 
@@ -204,4 +207,20 @@ pub fn pdf_sheet(
         .collect::<Result<Vec<_>, _>>()?;
     let title = format!("危险废物标签 × {}", labels.len());
     output::pdf_sheet(&svgs, size, title)
+}
+
+/// A transfer manifest (危险废物转移联单) as a PDF of A4 pages in the manner of the national
+/// form: the 14-digit number with its QR code on every page, the parties, the containers
+/// with their quantities as sent and as received (discrepancies and refusals in red), and
+/// every signature with whether it verified; the container and signature tables run on
+/// over as many pages as they need, their header rows repeated. The CJK font is embedded
+/// (subset to the characters used).
+pub fn manifest_pdf(sheet: &ManifestSheet) -> Result<Vec<u8>, RenderError> {
+    let pages = manifest_layout::pages(sheet)?;
+    output::pdf_a4_pages(&pages, format!("危险废物转移联单 {}", sheet.number))
+}
+
+/// The pages of [`manifest_pdf`] as SVG documents (the font named, not embedded).
+pub fn manifest_svg_pages(sheet: &ManifestSheet) -> Result<Vec<String>, RenderError> {
+    manifest_layout::pages(sheet)
 }

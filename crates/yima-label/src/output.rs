@@ -115,6 +115,27 @@ pub(crate) fn pdf(svg: &str, size: LabelSize, title: String) -> Result<Vec<u8>, 
         .map_err(|e| RenderError::internal("PDF", format!("{e:?}")))
 }
 
+/// Full A4 pages, one SVG each (the transfer manifest).
+pub(crate) fn pdf_a4_pages(svgs: &[String], title: String) -> Result<Vec<u8>, RenderError> {
+    if svgs.is_empty() {
+        return Err(RenderError::Empty);
+    }
+    let page_size = size_pt(A4.0, A4.1)?;
+    let mut doc = document(title);
+    for svg in svgs {
+        let tree = tree(svg)?;
+        let mut page = doc.start_page_with(PageSettings::new(page_size));
+        let mut surface = page.surface();
+        surface
+            .draw_svg(&tree, page_size, SvgSettings::default())
+            .ok_or_else(|| RenderError::internal("PDF", "drawing a manifest page"))?;
+        surface.finish();
+        page.finish();
+    }
+    doc.finish()
+        .map_err(|e| RenderError::internal("PDF", format!("{e:?}")))
+}
+
 /// Labels on A4 pages, as many across and down as fit, centred, in reading order.
 pub(crate) fn pdf_sheet(
     svgs: &[String],

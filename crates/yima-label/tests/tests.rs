@@ -425,3 +425,4 @@ fn containers_over_450_litres_carry_two_labels() {
     assert_eq!(LabelSize::copies_for_volume_litres(450.0), 1);
     assert_eq!(LabelSize::copies_for_volume_litres(1000.0), 2);
 }
+mod manifest;
