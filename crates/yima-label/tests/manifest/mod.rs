@@ -20,6 +20,10 @@ const RECEIVER: &str = "91350200MA3ABC8Q2E";
 
 /// A manifest of `n` containers: one weighed short beyond tolerance, one partly refused.
 pub fn sample(n: usize) -> ManifestSheet {
+    // The totals of the lines below: 20 + i kg each, 1.5 kg short on the first, 10 kg of
+    // the second refused.
+    let sent: f64 = (0..n).map(|i| 20.0 + i as f64).sum();
+    let accepted = sent - if n > 1 { 11.5 } else { 1.5 };
     let lines = (0..n)
         .map(|i| {
             let mut l = SheetLine {
@@ -126,7 +130,10 @@ pub fn sample(n: usize) -> ManifestSheet {
         emergency_measures: "泄漏时用砂土覆盖，收集后置于防渗容器；着火时用干粉灭火器。".into(),
         lines,
         signatures,
-        totals: vec!["发出 sent 1 000 kg".into(), "接受 accepted 990 kg".into()],
+        totals: vec![
+            format!("发出 sent {sent} kg"),
+            format!("接受 accepted {accepted} kg"),
+        ],
         printed_at: "2025-01-03 09:30:00".into(),
         printed_by: party("厦门示例环保科技有限公司", RECEIVER),
     }
