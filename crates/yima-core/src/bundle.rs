@@ -11,6 +11,7 @@ mod scope;
 pub use check::{
     verify_bundle, BundleError, BundleFailure, BundleFailureKind, BundleReport, Place,
 };
+pub use scope::containers_in_scope;
 
 use crate::model::Timestamp;
 use crate::role::Role;

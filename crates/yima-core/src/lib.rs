@@ -39,8 +39,9 @@ mod weighing;
 mod wire;
 
 pub use bundle::{
-    verify_bundle, BundleError, BundleFailure, BundleFailureKind, BundleReport, BundleScope,
-    EvidenceBundle, KeyOrigin, KeyRecord, Place, BUNDLE_FORMAT, BUNDLE_VERSION,
+    containers_in_scope, verify_bundle, BundleError, BundleFailure, BundleFailureKind,
+    BundleReport, BundleScope, EvidenceBundle, KeyOrigin, KeyRecord, Place, BUNDLE_FORMAT,
+    BUNDLE_VERSION,
 };
 pub use correction::{
     apply_to_label, check_changes, check_correction, fields_of, is_correctable, CorrectionError,

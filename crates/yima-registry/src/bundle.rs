@@ -123,7 +123,13 @@ pub async fn bundle_for<S: RegistryStore>(
     if events.is_empty() {
         return Err(RegistryError::new(
             ErrorKind::NotFound,
-            format!("nothing of {scope} that your organisation may read / 没有您的单位可以查看的 {scope} 记录"),
+            format!(
+                "nothing of {scope} that your organisation may read / 没有您的单位可以查看的{}记录",
+                match &scope {
+                    BundleScope::Container(c) => format!("容器 {c} "),
+                    BundleScope::Manifest(m) => format!("联单 {m} "),
+                }
+            ),
         ));
     }
     let mut signers: HashSet<PublicKey> = HashSet::new();
