@@ -51,7 +51,7 @@ fn touching(w: &World, codes: &[&LabelCode]) -> Vec<SignedEvent> {
 fn bundle(scope: BundleScope, keys: Vec<KeyRecord>, events: &[SignedEvent]) -> EvidenceBundle {
     EvidenceBundle::new(
         scope,
-        Timestamp(T0 + 3600_000),
+        Timestamp(T0 + 3_600_000),
         "test".into(),
         keys,
         events.iter().map(WireEvent::of).collect(),
