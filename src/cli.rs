@@ -113,6 +113,9 @@ pub enum Command {
     Verify {
         /// Only this container.
         code: Option<String>,
+        /// An evidence bundle file to verify instead, offline, with no data directory.
+        #[arg(long, conflicts_with = "code")]
+        bundle: Option<PathBuf>,
     },
     /// The person recorded with every step from now on (经办人); without a name, who it is.
     Operator {
@@ -358,6 +361,27 @@ pub enum LedgerCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
+    /// An evidence bundle: the signed events of a container or a manifest with their keys,
+    /// in one file anyone verifies offline (`yima verify --bundle FILE`).
+    #[command(group(
+        clap::ArgGroup::new("scope")
+            .args(["container", "manifest"])
+            .required(true)
+    ))]
+    Bundle {
+        /// The container's 37-character code.
+        #[arg(long)]
+        container: Option<String>,
+        /// A 14-digit transfer manifest number.
+        #[arg(long)]
+        manifest: Option<String>,
+        /// Ask the registry this device enrolled with (what its organisation may read there)
+        /// instead of taking the events this device holds.
+        #[arg(long)]
+        from_registry: bool,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// GS1 EPCIS 2.0 JSON-LD: the events this device holds for a container, a manifest or a
     /// period, each marked with whether it verified here.
     #[command(group(

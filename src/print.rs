@@ -435,6 +435,83 @@ pub fn verify(r: &VerifyResult, lang: Lang, as_json: bool) {
     }
 }
 
+/// The verdict on an evidence bundle: each failure with the event's place in the file, its
+/// id, container and kind; then the keys, which are the exporter's word.
+pub fn bundle(r: &yima_core::BundleReport, lang: Lang, as_json: bool) {
+    if as_json {
+        println!(
+            "{}",
+            json!({ "ok": r.ok(), "scope": r.scope, "exported_at": r.exported_at,
+                    "exported_by": r.exported_by, "events": r.events, "containers": r.containers,
+                    "keys": r.keys, "failures": r.failures, "notes": r.notes })
+        );
+        return;
+    }
+    let scope = match (&r.scope, lang) {
+        (yima_core::BundleScope::Container(c), Lang::Zh) => format!("容器 {c}"),
+        (yima_core::BundleScope::Manifest(m), Lang::Zh) => format!("联单 {m}"),
+        (scope, _) => scope.to_string(),
+    };
+    println!(
+        "{} {scope} ({} {}, {})",
+        t(lang, "cli.msg.bundle_of"),
+        t(lang, "cli.msg.bundle_exported_by"),
+        r.exported_by,
+        r.exported_at.to_datetime().format("%Y-%m-%d %H:%M UTC")
+    );
+    if r.ok() {
+        println!(
+            "{} {} {}, {} {}",
+            t(lang, "cli.msg.verified_2"),
+            r.events,
+            t(lang, "cli.msg.events_2"),
+            r.containers,
+            t(lang, "cli.msg.containers")
+        );
+    } else {
+        println!(
+            "{} {} {}",
+            t(lang, "cli.msg.verification_failed"),
+            r.failures.len(),
+            t(lang, "cli.msg.failures")
+        );
+        for f in &r.failures {
+            let at = f
+                .position
+                .map(|p| format!("#{} ", p + 1))
+                .unwrap_or_default();
+            let id = f.event.map(|e| format!("{e} ")).unwrap_or_default();
+            let c = f
+                .container
+                .as_ref()
+                .map(|c| format!(" [{c}]"))
+                .unwrap_or_default();
+            println!("  {at}{id}{}{c}: {}", f.kind.as_str(), f.detail);
+        }
+    }
+    for n in &r.notes {
+        let at = n
+            .position
+            .map(|p| format!("#{} ", p + 1))
+            .unwrap_or_default();
+        println!("  {} {at}{}", t(lang, "cli.msg.bundle_note"), n.detail);
+    }
+    println!("{}", t(lang, "cli.msg.bundle_keys_are_the_exporters_word"));
+    for k in &r.keys {
+        let revoked = k
+            .revoked_at
+            .map(|at| {
+                format!(
+                    ", {} {}",
+                    t(lang, "cli.msg.bundle_revoked_at"),
+                    at.to_datetime().format("%Y-%m-%d %H:%M UTC")
+                )
+            })
+            .unwrap_or_default();
+        println!("  {} {} {}{revoked}", k.key, k.org, k.org_name);
+    }
+}
+
 /// The demo's report.
 pub fn demo(r: &DemoReport, dir: &Path, lang: Lang, as_json: bool) {
     let next = demo_next(r, dir);

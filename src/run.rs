@@ -6,7 +6,7 @@ use crate::cli::{
 use crate::print::{self, t};
 use anyhow::{bail, Context, Result};
 use yima_codes::Catalogue;
-use yima_core::Role;
+use yima_core::{BundleScope, Role};
 use yima_device::{
     Device, EpcisScope, HandoverAck, HandoverOffer, IdentityCard, InitRequest, NewContainer,
     SystemClock,
@@ -162,7 +162,17 @@ pub fn run(cli: &Cli) -> Result<()> {
                 print::handover_confirmed(&event, lang, cli.json);
             }
         },
-        Command::Verify { code } => {
+        Command::Verify {
+            bundle: Some(file), ..
+        } => {
+            // Anyone, offline: no data directory, no device.
+            let report = yima_device::verify_bundle_file(file)?;
+            print::bundle(&report, lang, cli.json);
+            if !report.ok() {
+                std::process::exit(1);
+            }
+        }
+        Command::Verify { code, .. } => {
             let code = code
                 .as_ref()
                 .map(|c| codes(std::slice::from_ref(c)))
@@ -257,6 +267,39 @@ pub fn run(cli: &Cli) -> Result<()> {
                 cli.json,
                 "cli.msg.manifest_pdf_written",
                 &output.display().to_string(),
+            );
+        }
+        Command::Export {
+            command:
+                ExportCommand::Bundle {
+                    container,
+                    manifest,
+                    from_registry,
+                    output,
+                },
+        } => {
+            let scope = match (container, manifest) {
+                (Some(code), _) => {
+                    BundleScope::Container(codes(std::slice::from_ref(code))?.remove(0))
+                }
+                (_, Some(number)) => BundleScope::Manifest(manifest_number(number)?),
+                (None, None) => unreachable!("clap requires one"),
+            };
+            // The file is written only once the bundle is whole.
+            let bytes = if *from_registry {
+                crate::sync::fetch_bundle(cli, &scope)?
+            } else {
+                let mut bytes = Vec::new();
+                open(cli)?.write_bundle(&mut bytes, &scope)?;
+                bytes
+            };
+            let report = yima_device::verify_bundle_bytes(&bytes)?;
+            write_file(output, &bytes, lang)?;
+            print::done(
+                lang,
+                cli.json,
+                "cli.msg.bundle_events_exported",
+                &report.events.to_string(),
             );
         }
         Command::Ledger {

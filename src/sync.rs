@@ -119,3 +119,11 @@ pub fn sync(cli: &Cli, insecure_http: bool, lang: Lang) -> Result<()> {
     }
     Ok(())
 }
+
+/// `yima export bundle --from-registry`: the bundle's file as the registry sent it.
+pub fn fetch_bundle(cli: &Cli, scope: &yima_core::BundleScope) -> Result<Vec<u8>> {
+    let mut device = crate::args::open(cli)?;
+    let kept = yima_sync::kept_ca(&crate::args::data_dir(cli)?)?;
+    let registry = Registry::for_device(&mut device, options(false, kept))?;
+    Ok(runtime()?.block_on(registry.fetch_bundle(&mut device, scope))?)
+}

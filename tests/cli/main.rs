@@ -4,6 +4,7 @@
 
 mod common;
 
+mod bundle;
 mod catalogue;
 mod demo;
 mod editions;

@@ -373,6 +373,21 @@ impl EventKind {
         }
     }
 
+    /// The transfer manifest this event names, if any: a dispatch, a pickup, a relay, a
+    /// receipt, or a refused part's split to go back under it.
+    pub fn manifest(&self) -> Option<&ManifestNumber> {
+        match self {
+            EventKind::Dispatched { manifest, .. } => Some(&manifest.number),
+            EventKind::PickedUp { manifest, .. }
+            | EventKind::RelayHandover { manifest, .. }
+            | EventKind::Received { manifest, .. } => Some(manifest),
+            EventKind::Split {
+                returning: Some(r), ..
+            } => Some(&r.manifest.number),
+            _ => None,
+        }
+    }
+
     /// Labels of the containers this event creates (generated, merge target, split parts).
     pub fn new_labels(&self) -> Vec<&ContainerLabel> {
         match self {

@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 mod base45;
+mod bundle;
 mod correction;
 mod custody;
 mod custody_error;
@@ -37,6 +38,11 @@ mod verify;
 mod weighing;
 mod wire;
 
+pub use bundle::{
+    containers_in_scope, verify_bundle, BundleError, BundleFailure, BundleFailureKind,
+    BundleReport, BundleScope, EvidenceBundle, KeyOrigin, KeyRecord, Place, BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+};
 pub use correction::{
     apply_to_label, check_changes, check_correction, fields_of, is_correctable, CorrectionError,
     LABEL_FIELDS, STEP_FIELDS,

@@ -48,3 +48,30 @@ hex_schema!(
     64,
     "An Ed25519 signature over an event id (hex)"
 );
+
+/// `{"container": CODE}` or `{"manifest": NUMBER}`, as serde writes [`crate::BundleScope`].
+impl utoipa::PartialSchema for crate::BundleScope {
+    fn schema() -> RefOr<Schema> {
+        let one = |name: &str, description: &str| {
+            ObjectBuilder::new()
+                .property(
+                    name,
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .description(Some(description)),
+                )
+                .required(name)
+        };
+        utoipa::openapi::schema::OneOfBuilder::new()
+            .item(one("container", "A container's 37-character label code"))
+            .item(one("manifest", "A 14-digit transfer manifest number"))
+            .description(Some("What an evidence bundle is the evidence of"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for crate::BundleScope {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("BundleScope")
+    }
+}

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use yima_codes::{LabelCode, ManifestNumber};
-use yima_core::{ContainerLabel, EventKind, SignedEvent};
+use yima_core::{ContainerLabel, SignedEvent};
 
 /// Which events an EPCIS export holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,20 +30,6 @@ pub enum EpcisScope {
     },
 }
 
-/// The manifest an event carries, if any.
-pub(crate) fn manifest_of(kind: &EventKind) -> Option<&ManifestNumber> {
-    match kind {
-        EventKind::Dispatched { manifest, .. } => Some(&manifest.number),
-        EventKind::PickedUp { manifest, .. }
-        | EventKind::RelayHandover { manifest, .. }
-        | EventKind::Received { manifest, .. } => Some(manifest),
-        EventKind::Split {
-            returning: Some(r), ..
-        } => Some(&r.manifest.number),
-        _ => None,
-    }
-}
-
 /// The events of `all` in `scope`, in the order stored.
 pub(crate) fn in_scope(all: Vec<SignedEvent>, scope: &EpcisScope) -> Vec<SignedEvent> {
     let touches = |e: &SignedEvent, set: &HashSet<LabelCode>| {
@@ -57,7 +43,7 @@ pub(crate) fn in_scope(all: Vec<SignedEvent>, scope: &EpcisScope) -> Vec<SignedE
         EpcisScope::Manifest(number) => {
             let set: HashSet<LabelCode> = all
                 .iter()
-                .filter(|e| manifest_of(&e.body.event) == Some(number))
+                .filter(|e| e.body.event.manifest() == Some(number))
                 .flat_map(|e| e.body.links.iter().map(|l| l.container.clone()))
                 .collect();
             all.into_iter().filter(|e| touches(e, &set)).collect()

@@ -26,6 +26,7 @@ mod actions;
 mod audit;
 mod balance;
 mod batch;
+mod bundle;
 mod clock;
 mod deadlines;
 mod demo;
@@ -63,6 +64,7 @@ mod weighed;
 pub use actions::{Action, ActionRequest};
 pub use audit::VerifyResult;
 pub use balance::StockBalance;
+pub use bundle::{verify_bundle_bytes, verify_bundle_file};
 pub use clock::{Clock, ManualClock, SystemClock, MAX_FUTURE_SKEW_MS};
 pub use deadlines::{
     DeadlineStatus, FacilityRules, Limits, ReceiptDeadline, StorageAge, StorageFlag,

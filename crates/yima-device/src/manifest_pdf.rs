@@ -5,7 +5,7 @@
 //! `yima-label`.
 
 use crate::clock::Clock;
-use crate::epcis_export::{in_scope, manifest_of, EpcisScope};
+use crate::epcis_export::{in_scope, EpcisScope};
 use crate::error::{DeviceError, ErrorKind};
 use crate::ledger::china_time;
 use crate::status::load_status;
@@ -144,7 +144,7 @@ impl<C: Clock> Device<C> {
             if codes.is_empty() {
                 // Known only from a later step (a handover taken without the dispatch).
                 for e in &events {
-                    if manifest_of(&e.body.event) == Some(number) {
+                    if e.body.event.manifest() == Some(number) {
                         codes.extend(e.body.links.iter().map(|l| l.container.clone()));
                     }
                 }
@@ -252,7 +252,7 @@ impl<C: Clock> Device<C> {
                 let q = quantities.entry((*c).clone()).or_default();
                 // The dispatch, or a later step under the manifest when the dispatch is not
                 // held here.
-                if manifest_of(&e.body.event) == Some(number) {
+                if e.body.event.manifest() == Some(number) {
                     q.dispatched = true;
                 }
                 if !q.dispatched {

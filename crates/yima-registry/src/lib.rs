@@ -10,6 +10,7 @@
 mod admin;
 mod auth;
 mod authority;
+mod bundle;
 mod error;
 mod ingest;
 mod limits;
@@ -25,6 +26,7 @@ pub mod testing;
 mod tracks;
 
 pub use authority::{may_administer, may_register};
+pub use bundle::bundle_for;
 pub use error::{ErrorKind, RegistryError};
 pub use ingest::{decide, parties, Decision, MAX_FUTURE_MS};
 pub use limits::{Rate, RateLimits};

@@ -5,7 +5,7 @@
 
 use crate::error::ErrorKind;
 use crate::store::RegistryStore;
-use crate::{admin, offers, routes, AppState};
+use crate::{admin, bundle, offers, routes, AppState};
 use axum::handler::Handler;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
@@ -52,6 +52,7 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         routes::push,
         routes::feed,
         routes::keys,
+        bundle::bundle,
         offers::post_offer,
         offers::get_offers,
     ),

@@ -51,6 +51,7 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
         .serve_with(__path_push, push::<S>, |m| m.layer(push_limit))
         .serve(__path_feed, feed::<S>)
         .serve(__path_keys, keys::<S>)
+        .serve(crate::bundle::__path_bundle, crate::bundle::bundle::<S>)
         .serve(offers::__path_post_offer, offers::post_offer::<S>)
         .serve(offers::__path_get_offers, offers::get_offers::<S>)
 }

@@ -18,6 +18,8 @@ mod story;
 
 #[path = "registry/backends.rs"]
 mod backends;
+#[path = "registry/bundle.rs"]
+mod bundle;
 #[path = "registry/operator.rs"]
 mod operator;
 #[path = "registry/pg_tls.rs"]

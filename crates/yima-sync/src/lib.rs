@@ -5,6 +5,7 @@
 //! never deletes or rewrites an event because of an answer.
 #![deny(missing_docs)]
 
+mod bundle;
 mod client;
 mod error;
 mod kept_ca;

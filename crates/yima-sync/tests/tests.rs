@@ -4,6 +4,8 @@
 mod authority;
 #[path = "tests/blocks.rs"]
 mod blocks;
+#[path = "tests/bundle.rs"]
+mod bundle;
 #[path = "tests/forks.rs"]
 mod forks;
 #[path = "tests/hardening.rs"]

@@ -193,7 +193,33 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
         errors.push(error_body(RegistryError::new(kind, "why")).await);
         errors.push(error_body(RegistryError::new(kind, "why").retry_after(3)).await);
     }
+    let bundle = |scope| {
+        real(&yima_core::EvidenceBundle::new(
+            scope,
+            Timestamp(1_735_689_600_002),
+            "registry".into(),
+            vec![yima_core::KeyRecord {
+                key,
+                org: org.clone(),
+                org_name: "示例化工".into(),
+                roles: vec![Role::Producer],
+                enrolled_at: Some(Timestamp(1_735_689_600_000)),
+                revoked_at: Some(Timestamp(1_735_689_600_003)),
+                origin: yima_core::KeyOrigin::Registry,
+            }],
+            vec![event.clone()],
+        ))
+    };
+    let bundles = vec![
+        bundle(yima_core::BundleScope::Container(
+            "91350100M000100Y439000414920240301001".parse().unwrap(),
+        )),
+        bundle(yima_core::BundleScope::Manifest(
+            yima_codes::ManifestNumber::new(2026, 35, 1, 123).unwrap(),
+        )),
+    ];
     BTreeMap::from([
+        ("EvidenceBundle", bundles),
         ("Liveness", vec![real(&Liveness { ok: true })]),
         ("Readiness", vec![real(&Readiness { ready: true })]),
         ("ErrorBody", errors),

@@ -126,6 +126,20 @@ pub trait RegistryStore: Send + Sync + 'static {
         &self,
         code: LabelCode,
     ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
+    /// The stored events linking `code` that are in the feed of `org` (what its devices
+    /// may read), in arrival order (the entries' `seq` is the event's, not a feed cursor).
+    fn readable_history(
+        &self,
+        org: CreditCode,
+        code: LabelCode,
+    ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
+    /// The stored events in the feed of `org` whose body holds `text` (a manifest number,
+    /// to be checked on the parsed event by the caller), in arrival order.
+    fn readable_mentioning(
+        &self,
+        org: CreditCode,
+        text: String,
+    ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
     /// Number of events stored, refused events not counted.
     fn event_count(&self) -> impl Future<Output = Result<u64, RegistryError>> + Send;
     /// Whether the database takes writes now (readiness): an error if it does not.

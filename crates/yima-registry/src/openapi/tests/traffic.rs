@@ -216,6 +216,63 @@ async fn real_traffic_is_as_described() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(keys["devices"].as_array().unwrap().len(), 2);
 
+    // A container a producer device of the same organisation generated: its evidence bundle.
+    let dev_dir = tempfile::tempdir().unwrap();
+    let mut dev = yima_device::Device::init(
+        dev_dir.path(),
+        &yima_device::InitRequest::new(Role::Producer, "示例化工", producer.as_str()),
+        yima_device::SystemClock,
+    )
+    .unwrap();
+    let drum = dev
+        .register(&yima_device::NewContainer {
+            main_components: "矿物油".into(),
+            contact: "王磊".into(),
+            phone: "0591-87654321".into(),
+            container_type: "200L 钢桶".into(),
+            ..yima_device::NewContainer::new("900-041-49", "25", "kg", "solid")
+        })
+        .unwrap()
+        .code;
+    let dev_key = dev.identity().unwrap().key;
+    let dev_code = issue_enrolment_code(store.as_ref(), code(&producer, Role::Producer), now)
+        .await
+        .unwrap();
+    store
+        .redeem_enrolment(crate::routes::code_hash(&dev_code.code), dev_key, now)
+        .await
+        .unwrap();
+    let generated: Vec<SignedEvent> = dev
+        .outbox_batch(0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|(_, w)| w.parse().unwrap())
+        .collect();
+    let batch = generated
+        .iter()
+        .flat_map(|e| e.signatures.iter().map(move |sig| (e.id, *sig)))
+        .collect();
+    store
+        .ingest(generated, dev_key, crate::SignatureCheck::start(batch), now)
+        .await
+        .unwrap();
+    let (s, bundle) = c
+        .send(
+            Some(&kp),
+            "GET",
+            &format!("/v1/bundle?container={drum}"),
+            NONE,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(bundle["events"].as_array().unwrap().len(), 1);
+    let (s, _) = c.send(Some(&kp), "GET", "/v1/bundle", NONE).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = c
+        .send(Some(&kp), "GET", "/v1/bundle?manifest=20263501000999", NONE)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
     // A carrier enrols; the producer sends it a handover offer online.
     let carrier = CreditCode::with_check("91350100MA2XY8001").unwrap();
     store

@@ -483,6 +483,45 @@ impl RegistryStore for PostgresStore {
             .collect()
     }
 
+    async fn readable_history(
+        &self,
+        org: CreditCode,
+        code: LabelCode,
+    ) -> Result<Vec<FeedEntry>, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(
+                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM event_links l JOIN events e ON e.id = l.event_id
+                 WHERE l.container = $1 AND EXISTS (SELECT 1 FROM feed f WHERE f.org = $2 AND f.event_seq = e.seq)
+                 ORDER BY e.seq",
+            )
+            .await?;
+        c.query(&stmt, &[&code.as_str(), &org.as_str()])
+            .await?
+            .iter()
+            .map(to_entry)
+            .collect()
+    }
+
+    async fn readable_mentioning(
+        &self,
+        org: CreditCode,
+        text: String,
+    ) -> Result<Vec<FeedEntry>, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(
+                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM feed f JOIN events e ON e.seq = f.event_seq
+                 WHERE f.org = $1 AND strpos(e.body, $2) > 0 ORDER BY e.seq",
+            )
+            .await?;
+        c.query(&stmt, &[&org.as_str(), &text])
+            .await?
+            .iter()
+            .map(to_entry)
+            .collect()
+    }
+
     async fn event_count(&self) -> Result<u64, RegistryError> {
         let c = self.client().await?;
         let n: i64 = c

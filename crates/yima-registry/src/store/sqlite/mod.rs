@@ -509,6 +509,39 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
+    async fn readable_history(
+        &self,
+        org: CreditCode,
+        code: LabelCode,
+    ) -> Result<Vec<FeedEntry>, RegistryError> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM event_links l JOIN events e ON e.id = l.event_id
+                 WHERE l.container = ?1 AND EXISTS (SELECT 1 FROM feed f WHERE f.org = ?2 AND f.event_seq = e.seq)
+                 ORDER BY e.seq",
+            )?;
+            let rows = stmt.query_map([code.as_str(), org.as_str()], entry)?.collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(to_entry).collect()
+        })
+        .await
+    }
+
+    async fn readable_mentioning(
+        &self,
+        org: CreditCode,
+        text: String,
+    ) -> Result<Vec<FeedEntry>, RegistryError> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM feed f JOIN events e ON e.seq = f.event_seq
+                 WHERE f.org = ?1 AND instr(e.body, ?2) > 0 ORDER BY e.seq",
+            )?;
+            let rows = stmt.query_map([org.as_str(), text.as_str()], entry)?.collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(to_entry).collect()
+        })
+        .await
+    }
+
     async fn event_count(&self) -> Result<u64, RegistryError> {
         self.run(|c| {
             Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)

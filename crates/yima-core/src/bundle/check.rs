@@ -1,0 +1,399 @@
+//! Reading and verifying a bundle: the file read strictly (each event exactly in the form it
+//! was written), the events verified by [`crate::verify`] against the bundle's keys, then
+//! the scope: every event in it, every container of it with its chain's start.
+
+use super::scope::containers_in_scope;
+use super::{BundleScope, KeyRecord, BUNDLE_FORMAT, BUNDLE_VERSION};
+use crate::model::Timestamp;
+use crate::signing::{EventId, PublicKey};
+use crate::verify::{verify, FailureKind, KeyDirectory, KeyEntry, RawEvent, VerifyOptions};
+use crate::wire::WireEvent;
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+use std::collections::{HashMap, HashSet};
+use yima_codes::LabelCode;
+
+/// Where in a bundle's file something is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "in", content = "index", rename_all = "snake_case")]
+pub enum Place {
+    /// The header (format, version, scope, exporter) or the brackets around the lists.
+    Header,
+    /// The key record at this position (from 0).
+    Key(usize),
+    /// The event at this position (from 0).
+    Event(usize),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Header => f.write_str("the header"),
+            Place::Key(i) => write!(f, "key record #{}", i + 1),
+            Place::Event(i) => write!(f, "event #{}", i + 1),
+        }
+    }
+}
+
+/// Why a file is not a bundle at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BundleError {
+    /// Not JSON, or not of a bundle's shape: where, and why.
+    #[error("the bundle is unreadable at line {line}, column {column} ({place}): {detail}")]
+    Unreadable {
+        /// Line (from 1).
+        line: usize,
+        /// Column (from 1).
+        column: usize,
+        /// The key or event that line holds.
+        place: Place,
+        /// What the reader found.
+        detail: String,
+    },
+    /// Another format, or a version this reader does not know.
+    #[error("not a Yima evidence bundle of version {BUNDLE_VERSION}: format {format:?}, version {version}")]
+    Unsupported {
+        /// The format named.
+        format: String,
+        /// The version named.
+        version: u32,
+    },
+}
+
+/// Why a bundle fails (or, among its notes, what it shows without failing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BundleFailureKind {
+    /// What [`crate::verify`] finds: ids, signatures, keys, links, forks, the rules.
+    Verify(FailureKind),
+    /// The event's line is not an event (id, body, signatures).
+    Unreadable,
+    /// The event reads, but not in the exact form it was written (its bytes were changed).
+    NotCanonical,
+    /// The same event twice.
+    Duplicate,
+    /// Two records of one key.
+    DuplicateKey,
+    /// No event of the scope (the container, the manifest) is in the bundle.
+    ScopeMissing,
+    /// The event concerns no container of the scope.
+    OutsideScope,
+    /// A container of the scope whose chain has no start in the bundle.
+    NoStart,
+    /// (A note, not a failure) signed before its key's enrolment: a device records
+    /// offline before it enrols, and the registry accepts such events.
+    BeforeEnrolment,
+}
+
+impl BundleFailureKind {
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BundleFailureKind::Verify(k) => k.as_str(),
+            BundleFailureKind::Unreadable => "unreadable",
+            BundleFailureKind::NotCanonical => "not_canonical",
+            BundleFailureKind::Duplicate => "duplicate",
+            BundleFailureKind::DuplicateKey => "duplicate_key",
+            BundleFailureKind::ScopeMissing => "scope_missing",
+            BundleFailureKind::OutsideScope => "outside_scope",
+            BundleFailureKind::NoStart => "no_start",
+            BundleFailureKind::BeforeEnrolment => "before_enrolment",
+        }
+    }
+}
+
+impl Serialize for BundleFailureKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One failure of a bundle: which event (its position in the file and the id it claims),
+/// for which container, what kind, and the detail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BundleFailure {
+    /// The event's position in the bundle (from 0), when the failure is about an event.
+    pub position: Option<usize>,
+    /// The id the event claims, when it could be read.
+    pub event: Option<EventId>,
+    /// The container whose chain it fails in, when the failure is about a chain.
+    pub container: Option<LabelCode>,
+    /// The kind of failure.
+    pub kind: BundleFailureKind,
+    /// A sentence for people.
+    pub detail: String,
+}
+
+/// The verdict on a bundle.
+#[derive(Clone, Debug, Serialize)]
+pub struct BundleReport {
+    /// What the bundle says it is the evidence of.
+    pub scope: BundleScope,
+    /// When it says it was exported.
+    pub exported_at: Timestamp,
+    /// Who it says exported it.
+    pub exported_by: String,
+    /// Events in it.
+    pub events: usize,
+    /// Container chains examined.
+    pub containers: usize,
+    /// Key records in it.
+    pub keys: Vec<KeyRecord>,
+    /// Everything that fails, events in the order of the file.
+    pub failures: Vec<BundleFailure>,
+    /// What it shows without failing (events signed before their key's enrolment).
+    pub notes: Vec<BundleFailure>,
+}
+
+impl BundleReport {
+    /// Whether nothing failed.
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// The file as read, events still as their text.
+#[derive(Deserialize)]
+struct RawBundle<'a> {
+    format: String,
+    version: u32,
+    scope: BundleScope,
+    exported_at: Timestamp,
+    exported_by: String,
+    keys: Vec<KeyRecord>,
+    #[serde(borrow)]
+    events: Vec<&'a RawValue>,
+}
+
+/// The key or event on `line` (from 1) of a bundle's text, as [`super::EvidenceBundle::to_text`]
+/// lays it out: one per line, after the line opening its list.
+fn place_of(text: &[u8], line: usize) -> Place {
+    let mut list: Option<(bool, usize)> = None;
+    for (i, l) in text.split(|&b| b == b'\n').enumerate().take(line) {
+        let l = l.trim_ascii();
+        if l.starts_with(b"\"keys\":[") {
+            list = Some((false, i + 1));
+        } else if l.starts_with(b"\"events\":[") {
+            list = Some((true, i + 1));
+        } else if l.starts_with(b"]") {
+            list = None;
+        }
+    }
+    match list {
+        Some((events, first)) if line > first => {
+            let at = line - first - 1;
+            if events {
+                Place::Event(at)
+            } else {
+                Place::Key(at)
+            }
+        }
+        _ => Place::Header,
+    }
+}
+
+fn unreadable(text: &[u8], e: &serde_json::Error) -> BundleError {
+    BundleError::Unreadable {
+        line: e.line(),
+        column: e.column(),
+        place: place_of(text, e.line()),
+        detail: e.to_string(),
+    }
+}
+
+/// Reads `bytes` as a bundle and verifies it: each event exactly as written, its id, its
+/// signatures against the bundle's keys (known, of the organisation and role the event
+/// names, not revoked at its time), its chain and the rules of custody, and the scope (every
+/// event in it, every container of it with the start of its chain). An error only when the
+/// file is not a bundle at all, naming the line and the event or key on it.
+pub fn verify_bundle(bytes: &[u8]) -> Result<BundleReport, BundleError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let upto = &bytes[..e.valid_up_to()];
+        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = upto.len() - upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        BundleError::Unreadable {
+            line,
+            column,
+            place: place_of(bytes, line),
+            detail: "not UTF-8 text".into(),
+        }
+    })?;
+    let raw: RawBundle<'_> = serde_json::from_str(text).map_err(|e| unreadable(bytes, &e))?;
+    if raw.format != BUNDLE_FORMAT || raw.version != BUNDLE_VERSION {
+        return Err(BundleError::Unsupported {
+            format: raw.format,
+            version: raw.version,
+        });
+    }
+    let mut failures = Vec::new();
+    let mut events: Vec<RawEvent> = Vec::with_capacity(raw.events.len());
+    // Each event's position, by the id it claims (the first, if it comes twice).
+    let mut position: HashMap<EventId, usize> = HashMap::new();
+    for (i, line) in raw.events.iter().enumerate() {
+        let wire: WireEvent = match serde_json::from_str(line.get()) {
+            Ok(w) => w,
+            Err(e) => {
+                failures.push(failure(
+                    Some(i),
+                    None,
+                    BundleFailureKind::Unreadable,
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        // Hex in either case, escapes and spaces read alike: only the exact form written
+        // shows that no byte changed.
+        if serde_json::to_string(&wire).ok().as_deref() != Some(line.get()) {
+            failures.push(failure(
+                Some(i),
+                Some(wire.id),
+                BundleFailureKind::NotCanonical,
+                "the event is not in the exact form it was written: its bytes were changed".into(),
+            ));
+        }
+        if let Some(first) = position.get(&wire.id) {
+            failures.push(failure(
+                Some(i),
+                Some(wire.id),
+                BundleFailureKind::Duplicate,
+                format!("the same event as event #{}", first + 1),
+            ));
+            continue;
+        }
+        position.insert(wire.id, i);
+        events.push(wire.raw());
+    }
+
+    let keys = key_directory(&raw.keys, &mut failures);
+    let report = verify(&events, &keys, &VerifyOptions::default());
+    for f in &report.failures {
+        failures.push(BundleFailure {
+            position: position.get(&f.event).copied(),
+            event: Some(f.event),
+            container: f.container.clone(),
+            kind: BundleFailureKind::Verify(f.kind),
+            detail: f.detail.clone(),
+        });
+    }
+
+    let scope = containers_in_scope(&raw.scope, &report.bodies);
+    if scope.is_empty() {
+        failures.push(failure(
+            None,
+            None,
+            BundleFailureKind::ScopeMissing,
+            format!("no event of {} is in the bundle", raw.scope),
+        ));
+    }
+    let mut started: HashSet<&LabelCode> = HashSet::new();
+    for (id, body) in &report.bodies {
+        if !body.links.iter().any(|l| scope.contains(&l.container)) && !scope.is_empty() {
+            failures.push(failure(
+                position.get(id).copied(),
+                Some(*id),
+                BundleFailureKind::OutsideScope,
+                format!("the event concerns no container of {}", raw.scope),
+            ));
+        }
+        started.extend(
+            body.links
+                .iter()
+                .filter(|l| l.prev.is_none())
+                .map(|l| &l.container),
+        );
+    }
+    for c in scope.iter().filter(|c| !started.contains(c)) {
+        failures.push(BundleFailure {
+            position: None,
+            event: None,
+            container: Some(c.clone()),
+            kind: BundleFailureKind::NoStart,
+            detail: "the event that begins this container's chain is not in the bundle".into(),
+        });
+    }
+    failures.sort_by_key(|f| (f.position.is_none(), f.position));
+
+    let notes = before_enrolment(&report.bodies, &raw.keys, &position);
+    Ok(BundleReport {
+        scope: raw.scope,
+        exported_at: raw.exported_at,
+        exported_by: raw.exported_by,
+        events: raw.events.len(),
+        containers: report.containers,
+        keys: raw.keys,
+        failures,
+        notes,
+    })
+}
+
+fn failure(
+    position: Option<usize>,
+    event: Option<EventId>,
+    kind: BundleFailureKind,
+    detail: String,
+) -> BundleFailure {
+    BundleFailure {
+        position,
+        event,
+        container: None,
+        kind,
+        detail,
+    }
+}
+
+/// The bundle's keys as the verifier's directory; a key recorded twice fails the bundle.
+fn key_directory(records: &[KeyRecord], failures: &mut Vec<BundleFailure>) -> KeyDirectory {
+    let mut dir = KeyDirectory::new();
+    let mut seen: HashSet<PublicKey> = HashSet::new();
+    for k in records {
+        if !seen.insert(k.key) {
+            failures.push(failure(
+                None,
+                None,
+                BundleFailureKind::DuplicateKey,
+                format!("key {} is recorded twice", k.key.short()),
+            ));
+            continue;
+        }
+        dir.insert(
+            k.key,
+            KeyEntry {
+                org: k.org.clone(),
+                roles: k.roles.clone(),
+                revoked_at: k.revoked_at,
+            },
+        );
+    }
+    dir
+}
+
+/// Events signed (by the recorder or the giver) before the key's enrolment.
+fn before_enrolment(
+    bodies: &[(EventId, crate::event::EventBody)],
+    records: &[KeyRecord],
+    position: &HashMap<EventId, usize>,
+) -> Vec<BundleFailure> {
+    let enrolled: HashMap<PublicKey, Timestamp> = records
+        .iter()
+        .filter_map(|k| k.enrolled_at.map(|t| (k.key, t)))
+        .collect();
+    let mut out = Vec::new();
+    for (id, body) in bodies {
+        let signers = std::iter::once(&body.by).chain(body.event.giver());
+        for actor in signers {
+            if let Some(t) = enrolled.get(&actor.key).filter(|t| body.at < **t) {
+                out.push(failure(
+                    position.get(id).copied(),
+                    Some(*id),
+                    BundleFailureKind::BeforeEnrolment,
+                    format!(
+                        "signed at {} by key {}, enrolled at {t}: recorded offline before enrolment",
+                        body.at,
+                        actor.key.short()
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,175 @@
+//! `GET /v1/bundle`: the evidence bundle of a container or a manifest, holding exactly what
+//! the caller's organisation may read in its feed (a regulator: its jurisdiction's
+//! containers) and the records of the keys that signed it, as [`yima_core::verify_bundle`]
+//! reads them.
+
+use crate::auth::Authed;
+use crate::error::{ErrorKind, RegistryError};
+use crate::store::RegistryStore;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use utoipa::IntoParams;
+use yima_codes::{CreditCode, LabelCode, ManifestNumber};
+use yima_core::{BundleScope, EvidenceBundle, KeyOrigin, KeyRecord, PublicKey, SignedEvent};
+use yima_protocol::{ErrorBody, FeedEntry};
+
+/// Which bundle: a container's or a manifest's (exactly one).
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct BundleQuery {
+    /// A container's 37-character label code.
+    container: Option<String>,
+    /// A 14-digit transfer manifest number.
+    manifest: Option<String>,
+}
+
+fn bad(m: impl Into<String>) -> RegistryError {
+    RegistryError::new(ErrorKind::BadRequest, m)
+}
+
+fn scope_of(q: BundleQuery) -> Result<BundleScope, RegistryError> {
+    match (q.container, q.manifest) {
+        (Some(c), None) => c
+            .parse::<LabelCode>()
+            .map(BundleScope::Container)
+            .map_err(|e| bad(format!("container: {e}"))),
+        (None, Some(m)) => m
+            .parse::<ManifestNumber>()
+            .map(BundleScope::Manifest)
+            .map_err(|e| bad(format!("manifest: {e}"))),
+        _ => Err(bad("give exactly one of container and manifest")),
+    }
+}
+
+/// The evidence bundle of a container or a manifest
+///
+/// The events the calling device's organisation may read in its feed (of the container and
+/// every container sharing an event with it, transitively; or of the containers a
+/// manifest's events name), each exactly as stored, and the registry's records of the keys
+/// that signed them. Nothing readable: 404, whether or not the container exists.
+#[utoipa::path(
+    get,
+    path = "/v1/bundle",
+    params(BundleQuery),
+    responses(
+        (status = 200, description = "the bundle (docs/EVIDENCE-BUNDLE.md)", body = EvidenceBundle),
+        (status = 400, description = "neither or both of container and manifest, or a malformed one", body = ErrorBody),
+        (status = 404, description = "nothing of it the caller's organisation may read", body = ErrorBody),
+    )
+)]
+pub(crate) async fn bundle<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    q: Result<Query<BundleQuery>, axum::extract::rejection::QueryRejection>,
+    authed: Authed,
+) -> Result<impl IntoResponse, RegistryError> {
+    let Query(q) = q.map_err(|e| bad(format!("malformed query: {}", e.body_text())))?;
+    let scope = scope_of(q)?;
+    let org = authed.device.org.clone();
+    let bundle = bundle_for(st.store.as_ref(), org, scope, (st.clock)()).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        bundle.to_text(),
+    ))
+}
+
+/// The bundle of `scope` as `org` may read it: NotFound when it may read nothing of it.
+pub async fn bundle_for<S: RegistryStore>(
+    store: &S,
+    org: CreditCode,
+    scope: BundleScope,
+    now: yima_core::Timestamp,
+) -> Result<EvidenceBundle, RegistryError> {
+    let mut events: BTreeMap<i64, FeedEntry> = BTreeMap::new();
+    let mut todo: BTreeSet<LabelCode> = BTreeSet::new();
+    match &scope {
+        BundleScope::Container(code) => {
+            todo.insert(code.clone());
+        }
+        BundleScope::Manifest(number) => {
+            for e in store
+                .readable_mentioning(org.clone(), number.to_string())
+                .await?
+            {
+                let parsed = parse(&e)?;
+                if parsed.body.event.manifest() == Some(number) {
+                    todo.extend(parsed.body.links.iter().map(|l| l.container.clone()));
+                }
+            }
+        }
+    }
+    // The lineage, as the feed backfills it: every container sharing a readable event.
+    let mut seen: HashSet<LabelCode> = HashSet::new();
+    while let Some(code) = todo.pop_first() {
+        if !seen.insert(code.clone()) {
+            continue;
+        }
+        for e in store.readable_history(org.clone(), code).await? {
+            let parsed = parse(&e)?;
+            todo.extend(
+                parsed
+                    .body
+                    .links
+                    .iter()
+                    .filter(|l| !seen.contains(&l.container))
+                    .map(|l| l.container.clone()),
+            );
+            events.insert(e.seq, e);
+        }
+    }
+    if events.is_empty() {
+        return Err(RegistryError::new(
+            ErrorKind::NotFound,
+            format!(
+                "nothing of {scope} that your organisation may read / 没有您的单位可以查看的{}记录",
+                match &scope {
+                    BundleScope::Container(c) => format!("容器 {c} "),
+                    BundleScope::Manifest(m) => format!("联单 {m} "),
+                }
+            ),
+        ));
+    }
+    let mut signers: HashSet<PublicKey> = HashSet::new();
+    for e in events.values() {
+        let parsed = parse(e)?;
+        signers.insert(parsed.body.by.key);
+        if let Some(g) = parsed.body.event.giver() {
+            signers.insert(g.key);
+        }
+    }
+    // Only keys the caller's /v1/keys gives it (the signers of what it reads are among them).
+    let keys: Vec<KeyRecord> = store
+        .devices_seen_by(org)
+        .await?
+        .into_iter()
+        .filter(|d| signers.contains(&d.key))
+        .map(|d| KeyRecord {
+            key: d.key,
+            org: d.org,
+            org_name: d.org_name,
+            roles: vec![d.role],
+            enrolled_at: Some(d.enrolled_at),
+            revoked_at: d.revoked_at,
+            origin: KeyOrigin::Registry,
+        })
+        .collect();
+    Ok(EvidenceBundle::new(
+        scope,
+        now,
+        "registry".into(),
+        keys,
+        events.into_values().map(|e| e.event).collect(),
+    ))
+}
+
+fn parse(e: &FeedEntry) -> Result<SignedEvent, RegistryError> {
+    e.event.parse().map_err(|err| {
+        RegistryError::new(
+            ErrorKind::Storage,
+            format!("stored event {} unreadable: {err}", e.event.id),
+        )
+    })
+}
