@@ -5,7 +5,7 @@
 // manifest flagged, a container refused, everything synced, and the regulator's timeline
 // showing every step verified. Needs YIMA_APP and YIMA_REGISTRY (scripts/test-app sets both).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
@@ -297,6 +297,13 @@ test("a container's whole life across producer, driver, receiver and regulator a
   await tab(receiver, "containers");
   await receiver.waitText(`[data-code="${sludge}"] [data-testid="state"]`, (t) => t === "已拒收");
   await shot(receiver, "receiver-containers");
+  // The manifest printed as the 联单 PDF, into the receiver's exports.
+  await tab(receiver, "manifests");
+  await receiver.click(`[data-testid="manifest"][data-number="${MANIFEST}"] [data-testid="manifest-pdf"]`);
+  const saved = await receiver.waitText('[data-testid="message"]', (t) => t.includes(".pdf"));
+  const pdfPath = saved.slice(saved.indexOf("/"));
+  assert.ok(pdfPath.includes(`manifest-${MANIFEST}`), saved);
+  assert.equal(readFileSync(pdfPath).subarray(0, 5).toString(), "%PDF-");
   await syncAll(receiver);
 
   // The regulator enrols, syncs its province and opens each label from its image: every

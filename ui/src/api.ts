@@ -64,6 +64,7 @@ export const api = {
   register: (req: NewContainerForm) => invoke<ContainerRow>("register_container", { req }),
   containers: () => invoke<ContainerRow[]>("containers"),
   manifests: () => invoke<ManifestRow[]>("manifests"),
+  exportManifestPdf: (number: string) => invoke<string>("export_manifest_pdf", { number }),
   timeline: (code: string) => invoke<TimelineView>("timeline", { code }),
   labelSvg: (code: string, containerVolume: number | null = null) =>
     invoke<LabelPreview>("label_svg", { code, containerVolume }),

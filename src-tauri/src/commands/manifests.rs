@@ -64,3 +64,17 @@ pub fn manifests(state: State<'_, AppState>) -> Result<Vec<ManifestRow>, AppErro
         .map_err(|e| AppError::device(e, lang))?;
     Ok(list.into_iter().map(|m| row(m, lang)).collect())
 }
+
+/// Saves the transfer manifest as an A4 PDF (联单: parties, containers, quantities, each
+/// signature and whether it verified here) in `exports/`; returns the file.
+#[tauri::command]
+pub fn export_manifest_pdf(state: State<'_, AppState>, number: String) -> Result<String, AppError> {
+    let lang = state.lang();
+    let e = |e| AppError::device(e, lang);
+    let number = yima_device::parse_manifest(&number).map_err(e)?;
+    let path = state
+        .open()?
+        .export_manifest_pdf(&state.dir(), &number)
+        .map_err(e)?;
+    Ok(path.display().to_string())
+}

@@ -4,7 +4,7 @@ import { h, mount } from "../dom";
 import { chinaTime } from "../format";
 import { t } from "../i18n";
 import { dispatchedToday, lineFlag } from "../manifests";
-import { showError } from "../main";
+import { showDone, showError } from "../main";
 
 function manifestCard(m: ManifestRow, role: string): HTMLElement {
   const today = dispatchedToday(m);
@@ -58,6 +58,20 @@ function manifestCard(m: ManifestRow, role: string): HTMLElement {
       }),
     ),
     h("p", { class: "note" }, t("app.manifests.totals", { declared: m.declared_kg, measured: m.measured_kg })),
+    h(
+      "button",
+      {
+        "data-testid": "manifest-pdf",
+        onclick: async () => {
+          try {
+            showDone(t("app.manifests.pdf_saved", { path: await api.exportManifestPdf(m.number) }));
+          } catch (e) {
+            showError(e);
+          }
+        },
+      },
+      t("app.manifests.pdf"),
+    ),
   );
 }
 
