@@ -348,6 +348,30 @@ pub struct VerifySummary {
     pub failures: Vec<String>,
 }
 
+/// The verdict on an evidence bundle someone handed over (a file), checked offline.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct BundleSummary {
+    /// Whether nothing failed.
+    pub ok: bool,
+    /// `container` or `manifest`: what the bundle says it is the evidence of.
+    pub scope: String,
+    /// The container's code or the manifest's number.
+    pub subject: String,
+    /// Who it says exported it, and when (UTC, RFC 3339).
+    pub exported_by: String,
+    pub exported_at: String,
+    /// Events and container chains examined.
+    pub events: u32,
+    pub containers: u32,
+    /// What failed, one line each: the event's place in the file, its id, kind, container
+    /// and a sentence.
+    pub failures: Vec<String>,
+    /// What it shows without failing (events signed before their key's enrolment).
+    pub notes: Vec<String>,
+    /// The keys it carries (the exporter's word): key, organisation, name, revoked when.
+    pub keys: Vec<String>,
+}
+
 /// A QR code to show on screen, with its PNG kept in the data directory's `exports/` so it
 /// can also be printed or sent.
 #[derive(Clone, Debug, Serialize, TS)]
@@ -484,6 +508,7 @@ pub fn typescript() -> String {
         SentOfferView::decl(&cfg),
         ReceivedOfferView::decl(&cfg),
         VerifySummary::decl(&cfg),
+        BundleSummary::decl(&cfg),
         LabelPreview::decl(&cfg),
         yima_device::ManifestForm::decl(&cfg),
         yima_device::HandoverForm::decl(&cfg),

@@ -3,7 +3,7 @@
 // YIMA_SCREENSHOTS=<dir> also saves the screens it passes through (scripts/screenshots).
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
@@ -106,6 +106,28 @@ test("a producer's first run, a container registered, labelled, stored and verif
     await session.type('[data-testid="open-image"]', png);
     await session.waitText('[data-testid="timeline-verdict"]', (t) => t.startsWith("✓"));
     assert.equal(await session.value('[data-testid="open-code"]'), code);
+
+    // An evidence bundle of the container, checked offline in the app: it verifies; with one
+    // digit of its first event changed, it fails naming that event (#1).
+    const bundle = join(dir, "bundle.json");
+    execFileSync(CLI, ["--data-dir", producerDir, "export", "bundle", "--container", code, "-o", bundle]);
+    await session.click('[data-testid="tab-verify"]');
+    await session.type('[data-testid="bundle-file"]', bundle);
+    await session.waitText('[data-testid="bundle-verdict"]', (t) => t.startsWith("✓"));
+    const lines = readFileSync(bundle, "utf8").split("\n");
+    const first = lines.findIndex((l) => l.startsWith('{"id":'));
+    const body = lines[first].indexOf('"body":"');
+    const digit = body + lines[first].slice(body).search(/[0-9]/);
+    assert.ok(first >= 0 && body >= 0 && digit > body, "the bundle's first event has a digit in its body");
+    lines[first] = lines[first].slice(0, digit) + String((Number(lines[first][digit]) + 1) % 10) + lines[first].slice(digit + 1);
+    const tampered = join(dir, "tampered.json");
+    writeFileSync(tampered, lines.join("\n"));
+    await session.click('[data-testid="tab-open"]');
+    await session.click('[data-testid="tab-verify"]');
+    await session.type('[data-testid="bundle-file"]', tampered);
+    await session.waitText('[data-testid="bundle-verdict"]', (t) => t.startsWith("✗"));
+    const failure = await session.text('[data-testid="bundle-failure"]');
+    assert.ok(failure.startsWith("#1 "), failure);
   }
 
   // Start a second container, then kill the app mid-form: the form comes back as it was.

@@ -33,6 +33,7 @@ import type {
   TakenView,
   TimelineView,
   VerifySummary,
+  BundleSummary,
 } from "./bindings";
 import type { DraftStore } from "./drafts";
 
@@ -95,6 +96,7 @@ export const api = {
     return invoke<SyncSummary>("sync_now", { progress });
   },
   verify: () => invoke<VerifySummary>("verify_all"),
+  verifyBundle: (bytes: Uint8Array) => invoke<BundleSummary>("verify_bundle", bytes),
   ledgerCsv: () => invoke<string>("ledger_csv"),
   exportLedger: () => invoke<string>("export_ledger"),
 };

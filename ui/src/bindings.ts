@@ -681,6 +681,41 @@ containers: number,
  */
 failures: Array<string>, };
 
+export type BundleSummary = { 
+/**
+ * Whether nothing failed.
+ */
+ok: boolean, 
+/**
+ * `container` or `manifest`: what the bundle says it is the evidence of.
+ */
+scope: string, 
+/**
+ * The container's code or the manifest's number.
+ */
+subject: string, 
+/**
+ * Who it says exported it, and when (UTC, RFC 3339).
+ */
+exported_by: string, exported_at: string, 
+/**
+ * Events and container chains examined.
+ */
+events: number, containers: number, 
+/**
+ * What failed, one line each: the event's place in the file, its id, kind, container
+ * and a sentence.
+ */
+failures: Array<string>, 
+/**
+ * What it shows without failing (events signed before their key's enrolment).
+ */
+notes: Array<string>, 
+/**
+ * The keys it carries (the exporter's word): key, organisation, name, revoked when.
+ */
+keys: Array<string>, };
+
 export type LabelPreview = { 
 /**
  * The label as SVG.

@@ -1,8 +1,8 @@
 //! Containers: the catalogue, registering and labelling, lists, timelines, storage, verify.
 
 use crate::dto::{
-    CatalogueHit, ContainerRow, Detail, LabelPreview, NewContainerForm, StepView, TimelineView,
-    VerifySummary,
+    BundleSummary, CatalogueHit, ContainerRow, Detail, LabelPreview, NewContainerForm, StepView,
+    TimelineView, VerifySummary,
 };
 use crate::{AppError, AppState};
 use tauri::State;
@@ -211,6 +211,60 @@ pub fn verify_all(state: State<'_, AppState>) -> Result<VerifySummary, AppError>
             .failures
             .iter()
             .map(|f| format!("{} {}: {}", f.event.short(), f.kind.as_str(), f.detail))
+            .collect(),
+    })
+}
+
+/// The verdict on an evidence bundle (the file's bytes, sent raw), checked offline with no
+/// device needed: each failure names the event's place in the file.
+#[tauri::command]
+pub fn verify_bundle(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<BundleSummary, AppError> {
+    let lang = state.lang();
+    let bytes = crate::commands::scan::body(&request);
+    let r = yima_device::verify_bundle_bytes(&bytes).map_err(|e| AppError::device(e, lang))?;
+    let (scope, subject) = match &r.scope {
+        yima_core::BundleScope::Container(c) => ("container", c.to_string()),
+        yima_core::BundleScope::Manifest(m) => ("manifest", m.to_string()),
+    };
+    let line = |f: &yima_core::BundleFailure| {
+        let at = f
+            .position
+            .map(|p| format!("#{} ", p + 1))
+            .unwrap_or_default();
+        let id = f
+            .event
+            .map(|e| format!("{} ", e.short()))
+            .unwrap_or_default();
+        let c = f
+            .container
+            .as_ref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        format!("{at}{id}{}{c}: {}", f.kind.as_str(), f.detail)
+    };
+    Ok(BundleSummary {
+        ok: r.ok(),
+        scope: scope.into(),
+        subject,
+        exported_by: r.exported_by.clone(),
+        exported_at: r.exported_at.to_string(),
+        events: u32::try_from(r.events).unwrap_or(u32::MAX),
+        containers: u32::try_from(r.containers).unwrap_or(u32::MAX),
+        failures: r.failures.iter().map(line).collect(),
+        notes: r.notes.iter().map(line).collect(),
+        keys: r
+            .keys
+            .iter()
+            .map(|k| {
+                let revoked = k
+                    .revoked_at
+                    .map(|at| format!(" ⊘ {at}"))
+                    .unwrap_or_default();
+                format!("{} {} {}{revoked}", k.key, k.org, k.org_name)
+            })
             .collect(),
     })
 }

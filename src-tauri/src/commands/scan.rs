@@ -10,7 +10,7 @@ use yima_device::ENROLMENT_PREFIX;
 
 /// The image, sent as the raw body; where the web view can only send JSON, as an array of
 /// byte values.
-fn body(request: &Request<'_>) -> Vec<u8> {
+pub(crate) fn body(request: &Request<'_>) -> Vec<u8> {
     match request.body() {
         InvokeBody::Raw(bytes) => bytes.clone(),
         InvokeBody::Json(value) => serde_json::from_value(value.clone()).unwrap_or_default(),
