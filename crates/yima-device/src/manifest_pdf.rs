@@ -100,6 +100,7 @@ fn line(label: &ContainerLabel, q: &Quantities, tolerances: &yima_core::Toleranc
         refused: q.refused.map(|r| r.to_string()),
         refusal_reason: q.reason.clone(),
         discrepancy,
+        corrected: Vec::new(),
     }
 }
 
@@ -310,6 +311,7 @@ impl<C: Clock> Device<C> {
                     driver: driver.clone(),
                     permit: permit.clone(),
                     relay_place: place,
+                    corrected: Vec::new(),
                 };
                 if !carriers.contains(&c) {
                     carriers.push(c);
