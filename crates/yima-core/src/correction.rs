@@ -239,10 +239,6 @@ pub fn apply_to_label(
     changes: &BTreeMap<String, String>,
 ) -> Vec<(String, String)> {
     let mut before = Vec::new();
-    let unit = changes
-        .get("unit")
-        .and_then(|u| u.parse::<Unit>().ok())
-        .unwrap_or(label.quantity.unit);
     for (field, value) in changes {
         let old = match field.as_str() {
             "name" => std::mem::replace(&mut label.name, value.clone()),
@@ -262,22 +258,118 @@ pub fn apply_to_label(
                 Ok(h) => std::mem::replace(&mut label.hazards, h).to_string(),
                 Err(_) => continue,
             },
-            "quantity" => match Quantity::parse(value, unit) {
-                Ok(q) => std::mem::replace(&mut label.quantity, q).amount(),
-                Err(_) => continue,
+            "quantity" | "unit" => match apply_to_quantity(&mut label.quantity, field, changes) {
+                Some(old) => old,
+                None => continue,
             },
-            "unit" if !changes.contains_key("quantity") => {
-                match Quantity::new(label.quantity.milli, unit) {
-                    Ok(q) => std::mem::replace(&mut label.quantity, q)
-                        .unit
-                        .symbol()
-                        .to_string(),
-                    Err(_) => continue,
-                }
-            }
             _ => continue,
         };
         before.push((field.clone(), old));
+    }
+    before
+}
+
+/// Applies the `quantity` or `unit` change of checked `changes` to `quantity` (a corrected
+/// quantity read in the corrected unit when the unit changes too, else in its own; a unit
+/// corrected alone keeps the amount); returns the value before, or `None` when `field` is
+/// not one it changes.
+fn apply_to_quantity(
+    quantity: &mut Quantity,
+    field: &str,
+    changes: &BTreeMap<String, String>,
+) -> Option<String> {
+    let unit = changes
+        .get("unit")
+        .and_then(|u| u.parse::<Unit>().ok())
+        .unwrap_or(quantity.unit);
+    match field {
+        "quantity" => {
+            let q = Quantity::parse(changes.get("quantity")?, unit).ok()?;
+            Some(std::mem::replace(quantity, q).amount())
+        }
+        "unit" if !changes.contains_key("quantity") => {
+            let q = Quantity::new(quantity.milli, unit).ok()?;
+            Some(std::mem::replace(quantity, q).unit.symbol().to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Applies a correction's checked `changes` to the step it corrects, as every view shows the
+/// step: only the fields [`fields_of`] gives the step (as [`check_correction`] allows; any
+/// other is left alone, and `location`, which is the body's, not the step's), and for the
+/// genesis of a container (generation, merge, split) the label of `container` through
+/// [`apply_to_label`]. Returns each changed field with its value before, in field order.
+/// Corrections of the same step apply one after another, each to the step as the one before
+/// left it.
+pub fn apply_to_step(
+    step: &mut EventKind,
+    container: &yima_codes::LabelCode,
+    changes: &BTreeMap<String, String>,
+) -> Vec<(String, String)> {
+    let allowed = fields_of(step);
+    let changes: BTreeMap<String, String> = changes
+        .iter()
+        .filter(|(f, _)| allowed.contains(&f.as_str()) && f.as_str() != "location")
+        .map(|(f, v)| (f.clone(), v.clone()))
+        .collect();
+    let label = match step {
+        EventKind::Generated { label, .. } => Some(label),
+        EventKind::Merged { target, .. } => Some(target),
+        EventKind::Split { parts, .. } => parts.iter_mut().find(|p| &p.code == container),
+        _ => None,
+    };
+    if let Some(label) = label {
+        return apply_to_label(label, &changes);
+    }
+    let mut before = Vec::new();
+    for (field, value) in &changes {
+        let text = |slot: &mut String| std::mem::replace(slot, value.clone());
+        let old = match (&mut *step, field.as_str()) {
+            (
+                EventKind::Weighed { measured: q }
+                | EventKind::Weighing { measured: q, .. }
+                | EventKind::Accepted { quantity: q },
+                "quantity" | "unit",
+            ) => apply_to_quantity(q, field, &changes),
+            (EventKind::Weighing { method, .. }, "method") => match value.parse() {
+                Ok(m) => Some(std::mem::replace(method, m).as_str().to_string()),
+                Err(_) => None,
+            },
+            (EventKind::Weighing { weigher, .. }, "weigher") => Some(text(weigher)),
+            (EventKind::Disposed { method, .. }, "method") => Some(text(method)),
+            (
+                EventKind::Stored { facility_code, .. }
+                | EventKind::Dispatched { facility_code, .. },
+                "facility_code",
+            ) => Some(text(facility_code)),
+            (
+                EventKind::PickedUp { driver, .. } | EventKind::RelayHandover { driver, .. },
+                "driver",
+            ) => Some(text(driver)),
+            (
+                EventKind::PickedUp { permit, .. } | EventKind::RelayHandover { permit, .. },
+                "permit",
+            ) => Some(text(permit)),
+            (
+                EventKind::PickedUp { vehicle_plate, .. }
+                | EventKind::RelayHandover { vehicle_plate, .. },
+                "vehicle_plate",
+            ) => Some(text(vehicle_plate)),
+            (EventKind::RelayHandover { place, .. }, "place") => Some(text(place)),
+            (
+                EventKind::PartlyRefused { reason, .. }
+                | EventKind::Refused { reason, .. }
+                | EventKind::Returned { reason, .. }
+                | EventKind::Void { reason, .. }
+                | EventKind::Correction { reason, .. },
+                "reason",
+            ) => Some(text(reason)),
+            _ => None,
+        };
+        if let Some(old) = old {
+            before.push((field.clone(), old));
+        }
     }
     before
 }
@@ -332,5 +424,76 @@ mod tests {
         };
         assert!(check_correction(&map(&[("method", "guess")]), &w, Unit::Kg).is_err());
         assert!(check_correction(&map(&[("method", "manual")]), &w, Unit::Kg).is_ok());
+    }
+
+    #[test]
+    fn a_step_takes_the_fields_it_has_and_says_what_they_were() {
+        let code: yima_codes::LabelCode = "91350100M000100Y439000414920250101001".parse().unwrap();
+        let kg = |a: &str| Quantity::parse(a, Unit::Kg).unwrap();
+        let mut accepted = EventKind::Accepted { quantity: kg("19") };
+        let before = apply_to_step(&mut accepted, &code, &map(&[("quantity", "18.5")]));
+        assert_eq!(
+            accepted,
+            EventKind::Accepted {
+                quantity: kg("18.5")
+            }
+        );
+        assert_eq!(before, vec![("quantity".to_string(), "19".to_string())]);
+        // A unit corrected alone keeps the amount; with a quantity, the quantity is in it.
+        let mut w = EventKind::Weighed {
+            measured: kg("1500"),
+        };
+        apply_to_step(&mut w, &code, &map(&[("quantity", "1.5"), ("unit", "t")]));
+        assert_eq!(
+            w,
+            EventKind::Weighed {
+                measured: Quantity::parse("1.5", Unit::T).unwrap()
+            }
+        );
+        // A refusal's reason may be corrected, its quantities may not (not fields of it).
+        let mut refused = EventKind::PartlyRefused {
+            accepted: kg("15"),
+            reason: "包装破损".into(),
+            refused: kg("6"),
+        };
+        let before = apply_to_step(
+            &mut refused,
+            &code,
+            &map(&[("quantity", "1"), ("reason", "渗漏"), ("location", "x")]),
+        );
+        assert_eq!(before, vec![("reason".to_string(), "包装破损".to_string())]);
+        assert_eq!(
+            refused,
+            EventKind::PartlyRefused {
+                accepted: kg("15"),
+                reason: "渗漏".into(),
+                refused: kg("6"),
+            }
+        );
+        // A relay's transport facts.
+        let actor = crate::Actor {
+            org: "91350100MA2XY80011".parse().unwrap(),
+            role: crate::Role::Carrier,
+            key: crate::DeviceKey::from_secret(&[7; 32]).public(),
+        };
+        let mut relay = EventKind::RelayHandover {
+            driver: "陈".into(),
+            giver: actor,
+            manifest: yima_codes::ManifestNumber::new(2025, 35, 1, 123).unwrap(),
+            permit: "p".into(),
+            place: "莆田".into(),
+            vehicle_plate: "闽A".into(),
+        };
+        let before = apply_to_step(
+            &mut relay,
+            &code,
+            &map(&[("place", "泉州"), ("vehicle_plate", "闽C")]),
+        );
+        assert_eq!(before.len(), 2);
+        assert!(matches!(
+            &relay,
+            EventKind::RelayHandover { place, vehicle_plate, .. }
+                if place == "泉州" && vehicle_plate == "闽C"
+        ));
     }
 }

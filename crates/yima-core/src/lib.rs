@@ -44,8 +44,8 @@ pub use bundle::{
     BUNDLE_VERSION,
 };
 pub use correction::{
-    apply_to_label, check_changes, check_correction, fields_of, is_correctable, CorrectionError,
-    LABEL_FIELDS, STEP_FIELDS,
+    apply_to_label, apply_to_step, check_changes, check_correction, fields_of, is_correctable,
+    CorrectionError, LABEL_FIELDS, STEP_FIELDS,
 };
 pub use custody::{
     apply, apply_mut, check_label, resume, ContainerStatus, CustodyError, CLOCK_SKEW_MS,

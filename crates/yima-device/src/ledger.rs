@@ -130,34 +130,12 @@ fn catalogue_name(code: &yima_codes::WasteCode) -> String {
         .unwrap_or_default()
 }
 
-/// Applies a correction of `corrects` to `label` (the container's genesis: its label fields;
-/// a weighing: its quantity) and says what changed, original → corrected.
-fn apply_correction(
-    label: &mut ContainerLabel,
+/// What a correction changed, original → corrected, from each changed field's value before
+/// (as [`yima_core::apply_to_step`] gives it); a field without one shows its new value.
+fn correction_note(
     changes: &std::collections::BTreeMap<String, String>,
-    genesis: bool,
-    weighing: bool,
+    before: &[(String, String)],
 ) -> String {
-    let before = if genesis {
-        yima_core::apply_to_label(label, changes)
-    } else if weighing {
-        let unit = changes
-            .get("unit")
-            .and_then(|u| u.parse().ok())
-            .unwrap_or(label.quantity.unit);
-        match changes
-            .get("quantity")
-            .map(|q| yima_core::Quantity::parse(q, unit))
-        {
-            Some(Ok(q)) => vec![(
-                "quantity".to_string(),
-                std::mem::replace(&mut label.quantity, q).amount(),
-            )],
-            _ => Vec::new(),
-        }
-    } else {
-        Vec::new()
-    };
     changes
         .iter()
         .map(|(k, v)| match before.iter().find(|(f, _)| f == k) {
@@ -207,9 +185,10 @@ impl<C: Clock> Device<C> {
             let mut out: Vec<LedgerRow> = Vec::new();
             let operators = tx.event_operators()?;
             let mut sent_as: HashMap<LabelCode, String> = HashMap::new();
-            // Each container's genesis event, and the weighings: what a correction corrects.
+            // Each container's genesis event, and every step as corrected so far: what a
+            // correction corrects.
             let mut genesis: HashMap<LabelCode, yima_core::EventId> = HashMap::new();
-            let mut weighings: std::collections::HashSet<yima_core::EventId> = Default::default();
+            let mut steps: HashMap<yima_core::EventId, EventKind> = HashMap::new();
             // The container each split part came from (not a refused part going back): a
             // receiver's use/disposal of a part completes its source's outsourced record.
             let mut split_from: HashMap<LabelCode, LabelCode> = HashMap::new();
@@ -229,9 +208,7 @@ impl<C: Clock> Device<C> {
                     labels.insert(l.code.clone(), l.clone());
                     genesis.insert(l.code.clone(), e.id);
                 }
-                if let EventKind::Weighed { .. } | EventKind::Weighing { .. } = &e.body.event {
-                    weighings.insert(e.id);
-                }
+                steps.insert(e.id, e.body.event.clone());
                 // The quantity measured at this step replaces the declared one from here on.
                 let measured = match &e.body.event {
                     EventKind::Weighed { measured } | EventKind::Weighing { measured, .. } => {
@@ -487,13 +464,30 @@ impl<C: Clock> Device<C> {
                         EventKind::Correction {
                             changes, corrects, ..
                         } => {
+                            // The corrected step as every view shows it; the container's
+                            // label takes a correction of its genesis, its quantity one of a
+                            // weighing's or an acceptance's.
                             let mut corrected = label.clone();
-                            let note = apply_correction(
-                                &mut corrected,
-                                changes,
-                                genesis.get(code) == Some(corrects),
-                                weighings.contains(corrects),
-                            );
+                            let mut before = Vec::new();
+                            if let Some(step) = steps.get_mut(corrects) {
+                                before = yima_core::apply_to_step(step, code, changes);
+                                match step {
+                                    _ if genesis.get(code) == Some(corrects) => {
+                                        yima_core::apply_to_label(&mut corrected, changes);
+                                    }
+                                    EventKind::Weighed { measured: q }
+                                    | EventKind::Weighing { measured: q, .. }
+                                    | EventKind::Accepted { quantity: q }
+                                        if before
+                                            .iter()
+                                            .any(|(f, _)| f == "quantity" || f == "unit") =>
+                                    {
+                                        corrected.quantity = *q;
+                                    }
+                                    _ => {}
+                                }
+                            }
+                            let note = correction_note(changes, &before);
                             // Rows written before use the corrected values from now on; the
                             // original stays visible in this row's note and in the history.
                             for r in out.iter_mut().filter(|r| r.container_code == code.as_str()) {

@@ -17,7 +17,9 @@ use yima_core::{
     format_milli, ContainerLabel, EventId, EventKind, Quantity, SignedEvent, Step,
     TransferManifest, Unit,
 };
-use yima_label::{ManifestSheet, SheetCarrier, SheetLine, SheetParty, SheetSignature};
+use yima_label::{
+    ManifestSheet, SheetCarrier, SheetCell, SheetCorrection, SheetLine, SheetParty, SheetSignature,
+};
 
 /// Both languages, Chinese first: `出库 dispatched`.
 fn both(zh: &str, en: &str) -> String {
@@ -45,6 +47,84 @@ struct Quantities {
     accepted: Option<Quantity>,
     refused: Option<Quantity>,
     reason: String,
+    /// The weighing `weighed_before` comes from.
+    weighed_before_by: Option<EventId>,
+    /// The values shown as a correction set them, with what was first recorded.
+    corrected: Vec<SheetCorrection>,
+}
+
+impl Quantities {
+    /// `cell` now shows a value recorded by a step: marked corrected, with `original`, when
+    /// a correction changed it, else unmarked (a later step replaces an earlier one's mark).
+    fn mark(&mut self, cell: SheetCell, original: Option<String>) {
+        self.corrected.retain(|c| c.cell != cell);
+        if let Some(original) = original {
+            self.corrected.push(SheetCorrection { cell, original });
+        }
+    }
+}
+
+/// The steps of the manifest's containers as corrected: each corrected step with every
+/// correction of it applied in order ([`yima_core::apply_to_step`], as the ledger applies
+/// them), and the fields corrections changed.
+#[derive(Default)]
+struct Corrected {
+    steps: HashMap<EventId, EventKind>,
+    fields: HashMap<EventId, HashSet<String>>,
+}
+
+impl Corrected {
+    fn of(events: &[SignedEvent]) -> Corrected {
+        let mut out = Corrected::default();
+        for e in events {
+            let EventKind::Correction {
+                changes, corrects, ..
+            } = &e.body.event
+            else {
+                continue;
+            };
+            let Some(original) = events.iter().find(|x| &x.id == corrects) else {
+                continue;
+            };
+            let Some(container) = e.body.links.first().map(|l| &l.container) else {
+                continue;
+            };
+            let step = out
+                .steps
+                .entry(*corrects)
+                .or_insert_with(|| original.body.event.clone());
+            let before = yima_core::apply_to_step(step, container, changes);
+            out.fields
+                .entry(*corrects)
+                .or_default()
+                .extend(before.into_iter().map(|(f, _)| f));
+        }
+        out
+    }
+
+    /// The step `e` as corrected.
+    fn step<'a>(&'a self, e: &'a SignedEvent) -> &'a EventKind {
+        self.steps.get(&e.id).unwrap_or(&e.body.event)
+    }
+
+    /// Whether a correction changed any of `fields` of `e`.
+    fn changed(&self, e: &SignedEvent, fields: &[&str]) -> bool {
+        self.fields
+            .get(&e.id)
+            .is_some_and(|f| fields.iter().any(|x| f.contains(*x)))
+    }
+
+    /// What `e` first recorded of `fields`, worded by `word`, when a correction changed it.
+    fn original(
+        &self,
+        e: &SignedEvent,
+        fields: &[&str],
+        word: impl Fn(&EventKind) -> Option<String>,
+    ) -> Option<String> {
+        self.changed(e, fields)
+            .then(|| word(&e.body.event))
+            .flatten()
+    }
 }
 
 fn unknown(number: &ManifestNumber) -> DeviceError {
@@ -100,6 +180,7 @@ fn line(label: &ContainerLabel, q: &Quantities, tolerances: &yima_core::Toleranc
         refused: q.refused.map(|r| r.to_string()),
         refusal_reason: q.reason.clone(),
         discrepancy,
+        corrected: q.corrected.clone(),
     }
 }
 
@@ -192,30 +273,15 @@ impl<C: Clock> Device<C> {
             names.insert(p.credit_code.clone(), p.name.clone());
         }
 
-        // Weighings corrected later count with their corrected quantity.
-        let mut corrected: HashMap<EventId, Quantity> = HashMap::new();
-        for e in &events {
-            if let EventKind::Correction {
-                changes, corrects, ..
-            } = &e.body.event
-            {
-                let unit = changes.get("unit").and_then(|u| u.parse().ok());
-                if let Some(q) = changes.get("quantity") {
-                    let before = events.iter().find(|x| &x.id == corrects).and_then(|x| {
-                        match &x.body.event {
-                            EventKind::Weighed { measured }
-                            | EventKind::Weighing { measured, .. } => Some(*measured),
-                            _ => None,
-                        }
-                    });
-                    if let Some(before) = before {
-                        if let Ok(q) = Quantity::parse(q, unit.unwrap_or(before.unit)) {
-                            corrected.insert(*corrects, q);
-                        }
-                    }
-                }
+        // Every step counts as corrected (quantities, a refusal's reason, transport facts).
+        let corrected = Corrected::of(&events);
+        const QUANTITY: &[&str] = &["quantity", "unit"];
+        let measured_of = |k: &EventKind| match k {
+            EventKind::Weighed { measured } | EventKind::Weighing { measured, .. } => {
+                Some(measured.to_string())
             }
-        }
+            _ => None,
+        };
 
         let mut quantities: HashMap<LabelCode, Quantities> = HashMap::new();
         let mut carriers: Vec<SheetCarrier> = Vec::new();
@@ -241,12 +307,14 @@ impl<C: Clock> Device<C> {
                     continue;
                 }
             }
-            let measured = match &e.body.event {
+            let kind = corrected.step(e);
+            let measured = match kind {
                 EventKind::Weighed { measured } | EventKind::Weighing { measured, .. } => {
-                    Some(corrected.get(&e.id).copied().unwrap_or(*measured))
+                    Some(*measured)
                 }
                 _ => None,
             };
+            let measured_was = corrected.original(e, QUANTITY, measured_of);
             let mut on_manifest = false;
             for c in &mine {
                 let q = quantities.entry((*c).clone()).or_default();
@@ -258,15 +326,31 @@ impl<C: Clock> Device<C> {
                 if !q.dispatched {
                     if let Some(m) = measured {
                         q.weighed_before = Some(m);
+                        q.weighed_before_by = Some(e.id);
+                        q.mark(SheetCell::Sent, measured_was.clone());
                     }
                     continue;
                 }
                 on_manifest = true;
-                match &e.body.event {
+                let reason_was = corrected.original(e, &["reason"], |k| match k {
+                    EventKind::PartlyRefused { reason, .. } | EventKind::Refused { reason, .. } => {
+                        Some(reason.clone())
+                    }
+                    _ => None,
+                });
+                match kind {
                     _ if measured.is_some() && &e.body.by.org == receiver => {
                         q.received = measured;
+                        q.mark(SheetCell::Received, measured_was.clone());
                     }
-                    EventKind::Accepted { quantity } => q.accepted = Some(*quantity),
+                    EventKind::Accepted { quantity } => {
+                        q.accepted = Some(*quantity);
+                        let was = corrected.original(e, QUANTITY, |k| match k {
+                            EventKind::Accepted { quantity } => Some(quantity.to_string()),
+                            _ => None,
+                        });
+                        q.mark(SheetCell::Accepted, was);
+                    }
                     EventKind::PartlyRefused {
                         accepted,
                         refused,
@@ -275,10 +359,13 @@ impl<C: Clock> Device<C> {
                         q.accepted = Some(*accepted);
                         q.refused = Some(*refused);
                         q.reason = reason.clone();
+                        q.mark(SheetCell::Accepted, None);
+                        q.mark(SheetCell::Refused, reason_was);
                     }
                     EventKind::Refused { quantity, reason } => {
                         q.refused = Some(*quantity);
                         q.reason = reason.clone();
+                        q.mark(SheetCell::Refused, reason_was);
                     }
                     _ => {}
                 }
@@ -287,7 +374,7 @@ impl<C: Clock> Device<C> {
                 continue;
             }
             steps.push(e);
-            let transport = match &e.body.event {
+            let transport = match kind {
                 EventKind::PickedUp {
                     driver,
                     permit,
@@ -304,12 +391,43 @@ impl<C: Clock> Device<C> {
                 _ => None,
             };
             if let Some((driver, permit, plate, place)) = transport {
+                let mut marks = Vec::new();
+                for (field, cell) in [
+                    ("vehicle_plate", SheetCell::VehiclePlate),
+                    ("driver", SheetCell::Driver),
+                    ("permit", SheetCell::Permit),
+                    ("place", SheetCell::RelayPlace),
+                ] {
+                    let was = corrected.original(e, &[field], |k| match (k, field) {
+                        (
+                            EventKind::PickedUp { driver, .. }
+                            | EventKind::RelayHandover { driver, .. },
+                            "driver",
+                        ) => Some(driver.clone()),
+                        (
+                            EventKind::PickedUp { permit, .. }
+                            | EventKind::RelayHandover { permit, .. },
+                            "permit",
+                        ) => Some(permit.clone()),
+                        (
+                            EventKind::PickedUp { vehicle_plate, .. }
+                            | EventKind::RelayHandover { vehicle_plate, .. },
+                            "vehicle_plate",
+                        ) => Some(vehicle_plate.clone()),
+                        (EventKind::RelayHandover { place, .. }, "place") => Some(place.clone()),
+                        _ => None,
+                    });
+                    if let Some(original) = was {
+                        marks.push(SheetCorrection { cell, original });
+                    }
+                }
                 let c = SheetCarrier {
                     party: sheet_party(&names, &e.body.by.org),
                     vehicle_plate: plate.clone(),
                     driver: driver.clone(),
                     permit: permit.clone(),
                     relay_place: place,
+                    corrected: marks,
                 };
                 if !carriers.contains(&c) {
                     carriers.push(c);
@@ -322,6 +440,23 @@ impl<C: Clock> Device<C> {
                 ..SheetCarrier::default()
             });
         }
+
+        // A correction of the weighing a line shows as sent, recorded before the dispatch, is
+        // signed for with the steps it changed.
+        let sent_by: HashSet<EventId> = quantities
+            .values()
+            .filter_map(|q| q.weighed_before_by)
+            .collect();
+        let order: HashMap<EventId, usize> =
+            events.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        for e in &events {
+            if let EventKind::Correction { corrects, .. } = &e.body.event {
+                if sent_by.contains(corrects) && !steps.iter().any(|s| s.id == e.id) {
+                    steps.push(e);
+                }
+            }
+        }
+        steps.sort_by_key(|e| order.get(&e.id).copied().unwrap_or(usize::MAX));
 
         let own_key = printer.key.public();
         let mut signatures = Vec::new();

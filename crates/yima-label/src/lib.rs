@@ -47,7 +47,9 @@ mod text;
 pub use error::{RenderError, RenderErrorKind};
 pub use fonts::{missing_chars, FONT_FAMILY};
 pub use layout::BACKGROUND;
-pub use manifest::{ManifestSheet, SheetCarrier, SheetLine, SheetParty, SheetSignature};
+pub use manifest::{
+    ManifestSheet, SheetCarrier, SheetCell, SheetCorrection, SheetLine, SheetParty, SheetSignature,
+};
 pub use output::{pixels, sheet_grid, DPI};
 pub use screen::{screen_qr_png, ScreenQr, MAX_SCREEN_VERSION, SCREEN_MODULE_PX};
 

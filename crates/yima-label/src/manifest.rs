@@ -25,6 +25,40 @@ pub struct SheetCarrier {
     pub permit: String,
     /// Where a relay carrier took over (接驳地点); empty for the first carrier.
     pub relay_place: String,
+    /// The transport facts a correction changed (the carrier holds the corrected ones).
+    pub corrected: Vec<SheetCorrection>,
+}
+
+/// A value of the sheet that a signed correction (更正) can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetCell {
+    /// A line's quantity sent (the sender's weighing before dispatch).
+    Sent,
+    /// A line's quantity weighed on receipt.
+    Received,
+    /// A line's quantity accepted.
+    Accepted,
+    /// A line's quantity refused, or why.
+    Refused,
+    /// A carrier's vehicle plate.
+    VehiclePlate,
+    /// A carrier's driver.
+    Driver,
+    /// A carrier's transport permit.
+    Permit,
+    /// Where a relay carrier took over.
+    RelayPlace,
+}
+
+/// A value on the sheet as corrected: which it is, and what was recorded before the
+/// correction (the sheet prints the corrected value, marked 已更正 corrected, and this).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SheetCorrection {
+    /// The value corrected.
+    pub cell: SheetCell,
+    /// The value as first recorded, worded (e.g. `19 kg`).
+    pub original: String,
 }
 
 /// One container of the manifest and its quantities, each already worded with its unit
@@ -55,6 +89,8 @@ pub struct SheetLine {
     pub refusal_reason: String,
     /// A difference between sent and received beyond tolerance, worded (e.g. `−1.5 kg`).
     pub discrepancy: Option<String>,
+    /// The values of this line a correction changed (the line holds the corrected ones).
+    pub corrected: Vec<SheetCorrection>,
 }
 
 /// Who signed one step, and whether the signature verified.

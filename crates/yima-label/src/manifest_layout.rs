@@ -5,7 +5,9 @@
 //! to its cell with the shipped font's own advances, so nothing runs past a rule or the page.
 
 use crate::fonts::{Metrics, FONT_FAMILY};
-use crate::manifest::{ManifestSheet, SheetCarrier, SheetLine, SheetParty, SheetSignature};
+use crate::manifest::{
+    ManifestSheet, SheetCarrier, SheetCell, SheetCorrection, SheetLine, SheetParty, SheetSignature,
+};
 use crate::text::{esc, wrap};
 use crate::{qr, RenderError};
 use std::fmt::Write;
@@ -311,7 +313,23 @@ fn party_lines(cell: &mut Cell, p: &SheetParty, w: f32) {
     );
 }
 
+/// The mark under a corrected value, and the value before it: `已更正 corrected`, `原 was …`.
+pub(crate) const CORRECTED: &str = "已更正 corrected";
+
+fn mark(cell: &mut Cell, corrected: &[SheetCorrection], which: SheetCell, w: f32) {
+    for c in corrected.iter().filter(|c| c.cell == which) {
+        cell.push(CORRECTED, w, SMALL, Tone::Alert);
+        if !c.original.trim().is_empty() {
+            cell.push(&format!("原 was {}", c.original), w, SMALL, Tone::Muted);
+        }
+    }
+}
+
 fn carrier_lines(cell: &mut Cell, c: &SheetCarrier, w: f32, i: usize) {
+    let field = |cell: &mut Cell, zh: &str, en: &str, value: &str, which: SheetCell| {
+        cell.field(zh, en, value, w);
+        mark(cell, &c.corrected, which, w);
+    };
     if i > 0 {
         cell.push(
             &format!("接驳承运人 {i} Relay carrier {i}"),
@@ -319,12 +337,30 @@ fn carrier_lines(cell: &mut Cell, c: &SheetCarrier, w: f32, i: usize) {
             BODY,
             Tone::Normal,
         );
-        cell.field("接驳地点", "Relay place", &c.relay_place, w);
+        field(
+            cell,
+            "接驳地点",
+            "Relay place",
+            &c.relay_place,
+            SheetCell::RelayPlace,
+        );
     }
     party_lines(cell, &c.party, w);
-    cell.field("车牌号", "Vehicle plate", &c.vehicle_plate, w)
-        .field("驾驶员", "Driver", &c.driver, w)
-        .field("道路运输经营许可证", "Transport permit", &c.permit, w);
+    field(
+        cell,
+        "车牌号",
+        "Vehicle plate",
+        &c.vehicle_plate,
+        SheetCell::VehiclePlate,
+    );
+    field(cell, "驾驶员", "Driver", &c.driver, SheetCell::Driver);
+    field(
+        cell,
+        "道路运输经营许可证",
+        "Transport permit",
+        &c.permit,
+        SheetCell::Permit,
+    );
 }
 
 fn parties(sheet: &ManifestSheet) -> (Vec<Column>, Row) {
@@ -423,6 +459,14 @@ fn waste_row(cols: &[Column], i: usize, line: &SheetLine) -> Row {
         None => {
             cells[9].push("—", w(9), BODY, Tone::Muted);
         }
+    }
+    for (k, which) in [
+        (6, SheetCell::Sent),
+        (7, SheetCell::Received),
+        (8, SheetCell::Accepted),
+        (9, SheetCell::Refused),
+    ] {
+        mark(&mut cells[k], &line.corrected, which, w(k));
     }
     Row {
         cells,
@@ -628,12 +672,12 @@ pub(crate) fn pages(sheet: &ManifestSheet) -> Result<Vec<String>, RenderError> {
         &rows,
     );
     flow.paragraph(
-        "说明：每一环节由经手各方的设备密钥签名；“本机核验”为打印设备在打印时对签名、事件编号与链接的核验结果。差异或拒收以红色标出。",
+        "说明：每一环节由经手各方的设备密钥签名；“本机核验”为打印设备在打印时对签名、事件编号与链接的核验结果。差异或拒收以红色标出；标“已更正”的值为经签名更正后的值，“原”为更正前所记录的值，更正见签名表。",
         2.1,
         Tone::Muted,
     );
     flow.paragraph(
-        "Note: every step is signed by the device keys of the parties to it; \"verified here\" is the printing device's check of the signatures, event ids and chain links when printed. Discrepancies and refusals are marked in red.",
+        "Note: every step is signed by the device keys of the parties to it; \"verified here\" is the printing device's check of the signatures, event ids and chain links when printed. Discrepancies and refusals are marked in red; a value marked \"corrected\" is as a signed correction (in the signatures) set it, \"was\" what was first recorded.",
         2.0,
         Tone::Muted,
     );

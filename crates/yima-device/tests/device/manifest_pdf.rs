@@ -5,8 +5,9 @@
 //! every signature, verified, and renders as a PDF.
 
 use crate::common::*;
-use yima_core::Role;
-use yima_device::{Action, ErrorKind};
+use yima_core::{EventId, Role, Step};
+use yima_device::{Action, ErrorKind, LedgerStage};
+use yima_label::{SheetCell, SheetCorrection};
 
 #[test]
 fn a_received_manifest_prints_its_quantities_and_every_signature() {
@@ -170,4 +171,199 @@ fn an_unknown_manifest_number_is_its_own_error() {
         e.message(yima_codes::Lang::Zh).contains("20253501000999"),
         "{e}"
     );
+}
+
+/// The id of the last `step` in `code`'s history on `dev`.
+fn last_step(dev: &mut Dev<'_>, code: &yima_codes::LabelCode, step: Step) -> EventId {
+    dev.history(code)
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|h| h.step == step)
+        .unwrap()
+        .id
+        .parse()
+        .unwrap()
+}
+
+fn correct(corrects: EventId, field: &str, value: &str) -> Action {
+    Action::Correct {
+        corrects,
+        reason: "录入错误".into(),
+        changes: [(field.to_string(), value.to_string())].into(),
+    }
+}
+
+#[test]
+fn the_sheet_shows_the_receivers_corrections_marked_and_signed() {
+    let clock = clock();
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
+    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
+    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
+    r.set_operator("林娜").unwrap();
+    let codes = dispatched(&mut p, 2); // 20 and 21 kg
+    clock.advance(HOUR);
+    hand_over(&mut p, &mut c, &codes, pickup());
+    clock.advance(5 * HOUR);
+    hand_over(&mut c, &mut r, &codes, receive());
+    clock.advance(HOUR);
+    let (a, b) = (&codes[0], &codes[1]);
+    let one = std::slice::from_ref;
+    r.record(&req(one(a), weighed_by("19", "林娜"))).unwrap();
+    r.record(&req(one(a), Action::Accept { quantity: None }))
+        .unwrap();
+    r.record(&req(one(b), weighed_by("21", "林娜"))).unwrap();
+    r.record(&req(
+        one(b),
+        Action::PartlyRefuse {
+            accepted: q("15"),
+            refused: q("6"),
+            reason: "包装破损".into(),
+        },
+    ))
+    .unwrap();
+    let before = r.manifest_sheet(&manifest_number()).unwrap();
+    assert!(before.lines.iter().all(|l| l.corrected.is_empty()));
+
+    // The scale was misread: 18.5 kg, not 19, weighed and accepted; the refusal's reason
+    // is worded better.
+    clock.advance(HOUR);
+    let weighed = last_step(&mut r, a, Step::Weighing);
+    let accepted = last_step(&mut r, a, Step::Accepted);
+    let refusal = last_step(&mut r, b, Step::PartlyRefused);
+    r.record(&req(one(a), correct(weighed, "quantity", "18.5")))
+        .unwrap();
+    r.record(&req(one(a), correct(accepted, "quantity", "18.5")))
+        .unwrap();
+    r.record(&req(one(b), correct(refusal, "reason", "包装破损，渗漏")))
+        .unwrap();
+    // The split of a partly refused container is not a correctable field of the step: the
+    // core refuses it, nothing stored, so the sheet keeps 15 / 6 kg.
+    let stored = events(&mut r);
+    let e = r
+        .record(&req(one(b), correct(refusal, "quantity", "14")))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BadInput, "{e:?}");
+    assert_eq!(events(&mut r), stored);
+
+    let sheet = r.manifest_sheet(&manifest_number()).unwrap();
+    let line = |code: &yima_codes::LabelCode| {
+        sheet
+            .lines
+            .iter()
+            .find(|l| l.label_code == code.as_str())
+            .unwrap()
+            .clone()
+    };
+    let was = |cell, original: &str| SheetCorrection {
+        cell,
+        original: original.into(),
+    };
+    let la = line(a);
+    assert_eq!(la.sent, "20 kg");
+    assert_eq!(la.received.as_deref(), Some("18.5 kg"));
+    assert_eq!(la.discrepancy.as_deref(), Some("-1.5 kg"));
+    assert_eq!(la.accepted.as_deref(), Some("18.5 kg"));
+    assert_eq!(
+        la.corrected,
+        [
+            was(SheetCell::Received, "19 kg"),
+            was(SheetCell::Accepted, "19 kg")
+        ]
+    );
+    let lb = line(b);
+    assert_eq!(lb.received.as_deref(), Some("21 kg"));
+    assert_eq!(lb.accepted.as_deref(), Some("15 kg"));
+    assert_eq!(lb.refused.as_deref(), Some("6 kg"));
+    assert_eq!(lb.refusal_reason, "包装破损，渗漏");
+    assert_eq!(lb.corrected, [was(SheetCell::Refused, "包装破损")]);
+    // The totals follow the corrected values.
+    for total in [
+        "发出 sent 41 kg",
+        "接收称重 weighed on receipt 39.5 kg",
+        "接受 accepted 33.5 kg",
+        "拒收 refused 6 kg",
+    ] {
+        assert!(
+            sheet.totals.contains(&total.to_string()),
+            "{:?}",
+            sheet.totals
+        );
+    }
+    // Each correction is signed for: by the receiver's 林娜, after the steps, verified.
+    let fixes: Vec<_> = sheet
+        .signatures
+        .iter()
+        .filter(|s| s.step == "更正 correction")
+        .collect();
+    assert_eq!(fixes.len(), 3, "{:?}", sheet.signatures);
+    for f in &fixes {
+        assert_eq!(f.role, "接受人 receiver");
+        assert_eq!(f.party.credit_code, receiver_org().credit_code.as_str());
+        assert_eq!(f.operator.as_deref(), Some("林娜"));
+        assert_eq!(f.containers, 1);
+        assert_eq!(f.at, "2025-01-01 16:00:00");
+        assert!(f.verified);
+    }
+    assert_eq!(
+        sheet.signatures.last().unwrap().step,
+        "更正 correction",
+        "in the order they happened"
+    );
+    // The ledger applies the same correction of the acceptance.
+    let rows = r.ledger().unwrap();
+    assert!(rows
+        .iter()
+        .any(|x| x.stage == LedgerStage::Correction && x.note == "quantity: 19 → 18.5"));
+    // And the PDF renders it.
+    assert!(r
+        .manifest_pdf(&manifest_number())
+        .unwrap()
+        .starts_with(b"%PDF-"));
+
+    // The carrier corrects its own pickup's plate: its sheet shows it, marked.
+    let picked = last_step(&mut c, a, Step::PickedUp);
+    c.record(&req(one(a), correct(picked, "vehicle_plate", "闽A·D1243")))
+        .unwrap();
+    let on_carrier = c.manifest_sheet(&manifest_number()).unwrap();
+    assert_eq!(on_carrier.carriers.len(), 1);
+    assert_eq!(on_carrier.carriers[0].vehicle_plate, "闽A·D1243");
+    assert_eq!(
+        on_carrier.carriers[0].corrected,
+        [was(SheetCell::VehiclePlate, "闽A·D1234")]
+    );
+}
+
+#[test]
+fn a_correction_by_anyone_but_the_recorder_is_refused_and_the_sheet_unchanged() {
+    let clock = clock();
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
+    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
+    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
+    let codes = dispatched(&mut p, 1);
+    clock.advance(HOUR);
+    hand_over(&mut p, &mut c, &codes, pickup());
+    clock.advance(5 * HOUR);
+    hand_over(&mut c, &mut r, &codes, receive());
+    let a = &codes[0];
+    let one = std::slice::from_ref;
+    r.record(&req(one(a), Action::Accept { quantity: None }))
+        .unwrap();
+    let before = r.manifest_sheet(&manifest_number()).unwrap();
+    let stored = events(&mut r);
+    // The receiver, a party to the chain, tries to correct the carrier's pickup and the
+    // sender's weighing (what the sheet shows as sent).
+    let picked = last_step(&mut r, a, Step::PickedUp);
+    let weighed = last_step(&mut r, a, Step::Weighing);
+    for (id, field, value) in [(picked, "driver", "李师傅"), (weighed, "quantity", "25")] {
+        let e = r
+            .record(&req(one(a), correct(id, field, value)))
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Forbidden, "{field}: {e:?}");
+        assert!(e.message(yima_codes::Lang::Zh).contains("只有记录单位"));
+    }
+    assert_eq!(events(&mut r), stored, "nothing stored");
+    assert_eq!(r.manifest_sheet(&manifest_number()).unwrap(), before);
 }

@@ -5,7 +5,9 @@
 
 mod read;
 
-use yima_label::{ManifestSheet, SheetCarrier, SheetLine, SheetParty, SheetSignature};
+use yima_label::{
+    ManifestSheet, SheetCarrier, SheetCell, SheetCorrection, SheetLine, SheetParty, SheetSignature,
+};
 
 fn party(name: &str, code: &str) -> SheetParty {
     SheetParty {
@@ -123,6 +125,7 @@ pub fn sample(n: usize) -> ManifestSheet {
             driver: "陈师傅".into(),
             permit: "闽交运管许可榕字 350100000001 号".into(),
             relay_place: String::new(),
+            ..SheetCarrier::default()
         }],
         receiver,
         receiver_permit: "闽危废经许字 350200001 号".into(),
@@ -254,6 +257,105 @@ fn long_texts_are_wrapped_or_shortened_never_run_off() {
             );
         }
         assert!(page.text().contains('…') || !page.text().is_empty());
+    }
+}
+
+/// The drawn glyphs of `needle` (one glyph a character), wherever the page draws it.
+fn found<'a>(page: &'a read::PageText, needle: &str) -> Vec<&'a [read::Drawn]> {
+    let glyphs: Vec<&read::Drawn> = page
+        .glyphs
+        .iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .collect();
+    let want: Vec<char> = needle.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut out = Vec::new();
+    for i in 0..glyphs.len() {
+        let mut text = String::new();
+        let mut j = i;
+        while j < glyphs.len() && text.chars().count() < want.len() {
+            text.push_str(&glyphs[j].text);
+            j += 1;
+        }
+        if text.chars().collect::<Vec<_>>() == want {
+            // The run of glyphs, as positions in the page's list.
+            let first = page
+                .glyphs
+                .iter()
+                .position(|g| std::ptr::eq(g, glyphs[i]))
+                .unwrap();
+            let last = page
+                .glyphs
+                .iter()
+                .position(|g| std::ptr::eq(g, glyphs[j - 1]))
+                .unwrap();
+            out.push(&page.glyphs[first..=last]);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_corrected_value_is_marked_with_what_it_was_inside_its_cell() {
+    let mut sheet = sample(2);
+    let fix = |cell, original: &str| SheetCorrection {
+        cell,
+        original: original.into(),
+    };
+    sheet.lines[0].received = Some("18 kg".into());
+    sheet.lines[0].discrepancy = Some("-2 kg".into());
+    sheet.lines[0].accepted = Some("18 kg".into());
+    sheet.lines[0].corrected = vec![
+        fix(SheetCell::Received, "18.5 kg"),
+        fix(SheetCell::Accepted, "18.5 kg"),
+    ];
+    // A long original is wrapped or shortened in its narrow cell like any value.
+    sheet.lines[1].corrected = vec![fix(SheetCell::Refused, &"包装破损渗漏".repeat(12))];
+    sheet.carriers[0].corrected = vec![fix(SheetCell::VehiclePlate, "闽A·D1243")];
+    let pdf = yima_label::manifest_pdf(&sheet).unwrap();
+    let pages = read::pages(&pdf);
+    assert_eq!(pages.len(), 1);
+    let page = &pages[0];
+    let text = page.text();
+    for needle in [
+        "18kg差异-2kg已更正corrected原was18.5kg18kg已更正corrected原was18.5kg",
+        "闽A·D1234已更正corrected原was闽A·D1243",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}: {text}");
+    }
+    // Each mark inside its column (x from the 12 mm margin: the waste table's columns are
+    // 7, 31, 28, 19, 10, 15, 17, 20, 17 and 22 mm wide; the parties' a third each).
+    let mm = 72.0 / 25.4;
+    let column = |from: f64, width: f64| ((12.0 + from) * mm, (12.0 + from + width) * mm);
+    let marks = found(page, "已更正corrected");
+    // Received and accepted on line 1, refused on line 2, the carrier's plate.
+    assert_eq!(marks.len(), 4, "{text}");
+    let mut columns = Vec::new();
+    for m in &marks {
+        let (x0, x1) = (m[0].bbox.x0, m[m.len() - 1].bbox.x1);
+        let col = [
+            ("received", column(127.0, 20.0)),
+            ("accepted", column(147.0, 17.0)),
+            ("refused", column(164.0, 22.0)),
+            ("carriers", column(186.0 / 3.0, 186.0 / 3.0)),
+        ]
+        .into_iter()
+        .find(|(_, (a, b))| x0 >= *a && x1 <= *b);
+        let (name, _) = col.unwrap_or_else(|| panic!("a mark at {x0}..{x1} is in no cell"));
+        columns.push(name);
+    }
+    columns.sort();
+    assert_eq!(columns, ["accepted", "carriers", "received", "refused"]);
+    // The long original stays inside the refused column, on as many lines as it takes.
+    let (a, b) = column(164.0, 22.0);
+    for run in found(page, "原was包装破损") {
+        assert!(run[0].bbox.x0 >= a, "{:?}", run[0].bbox);
+    }
+    let refused_glyphs = page
+        .glyphs
+        .iter()
+        .filter(|g| g.text == "渗" && g.bbox.x0 >= a - 1.0);
+    for g in refused_glyphs {
+        assert!(g.bbox.x1 <= b, "{:?} runs past the refused column", g.bbox);
     }
 }
 
