@@ -408,29 +408,42 @@ pub fn verify(r: &VerifyResult, lang: Lang, as_json: bool) {
             t(lang, "cli.msg.history_not_synced_yet_taken_over_qr_codes")
         );
     }
-    if r.ok {
+    let lines = r.failures.iter().map(|f| {
+        let c = f
+            .container
+            .as_ref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        format!("{} {}{c}: {}", f.event, f.kind.as_str(), f.detail)
+    });
+    verdict(lang, r.events, r.containers, lines);
+}
+
+/// Verified (how many events and containers), or failed with each failure on its own line.
+fn verdict(
+    lang: Lang,
+    events: usize,
+    containers: usize,
+    failures: impl ExactSizeIterator<Item = String>,
+) {
+    if failures.len() == 0 {
         println!(
             "{} {} {}, {} {}",
             t(lang, "cli.msg.verified_2"),
-            r.events,
+            events,
             t(lang, "cli.msg.events_2"),
-            r.containers,
+            containers,
             t(lang, "cli.msg.containers")
         );
     } else {
         println!(
             "{} {} {}",
             t(lang, "cli.msg.verification_failed"),
-            r.failures.len(),
+            failures.len(),
             t(lang, "cli.msg.failures")
         );
-        for f in &r.failures {
-            let c = f
-                .container
-                .as_ref()
-                .map(|c| format!(" [{c}]"))
-                .unwrap_or_default();
-            println!("  {} {}{c}: {}", f.event, f.kind.as_str(), f.detail);
+        for f in failures {
+            println!("  {f}");
         }
     }
 }
@@ -459,36 +472,12 @@ pub fn bundle(r: &yima_core::BundleReport, lang: Lang, as_json: bool) {
         r.exported_by,
         r.exported_at.to_datetime().format("%Y-%m-%d %H:%M UTC")
     );
-    if r.ok() {
-        println!(
-            "{} {} {}, {} {}",
-            t(lang, "cli.msg.verified_2"),
-            r.events,
-            t(lang, "cli.msg.events_2"),
-            r.containers,
-            t(lang, "cli.msg.containers")
-        );
-    } else {
-        println!(
-            "{} {} {}",
-            t(lang, "cli.msg.verification_failed"),
-            r.failures.len(),
-            t(lang, "cli.msg.failures")
-        );
-        for f in &r.failures {
-            let at = f
-                .position
-                .map(|p| format!("#{} ", p + 1))
-                .unwrap_or_default();
-            let id = f.event.map(|e| format!("{e} ")).unwrap_or_default();
-            let c = f
-                .container
-                .as_ref()
-                .map(|c| format!(" [{c}]"))
-                .unwrap_or_default();
-            println!("  {at}{id}{}{c}: {}", f.kind.as_str(), f.detail);
-        }
-    }
+    verdict(
+        lang,
+        r.events,
+        r.containers,
+        r.failures.iter().map(ToString::to_string),
+    );
     for n in &r.notes {
         let at = n
             .position

@@ -30,20 +30,7 @@ impl<C: Clock> Device<C> {
     /// does not keep one). `UnknownContainer` when it holds no event of the scope.
     pub fn bundle(&mut self, scope: &BundleScope) -> Result<EvidenceBundle, DeviceError> {
         let (events, known, me) = self.store.read(|tx| {
-            let events = tx
-                .all_event_rows()?
-                .into_iter()
-                .map(|row| {
-                    let raw = row.to_raw()?;
-                    SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(|err| {
-                        DeviceError::bilingual(
-                            ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {err}", raw.id),
-                            format!("已存事件 {} 无法读取：{err}", raw.id),
-                        )
-                    })
-                })
-                .collect::<Result<Vec<_>, DeviceError>>()?;
+            let events = crate::epcis_export::signed_events(tx)?;
             let me = tx.require_device()?;
             Ok::<_, DeviceError>((events, tx.known_keys()?, me))
         })?;

@@ -229,22 +229,6 @@ pub fn verify_bundle(
         yima_core::BundleScope::Container(c) => ("container", c.to_string()),
         yima_core::BundleScope::Manifest(m) => ("manifest", m.to_string()),
     };
-    let line = |f: &yima_core::BundleFailure| {
-        let at = f
-            .position
-            .map(|p| format!("#{} ", p + 1))
-            .unwrap_or_default();
-        let id = f
-            .event
-            .map(|e| format!("{} ", e.short()))
-            .unwrap_or_default();
-        let c = f
-            .container
-            .as_ref()
-            .map(|c| format!(" [{c}]"))
-            .unwrap_or_default();
-        format!("{at}{id}{}{c}: {}", f.kind.as_str(), f.detail)
-    };
     Ok(BundleSummary {
         ok: r.ok(),
         scope: scope.into(),
@@ -253,8 +237,8 @@ pub fn verify_bundle(
         exported_at: r.exported_at.to_string(),
         events: u32::try_from(r.events).unwrap_or(u32::MAX),
         containers: u32::try_from(r.containers).unwrap_or(u32::MAX),
-        failures: r.failures.iter().map(line).collect(),
-        notes: r.notes.iter().map(line).collect(),
+        failures: r.failures.iter().map(ToString::to_string).collect(),
+        notes: r.notes.iter().map(ToString::to_string).collect(),
         keys: r
             .keys
             .iter()

@@ -123,6 +123,24 @@ pub struct BundleFailure {
     pub detail: String,
 }
 
+/// `#3 <id> id_mismatch [<container>]: <detail>`: the event's place in the file (from 1),
+/// the id it claims, the kind, the container and the sentence, each part only when known.
+impl std::fmt::Display for BundleFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(p) = self.position {
+            write!(f, "#{} ", p + 1)?;
+        }
+        if let Some(e) = self.event {
+            write!(f, "{e} ")?;
+        }
+        f.write_str(self.kind.as_str())?;
+        if let Some(c) = &self.container {
+            write!(f, " [{c}]")?;
+        }
+        write!(f, ": {}", self.detail)
+    }
+}
+
 /// The verdict on a bundle.
 #[derive(Clone, Debug, Serialize)]
 pub struct BundleReport {
