@@ -12,34 +12,14 @@ use yima_label::{SheetCell, SheetCorrection};
 #[test]
 fn a_received_manifest_prints_its_quantities_and_every_signature() {
     let clock = clock();
-    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
-    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
-    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
-    p.set_operator("王磊").unwrap();
-    c.set_operator("陈师傅").unwrap();
-    r.set_operator("林娜").unwrap();
+    let dirs = dirs();
+    let (mut p, mut c, mut r) = parties(&dirs, &clock);
     let codes = dispatched(&mut p, 3); // 20, 21 and 22 kg, weighed as labelled
-    clock.advance(HOUR);
-    hand_over(&mut p, &mut c, &codes, pickup());
-    clock.advance(5 * HOUR);
-    hand_over(&mut c, &mut r, &codes, receive());
+    deliver(&clock, &mut p, &mut c, &mut r, &codes);
     clock.advance(HOUR);
     let (a, b, third) = (&codes[0], &codes[1], &codes[2]);
     let one = std::slice::from_ref;
-    r.record(&req(one(a), weighed_by("19", "林娜"))).unwrap();
-    r.record(&req(one(a), Action::Accept { quantity: None }))
-        .unwrap();
-    r.record(&req(one(b), weighed_by("21", "林娜"))).unwrap();
-    r.record(&req(
-        one(b),
-        Action::PartlyRefuse {
-            accepted: q("15"),
-            refused: q("6"),
-            reason: "包装破损".into(),
-        },
-    ))
-    .unwrap();
+    one_short_one_partly_refused(&mut r, a, b);
     r.record(&req(one(third), weighed_by("22", "林娜")))
         .unwrap();
     r.record(&req(one(third), Action::Accept { quantity: None }))
@@ -174,6 +154,61 @@ fn an_unknown_manifest_number_is_its_own_error() {
 }
 
 /// The id of the last `step` in `code`'s history on `dev`.
+fn dirs() -> [tempfile::TempDir; 3] {
+    std::array::from_fn(|_| tempfile::tempdir().unwrap())
+}
+
+/// The producer (王磊), the carrier (陈师傅) and the receiver (林娜), each with its operator.
+fn parties<'a>(
+    dirs: &[tempfile::TempDir; 3],
+    clock: &'a yima_device::ManualClock,
+) -> (Dev<'a>, Dev<'a>, Dev<'a>) {
+    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), clock);
+    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), clock);
+    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), clock);
+    p.set_operator("王磊").unwrap();
+    c.set_operator("陈师傅").unwrap();
+    r.set_operator("林娜").unwrap();
+    (p, c, r)
+}
+
+/// `codes`, dispatched, picked up an hour later and delivered five hours after that.
+fn deliver(
+    clock: &yima_device::ManualClock,
+    p: &mut Dev<'_>,
+    c: &mut Dev<'_>,
+    r: &mut Dev<'_>,
+    codes: &[yima_codes::LabelCode],
+) {
+    clock.advance(HOUR);
+    hand_over(p, c, codes, pickup());
+    clock.advance(5 * HOUR);
+    hand_over(c, r, codes, receive());
+}
+
+/// The receiver weighs `a` at 19 kg (1 kg short) and accepts it, weighs `b` at 21 kg and
+/// accepts 15 kg of it, refusing 6 kg (包装破损).
+fn one_short_one_partly_refused(
+    r: &mut Dev<'_>,
+    a: &yima_codes::LabelCode,
+    b: &yima_codes::LabelCode,
+) {
+    let one = std::slice::from_ref;
+    r.record(&req(one(a), weighed_by("19", "林娜"))).unwrap();
+    r.record(&req(one(a), Action::Accept { quantity: None }))
+        .unwrap();
+    r.record(&req(one(b), weighed_by("21", "林娜"))).unwrap();
+    r.record(&req(
+        one(b),
+        Action::PartlyRefuse {
+            accepted: q("15"),
+            refused: q("6"),
+            reason: "包装破损".into(),
+        },
+    ))
+    .unwrap();
+}
+
 fn last_step(dev: &mut Dev<'_>, code: &yima_codes::LabelCode, step: Step) -> EventId {
     dev.history(code)
         .unwrap()
@@ -197,32 +232,14 @@ fn correct(corrects: EventId, field: &str, value: &str) -> Action {
 #[test]
 fn the_sheet_shows_the_receivers_corrections_marked_and_signed() {
     let clock = clock();
-    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
-    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
-    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
-    r.set_operator("林娜").unwrap();
+    let dirs = dirs();
+    let (mut p, mut c, mut r) = parties(&dirs, &clock);
     let codes = dispatched(&mut p, 2); // 20 and 21 kg
-    clock.advance(HOUR);
-    hand_over(&mut p, &mut c, &codes, pickup());
-    clock.advance(5 * HOUR);
-    hand_over(&mut c, &mut r, &codes, receive());
+    deliver(&clock, &mut p, &mut c, &mut r, &codes);
     clock.advance(HOUR);
     let (a, b) = (&codes[0], &codes[1]);
     let one = std::slice::from_ref;
-    r.record(&req(one(a), weighed_by("19", "林娜"))).unwrap();
-    r.record(&req(one(a), Action::Accept { quantity: None }))
-        .unwrap();
-    r.record(&req(one(b), weighed_by("21", "林娜"))).unwrap();
-    r.record(&req(
-        one(b),
-        Action::PartlyRefuse {
-            accepted: q("15"),
-            refused: q("6"),
-            reason: "包装破损".into(),
-        },
-    ))
-    .unwrap();
+    one_short_one_partly_refused(&mut r, a, b);
     let before = r.manifest_sheet(&manifest_number()).unwrap();
     assert!(before.lines.iter().all(|l| l.corrected.is_empty()));
 
@@ -338,15 +355,10 @@ fn the_sheet_shows_the_receivers_corrections_marked_and_signed() {
 #[test]
 fn a_correction_by_anyone_but_the_recorder_is_refused_and_the_sheet_unchanged() {
     let clock = clock();
-    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
-    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
-    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
+    let dirs = dirs();
+    let (mut p, mut c, mut r) = parties(&dirs, &clock);
     let codes = dispatched(&mut p, 1);
-    clock.advance(HOUR);
-    hand_over(&mut p, &mut c, &codes, pickup());
-    clock.advance(5 * HOUR);
-    hand_over(&mut c, &mut r, &codes, receive());
+    deliver(&clock, &mut p, &mut c, &mut r, &codes);
     let a = &codes[0];
     let one = std::slice::from_ref;
     r.record(&req(one(a), Action::Accept { quantity: None }))
