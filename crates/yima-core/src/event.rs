@@ -441,6 +441,11 @@ impl EventBody {
         self.event.step()
     }
 
+    /// The keys that sign it: the recorder's, and the giver's of a handover.
+    pub fn signer_keys(&self) -> impl Iterator<Item = PublicKey> + '_ {
+        std::iter::once(self.by.key).chain(self.event.giver().map(|g| g.key))
+    }
+
     /// The link for `container`, if this event concerns it.
     pub fn link(&self, container: &LabelCode) -> Option<&Link> {
         self.links.iter().find(|l| &l.container == container)

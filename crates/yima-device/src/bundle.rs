@@ -52,10 +52,8 @@ impl<C: Clock> Device<C> {
                 format!("本设备没有{}的事件", scope_zh(scope)),
             ));
         }
-        let signers: HashSet<PublicKey> = events
-            .iter()
-            .flat_map(|e| std::iter::once(e.body.by.key).chain(e.body.event.giver().map(|g| g.key)))
-            .collect();
+        let signers: HashSet<PublicKey> =
+            events.iter().flat_map(|e| e.body.signer_keys()).collect();
         let keys = known
             .into_iter()
             .filter(|k| signers.contains(&k.key))

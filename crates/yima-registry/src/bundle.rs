@@ -134,11 +134,7 @@ pub async fn bundle_for<S: RegistryStore>(
     }
     let mut signers: HashSet<PublicKey> = HashSet::new();
     for e in events.values() {
-        let parsed = parse(e)?;
-        signers.insert(parsed.body.by.key);
-        if let Some(g) = parsed.body.event.giver() {
-            signers.insert(g.key);
-        }
+        signers.extend(parse(e)?.body.signer_keys());
     }
     // Only keys the caller's /v1/keys gives it (the signers of what it reads are among them).
     let keys: Vec<KeyRecord> = store

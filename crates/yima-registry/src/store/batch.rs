@@ -78,10 +78,7 @@ pub(crate) fn containers(events: &[SignedEvent]) -> Vec<String> {
 
 /// Every recorder and giver key of the push, unique.
 pub(crate) fn signers(events: &[SignedEvent]) -> Vec<PublicKey> {
-    let keys: BTreeSet<PublicKey> = events
-        .iter()
-        .flat_map(|e| std::iter::once(e.body.by.key).chain(e.body.event.giver().map(|g| g.key)))
-        .collect();
+    let keys: BTreeSet<PublicKey> = events.iter().flat_map(|e| e.body.signer_keys()).collect();
     keys.into_iter().collect()
 }
 
