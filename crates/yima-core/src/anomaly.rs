@@ -275,7 +275,7 @@ pub fn anomalies(
             container, events, s.state, now, config,
         ));
     }
-    out.sort_by(|a, b| (a.since, a.rule).cmp(&(b.since, b.rule)));
+    out.sort_by_key(|a| (a.since, a.rule));
     out
 }
 
