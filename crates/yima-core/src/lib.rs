@@ -13,6 +13,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod anomaly;
 mod base45;
 mod bundle;
 mod correction;
@@ -38,6 +39,10 @@ mod verify;
 mod weighing;
 mod wire;
 
+pub use anomaly::{
+    anomalies, distance_to_segment_m, events_after_closure, receipt_due, storage_limit, transports,
+    Anomaly, AnomalyConfig, AnomalyRule, Transport, TransportFixes, RECEIPT_WORKING_DAYS,
+};
 pub use bundle::{
     containers_in_scope, verify_bundle, BundleError, BundleFailure, BundleFailureKind,
     BundleReport, BundleScope, EvidenceBundle, KeyOrigin, KeyRecord, Place, BUNDLE_FORMAT,

@@ -3,6 +3,8 @@
 //! One test binary; its modules live in `tests/tests/` so that Cargo does not build them
 //! as binaries of their own. The vectors themselves are in `tests/vectors/`.
 
+#[path = "tests/anomaly.rs"]
+mod anomaly;
 #[path = "tests/bundle.rs"]
 mod bundle;
 #[path = "tests/chain.rs"]

@@ -2,13 +2,13 @@
 //! working days of pickup (China's working-day calendar, `yima_codes::WorkCalendar`), and
 //! storage for at most a year (贮存期限), warned a month before and flagged after.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 use yima_codes::WorkCalendar;
 use yima_core::{ContainerState, EventBody, EventKind};
 
-/// Working days a receiver has, from pickup, to receive the waste.
-pub const RECEIPT_WORKING_DAYS: u32 = 5;
+/// Working days a receiver has, from pickup, to receive the waste (the core's rule).
+pub use yima_core::RECEIPT_WORKING_DAYS;
 
 /// The storage limit when the facility sets none: one year.
 pub const DEFAULT_STORAGE_MONTHS: u32 = 12;
@@ -116,9 +116,7 @@ pub fn receipt_deadline(
             )
         })
         .map(|b| b.at.china_date());
-    let due = calendar
-        .add_working_days(picked_up, RECEIPT_WORKING_DAYS)
-        .ok();
+    let due = yima_core::receipt_due(chain[pickup].at, calendar).ok();
     let status = match (due, received) {
         (None, _) => DeadlineStatus::Unknown,
         (Some(due), Some(r)) if r <= due => DeadlineStatus::Met,
@@ -149,7 +147,7 @@ pub fn storage_age(
         EventKind::Stored { facility_code, .. } => Some((b.at.china_date(), facility_code.clone())),
         _ => None,
     })?;
-    let limit = since.checked_add_months(Months::new(months))?;
+    let limit = yima_core::storage_limit(since, months)?;
     let days = (today - since).num_days();
     let flag = if today > limit {
         StorageFlag::Over

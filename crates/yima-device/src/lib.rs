@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 mod actions;
+mod anomalies;
 mod audit;
 mod balance;
 mod batch;

@@ -4,6 +4,8 @@
 #[path = "device/common.rs"]
 mod common;
 
+#[path = "device/anomalies.rs"]
+mod anomalies;
 #[path = "device/atomic.rs"]
 mod atomic;
 #[path = "device/audit.rs"]

@@ -1,0 +1,284 @@
+//! Anomaly rules: what a container's verified events (and, for deadlines, the time now) say
+//! went wrong, in one place. Each rule is a pure function over the chain; [`anomalies`] runs
+//! them all. The registry and the device evaluate them; nothing else decides what is an
+//! anomaly.
+//!
+//! Not a rule here: "a container loaded that is not on its manifest". A
+//! [`TransferManifest`](crate::TransferManifest) lists no containers and no waste type: a
+//! container is on a manifest exactly when its dispatch names it, and a pickup, relay or
+//! receipt under another manifest number is refused by custody itself
+//! (`CustodyError::Manifest`), so a verified chain cannot show it.
+
+mod deadline;
+mod route;
+mod weight;
+
+pub use deadline::{receipt_due, storage_limit, RECEIPT_WORKING_DAYS};
+pub use route::{distance_to_segment_m, transports, Transport, TransportFixes};
+
+use crate::custody::{apply_mut, ContainerStatus};
+use crate::event::SignedEvent;
+use crate::model::Timestamp;
+use crate::signing::EventId;
+use crate::state::{Outcome, RULES};
+use crate::weighing::Tolerances;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use yima_codes::{LabelCode, Lang, WorkCalendar};
+
+/// Which rule an anomaly breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyRule {
+    /// A weighing by a new holder differs from the quantity the previous holder measured (or
+    /// declared) by more than the tolerance.
+    WeightDiscrepancy,
+    /// Not received (or returned) by the end of the 5th working day after pickup.
+    ReceiptOverdue,
+    /// An event on a container after the event that closed it.
+    EventAfterClosure,
+    /// A relay handover with a gap in time or place between the two carriers' tracks.
+    RelayGap,
+    /// A carrier's transport ended with no route track signed.
+    TrackMissing,
+    /// Fixes of a route track further apart in time than allowed.
+    TrackGap,
+    /// A fix of a route track outside the corridor around its first and last fix.
+    OffCorridor,
+    /// In storage past the facility's storage limit.
+    StorageOverdue,
+}
+
+impl AnomalyRule {
+    /// Every rule.
+    pub const ALL: [AnomalyRule; 8] = [
+        AnomalyRule::WeightDiscrepancy,
+        AnomalyRule::ReceiptOverdue,
+        AnomalyRule::EventAfterClosure,
+        AnomalyRule::RelayGap,
+        AnomalyRule::TrackMissing,
+        AnomalyRule::TrackGap,
+        AnomalyRule::OffCorridor,
+        AnomalyRule::StorageOverdue,
+    ];
+
+    /// Stable machine name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnomalyRule::WeightDiscrepancy => "weight_discrepancy",
+            AnomalyRule::ReceiptOverdue => "receipt_overdue",
+            AnomalyRule::EventAfterClosure => "event_after_closure",
+            AnomalyRule::RelayGap => "relay_gap",
+            AnomalyRule::TrackMissing => "track_missing",
+            AnomalyRule::TrackGap => "track_gap",
+            AnomalyRule::OffCorridor => "off_corridor",
+            AnomalyRule::StorageOverdue => "storage_overdue",
+        }
+    }
+
+    /// Name for a person.
+    pub fn name(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            AnomalyRule::WeightDiscrepancy => (
+                "交接重量差异超出允差",
+                "weight difference at a custody change",
+            ),
+            AnomalyRule::ReceiptOverdue => (
+                "超过5个工作日未确认接收",
+                "receipt not confirmed within 5 working days",
+            ),
+            AnomalyRule::EventAfterClosure => {
+                ("容器关闭后仍有记录", "event after the container was closed")
+            }
+            AnomalyRule::RelayGap => ("接驳交接时间或地点不衔接", "gap at a relay handover"),
+            AnomalyRule::TrackMissing => ("运输无轨迹", "transport without a route track"),
+            AnomalyRule::TrackGap => ("轨迹中断", "gap in a route track"),
+            AnomalyRule::OffCorridor => ("偏离运输路线", "route outside its corridor"),
+            AnomalyRule::StorageOverdue => ("贮存超期", "stored beyond its limit"),
+        };
+        match lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// One anomaly of one container.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anomaly {
+    /// The rule broken.
+    pub rule: AnomalyRule,
+    /// The container.
+    pub container: LabelCode,
+    /// The event that shows it (the weighing, the late receipt, the closing handover…),
+    /// if one does: an overdue receipt or storage names the pickup or the storing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventId>,
+    /// When it began: the event's time, or the moment a deadline passed.
+    pub since: Timestamp,
+    /// For deadline rules, the deadline (the first moment past it, China time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<Timestamp>,
+    /// What happened, in English.
+    pub en: String,
+    /// What happened, in Chinese.
+    pub zh: String,
+}
+
+impl Anomaly {
+    /// What happened, in `lang`.
+    pub fn detail(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Zh => &self.zh,
+        }
+    }
+}
+
+/// The thresholds of the rules, in one place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnomalyConfig {
+    /// Weighing tolerance per unit (default [`Tolerances::default`]: 2 %, at least 0.5 kg).
+    pub tolerances: Tolerances,
+    /// The longest a carrier's track may end before a relay handover, or the next carrier's
+    /// begin after it (default 24 h).
+    pub relay_max_gap_ms: i64,
+    /// The farthest apart the giving carrier's last fix and the taking carrier's first fix
+    /// may be at a relay (default 5 km).
+    pub relay_max_distance_m: u32,
+    /// The longest time between two fixes of a track (default 30 min).
+    pub track_max_gap_ms: i64,
+    /// Half the width of the corridor around the straight line from a track's first fix to
+    /// its last: a fix farther from that segment is off the corridor (default 20 km).
+    pub corridor_m: u32,
+    /// Storage limit in months when the facility has none (default 12: one year).
+    pub storage_months: u32,
+    /// Storage limit in months, by facility code.
+    pub storage_months_by_facility: BTreeMap<String, u32>,
+}
+
+impl Default for AnomalyConfig {
+    fn default() -> AnomalyConfig {
+        AnomalyConfig {
+            tolerances: Tolerances::default(),
+            relay_max_gap_ms: 24 * 3_600_000,
+            relay_max_distance_m: 5_000,
+            track_max_gap_ms: 30 * 60_000,
+            corridor_m: 20_000,
+            storage_months: 12,
+            storage_months_by_facility: BTreeMap::new(),
+        }
+    }
+}
+
+impl AnomalyConfig {
+    /// The storage limit of `facility` in months.
+    pub fn storage_months_of(&self, facility: &str) -> u32 {
+        self.storage_months_by_facility
+            .get(facility)
+            .copied()
+            .unwrap_or(self.storage_months)
+    }
+}
+
+/// One step of a chain with the container's status before it (`None` before its genesis,
+/// or when the events before did not apply).
+pub(crate) struct Step<'a> {
+    pub before: Option<ContainerStatus>,
+    pub event: &'a SignedEvent,
+}
+
+/// Folds `events` (oldest first) into the status before each; an event that does not apply
+/// (e.g. after closure) leaves the status as it was.
+pub(crate) fn fold<'a>(
+    container: &LabelCode,
+    events: &'a [SignedEvent],
+) -> (Vec<Step<'a>>, Option<ContainerStatus>) {
+    let mut status = None;
+    let mut steps = Vec::with_capacity(events.len());
+    for e in events {
+        steps.push(Step {
+            before: status.clone(),
+            event: e,
+        });
+        let _ = apply_mut(&mut status, e.id, &e.body, container);
+    }
+    (steps, status)
+}
+
+/// Whether `e` closes `container` by the state table: a step whose outcome is a closed state,
+/// on the container's existing side (a merge's target or a split's parts begin there).
+pub(crate) fn closes(container: &LabelCode, e: &SignedEvent) -> bool {
+    let existing = e.body.link(container).is_some_and(|l| l.prev.is_some());
+    let step = e.body.step();
+    existing
+        && RULES
+            .iter()
+            .any(|r| r.step == step && matches!(r.outcome, Outcome::To(s) if s.is_closed()))
+}
+
+/// Any event after the one that closed the container (disposed, merged, split away,
+/// voided): the state table allows only corrections there, and those are not anomalies.
+pub fn events_after_closure(container: &LabelCode, events: &[SignedEvent]) -> Vec<Anomaly> {
+    let Some(i) = events.iter().position(|e| closes(container, e)) else {
+        return Vec::new();
+    };
+    let closing = events[i].body.step();
+    events[i + 1..]
+        .iter()
+        .filter(|e| e.body.step() != crate::event::Step::Correction)
+        .map(|e| Anomaly {
+            rule: AnomalyRule::EventAfterClosure,
+            container: container.clone(),
+            event: Some(e.id),
+            since: e.body.at,
+            due: None,
+            en: format!(
+                "{} recorded after the container was closed ({})",
+                e.body.step().name(Lang::En),
+                closing.name(Lang::En)
+            ),
+            zh: format!(
+                "容器已关闭（{}）后仍记录了「{}」",
+                closing.name(Lang::Zh),
+                e.body.step().name(Lang::Zh)
+            ),
+        })
+        .collect()
+}
+
+/// Every anomaly of `container` from its verified `events` (its chain, oldest first), the
+/// fixes held for its transports (`fixes`, by the handover ending each; a transport absent
+/// from it is judged on its signed digest alone) and the time `now`.
+pub fn anomalies(
+    container: &LabelCode,
+    events: &[SignedEvent],
+    fixes: &[TransportFixes],
+    now: Timestamp,
+    config: &AnomalyConfig,
+) -> Vec<Anomaly> {
+    let (steps, status) = fold(container, events);
+    let calendar = WorkCalendar::china();
+    let mut out = weight::discrepancies(container, &steps, &config.tolerances);
+    out.extend(deadline::receipt_overdue(container, events, now, calendar));
+    out.extend(events_after_closure(container, events));
+    let transports = transports(events);
+    out.extend(route::relay_gaps(container, &transports, fixes, config));
+    out.extend(route::track_anomalies(
+        container,
+        &transports,
+        fixes,
+        config,
+    ));
+    if let Some(s) = &status {
+        out.extend(deadline::storage_overdue(
+            container, events, s.state, now, config,
+        ));
+    }
+    out.sort_by_key(|a| (a.since, a.rule));
+    out
+}
+
+#[cfg(test)]
+#[path = "anomaly/tests.rs"]
+mod tests;

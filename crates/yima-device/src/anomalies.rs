@@ -1,0 +1,77 @@
+//! The anomalies of every container this device holds: the core's rules
+//! (`yima_core::anomalies`) over its verified events and the route fixes it holds, judged
+//! at a time `now`, with this device's weighing tolerances and storage limits.
+
+use crate::clock::Clock;
+use crate::error::{DeviceError, ErrorKind};
+use crate::Device;
+use std::collections::BTreeSet;
+use yima_codes::LabelCode;
+use yima_core::{transports, Anomaly, AnomalyConfig, SignedEvent, Timestamp, TransportFixes};
+
+impl<C: Clock> Device<C> {
+    /// The thresholds of the anomaly rules on this device: its weighing tolerances and its
+    /// facilities' storage limits, the rest as [`AnomalyConfig::default`].
+    pub fn anomaly_config(&self) -> AnomalyConfig {
+        AnomalyConfig {
+            tolerances: self.tolerances,
+            storage_months_by_facility: self.facilities.limit_months.clone(),
+            ..AnomalyConfig::default()
+        }
+    }
+
+    /// Every anomaly of every container this device holds events for, judged at `now`:
+    /// only events that verify here count (a failing event is left out of its chain).
+    /// Ordered by container, then by when each began.
+    pub fn anomalies(&mut self, now: Timestamp) -> Result<Vec<Anomaly>, DeviceError> {
+        let failed: BTreeSet<_> = self
+            .verify(None)?
+            .failures
+            .into_iter()
+            .map(|f| f.event)
+            .collect();
+        let config = self.anomaly_config();
+        self.store.read(|tx| {
+            let mut out = Vec::new();
+            for code in tx.container_codes()? {
+                let code: LabelCode = code.parse().map_err(|e| {
+                    DeviceError::new(
+                        ErrorKind::Storage,
+                        format!("stored container code {code} is unreadable: {e}"),
+                    )
+                })?;
+                let mut events = Vec::new();
+                for row in tx.container_event_rows(&code)? {
+                    let raw = row.to_raw()?;
+                    if failed.contains(&raw.id) {
+                        continue;
+                    }
+                    let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures)
+                        .map_err(|err| {
+                            DeviceError::new(
+                                ErrorKind::Storage,
+                                format!("stored event {} is unreadable: {err}", raw.id),
+                            )
+                        })?;
+                    events.push(e);
+                }
+                let mut fixes = Vec::new();
+                for t in transports(&events) {
+                    if let (Some((end, _)), Some(track)) = (t.ended, t.track) {
+                        fixes.push(TransportFixes {
+                            ended_by: end,
+                            fixes: tx.fixes_between(
+                                &t.manifest,
+                                &t.carrier,
+                                track.first,
+                                track.last,
+                            )?,
+                        });
+                    }
+                }
+                out.extend(yima_core::anomalies(&code, &events, &fixes, now, &config));
+            }
+            Ok(out)
+        })
+    }
+}
