@@ -209,11 +209,40 @@ fn place_of(text: &[u8], line: usize) -> Place {
     }
 }
 
+/// The first key or event whose own line is not a JSON value (its separating comma aside):
+/// where a changed byte broke the file, even when the parser only notices on the next line
+/// (an event's closing brace changed into a space reads on into the next event) or the
+/// change is itself a line break (the lines after it no longer count from the same place).
+fn first_broken_line(text: &[u8]) -> Option<Place> {
+    let mut list: Option<(bool, usize)> = None;
+    for l in text.split(|&b| b == b'\n') {
+        let l = l.trim_ascii();
+        if l.starts_with(b"\"keys\":[") {
+            list = Some((false, 0));
+        } else if l.starts_with(b"\"events\":[") {
+            list = Some((true, 0));
+        } else if l.starts_with(b"]") {
+            list = None;
+        } else if let Some((events, at)) = list.as_mut() {
+            let value = l.strip_suffix(b",").unwrap_or(l);
+            if serde_json::from_slice::<serde::de::IgnoredAny>(value).is_err() {
+                return Some(if *events {
+                    Place::Event(*at)
+                } else {
+                    Place::Key(*at)
+                });
+            }
+            *at += 1;
+        }
+    }
+    None
+}
+
 fn unreadable(text: &[u8], e: &serde_json::Error) -> BundleError {
     BundleError::Unreadable {
         line: e.line(),
         column: e.column(),
-        place: place_of(text, e.line()),
+        place: first_broken_line(text).unwrap_or_else(|| place_of(text, e.line())),
         detail: e.to_string(),
     }
 }
@@ -231,7 +260,7 @@ pub fn verify_bundle(bytes: &[u8]) -> Result<BundleReport, BundleError> {
         BundleError::Unreadable {
             line,
             column,
-            place: place_of(bytes, line),
+            place: first_broken_line(bytes).unwrap_or_else(|| place_of(bytes, line)),
             detail: "not UTF-8 text".into(),
         }
     })?;

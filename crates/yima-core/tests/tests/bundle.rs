@@ -228,6 +228,44 @@ fn a_file_that_is_no_bundle_is_unreadable_or_unsupported() {
 }
 
 /// The byte range of each event's line in a bundle's text.
+/// An event's closing brace changed into a carriage return reads on into the next event, where
+/// the parser notices: the error still names the changed event (seen by the property below).
+#[test]
+fn a_brace_turned_into_a_space_is_named_at_its_own_event() {
+    let (w, [a, b], _, manifest) = delivered();
+    let events = touching(&w, &[&a, &b]);
+    let text = bundle(manifest, key_records(&w), &events).to_text();
+    let lines = event_lines(&text);
+    let n = lines.len() - 2;
+    let mut bytes = text.into_bytes();
+    bytes[lines[n].end - 1] = b'\r';
+    match verify_bundle(&bytes) {
+        Err(BundleError::Unreadable { place, .. }) => assert_eq!(place, Place::Event(n)),
+        other => panic!("expected unreadable at event {n}, got {other:?}"),
+    }
+}
+
+/// A byte of a Chinese character changed into a line break leaves the file no longer UTF-8
+/// on the line after: the error still names the changed event (seen by the property below).
+#[test]
+fn a_byte_turned_into_a_line_break_is_named_at_its_own_event() {
+    let (w, [a, b], _, manifest) = delivered();
+    let events = touching(&w, &[&a, &b]);
+    let text = bundle(manifest, key_records(&w), &events).to_text();
+    let lines = event_lines(&text);
+    let (n, at) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(n, l)| text[l.clone()].find('号').map(|i| (n, l.start + i)))
+        .expect("an event naming a permit");
+    let mut bytes = text.into_bytes();
+    bytes[at] = b'\n';
+    match verify_bundle(&bytes) {
+        Err(BundleError::Unreadable { place, .. }) => assert_eq!(place, Place::Event(n)),
+        other => panic!("expected unreadable at event {n}, got {other:?}"),
+    }
+}
+
 fn event_lines(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
