@@ -94,6 +94,10 @@ pub enum Command {
     },
     /// Manifests and their containers: a carrier's pickups, a receiver's arrivals.
     Manifests,
+    /// What needs attention in the containers this device holds: weights beyond tolerance at
+    /// a custody change, receipts overdue, storage past its limit, steps after closure,
+    /// routes missing, broken or astray (exit 1 when there is any).
+    Anomalies,
     /// A container's timeline.
     History {
         /// The 37-character code.

@@ -448,6 +448,38 @@ fn verdict(
     }
 }
 
+/// Anomalies, one a line: the rule, the container, since when (and the deadline), what.
+pub fn anomalies(list: &[yima_core::Anomaly], lang: Lang, as_json: bool) {
+    if as_json {
+        println!("{}", json!({ "anomalies": list }));
+        return;
+    }
+    if list.is_empty() {
+        println!("{}", t(lang, "cli.msg.no_anomalies"));
+        return;
+    }
+    println!("{} {}", list.len(), t(lang, "cli.msg.anomalies"));
+    let china = |at: yima_core::Timestamp| {
+        at.to_datetime()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    for a in list {
+        let due = a
+            .due
+            .map(|d| format!(" ({} {})", t(lang, "cli.msg.anomaly_due"), china(d)))
+            .unwrap_or_default();
+        println!(
+            "  {} {} {}{due}  {}",
+            a.rule.name(lang),
+            a.container,
+            china(a.since),
+            a.detail(lang)
+        );
+    }
+}
+
 /// The verdict on an evidence bundle: each failure with the event's place in the file, its
 /// id, container and kind; then the keys, which are the exporter's word.
 pub fn bundle(r: &yima_core::BundleReport, lang: Lang, as_json: bool) {

@@ -120,6 +120,13 @@ pub fn run(cli: &Cli) -> Result<()> {
             ContainerCommand::List => print::containers(&open(cli)?.containers()?, lang, cli.json),
         },
         Command::Manifests => print::manifests(&open(cli)?.manifests()?, lang, cli.json),
+        Command::Anomalies => {
+            let list = open(cli)?.anomalies_now()?;
+            print::anomalies(&list, lang, cli.json);
+            if !list.is_empty() {
+                std::process::exit(1);
+            }
+        }
         Command::History { code } => {
             let code = &codes(std::slice::from_ref(code))?[0];
             let mut dev = open(cli)?;

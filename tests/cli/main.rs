@@ -4,6 +4,7 @@
 
 mod common;
 
+mod anomalies;
 mod bundle;
 mod catalogue;
 mod demo;

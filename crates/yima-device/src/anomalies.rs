@@ -20,6 +20,12 @@ impl<C: Clock> Device<C> {
         }
     }
 
+    /// [`Device::anomalies`] judged now, by this device's clock.
+    pub fn anomalies_now(&mut self) -> Result<Vec<Anomaly>, DeviceError> {
+        let now = self.clock.now();
+        self.anomalies(now)
+    }
+
     /// Every anomaly of every container this device holds events for, judged at `now`:
     /// only events that verify here count (a failing event is left out of its chain).
     /// Ordered by container, then by when each began.
