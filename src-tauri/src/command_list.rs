@@ -12,6 +12,7 @@ pub const COMMANDS: &[&str] = &[
     "register_container",
     "containers",
     "manifests",
+    "anomalies",
     "verify_bundle",
     "export_manifest_pdf",
     "timeline",

@@ -348,6 +348,22 @@ pub struct VerifySummary {
     pub failures: Vec<String>,
 }
 
+/// Something that needs attention in a container this device holds (an anomaly rule fired).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct AnomalyView {
+    /// The rule's stable name (`weight_discrepancy`, `receipt_overdue`, `track_missing`, …).
+    pub rule: String,
+    /// The rule's name in the user's language.
+    pub rule_name: String,
+    /// The container's code.
+    pub container: String,
+    /// When it began, and for deadline rules the deadline (UTC, RFC 3339).
+    pub since: String,
+    pub due: Option<String>,
+    /// What happened, in the user's language.
+    pub detail: String,
+}
+
 /// The verdict on an evidence bundle someone handed over (a file), checked offline.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct BundleSummary {
@@ -509,6 +525,7 @@ pub fn typescript() -> String {
         ReceivedOfferView::decl(&cfg),
         VerifySummary::decl(&cfg),
         BundleSummary::decl(&cfg),
+        AnomalyView::decl(&cfg),
         LabelPreview::decl(&cfg),
         yima_device::ManifestForm::decl(&cfg),
         yima_device::HandoverForm::decl(&cfg),

@@ -30,6 +30,7 @@ pub fn setup<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
             commands::containers::register_container,
             commands::containers::containers,
             commands::manifests::manifests,
+            commands::containers::anomalies,
             commands::containers::verify_bundle,
             commands::manifests::export_manifest_pdf,
             commands::containers::timeline,

@@ -304,6 +304,10 @@ test("a container's whole life across producer, driver, receiver and regulator a
   const pdfPath = saved.slice(saved.indexOf("/"));
   assert.ok(pdfPath.includes(`manifest-${MANIFEST}`), saved);
   assert.equal(readFileSync(pdfPath).subarray(0, 5).toString(), "%PDF-");
+  // What needs attention: the carriers recorded no route, so each transport is flagged.
+  await tab(receiver, "verify");
+  await receiver.find(`[data-testid="anomaly"][data-rule="track_missing"][data-code="${oil}"]`);
+  assert.equal(await receiver.count('[data-testid="anomaly"][data-rule="weight_discrepancy"]'), 0);
   await syncAll(receiver);
 
   // The regulator enrols, syncs its province and opens each label from its image: every

@@ -34,6 +34,7 @@ import type {
   TimelineView,
   VerifySummary,
   BundleSummary,
+  AnomalyView,
 } from "./bindings";
 import type { DraftStore } from "./drafts";
 
@@ -96,6 +97,7 @@ export const api = {
     return invoke<SyncSummary>("sync_now", { progress });
   },
   verify: () => invoke<VerifySummary>("verify_all"),
+  anomalies: () => invoke<AnomalyView[]>("anomalies"),
   verifyBundle: (bytes: Uint8Array) => invoke<BundleSummary>("verify_bundle", bytes),
   ledgerCsv: () => invoke<string>("ledger_csv"),
   exportLedger: () => invoke<string>("export_ledger"),

@@ -716,6 +716,28 @@ notes: Array<string>,
  */
 keys: Array<string>, };
 
+export type AnomalyView = { 
+/**
+ * The rule's stable name (`weight_discrepancy`, `receipt_overdue`, `track_missing`, …).
+ */
+rule: string, 
+/**
+ * The rule's name in the user's language.
+ */
+rule_name: string, 
+/**
+ * The container's code.
+ */
+container: string, 
+/**
+ * When it began, and for deadline rules the deadline (UTC, RFC 3339).
+ */
+since: string, due: string | null, 
+/**
+ * What happened, in the user's language.
+ */
+detail: string, };
+
 export type LabelPreview = { 
 /**
  * The label as SVG.

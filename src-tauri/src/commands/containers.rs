@@ -1,8 +1,8 @@
 //! Containers: the catalogue, registering and labelling, lists, timelines, storage, verify.
 
 use crate::dto::{
-    BundleSummary, CatalogueHit, ContainerRow, Detail, LabelPreview, NewContainerForm, StepView,
-    TimelineView, VerifySummary,
+    AnomalyView, BundleSummary, CatalogueHit, ContainerRow, Detail, LabelPreview, NewContainerForm,
+    StepView, TimelineView, VerifySummary,
 };
 use crate::{AppError, AppState};
 use tauri::State;
@@ -213,6 +213,28 @@ pub fn verify_all(state: State<'_, AppState>) -> Result<VerifySummary, AppError>
             .map(|f| format!("{} {}: {}", f.event.short(), f.kind.as_str(), f.detail))
             .collect(),
     })
+}
+
+/// What needs attention in the containers this device holds, judged now by the core's
+/// anomaly rules.
+#[tauri::command]
+pub fn anomalies(state: State<'_, AppState>) -> Result<Vec<AnomalyView>, AppError> {
+    let lang = state.lang();
+    let list = state
+        .open()?
+        .anomalies_now()
+        .map_err(|e| AppError::device(e, lang))?;
+    Ok(list
+        .into_iter()
+        .map(|a| AnomalyView {
+            rule: a.rule.as_str().into(),
+            rule_name: a.rule.name(lang).into(),
+            container: a.container.to_string(),
+            since: a.since.to_string(),
+            due: a.due.map(|d| d.to_string()),
+            detail: a.detail(lang).into(),
+        })
+        .collect())
 }
 
 /// The verdict on an evidence bundle (the file's bytes, sent raw), checked offline with no

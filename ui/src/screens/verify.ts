@@ -1,9 +1,28 @@
 import { api } from "../api";
-import type { BundleSummary } from "../bindings";
+import type { AnomalyView, BundleSummary } from "../bindings";
 import { h, mount } from "../dom";
 import { chinaTime } from "../format";
 import { t } from "../i18n";
 import { showError } from "../main";
+
+/** What needs attention, one row each: the rule, the container, since when, what. */
+function anomalyList(list: AnomalyView[]): HTMLElement {
+  if (list.length === 0) return h("p", { class: "note", "data-testid": "no-anomalies" }, t("app.verify.anomalies_none"));
+  return h(
+    "table",
+    {},
+    list.map((a) =>
+      h(
+        "tr",
+        { class: "bad", "data-testid": "anomaly", "data-rule": a.rule, "data-code": a.container },
+        h("td", {}, a.rule_name),
+        h("td", { class: "code" }, a.container),
+        h("td", {}, chinaTime(a.since), a.due ? ` · ${t("app.verify.anomaly_due", { due: chinaTime(a.due) })}` : ""),
+        h("td", {}, a.detail),
+      ),
+    ),
+  );
+}
 
 /** The verdict on an evidence bundle: what it is of, each failure, and its keys. */
 function bundleVerdict(r: BundleSummary): HTMLElement[] {
@@ -36,6 +55,14 @@ function bundleVerdict(r: BundleSummary): HTMLElement[] {
 export function verifyScreen(): HTMLElement {
   const out = h("div", { "data-testid": "verify-result" });
   const bundleOut = h("div", { "data-testid": "bundle-result" });
+  const anomaliesOut = h("div", { "data-testid": "anomalies" }, t("app.loading"));
+  api
+    .anomalies()
+    .then((list) => mount(anomaliesOut, anomalyList(list)))
+    .catch((e) => {
+      mount(anomaliesOut);
+      showError(e);
+    });
   const bundle = h("input", { type: "file", accept: "application/json,.json", "data-testid": "bundle-file" });
   bundle.addEventListener("change", async () => {
     const f = bundle.files?.[0];
@@ -76,6 +103,8 @@ export function verifyScreen(): HTMLElement {
       t("app.verify.run"),
     ),
     out,
+    h("h3", {}, t("app.verify.anomalies")),
+    anomaliesOut,
     h("h3", {}, t("app.verify.bundle")),
     bundle,
     bundleOut,
