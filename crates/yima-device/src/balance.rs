@@ -2,16 +2,17 @@
 //! (+ moved in, + made by merge/split) − dispatched − used/disposed − voided (− moved out,
 //! − merged/split away) = closing, where closing is what the containers in stock weigh at the
 //! end of the period. A balance that does not close says by how much, and which weighings
-//! changed a quantity while in stock (the usual reason).
+//! changed a quantity while in stock (the usual reason). Every step counts as its corrections
+//! leave it (`yima_core::apply_to_step`): a corrected weighing is no reweighing.
 
 use crate::clock::Clock;
-use crate::error::{DeviceError, ErrorKind};
+use crate::error::DeviceError;
 use crate::Device;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use yima_codes::LabelCode;
-use yima_core::{EventKind, Quantity, SignedEvent, Unit};
+use yima_core::{EventId, EventKind, Quantity, SignedEvent, Unit};
 
 /// One facility's balance for one unit class (mass in kg, volume in L) over a period.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -134,19 +135,20 @@ impl<C: Clock> Device<C> {
     ) -> Result<Vec<StockBalance>, DeviceError> {
         self.store.read(|tx| {
             let org = tx.require_device()?.org.credit_code;
+            let events = crate::epcis_export::signed_events(tx)?;
+            let corrections = corrections_of(&events);
             let mut books = Books::default();
             let mut opened = false;
             let mut closed = false;
-            for row in tx.all_event_rows()? {
-                let raw = row.to_raw()?;
-                let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(
-                    |err| {
-                        DeviceError::new(
-                            ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {err}", raw.id),
-                        )
-                    },
-                )?;
+            for e in &events {
+                let corrected;
+                let e = match corrections.get(&e.id) {
+                    Some(list) => {
+                        corrected = corrected_step(e, list);
+                        &corrected
+                    }
+                    None => e,
+                };
                 let day = e.body.at.china_date();
                 if !opened && from.is_none_or(|f| day >= f) {
                     books.count(false);
@@ -173,7 +175,7 @@ impl<C: Clock> Device<C> {
                 }
                 // Before the period, movements only build the opening stock.
                 let counting = opened;
-                post(&mut books, &e, counting);
+                post(&mut books, e, counting);
             }
             if !opened {
                 books.count(false);
@@ -185,6 +187,38 @@ impl<C: Clock> Device<C> {
         })
     }
 }
+
+/// Each corrected event's corrections, in the order stored: the container and the changes.
+fn corrections_of(events: &[SignedEvent]) -> HashMap<EventId, Vec<(&LabelCode, &Changes)>> {
+    let mut out: HashMap<EventId, Vec<(&LabelCode, &Changes)>> = HashMap::new();
+    for e in events {
+        if let EventKind::Correction {
+            changes, corrects, ..
+        } = &e.body.event
+        {
+            for link in &e.body.links {
+                out.entry(*corrects)
+                    .or_default()
+                    .push((&link.container, changes));
+            }
+        }
+    }
+    out
+}
+
+/// `e` as its corrections leave it (through the core's one way of applying a correction): a
+/// correction amends the record of its step, so the step counts at its corrected value in
+/// its own period, whenever the correction was recorded, and the books agree with the stock
+/// the containers are known to hold.
+fn corrected_step(e: &SignedEvent, corrections: &[(&LabelCode, &Changes)]) -> SignedEvent {
+    let mut e = e.clone();
+    for (container, changes) in corrections {
+        yima_core::apply_to_step(&mut e.body.event, container, changes);
+    }
+    e
+}
+
+type Changes = std::collections::BTreeMap<String, String>;
 
 /// Which column of a balance a movement adds to.
 type Column = fn(&mut StockBalance) -> &mut i64;

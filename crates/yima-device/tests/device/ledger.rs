@@ -248,3 +248,77 @@ fn the_senders_outsourced_record_gets_the_receivers_method_once_learned() {
     crate::common::feed(&mut receiver, &mut producer);
     assert_eq!(outsourced(&producer.ledger().unwrap()), outsourced(&before));
 }
+
+/// The balance counts a corrected step at its corrected value: a correction amends the
+/// record it corrects, so the movement and the stock it leaves agree, and the balance closes
+/// on the corrected figures (a corrected weighing is no reweighing).
+#[test]
+fn corrections_of_a_quantity_count_in_the_balance() {
+    use crate::common::*;
+    use yima_core::{EventId, Role, Step};
+    use yima_device::Action;
+    let last = |dev: &mut Dev<'_>, code: &yima_codes::LabelCode, step: Step| -> EventId {
+        let h = dev.history(code).unwrap();
+        h.iter()
+            .rev()
+            .find(|h| h.step == step)
+            .unwrap()
+            .id
+            .parse()
+            .unwrap()
+    };
+    let correct = |corrects: EventId, field: &str, value: &str| Action::Correct {
+        corrects,
+        reason: "录入错误".into(),
+        changes: [(field.to_string(), value.to_string())].into(),
+    };
+    let clock = clock();
+    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);
+    let one = std::slice::from_ref;
+
+    // Registered as 200 kg, corrected to 190 kg, then weighed at 190 kg in store.
+    let a = p.register(&drum("200")).unwrap().code;
+    p.record(&req(one(&a), store())).unwrap();
+    let generated = last(&mut p, &a, Step::Generated);
+    p.record(&req(one(&a), correct(generated, "quantity", "190")))
+        .unwrap();
+    p.record(&req(one(&a), weighing("190"))).unwrap();
+    // Weighed at 180 kg by a misread scale, corrected to 200 kg.
+    let b = p.register(&drum("200")).unwrap().code;
+    p.record(&req(one(&b), store())).unwrap();
+    p.record(&req(one(&b), weighing("180"))).unwrap();
+    let misread = last(&mut p, &b, Step::Weighing);
+    p.record(&req(one(&b), correct(misread, "quantity", "200")))
+        .unwrap();
+    let rows = p.stock_balance(None, None).unwrap();
+    let generated: i64 = rows.iter().map(|r| r.generated).sum();
+    let closing: i64 = rows.iter().map(|r| r.closing).sum();
+    assert_eq!((generated, closing), (390_000, 390_000), "{rows:?}");
+    assert!(rows.iter().all(|r| r.closes()), "{rows:?}");
+    assert!(rows.iter().all(|r| r.reweighed.is_empty()), "{rows:?}");
+
+    // A receiver weighs 19 kg, accepts it, then corrects both to 18.5 kg: received 18.5 kg.
+    let mut c = init(dirs[1].path(), Role::Carrier, &carrier_org(), &clock);
+    let mut r = init(dirs[2].path(), Role::Receiver, &receiver_org(), &clock);
+    let codes = dispatched(&mut p, 1); // 20 kg
+    clock.advance(HOUR);
+    hand_over(&mut p, &mut c, &codes, pickup());
+    clock.advance(HOUR);
+    hand_over(&mut c, &mut r, &codes, receive());
+    let d = &codes[0];
+    r.record(&req(one(d), weighing("19"))).unwrap();
+    r.record(&req(one(d), Action::Accept { quantity: None }))
+        .unwrap();
+    let weighed = last(&mut r, d, Step::Weighing);
+    let accepted = last(&mut r, d, Step::Accepted);
+    r.record(&req(one(d), correct(weighed, "quantity", "18.5")))
+        .unwrap();
+    r.record(&req(one(d), correct(accepted, "quantity", "18.5")))
+        .unwrap();
+    let rows = r.stock_balance(None, None).unwrap();
+    let received: i64 = rows.iter().map(|r| r.received).sum();
+    let closing: i64 = rows.iter().map(|r| r.closing).sum();
+    assert_eq!((received, closing), (18_500, 18_500), "{rows:?}");
+    assert!(rows.iter().all(|r| r.closes()), "{rows:?}");
+}
