@@ -7,7 +7,7 @@ use crate::error::{DeviceError, ErrorKind};
 use crate::Device;
 use std::collections::BTreeSet;
 use yima_codes::LabelCode;
-use yima_core::{transports, Anomaly, AnomalyConfig, SignedEvent, Timestamp, TransportFixes};
+use yima_core::{transports, Anomaly, AnomalyConfig, Timestamp, TransportFixes};
 
 impl<C: Clock> Device<C> {
     /// The thresholds of the anomaly rules on this device: its weighing tolerances and its
@@ -52,14 +52,7 @@ impl<C: Clock> Device<C> {
                     if failed.contains(&raw.id) {
                         continue;
                     }
-                    let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures)
-                        .map_err(|err| {
-                            DeviceError::new(
-                                ErrorKind::Storage,
-                                format!("stored event {} is unreadable: {err}", raw.id),
-                            )
-                        })?;
-                    events.push(e);
+                    events.push(crate::stored::signed(raw)?);
                 }
                 let mut fixes = Vec::new();
                 for t in transports(&events) {

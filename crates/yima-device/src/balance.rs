@@ -135,7 +135,7 @@ impl<C: Clock> Device<C> {
     ) -> Result<Vec<StockBalance>, DeviceError> {
         self.store.read(|tx| {
             let org = tx.require_device()?.org.credit_code;
-            let events = crate::epcis_export::signed_events(tx)?;
+            let events = crate::stored::signed_events(tx)?;
             let corrections = corrections_of(&events);
             let mut books = Books::default();
             let mut opened = false;

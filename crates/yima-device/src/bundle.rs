@@ -30,7 +30,7 @@ impl<C: Clock> Device<C> {
     /// does not keep one). `UnknownContainer` when it holds no event of the scope.
     pub fn bundle(&mut self, scope: &BundleScope) -> Result<EvidenceBundle, DeviceError> {
         let (events, known, me) = self.store.read(|tx| {
-            let events = crate::epcis_export::signed_events(tx)?;
+            let events = crate::stored::signed_events(tx)?;
             let me = tx.require_device()?;
             Ok::<_, DeviceError>((events, tx.known_keys()?, me))
         })?;

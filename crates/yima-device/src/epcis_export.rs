@@ -30,24 +30,6 @@ pub enum EpcisScope {
     },
 }
 
-/// Every event stored, in the order stored, inside the caller's read transaction; one that
-/// cannot be read fails, naming it, rather than be left out.
-pub(crate) fn signed_events(tx: &yima_store::Tx<'_>) -> Result<Vec<SignedEvent>, DeviceError> {
-    tx.all_event_rows()?
-        .into_iter()
-        .map(|row| {
-            let raw = row.to_raw()?;
-            SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(|err| {
-                DeviceError::bilingual(
-                    ErrorKind::Storage,
-                    format!("stored event {} is unreadable: {err}", raw.id),
-                    format!("已存事件 {} 无法读取：{err}", raw.id),
-                )
-            })
-        })
-        .collect()
-}
-
 /// The events of `all` in `scope`, in the order stored.
 pub(crate) fn in_scope(all: Vec<SignedEvent>, scope: &EpcisScope) -> Vec<SignedEvent> {
     let touches = |e: &SignedEvent, set: &HashSet<LabelCode>| {
@@ -80,7 +62,7 @@ impl<C: Clock> Device<C> {
     /// Every event this device holds, in the order stored; one that cannot be read fails,
     /// naming it, rather than be left out.
     pub(crate) fn stored_events(&mut self) -> Result<Vec<SignedEvent>, DeviceError> {
-        self.store.read(signed_events)
+        self.store.read(crate::stored::signed_events)
     }
 
     /// The events this device holds in `scope` as an EPCIS 2.0 `EPCISDocument`, each event

@@ -6,7 +6,7 @@ use crate::error::{DeviceError, ErrorKind};
 use crate::status::load_status;
 use crate::Device;
 use yima_codes::LabelCode;
-use yima_core::{ContainerLabel, LabelPayload, SignedEvent};
+use yima_core::{ContainerLabel, LabelPayload};
 
 fn unknown(code: &LabelCode) -> DeviceError {
     DeviceError::bilingual(
@@ -29,14 +29,7 @@ impl<C: Clock> Device<C> {
             let device = tx.require_device()?;
             let mut genesis = None;
             for row in tx.container_event_rows(code)? {
-                let raw = row.to_raw()?;
-                let event = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures)
-                    .map_err(|e| {
-                        DeviceError::new(
-                            ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {e}", raw.id),
-                        )
-                    })?;
+                let event = crate::stored::signed(row.to_raw()?)?;
                 if event.body.link(code).is_some_and(|l| l.prev.is_none()) {
                     genesis = Some(event);
                     break;

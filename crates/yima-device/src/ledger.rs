@@ -3,7 +3,7 @@
 //! built from the events this device's organisation recorded, and written as CSV.
 
 use crate::clock::Clock;
-use crate::error::{DeviceError, ErrorKind};
+use crate::error::DeviceError;
 use crate::Device;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -195,15 +195,7 @@ impl<C: Clock> Device<C> {
             // Containers dispatched by this organisation and not yet picked up.
             let mut out_of_store: std::collections::HashSet<LabelCode> = Default::default();
             for row in tx.all_event_rows()? {
-                let raw = row.to_raw()?;
-                let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(
-                    |err| {
-                        DeviceError::new(
-                            ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {err}", raw.id),
-                        )
-                    },
-                )?;
+                let e = crate::stored::signed(row.to_raw()?)?;
                 for l in e.body.event.new_labels() {
                     labels.insert(l.code.clone(), l.clone());
                     genesis.insert(l.code.clone(), e.id);

@@ -54,6 +54,7 @@ mod register;
 mod scan_check;
 mod scanned;
 mod status;
+mod stored;
 mod sync;
 mod timeline;
 mod track;

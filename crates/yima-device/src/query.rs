@@ -7,9 +7,7 @@ use crate::status::{load_status, SCANNED_LABEL_UNKNOWN};
 use crate::Device;
 use serde::Serialize;
 use yima_codes::{LabelCode, WorkCalendar};
-use yima_core::{
-    describe_party, ContainerLabel, ContainerState, EventKind, SignedEvent, Step, Timestamp,
-};
+use yima_core::{describe_party, ContainerLabel, ContainerState, EventKind, Step, Timestamp};
 use yima_store::OutboxStatus;
 
 /// One container as this device knows it.
@@ -359,15 +357,7 @@ impl<C: Clock> Device<C> {
             let mut out = Vec::new();
             for row in rows {
                 let stored_at = Timestamp(row.stored_at);
-                let raw = row.to_raw()?;
-                let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(
-                    |err| {
-                        DeviceError::new(
-                            ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {err}", raw.id),
-                        )
-                    },
-                )?;
+                let e = crate::stored::signed(row.to_raw()?)?;
                 let sync = match tx.outbox_status(&e.id.to_string())? {
                     Some(OutboxStatus::Pending) => "pending".to_string(),
                     Some(OutboxStatus::Accepted) => "accepted".to_string(),

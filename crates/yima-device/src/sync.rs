@@ -10,7 +10,7 @@ use rand::RngCore;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use yima_codes::LabelCode;
-use yima_core::{apply, ContainerStatus, SignedEvent, Timestamp, WireEvent};
+use yima_core::{apply, ContainerStatus, Timestamp, WireEvent};
 use yima_protocol::{sign_request, DeviceInfo, FeedEntry, PushOutcome, PushResult, RequestAuth};
 use yima_store::{KeySource, KnownKey, OutboxStatus, Tx};
 
@@ -64,14 +64,7 @@ fn status_at(
     event: yima_core::EventId,
 ) -> Result<Option<ContainerStatus>, DeviceError> {
     let mut by_id = std::collections::HashMap::new();
-    for row in tx.container_event_rows(code)? {
-        let raw = row.to_raw()?;
-        let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(|err| {
-            DeviceError::new(
-                ErrorKind::Storage,
-                format!("stored event {} is unreadable: {err}", raw.id),
-            )
-        })?;
+    for e in crate::stored::container_events(tx, code)? {
         by_id.insert(e.id, e);
     }
     let mut path = Vec::new();

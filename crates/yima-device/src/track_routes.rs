@@ -6,10 +6,8 @@ use crate::clock::Clock;
 use crate::error::{DeviceError, ErrorKind};
 use crate::Device;
 use serde::Serialize;
-use yima_codes::{CreditCode, LabelCode, ManifestNumber};
-use yima_core::{
-    track_digest, EventKind, Fix, Role, SignedEvent, Timestamp, TrackDigest, CLOCK_SKEW_MS,
-};
+use yima_codes::LabelCode;
+use yima_core::{track_digest, transports, Fix, Timestamp, TrackDigest, Transport, CLOCK_SKEW_MS};
 
 /// Whether a transport's fixes are the route its closing handover signed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -119,12 +117,6 @@ pub(crate) fn verdict(closed: bool, track: Option<&TrackDigest>, held: &[Fix]) -
     }
 }
 
-struct Open {
-    carrier: CreditCode,
-    manifest: ManifestNumber,
-    started_by: SignedEvent,
-}
-
 impl<C: Clock> Device<C> {
     /// The transports of container `code`, oldest first: each carrier's custody from its
     /// pickup (or relay) to the handover ending it, or still in progress, with the fixes this
@@ -139,87 +131,46 @@ impl<C: Clock> Device<C> {
                     format!("没有容器 {code} 的记录"),
                 ));
             }
-            let mut events = Vec::with_capacity(rows.len());
-            for row in rows {
-                let raw = row.to_raw()?;
-                let e = SignedEvent::from_parts(raw.id, raw.canonical, raw.signatures).map_err(
-                    |err| {
-                        DeviceError::new(
-                            ErrorKind::Storage,
-                            format!("stored event {} is unreadable: {err}", raw.id),
-                        )
-                    },
-                )?;
-                events.push(e);
-            }
-            let mut out = Vec::new();
-            let mut open: Option<Open> = None;
-            let close = |o: Open, end: Option<&SignedEvent>| -> Result<RouteView, DeviceError> {
-                let start = o.started_by.body.at;
-                let track = end.and_then(|e| e.body.track);
-                let held = match (&track, end) {
-                    (Some(t), _) => tx.fixes_between(&o.manifest, &o.carrier, t.first, t.last)?,
-                    (None, Some(e)) => tx.fixes_between(
-                        &o.manifest,
-                        &o.carrier,
+            let events = rows
+                .into_iter()
+                .map(|row| crate::stored::signed(row.to_raw()?))
+                .collect::<Result<Vec<_>, DeviceError>>()?;
+            let close = |t: Transport| -> Result<RouteView, DeviceError> {
+                let start = t.started_at;
+                let held = match (&t.track, t.ended) {
+                    (Some(track), _) => {
+                        tx.fixes_between(&t.manifest, &t.carrier, track.first, track.last)?
+                    }
+                    (None, Some((_, end))) => tx.fixes_between(
+                        &t.manifest,
+                        &t.carrier,
                         Timestamp(start.0 - CLOCK_SKEW_MS),
-                        Timestamp(e.body.at.0 + CLOCK_SKEW_MS),
+                        Timestamp(end.0 + CLOCK_SKEW_MS),
                     )?,
                     (None, None) => tx.fixes_between(
-                        &o.manifest,
-                        &o.carrier,
+                        &t.manifest,
+                        &t.carrier,
                         Timestamp(start.0 - CLOCK_SKEW_MS),
                         Timestamp(i64::MAX),
                     )?,
                 };
                 Ok(RouteView {
-                    carrier: o.carrier.to_string(),
-                    manifest: o.manifest.to_string(),
-                    started_by: o.started_by.id.to_string(),
+                    carrier: t.carrier.to_string(),
+                    manifest: t.manifest.to_string(),
+                    started_by: t.started_by.to_string(),
                     started_at: start.0,
-                    ended_by: end.map(|e| e.id.to_string()),
-                    ended_at: end.map(|e| e.body.at.0),
-                    track: track.as_ref().map(TrackView::from),
+                    ended_by: t.ended.map(|(id, _)| id.to_string()),
+                    ended_at: t.ended.map(|(_, at)| at.0),
+                    track: t.track.as_ref().map(TrackView::from),
                     fixes: held.iter().map(FixView::from).collect(),
-                    verdict: verdict(end.is_some(), track.as_ref(), &held),
+                    verdict: verdict(t.ended.is_some(), t.track.as_ref(), &held),
                 })
             };
-            for e in &events {
-                let giver = e.body.event.giver();
-                // A handover given by the carrier of the open segment ends it.
-                if let (Some(o), Some(g)) = (&open, giver) {
-                    let ends = matches!(
-                        e.body.event,
-                        EventKind::RelayHandover { .. }
-                            | EventKind::Received { .. }
-                            | EventKind::Returned { .. }
-                    ) && g.org == o.carrier;
-                    if ends {
-                        let o = open.take().expect("checked");
-                        out.push(close(o, Some(e))?);
-                    }
-                }
-                // A carrier taking custody begins one.
-                let begins = match &e.body.event {
-                    EventKind::PickedUp { manifest, .. }
-                    | EventKind::RelayHandover { manifest, .. }
-                        if e.body.by.role == Role::Carrier =>
-                    {
-                        Some(manifest.clone())
-                    }
-                    _ => None,
-                };
-                if let Some(manifest) = begins {
-                    open = Some(Open {
-                        carrier: e.body.by.org.clone(),
-                        manifest,
-                        started_by: e.clone(),
-                    });
-                }
-            }
-            if let Some(o) = open {
-                out.push(close(o, None)?);
-            }
+            // The core's one reckoning of a chain's transports (as the anomaly rules see them).
+            let out = transports(&events)
+                .into_iter()
+                .map(close)
+                .collect::<Result<Vec<_>, DeviceError>>()?;
             Ok(out)
         })
     }
