@@ -259,3 +259,25 @@ pub fn assert_verifies(dev: &mut Dev<'_>) {
     let r = dev.verify(None).expect("verify");
     assert!(r.ok(), "verification failed: {:#?}", r.failures);
 }
+
+/// The id of the last `step` in `code`'s history on `dev`.
+pub fn last_step(dev: &mut Dev<'_>, code: &LabelCode, step: yima_core::Step) -> yima_core::EventId {
+    dev.history(code)
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|h| h.step == step)
+        .unwrap()
+        .id
+        .parse()
+        .unwrap()
+}
+
+/// A correction of one field of the step `corrects` (录入错误, a slip in entry).
+pub fn correct(corrects: yima_core::EventId, field: &str, value: &str) -> Action {
+    Action::Correct {
+        corrects,
+        reason: "录入错误".into(),
+        changes: [(field.to_string(), value.to_string())].into(),
+    }
+}

@@ -255,23 +255,9 @@ fn the_senders_outsourced_record_gets_the_receivers_method_once_learned() {
 #[test]
 fn corrections_of_a_quantity_count_in_the_balance() {
     use crate::common::*;
-    use yima_core::{EventId, Role, Step};
+    use yima_core::{Role, Step};
     use yima_device::Action;
-    let last = |dev: &mut Dev<'_>, code: &yima_codes::LabelCode, step: Step| -> EventId {
-        let h = dev.history(code).unwrap();
-        h.iter()
-            .rev()
-            .find(|h| h.step == step)
-            .unwrap()
-            .id
-            .parse()
-            .unwrap()
-    };
-    let correct = |corrects: EventId, field: &str, value: &str| Action::Correct {
-        corrects,
-        reason: "录入错误".into(),
-        changes: [(field.to_string(), value.to_string())].into(),
-    };
+    let last = last_step;
     let clock = clock();
     let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
     let mut p = init(dirs[0].path(), Role::Producer, &producer_org(), &clock);

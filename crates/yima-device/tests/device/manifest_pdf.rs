@@ -5,7 +5,7 @@
 //! every signature, verified, and renders as a PDF.
 
 use crate::common::*;
-use yima_core::{EventId, Role, Step};
+use yima_core::{Role, Step};
 use yima_device::{Action, ErrorKind, LedgerStage};
 use yima_label::{SheetCell, SheetCorrection};
 
@@ -207,26 +207,6 @@ fn one_short_one_partly_refused(
         },
     ))
     .unwrap();
-}
-
-fn last_step(dev: &mut Dev<'_>, code: &yima_codes::LabelCode, step: Step) -> EventId {
-    dev.history(code)
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|h| h.step == step)
-        .unwrap()
-        .id
-        .parse()
-        .unwrap()
-}
-
-fn correct(corrects: EventId, field: &str, value: &str) -> Action {
-    Action::Correct {
-        corrects,
-        reason: "录入错误".into(),
-        changes: [(field.to_string(), value.to_string())].into(),
-    }
 }
 
 #[test]
