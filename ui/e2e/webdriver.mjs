@@ -68,10 +68,23 @@ export class Session {
     await wd("DELETE", this.base).catch(() => {});
   }
 
+  /** The elements `css` finds now, asked again when WebKitWebDriver finds a node the screen
+   * re-renders while it makes the handles (it answers "stale element" to a search too). */
+  async elements(css) {
+    for (let i = 0; ; i++) {
+      try {
+        return await wd("POST", `${this.base}/elements`, { using: "css selector", value: css });
+      } catch (e) {
+        if (i >= 20 || !String(e.message).includes("stale element")) throw e;
+        await sleep(50);
+      }
+    }
+  }
+
   async find(css, timeout = 15000) {
     const until = Date.now() + timeout;
     for (;;) {
-      const found = await wd("POST", `${this.base}/elements`, { using: "css selector", value: css });
+      const found = await this.elements(css);
       if (found.length > 0) return found[0][ELEMENT];
       if (Date.now() > until) throw new Error(`no element ${css} after ${timeout} ms`);
       await sleep(100);
@@ -79,7 +92,7 @@ export class Session {
   }
 
   async count(css) {
-    return (await wd("POST", `${this.base}/elements`, { using: "css selector", value: css })).length;
+    return (await this.elements(css)).length;
   }
 
   /** `act` on the element `css` finds, found again when the screen re-rendered it between
