@@ -31,6 +31,7 @@ mod model;
 mod openapi;
 mod payload;
 mod quantity;
+mod road_pass;
 mod role;
 mod signing;
 mod state;
@@ -75,6 +76,10 @@ pub use payload::{
     LABEL_PAYLOAD_MAGIC, LABEL_PAYLOAD_VERSION, LABEL_SIGNATURE_DOMAIN, LABEL_SIGNED_LEN,
 };
 pub use quantity::{format_milli, parse_milli, Quantity, QuantityError, Unit};
+pub use road_pass::{
+    RoadPass, RoadPassContainer, RoadPassError, ROAD_PASS_DEFAULT_MINUTES, ROAD_PASS_DOMAIN,
+    ROAD_PASS_MAX_MINUTES, ROAD_PASS_PREFIX,
+};
 pub use role::{Role, UnknownRole};
 pub use signing::{
     verify_batch, DeviceKey, EventId, KeyError, PublicKey, Signature, SignatureBytes,

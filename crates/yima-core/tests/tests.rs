@@ -25,6 +25,8 @@ mod operator;
 mod props;
 #[path = "tests/refused_part.rs"]
 mod refused_part;
+#[path = "tests/road_pass.rs"]
+mod road_pass;
 #[path = "tests/scale_identity.rs"]
 mod scale_identity;
 #[path = "tests/track.rs"]

@@ -22,7 +22,7 @@
 //! ```
 
 mod ack;
-mod bytes;
+pub(crate) mod bytes;
 mod offer;
 
 pub use ack::{HandoverAckQr, IdentityQr, IDENTITY_PREFIX};
