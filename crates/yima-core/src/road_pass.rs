@@ -24,7 +24,7 @@ use crate::state::ContainerState;
 use chrono::Datelike;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use yima_codes::{CreditCode, LabelCode, ManifestNumber};
+use yima_codes::{CreditCode, LabelCode, Lang, ManifestNumber};
 
 /// What a road pass's text starts with.
 pub const ROAD_PASS_PREFIX: &str = "YIMA-RP1:";
@@ -109,6 +109,43 @@ pub enum RoadPassError {
         /// When it says it was issued.
         issued_at: Timestamp,
     },
+}
+
+impl RoadPassError {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (_, Lang::En) => self.to_string(),
+            (RoadPassError::NotRoadPass { text }, Lang::Zh) => {
+                format!("不是一码路检通行码：{text}")
+            }
+            (RoadPassError::Malformed { detail }, Lang::Zh) => {
+                format!("路检通行码已损坏：{detail}")
+            }
+            (RoadPassError::NoContainers, Lang::Zh) => "路检通行码至少需要一个运输中的容器".into(),
+            (RoadPassError::NotInTransit { code }, Lang::Zh) => format!("容器 {code} 不在运输中"),
+            (RoadPassError::NotCarried { code }, Lang::Zh) => {
+                format!("容器 {code} 不在本承运人的保管之下")
+            }
+            (RoadPassError::OtherManifest { code }, Lang::Zh) => {
+                format!("容器 {code} 属于另一张联单")
+            }
+            (RoadPassError::NotCarrier, Lang::Zh) => "只有承运人的设备才能出示路检通行码".into(),
+            (RoadPassError::Validity { minutes, max }, Lang::Zh) => {
+                format!("路检通行码的有效期为 1 至 {max} 分钟，不能是 {minutes} 分钟")
+            }
+            (RoadPassError::TooLarge { containers, max }, Lang::Zh) => {
+                format!("{containers} 个容器放不进一个路检通行码（最多 {max} 个）：请分批出示")
+            }
+            (RoadPassError::Forged, Lang::Zh) => "路检通行码的签名与内容不符：伪造或被篡改".into(),
+            (RoadPassError::Expired { expires_at }, Lang::Zh) => {
+                format!("路检通行码已于 {expires_at} 过期")
+            }
+            (RoadPassError::NotYetValid { issued_at }, Lang::Zh) => {
+                format!("路检通行码的签发时间 {issued_at} 在未来")
+            }
+        }
+    }
 }
 
 fn malformed(detail: impl Into<String>) -> RoadPassError {

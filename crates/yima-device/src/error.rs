@@ -43,6 +43,9 @@ pub enum ErrorKind {
     /// Location fixes for a manifest under which this device's organisation, as a carrier,
     /// holds no container picked up and still in transit: nothing is recorded.
     NotInTransit,
+    /// A road pass that is damaged, altered, expired, early, or signed by a key the reader
+    /// knows is not the carrier's: nothing of it is shown.
+    BadRoadPass,
     /// The store failed (disk, lock, migrations) or holds unreadable rows.
     Storage,
     /// A document (the manifest's PDF) could not be rendered: a bug, not the user's input.
@@ -74,6 +77,7 @@ impl ErrorKind {
             ErrorKind::ForgedLabel => ("标签被篡改", "forged label"),
             ErrorKind::NotWeighed => ("出库前须称重", "weigh before dispatch"),
             ErrorKind::NotInTransit => ("不在运输途中", "not in transit"),
+            ErrorKind::BadRoadPass => ("路检通行码无效", "road pass not valid"),
             ErrorKind::Storage => ("存储错误", "storage error"),
             ErrorKind::UnknownManifest => (
                 "本设备没有此联单的记录",

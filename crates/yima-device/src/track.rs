@@ -30,13 +30,13 @@ pub(crate) fn known_codes(tx: &Tx<'_>) -> Result<Vec<LabelCode>, DeviceError> {
     Ok(codes)
 }
 
-/// `org`'s transports in progress: each manifest under which it carries containers in
-/// transit, with when its custody of them began (the latest pickup among them).
-fn transports_in_progress(
+/// What `org` carries in transit, by manifest: the statuses of the containers it holds
+/// picked up and not yet handed on (a road pass shows them).
+pub(crate) fn loads_in_transit(
     tx: &Tx<'_>,
     org: &CreditCode,
-) -> Result<BTreeMap<ManifestNumber, Timestamp>, DeviceError> {
-    let mut since: BTreeMap<ManifestNumber, Timestamp> = BTreeMap::new();
+) -> Result<BTreeMap<ManifestNumber, Vec<ContainerStatus>>, DeviceError> {
+    let mut loads: BTreeMap<ManifestNumber, Vec<ContainerStatus>> = BTreeMap::new();
     for code in known_codes(tx)? {
         let Some(s) = load_status(tx, &code)? else {
             continue;
@@ -44,14 +44,30 @@ fn transports_in_progress(
         let Some(manifest) = s.manifest.as_ref().map(|m| m.number.clone()) else {
             continue;
         };
-        if &s.holder != org || s.state != ContainerState::InTransit {
-            continue;
+        if &s.holder == org && s.state == ContainerState::InTransit {
+            loads.entry(manifest).or_default().push(s);
         }
-        let start = s.custody_since.or(s.head_at).unwrap_or(Timestamp(i64::MIN));
-        let e = since.entry(manifest).or_insert(start);
-        *e = (*e).max(start);
     }
-    Ok(since)
+    Ok(loads)
+}
+
+/// `org`'s transports in progress: each manifest under which it carries containers in
+/// transit, with when its custody of them began (the latest pickup among them).
+fn transports_in_progress(
+    tx: &Tx<'_>,
+    org: &CreditCode,
+) -> Result<BTreeMap<ManifestNumber, Timestamp>, DeviceError> {
+    Ok(loads_in_transit(tx, org)?
+        .into_iter()
+        .map(|(manifest, load)| {
+            let since = load
+                .iter()
+                .map(|s| s.custody_since.or(s.head_at).unwrap_or(Timestamp(i64::MIN)))
+                .max()
+                .unwrap_or(Timestamp(i64::MIN));
+            (manifest, since)
+        })
+        .collect())
 }
 
 /// Stores the fixes of `fixes` (canonical) from `since` up to `now` for `org`'s transport

@@ -34,6 +34,8 @@ mod operator;
 mod quantities;
 #[path = "device/reopen.rs"]
 mod reopen;
+#[path = "device/road_pass.rs"]
+mod road_pass;
 #[path = "device/scale_weighing.rs"]
 mod scale_weighing;
 #[path = "device/storage.rs"]

@@ -54,6 +54,14 @@ pub fn receiver_org() -> Party {
     }
 }
 
+/// The province's environmental regulator.
+pub fn regulator_org() -> Party {
+    Party {
+        credit_code: credit("11350000MB0000001"),
+        name: "福建省生态环境厅".into(),
+    }
+}
+
 /// A producer no test device belongs to, for containers a device has never seen.
 pub fn other_producer_org() -> Party {
     Party {
