@@ -1,7 +1,7 @@
 //! JSON bodies of the registry's endpoints.
 
 use serde::{Deserialize, Serialize};
-use yima_codes::CreditCode;
+use yima_codes::{CreditCode, LabelCode};
 pub use yima_core::WireEvent;
 use yima_core::{EventId, PublicKey, Role, Timestamp};
 
@@ -422,4 +422,89 @@ pub struct OffersWaiting {
 pub struct OfferStored {
     /// False when the registry already held this offer (nothing changed).
     pub stored: bool,
+}
+
+/// `POST /v1/road`: a road pass an inspector read from a driver's screen (no account).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadCheckRequest {
+    /// The pass's QR text (`YIMA-RP1:…`, `docs/ROAD-PASS.md`).
+    pub pass: String,
+}
+
+/// An organisation named on a manifest, as the registry records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadParty {
+    /// Unified social credit code.
+    pub credit_code: CreditCode,
+    /// Registered name.
+    pub name: String,
+}
+
+/// How the registry stands on one container of a pass.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "standing", rename_all = "snake_case")]
+pub enum RoadStanding {
+    /// In transit with the pass's carrier under the pass's manifest, by the registry's record.
+    InTransit {
+        /// The quantity the registry's record has (last measured, or as declared):
+        /// thousandths of a unit (`milli`) and the unit (`kg`, `t`, `L`).
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        quantity: yima_core::Quantity,
+        /// When the carrier's custody began, if recorded.
+        since: Option<Timestamp>,
+    },
+    /// Not so by the registry's record (not synced yet, elsewhere, or not this carrier's):
+    /// nothing more is said of it.
+    NotConfirmed,
+}
+
+/// One container of a checked pass.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadCheckLine {
+    /// The container's code.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: LabelCode,
+    /// The quantity the pass states (as `quantity` above).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub on_pass: yima_core::Quantity,
+    /// What the registry says.
+    pub registry: RoadStanding,
+}
+
+/// What the registry answers for a valid road pass: that manifest's containers on the pass
+/// as its record has them, and nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadCheck {
+    /// The manifest.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub manifest: yima_codes::ManifestNumber,
+    /// The carrier, as enrolled (the pass's key is one of its devices).
+    pub carrier: RoadParty,
+    /// The manifest's sender, by the registry's record.
+    pub sender: RoadParty,
+    /// The manifest's receiver, by the registry's record.
+    pub receiver: RoadParty,
+    /// The vehicle's plate, as the pass states it.
+    pub vehicle_plate: String,
+    /// When the pass was made.
+    pub issued_at: Timestamp,
+    /// When it stops being valid.
+    pub expires_at: Timestamp,
+    /// The pass's containers, by code.
+    pub lines: Vec<RoadCheckLine>,
+}
+
+impl RoadCheck {
+    /// How many lines the registry confirms in transit.
+    pub fn confirmed(&self) -> usize {
+        self.lines
+            .iter()
+            .filter(|l| matches!(l.registry, RoadStanding::InTransit { .. }))
+            .count()
+    }
 }

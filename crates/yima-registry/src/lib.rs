@@ -18,6 +18,7 @@ pub mod metrics;
 mod middleware;
 mod offers;
 mod openapi;
+mod road;
 mod routes;
 pub mod server;
 mod signatures;

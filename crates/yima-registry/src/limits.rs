@@ -27,12 +27,15 @@ pub struct RateLimits {
     pub push_per_address: Rate,
     /// Pushes per device key.
     pub push_per_key: Rate,
+    /// Road pass checks per client address (`POST /v1/road`, which needs no account).
+    pub road_per_address: Rate,
 }
 
 impl Default for RateLimits {
     /// Enrolment: 10 at once, then 30 a minute per address (a code has 100 bits: this is
     /// about load, not guessing). Pushes: 600 at once and 3000 a minute per address, 120 at
-    /// once and 600 a minute per key (a week offline is a few dozen pushes).
+    /// once and 600 a minute per key (a week offline is a few dozen pushes). Road pass checks:
+    /// 30 at once, then 120 a minute per address (an inspection post's phones may share one).
     fn default() -> Self {
         RateLimits {
             enrol_per_address: Rate {
@@ -46,6 +49,10 @@ impl Default for RateLimits {
             push_per_key: Rate {
                 burst: 120,
                 per_minute: 600,
+            },
+            road_per_address: Rate {
+                burst: 30,
+                per_minute: 120,
             },
         }
     }
@@ -102,6 +109,7 @@ pub(crate) struct Limiters {
     pub(crate) enrol_per_address: Buckets<IpAddr>,
     pub(crate) push_per_address: Buckets<IpAddr>,
     pub(crate) push_per_key: Buckets<PublicKey>,
+    pub(crate) road_per_address: Buckets<IpAddr>,
 }
 
 impl Limiters {
@@ -110,6 +118,7 @@ impl Limiters {
             enrol_per_address: Buckets::new(limits.enrol_per_address),
             push_per_address: Buckets::new(limits.push_per_address),
             push_per_key: Buckets::new(limits.push_per_key),
+            road_per_address: Buckets::new(limits.road_per_address),
         }
     }
 }

@@ -122,6 +122,21 @@ pub(crate) async fn limit_enrol<S: RegistryStore>(
     next.run(req).await
 }
 
+/// Road pass checks per address, before the body is read.
+pub(crate) async fn limit_road<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Some(ip) = peer(&st, &req) {
+        if let Err(wait) = st.limits.road_per_address.take(ip, Instant::now()) {
+            tracing::warn!(peer = %ip, wait, "rate limited: road pass checks");
+            return too_many("road pass checks from this address", wait).into_response();
+        }
+    }
+    next.run(req).await
+}
+
 /// Pushes per address, before the body is read or anything written.
 pub(crate) async fn limit_push<S: RegistryStore>(
     State(st): State<AppState<S>>,

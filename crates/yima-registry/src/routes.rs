@@ -4,7 +4,9 @@
 use crate::admin;
 use crate::auth::{json, Authed, SignedOnce};
 use crate::error::{ErrorKind, RegistryError};
-use crate::middleware::{access_span, count, limit_enrol, limit_push, request_id, too_many};
+use crate::middleware::{
+    access_span, count, limit_enrol, limit_push, limit_road, request_id, too_many,
+};
 use crate::offers;
 use crate::openapi::Described;
 use crate::signatures::SignatureCheck;
@@ -35,6 +37,7 @@ pub const ENROLMENT_CODE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
     let enrol_limit = from_fn_with_state(state.clone(), limit_enrol::<S>);
     let push_limit = from_fn_with_state(state.clone(), limit_push::<S>);
+    let road_limit = from_fn_with_state(state.clone(), limit_road::<S>);
     Described::new()
         .serve(__path_health, health)
         .serve(__path_ready, ready::<S>)
@@ -54,6 +57,11 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
         .serve(crate::bundle::__path_bundle, crate::bundle::bundle::<S>)
         .serve(offers::__path_post_offer, offers::post_offer::<S>)
         .serve(offers::__path_get_offers, offers::get_offers::<S>)
+        .serve_with(
+            crate::road::__path_check_road,
+            crate::road::check_road::<S>,
+            |m| m.layer(road_limit),
+        )
 }
 
 /// The registry's routes.

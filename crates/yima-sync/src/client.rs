@@ -277,7 +277,31 @@ impl Registry {
         path: &str,
         body: Option<Vec<u8>>,
         first: u32,
+        last: (String, Option<Duration>),
+    ) -> Result<Vec<u8>, SyncError> {
+        let sign = |bytes: &[u8]| device.sign_request(method, path, bytes).map(Some);
+        self.attempts(method, path, body, first, last, sign).await
+    }
+
+    /// A request no device signs (an inspector with no account), retried as signed ones are.
+    pub(crate) async fn call_unsigned(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<Vec<u8>, SyncError> {
+        self.attempts(method, path, body, 0, (String::new(), None), |_| Ok(None))
+            .await
+    }
+
+    async fn attempts(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+        first: u32,
         (mut last, mut wait): (String, Option<Duration>),
+        mut sign: impl FnMut(&[u8]) -> Result<Option<RequestAuth>, yima_device::DeviceError>,
     ) -> Result<Vec<u8>, SyncError> {
         for attempt in first..self.options.max_attempts {
             if attempt > 0 {
@@ -287,8 +311,8 @@ impl Registry {
                 tokio::time::sleep(self.delay(attempt - 1).max(asked)).await;
             }
             let bytes = body.clone().unwrap_or_default();
-            let auth = device.sign_request(method, path, &bytes)?;
-            match self.attempt(method, path, bytes, &auth).await {
+            let auth = sign(&bytes)?;
+            match self.attempt(method, path, bytes, auth.as_ref()).await {
                 Ok(answer) => return Ok(answer),
                 Err(Failure::Retry(why, asked)) => (last, wait) = (why, asked),
                 Err(Failure::Final(e)) => return Err(e),
@@ -310,7 +334,7 @@ impl Registry {
         method: &str,
         path: &str,
         bytes: Vec<u8>,
-        auth: &RequestAuth,
+        auth: Option<&RequestAuth>,
     ) -> impl std::future::Future<Output = Result<Vec<u8>, Failure>> + Send + 'static {
         let url = format!("{}{path}", self.base);
         let mut req = match method {
@@ -321,7 +345,7 @@ impl Registry {
                 .header("content-type", "application/json")
                 .body(bytes),
         };
-        for (name, value) in auth.headers() {
+        for (name, value) in auth.into_iter().flat_map(|a| a.headers()) {
             req = req.header(name, value);
         }
         async move {
@@ -454,7 +478,8 @@ impl Registry {
                     break;
                 }
                 let auth = device.sign_request("POST", PUSH, &batch.body)?;
-                let sending = tokio::spawn(self.attempt("POST", PUSH, batch.body.clone(), &auth));
+                let sending =
+                    tokio::spawn(self.attempt("POST", PUSH, batch.body.clone(), Some(&auth)));
                 let after = batch.after;
                 flight.0.push_back((batch, sending));
                 next = self.next_push(device, after)?;

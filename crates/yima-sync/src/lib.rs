@@ -11,6 +11,7 @@ mod error;
 mod kept_ca;
 mod offers;
 mod pipeline;
+mod road;
 
 pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
 pub use error::{SyncError, SyncErrorKind};

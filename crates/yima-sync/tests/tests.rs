@@ -28,6 +28,8 @@ mod quota;
 mod reliability;
 #[path = "tests/returns.rs"]
 mod returns;
+#[path = "tests/road.rs"]
+mod road;
 #[path = "tests/security.rs"]
 mod security;
 #[path = "tests/story.rs"]

@@ -221,6 +221,7 @@ async fn serve<S: RegistryStore>(
             enrol_per_address: limits.enrol_rate,
             push_per_address: limits.push_rate_per_address,
             push_per_key: limits.push_rate_per_key,
+            ..RateLimits::default()
         })
         .with_body_timeout(Duration::from_secs(limits.body_timeout));
     let state = match limits.client_ip_header {

@@ -126,6 +126,11 @@ pub trait RegistryStore: Send + Sync + 'static {
         &self,
         code: LabelCode,
     ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
+    /// The current status of each of `codes` the registry holds (others are left out).
+    fn statuses(
+        &self,
+        codes: Vec<LabelCode>,
+    ) -> impl Future<Output = Result<Vec<(LabelCode, yima_core::ContainerStatus)>, RegistryError>> + Send;
     /// The stored events linking `code` that are in the feed of `org` (what its devices
     /// may read), in arrival order (the entries' `seq` is the event's, not a feed cursor).
     fn readable_history(

@@ -483,6 +483,26 @@ impl RegistryStore for PostgresStore {
             .collect()
     }
 
+    async fn statuses(
+        &self,
+        codes: Vec<LabelCode>,
+    ) -> Result<Vec<(LabelCode, yima_core::ContainerStatus)>, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached("SELECT code, status FROM containers WHERE code = ANY($1::text[])")
+            .await?;
+        let texts: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+        let rows = c.query(&stmt, &[&texts]).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for code in codes {
+            if let Some(row) = rows.iter().find(|r| r.get::<_, &str>(0) == code.as_str()) {
+                let status = super::status::read(row.get::<_, &str>(1))?;
+                out.push((code, status));
+            }
+        }
+        Ok(out)
+    }
+
     async fn readable_history(
         &self,
         org: CreditCode,

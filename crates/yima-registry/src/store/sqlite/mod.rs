@@ -509,6 +509,25 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
+    async fn statuses(
+        &self,
+        codes: Vec<LabelCode>,
+    ) -> Result<Vec<(LabelCode, yima_core::ContainerStatus)>, RegistryError> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached("SELECT status FROM containers WHERE code = ?1")?;
+            let mut out = Vec::with_capacity(codes.len());
+            for code in codes {
+                let json: Option<String> =
+                    stmt.query_row([code.as_str()], |r| r.get(0)).optional()?;
+                if let Some(json) = json {
+                    out.push((code, super::status::read(&json)?));
+                }
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn readable_history(
         &self,
         org: CreditCode,
