@@ -132,6 +132,12 @@ pub enum Command {
         #[command(subcommand)]
         command: TrackCommand,
     },
+    /// Road control: a carrier shows a time-limited pass of its load; an inspector reads it,
+    /// offline or from the registry, with no account.
+    Road {
+        #[command(subcommand)]
+        command: RoadCommand,
+    },
     /// The management ledger (HJ 1259).
     Ledger {
         #[command(subcommand)]
@@ -312,6 +318,36 @@ pub enum HandoverCommand {
         /// Photos of labels.
         #[arg(required = true)]
         labels: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoadCommand {
+    /// As the carrier: a signed pass of what this device's organisation carries in transit
+    /// under a manifest, to show an inspector (text, and a QR code with `-o PASS.png`).
+    Pass {
+        /// The 14-digit manifest number.
+        #[arg(long)]
+        manifest: String,
+        /// How long it is valid, in minutes (1 to 240).
+        #[arg(long, default_value_t = yima_core::ROAD_PASS_DEFAULT_MINUTES)]
+        minutes: i64,
+        /// Write the pass as a QR code to this PNG file.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// As an inspector: read a pass (its text, or a photo of its QR code) and check it
+    /// offline; with `--online` or `--registry URL` also ask the registry what it records
+    /// of its containers (exit 1 when it does not confirm every one).
+    Check {
+        /// The pass's text (`YIMA-RP1:…`) or an image file holding its QR code.
+        pass: String,
+        /// Ask this device's registry too.
+        #[arg(long)]
+        online: bool,
+        /// Ask this registry (no account needed).
+        #[arg(long)]
+        registry: Option<String>,
     },
 }
 

@@ -9,6 +9,7 @@ mod label;
 mod limits;
 mod print;
 mod record;
+mod road;
 mod run;
 mod scan;
 mod sync;

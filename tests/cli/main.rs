@@ -19,6 +19,7 @@ mod manifest_pdf;
 mod manifests;
 mod online;
 mod qr_handover;
+mod road;
 #[cfg(unix)]
 mod scale;
 mod storage;
