@@ -488,6 +488,34 @@ pub struct SyncSummary {
     pub offers_received: u32,
 }
 
+/// What the registry records of a road pass's containers.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct RoadCheckView {
+    /// How many containers it confirms in transit with the pass's carrier.
+    pub confirmed: u32,
+    /// How many the pass lists.
+    pub total: u32,
+    /// The carrier's registered name.
+    pub carrier: String,
+    /// The manifest's sender, by the registry's record.
+    pub sender: String,
+    /// The manifest's receiver, by the registry's record.
+    pub receiver: String,
+    /// Each container of the pass.
+    pub lines: Vec<RoadCheckLineView>,
+}
+
+/// One container of a road pass as the registry records it.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct RoadCheckLineView {
+    /// The container's code.
+    pub code: String,
+    /// Whether the registry has it in transit with the pass's carrier under its manifest.
+    pub confirmed: bool,
+    /// The quantity by the registry's record, when confirmed.
+    pub quantity: Option<String>,
+}
+
 /// The TypeScript of every type above, in one file.
 pub fn typescript() -> String {
     let cfg = ts_rs::Config::default();
@@ -537,6 +565,11 @@ pub fn typescript() -> String {
         EnrolForm::decl(&cfg),
         SyncProgressView::decl(&cfg),
         SyncSummary::decl(&cfg),
+        yima_device::RoadPassView::decl(&cfg),
+        yima_device::RoadPassLine::decl(&cfg),
+        yima_device::PassKey::decl(&cfg),
+        RoadCheckView::decl(&cfg),
+        RoadCheckLineView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by `YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app \

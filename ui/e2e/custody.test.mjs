@@ -237,6 +237,21 @@ test("a container's whole life across producer, driver, receiver and regulator a
   await confirm(producer, ack);
   await syncAll(producer);
 
+  // Road control: the driver shows a pass of its load; read back on the verify screen, it
+  // checks offline (signed by a key this device knows as the carrier's) and the registry
+  // confirms both drums in transit.
+  await syncAll(driver);
+  await tab(driver, "manifests");
+  await driver.click(`[data-testid="manifest"][data-number="${MANIFEST}"] [data-testid="road-pass"]`);
+  const pass = await orSay(driver, driver.waitText('[data-testid="road-pass-text"]', (t) => t.startsWith("YIMA-RP1:")));
+  await shot(driver, "driver-road-pass");
+  await tab(driver, "verify");
+  await setValue(driver, '[data-testid="road-pass-input"]', pass);
+  await driver.click('[data-testid="road-pass-online"]');
+  await orSay(driver, driver.waitText('[data-testid="road-check"]', (t) => t.includes("2/2")));
+  assert.equal(await driver.count('[data-testid="road-pass-line"]'), 2);
+  assert.equal(await driver.run('return document.querySelector(\'[data-testid="road-pass-key"]\').dataset.key'), "known");
+
   // Relay to a second carrier, both enrolled: the offer goes through the registry, the second
   // driver checks the labels against it and countersigns, and the first driver's app sees the
   // handover complete after a sync. No handover code is shown.

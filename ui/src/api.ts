@@ -7,6 +7,8 @@ import type {
   CodeCheck,
   ContainerRow,
   ManifestRow,
+  RoadCheckView,
+  RoadPassView,
   InitForm,
   LabelPreview,
   NewContainerForm,
@@ -67,6 +69,9 @@ export const api = {
   containers: () => invoke<ContainerRow[]>("containers"),
   manifests: () => invoke<ManifestRow[]>("manifests"),
   exportManifestPdf: (number: string) => invoke<string>("export_manifest_pdf", { number }),
+  roadPass: (number: string, minutes: number | null = null) => invoke<QrShown>("road_pass", { number, minutes }),
+  readRoadPass: (text: string) => invoke<RoadPassView>("read_road_pass", { text }),
+  checkRoadPass: (text: string) => invoke<RoadCheckView>("check_road_pass", { text }),
   timeline: (code: string) => invoke<TimelineView>("timeline", { code }),
   labelSvg: (code: string, containerVolume: number | null = null) =>
     invoke<LabelPreview>("label_svg", { code, containerVolume }),

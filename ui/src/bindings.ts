@@ -989,3 +989,113 @@ offers_sent: number,
  * Handover offers received for this device through the registry.
  */
 offers_received: number, };
+
+export type RoadPassView = { 
+/**
+ * The manifest.
+ */
+manifest: string, 
+/**
+ * The sender's credit code.
+ */
+sender: string, 
+/**
+ * The receiver's credit code.
+ */
+receiver: string, 
+/**
+ * The carrier's credit code.
+ */
+carrier: string, 
+/**
+ * The carrier's name, when the reader knows its key.
+ */
+carrier_name: string | null, 
+/**
+ * The vehicle's plate (may be empty).
+ */
+vehicle_plate: string, 
+/**
+ * When the carrier's custody began (ms since the epoch).
+ */
+in_transit_since: number, 
+/**
+ * When the pass was made (ms).
+ */
+issued_at: number, 
+/**
+ * When it stops being valid (ms).
+ */
+expires_at: number, 
+/**
+ * The signing key's short id.
+ */
+key_id: string, 
+/**
+ * How that key stands with the reader.
+ */
+key: PassKey, 
+/**
+ * The containers, by code.
+ */
+lines: Array<RoadPassLine>, };
+
+export type RoadPassLine = { 
+/**
+ * The container's 37-character code.
+ */
+code: string, 
+/**
+ * Its waste code (`HW08 900-249-08` style).
+ */
+waste_code: string, 
+/**
+ * The waste's description in the national catalogue (empty if not found).
+ */
+waste_name: string, 
+/**
+ * The quantity the carrier holds, e.g. `25 kg`.
+ */
+quantity: string, };
+
+export type PassKey = "known" | "unknown";
+
+export type RoadCheckView = { 
+/**
+ * How many containers it confirms in transit with the pass's carrier.
+ */
+confirmed: number, 
+/**
+ * How many the pass lists.
+ */
+total: number, 
+/**
+ * The carrier's registered name.
+ */
+carrier: string, 
+/**
+ * The manifest's sender, by the registry's record.
+ */
+sender: string, 
+/**
+ * The manifest's receiver, by the registry's record.
+ */
+receiver: string, 
+/**
+ * Each container of the pass.
+ */
+lines: Array<RoadCheckLineView>, };
+
+export type RoadCheckLineView = { 
+/**
+ * The container's code.
+ */
+code: string, 
+/**
+ * Whether the registry has it in transit with the pass's carrier under its manifest.
+ */
+confirmed: boolean, 
+/**
+ * The quantity by the registry's record, when confirmed.
+ */
+quantity: string | null, };

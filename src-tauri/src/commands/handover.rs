@@ -10,7 +10,7 @@ use yima_codes::Lang;
 use yima_device::{parse_codes, Device, IdentityCard, SystemClock};
 
 /// Renders `text` as a screen QR code, saves its PNG as `exports/<stem>-….png`.
-fn shown(
+pub(crate) fn shown(
     state: &AppState,
     device: &Device<SystemClock>,
     stem: &str,

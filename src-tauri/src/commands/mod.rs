@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod handover;
 pub mod manifests;
 pub mod online;
+pub mod road;
 pub mod route;
 pub mod scale;
 pub mod scan;

@@ -8,7 +8,7 @@ use tauri::State;
 use yima_codes::Lang;
 use yima_sync::{Phase, Registry, SyncError, SyncOptions};
 
-fn sync_error(e: SyncError, lang: Lang) -> AppError {
+pub(crate) fn sync_error(e: SyncError, lang: Lang) -> AppError {
     AppError {
         kind: format!(
             "sync_{}",

@@ -3,6 +3,7 @@ import type { ManifestRow } from "../bindings";
 import { h, mount } from "../dom";
 import { chinaTime } from "../format";
 import { t } from "../i18n";
+import { pngUrl } from "../files";
 import { dispatchedToday, lineFlag } from "../manifests";
 import { showDone, showError } from "../main";
 
@@ -58,6 +59,7 @@ function manifestCard(m: ManifestRow, role: string): HTMLElement {
       }),
     ),
     h("p", { class: "note" }, t("app.manifests.totals", { declared: m.declared_kg, measured: m.measured_kg })),
+    roadPassButton(m),
     h(
       "button",
       {
@@ -73,6 +75,33 @@ function manifestCard(m: ManifestRow, role: string): HTMLElement {
       t("app.manifests.pdf"),
     ),
   );
+}
+
+/** A carrier's road pass for what it carries under the manifest, shown as a QR code. */
+function roadPassButton(m: ManifestRow): HTMLElement | null {
+  if (m.part !== "carrier" || !m.lines.some((l) => l.state === "in_transit")) return null;
+  const out = h("div", { "data-testid": "road-pass-out" });
+  const button = h(
+    "button",
+    {
+      "data-testid": "road-pass",
+      onclick: async () => {
+        try {
+          const pass = await api.roadPass(m.number);
+          mount(
+            out,
+            h("p", { class: "note" }, t("app.road.shown")),
+            h("img", { class: "qr", src: pngUrl(pass.png_base64), alt: "QR" }),
+            h("pre", { class: "note", "data-testid": "road-pass-text" }, pass.text),
+          );
+        } catch (e) {
+          showError(e);
+        }
+      },
+    },
+    t("app.road.pass"),
+  );
+  return h("div", {}, button, out);
 }
 
 /** A driver's pickups, a receiver's arrivals against the manifest, a producer's manifests. */

@@ -1,9 +1,52 @@
 import { api } from "../api";
-import type { AnomalyView, BundleSummary } from "../bindings";
+import type { AnomalyView, BundleSummary, RoadCheckView, RoadPassView } from "../bindings";
 import { h, mount } from "../dom";
 import { chinaTime } from "../format";
 import { t } from "../i18n";
 import { showError } from "../main";
+
+/** A road pass as read offline, and what the registry says of it when asked. */
+function roadPassView(v: RoadPassView, check: RoadCheckView | null): HTMLElement[] {
+  const standing = (code: string): string => {
+    if (!check) return "";
+    const line = check.lines.find((l) => l.code === code);
+    return line?.confirmed ? `✓ ${t("app.road.confirmed")} ${line.quantity ?? ""}` : `✗ ${t("app.road.not_confirmed")}`;
+  };
+  return [
+    h(
+      "p",
+      {},
+      `${t("app.manifests.number")} ${v.manifest} · ${t("app.manifests.carrier")} ${v.carrier_name ?? v.carrier} · ${t("app.road.plate")} ${v.vehicle_plate}`,
+    ),
+    h("p", { class: "note" }, `${t("app.road.valid_until")} ${chinaTime(new Date(v.expires_at).toISOString())}`),
+    h(
+      "p",
+      { class: v.key === "known" ? "ok" : "note", "data-testid": "road-pass-key", "data-key": v.key },
+      t(v.key === "known" ? "app.road.key_known" : "app.road.key_unknown"),
+    ),
+    check
+      ? h(
+          "p",
+          { class: check.confirmed === check.total ? "ok" : "bad", "data-testid": "road-check" },
+          t("app.road.registry", { confirmed: check.confirmed, total: check.total }),
+        )
+      : h("span", {}),
+    h(
+      "table",
+      {},
+      v.lines.map((l) =>
+        h(
+          "tr",
+          { "data-testid": "road-pass-line", "data-code": l.code },
+          h("td", {}, l.code),
+          h("td", {}, `${l.waste_code} ${l.waste_name}`),
+          h("td", {}, l.quantity),
+          h("td", {}, standing(l.code)),
+        ),
+      ),
+    ),
+  ];
+}
 
 /** What needs attention, one row each: the rule, the container, since when, what. */
 function anomalyList(list: AnomalyView[]): HTMLElement {
@@ -74,6 +117,23 @@ export function verifyScreen(): HTMLElement {
       showError(e);
     }
   });
+  const passText = h("textarea", {
+    "data-testid": "road-pass-input",
+    rows: 3,
+    placeholder: "YIMA-RP1:…",
+  }) as HTMLTextAreaElement;
+  const passOut = h("div", { "data-testid": "road-pass-view" });
+  const readPass = async (online: boolean): Promise<void> => {
+    mount(passOut);
+    try {
+      const text = passText.value.trim();
+      const view = await api.readRoadPass(text);
+      const check = online ? await api.checkRoadPass(text) : null;
+      mount(passOut, ...roadPassView(view, check));
+    } catch (e) {
+      showError(e);
+    }
+  };
   return h(
     "section",
     {},
@@ -108,5 +168,11 @@ export function verifyScreen(): HTMLElement {
     h("h3", {}, t("app.verify.bundle")),
     bundle,
     bundleOut,
+    h("h3", {}, t("app.road.check")),
+    h("p", { class: "note" }, t("app.road.how")),
+    passText,
+    h("button", { "data-testid": "road-pass-read", onclick: () => void readPass(false) }, t("app.road.read")),
+    h("button", { "data-testid": "road-pass-online", onclick: () => void readPass(true) }, t("app.road.online")),
+    passOut,
   );
 }
