@@ -16,3 +16,4 @@ mod road;
 pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
 pub use error::{SyncError, SyncErrorKind};
 pub use kept_ca::{keep_ca, kept_ca, REGISTRY_CA_FILE};
+pub use yima_protocol::{RoadCheck, RoadCheckLine, RoadParty, RoadStanding};

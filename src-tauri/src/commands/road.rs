@@ -8,7 +8,7 @@ use crate::dto::{QrShown, RoadCheckLineView, RoadCheckView};
 use crate::{AppError, AppState};
 use tauri::State;
 use yima_device::RoadPassView;
-use yima_protocol::RoadStanding;
+use yima_sync::RoadStanding;
 use yima_sync::{Registry, SyncOptions};
 
 /// As the carrier: the road pass of what this device's organisation carries in transit
