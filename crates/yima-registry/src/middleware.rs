@@ -107,19 +107,35 @@ pub(crate) fn too_many(what: &str, wait: u64) -> RegistryError {
     .retry_after(wait)
 }
 
+/// The refusal when the caller's address has no token left in `buckets` (`what` is what
+/// it asked too often, for the log and the message); `None` lets the request through.
+fn per_address<S: RegistryStore>(
+    st: &AppState<S>,
+    req: &Request,
+    buckets: &crate::limits::Buckets<std::net::IpAddr>,
+    what: &str,
+) -> Option<Response> {
+    let ip = peer(st, req)?;
+    let wait = buckets.take(ip, Instant::now()).err()?;
+    tracing::warn!(peer = %ip, wait, "rate limited: {what}");
+    Some(too_many(&format!("{what} from this address"), wait).into_response())
+}
+
 /// Enrolment attempts per address, before the body is read or anything written.
 pub(crate) async fn limit_enrol<S: RegistryStore>(
     State(st): State<AppState<S>>,
     req: Request,
     next: Next,
 ) -> Response {
-    if let Some(ip) = peer(&st, &req) {
-        if let Err(wait) = st.limits.enrol_per_address.take(ip, Instant::now()) {
-            tracing::warn!(peer = %ip, wait, "rate limited: enrolment attempts");
-            return too_many("enrolment attempts from this address", wait).into_response();
-        }
+    match per_address(
+        &st,
+        &req,
+        &st.limits.enrol_per_address,
+        "enrolment attempts",
+    ) {
+        Some(refused) => refused,
+        None => next.run(req).await,
     }
-    next.run(req).await
 }
 
 /// Road pass checks per address, before the body is read.
@@ -128,13 +144,10 @@ pub(crate) async fn limit_road<S: RegistryStore>(
     req: Request,
     next: Next,
 ) -> Response {
-    if let Some(ip) = peer(&st, &req) {
-        if let Err(wait) = st.limits.road_per_address.take(ip, Instant::now()) {
-            tracing::warn!(peer = %ip, wait, "rate limited: road pass checks");
-            return too_many("road pass checks from this address", wait).into_response();
-        }
+    match per_address(&st, &req, &st.limits.road_per_address, "road pass checks") {
+        Some(refused) => refused,
+        None => next.run(req).await,
     }
-    next.run(req).await
 }
 
 /// Pushes per address, before the body is read or anything written.
@@ -143,11 +156,8 @@ pub(crate) async fn limit_push<S: RegistryStore>(
     req: Request,
     next: Next,
 ) -> Response {
-    if let Some(ip) = peer(&st, &req) {
-        if let Err(wait) = st.limits.push_per_address.take(ip, Instant::now()) {
-            tracing::warn!(peer = %ip, wait, "rate limited: pushes per address");
-            return too_many("pushes from this address", wait).into_response();
-        }
+    match per_address(&st, &req, &st.limits.push_per_address, "pushes") {
+        Some(refused) => refused,
+        None => next.run(req).await,
     }
-    next.run(req).await
 }

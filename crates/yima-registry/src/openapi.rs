@@ -5,7 +5,7 @@
 
 use crate::error::ErrorKind;
 use crate::store::RegistryStore;
-use crate::{admin, bundle, offers, routes, AppState};
+use crate::{admin, bundle, offers, road, routes, AppState};
 use axum::handler::Handler;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
@@ -55,6 +55,7 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         bundle::bundle,
         offers::post_offer,
         offers::get_offers,
+        road::check_road,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Conventions),

@@ -38,11 +38,14 @@ fn pass_refused(e: RoadPassError) -> RegistryError {
 #[utoipa::path(
     post,
     path = "/v1/road",
+    security(()),
     request_body = RoadCheckRequest,
     responses(
         (status = 200, description = "the pass's containers as the registry records them", body = RoadCheck),
         (status = 400, description = "not a road pass, or a damaged one", body = ErrorBody),
         (status = 403, description = "altered, expired, early, too long, signed by a key the registry does not hold as the carrier's, or nothing of it in transit with the carrier: nothing is disclosed", body = ErrorBody),
+        (status = 429, description = "too many road pass checks from this address", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
     )
 )]
 pub(crate) async fn check_road<S: RegistryStore>(
