@@ -12,11 +12,13 @@
 //! ```
 #![deny(missing_docs)]
 
+mod audit;
 mod auth;
 mod enrolment_qr;
 pub mod fuzzing;
 mod wire;
 
+pub use audit::*;
 pub use auth::{
     sign_request, verify_request, AuthError, RequestAuth, HEADER_KEY, HEADER_NONCE,
     HEADER_SIGNATURE, HEADER_TIME, MAX_CLOCK_SKEW_MS,

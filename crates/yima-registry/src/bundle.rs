@@ -5,6 +5,7 @@
 
 use crate::auth::Authed;
 use crate::error::{ErrorKind, RegistryError};
+use crate::store::audit::{AuditScope, Criteria};
 use crate::store::RegistryStore;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -69,17 +70,35 @@ pub(crate) async fn bundle<S: RegistryStore>(
     let Query(q) = q.map_err(|e| bad(format!("malformed query: {}", e.body_text())))?;
     let scope = scope_of(q)?;
     let org = authed.device.org.clone();
-    let bundle = bundle_for(st.store.as_ref(), org, scope, (st.clock)()).await?;
+    // A regulator reads whole what its jurisdiction's audit scope holds.
+    let audit = match crate::audit::scope_of(st.store.as_ref(), &authed.device).await? {
+        AuditScope::Party(_) => None,
+        s => Some(s),
+    };
+    let bundle = bundle_as(st.store.as_ref(), org, audit, scope, (st.clock)()).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         bundle.to_text(),
     ))
 }
 
-/// The bundle of `scope` as `org` may read it: NotFound when it may read nothing of it.
+/// The bundle of `scope` as `org` may read it in its feed: NotFound when it may read
+/// nothing of it.
 pub async fn bundle_for<S: RegistryStore>(
     store: &S,
     org: CreditCode,
+    scope: BundleScope,
+    now: yima_core::Timestamp,
+) -> Result<EvidenceBundle, RegistryError> {
+    bundle_as(store, org, None, scope, now).await
+}
+
+/// [`bundle_for`] for a reader that may also audit `audit` (a regulator's jurisdiction):
+/// the whole history of every container in it, whether or not in its feed.
+pub async fn bundle_as<S: RegistryStore>(
+    store: &S,
+    org: CreditCode,
+    audit: Option<AuditScope>,
     scope: BundleScope,
     now: yima_core::Timestamp,
 ) -> Result<EvidenceBundle, RegistryError> {
@@ -90,6 +109,9 @@ pub async fn bundle_for<S: RegistryStore>(
             todo.insert(code.clone());
         }
         BundleScope::Manifest(number) => {
+            if let Some(a) = &audit {
+                todo.extend(manifest_containers(store, a, number).await?);
+            }
             for e in store
                 .readable_mentioning(org.clone(), number.to_string())
                 .await?
@@ -107,7 +129,16 @@ pub async fn bundle_for<S: RegistryStore>(
         if !seen.insert(code.clone()) {
             continue;
         }
-        for e in store.readable_history(org.clone(), code).await? {
+        let whole = match &audit {
+            Some(a) => store.audit_in_scope(a.clone(), code.clone()).await?,
+            None => false,
+        };
+        let history = if whole {
+            store.container_history(code).await?
+        } else {
+            store.readable_history(org.clone(), code).await?
+        };
+        for e in history {
             let parsed = parse(&e)?;
             todo.extend(
                 parsed
@@ -136,12 +167,17 @@ pub async fn bundle_for<S: RegistryStore>(
     for e in events.values() {
         signers.extend(parse(e)?.body.signer_keys());
     }
-    // Only keys the caller's /v1/keys gives it (the signers of what it reads are among them).
-    let keys: Vec<KeyRecord> = store
-        .devices_seen_by(org)
-        .await?
+    // The records of the keys that signed what it reads (for a reader without an audit
+    // scope, all among the keys its /v1/keys gives it).
+    let mut devices = Vec::with_capacity(signers.len());
+    for k in signers {
+        if let Some(d) = store.device(k).await? {
+            devices.push(d);
+        }
+    }
+    devices.sort_by_key(|d| d.key.to_string());
+    let keys: Vec<KeyRecord> = devices
         .into_iter()
-        .filter(|d| signers.contains(&d.key))
         .map(|d| KeyRecord {
             key: d.key,
             org: d.org,
@@ -159,6 +195,38 @@ pub async fn bundle_for<S: RegistryStore>(
         keys,
         events.into_values().map(|e| e.event).collect(),
     ))
+}
+
+/// The containers in `audit` a manifest's events name, from the audit index.
+async fn manifest_containers<S: RegistryStore>(
+    store: &S,
+    audit: &AuditScope,
+    number: &yima_codes::ManifestNumber,
+) -> Result<Vec<LabelCode>, RegistryError> {
+    let criteria = Criteria::check(&yima_protocol::AuditFilter {
+        manifest: Some(number.to_string()),
+        ..Default::default()
+    })
+    .map_err(bad)?;
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .audit_search(
+                audit.clone(),
+                criteria.clone(),
+                after,
+                yima_protocol::MAX_AUDIT_PAGE,
+            )
+            .await?;
+        for c in &page.containers {
+            out.push(crate::store::parse("container code", &c.code)?);
+        }
+        match page.next {
+            Some(n) => after = Some(n),
+            None => return Ok(out),
+        }
+    }
 }
 
 fn parse(e: &FeedEntry) -> Result<SignedEvent, RegistryError> {

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+mod audit;
 mod auth;
 mod authority;
 mod bundle;
@@ -26,8 +27,9 @@ mod store;
 pub mod testing;
 mod tracks;
 
+pub use audit::scope_of;
 pub use authority::{may_administer, may_register};
-pub use bundle::bundle_for;
+pub use bundle::{bundle_as, bundle_for};
 pub use error::{ErrorKind, RegistryError};
 pub use ingest::{decide, parties, Decision, MAX_FUTURE_MS};
 pub use limits::{Rate, RateLimits};
@@ -37,6 +39,7 @@ pub use routes::{
 };
 pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
+pub use store::audit::{AuditScope, Criteria};
 pub use store::{
     sequence_blocks, OfferPut, OfferRecord, OrgRecord, PostgresStore, RefusedTally, RegistryStore,
     SqliteStore, TrackRecord, REFUSED_QUOTA, SEQUENCE_BLOCKS,

@@ -5,7 +5,7 @@
 
 use crate::error::ErrorKind;
 use crate::store::RegistryStore;
-use crate::{admin, bundle, offers, road, routes, AppState};
+use crate::{admin, audit, bundle, offers, road, routes, AppState};
 use axum::handler::Handler;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
@@ -53,6 +53,8 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         routes::feed,
         routes::keys,
         bundle::bundle,
+        audit::search,
+        audit::counts,
         offers::post_offer,
         offers::get_offers,
         road::check_road,

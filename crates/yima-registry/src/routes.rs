@@ -55,6 +55,8 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
         .serve(__path_feed, feed::<S>)
         .serve(__path_keys, keys::<S>)
         .serve(crate::bundle::__path_bundle, crate::bundle::bundle::<S>)
+        .serve(crate::audit::__path_search, crate::audit::search::<S>)
+        .serve(crate::audit::__path_counts, crate::audit::counts::<S>)
         .serve(offers::__path_post_offer, offers::post_offer::<S>)
         .serve(offers::__path_get_offers, offers::get_offers::<S>)
         .serve_with(

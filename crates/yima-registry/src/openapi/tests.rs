@@ -417,12 +417,50 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
         ),
         ("RoadCheck", vec![real(&road_check())]),
         (
+            "AuditPage",
+            vec![
+                real(&AuditPage {
+                    containers: vec![audit_container(Some("20263501000123"))],
+                    next: Some("91350100M000100Y439000414920240301001".into()),
+                }),
+                real(&AuditPage {
+                    containers: vec![audit_container(None)],
+                    next: None,
+                }),
+            ],
+        ),
+        (
+            "AuditCounts",
+            vec![real(&AuditCounts {
+                by: AuditGroup::Month,
+                groups: vec![AuditCount {
+                    key: "202403".into(),
+                    containers: 2,
+                }],
+                total: 2,
+            })],
+        ),
+        (
             "KeyDirectoryPage",
             vec![real(&KeyDirectoryPage {
                 devices: vec![device(None, Some(block)), device(None, None)],
             })],
         ),
     ])
+}
+
+fn audit_container(manifest: Option<&str>) -> AuditContainer {
+    AuditContainer {
+        code: "91350100M000100Y439000414920240301001".into(),
+        producer: "91350100M000100Y43".into(),
+        waste: "900-041-49".into(),
+        category: "HW49".into(),
+        state: "in_transit".into(),
+        holder: "91350100MA2XY80011".into(),
+        manifest: manifest.map(str::to_string),
+        first_at: Timestamp(1_709_251_200_000),
+        last_at: Timestamp(1_709_337_600_000),
+    }
 }
 
 fn road_check() -> RoadCheck {

@@ -5,7 +5,7 @@
 
 use crate::error::RegistryError;
 use crate::ingest::{decide, parties, Decision};
-use crate::store::{division, status};
+use crate::store::{audit, division, status};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
 use yima_protocol::{DeviceInfo, PushOutcome, PushResult};
@@ -49,6 +49,12 @@ pub(crate) struct Writes {
     /// Container, organisation.
     pub parties: Vec<(String, String)>,
     pub feed: Vec<FeedItem>,
+    /// The audit index's facts of the stored events (kind, value, container).
+    pub facts: Vec<audit::FactRow>,
+    /// The audit summaries of the containers whose status changed.
+    pub audit: Vec<audit::AuditRow>,
+    /// When each container the push begins was begun.
+    pub births: HashMap<String, Timestamp>,
 }
 
 /// What a push reads before deciding (under the containers' locks, or in the write
@@ -116,7 +122,11 @@ impl Writes {
             recorder_org: e.body.by.org.to_string(),
             fork_of,
         });
+        self.facts.extend(audit::facts_of(e));
         for l in &e.body.links {
+            if l.prev.is_none() {
+                self.births.insert(l.container.to_string(), e.body.at);
+            }
             self.links.push((
                 id.to_string(),
                 l.container.to_string(),
@@ -276,6 +286,11 @@ pub(crate) fn decide_push(
         let Some(status) = known.statuses.remove(&code) else {
             continue;
         };
+        let born = w.births.get(&code).copied();
+        w.audit.push(audit::row_of(
+            &status,
+            born.or(status.head_at).unwrap_or(now),
+        ));
         let (head, div) = (status.head.to_string(), division(&status.label.code));
         w.containers
             .push((code, head, status::write(&status)?, div));

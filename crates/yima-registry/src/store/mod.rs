@@ -1,6 +1,7 @@
 //! Registry storage: one trait, a SQLite and a PostgreSQL implementation. Decisions about
 //! events are made by [`crate::ingest::decide`], the same for both.
 
+pub(crate) mod audit;
 mod batch;
 mod postgres;
 mod sqlite;
@@ -145,6 +146,27 @@ pub trait RegistryStore: Send + Sync + 'static {
         org: CreditCode,
         text: String,
     ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
+    /// One page of the containers in `scope` that meet `criteria`, by code, after `after`.
+    fn audit_search(
+        &self,
+        scope: audit::AuditScope,
+        criteria: audit::Criteria,
+        after: Option<String>,
+        limit: u32,
+    ) -> impl Future<Output = Result<yima_protocol::AuditPage, RegistryError>> + Send;
+    /// How many containers in `scope` meet `criteria`, grouped by `by`.
+    fn audit_counts(
+        &self,
+        scope: audit::AuditScope,
+        criteria: audit::Criteria,
+        by: yima_protocol::AuditGroup,
+    ) -> impl Future<Output = Result<yima_protocol::AuditCounts, RegistryError>> + Send;
+    /// Whether the container `code` is in `scope`.
+    fn audit_in_scope(
+        &self,
+        scope: audit::AuditScope,
+        code: LabelCode,
+    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
     /// Number of events stored, refused events not counted.
     fn event_count(&self) -> impl Future<Output = Result<u64, RegistryError>> + Send;
     /// Whether the database takes writes now (readiness): an error if it does not.

@@ -43,7 +43,7 @@ pub struct Org {
 }
 
 impl Org {
-    fn new(first17: &str, name: &str, role: Role, jurisdiction: Option<&str>) -> Org {
+    pub fn new(first17: &str, name: &str, role: Role, jurisdiction: Option<&str>) -> Org {
         Org {
             party: Party {
                 credit_code: credit(first17),

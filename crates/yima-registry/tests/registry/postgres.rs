@@ -77,8 +77,8 @@ async fn registries_starting_together_migrate_once() {
         .await
         .expect("count")
         .get(0);
-    // Each migration (0001 to 0008) once.
-    assert_eq!(n, 8);
+    // Each migration (0001 to 0009) once.
+    assert_eq!(n, 9);
     let head: i64 = c
         .query_one("SELECT last_seq FROM feed_head", &[])
         .await

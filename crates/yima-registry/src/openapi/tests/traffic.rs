@@ -273,6 +273,31 @@ async fn real_traffic_is_as_described() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
+    // The producer searches and counts what it is a party of.
+    let (s, page) = c
+        .send(
+            Some(&kp),
+            "GET",
+            &format!("/v1/audit/containers?code={drum}&limit=5"),
+            NONE,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(page["containers"][0]["code"], drum.to_string());
+    let (s, _) = c
+        .send(Some(&kp), "GET", "/v1/audit/containers?state=lost", NONE)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, counts) = c
+        .send(Some(&kp), "GET", "/v1/audit/counts?by=month", NONE)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(counts["total"], 1);
+    let (s, _) = c
+        .send(Some(&kp), "GET", "/v1/audit/counts?by=week", NONE)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
     // A carrier enrols; the producer sends it a handover offer online.
     let carrier = CreditCode::with_check("91350100MA2XY8001").unwrap();
     store

@@ -187,16 +187,20 @@ async fn write(
         containers,
         parties,
         feed,
+        facts,
+        audit,
+        births: _,
     } = w;
     let pusher = pusher.to_string();
     // Each table's rows in one statement; the statements go out together (pipelined on the
     // connection): none reads what another writes.
-    let (seqs, (), (), (), ()) = tokio::try_join!(
+    let (seqs, (), (), (), (), ()) = tokio::try_join!(
         write_events(tx, events, links, &pusher, now),
         write_forks(tx, forks, now),
         write_refused(tx, refused, &pusher, now, quota),
         write_containers(tx, containers),
         write_parties(tx, parties),
+        super::audit::write(tx, facts, audit),
     )?;
     if !feed.is_empty() {
         write_feed(tx, feed, &seqs).await?;

@@ -41,4 +41,9 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0008_track_fixes.sql",
         include_str!("../../../../../migrations/registry/postgres/0008_track_fixes.sql"),
     ),
+    (
+        9,
+        "0009_audit_index.sql",
+        include_str!("../../../../../migrations/registry/postgres/0009_audit_index.sql"),
+    ),
 ];

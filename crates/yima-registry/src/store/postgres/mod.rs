@@ -14,6 +14,7 @@
 //! An ingest reads what it needs in a handful of queries, decides every event in memory
 //! and writes each table with one statement, whatever the batch size.
 
+mod audit;
 mod enrol;
 mod ingest;
 mod migrations;
@@ -32,6 +33,9 @@ use tokio_postgres::{NoTls, Row};
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{PublicKey, SignedEvent, Timestamp, WireEvent};
 use yima_protocol::{DeviceInfo, FeedEntry, FeedPage, NewEnrolmentCode, NewOrg, PushResult};
+
+/// The migration that adds the audit index, rebuilt from the stored events once applied.
+const AUDIT_INDEX_MIGRATION: i64 = 9;
 
 /// How long the readiness check waits for a connection and an answer.
 const READY_WAIT: Duration = Duration::from_secs(2);
@@ -134,6 +138,10 @@ impl PostgresStore {
                 }
                 None => {
                     tx.batch_execute(sql).await?;
+                    if *version == AUDIT_INDEX_MIGRATION {
+                        // The index of the events stored before it.
+                        audit::reindex(&tx).await?;
+                    }
                     tx.execute(
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                         &[version, name, &sum],
@@ -540,6 +548,36 @@ impl RegistryStore for PostgresStore {
             .iter()
             .map(to_entry)
             .collect()
+    }
+
+    async fn audit_search(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<yima_protocol::AuditPage, RegistryError> {
+        let c = self.client().await?;
+        audit::search(&c, &scope, &criteria, after.as_deref(), limit).await
+    }
+
+    async fn audit_counts(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        by: yima_protocol::AuditGroup,
+    ) -> Result<yima_protocol::AuditCounts, RegistryError> {
+        let c = self.client().await?;
+        audit::counts(&c, &scope, &criteria, by).await
+    }
+
+    async fn audit_in_scope(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        code: LabelCode,
+    ) -> Result<bool, RegistryError> {
+        let c = self.client().await?;
+        audit::in_scope(&c, &scope, &code).await
     }
 
     async fn event_count(&self) -> Result<u64, RegistryError> {

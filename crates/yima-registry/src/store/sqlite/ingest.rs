@@ -203,6 +203,11 @@ fn write(
         &w.parties,
         |(c, o)| vec![c, o],
     )?;
+    super::audit::write(
+        tx,
+        std::mem::take(&mut w.facts),
+        std::mem::take(&mut w.audit),
+    )?;
     write_feed(tx, w.feed, &seqs)
 }
 

@@ -1,5 +1,6 @@
 //! The embedded SQLite backend: one file, nothing to install.
 
+mod audit;
 mod ingest;
 mod offers;
 mod tracks;
@@ -57,6 +58,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "0008_track_fixes.sql",
         include_str!("../../../../../migrations/registry/sqlite/0008_track_fixes.sql"),
+    ),
+    (
+        9,
+        "0009_audit_index.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0009_audit_index.sql"),
     ),
 ];
 
@@ -136,6 +142,10 @@ fn migrate(conn: &mut Connection) -> Result<(), RegistryError> {
             }
             None => {
                 tx.execute_batch(sql)?;
+                if *version == audit::AUDIT_INDEX_MIGRATION {
+                    // The index of the events stored before it.
+                    audit::reindex(&tx)?;
+                }
                 tx.execute(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (?1, ?2, ?3)",
                     params![version, name, sum],
@@ -559,6 +569,35 @@ impl RegistryStore for SqliteStore {
             rows.into_iter().map(to_entry).collect()
         })
         .await
+    }
+
+    async fn audit_search(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<yima_protocol::AuditPage, RegistryError> {
+        self.run(move |c| audit::search(c, &scope, &criteria, after.as_deref(), limit))
+            .await
+    }
+
+    async fn audit_counts(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        by: yima_protocol::AuditGroup,
+    ) -> Result<yima_protocol::AuditCounts, RegistryError> {
+        self.run(move |c| audit::counts(c, &scope, &criteria, by))
+            .await
+    }
+
+    async fn audit_in_scope(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        code: LabelCode,
+    ) -> Result<bool, RegistryError> {
+        self.run(move |c| audit::in_scope(c, &scope, &code)).await
     }
 
     async fn event_count(&self) -> Result<u64, RegistryError> {

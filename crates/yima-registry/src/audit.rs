@@ -1,0 +1,175 @@
+//! The audit API (`GET /v1/audit/containers`, `GET /v1/audit/counts`): a regulator
+//! searches and counts the containers of its jurisdiction — every container with a custody
+//! party there, so a transfer that leaves the jurisdiction and one that enters it are both
+//! seen — and any other organisation the containers it is a custody party of. Filtered in
+//! SQL over the audit index (`store::audit`); the timeline of one container, verified by
+//! the reader, is its evidence bundle (`GET /v1/bundle`), read under the same scope.
+
+use crate::auth::Authed;
+use crate::error::{ErrorKind, RegistryError};
+use crate::store::audit::{AuditScope, Criteria};
+use crate::store::RegistryStore;
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::Json;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use yima_core::Role;
+use yima_protocol::{
+    AuditCounts, AuditFilter, AuditGroup, AuditPage, DeviceInfo, ErrorBody, DEFAULT_AUDIT_PAGE,
+    MAX_AUDIT_PAGE,
+};
+
+fn bad(m: impl Into<String>) -> RegistryError {
+    RegistryError::new(ErrorKind::BadRequest, m)
+}
+
+/// What the calling device's organisation may search: a regulator its jurisdiction (all of
+/// the country for an empty one), anyone else what it is a custody party of.
+pub async fn scope_of<S: RegistryStore>(
+    store: &S,
+    device: &DeviceInfo,
+) -> Result<AuditScope, RegistryError> {
+    if device.role == Role::Regulator {
+        let own = store.org(device.org.clone()).await?;
+        match own.and_then(|o| o.jurisdiction) {
+            Some(j) if j.is_empty() => return Ok(AuditScope::All),
+            Some(j) => return Ok(AuditScope::Jurisdiction(j)),
+            None => {}
+        }
+    }
+    Ok(AuditScope::Party(device.org.clone()))
+}
+
+/// The filters of a search or a count, as a query string has them.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct FilterQuery {
+    /// A container's 37-character code, or its first 18 to 36 characters.
+    code: Option<String>,
+    /// A custody party's credit code (producer, sender, carrier or receiver).
+    org: Option<String>,
+    /// The producer's credit code.
+    producer: Option<String>,
+    /// A waste code (900-041-49).
+    waste: Option<String>,
+    /// A waste category (HW49).
+    category: Option<String>,
+    /// A 14-digit transfer manifest number.
+    manifest: Option<String>,
+    /// A vehicle plate (spaces, dots and hyphens ignored, any case).
+    plate: Option<String>,
+    /// A carrier's credit code.
+    carrier: Option<String>,
+    /// A custody party's administrative division or its start (35, 3501, 350102).
+    division: Option<String>,
+    /// The state now (generated, stored, dispatched, in_transit, received, accepted,
+    /// refused, returned, disposed, merged, split, voided).
+    state: Option<String>,
+    /// Active at or after this moment (ms since the epoch).
+    from: Option<i64>,
+    /// Active before this moment (ms since the epoch).
+    to: Option<i64>,
+}
+
+impl FilterQuery {
+    fn criteria(self) -> Result<Criteria, RegistryError> {
+        Criteria::check(&AuditFilter {
+            code: self.code,
+            org: self.org,
+            producer: self.producer,
+            waste: self.waste,
+            category: self.category,
+            manifest: self.manifest,
+            plate: self.plate,
+            carrier: self.carrier,
+            division: self.division,
+            state: self.state,
+            from: self.from,
+            to: self.to,
+        })
+        .map_err(bad)
+    }
+}
+
+/// Where a page starts and how long it is.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PageQuery {
+    /// The `next` of the page before (a container code): this page starts after it.
+    after: Option<String>,
+    /// Containers on the page (1 to 500; 100 when not given).
+    limit: Option<u32>,
+}
+
+/// What counts are grouped by.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct GroupQuery {
+    /// producer, province, city, county, category, waste, state, day, month or year.
+    by: String,
+}
+
+fn query<T>(
+    q: Result<Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, RegistryError> {
+    q.map(|Query(q)| q)
+        .map_err(|e| bad(format!("malformed query: {}", e.body_text())))
+}
+
+/// Searches the containers the caller's organisation may audit
+///
+/// Every filter given must hold. A regulator finds the containers with a custody party in
+/// its jurisdiction; any other organisation those it is a custody party of. Paged by code:
+/// pass a page's `next` as `after` for the next one.
+#[utoipa::path(
+    get,
+    path = "/v1/audit/containers",
+    params(FilterQuery, PageQuery),
+    responses(
+        (status = 200, description = "one page of the containers found, by code", body = AuditPage),
+        (status = 400, description = "a malformed filter, named", body = ErrorBody),
+    )
+)]
+pub(crate) async fn search<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    filter: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
+    page: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+    authed: Authed,
+) -> Result<Json<AuditPage>, RegistryError> {
+    let criteria = query(filter)?.criteria()?;
+    let page = query(page)?;
+    let limit = page.limit.unwrap_or(DEFAULT_AUDIT_PAGE);
+    if !(1..=MAX_AUDIT_PAGE).contains(&limit) {
+        return Err(bad(format!("limit: 1 to {MAX_AUDIT_PAGE}, not {limit}")));
+    }
+    let after = page.after.map(|a| a.trim().to_ascii_uppercase());
+    let scope = scope_of(st.store.as_ref(), &authed.device).await?;
+    Ok(Json(
+        st.store.audit_search(scope, criteria, after, limit).await?,
+    ))
+}
+
+/// Counts the containers the caller's organisation may audit, by group
+///
+/// The same filters and scope as the search; each group with containers, and the total.
+#[utoipa::path(
+    get,
+    path = "/v1/audit/counts",
+    params(FilterQuery, GroupQuery),
+    responses(
+        (status = 200, description = "the count of each group, by key", body = AuditCounts),
+        (status = 400, description = "a malformed filter or grouping, named", body = ErrorBody),
+    )
+)]
+pub(crate) async fn counts<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    filter: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
+    group: Result<Query<GroupQuery>, axum::extract::rejection::QueryRejection>,
+    authed: Authed,
+) -> Result<Json<AuditCounts>, RegistryError> {
+    let criteria = query(filter)?.criteria()?;
+    let by: AuditGroup = query(group)?.by.parse().map_err(bad)?;
+    let scope = scope_of(st.store.as_ref(), &authed.device).await?;
+    Ok(Json(st.store.audit_counts(scope, criteria, by).await?))
+}

@@ -1,0 +1,536 @@
+//! The audit index (migration 9): what a search names, derived from each signed event as it
+//! is stored ([`facts_of`]) and from each container's main-chain status ([`row_of`]); and
+//! the search and counts both backends run over it, as SQL built here once for both.
+
+use std::collections::BTreeSet;
+use yima_codes::{CreditCode, LabelCode};
+use yima_core::{ContainerStatus, EventKind, Role, SignedEvent, Timestamp};
+
+/// A fact's kind: a custody party's credit code.
+pub(crate) const ORG: &str = "org";
+/// A fact's kind: a custody party's administrative division (credit code characters 3–8).
+pub(crate) const DIVISION: &str = "division";
+/// A fact's kind: a transfer manifest number.
+pub(crate) const MANIFEST: &str = "manifest";
+/// A fact's kind: a vehicle plate.
+pub(crate) const PLATE: &str = "plate";
+/// A fact's kind: a carrier's credit code.
+pub(crate) const CARRIER: &str = "carrier";
+
+/// One fact row: kind, value, container.
+pub(crate) type FactRow = (&'static str, String, String);
+
+/// The administrative division of an organisation (credit code characters 3–8).
+pub(crate) fn org_division(org: &CreditCode) -> String {
+    org.as_str().get(2..8).unwrap_or("").to_string()
+}
+
+/// What `e` says of each container it links that a search names.
+pub(crate) fn facts_of(e: &SignedEvent) -> Vec<FactRow> {
+    let body = &e.body;
+    let mut orgs: BTreeSet<&CreditCode> = BTreeSet::new();
+    let mut carriers: BTreeSet<&CreditCode> = BTreeSet::new();
+    let mut values: Vec<(&'static str, String)> = Vec::new();
+    if body.by.role != Role::Regulator {
+        orgs.insert(&body.by.org);
+    }
+    if let Some(g) = body.event.giver() {
+        orgs.insert(&g.org);
+    }
+    match &body.event {
+        EventKind::Dispatched { manifest, .. } => {
+            orgs.extend([
+                &manifest.sender.credit_code,
+                &manifest.carrier.credit_code,
+                &manifest.receiver.credit_code,
+            ]);
+            carriers.insert(&manifest.carrier.credit_code);
+        }
+        EventKind::PickedUp { vehicle_plate, .. }
+        | EventKind::RelayHandover { vehicle_plate, .. } => {
+            carriers.insert(&body.by.org);
+            values.push((PLATE, plate_key(vehicle_plate)));
+        }
+        _ => {}
+    }
+    if let Some(m) = body.event.manifest() {
+        values.push((MANIFEST, m.to_string()));
+    }
+    for l in &body.links {
+        // A container's producer is a party of every container, whoever records.
+        orgs.insert(l.container.producer());
+    }
+    for o in &orgs {
+        values.push((ORG, o.to_string()));
+        values.push((DIVISION, org_division(o)));
+    }
+    for c in &carriers {
+        values.push((CARRIER, c.to_string()));
+    }
+    values.sort();
+    values.dedup();
+    let mut rows = Vec::with_capacity(values.len() * body.links.len());
+    for l in &body.links {
+        for (kind, value) in &values {
+            rows.push((*kind, value.clone(), l.container.to_string()));
+        }
+    }
+    rows
+}
+
+/// A plate as searched: upper case, without spaces, dots or hyphens (闽A·12345 = 闽A12345).
+pub(crate) fn plate_key(plate: &str) -> String {
+    plate
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '·' | '.' | '-' | '•'))
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// One row of `audit_containers`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AuditRow {
+    pub code: String,
+    pub producer: String,
+    pub waste: String,
+    pub category: String,
+    pub division: String,
+    pub state: String,
+    pub holder: String,
+    pub manifest: Option<String>,
+    pub first_at: i64,
+    pub last_at: i64,
+    pub first_day: String,
+}
+
+/// The summary of a container whose first event happened at `first_at`, as `status` stands.
+pub(crate) fn row_of(status: &ContainerStatus, first_at: Timestamp) -> AuditRow {
+    let code: &LabelCode = &status.label.code;
+    let waste = code.waste_code();
+    AuditRow {
+        code: code.to_string(),
+        producer: code.producer().to_string(),
+        waste: waste.to_string(),
+        category: waste.category().map(|c| c.to_string()).unwrap_or_default(),
+        division: org_division(code.producer()),
+        state: status.state.as_str().to_string(),
+        holder: status.holder.to_string(),
+        manifest: status.manifest.as_ref().map(|m| m.number.to_string()),
+        first_at: first_at.0,
+        last_at: status.head_at.unwrap_or(first_at).0,
+        first_day: first_at.china_date().format("%Y%m%d").to_string(),
+    }
+}
+
+/// Whose containers a search may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuditScope {
+    /// Every container (a national regulator: an empty jurisdiction).
+    All,
+    /// Those with a custody party in a division starting with this (a regulator's
+    /// jurisdiction): transfers that leave or enter it.
+    Jurisdiction(String),
+    /// Those this organisation is a custody party of.
+    Party(CreditCode),
+}
+
+/// A search's filters, checked: every one given must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Criteria {
+    code: Option<(String, bool)>,
+    org: Option<String>,
+    producer: Option<String>,
+    waste: Option<String>,
+    category: Option<String>,
+    manifest: Option<String>,
+    plate: Option<String>,
+    carrier: Option<String>,
+    division: Option<String>,
+    state: Option<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+fn credit(what: &str, s: &str) -> Result<String, String> {
+    s.trim()
+        .parse::<CreditCode>()
+        .map(|c| c.to_string())
+        .map_err(|e| format!("{what}: {e}"))
+}
+
+fn digits(what: &str, s: &str, max: usize) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > max || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{what}: 1 to {max} digits, not {s:?}"));
+    }
+    Ok(s.to_string())
+}
+
+impl Criteria {
+    /// Checks each filter of `f`: a malformed one is an error naming it.
+    pub fn check(f: &yima_protocol::AuditFilter) -> Result<Criteria, String> {
+        fn text(o: &Option<String>) -> Option<&str> {
+            o.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        let code = match text(&f.code) {
+            None => None,
+            Some(c) => {
+                let c = c.to_ascii_uppercase();
+                if c.len() == 37 {
+                    let code: LabelCode = c.parse().map_err(|e| format!("code: {e}"))?;
+                    Some((code.to_string(), true))
+                } else if (18..37).contains(&c.len())
+                    && c.bytes().all(|b| b.is_ascii_alphanumeric())
+                {
+                    credit("code (its first 18 characters)", &c[..18])?;
+                    Some((c, false))
+                } else {
+                    return Err(format!(
+                        "code: a 37-character container code or its first 18 to 36 characters, not {c:?}"
+                    ));
+                }
+            }
+        };
+        let state = match text(&f.state) {
+            None => None,
+            Some(s) => Some(
+                yima_core::ContainerState::ALL
+                    .into_iter()
+                    .find(|st| st.as_str() == s)
+                    .map(|st| st.as_str().to_string())
+                    .ok_or_else(|| {
+                        let all: Vec<&str> = yima_core::ContainerState::ALL
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect();
+                        format!("state: one of {}, not {s:?}", all.join(", "))
+                    })?,
+            ),
+        };
+        let (from, to) = (f.from, f.to);
+        if let (Some(a), Some(b)) = (from, to) {
+            if b <= a {
+                return Err(format!("to ({b}) must be after from ({a})"));
+            }
+        }
+        Ok(Criteria {
+            code,
+            org: text(&f.org).map(|s| credit("org", s)).transpose()?,
+            producer: text(&f.producer)
+                .map(|s| credit("producer", s))
+                .transpose()?,
+            waste: text(&f.waste)
+                .map(|s| {
+                    s.parse::<yima_codes::WasteCode>()
+                        .map(|w| w.to_string())
+                        .map_err(|e| format!("waste: {e}"))
+                })
+                .transpose()?,
+            category: text(&f.category)
+                .map(|s| {
+                    s.to_ascii_uppercase()
+                        .parse::<yima_codes::Category>()
+                        .map(|c| c.to_string())
+                        .map_err(|e| format!("category: {e}"))
+                })
+                .transpose()?,
+            manifest: text(&f.manifest)
+                .map(|s| {
+                    s.parse::<yima_codes::ManifestNumber>()
+                        .map(|m| m.to_string())
+                        .map_err(|e| format!("manifest: {e}"))
+                })
+                .transpose()?,
+            plate: text(&f.plate).map(plate_key).filter(|p| !p.is_empty()),
+            carrier: text(&f.carrier).map(|s| credit("carrier", s)).transpose()?,
+            division: text(&f.division)
+                .map(|s| digits("division", s, 6))
+                .transpose()?,
+            state,
+            from,
+            to,
+        })
+    }
+}
+
+/// A value bound to a statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum SqlValue {
+    Text(String),
+    Int(i64),
+}
+
+/// A statement and its values, in the order of their placeholders.
+#[derive(Clone, Debug)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub values: Vec<SqlValue>,
+}
+
+/// Which placeholders a backend takes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+struct Builder {
+    dialect: Dialect,
+    clauses: Vec<String>,
+    values: Vec<SqlValue>,
+}
+
+impl Builder {
+    fn bind(&mut self, v: SqlValue) -> String {
+        self.values.push(v);
+        let n = self.values.len();
+        match self.dialect {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => match self.values[n - 1] {
+                SqlValue::Text(_) => format!("${n}::text"),
+                SqlValue::Int(_) => format!("${n}::bigint"),
+            },
+        }
+    }
+
+    fn text(&mut self, s: &str) -> String {
+        self.bind(SqlValue::Text(s.to_string()))
+    }
+
+    fn fact(&mut self, kind: &str, value: &str) {
+        let (k, v) = (self.text(kind), self.text(value));
+        self.clauses.push(format!(
+            "EXISTS (SELECT 1 FROM audit_facts f WHERE f.container = c.code AND f.kind = {k} AND f.value = {v})"
+        ));
+    }
+
+    /// A fact whose value starts with `prefix` (digits: the next character after '9' is ':').
+    fn fact_prefix(&mut self, kind: &str, prefix: &str) {
+        let k = self.text(kind);
+        let lo = self.text(prefix);
+        let hi = self.text(&format!("{prefix}:"));
+        self.clauses.push(format!(
+            "EXISTS (SELECT 1 FROM audit_facts f WHERE f.container = c.code AND f.kind = {k} AND f.value >= {lo} AND f.value < {hi})"
+        ));
+    }
+
+    fn column(&mut self, column: &str, value: &str) {
+        let v = self.text(value);
+        self.clauses.push(format!("c.{column} = {v}"));
+    }
+
+    fn new(dialect: Dialect, scope: &AuditScope, c: &Criteria) -> Builder {
+        let mut b = Builder {
+            dialect,
+            clauses: Vec::new(),
+            values: Vec::new(),
+        };
+        match scope {
+            AuditScope::All => {}
+            AuditScope::Jurisdiction(j) => b.fact_prefix(DIVISION, j),
+            AuditScope::Party(org) => b.fact(ORG, org.as_str()),
+        }
+        match &c.code {
+            Some((code, true)) => b.column("code", code),
+            Some((prefix, false)) => {
+                let lo = b.text(prefix);
+                let hi = b.text(&format!("{prefix}~"));
+                b.clauses.push(format!("c.code >= {lo} AND c.code < {hi}"));
+            }
+            None => {}
+        }
+        if let Some(v) = &c.org {
+            b.fact(ORG, v);
+        }
+        if let Some(v) = &c.producer {
+            b.column("producer", v);
+        }
+        if let Some(v) = &c.waste {
+            b.column("waste", v);
+        }
+        if let Some(v) = &c.category {
+            b.column("category", v);
+        }
+        if let Some(v) = &c.manifest {
+            b.fact(MANIFEST, v);
+        }
+        if let Some(v) = &c.plate {
+            b.fact(PLATE, v);
+        }
+        if let Some(v) = &c.carrier {
+            b.fact(CARRIER, v);
+        }
+        if let Some(v) = &c.division {
+            b.fact_prefix(DIVISION, v);
+        }
+        if let Some(v) = &c.state {
+            b.column("state", v);
+        }
+        if let Some(v) = c.from {
+            let p = b.bind(SqlValue::Int(v));
+            b.clauses.push(format!("c.last_at >= {p}"));
+        }
+        if let Some(v) = c.to {
+            let p = b.bind(SqlValue::Int(v));
+            b.clauses.push(format!("c.first_at < {p}"));
+        }
+        b
+    }
+
+    fn filter(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// The columns a search reads, in [`AuditRow`]'s order less `division` and `first_day`.
+pub(crate) const SEARCH_COLUMNS: &str =
+    "c.code, c.producer, c.waste, c.category, c.state, c.holder, c.manifest, c.first_at, c.last_at";
+
+/// One page of a search: up to `limit + 1` rows after `after` (the extra one says there is
+/// a next page).
+pub(crate) fn search_sql(
+    dialect: Dialect,
+    scope: &AuditScope,
+    c: &Criteria,
+    after: Option<&str>,
+    limit: u32,
+) -> Sql {
+    let mut b = Builder::new(dialect, scope, c);
+    if let Some(a) = after {
+        let p = b.text(a);
+        b.clauses.push(format!("c.code > {p}"));
+    }
+    let lim = b.bind(SqlValue::Int(i64::from(limit) + 1));
+    Sql {
+        text: format!(
+            "SELECT {SEARCH_COLUMNS} FROM audit_containers c{} ORDER BY c.code LIMIT {lim}",
+            b.filter()
+        ),
+        values: b.values,
+    }
+}
+
+/// The counts of a search by `by`: rows of (key, count).
+pub(crate) fn counts_sql(
+    dialect: Dialect,
+    scope: &AuditScope,
+    c: &Criteria,
+    by: yima_protocol::AuditGroup,
+) -> Sql {
+    use yima_protocol::AuditGroup as G;
+    let key = match by {
+        G::Producer => "c.producer",
+        G::Province => "substr(c.division, 1, 2)",
+        G::City => "substr(c.division, 1, 4)",
+        G::County => "c.division",
+        G::Category => "c.category",
+        G::Waste => "c.waste",
+        G::State => "c.state",
+        G::Day => "c.first_day",
+        G::Month => "substr(c.first_day, 1, 6)",
+        G::Year => "substr(c.first_day, 1, 4)",
+    };
+    let b = Builder::new(dialect, scope, c);
+    Sql {
+        text: format!(
+            "SELECT {key} AS k, count(*) AS n FROM audit_containers c{} GROUP BY k ORDER BY k",
+            b.filter()
+        ),
+        values: b.values,
+    }
+}
+
+/// Whether a container is in a scope: one row when it is.
+pub(crate) fn in_scope_sql(dialect: Dialect, scope: &AuditScope, code: &LabelCode) -> Sql {
+    let c = Criteria {
+        code: Some((code.to_string(), true)),
+        ..Criteria::default()
+    };
+    let b = Builder::new(dialect, scope, &c);
+    Sql {
+        text: format!("SELECT c.code FROM audit_containers c{}", b.filter()),
+        values: b.values,
+    }
+}
+
+/// Turns up to `limit + 1` rows into a page.
+pub(crate) fn page_of(
+    mut rows: Vec<yima_protocol::AuditContainer>,
+    limit: u32,
+) -> yima_protocol::AuditPage {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    yima_protocol::AuditPage {
+        next: if more {
+            rows.last().map(|c| c.code.clone())
+        } else {
+            None
+        },
+        containers: rows,
+    }
+}
+
+/// The counts of a search from its groups.
+pub(crate) fn counts_of(
+    by: yima_protocol::AuditGroup,
+    groups: Vec<yima_protocol::AuditCount>,
+) -> yima_protocol::AuditCounts {
+    yima_protocol::AuditCounts {
+        by,
+        total: groups.iter().map(|g| g.containers).sum(),
+        groups,
+    }
+}
+
+/// The facts of a stored event read back for rebuilding the index: none, said in the log,
+/// for one that does not read (the index is derived; verifying the store names it).
+pub(crate) fn facts_of_stored(id: &str, body: String, signatures: &str) -> Vec<FactRow> {
+    let parsed = id.parse().map_err(|e| format!("{e}")).and_then(|id| {
+        let signatures = serde_json::from_str(signatures).map_err(|e| e.to_string())?;
+        yima_core::WireEvent {
+            id,
+            body,
+            signatures,
+        }
+        .parse()
+        .map_err(|e| e.to_string())
+    });
+    match parsed {
+        Ok(e) => facts_of(&e),
+        Err(e) => {
+            tracing::warn!(event = id, error = %e, "stored event unreadable: left out of the audit index");
+            Vec::new()
+        }
+    }
+}
+
+/// The summary of a stored container for rebuilding the index: none, said in the log, for
+/// one whose status does not read.
+pub(crate) fn summary_of_stored(
+    code: &str,
+    status: &str,
+    births: &std::collections::HashMap<String, i64>,
+) -> Option<AuditRow> {
+    match crate::store::status::read(status) {
+        Ok(s) => Some(summary(&s, births.get(code).copied())),
+        Err(e) => {
+            tracing::warn!(container = code, error = %e, "stored status unreadable: left out of the audit index");
+            None
+        }
+    }
+}
+
+/// The summary of a container as `status` stands, begun at `born` when known (else at its
+/// last event: a container the registry holds always has its first event, but a status is
+/// trusted over a missing link row).
+pub(crate) fn summary(status: &ContainerStatus, born: Option<i64>) -> AuditRow {
+    let first = born
+        .map(Timestamp)
+        .or(status.head_at)
+        .unwrap_or(Timestamp(0));
+    row_of(status, first)
+}

@@ -1,0 +1,214 @@
+//! The audit index on PostgreSQL: written with each push, searched and counted with the
+//! statements `store::audit` builds, rebuilt once after migration 9.
+
+use crate::error::RegistryError;
+use crate::store::audit::{self, AuditRow, AuditScope, Criteria, Dialect, FactRow, Sql, SqlValue};
+use deadpool_postgres::GenericClient;
+use std::collections::HashMap;
+use tokio_postgres::types::ToSql;
+use yima_codes::LabelCode;
+use yima_core::Timestamp;
+use yima_protocol::{AuditContainer, AuditCount, AuditCounts, AuditGroup, AuditPage};
+
+/// Writes a push's audit facts and summaries (in its transaction).
+pub(super) async fn write(
+    tx: &impl GenericClient,
+    mut facts: Vec<FactRow>,
+    rows: Vec<AuditRow>,
+) -> Result<(), RegistryError> {
+    if !facts.is_empty() {
+        facts.sort();
+        facts.dedup();
+        let (mut kinds, mut values, mut containers) = (
+            Vec::with_capacity(facts.len()),
+            Vec::with_capacity(facts.len()),
+            Vec::with_capacity(facts.len()),
+        );
+        for (k, v, c) in facts {
+            kinds.push(k);
+            values.push(v);
+            containers.push(c);
+        }
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO audit_facts (kind, value, container) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .await?;
+        tx.execute(&stmt, &[&kinds, &values, &containers]).await?;
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let n = rows.len();
+    let mut cols: [Vec<String>; 8] = Default::default();
+    let mut manifests: Vec<Option<String>> = Vec::with_capacity(n);
+    let (mut firsts, mut lasts) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for r in rows {
+        for (col, v) in cols.iter_mut().zip([
+            r.code,
+            r.producer,
+            r.waste,
+            r.category,
+            r.division,
+            r.state,
+            r.holder,
+            r.first_day,
+        ]) {
+            col.push(v);
+        }
+        manifests.push(r.manifest);
+        firsts.push(r.first_at);
+        lasts.push(r.last_at);
+    }
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO audit_containers (code, producer, waste, category, division, state, holder, first_day, manifest, first_at, last_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])
+             ON CONFLICT (code) DO UPDATE SET state = excluded.state, holder = excluded.holder,
+                 manifest = excluded.manifest, last_at = excluded.last_at",
+        )
+        .await?;
+    let [a, b, c, d, e, f, g, h] = &cols;
+    tx.execute(
+        &stmt,
+        &[a, b, c, d, e, f, g, h, &manifests, &firsts, &lasts],
+    )
+    .await?;
+    Ok(())
+}
+
+fn bound(sql: &Sql) -> Vec<Box<dyn ToSql + Sync + Send>> {
+    sql.values
+        .iter()
+        .map(|v| -> Box<dyn ToSql + Sync + Send> {
+            match v {
+                SqlValue::Text(s) => Box::new(s.clone()),
+                SqlValue::Int(i) => Box::new(*i),
+            }
+        })
+        .collect()
+}
+
+async fn query(
+    c: &impl GenericClient,
+    sql: &Sql,
+) -> Result<Vec<tokio_postgres::Row>, RegistryError> {
+    let values = bound(sql);
+    let refs: Vec<&(dyn ToSql + Sync)> = values
+        .iter()
+        .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+        .collect();
+    let stmt = c.prepare_cached(&sql.text).await?;
+    Ok(c.query(&stmt, &refs).await?)
+}
+
+/// One page of a search.
+pub(super) async fn search(
+    c: &impl GenericClient,
+    scope: &AuditScope,
+    criteria: &Criteria,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<AuditPage, RegistryError> {
+    let sql = audit::search_sql(Dialect::Postgres, scope, criteria, after, limit);
+    let rows = query(c, &sql)
+        .await?
+        .iter()
+        .map(|r| AuditContainer {
+            code: r.get(0),
+            producer: r.get(1),
+            waste: r.get(2),
+            category: r.get(3),
+            state: r.get(4),
+            holder: r.get(5),
+            manifest: r.get(6),
+            first_at: Timestamp(r.get(7)),
+            last_at: Timestamp(r.get(8)),
+        })
+        .collect();
+    Ok(audit::page_of(rows, limit))
+}
+
+/// The counts of a search.
+pub(super) async fn counts(
+    c: &impl GenericClient,
+    scope: &AuditScope,
+    criteria: &Criteria,
+    by: AuditGroup,
+) -> Result<AuditCounts, RegistryError> {
+    let sql = audit::counts_sql(Dialect::Postgres, scope, criteria, by);
+    let groups: Vec<AuditCount> = query(c, &sql)
+        .await?
+        .iter()
+        .map(|r| AuditCount {
+            key: r.get(0),
+            containers: r.get::<_, i64>(1) as u64,
+        })
+        .collect();
+    Ok(audit::counts_of(by, groups))
+}
+
+/// Whether `code` is in `scope`.
+pub(super) async fn in_scope(
+    c: &impl GenericClient,
+    scope: &AuditScope,
+    code: &LabelCode,
+) -> Result<bool, RegistryError> {
+    let sql = audit::in_scope_sql(Dialect::Postgres, scope, code);
+    Ok(!query(c, &sql).await?.is_empty())
+}
+
+/// Events read per round while rebuilding.
+const REINDEX_PAGE: i64 = 5000;
+
+/// Rebuilds the audit index from every stored event and container (after migration 9, in
+/// its transaction).
+pub(super) async fn reindex(tx: &impl GenericClient) -> Result<(), RegistryError> {
+    let births: HashMap<String, i64> = tx
+        .query(
+            "SELECT l.container, min(e.at) FROM event_links l JOIN events e ON e.id = l.event_id
+             WHERE l.prev IS NULL GROUP BY l.container",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut after = 0i64;
+    loop {
+        let rows = tx
+            .query(
+                "SELECT seq, id, body, signatures FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &REINDEX_PAGE],
+            )
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.get(0);
+        let mut facts = Vec::new();
+        for r in &rows {
+            facts.extend(audit::facts_of_stored(r.get(1), r.get(2), r.get(3)));
+        }
+        write(tx, facts, Vec::new()).await?;
+    }
+    let mut after = String::new();
+    loop {
+        let rows = tx
+            .query(
+                "SELECT code, status FROM containers WHERE code > $1 ORDER BY code LIMIT $2",
+                &[&after, &REINDEX_PAGE],
+            )
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.get(0);
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let code: String = r.get(0);
+            if let Some(row) = audit::summary_of_stored(&code, r.get(1), &births) {
+                out.push(row);
+            }
+        }
+        write(tx, Vec::new(), out).await?;
+    }
+    Ok(())
+}

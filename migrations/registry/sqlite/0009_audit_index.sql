@@ -1,0 +1,39 @@
+-- Yima registry, SQLite backend, version 9. Never edited once on main: add a new file.
+-- The same tables as the PostgreSQL backend's version 9.
+--
+-- The audit index (issue 14): what a regulator or an organisation searches by, derived from
+-- the signed events as they are stored, in the transaction that stores them. Neither table
+-- is custody: both are rebuilt from `events` and `containers` (the registry does so once,
+-- right after this migration, for the events stored before it).
+--
+-- audit_containers: one row per container, its summary as of its last main-chain event.
+-- audit_facts: what a container's events say that a search names: its custody parties and
+-- their administrative divisions (`org`, `division`), its manifests, vehicle plates and
+-- carriers. Only ever added to.
+
+CREATE TABLE audit_containers (
+    code        TEXT PRIMARY KEY,
+    producer    TEXT NOT NULL,
+    waste       TEXT NOT NULL,
+    category    TEXT NOT NULL,
+    division    TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    holder      TEXT NOT NULL,
+    manifest    TEXT,
+    first_at    INTEGER NOT NULL,
+    last_at     INTEGER NOT NULL,
+    first_day   TEXT NOT NULL
+);
+CREATE INDEX audit_containers_producer ON audit_containers (producer, code);
+CREATE INDEX audit_containers_waste ON audit_containers (waste, code);
+CREATE INDEX audit_containers_category ON audit_containers (category, code);
+CREATE INDEX audit_containers_state ON audit_containers (state, code);
+CREATE INDEX audit_containers_first_at ON audit_containers (first_at);
+
+CREATE TABLE audit_facts (
+    kind        TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    container   TEXT NOT NULL,
+    PRIMARY KEY (kind, value, container)
+);
+CREATE INDEX audit_facts_container ON audit_facts (container, kind, value);
