@@ -138,6 +138,13 @@ pub enum Command {
         #[command(subcommand)]
         command: RoadCommand,
     },
+    /// The registry's audit API: search and count the containers this device's
+    /// organisation may audit (a regulator its jurisdiction, others their own custody), and
+    /// read one's timeline from the registry, verified here.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// The management ledger (HJ 1259).
     Ledger {
         #[command(subcommand)]
@@ -318,6 +325,81 @@ pub enum HandoverCommand {
         /// Photos of labels.
         #[arg(required = true)]
         labels: Vec<PathBuf>,
+    },
+}
+
+/// The filters of an audit search or count: every one given must hold.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct AuditFilterArgs {
+    /// A container's code, or its first 18 to 36 characters.
+    #[arg(long)]
+    pub code: Option<String>,
+    /// A custody party's credit code (producer, sender, carrier or receiver).
+    #[arg(long)]
+    pub org: Option<String>,
+    /// The producer's credit code.
+    #[arg(long)]
+    pub producer: Option<String>,
+    /// A waste code (900-041-49).
+    #[arg(long)]
+    pub waste: Option<String>,
+    /// A waste category (HW49).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// A 14-digit transfer manifest number.
+    #[arg(long)]
+    pub manifest: Option<String>,
+    /// A vehicle plate.
+    #[arg(long)]
+    pub plate: Option<String>,
+    /// A carrier's credit code.
+    #[arg(long)]
+    pub carrier: Option<String>,
+    /// A custody party's administrative division, or its start (35, 3501).
+    #[arg(long)]
+    pub division: Option<String>,
+    /// The state now (generated, stored, dispatched, in_transit, received, accepted,
+    /// refused, returned, disposed, merged, split, voided).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Active on or after this day (YYYY-MM-DD, China time).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Active before the end of this day (YYYY-MM-DD, China time).
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// The containers found, a page at a time (or every page with --all).
+    Search {
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+        /// Start after this container code (the `next` of the page before).
+        #[arg(long)]
+        after: Option<String>,
+        /// Containers on a page (1 to 500).
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Every page, one after another.
+        #[arg(long)]
+        all: bool,
+    },
+    /// How many containers are found, by producer, province, city, county, category,
+    /// waste, state, day, month or year.
+    Counts {
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+        /// What to group by.
+        #[arg(long, default_value = "month")]
+        by: String,
+    },
+    /// A container's timeline from the registry's evidence bundle, verified on this
+    /// device (exit 1 when anything fails).
+    Timeline {
+        /// The container's 37-character code.
+        code: String,
     },
 }
 

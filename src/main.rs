@@ -1,6 +1,7 @@
 //! `yima`: the command-line tool over Yima's device use cases.
 
 mod args;
+mod audit;
 mod cli;
 mod container_view;
 mod handover;

@@ -320,6 +320,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         }
         Command::Track { command } => crate::track::run(cli, command, lang)?,
         Command::Road { command } => crate::road::run(cli, command, lang)?,
+        Command::Audit { command } => crate::audit::run(cli, command, lang)?,
         Command::Operator { name } => {
             let mut dev = open(cli)?;
             if let Some(name) = name {

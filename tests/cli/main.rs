@@ -5,6 +5,7 @@
 mod common;
 
 mod anomalies;
+mod audit;
 mod bundle;
 mod catalogue;
 mod demo;

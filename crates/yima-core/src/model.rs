@@ -28,6 +28,30 @@ impl Timestamp {
     pub fn china_date(self) -> NaiveDate {
         (self.to_datetime() + chrono::Duration::hours(8)).date_naive()
     }
+
+    /// The first moment of `day` in China Standard Time (UTC+8): the day's midnight there.
+    pub fn china_day_start(day: NaiveDate) -> Timestamp {
+        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+        Timestamp::from_datetime(midnight - chrono::Duration::hours(8))
+    }
+}
+
+#[cfg(test)]
+mod china_day_tests {
+    use super::*;
+
+    #[test]
+    fn a_china_day_starts_at_its_midnight_and_holds_its_moments() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let start = Timestamp::china_day_start(day);
+        // 2026-03-01 00:00 +08:00 is 2026-02-28 16:00 UTC.
+        assert_eq!(start.to_string(), "2026-02-28T16:00:00.000Z");
+        assert_eq!(start.china_date(), day);
+        assert_eq!(Timestamp(start.0 - 1).china_date(), day.pred_opt().unwrap());
+        let next = Timestamp::china_day_start(day.succ_opt().unwrap());
+        assert_eq!(Timestamp(next.0 - 1).china_date(), day);
+        assert_eq!(next.0 - start.0, 24 * 3600 * 1000);
+    }
 }
 
 impl fmt::Display for Timestamp {

@@ -147,3 +147,107 @@ fn place_zh(place: &yima_core::Place) -> String {
         yima_core::Place::Event(i) => format!("第 {} 个事件", i + 1),
     }
 }
+
+/// One step of a container's timeline as an evidence bundle holds it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BundleStep {
+    /// Its place in the bundle, from 0.
+    pub position: usize,
+    /// The id the event claims.
+    pub id: String,
+    /// The step it records (`None` when its body does not read).
+    pub step: Option<yima_core::Step>,
+    /// When it happened, by the recording device's clock.
+    pub at: Option<yima_core::Timestamp>,
+    /// The recording organisation.
+    pub org: Option<yima_codes::CreditCode>,
+    /// Its name, as the bundle's key record of the recorder has it.
+    pub org_name: Option<String>,
+    /// Whether nothing the verification found fails in it.
+    pub verified: bool,
+    /// What fails in it: (failure kind, sentence).
+    pub problems: Vec<(String, String)>,
+}
+
+/// A container's timeline read from an evidence bundle, verified offline.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BundleTimeline {
+    /// The container.
+    pub code: yima_codes::LabelCode,
+    /// Its steps in the bundle's order (the order the exporter holds them).
+    pub steps: Vec<BundleStep>,
+    /// The verification of the whole bundle.
+    pub report: BundleReport,
+}
+
+impl BundleTimeline {
+    /// Whether the whole bundle verified.
+    pub fn ok(&self) -> bool {
+        self.report.ok()
+    }
+}
+
+/// The timeline of `code` in the bundle `bytes` (a registry's or a device's), each step
+/// marked with what verifying the bundle found in it. `BadInput` for bytes that are not a
+/// bundle; `UnknownContainer` when the bundle holds no event of `code`.
+pub fn bundle_timeline(
+    bytes: &[u8],
+    code: &yima_codes::LabelCode,
+) -> Result<BundleTimeline, DeviceError> {
+    let report = verify_bundle_bytes(bytes)?;
+    let bundle: EvidenceBundle = serde_json::from_slice(bytes).map_err(|e| {
+        crate::error::bad_input(
+            format!("the bundle does not read: {e}"),
+            format!("证据包无法读取：{e}"),
+        )
+    })?;
+    let names: std::collections::HashMap<PublicKey, String> = bundle
+        .keys
+        .iter()
+        .map(|k| (k.key, k.org_name.clone()))
+        .collect();
+    let mut steps = Vec::new();
+    for (position, wire) in bundle.events.iter().enumerate() {
+        let parsed: Option<SignedEvent> = wire.parse().ok();
+        let concerns = match &parsed {
+            Some(e) => e.body.link(code).is_some(),
+            // An event whose body no longer reads is shown where its text names the code.
+            None => wire.body.contains(code.as_str()),
+        };
+        if !concerns {
+            continue;
+        }
+        let problems: Vec<(String, String)> = report
+            .failures
+            .iter()
+            .filter(|f| {
+                f.position == Some(position) && f.container.as_ref().is_none_or(|c| c == code)
+            })
+            .map(|f| (f.kind.as_str().to_string(), f.detail.clone()))
+            .collect();
+        steps.push(BundleStep {
+            position,
+            id: wire.id.to_string(),
+            step: parsed.as_ref().map(|e| e.body.step()),
+            at: parsed.as_ref().map(|e| e.body.at),
+            org: parsed.as_ref().map(|e| e.body.by.org.clone()),
+            org_name: parsed
+                .as_ref()
+                .and_then(|e| names.get(&e.body.by.key).cloned()),
+            verified: problems.is_empty(),
+            problems,
+        });
+    }
+    if steps.is_empty() {
+        return Err(DeviceError::bilingual(
+            ErrorKind::UnknownContainer,
+            format!("the bundle holds no event of {code}"),
+            format!("证据包中没有容器 {code} 的事件"),
+        ));
+    }
+    Ok(BundleTimeline {
+        code: code.clone(),
+        steps,
+        report,
+    })
+}

@@ -50,6 +50,30 @@ pub fn parse_day(text: &str) -> Result<chrono::NaiveDate, DeviceError> {
     })
 }
 
+/// A period of whole days in China time, either end open: the first moment of `since`
+/// and the first moment after `until` (ms since the epoch). `BadInput` for a day that is
+/// not one, or an end before the start.
+pub fn parse_period(
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), DeviceError> {
+    let since = since.map(parse_day).transpose()?;
+    let until = until.map(parse_day).transpose()?;
+    if let (Some(a), Some(b)) = (since, until) {
+        if b < a {
+            return Err(bad_input(
+                format!("the period ends ({b}) before it starts ({a})"),
+                format!("时段的结束日（{b}）早于开始日（{a}）"),
+            ));
+        }
+    }
+    let start = |d: chrono::NaiveDate| yima_core::Timestamp::china_day_start(d).0;
+    Ok((
+        since.map(start),
+        until.and_then(|d| d.succ_opt()).map(start),
+    ))
+}
+
 /// A quantity: a number with at most three decimals and a unit (`kg`, `t`, `L`).
 pub fn parse_quantity(amount: &str, unit: &str) -> Result<Quantity, DeviceError> {
     let unit: Unit = unit.trim().parse()?;
@@ -409,5 +433,23 @@ impl<C: Clock> Device<C> {
                 format!("未知步骤 {other:?}"),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn a_period_holds_whole_china_days_and_refuses_an_end_before_its_start() {
+        let (from, to) = parse_period(Some("2026-03-01"), Some("2026-03-01")).unwrap();
+        assert_eq!(to.unwrap() - from.unwrap(), 24 * 3600 * 1000);
+        assert_eq!(
+            yima_core::Timestamp(from.unwrap()).china_date().to_string(),
+            "2026-03-01"
+        );
+        assert_eq!(parse_period(None, None).unwrap(), (None, None));
+        assert!(parse_period(Some("2026-03-02"), Some("2026-03-01")).is_err());
+        assert!(parse_period(Some("2026-02-30"), None).is_err());
     }
 }

@@ -67,7 +67,9 @@ mod weighed;
 pub use actions::{Action, ActionRequest};
 pub use audit::VerifyResult;
 pub use balance::StockBalance;
-pub use bundle::{verify_bundle_bytes, verify_bundle_file};
+pub use bundle::{
+    bundle_timeline, verify_bundle_bytes, verify_bundle_file, BundleStep, BundleTimeline,
+};
 pub use clock::{Clock, ManualClock, SystemClock, MAX_FUTURE_SKEW_MS};
 pub use deadlines::{
     DeadlineStatus, FacilityRules, Limits, ReceiptDeadline, StorageAge, StorageFlag,
@@ -83,7 +85,8 @@ pub use error::{DeviceError, ErrorKind};
 pub use exports::EXPORTS;
 pub use forms::{
     parse_codes, parse_day, parse_manifest, parse_mode, parse_optional_time, parse_party,
-    parse_quantity, parse_time, parse_weigh_method, HandoverForm, ManifestForm, StepForm,
+    parse_period, parse_quantity, parse_time, parse_weigh_method, HandoverForm, ManifestForm,
+    StepForm,
 };
 pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard, ACK_FORMAT, OFFER_FORMAT};
 pub use handover_online::{ReceivedOffer, SentOffer};

@@ -5,6 +5,7 @@
 //! never deletes or rewrites an event because of an answer.
 #![deny(missing_docs)]
 
+mod audit;
 mod bundle;
 mod client;
 mod error;
@@ -16,4 +17,7 @@ mod road;
 pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
 pub use error::{SyncError, SyncErrorKind};
 pub use kept_ca::{keep_ca, kept_ca, REGISTRY_CA_FILE};
-pub use yima_protocol::{RoadCheck, RoadCheckLine, RoadParty, RoadStanding};
+pub use yima_protocol::{
+    AuditContainer, AuditCount, AuditCounts, AuditFilter, AuditGroup, AuditPage, RoadCheck,
+    RoadCheckLine, RoadParty, RoadStanding,
+};

@@ -1,5 +1,7 @@
 //! Sync against the real registry on a free loopback port: stories, reliability, security.
 
+#[path = "tests/audit.rs"]
+mod audit;
 #[path = "tests/authority.rs"]
 mod authority;
 #[path = "tests/blocks.rs"]

@@ -1,0 +1,204 @@
+//! `yima audit`: the registry's audit API from the command line. A regulator's device
+//! searches and counts the containers of its jurisdiction, any other device those its
+//! organisation holds or held; `audit timeline` reads one container's history from the
+//! registry's evidence bundle and verifies it here.
+
+use crate::args::{bad, open};
+use crate::cli::{AuditCommand, AuditFilterArgs, Cli};
+use crate::print::t;
+use anyhow::Result;
+use yima_codes::{LabelCode, Lang};
+use yima_protocol::{AuditFilter, AuditGroup, AuditPage};
+use yima_sync::{Registry, SyncOptions};
+
+fn filter(a: &AuditFilterArgs) -> Result<AuditFilter> {
+    let (from, to) = yima_device::parse_period(a.since.as_deref(), a.until.as_deref())?;
+    Ok(AuditFilter {
+        code: a.code.clone(),
+        org: a.org.clone(),
+        producer: a.producer.clone(),
+        waste: a.waste.clone(),
+        category: a.category.clone(),
+        manifest: a.manifest.clone(),
+        plate: a.plate.clone(),
+        carrier: a.carrier.clone(),
+        division: a.division.clone(),
+        state: a.state.clone(),
+        from,
+        to,
+    })
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Runs `yima audit …`.
+pub fn run(cli: &Cli, command: &AuditCommand, lang: Lang) -> Result<()> {
+    let mut device = open(cli)?;
+    let kept = yima_sync::kept_ca(&crate::args::data_dir(cli)?)?;
+    let registry = Registry::for_device(
+        &mut device,
+        SyncOptions {
+            extra_ca_pem: kept,
+            ..SyncOptions::default()
+        },
+    )?;
+    let rt = runtime()?;
+    match command {
+        AuditCommand::Search {
+            filter: f,
+            after,
+            limit,
+            all,
+        } => {
+            let f = filter(f)?;
+            let mut after = after.clone();
+            let mut pages: Vec<AuditPage> = Vec::new();
+            loop {
+                let page = rt.block_on(registry.audit_search(
+                    &mut device,
+                    &f,
+                    after.as_deref(),
+                    Some(*limit),
+                ))?;
+                let next = page.next.clone();
+                if cli.json {
+                    // One JSON page per line.
+                    println!("{}", serde_json::to_string(&page)?);
+                } else {
+                    print_page(&page, lang);
+                }
+                pages.push(page);
+                match next {
+                    Some(n) if *all => after = Some(n),
+                    _ => break,
+                }
+            }
+            if !cli.json {
+                let found: usize = pages.iter().map(|p| p.containers.len()).sum();
+                println!("{} {found}", t(lang, "cli.msg.audit.found"));
+                if let Some(n) = pages.last().and_then(|p| p.next.as_ref()) {
+                    println!("{} --after {n}", t(lang, "cli.msg.audit.more"));
+                }
+            }
+        }
+        AuditCommand::Counts { filter: f, by } => {
+            let by: AuditGroup = by.parse().map_err(|e: String| {
+                let all: Vec<&str> = AuditGroup::ALL.iter().map(|g| g.as_str()).collect();
+                bad(
+                    e,
+                    format!("未知的分组 {by:?}：应为 {} 之一", all.join("、")),
+                )
+            })?;
+            let counts = rt.block_on(registry.audit_counts(&mut device, &filter(f)?, by))?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&counts)?);
+            } else {
+                for g in &counts.groups {
+                    println!("  {:<20} {}", group_key(by, &g.key, lang), g.containers);
+                }
+                println!("{} {}", t(lang, "cli.msg.audit.total"), counts.total);
+            }
+        }
+        AuditCommand::Timeline { code } => {
+            let code: LabelCode = yima_device::parse_codes(std::slice::from_ref(code))?
+                .pop()
+                .expect("one code");
+            let bytes = rt.block_on(registry.fetch_bundle(
+                &mut device,
+                &yima_core::BundleScope::Container(code.clone()),
+            ))?;
+            let timeline = yima_device::bundle_timeline(&bytes, &code)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&timeline)?);
+            } else {
+                print_timeline(&timeline, lang);
+            }
+            if !timeline.ok() {
+                std::process::exit(1);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A group's key for people: a state's name, else the key itself.
+fn group_key(by: AuditGroup, key: &str, lang: Lang) -> String {
+    if by == AuditGroup::State {
+        if let Some(s) = yima_core::ContainerState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == key)
+        {
+            return s.name(lang).to_string();
+        }
+    }
+    key.to_string()
+}
+
+fn print_page(page: &AuditPage, lang: Lang) {
+    for c in &page.containers {
+        let state = yima_core::ContainerState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == c.state)
+            .map(|s| s.name(lang).to_string())
+            .unwrap_or_else(|| c.state.clone());
+        println!(
+            "{}  {}  {:<12} {} {}  {}",
+            c.code,
+            c.waste,
+            state,
+            t(lang, "cli.msg.audit.holder"),
+            c.holder,
+            c.manifest
+                .as_deref()
+                .map(|m| format!("{} {m}", t(lang, "cli.msg.road.manifest")))
+                .unwrap_or_default()
+        );
+    }
+}
+
+fn print_timeline(tl: &yima_device::BundleTimeline, lang: Lang) {
+    println!(
+        "{} {} ({} {})",
+        t(lang, "cli.msg.audit.timeline_of"),
+        tl.code,
+        t(lang, "cli.msg.bundle_exported_by"),
+        tl.report.exported_by
+    );
+    for s in &tl.steps {
+        let mark = if s.verified { "✓" } else { "✗" };
+        println!(
+            "  {mark} {}  {:<10} {} {}",
+            s.at.map(|a| a.to_string()).unwrap_or_else(|| "?".into()),
+            s.step
+                .map(|st| st.name(lang).to_string())
+                .unwrap_or_else(|| t(lang, "cli.msg.audit.unreadable").to_string()),
+            s.org.as_ref().map(|o| o.to_string()).unwrap_or_default(),
+            s.org_name.as_deref().unwrap_or("")
+        );
+        for (kind, detail) in &s.problems {
+            println!("      {kind}: {detail}");
+        }
+    }
+    if tl.ok() {
+        println!(
+            "{} {} {}",
+            t(lang, "cli.msg.verified_2"),
+            tl.report.events,
+            t(lang, "cli.msg.events_2")
+        );
+    } else {
+        println!(
+            "{} {} {}",
+            t(lang, "cli.msg.verification_failed"),
+            tl.report.failures.len(),
+            t(lang, "cli.msg.failures")
+        );
+        for f in &tl.report.failures {
+            println!("  {f}");
+        }
+    }
+}
