@@ -103,6 +103,56 @@ pub fn run(cli: &Cli, command: &AuditCommand, lang: Lang) -> Result<()> {
                 println!("{} {}", t(lang, "cli.msg.audit.total"), counts.total);
             }
         }
+        AuditCommand::Anomalies {
+            filter: f,
+            rule,
+            after,
+            limit,
+            all,
+        } => {
+            let f = filter(f)?;
+            let mut after = after.clone();
+            let mut found = 0usize;
+            loop {
+                let page = rt.block_on(registry.audit_anomalies(
+                    &mut device,
+                    &f,
+                    rule.as_deref(),
+                    after.as_deref(),
+                    Some(*limit),
+                ))?;
+                found += page.anomalies.len();
+                if cli.json {
+                    println!("{}", serde_json::to_string(&page)?);
+                } else {
+                    for a in &page.anomalies {
+                        let name = yima_core::AnomalyRule::ALL
+                            .into_iter()
+                            .find(|r| r.as_str() == a.rule)
+                            .map(|r| r.name(lang).to_string())
+                            .unwrap_or_else(|| a.rule.clone());
+                        let detail = match lang {
+                            Lang::Zh => &a.zh,
+                            Lang::En => &a.en,
+                        };
+                        println!("{}  {}  {name}: {detail}", a.since, a.container);
+                    }
+                }
+                match page.next {
+                    Some(n) if *all => after = Some(n),
+                    Some(n) => {
+                        if !cli.json {
+                            println!("{} --after '{n}'", t(lang, "cli.msg.audit.more"));
+                        }
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            if !cli.json {
+                println!("{} {found}", t(lang, "cli.msg.audit.anomalies_found"));
+            }
+        }
         AuditCommand::Timeline { code } => {
             let code: LabelCode = yima_device::parse_codes(std::slice::from_ref(code))?
                 .pop()

@@ -395,6 +395,25 @@ pub enum AuditCommand {
         #[arg(long, default_value = "month")]
         by: String,
     },
+    /// The anomalies the registry found in those containers (a page at a time, or every
+    /// page with --all).
+    Anomalies {
+        #[command(flatten)]
+        filter: AuditFilterArgs,
+        /// Only this rule's (weight_discrepancy, receipt_overdue, event_after_closure,
+        /// relay_gap, track_missing, track_gap, off_corridor, storage_overdue, fork).
+        #[arg(long)]
+        rule: Option<String>,
+        /// Start after this key (the `next` of the page before).
+        #[arg(long)]
+        after: Option<String>,
+        /// Anomalies on a page (1 to 500).
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        /// Every page, one after another.
+        #[arg(long)]
+        all: bool,
+    },
     /// A container's timeline from the registry's evidence bundle, verified on this
     /// device (exit 1 when anything fails).
     Timeline {

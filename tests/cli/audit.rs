@@ -47,6 +47,13 @@ fn registry(dir: &std::path::Path, orgs: &[(Org, Role, Option<&str>)]) -> (Strin
     let url = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(store);
     let metrics = state.metrics.clone();
+    // The anomaly evaluator runs beside it, as `yima-registry serve` runs it, every 100 ms.
+    rt.spawn(yima_registry::anomalies::run_evaluator(
+        state.clone(),
+        yima_core::AnomalyConfig::default(),
+        std::time::Duration::from_millis(100),
+        std::future::pending(),
+    ));
     let router = yima_registry::router(state);
     std::thread::spawn(move || {
         rt.block_on(yima_registry::serve(
@@ -148,6 +155,42 @@ fn a_regulator_searches_counts_and_reads_a_verified_timeline_and_others_find_not
         .all(|s| s["verified"] == true));
     let out = regulator.run(&["--lang", "en", "audit", "timeline", &drums[0]]);
     assert!(out.success() && out.stdout.contains("verified"), "{out:#?}");
+
+    // Delivered with no route track, and synced: the registry's evaluator, running beside
+    // it, finds the transport without a track for each drum; a rule that is none is refused.
+    w.handover(
+        &w.c,
+        &w.r,
+        &["receive", &drums[0], &drums[1], "--manifest", MANIFEST],
+    );
+    for d in [&w.c, &w.r] {
+        d.ok(&["sync"]);
+    }
+    let mut judged = serde_json::Value::Null;
+    for _ in 0..100 {
+        judged = regulator.json(&["audit", "anomalies", "--all", "--rule", "track_missing"]);
+        if judged["anomalies"].as_array().is_some_and(|a| a.len() == 2) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let listed: Vec<&str> = judged["anomalies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["container"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, sorted, "{judged}");
+    let out = regulator.run(&["--lang", "zh", "audit", "anomalies"]);
+    assert!(
+        out.success() && out.stdout.contains("运输无轨迹") && out.stdout.contains("异常数 2"),
+        "{out:#?}"
+    );
+    assert!(!regulator
+        .run(&["audit", "anomalies", "--rule", "lost"])
+        .success());
+    let none = w.c2.json(&["audit", "anomalies"]);
+    assert_eq!(none["anomalies"], serde_json::json!([]), "{none}");
 
     // The second carrier, with a valid key, never held them: nothing by any fact, and no
     // timeline.

@@ -47,11 +47,15 @@ pub enum AnomalyRule {
     OffCorridor,
     /// In storage past the facility's storage limit.
     StorageOverdue,
+    /// Two signed events claim the same place in a container's chain (a device that
+    /// recorded twice from one state, a cloned key, or a replayed handover): the registry
+    /// keeps the one it received first and stores the other as a fork.
+    Fork,
 }
 
 impl AnomalyRule {
     /// Every rule.
-    pub const ALL: [AnomalyRule; 8] = [
+    pub const ALL: [AnomalyRule; 9] = [
         AnomalyRule::WeightDiscrepancy,
         AnomalyRule::ReceiptOverdue,
         AnomalyRule::EventAfterClosure,
@@ -60,6 +64,7 @@ impl AnomalyRule {
         AnomalyRule::TrackGap,
         AnomalyRule::OffCorridor,
         AnomalyRule::StorageOverdue,
+        AnomalyRule::Fork,
     ];
 
     /// Stable machine name, as in JSON.
@@ -73,6 +78,7 @@ impl AnomalyRule {
             AnomalyRule::TrackGap => "track_gap",
             AnomalyRule::OffCorridor => "off_corridor",
             AnomalyRule::StorageOverdue => "storage_overdue",
+            AnomalyRule::Fork => "fork",
         }
     }
 
@@ -95,6 +101,10 @@ impl AnomalyRule {
             AnomalyRule::TrackGap => ("轨迹中断", "gap in a route track"),
             AnomalyRule::OffCorridor => ("偏离运输路线", "route outside its corridor"),
             AnomalyRule::StorageOverdue => ("贮存超期", "stored beyond its limit"),
+            AnomalyRule::Fork => (
+                "同一环节出现两条签名记录（分叉）",
+                "two signed events for one place in the chain (fork)",
+            ),
         };
         match lang {
             Lang::Zh => zh,
@@ -277,6 +287,65 @@ pub fn anomalies(
     }
     out.sort_by_key(|a| (a.since, a.rule));
     out
+}
+
+/// An event the registry stored as a fork of a container's chain: it claims the place its
+/// rival (received first) holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForkedEvent {
+    /// The forking event.
+    pub event: EventId,
+    /// The event already holding that place.
+    pub rival: EventId,
+    /// When the forking event says it happened.
+    pub at: Timestamp,
+    /// Its step.
+    pub step: crate::event::Step,
+}
+
+/// One anomaly per forked event of `container`: each is a second signed claim to a place in
+/// its chain. None without forks.
+pub fn fork_anomalies(container: &LabelCode, forks: &[ForkedEvent]) -> Vec<Anomaly> {
+    forks
+        .iter()
+        .map(|f| Anomaly {
+            rule: AnomalyRule::Fork,
+            container: container.clone(),
+            event: Some(f.event),
+            since: f.at,
+            due: None,
+            en: format!(
+                "{} {} claims the place {} already holds",
+                f.step.name(Lang::En),
+                f.event.short(),
+                f.rival.short()
+            ),
+            zh: format!(
+                "「{}」{} 与已有的 {} 争夺同一环节",
+                f.step.name(Lang::Zh),
+                f.event.short(),
+                f.rival.short()
+            ),
+        })
+        .collect()
+}
+
+/// When to judge `container` again (see [`anomalies`]): the next moment after `now` at which
+/// a deadline rule may begin to fire for its chain, `None` when no deadline runs.
+pub fn next_deadline(
+    container: &LabelCode,
+    events: &[SignedEvent],
+    now: Timestamp,
+    config: &AnomalyConfig,
+) -> Option<Timestamp> {
+    let (_, status) = fold(container, events);
+    deadline::next_deadline(
+        events,
+        status.map(|s| s.state),
+        now,
+        config,
+        WorkCalendar::china(),
+    )
 }
 
 #[cfg(test)]

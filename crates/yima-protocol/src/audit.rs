@@ -187,3 +187,42 @@ pub struct AuditCounts {
     /// Containers in all.
     pub total: u64,
 }
+
+/// One anomaly the registry found in a container's chain (`GET /v1/audit/anomalies`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditAnomaly {
+    /// The container.
+    pub container: String,
+    /// The rule broken (weight_discrepancy, receipt_overdue, event_after_closure, relay_gap,
+    /// track_missing, track_gap, off_corridor, storage_overdue, fork).
+    pub rule: String,
+    /// The event that shows it, if one does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// When it began: the event's time, or the moment a deadline passed.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub since: Timestamp,
+    /// For a deadline rule, the deadline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub due: Option<Timestamp>,
+    /// What happened, in English.
+    pub en: String,
+    /// What happened, in Chinese.
+    pub zh: String,
+    /// When the registry first found it.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub found_at: Timestamp,
+}
+
+/// One page of anomalies, by container, rule and event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditAnomalyPage {
+    /// The anomalies found.
+    pub anomalies: Vec<AuditAnomaly>,
+    /// The `after` of the next page, when there may be one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use yima_core::Role;
 use yima_protocol::{
-    AuditCounts, AuditFilter, AuditGroup, AuditPage, DeviceInfo, ErrorBody, DEFAULT_AUDIT_PAGE,
-    MAX_AUDIT_PAGE,
+    AuditAnomalyPage, AuditCounts, AuditFilter, AuditGroup, AuditPage, DeviceInfo, ErrorBody,
+    DEFAULT_AUDIT_PAGE, MAX_AUDIT_PAGE,
 };
 
 fn bad(m: impl Into<String>) -> RegistryError {
@@ -172,4 +172,58 @@ pub(crate) async fn counts<S: RegistryStore>(
     let by: AuditGroup = query(group)?.by.parse().map_err(bad)?;
     let scope = scope_of(st.store.as_ref(), &authed.device).await?;
     Ok(Json(st.store.audit_counts(scope, criteria, by).await?))
+}
+
+/// Which anomalies, and where a page starts.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AnomalyQuery {
+    /// Only this rule's (weight_discrepancy, receipt_overdue, event_after_closure,
+    /// relay_gap, track_missing, track_gap, off_corridor, storage_overdue, fork).
+    rule: Option<String>,
+    /// The `next` of the page before: this page starts after it.
+    after: Option<String>,
+    /// Anomalies on the page (1 to 500; 100 when not given).
+    limit: Option<u32>,
+}
+
+/// Lists the anomalies found in the containers the caller's organisation may audit
+///
+/// What the anomaly rules last found in each container's chain, judged again after every
+/// push that changes it and when a deadline passes; the same filters and scope as the
+/// search. Paged by container, rule and event.
+#[utoipa::path(
+    get,
+    path = "/v1/audit/anomalies",
+    params(FilterQuery, AnomalyQuery),
+    responses(
+        (status = 200, description = "one page of the anomalies found", body = AuditAnomalyPage),
+        (status = 400, description = "a malformed filter or rule, named", body = ErrorBody),
+    )
+)]
+pub(crate) async fn anomalies<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    filter: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
+    page: Result<Query<AnomalyQuery>, axum::extract::rejection::QueryRejection>,
+    authed: Authed,
+) -> Result<Json<AuditAnomalyPage>, RegistryError> {
+    let criteria = query(filter)?.criteria()?;
+    let page = query(page)?;
+    let rule = page
+        .rule
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+        .map(crate::store::audit::check_rule)
+        .transpose()
+        .map_err(bad)?;
+    let limit = page.limit.unwrap_or(DEFAULT_AUDIT_PAGE);
+    if !(1..=MAX_AUDIT_PAGE).contains(&limit) {
+        return Err(bad(format!("limit: 1 to {MAX_AUDIT_PAGE}, not {limit}")));
+    }
+    let scope = scope_of(st.store.as_ref(), &authed.device).await?;
+    Ok(Json(
+        st.store
+            .audit_anomalies(scope, criteria, rule, page.after, limit)
+            .await?,
+    ))
 }

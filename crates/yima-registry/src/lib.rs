@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+pub mod anomalies;
 mod audit;
 mod auth;
 mod authority;
@@ -39,7 +40,7 @@ pub use routes::{
 };
 pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
-pub use store::audit::{AuditScope, Criteria};
+pub use store::audit::{check_rule, AuditScope, Criteria};
 pub use store::{
     sequence_blocks, OfferPut, OfferRecord, OrgRecord, PostgresStore, RefusedTally, RegistryStore,
     SqliteStore, TrackRecord, REFUSED_QUOTA, SEQUENCE_BLOCKS,

@@ -55,6 +55,7 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         bundle::bundle,
         audit::search,
         audit::counts,
+        audit::anomalies,
         offers::post_offer,
         offers::get_offers,
         road::check_road,

@@ -57,6 +57,7 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
         .serve(crate::bundle::__path_bundle, crate::bundle::bundle::<S>)
         .serve(crate::audit::__path_search, crate::audit::search::<S>)
         .serve(crate::audit::__path_counts, crate::audit::counts::<S>)
+        .serve(crate::audit::__path_anomalies, crate::audit::anomalies::<S>)
         .serve(offers::__path_post_offer, offers::post_offer::<S>)
         .serve(offers::__path_get_offers, offers::get_offers::<S>)
         .serve_with(

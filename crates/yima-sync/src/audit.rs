@@ -5,7 +5,7 @@
 use crate::client::Registry;
 use crate::error::SyncError;
 use yima_device::{Clock, Device};
-use yima_protocol::{AuditCounts, AuditFilter, AuditGroup, AuditPage};
+use yima_protocol::{AuditAnomalyPage, AuditCounts, AuditFilter, AuditGroup, AuditPage};
 
 /// `s` percent-encoded for a query string: every byte but the unreserved ones.
 fn encode(s: &str) -> String {
@@ -86,6 +86,35 @@ impl Registry {
         Self::decode(
             &self
                 .call(device, "GET", &format!("/v1/audit/counts?{q}"), None)
+                .await?,
+        )
+    }
+}
+
+impl Registry {
+    /// One page of the anomalies the registry last found in the containers the device's
+    /// organisation may audit that meet `filter` (of `rule` when given: `fork`,
+    /// `receipt_overdue`, …), after `after` (a page's `next`), at most `limit` (1 to 500).
+    pub async fn audit_anomalies<C: Clock>(
+        &self,
+        device: &mut Device<C>,
+        filter: &AuditFilter,
+        rule: Option<&str>,
+        after: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<AuditAnomalyPage, SyncError> {
+        let q = query(
+            filter,
+            &[
+                ("rule", rule.map(str::to_string)),
+                ("after", after.map(str::to_string)),
+                ("limit", limit.map(|l| l.to_string())),
+            ],
+        );
+        let path = format!("/v1/audit/anomalies?{q}");
+        Self::decode(
+            &self
+                .call(device, "GET", path.trim_end_matches('?'), None)
                 .await?,
         )
     }

@@ -18,6 +18,6 @@ pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
 pub use error::{SyncError, SyncErrorKind};
 pub use kept_ca::{keep_ca, kept_ca, REGISTRY_CA_FILE};
 pub use yima_protocol::{
-    AuditContainer, AuditCount, AuditCounts, AuditFilter, AuditGroup, AuditPage, RoadCheck,
-    RoadCheckLine, RoadParty, RoadStanding,
+    AuditAnomaly, AuditAnomalyPage, AuditContainer, AuditCount, AuditCounts, AuditFilter,
+    AuditGroup, AuditPage, RoadCheck, RoadCheckLine, RoadParty, RoadStanding,
 };

@@ -7,6 +7,9 @@
 -- right after this migration, for the events stored before it).
 --
 -- audit_containers: one row per container, its summary as of its last main-chain event.
+-- Its `version` grows with each push that changes the container (or forks its chain) and
+-- `check_at` is when its anomalies are to be judged next: at once after a change, else at
+-- its next deadline (none when no deadline runs).
 -- audit_facts: what a container's events say that a search names: its custody parties and
 -- their administrative divisions (`org`, `division`), its manifests, vehicle plates and
 -- carriers. Only ever added to.
@@ -22,13 +25,16 @@ CREATE TABLE audit_containers (
     manifest    TEXT,
     first_at    BIGINT NOT NULL,
     last_at     BIGINT NOT NULL,
-    first_day   TEXT NOT NULL
+    first_day   TEXT NOT NULL,
+    version     BIGINT NOT NULL DEFAULT 0,
+    check_at    BIGINT DEFAULT 0
 );
 CREATE INDEX audit_containers_producer ON audit_containers (producer, code);
 CREATE INDEX audit_containers_waste ON audit_containers (waste, code);
 CREATE INDEX audit_containers_category ON audit_containers (category, code);
 CREATE INDEX audit_containers_state ON audit_containers (state, code);
 CREATE INDEX audit_containers_first_at ON audit_containers (first_at);
+CREATE INDEX audit_containers_check ON audit_containers (check_at);
 
 CREATE TABLE audit_facts (
     kind        TEXT NOT NULL,
@@ -37,3 +43,19 @@ CREATE TABLE audit_facts (
     PRIMARY KEY (kind, value, container)
 );
 CREATE INDEX audit_facts_container ON audit_facts (container, kind, value);
+
+-- audit_anomalies: what the anomaly rules (yima_core::anomalies, fork_anomalies) find in a
+-- container's chain, as last judged; `event` is '' for an anomaly no event shows.
+-- `found_at` is when the registry first found it.
+CREATE TABLE audit_anomalies (
+    container   TEXT NOT NULL,
+    rule        TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    since       BIGINT NOT NULL,
+    due         BIGINT,
+    en          TEXT NOT NULL,
+    zh          TEXT NOT NULL,
+    found_at    BIGINT NOT NULL,
+    PRIMARY KEY (container, rule, event)
+);
+CREATE INDEX audit_anomalies_rule ON audit_anomalies (rule, container);

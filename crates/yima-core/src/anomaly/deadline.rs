@@ -132,3 +132,52 @@ pub(super) fn storage_overdue(
         zh: format!("自 {since} 贮存于 {facility}，贮存期限 {months} 个月（至 {limit}）"),
     })
 }
+
+/// The next moment after `now` at which a deadline rule may begin to fire for this chain
+/// (a pickup's receipt falling due, a storing's limit running out): when to judge it again.
+/// `None` when no deadline runs (nothing in transit unreceived, nothing in storage, or past
+/// every deadline already).
+pub(super) fn next_deadline(
+    events: &[SignedEvent],
+    state: Option<ContainerState>,
+    now: Timestamp,
+    config: &AnomalyConfig,
+    calendar: &WorkCalendar,
+) -> Option<Timestamp> {
+    let mut dues = Vec::new();
+    for (i, pickup) in events.iter().enumerate() {
+        if !matches!(pickup.body.event, EventKind::PickedUp { .. }) {
+            continue;
+        }
+        let received = events[i + 1..].iter().any(|e| {
+            matches!(
+                e.body.event,
+                EventKind::Received { .. } | EventKind::Returned { .. }
+            )
+        });
+        if received {
+            continue;
+        }
+        if let Some(due) = receipt_due(pickup.body.at, calendar)
+            .ok()
+            .and_then(end_of_china_day)
+        {
+            dues.push(due);
+        }
+    }
+    if state == Some(ContainerState::Stored) {
+        let stored = events.iter().rev().find_map(|e| match &e.body.event {
+            EventKind::Stored { facility_code, .. } => Some((e, facility_code)),
+            _ => None,
+        });
+        if let Some((stored, facility)) = stored {
+            let months = config.storage_months_of(facility);
+            if let Some(due) =
+                storage_limit(stored.body.at.china_date(), months).and_then(end_of_china_day)
+            {
+                dues.push(due);
+            }
+        }
+    }
+    dues.into_iter().filter(|d| *d > now).min()
+}

@@ -4,8 +4,8 @@
 use crate::harness::{kg, Who, World, MINUTE, T0};
 use yima_core::yima_codes::{LabelCode, ManifestNumber};
 use yima_core::{
-    anomalies, track_digest, AnomalyConfig, AnomalyRule, EventKind, Fix, Quantity, SignedEvent,
-    Timestamp, TransportFixes, WeighMethod,
+    anomalies, fork_anomalies, next_deadline, track_digest, AnomalyConfig, AnomalyRule, EventKind,
+    Fix, ForkedEvent, Quantity, SignedEvent, Timestamp, TransportFixes, WeighMethod,
 };
 
 const HOUR: i64 = 60 * MINUTE;
@@ -479,4 +479,73 @@ fn a_clean_delivery_has_no_anomaly() {
     w.record(Who::Receiver, EventKind::Accepted { quantity: q }, &[&c]);
     w.dispose(Who::Receiver, &[&c]);
     assert_eq!(rules_at(&w, &c, &[], w.clock + 1000 * 24 * HOUR), vec![]);
+}
+
+#[test]
+fn the_next_deadline_is_the_receipt_due_while_unreceived_and_the_storage_limit_while_stored() {
+    let config = AnomalyConfig::default();
+    // Picked up on a Friday: judge again when the receipt falls due, not after.
+    let mut w = World::new();
+    let c = w.generate();
+    assert_eq!(
+        next_deadline(&c, &chain(&w, &c), Timestamp(T0), &config),
+        None
+    );
+    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+    w.dispatch(Who::Producer, &m, &[&c]);
+    w.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
+    let events = chain(&w, &c);
+    let now = Timestamp(w.clock);
+    assert_eq!(
+        next_deadline(&c, &events, now, &config),
+        Some(Timestamp(RECEIPT_DUE))
+    );
+    // Judged at the deadline, nothing runs after it: the rule has fired.
+    assert_eq!(
+        next_deadline(&c, &events, Timestamp(RECEIPT_DUE), &config),
+        None
+    );
+    assert!(rules_at(&w, &c, &[], RECEIPT_DUE).contains(&AnomalyRule::ReceiptOverdue));
+    // Received: no deadline runs any more.
+    w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    assert_eq!(next_deadline(&c, &chain(&w, &c), now, &config), None);
+
+    // Stored: the storage limit; dispatched out of storage: none.
+    let mut s = World::new();
+    let c = s.generate();
+    s.store(&[&c]);
+    assert_eq!(
+        next_deadline(&c, &chain(&s, &c), Timestamp(s.clock), &config),
+        Some(Timestamp(STORAGE_DUE))
+    );
+    let m = s.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+    s.dispatch(Who::Producer, &m, &[&c]);
+    assert_eq!(
+        next_deadline(&c, &chain(&s, &c), Timestamp(s.clock), &config),
+        None
+    );
+}
+
+#[test]
+fn each_forked_event_is_one_fork_anomaly_and_none_without() {
+    let mut w = World::new();
+    let c = w.generate();
+    let stored = w.store(&[&c]);
+    assert!(fork_anomalies(&c, &[]).is_empty());
+    let rival = w.events[0].id;
+    let found = fork_anomalies(
+        &c,
+        &[ForkedEvent {
+            event: stored.id,
+            rival,
+            at: stored.body.at,
+            step: stored.body.step(),
+        }],
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].rule, AnomalyRule::Fork);
+    assert_eq!(found[0].event, Some(stored.id));
+    assert_eq!(found[0].since, stored.body.at);
+    assert!(found[0].en.contains(&rival.short()), "{}", found[0].en);
+    assert!(found[0].zh.contains("分叉") || found[0].zh.contains("同一环节"));
 }

@@ -77,6 +77,10 @@ struct Limits {
     /// Seconds requests in flight may take to finish after SIGTERM or Ctrl-C.
     #[arg(long, default_value_t = 30)]
     shutdown_grace: u64,
+    /// Seconds between rounds of judging anomalies (of containers pushes changed, and of
+    /// those whose deadline passed).
+    #[arg(long, default_value_t = 30)]
+    judge_every: u64,
 }
 
 fn parse_rate(s: &str) -> Result<Rate, String> {
@@ -265,6 +269,15 @@ async fn serve<S: RegistryStore>(
     tracing::info!(address = %addr, "serving {scheme}://{addr}");
     eprintln!("yima-registry: serving {scheme}://{addr}");
     let metrics = state.metrics.clone();
+    let (stop_judging, judging_stopped) = tokio::sync::oneshot::channel::<()>();
+    let judge = tokio::spawn(yima_registry::anomalies::run_evaluator(
+        state.clone(),
+        yima_core::AnomalyConfig::default(),
+        Duration::from_secs(limits.judge_every.max(1)),
+        async {
+            let _ = judging_stopped.await;
+        },
+    ));
     yima_registry::serve(
         listener,
         yima_registry::router(state),
@@ -273,6 +286,8 @@ async fn serve<S: RegistryStore>(
         shutdown_signal(),
     )
     .await?;
+    let _ = stop_judging.send(());
+    let _ = judge.await;
     tracing::info!("stopped: requests in flight finished");
     Ok(())
 }

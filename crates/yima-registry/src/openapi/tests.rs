@@ -430,6 +430,37 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
             ],
         ),
         (
+            "AuditAnomalyPage",
+            vec![
+                real(&AuditAnomalyPage {
+                    anomalies: vec![AuditAnomaly {
+                        container: "91350100M000100Y439000414920240301001".into(),
+                        rule: "receipt_overdue".into(),
+                        event: Some(id.to_string()),
+                        since: Timestamp(1_709_913_600_000),
+                        due: Some(Timestamp(1_709_913_600_000)),
+                        en: "picked up on 2024-03-01, not received by 2024-03-08".into(),
+                        zh: "2024-03-01 运输交接，至 2024-03-08 仍未确认接收".into(),
+                        found_at: Timestamp(1_709_913_700_000),
+                    }],
+                    next: Some("91350100M000100Y439000414920240301001|receipt_overdue|".into()),
+                }),
+                real(&AuditAnomalyPage {
+                    anomalies: vec![AuditAnomaly {
+                        container: "91350100M000100Y439000414920240301001".into(),
+                        rule: "track_missing".into(),
+                        event: None,
+                        since: Timestamp(1_709_913_600_000),
+                        due: None,
+                        en: "no track".into(),
+                        zh: "无轨迹".into(),
+                        found_at: Timestamp(1_709_913_700_000),
+                    }],
+                    next: None,
+                }),
+            ],
+        ),
+        (
             "AuditCounts",
             vec![real(&AuditCounts {
                 by: AuditGroup::Month,

@@ -534,3 +534,103 @@ pub(crate) fn summary(status: &ContainerStatus, born: Option<i64>) -> AuditRow {
         .unwrap_or(Timestamp(0));
     row_of(status, first)
 }
+
+/// One page of the anomalies of the containers in `scope` that meet `criteria` (of `rule`
+/// when given), by container, rule and event, after the key `after` (`container|rule|event`).
+pub(crate) fn anomalies_sql(
+    dialect: Dialect,
+    scope: &AuditScope,
+    c: &Criteria,
+    rule: Option<&str>,
+    after: Option<&str>,
+    limit: u32,
+) -> Sql {
+    let mut b = Builder::new(dialect, scope, c);
+    if let Some(r) = rule {
+        let p = b.text(r);
+        b.clauses.push(format!("a.rule = {p}"));
+    }
+    if let Some(a) = after {
+        let p = b.text(a);
+        b.clauses.push(format!(
+            "(a.container || '|' || a.rule || '|' || a.event) > {p}"
+        ));
+    }
+    let lim = b.bind(SqlValue::Int(i64::from(limit) + 1));
+    Sql {
+        text: format!(
+            "SELECT a.container, a.rule, a.event, a.since, a.due, a.en, a.zh, a.found_at
+             FROM audit_anomalies a JOIN audit_containers c ON c.code = a.container{}
+             ORDER BY a.container, a.rule, a.event LIMIT {lim}",
+            b.filter()
+        ),
+        values: b.values,
+    }
+}
+
+/// Turns up to `limit + 1` anomalies into a page.
+pub(crate) fn anomaly_page_of(
+    mut rows: Vec<yima_protocol::AuditAnomaly>,
+    limit: u32,
+) -> yima_protocol::AuditAnomalyPage {
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    yima_protocol::AuditAnomalyPage {
+        next: if more {
+            rows.last().map(|a| {
+                format!(
+                    "{}|{}|{}",
+                    a.container,
+                    a.rule,
+                    a.event.as_deref().unwrap_or("")
+                )
+            })
+        } else {
+            None
+        },
+        anomalies: rows,
+    }
+}
+
+/// An anomaly's row as stored: container, rule, event ('' when no event shows it), since,
+/// due, en, zh, found_at.
+pub(crate) type AnomalyRow = (
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    i64,
+);
+
+/// An anomaly as stored, for the wire.
+pub(crate) fn anomaly_of_row(row: AnomalyRow) -> yima_protocol::AuditAnomaly {
+    let (container, rule, event, since, due, en, zh, found_at) = row;
+    yima_protocol::AuditAnomaly {
+        container,
+        rule,
+        event: (!event.is_empty()).then_some(event),
+        since: Timestamp(since),
+        due: due.map(Timestamp),
+        en,
+        zh,
+        found_at: Timestamp(found_at),
+    }
+}
+
+/// A rule's name as a filter, checked.
+pub fn check_rule(rule: &str) -> Result<String, String> {
+    yima_core::AnomalyRule::ALL
+        .into_iter()
+        .find(|r| r.as_str() == rule.trim())
+        .map(|r| r.as_str().to_string())
+        .ok_or_else(|| {
+            let all: Vec<&str> = yima_core::AnomalyRule::ALL
+                .iter()
+                .map(|r| r.as_str())
+                .collect();
+            format!("rule: one of {}, not {rule:?}", all.join(", "))
+        })
+}

@@ -55,6 +55,8 @@ pub(crate) struct Writes {
     pub audit: Vec<audit::AuditRow>,
     /// When each container the push begins was begun.
     pub births: HashMap<String, Timestamp>,
+    /// Containers whose chain a stored fork claims a place in: to be judged again.
+    pub recheck: Vec<String>,
 }
 
 /// What a push reads before deciding (under the containers' locks, or in the write
@@ -243,6 +245,8 @@ pub(crate) fn decide_push(
             }
             Decision::Fork { conflicts } => {
                 w.store_event(e, &id, Some(conflicts[0].1.to_string()))?;
+                w.recheck
+                    .extend(e.body.links.iter().map(|l| l.container.to_string()));
                 for (code, rival) in &conflicts {
                     w.forks
                         .push((id.clone(), code.to_string(), rival.to_string()));

@@ -167,6 +167,34 @@ pub trait RegistryStore: Send + Sync + 'static {
         scope: audit::AuditScope,
         code: LabelCode,
     ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    /// One page of the anomalies last found in the containers in `scope` that meet
+    /// `criteria` (of `rule` when given), after the key `after`.
+    fn audit_anomalies(
+        &self,
+        scope: audit::AuditScope,
+        criteria: audit::Criteria,
+        rule: Option<String>,
+        after: Option<String>,
+        limit: u32,
+    ) -> impl Future<Output = Result<yima_protocol::AuditAnomalyPage, RegistryError>> + Send;
+    /// Up to `limit` containers whose anomalies are due to be judged at `now`, each with its
+    /// version, the most overdue first.
+    fn audit_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
+    /// Keeps what judging `code` at its `version` found, and when to judge it next, in one
+    /// transaction; nothing (false) when a push changed the container meanwhile (it is then
+    /// judged again). An anomaly found before keeps the moment it was first found.
+    fn put_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
     /// Number of events stored, refused events not counted.
     fn event_count(&self) -> impl Future<Output = Result<u64, RegistryError>> + Send;
     /// Whether the database takes writes now (readiness): an error if it does not.

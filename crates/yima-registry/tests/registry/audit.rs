@@ -357,7 +357,7 @@ async fn sqlite_audits_by_jurisdiction_and_party_and_rebuilds_its_index() {
     {
         let c = rusqlite::Connection::open(&path).expect("open");
         c.execute_batch(
-            "DROP TABLE audit_facts; DROP TABLE audit_containers;
+            "DROP TABLE audit_facts; DROP TABLE audit_containers; DROP TABLE audit_anomalies;
              DELETE FROM schema_migrations WHERE version = 9;",
         )
         .expect("forget the index");
@@ -383,7 +383,7 @@ async fn postgres_audits_by_jurisdiction_and_party_and_rebuilds_its_index() {
     tokio::spawn(conn);
     client
         .batch_execute(
-            "DROP TABLE audit_facts; DROP TABLE audit_containers;
+            "DROP TABLE audit_facts; DROP TABLE audit_containers; DROP TABLE audit_anomalies;
              DELETE FROM schema_migrations WHERE version = 9;",
         )
         .await
@@ -408,4 +408,125 @@ async fn audit_again<S: RegistryStore>(s: &S, w: &World) {
         found(s, &AuditScope::Party(o.other.code()), f).await,
         Vec::<String>::new()
     );
+}
+
+/// Every anomaly `scope` lists (rule, container), page by page (3 a page).
+async fn listed<S: RegistryStore>(
+    s: &S,
+    scope: &AuditScope,
+    rule: Option<&str>,
+) -> Vec<(String, String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = s
+            .audit_anomalies(
+                scope.clone(),
+                criteria(AuditFilter::default()),
+                rule.map(str::to_string),
+                after,
+                3,
+            )
+            .await
+            .expect("anomalies");
+        out.extend(
+            page.anomalies
+                .iter()
+                .map(|a| (a.container.clone(), a.rule.clone(), a.event.clone())),
+        );
+        match page.next {
+            Some(n) => after = Some(n),
+            None => return out,
+        }
+    }
+}
+
+/// The anomalies judged after the story: each found once, where it is, by whom may see it;
+/// judged again when a deadline passes, and only then.
+async fn judged<S: RegistryStore>(s: &S, w: &World) {
+    story(s, w).await;
+    let o = &w.orgs;
+    let config = yima_core::AnomalyConfig::default();
+    // Nothing is listed before the evaluator has judged.
+    assert!(listed(s, &AuditScope::All, None).await.is_empty());
+    let judged = yima_registry::anomalies::evaluate_due(s, NOW, &config, 100)
+        .await
+        .expect("judge");
+    assert_eq!(judged, 4, "every container the registry holds");
+    assert_eq!(
+        yima_registry::anomalies::evaluate_due(s, NOW, &config, 100)
+            .await
+            .expect("judge"),
+        0,
+        "nothing is due again until a push or a deadline"
+    );
+    let all = listed(s, &AuditScope::All, None).await;
+    let fork = all
+        .iter()
+        .find(|(c, r, _)| c == w.a.as_str() && r == "fork")
+        .expect("A's fork");
+    let forked = fork.2.clone().expect("names the forking event");
+    assert!(
+        [w.pua.id.to_string(), w.pua_rival.id.to_string()].contains(&forked),
+        "{forked}"
+    );
+    // A's transport ended with no route track: also an anomaly; B, E and X have none.
+    let mut rules: Vec<(&str, &str)> = all
+        .iter()
+        .map(|(c, r, _)| (c.as_str(), r.as_str()))
+        .collect();
+    rules.sort();
+    assert_eq!(
+        rules,
+        vec![(w.a.as_str(), "fork"), (w.a.as_str(), "track_missing")],
+        "{all:?}"
+    );
+    assert_eq!(
+        listed(s, &AuditScope::All, Some("fork")).await,
+        vec![fork.clone()]
+    );
+    // Who may see them: Fujian's regulator and A's parties; not company B nor Guangdong.
+    assert_eq!(
+        listed(s, &AuditScope::Jurisdiction("35".into()), None).await,
+        all
+    );
+    assert_eq!(
+        listed(s, &AuditScope::Party(o.carrier.code()), None).await,
+        all
+    );
+    assert!(listed(s, &AuditScope::Party(o.other.code()), None)
+        .await
+        .is_empty());
+    assert!(listed(s, &AuditScope::Jurisdiction("44".into()), None)
+        .await
+        .is_empty());
+
+    // A year and more on, B is still in store: judged again at its limit, it is overdue.
+    let year = Timestamp(NOW.0 + 400 * 24 * 3_600_000);
+    let due = s.audit_due(year, 100).await.expect("due");
+    let due: Vec<&str> = due.iter().map(|(c, _)| c.as_str()).collect();
+    assert!(due.contains(&w.b.as_str()), "{due:?}");
+    assert!(!due.contains(&w.a.as_str()), "A runs no deadline: {due:?}");
+    yima_registry::anomalies::evaluate_due(s, year, &config, 100)
+        .await
+        .expect("judge");
+    let overdue = listed(s, &AuditScope::All, Some("storage_overdue")).await;
+    let containers: Vec<&str> = overdue.iter().map(|(c, _, _)| c.as_str()).collect();
+    assert!(containers.contains(&w.b.as_str()), "{overdue:?}");
+    // A malformed rule is no rule.
+    assert!(yima_registry::check_rule("lost").is_err());
+}
+
+#[tokio::test]
+async fn sqlite_judges_anomalies_as_pushed_and_as_deadlines_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("registry.db")).expect("open");
+    judged(&store, &World::new()).await;
+}
+
+#[tokio::test]
+async fn postgres_judges_anomalies_as_pushed_and_as_deadlines_pass() {
+    let db = PgDb::create().await;
+    let store = PostgresStore::connect(&db.url).await.expect("connect");
+    judged(&store, &World::new()).await;
 }

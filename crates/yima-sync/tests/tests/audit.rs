@@ -184,6 +184,55 @@ async fn regulators_and_parties_search_what_they_may_and_nothing_else<S: Backend
         assert_eq!(err.kind(), SyncErrorKind::Refused, "{err}");
     }
 
+    // The anomalies, once the registry has judged: the carrier's transport ended with no
+    // route track, for each drum; listed to Fujian, not to the others.
+    let judged = yima_registry::anomalies::evaluate_due(
+        reg.state.store.as_ref(),
+        yima_core::Timestamp::from_datetime(chrono::Utc::now()),
+        &yima_core::AnomalyConfig::default(),
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(judged, 3);
+    let found = client
+        .audit_anomalies(&mut fujian, &AuditFilter::default(), None, None, None)
+        .await
+        .unwrap();
+    let mut listed: Vec<(String, String)> = found
+        .anomalies
+        .iter()
+        .map(|a| (a.container.clone(), a.rule.clone()))
+        .collect();
+    listed.sort();
+    let expected: Vec<(String, String)> = moved
+        .iter()
+        .map(|c| (c.clone(), "track_missing".to_string()))
+        .collect();
+    assert_eq!(listed, expected);
+    assert!(found
+        .anomalies
+        .iter()
+        .all(|a| !a.zh.is_empty() && !a.en.is_empty()));
+    let forks = client
+        .audit_anomalies(
+            &mut fujian,
+            &AuditFilter::default(),
+            Some("fork"),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(forks.anomalies.is_empty());
+    for dev in [&mut gd, &mut st] {
+        let found = client
+            .audit_anomalies(dev, &AuditFilter::default(), None, None, None)
+            .await
+            .unwrap();
+        assert!(found.anomalies.is_empty(), "{found:?}");
+    }
+
     // A malformed filter is refused, naming it.
     let err = client
         .audit_search(

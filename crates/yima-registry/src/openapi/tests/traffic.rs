@@ -297,6 +297,24 @@ async fn real_traffic_is_as_described() {
         .send(Some(&kp), "GET", "/v1/audit/counts?by=week", NONE)
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // Its anomalies, once judged (the drum has none), and a rule that is none.
+    crate::anomalies::evaluate_due(store.as_ref(), now, &Default::default(), 10)
+        .await
+        .unwrap();
+    let (s, found) = c
+        .send(
+            Some(&kp),
+            "GET",
+            "/v1/audit/anomalies?rule=fork&limit=10",
+            NONE,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(found["anomalies"], serde_json::json!([]));
+    let (s, _) = c
+        .send(Some(&kp), "GET", "/v1/audit/anomalies?rule=lost", NONE)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // A carrier enrols; the producer sends it a handover offer online.
     let carrier = CreditCode::with_check("91350100MA2XY8001").unwrap();

@@ -8,14 +8,25 @@ use std::collections::HashMap;
 use tokio_postgres::types::ToSql;
 use yima_codes::LabelCode;
 use yima_core::Timestamp;
-use yima_protocol::{AuditContainer, AuditCount, AuditCounts, AuditGroup, AuditPage};
+use yima_protocol::{
+    AuditAnomalyPage, AuditContainer, AuditCount, AuditCounts, AuditGroup, AuditPage,
+};
 
 /// Writes a push's audit facts and summaries (in its transaction).
 pub(super) async fn write(
     tx: &impl GenericClient,
     mut facts: Vec<FactRow>,
     rows: Vec<AuditRow>,
+    recheck: Vec<String>,
 ) -> Result<(), RegistryError> {
+    if !recheck.is_empty() {
+        let stmt = tx
+            .prepare_cached(
+                "UPDATE audit_containers SET version = version + 1, check_at = 0 WHERE code = ANY($1::text[])",
+            )
+            .await?;
+        tx.execute(&stmt, &[&recheck]).await?;
+    }
     if !facts.is_empty() {
         facts.sort();
         facts.dedup();
@@ -66,7 +77,8 @@ pub(super) async fn write(
             "INSERT INTO audit_containers (code, producer, waste, category, division, state, holder, first_day, manifest, first_at, last_at)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])
              ON CONFLICT (code) DO UPDATE SET state = excluded.state, holder = excluded.holder,
-                 manifest = excluded.manifest, last_at = excluded.last_at",
+                 manifest = excluded.manifest, last_at = excluded.last_at,
+                 version = audit_containers.version + 1, check_at = 0",
         )
         .await?;
     let [a, b, c, d, e, f, g, h] = &cols;
@@ -189,7 +201,7 @@ pub(super) async fn reindex(tx: &impl GenericClient) -> Result<(), RegistryError
         for r in &rows {
             facts.extend(audit::facts_of_stored(r.get(1), r.get(2), r.get(3)));
         }
-        write(tx, facts, Vec::new()).await?;
+        write(tx, facts, Vec::new(), Vec::new()).await?;
     }
     let mut after = String::new();
     loop {
@@ -208,7 +220,114 @@ pub(super) async fn reindex(tx: &impl GenericClient) -> Result<(), RegistryError
                 out.push(row);
             }
         }
-        write(tx, Vec::new(), out).await?;
+        write(tx, Vec::new(), out, Vec::new()).await?;
     }
     Ok(())
+}
+
+/// One page of anomalies.
+pub(super) async fn anomalies(
+    c: &impl GenericClient,
+    scope: &AuditScope,
+    criteria: &Criteria,
+    rule: Option<&str>,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<AuditAnomalyPage, RegistryError> {
+    let sql = audit::anomalies_sql(Dialect::Postgres, scope, criteria, rule, after, limit);
+    let rows = query(c, &sql)
+        .await?
+        .iter()
+        .map(|r| {
+            audit::anomaly_of_row((
+                r.get(0),
+                r.get(1),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+                r.get(6),
+                r.get(7),
+            ))
+        })
+        .collect();
+    Ok(audit::anomaly_page_of(rows, limit))
+}
+
+/// The containers due to be judged at `now`.
+pub(super) async fn due(
+    c: &impl GenericClient,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+    let stmt = c
+        .prepare_cached(
+            "SELECT code, version FROM audit_containers WHERE check_at <= $1 ORDER BY check_at LIMIT $2",
+        )
+        .await?;
+    c.query(&stmt, &[&now.0, &i64::from(limit)])
+        .await?
+        .iter()
+        .map(|r| Ok((crate::store::parse("container code", r.get(0))?, r.get(1))))
+        .collect()
+}
+
+/// Keeps a container's judged anomalies (see `RegistryStore::put_anomalies`), in `tx`.
+pub(super) async fn put_anomalies(
+    tx: &impl GenericClient,
+    code: &LabelCode,
+    version: i64,
+    anomalies: &[yima_core::Anomaly],
+    next: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<bool, RegistryError> {
+    let changed = tx
+        .execute(
+            "UPDATE audit_containers SET check_at = $3 WHERE code = $1 AND version = $2",
+            &[&code.as_str(), &version, &next.map(|t| t.0)],
+        )
+        .await?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let found: HashMap<(String, String), i64> = tx
+        .query(
+            "SELECT rule, event, found_at FROM audit_anomalies WHERE container = $1",
+            &[&code.as_str()],
+        )
+        .await?
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect();
+    tx.execute(
+        "DELETE FROM audit_anomalies WHERE container = $1",
+        &[&code.as_str()],
+    )
+    .await?;
+    for a in anomalies {
+        let rule = a.rule.as_str().to_string();
+        let event = a.event.map(|e| e.to_string()).unwrap_or_default();
+        let first = found
+            .get(&(rule.clone(), event.clone()))
+            .copied()
+            .unwrap_or(now.0);
+        tx.execute(
+            "INSERT INTO audit_anomalies (container, rule, event, since, due, en, zh, found_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (container, rule, event) DO UPDATE SET since = excluded.since,
+                 due = excluded.due, en = excluded.en, zh = excluded.zh",
+            &[
+                &code.as_str(),
+                &rule,
+                &event,
+                &a.since.0,
+                &a.due.map(|d| d.0),
+                &a.en,
+                &a.zh,
+                &first,
+            ],
+        )
+        .await?;
+    }
+    Ok(true)
 }

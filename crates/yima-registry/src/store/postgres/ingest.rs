@@ -190,6 +190,7 @@ async fn write(
         facts,
         audit,
         births: _,
+        recheck,
     } = w;
     let pusher = pusher.to_string();
     // Each table's rows in one statement; the statements go out together (pipelined on the
@@ -200,7 +201,7 @@ async fn write(
         write_refused(tx, refused, &pusher, now, quota),
         write_containers(tx, containers),
         write_parties(tx, parties),
-        super::audit::write(tx, facts, audit),
+        super::audit::write(tx, facts, audit, recheck),
     )?;
     if !feed.is_empty() {
         write_feed(tx, feed, &seqs).await?;

@@ -580,6 +580,50 @@ impl RegistryStore for PostgresStore {
         audit::in_scope(&c, &scope, &code).await
     }
 
+    async fn audit_anomalies(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        rule: Option<String>,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<yima_protocol::AuditAnomalyPage, RegistryError> {
+        let c = self.client().await?;
+        audit::anomalies(
+            &c,
+            &scope,
+            &criteria,
+            rule.as_deref(),
+            after.as_deref(),
+            limit,
+        )
+        .await
+    }
+
+    async fn audit_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+        let c = self.client().await?;
+        audit::due(&c, now, limit).await
+    }
+
+    async fn put_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<bool, RegistryError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let kept = audit::put_anomalies(&tx, &code, version, &anomalies, next, now).await?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+
     async fn event_count(&self) -> Result<u64, RegistryError> {
         let c = self.client().await?;
         let n: i64 = c

@@ -8,7 +8,9 @@ use rusqlite::{params, Connection};
 use std::collections::HashMap;
 use yima_codes::LabelCode;
 use yima_core::Timestamp;
-use yima_protocol::{AuditContainer, AuditCount, AuditCounts, AuditGroup, AuditPage};
+use yima_protocol::{
+    AuditAnomalyPage, AuditContainer, AuditCount, AuditCounts, AuditGroup, AuditPage,
+};
 
 /// The migration that adds the audit index.
 pub(super) const AUDIT_INDEX_MIGRATION: i64 = 9;
@@ -18,7 +20,14 @@ pub(super) fn write(
     c: &Connection,
     mut facts: Vec<FactRow>,
     rows: Vec<AuditRow>,
+    recheck: Vec<String>,
 ) -> Result<(), RegistryError> {
+    let mut stmt = c.prepare_cached(
+        "UPDATE audit_containers SET version = version + 1, check_at = 0 WHERE code = ?1",
+    )?;
+    for code in &recheck {
+        stmt.execute([code])?;
+    }
     facts.sort();
     facts.dedup();
     let mut stmt = c.prepare_cached(
@@ -31,7 +40,8 @@ pub(super) fn write(
         "INSERT INTO audit_containers (code, producer, waste, category, division, state, holder, first_day, manifest, first_at, last_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (code) DO UPDATE SET state = excluded.state, holder = excluded.holder,
-             manifest = excluded.manifest, last_at = excluded.last_at",
+             manifest = excluded.manifest, last_at = excluded.last_at,
+             version = audit_containers.version + 1, check_at = 0",
     )?;
     for r in &rows {
         stmt.execute(params![
@@ -148,5 +158,105 @@ pub(super) fn reindex(c: &Connection) -> Result<(), RegistryError> {
             out.push(row);
         }
     }
-    write(c, facts, out)
+    write(c, facts, out, Vec::new())
+}
+
+/// One page of anomalies.
+pub(super) fn anomalies(
+    c: &Connection,
+    scope: &AuditScope,
+    criteria: &Criteria,
+    rule: Option<&str>,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<AuditAnomalyPage, RegistryError> {
+    let sql = audit::anomalies_sql(Dialect::Sqlite, scope, criteria, rule, after, limit);
+    let mut stmt = c.prepare_cached(&sql.text)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values(&sql)), |r| {
+            Ok(audit::anomaly_of_row((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            )))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(audit::anomaly_page_of(rows, limit))
+}
+
+/// The containers due to be judged at `now`.
+pub(super) fn due(
+    c: &Connection,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+    let mut stmt = c.prepare_cached(
+        "SELECT code, version FROM audit_containers WHERE check_at <= ?1 ORDER BY check_at LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![now.0, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(code, v)| Ok((crate::store::parse("container code", &code)?, v)))
+        .collect()
+}
+
+/// Keeps a container's judged anomalies (see `RegistryStore::put_anomalies`).
+pub(super) fn put_anomalies(
+    c: &mut Connection,
+    code: &LabelCode,
+    version: i64,
+    anomalies: &[yima_core::Anomaly],
+    next: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<bool, RegistryError> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let changed = tx
+        .prepare_cached(
+            "UPDATE audit_containers SET check_at = ?3 WHERE code = ?1 AND version = ?2",
+        )?
+        .execute(params![code.as_str(), version, next.map(|t| t.0)])?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let mut stmt = tx
+        .prepare_cached("SELECT rule, event, found_at FROM audit_anomalies WHERE container = ?1")?;
+    let found: HashMap<(String, String), i64> = stmt
+        .query_map([code.as_str()], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    drop(stmt);
+    tx.prepare_cached("DELETE FROM audit_anomalies WHERE container = ?1")?
+        .execute([code.as_str()])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO audit_anomalies (container, rule, event, since, due, en, zh, found_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for a in anomalies {
+        let rule = a.rule.as_str().to_string();
+        let event = a.event.map(|e| e.to_string()).unwrap_or_default();
+        let first = found
+            .get(&(rule.clone(), event.clone()))
+            .copied()
+            .unwrap_or(now.0);
+        insert.execute(params![
+            code.as_str(),
+            rule,
+            event,
+            a.since.0,
+            a.due.map(|d| d.0),
+            a.en,
+            a.zh,
+            first
+        ])?;
+    }
+    drop(insert);
+    tx.commit()?;
+    Ok(true)
 }

@@ -207,6 +207,7 @@ fn write(
         tx,
         std::mem::take(&mut w.facts),
         std::mem::take(&mut w.audit),
+        std::mem::take(&mut w.recheck),
     )?;
     write_feed(tx, w.feed, &seqs)
 }

@@ -600,6 +600,47 @@ impl RegistryStore for SqliteStore {
         self.run(move |c| audit::in_scope(c, &scope, &code)).await
     }
 
+    async fn audit_anomalies(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        rule: Option<String>,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<yima_protocol::AuditAnomalyPage, RegistryError> {
+        self.run(move |c| {
+            audit::anomalies(
+                c,
+                &scope,
+                &criteria,
+                rule.as_deref(),
+                after.as_deref(),
+                limit,
+            )
+        })
+        .await
+    }
+
+    async fn audit_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+        self.run(move |c| audit::due(c, now, limit)).await
+    }
+
+    async fn put_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<bool, RegistryError> {
+        self.run(move |c| audit::put_anomalies(c, &code, version, &anomalies, next, now))
+            .await
+    }
+
     async fn event_count(&self) -> Result<u64, RegistryError> {
         self.run(|c| {
             Ok(c.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
