@@ -142,8 +142,15 @@ async function take(s, offer, labels) {
  * sends it through the registry. */
 async function giveOnline(s, codes, identity, kind, fields) {
   await giveForm(s, codes, identity, kind, fields);
+  const before = await s.run('return document.querySelectorAll(\'[data-testid="sent-offer"]\').length');
   await s.click('[data-testid="give-online"]');
-  await orSay(s, s.waitText('[data-testid="give-queued"]', (t) => t.startsWith("✓")));
+  // Queued, said so; the sync that follows at once may already have re-drawn the screen
+  // with the offer among those sent.
+  const queued = `const q = document.querySelector('[data-testid="give-queued"]');
+    return (q !== null && q.textContent.startsWith("✓"))
+      || document.querySelectorAll('[data-testid="sent-offer"]').length > ${before};`;
+  for (let i = 0; i < 100 && !(await s.run(queued)); i++) await sleep(100);
+  await orSay(s, s.run(queued).then((ok) => ok || Promise.reject(new Error("the offer was neither queued nor sent"))));
 }
 
 async function confirm(s, ack) {
