@@ -51,11 +51,20 @@ pub enum AnomalyRule {
     /// recorded twice from one state, a cloned key, or a replayed handover): the registry
     /// keeps the one it received first and stores the other as a fork.
     Fork,
+    /// An event the registry refused because a signature on it does not verify, or it is
+    /// signed by a key that is not the party's (a forged or tampered record).
+    BadSignature,
+    /// An event the registry refused because a signing key belongs to another organisation
+    /// or role than the event says (a key used beyond its enrolment).
+    WrongKey,
+    /// An event the registry refused because it was signed by a key at or after its
+    /// revocation (a lost or stolen device still recording).
+    RevokedKey,
 }
 
 impl AnomalyRule {
     /// Every rule.
-    pub const ALL: [AnomalyRule; 9] = [
+    pub const ALL: [AnomalyRule; 12] = [
         AnomalyRule::WeightDiscrepancy,
         AnomalyRule::ReceiptOverdue,
         AnomalyRule::EventAfterClosure,
@@ -65,6 +74,9 @@ impl AnomalyRule {
         AnomalyRule::OffCorridor,
         AnomalyRule::StorageOverdue,
         AnomalyRule::Fork,
+        AnomalyRule::BadSignature,
+        AnomalyRule::WrongKey,
+        AnomalyRule::RevokedKey,
     ];
 
     /// Stable machine name, as in JSON.
@@ -79,6 +91,9 @@ impl AnomalyRule {
             AnomalyRule::OffCorridor => "off_corridor",
             AnomalyRule::StorageOverdue => "storage_overdue",
             AnomalyRule::Fork => "fork",
+            AnomalyRule::BadSignature => "bad_signature",
+            AnomalyRule::WrongKey => "wrong_key",
+            AnomalyRule::RevokedKey => "revoked_key",
         }
     }
 
@@ -105,6 +120,12 @@ impl AnomalyRule {
                 "同一环节出现两条签名记录（分叉）",
                 "two signed events for one place in the chain (fork)",
             ),
+            AnomalyRule::BadSignature => ("签名无效的记录", "an event whose signature fails"),
+            AnomalyRule::WrongKey => (
+                "用其他单位或角色的密钥签名的记录",
+                "an event signed with another party's key",
+            ),
+            AnomalyRule::RevokedKey => ("已吊销密钥签名的记录", "an event signed by a revoked key"),
         };
         match lang {
             Lang::Zh => zh,
@@ -326,6 +347,58 @@ pub fn fork_anomalies(container: &LabelCode, forks: &[ForkedEvent]) -> Vec<Anoma
                 f.event.short(),
                 f.rival.short()
             ),
+        })
+        .collect()
+}
+
+/// Why the registry refused an event that is an anomaly of its containers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefusedWhy {
+    /// A signature that does not verify, or a signer that is not the party.
+    Signature,
+    /// A key of another organisation or role than the event says.
+    Key,
+    /// A key signing at or after its revocation.
+    Revoked,
+}
+
+/// An event the registry refused (and kept), naming a container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefusedEvent {
+    /// Its id.
+    pub event: EventId,
+    /// Why it was refused.
+    pub why: RefusedWhy,
+    /// When it says it happened.
+    pub at: Timestamp,
+    /// The registry's reason, in English.
+    pub reason: String,
+}
+
+/// One anomaly per event the registry refused for a bad signature, a wrong key or a revoked
+/// one, naming `container`: a record somebody tried to add to its chain. None without.
+pub fn refused_anomalies(container: &LabelCode, refused: &[RefusedEvent]) -> Vec<Anomaly> {
+    refused
+        .iter()
+        .map(|r| {
+            let rule = match r.why {
+                RefusedWhy::Signature => AnomalyRule::BadSignature,
+                RefusedWhy::Key => AnomalyRule::WrongKey,
+                RefusedWhy::Revoked => AnomalyRule::RevokedKey,
+            };
+            Anomaly {
+                rule,
+                container: container.clone(),
+                event: Some(r.event),
+                since: r.at,
+                due: None,
+                en: format!("event {} refused: {}", r.event.short(), r.reason),
+                zh: format!(
+                    "记录 {} 被登记系统拒收：{}",
+                    r.event.short(),
+                    rule.name(Lang::Zh)
+                ),
+            }
         })
         .collect()
 }

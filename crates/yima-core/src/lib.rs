@@ -42,8 +42,8 @@ mod wire;
 
 pub use anomaly::{
     anomalies, distance_to_segment_m, events_after_closure, fork_anomalies, next_deadline,
-    receipt_due, storage_limit, transports, Anomaly, AnomalyConfig, AnomalyRule, ForkedEvent,
-    Transport, TransportFixes, RECEIPT_WORKING_DAYS,
+    receipt_due, refused_anomalies, storage_limit, transports, Anomaly, AnomalyConfig, AnomalyRule,
+    ForkedEvent, RefusedEvent, RefusedWhy, Transport, TransportFixes, RECEIPT_WORKING_DAYS,
 };
 pub use bundle::{
     containers_in_scope, verify_bundle, BundleError, BundleFailure, BundleFailureKind,

@@ -1,5 +1,6 @@
-//! The registry's anomaly evaluation: each container changed by a push (or forked) is
-//! judged again by the core's rules ([`yima_core::anomalies`], [`yima_core::fork_anomalies`])
+//! The registry's anomaly evaluation: each container changed by a push (or forked, or named
+//! by an event refused for its signature or key) is judged again by the core's rules
+//! ([`yima_core::anomalies`], [`yima_core::fork_anomalies`], [`yima_core::refused_anomalies`])
 //! over its stored main chain and the route fixes kept for it, and judged again when its
 //! next deadline passes ([`yima_core::next_deadline`]). A background task
 //! ([`run_evaluator`]) does it a batch at a time, apart from the pushes, so ingest is not
@@ -12,8 +13,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 use yima_codes::LabelCode;
 use yima_core::{
-    anomalies, fork_anomalies, next_deadline, transports, Anomaly, AnomalyConfig, EventId,
-    ForkedEvent, SignedEvent, Timestamp, TransportFixes,
+    anomalies, fork_anomalies, next_deadline, refused_anomalies, transports, Anomaly,
+    AnomalyConfig, EventId, ForkedEvent, SignedEvent, Timestamp, TransportFixes,
 };
 
 /// Containers judged per round.
@@ -72,6 +73,10 @@ pub async fn judge<S: RegistryStore>(
         .collect();
     let mut found = anomalies(code, &events, &fixes, now, config);
     found.extend(fork_anomalies(code, &forks));
+    found.extend(refused_anomalies(
+        code,
+        &store.audit_refused(code.clone()).await?,
+    ));
     Ok((found, next_deadline(code, &events, now, config)))
 }
 

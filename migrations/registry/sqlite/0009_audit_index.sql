@@ -59,3 +59,15 @@ CREATE TABLE audit_anomalies (
     PRIMARY KEY (container, rule, event)
 );
 CREATE INDEX audit_anomalies_rule ON audit_anomalies (rule, container);
+
+-- audit_refused: the events refused for a bad signature, a wrong key or a revoked one (and
+-- kept whole in `refused`), by each container they name: anomalies of those containers.
+-- Only ever added to.
+CREATE TABLE audit_refused (
+    container   TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    why         TEXT NOT NULL,
+    at          INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    PRIMARY KEY (container, event)
+);

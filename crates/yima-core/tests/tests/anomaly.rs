@@ -4,8 +4,9 @@
 use crate::harness::{kg, Who, World, MINUTE, T0};
 use yima_core::yima_codes::{LabelCode, ManifestNumber};
 use yima_core::{
-    anomalies, fork_anomalies, next_deadline, track_digest, AnomalyConfig, AnomalyRule, EventKind,
-    Fix, ForkedEvent, Quantity, SignedEvent, Timestamp, TransportFixes, WeighMethod,
+    anomalies, fork_anomalies, next_deadline, refused_anomalies, track_digest, AnomalyConfig,
+    AnomalyRule, EventKind, Fix, ForkedEvent, Quantity, RefusedEvent, RefusedWhy, SignedEvent,
+    Timestamp, TransportFixes, WeighMethod,
 };
 
 const HOUR: i64 = 60 * MINUTE;
@@ -548,4 +549,43 @@ fn each_forked_event_is_one_fork_anomaly_and_none_without() {
     assert_eq!(found[0].since, stored.body.at);
     assert!(found[0].en.contains(&rival.short()), "{}", found[0].en);
     assert!(found[0].zh.contains("分叉") || found[0].zh.contains("同一环节"));
+}
+
+#[test]
+fn each_refused_event_is_one_anomaly_of_its_kind_and_none_without() {
+    let mut w = World::new();
+    let c = w.generate();
+    let stored = w.store(&[&c]);
+    assert!(refused_anomalies(&c, &[]).is_empty());
+    let refused = |why| RefusedEvent {
+        event: stored.id,
+        why,
+        at: stored.body.at,
+        reason: "signed by a stranger".into(),
+    };
+    let found = refused_anomalies(
+        &c,
+        &[
+            refused(RefusedWhy::Signature),
+            refused(RefusedWhy::Key),
+            refused(RefusedWhy::Revoked),
+        ],
+    );
+    let rules: Vec<AnomalyRule> = found.iter().map(|a| a.rule).collect();
+    assert_eq!(
+        rules,
+        vec![
+            AnomalyRule::BadSignature,
+            AnomalyRule::WrongKey,
+            AnomalyRule::RevokedKey
+        ]
+    );
+    assert!(found.iter().all(|a| a.event == Some(stored.id)
+        && a.since == stored.body.at
+        && a.en.contains("signed by a stranger")));
+    // A verified chain alone never shows them: they come only from refused events.
+    assert!(rules_at(&w, &c, &[], T0 + HOUR).iter().all(|r| !matches!(
+        r,
+        AnomalyRule::BadSignature | AnomalyRule::WrongKey | AnomalyRule::RevokedKey
+    )));
 }

@@ -634,3 +634,30 @@ pub fn check_rule(rule: &str) -> Result<String, String> {
             format!("rule: one of {}, not {rule:?}", all.join(", "))
         })
 }
+
+/// A row of `audit_refused` read back: event, why, at, reason.
+pub(crate) fn refused_of_row(
+    event: &str,
+    why: &str,
+    at: i64,
+    reason: String,
+) -> Result<yima_core::RefusedEvent, crate::error::RegistryError> {
+    use yima_core::RefusedWhy;
+    let why = match why {
+        "signature" => RefusedWhy::Signature,
+        "key" => RefusedWhy::Key,
+        "revoked" => RefusedWhy::Revoked,
+        other => {
+            return Err(crate::error::RegistryError::new(
+                crate::error::ErrorKind::Storage,
+                format!("stored refusal {other:?} unreadable"),
+            ))
+        }
+    };
+    Ok(yima_core::RefusedEvent {
+        event: crate::store::parse("event id", event)?,
+        why,
+        at: Timestamp(at),
+        reason,
+    })
+}

@@ -8,7 +8,7 @@ use crate::ingest::{decide, parties, Decision};
 use crate::store::{audit, division, status};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use yima_core::{ContainerStatus, PublicKey, SignedEvent, Timestamp};
-use yima_protocol::{DeviceInfo, PushOutcome, PushResult};
+use yima_protocol::{DeviceInfo, PushOutcome, PushResult, RefusalKind};
 
 /// A feed row to write, in order: one event of the push (its place in [`Writes::events`],
 /// whose seq the store knows once it has written them), or the whole history of a container
@@ -57,7 +57,12 @@ pub(crate) struct Writes {
     pub births: HashMap<String, Timestamp>,
     /// Containers whose chain a stored fork claims a place in: to be judged again.
     pub recheck: Vec<String>,
+    /// Events refused for a bad signature, a wrong key or a revoked one, by container.
+    pub refused_links: Vec<RefusedLink>,
 }
+
+/// A refused event's row of `audit_refused`: container, event id, why, at, reason.
+pub(crate) type RefusedLink = (String, String, &'static str, i64, String);
 
 /// What a push reads before deciding (under the containers' locks, or in the write
 /// transaction), then keeps up to date in memory as events are decided.
@@ -267,6 +272,25 @@ pub(crate) fn decide_push(
             Decision::Refuse(kind, reason) => {
                 // The first reason is kept.
                 if refused_ids.insert(id.clone()) {
+                    let why = match kind {
+                        RefusalKind::Signature => Some("signature"),
+                        RefusalKind::Key => Some("key"),
+                        RefusalKind::Revoked => Some("revoked"),
+                        _ => None,
+                    };
+                    if let Some(why) = why {
+                        for l in &e.body.links {
+                            let code = l.container.to_string();
+                            w.recheck.push(code.clone());
+                            w.refused_links.push((
+                                code,
+                                id.clone(),
+                                why,
+                                e.body.at.0,
+                                reason.clone(),
+                            ));
+                        }
+                    }
                     w.refused
                         .push((id, body_text(e), signatures_json(e)?, reason.clone()));
                 }

@@ -177,6 +177,12 @@ pub trait RegistryStore: Send + Sync + 'static {
         after: Option<String>,
         limit: u32,
     ) -> impl Future<Output = Result<yima_protocol::AuditAnomalyPage, RegistryError>> + Send;
+    /// The events refused for a bad signature, a wrong key or a revoked one (and kept) that
+    /// name `code`, oldest first.
+    fn audit_refused(
+        &self,
+        code: LabelCode,
+    ) -> impl Future<Output = Result<Vec<yima_core::RefusedEvent>, RegistryError>> + Send;
     /// Up to `limit` containers whose anomalies are due to be judged at `now`, each with its
     /// version, the most overdue first.
     fn audit_due(

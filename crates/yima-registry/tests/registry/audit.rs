@@ -358,6 +358,7 @@ async fn sqlite_audits_by_jurisdiction_and_party_and_rebuilds_its_index() {
         let c = rusqlite::Connection::open(&path).expect("open");
         c.execute_batch(
             "DROP TABLE audit_facts; DROP TABLE audit_containers; DROP TABLE audit_anomalies;
+             DROP TABLE audit_refused;
              DELETE FROM schema_migrations WHERE version = 9;",
         )
         .expect("forget the index");
@@ -384,6 +385,7 @@ async fn postgres_audits_by_jurisdiction_and_party_and_rebuilds_its_index() {
     client
         .batch_execute(
             "DROP TABLE audit_facts; DROP TABLE audit_containers; DROP TABLE audit_anomalies;
+             DROP TABLE audit_refused;
              DELETE FROM schema_migrations WHERE version = 9;",
         )
         .await
@@ -470,7 +472,9 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
         [w.pua.id.to_string(), w.pua_rival.id.to_string()].contains(&forked),
         "{forked}"
     );
-    // A's transport ended with no route track: also an anomaly; B, E and X have none.
+    // A's transport ended with no route track: also an anomaly. The regulator's void of B,
+    // pushed by the producer's device which never signed it, was refused for its
+    // signatures: an anomaly of B. E and X have none.
     let mut rules: Vec<(&str, &str)> = all
         .iter()
         .map(|(c, r, _)| (c.as_str(), r.as_str()))
@@ -478,9 +482,18 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
     rules.sort();
     assert_eq!(
         rules,
-        vec![(w.a.as_str(), "fork"), (w.a.as_str(), "track_missing")],
+        vec![
+            (w.a.as_str(), "fork"),
+            (w.a.as_str(), "track_missing"),
+            (w.b.as_str(), "bad_signature")
+        ],
         "{all:?}"
     );
+    assert!(all.contains(&(
+        w.b.to_string(),
+        "bad_signature".into(),
+        Some(w.regulator_voids.id.to_string())
+    )));
     assert_eq!(
         listed(s, &AuditScope::All, Some("fork")).await,
         vec![fork.clone()]
@@ -490,9 +503,15 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
         listed(s, &AuditScope::Jurisdiction("35".into()), None).await,
         all
     );
+    let of_a: Vec<_> = all
+        .iter()
+        .filter(|(c, _, _)| c == w.a.as_str())
+        .cloned()
+        .collect();
     assert_eq!(
         listed(s, &AuditScope::Party(o.carrier.code()), None).await,
-        all
+        of_a,
+        "the carrier held A, never B"
     );
     assert!(listed(s, &AuditScope::Party(o.other.code()), None)
         .await

@@ -191,6 +191,7 @@ async fn write(
         audit,
         births: _,
         recheck,
+        refused_links,
     } = w;
     let pusher = pusher.to_string();
     // Each table's rows in one statement; the statements go out together (pipelined on the
@@ -198,7 +199,7 @@ async fn write(
     let (seqs, (), (), (), (), ()) = tokio::try_join!(
         write_events(tx, events, links, &pusher, now),
         write_forks(tx, forks, now),
-        write_refused(tx, refused, &pusher, now, quota),
+        write_refused(tx, refused, refused_links, &pusher, now, quota),
         write_containers(tx, containers),
         write_parties(tx, parties),
         super::audit::write(tx, facts, audit, recheck),
@@ -313,6 +314,7 @@ async fn write_forks(
 async fn write_refused(
     tx: &deadpool_postgres::Transaction<'_>,
     mut refused: Vec<batch::RefusedRow>,
+    refused_links: Vec<batch::RefusedLink>,
     pusher: &str,
     now: Timestamp,
     quota: u64,
@@ -339,6 +341,27 @@ async fn write_refused(
     tx.execute(&count, &[&pusher, &(keep as i64)]).await?;
     if refused.is_empty() {
         return Ok(());
+    }
+    // The refused events' anomalies, of those kept whole.
+    let kept: HashSet<&str> = refused.iter().map(|r| r.0.as_str()).collect();
+    let mut cols: [Vec<String>; 4] = Default::default();
+    let mut ats: Vec<i64> = Vec::new();
+    for (c, e, why, at, r) in refused_links.iter().filter(|l| kept.contains(l.1.as_str())) {
+        for (col, v) in cols.iter_mut().zip([c, e, &why.to_string(), r]) {
+            col.push(v.clone());
+        }
+        ats.push(*at);
+    }
+    if !ats.is_empty() {
+        let [c, e, w, r] = &cols;
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO audit_refused (container, event, why, at, reason)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+                 ON CONFLICT DO NOTHING",
+            )
+            .await?;
+        tx.execute(&stmt, &[c, e, w, &ats, r]).await?;
     }
     let (ids, bodies, sigs, reasons) = columns4(refused);
     let stmt = tx

@@ -179,6 +179,21 @@ fn write(
         tx.prepare_cached("UPDATE refused_tally SET kept = kept + ?2 WHERE pushed_by = ?1")?
             .execute(params![pusher, keep as i64])?;
     }
+    // The refused events' anomalies, of those kept whole.
+    let kept: HashSet<&str> = w.refused.iter().map(|r| r.0.as_str()).collect();
+    let refused_links: Vec<&batch::RefusedLink> = w
+        .refused_links
+        .iter()
+        .filter(|l| kept.contains(l.1.as_str()))
+        .collect();
+    insert_rows(
+        tx,
+        "INSERT OR IGNORE INTO audit_refused (container, event, why, at, reason) VALUES",
+        "(?, ?, ?, ?, ?)",
+        "",
+        &refused_links,
+        |(c, e, why, at, r)| vec![c, e, why, at, r],
+    )?;
     insert_rows(
         tx,
         "INSERT OR IGNORE INTO refused (event_id, body, signatures, reason, pushed_by, arrived_at) VALUES",
