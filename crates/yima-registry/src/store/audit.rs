@@ -297,20 +297,24 @@ impl Builder {
         self.bind(SqlValue::Text(s.to_string()))
     }
 
+    /// A fact of the container: the set of containers holding it drives the query (a plate,
+    /// a manifest, an organisation's containers are few among all).
     fn fact(&mut self, kind: &str, value: &str) {
         let (k, v) = (self.text(kind), self.text(value));
         self.clauses.push(format!(
-            "EXISTS (SELECT 1 FROM audit_facts f WHERE f.container = c.code AND f.kind = {k} AND f.value = {v})"
+            "c.code IN (SELECT f.container FROM audit_facts f WHERE f.kind = {k} AND f.value = {v})"
         ));
     }
 
-    /// A fact whose value starts with `prefix` (digits: the next character after '9' is ':').
-    fn fact_prefix(&mut self, kind: &str, prefix: &str) {
-        let k = self.text(kind);
+    /// A custody party's division starting with `prefix` (digits: the next character after
+    /// '9' is ':'). Checked row by row (such a set is large: a province holds most
+    /// containers), the producer's own division first: it is one of the container's.
+    fn division_prefix(&mut self, prefix: &str) {
+        let k = self.text(DIVISION);
         let lo = self.text(prefix);
         let hi = self.text(&format!("{prefix}:"));
         self.clauses.push(format!(
-            "EXISTS (SELECT 1 FROM audit_facts f WHERE f.container = c.code AND f.kind = {k} AND f.value >= {lo} AND f.value < {hi})"
+            "((c.division >= {lo} AND c.division < {hi}) OR EXISTS (SELECT 1 FROM audit_facts f WHERE f.container = c.code AND f.kind = {k} AND f.value >= {lo} AND f.value < {hi}))"
         ));
     }
 
@@ -327,7 +331,7 @@ impl Builder {
         };
         match scope {
             AuditScope::All => {}
-            AuditScope::Jurisdiction(j) => b.fact_prefix(DIVISION, j),
+            AuditScope::Jurisdiction(j) => b.division_prefix(j),
             AuditScope::Party(org) => b.fact(ORG, org.as_str()),
         }
         match &c.code {
@@ -361,7 +365,7 @@ impl Builder {
             b.fact(CARRIER, v);
         }
         if let Some(v) = &c.division {
-            b.fact_prefix(DIVISION, v);
+            b.division_prefix(v);
         }
         if let Some(v) = &c.state {
             b.column("state", v);
