@@ -3,7 +3,8 @@
 // a free port: offline handovers through QR images saved by one app and read by the other, a
 // relay to the second carrier through the registry (both enrolled), a label not on the
 // manifest flagged, a container refused, everything synced, and the regulator's timeline
-// showing every step verified. Needs YIMA_APP and YIMA_REGISTRY (scripts/test-app sets both).
+// showing every step verified, then its audit screen searching, counting and reading a
+// container's history from the registry. Needs YIMA_APP and YIMA_REGISTRY (scripts/test-app sets both).
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -351,4 +352,49 @@ test("a container's whole life across producer, driver, receiver and regulator a
     'return [...document.querySelectorAll("[data-testid=step] b")].map((b) => b.textContent);',
   );
   assert.ok(texts.includes("拒收"), texts.join(","));
+
+  // The audit screen asks the registry: by the pickup's plate, one container a page, the two
+  // drums and not the one that stayed; by the manifest the same two; a malformed manifest is
+  // named; counts by state; the oil's history fetched from the registry, every step verified.
+  await tab(regulator, "audit");
+  const rowCodes = () =>
+    regulator.run('return [...document.querySelectorAll("[data-testid=audit-row]")].map((r) => r.dataset.code);');
+  await setValue(regulator, '[data-testid="audit-plate"]', "闽A D1234");
+  await setValue(regulator, '[data-testid="audit-limit"]', "1");
+  await regulator.click('[data-testid="audit-search"]');
+  await orSay(regulator, regulator.waitText('[data-testid="audit-status"]', (t) => t === "已显示 1 个容器"));
+  assert.equal((await rowCodes()).length, 1);
+  await regulator.click('[data-testid="audit-more"]');
+  await regulator.waitText('[data-testid="audit-status"]', (t) => t === "共 2 个容器");
+  assert.deepEqual((await rowCodes()).sort(), [oil, sludge].sort());
+  assert.equal(await regulator.count('[data-testid="audit-more"]'), 0);
+  await shot(regulator, "regulator-audit-search");
+  await setValue(regulator, '[data-testid="audit-plate"]', "");
+  await setValue(regulator, '[data-testid="audit-limit"]', "50");
+  await setValue(regulator, '[data-testid="audit-manifest"]', "2026350100012");
+  await regulator.click('[data-testid="audit-search"]');
+  await regulator.find('[data-testid="audit-status"][data-kind="bad_input"]');
+  await setValue(regulator, '[data-testid="audit-manifest"]', MANIFEST);
+  await regulator.click('[data-testid="audit-search"]');
+  await regulator.waitText('[data-testid="audit-status"]', (t) => t === "共 2 个容器");
+  assert.deepEqual((await rowCodes()).sort(), [oil, sludge].sort());
+  assert.equal(await regulator.text(`[data-testid="audit-row"][data-code="${sludge}"] [data-testid="audit-row-state"]`), "已拒收");
+  // Counts by state of all the province holds: the oil disposed of, the sludge refused, the
+  // drum that stayed.
+  await setValue(regulator, '[data-testid="audit-manifest"]', "");
+  await setValue(regulator, '[data-testid="audit-by"]', "state");
+  await regulator.click('[data-testid="audit-count-submit"]');
+  await regulator.waitText('[data-testid="audit-total"]', (t) => t === "合计 3 个容器");
+  const counts = await regulator.run(
+    'return Object.fromEntries([...document.querySelectorAll("[data-testid=audit-count]")].map((r) => [r.dataset.key, Number(r.dataset.containers)]));',
+  );
+  assert.deepEqual(counts, { disposed: 1, generated: 1, refused: 1 });
+  await regulator.click(`[data-testid="audit-row"][data-code="${oil}"] td`);
+  await orSay(regulator, regulator.waitText('[data-testid="audit-verdict"]', (t) => t.startsWith("✓"), 30000));
+  const marks = await regulator.run(
+    'return [...document.querySelectorAll("[data-testid=audit-step-verified]")].map((m) => m.textContent);',
+  );
+  assert.ok(marks.length >= 8 && marks.every((m) => m === "✓"), marks.join(""));
+  assert.equal(await regulator.count('[data-testid="audit-step"][data-verified="false"]'), 0);
+  await shot(regulator, "regulator-audit-timeline");
 });

@@ -37,6 +37,11 @@ import type {
   VerifySummary,
   BundleSummary,
   AnomalyView,
+  AuditChoices,
+  AuditCountsView,
+  AuditFilterForm,
+  AuditPageView,
+  AuditTimelineView,
 } from "./bindings";
 import type { DraftStore } from "./drafts";
 
@@ -72,6 +77,11 @@ export const api = {
   roadPass: (number: string, minutes: number | null = null) => invoke<QrShown>("road_pass", { number, minutes }),
   readRoadPass: (text: string) => invoke<RoadPassView>("read_road_pass", { text }),
   checkRoadPass: (text: string) => invoke<RoadCheckView>("check_road_pass", { text }),
+  auditChoices: () => invoke<AuditChoices>("audit_choices"),
+  auditSearch: (filter: AuditFilterForm, after: string | null, limit: number | null) =>
+    invoke<AuditPageView>("audit_search", { filter, after, limit }),
+  auditCounts: (filter: AuditFilterForm, by: string) => invoke<AuditCountsView>("audit_counts", { filter, by }),
+  auditTimeline: (code: string) => invoke<AuditTimelineView>("audit_timeline", { code }),
   timeline: (code: string) => invoke<TimelineView>("timeline", { code }),
   labelSvg: (code: string, containerVolume: number | null = null) =>
     invoke<LabelPreview>("label_svg", { code, containerVolume }),

@@ -10,6 +10,7 @@ import { verifyScreen } from "./screens/verify";
 import { ledgerScreen } from "./screens/ledger";
 import { handoverScreen } from "./screens/handover";
 import { registryScreen } from "./screens/registry";
+import { auditScreen } from "./screens/audit";
 import { manifestsScreen } from "./screens/manifests";
 import { manifestsTab } from "./manifests";
 import { setCameraSource } from "./camera";
@@ -129,7 +130,10 @@ function render(): void {
   if (id.role !== "regulator") tabs.push(["manifests", manifestsTab(id.role)]);
   if (id.role !== "regulator") tabs.push(["handover", "app.tab.handover"]);
   if (id.role !== "regulator") tabs.push(["ledger", "app.tab.ledger"]);
-  tabs.push(["open", "app.tab.open"], ["verify", "app.tab.verify"], ["registry", "app.tab.registry"]);
+  tabs.push(["open", "app.tab.open"], ["verify", "app.tab.verify"]);
+  // The registry's audit API, for a regulator once it is enrolled.
+  if (id.role === "regulator" && status.registry) tabs.push(["audit", "app.tab.audit"]);
+  tabs.push(["registry", "app.tab.registry"]);
   if (!tabs.some(([name]) => name === tab)) tab = "containers";
   const body =
     tab === "register"
@@ -151,6 +155,8 @@ function render(): void {
             ? manifestsScreen(id.role)
           : tab === "registry"
             ? registryScreen(status, () => void syncNow())
+          : tab === "audit"
+            ? auditScreen()
           : containersScreen(id.role, (code) => {
               tab = "open";
               render();

@@ -1,5 +1,6 @@
 //! The commands, one file per area. Each: take the state, call one use case, map the error.
 
+pub mod audit;
 pub mod camera;
 pub mod containers;
 pub mod drafts;
