@@ -29,11 +29,10 @@ CREATE TABLE audit_containers (
     version     BIGINT NOT NULL DEFAULT 0,
     check_at    BIGINT DEFAULT 0
 );
+-- Indexes only where a search is driven from them (a producer's containers, a state's) or
+-- the evaluator looks (check_at): every index costs each push a write.
 CREATE INDEX audit_containers_producer ON audit_containers (producer, code);
-CREATE INDEX audit_containers_waste ON audit_containers (waste, code);
-CREATE INDEX audit_containers_category ON audit_containers (category, code);
 CREATE INDEX audit_containers_state ON audit_containers (state, code);
-CREATE INDEX audit_containers_first_at ON audit_containers (first_at);
 CREATE INDEX audit_containers_check ON audit_containers (check_at);
 
 CREATE TABLE audit_facts (

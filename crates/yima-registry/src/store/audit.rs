@@ -56,10 +56,6 @@ pub(crate) fn facts_of(e: &SignedEvent) -> Vec<FactRow> {
     if let Some(m) = body.event.manifest() {
         values.push((MANIFEST, m.to_string()));
     }
-    for l in &body.links {
-        // A container's producer is a party of every container, whoever records.
-        orgs.insert(l.container.producer());
-    }
     for o in &orgs {
         values.push((ORG, o.to_string()));
         values.push((DIVISION, org_division(o)));
@@ -69,10 +65,20 @@ pub(crate) fn facts_of(e: &SignedEvent) -> Vec<FactRow> {
     }
     values.sort();
     values.dedup();
-    let mut rows = Vec::with_capacity(values.len() * body.links.len());
+    let mut rows = Vec::with_capacity((values.len() + 2) * body.links.len());
     for l in &body.links {
+        let code = l.container.to_string();
+        // A container's producer is a party of it from its first event, whoever records
+        // (written once, there: each later event would only write it again).
+        if l.prev.is_none() {
+            let p = l.container.producer();
+            if !orgs.contains(p) {
+                rows.push((ORG, p.to_string(), code.clone()));
+                rows.push((DIVISION, org_division(p), code.clone()));
+            }
+        }
         for (kind, value) in &values {
-            rows.push((*kind, value.clone(), l.container.to_string()));
+            rows.push((*kind, value.clone(), code.clone()));
         }
     }
     rows

@@ -30,34 +30,38 @@ pub(super) fn write(
     }
     facts.sort();
     facts.dedup();
-    let mut stmt = c.prepare_cached(
-        "INSERT OR IGNORE INTO audit_facts (kind, value, container) VALUES (?1, ?2, ?3)",
+    super::ingest::insert_rows(
+        c,
+        "INSERT OR IGNORE INTO audit_facts (kind, value, container) VALUES",
+        "(?, ?, ?)",
+        "",
+        &facts,
+        |(k, v, code)| vec![k, v, code],
     )?;
-    for (k, v, code) in &facts {
-        stmt.execute(params![k, v, code])?;
-    }
-    let mut stmt = c.prepare_cached(
-        "INSERT INTO audit_containers (code, producer, waste, category, division, state, holder, first_day, manifest, first_at, last_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (code) DO UPDATE SET state = excluded.state, holder = excluded.holder,
+    super::ingest::insert_rows(
+        c,
+        "INSERT INTO audit_containers (code, producer, waste, category, division, state, holder, first_day, manifest, first_at, last_at) VALUES",
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "ON CONFLICT (code) DO UPDATE SET state = excluded.state, holder = excluded.holder,
              manifest = excluded.manifest, last_at = excluded.last_at,
              version = audit_containers.version + 1, check_at = 0",
+        &rows,
+        |r| {
+            vec![
+                &r.code,
+                &r.producer,
+                &r.waste,
+                &r.category,
+                &r.division,
+                &r.state,
+                &r.holder,
+                &r.first_day,
+                &r.manifest,
+                &r.first_at,
+                &r.last_at,
+            ]
+        },
     )?;
-    for r in &rows {
-        stmt.execute(params![
-            r.code,
-            r.producer,
-            r.waste,
-            r.category,
-            r.division,
-            r.state,
-            r.holder,
-            r.first_day,
-            r.manifest,
-            r.first_at,
-            r.last_at
-        ])?;
-    }
     Ok(())
 }
 

@@ -93,8 +93,8 @@ fn ingest_tx(
 
 /// Inserts `rows` with statements of up to [`ROWS`] rows each: `head` is the statement up
 /// to `VALUES`, `row` one row's anonymous placeholders, `tail` what follows the values.
-fn insert_rows<'a, R>(
-    tx: &Transaction<'_>,
+pub(super) fn insert_rows<'a, R>(
+    tx: &Connection,
     head: &str,
     row: &str,
     tail: &str,
