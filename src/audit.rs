@@ -8,7 +8,7 @@ use crate::cli::{AuditCommand, AuditFilterArgs, Cli};
 use crate::print::t;
 use anyhow::Result;
 use yima_codes::{LabelCode, Lang};
-use yima_protocol::{AuditFilter, AuditGroup, AuditPage};
+use yima_protocol::{AuditAnomalyPage, AuditFilter, AuditGroup, AuditPage};
 use yima_sync::{Registry, SyncOptions};
 
 fn filter(a: &AuditFilterArgs) -> Result<AuditFilter> {
@@ -55,32 +55,19 @@ pub fn run(cli: &Cli, command: &AuditCommand, lang: Lang) -> Result<()> {
             all,
         } => {
             let f = filter(f)?;
-            let mut after = after.clone();
-            let mut pages: Vec<AuditPage> = Vec::new();
-            loop {
-                let page = rt.block_on(registry.audit_search(
-                    &mut device,
-                    &f,
-                    after.as_deref(),
-                    Some(*limit),
-                ))?;
-                let next = page.next.clone();
-                if cli.json {
-                    // One JSON page per line.
-                    println!("{}", serde_json::to_string(&page)?);
-                } else {
-                    print_page(&page, lang);
-                }
-                pages.push(page);
-                match next {
-                    Some(n) if *all => after = Some(n),
-                    _ => break,
-                }
-            }
+            let (found, next) = paged(
+                cli.json,
+                *all,
+                after.clone(),
+                |after| {
+                    Ok(rt.block_on(registry.audit_search(&mut device, &f, after, Some(*limit)))?)
+                },
+                |p: &AuditPage| (p.containers.len(), p.next.clone()),
+                |p| print_page(p, lang),
+            )?;
             if !cli.json {
-                let found: usize = pages.iter().map(|p| p.containers.len()).sum();
                 println!("{} {found}", t(lang, "cli.msg.audit.found"));
-                if let Some(n) = pages.last().and_then(|p| p.next.as_ref()) {
+                if let Some(n) = next {
                     println!("{} --after {n}", t(lang, "cli.msg.audit.more"));
                 }
             }
@@ -111,45 +98,26 @@ pub fn run(cli: &Cli, command: &AuditCommand, lang: Lang) -> Result<()> {
             all,
         } => {
             let f = filter(f)?;
-            let mut after = after.clone();
-            let mut found = 0usize;
-            loop {
-                let page = rt.block_on(registry.audit_anomalies(
-                    &mut device,
-                    &f,
-                    rule.as_deref(),
-                    after.as_deref(),
-                    Some(*limit),
-                ))?;
-                found += page.anomalies.len();
-                if cli.json {
-                    println!("{}", serde_json::to_string(&page)?);
-                } else {
-                    for a in &page.anomalies {
-                        let name = yima_core::AnomalyRule::ALL
-                            .into_iter()
-                            .find(|r| r.as_str() == a.rule)
-                            .map(|r| r.name(lang).to_string())
-                            .unwrap_or_else(|| a.rule.clone());
-                        let detail = match lang {
-                            Lang::Zh => &a.zh,
-                            Lang::En => &a.en,
-                        };
-                        println!("{}  {}  {name}: {detail}", a.since, a.container);
-                    }
-                }
-                match page.next {
-                    Some(n) if *all => after = Some(n),
-                    Some(n) => {
-                        if !cli.json {
-                            println!("{} --after '{n}'", t(lang, "cli.msg.audit.more"));
-                        }
-                        break;
-                    }
-                    None => break,
-                }
-            }
+            let (found, next) = paged(
+                cli.json,
+                *all,
+                after.clone(),
+                |after| {
+                    Ok(rt.block_on(registry.audit_anomalies(
+                        &mut device,
+                        &f,
+                        rule.as_deref(),
+                        after,
+                        Some(*limit),
+                    ))?)
+                },
+                |p: &AuditAnomalyPage| (p.anomalies.len(), p.next.clone()),
+                |p| print_anomalies(p, lang),
+            )?;
             if !cli.json {
+                if let Some(n) = next {
+                    println!("{} --after '{n}'", t(lang, "cli.msg.audit.more"));
+                }
                 println!("{} {found}", t(lang, "cli.msg.audit.anomalies_found"));
             }
         }
@@ -173,6 +141,49 @@ pub fn run(cli: &Cli, command: &AuditCommand, lang: Lang) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Pages fetched one after another (every one with `all`, else the first), each printed
+/// as it comes (a JSON line each with `json`): how many items, and the next page's key if
+/// one was left.
+fn paged<P: serde::Serialize>(
+    json: bool,
+    all: bool,
+    mut after: Option<String>,
+    mut fetch: impl FnMut(Option<&str>) -> Result<P>,
+    items: impl Fn(&P) -> (usize, Option<String>),
+    mut show: impl FnMut(&P),
+) -> Result<(usize, Option<String>)> {
+    let mut found = 0;
+    loop {
+        let page = fetch(after.as_deref())?;
+        let (n, next) = items(&page);
+        found += n;
+        if json {
+            println!("{}", serde_json::to_string(&page)?);
+        } else {
+            show(&page);
+        }
+        match next {
+            Some(k) if all => after = Some(k),
+            next => return Ok((found, next)),
+        }
+    }
+}
+
+fn print_anomalies(page: &AuditAnomalyPage, lang: Lang) {
+    for a in &page.anomalies {
+        let name = yima_core::AnomalyRule::ALL
+            .into_iter()
+            .find(|r| r.as_str() == a.rule)
+            .map(|r| r.name(lang).to_string())
+            .unwrap_or_else(|| a.rule.clone());
+        let detail = match lang {
+            Lang::Zh => &a.zh,
+            Lang::En => &a.en,
+        };
+        println!("{}  {}  {name}: {detail}", a.since, a.container);
+    }
 }
 
 /// A group's key for people: a state's name, else the key itself.

@@ -110,6 +110,15 @@ pub(crate) struct GroupQuery {
     by: String,
 }
 
+/// A page's length: 1 to [`MAX_AUDIT_PAGE`], [`DEFAULT_AUDIT_PAGE`] when not given.
+fn page_limit(limit: Option<u32>) -> Result<u32, RegistryError> {
+    let limit = limit.unwrap_or(DEFAULT_AUDIT_PAGE);
+    if !(1..=MAX_AUDIT_PAGE).contains(&limit) {
+        return Err(bad(format!("limit: 1 to {MAX_AUDIT_PAGE}, not {limit}")));
+    }
+    Ok(limit)
+}
+
 fn query<T>(
     q: Result<Query<T>, axum::extract::rejection::QueryRejection>,
 ) -> Result<T, RegistryError> {
@@ -139,10 +148,7 @@ pub(crate) async fn search<S: RegistryStore>(
 ) -> Result<Json<AuditPage>, RegistryError> {
     let criteria = query(filter)?.criteria()?;
     let page = query(page)?;
-    let limit = page.limit.unwrap_or(DEFAULT_AUDIT_PAGE);
-    if !(1..=MAX_AUDIT_PAGE).contains(&limit) {
-        return Err(bad(format!("limit: 1 to {MAX_AUDIT_PAGE}, not {limit}")));
-    }
+    let limit = page_limit(page.limit)?;
     let after = page.after.map(|a| a.trim().to_ascii_uppercase());
     let scope = scope_of(st.store.as_ref(), &authed.device).await?;
     Ok(Json(
@@ -216,10 +222,7 @@ pub(crate) async fn anomalies<S: RegistryStore>(
         .map(crate::store::audit::check_rule)
         .transpose()
         .map_err(bad)?;
-    let limit = page.limit.unwrap_or(DEFAULT_AUDIT_PAGE);
-    if !(1..=MAX_AUDIT_PAGE).contains(&limit) {
-        return Err(bad(format!("limit: 1 to {MAX_AUDIT_PAGE}, not {limit}")));
-    }
+    let limit = page_limit(page.limit)?;
     let scope = scope_of(st.store.as_ref(), &authed.device).await?;
     Ok(Json(
         st.store
