@@ -7,7 +7,6 @@
 use crate::authority::add_org;
 use crate::harness::*;
 use yima_core::{BundleScope, Role, Step};
-use yima_device::HandoverStep;
 use yima_protocol::{AuditFilter, AuditGroup};
 use yima_sync::SyncErrorKind;
 
@@ -21,37 +20,8 @@ async fn regulators_and_parties_search_what_they_may_and_nothing_else<S: Backend
         dispatched_drum(&mut producer, "20"),
         dispatched_drum(&mut producer, "30"),
     ];
-    let offer = producer
-        .offer_handover(
-            &codes,
-            &carrier.identity().unwrap(),
-            HandoverStep::Pickup {
-                manifest: manifest().number,
-                vehicle_plate: "闽A·D1234".into(),
-                driver: "陈师傅".into(),
-                permit: "闽交运管许可榕字 350100000001 号".into(),
-            },
-            None,
-            None,
-        )
-        .unwrap();
-    producer
-        .confirm_handover(&carrier.accept_handover(&offer).unwrap())
-        .unwrap();
-    let offer = carrier
-        .offer_handover(
-            &codes,
-            &receiver.identity().unwrap(),
-            HandoverStep::Receive {
-                manifest: manifest().number,
-            },
-            None,
-            None,
-        )
-        .unwrap();
-    carrier
-        .confirm_handover(&receiver.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut producer, &mut carrier, &codes, pickup());
+    hand_over(&mut carrier, &mut receiver, &codes, receive());
     // A drum the producer keeps: it never leaves Fuzhou (no manifest names Xiamen for it).
     let kept = producer
         .register(&container("900-041-49", "10"))

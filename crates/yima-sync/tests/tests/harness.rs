@@ -3,9 +3,9 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 use tempfile::TempDir;
-use yima_codes::{CreditCode, ManifestNumber};
+use yima_codes::{CreditCode, LabelCode, ManifestNumber};
 use yima_core::{Party, Role, Timestamp, TransferManifest, TreatmentMode};
-use yima_device::{Device, InitRequest, NewContainer, SystemClock};
+use yima_device::{Device, HandoverStep, InitRequest, NewContainer, SystemClock};
 use yima_protocol::{NewEnrolmentCode, NewOrg};
 use yima_registry::testing::PgDb;
 use yima_registry::{
@@ -418,4 +418,32 @@ pub async fn count_sql<S: Backend>(reg: &TestRegistry<S>, sql: &str) -> i64 {
             client.query_one(sql, &[]).await.unwrap().get(0)
         }
     }
+}
+
+/// The pickup of the test manifest's containers by the carrier's truck.
+pub fn pickup() -> HandoverStep {
+    HandoverStep::Pickup {
+        manifest: manifest().number,
+        vehicle_plate: "闽A·D1234".into(),
+        driver: "陈师傅".into(),
+        permit: "闽交运管许可榕字 350100000001 号".into(),
+    }
+}
+
+/// The receipt of the test manifest's containers at the receiver.
+pub fn receive() -> HandoverStep {
+    HandoverStep::Receive {
+        manifest: manifest().number,
+    }
+}
+
+/// `codes` handed from `giver` to `taker` in `step`, offline: the offer, the taker's
+/// acceptance and the giver's confirmation, each device keeping its copy.
+pub fn hand_over(giver: &mut Dev, taker: &mut Dev, codes: &[LabelCode], step: HandoverStep) {
+    let offer = giver
+        .offer_handover(codes, &taker.identity().unwrap(), step, None, None)
+        .unwrap();
+    giver
+        .confirm_handover(&taker.accept_handover(&offer).unwrap())
+        .unwrap();
 }

@@ -7,7 +7,7 @@ use crate::harness::*;
 use serde_json::Value;
 use yima_codes::LabelCode;
 use yima_core::{DeviceKey, Role};
-use yima_device::{Action, ActionRequest, HandoverOffer, HandoverStep, InitRequest};
+use yima_device::{Action, ActionRequest, HandoverOffer, InitRequest};
 
 const OFFERS: &str = "/v1/handover-offers";
 const KEPT: &str = "SELECT count(*) FROM handover_offers";
@@ -55,15 +55,6 @@ fn dispatched(producer: &mut Dev) -> Vec<LabelCode> {
         ))
         .unwrap();
     both
-}
-
-fn pickup() -> HandoverStep {
-    HandoverStep::Pickup {
-        manifest: manifest().number,
-        vehicle_plate: "闽A·D1234".into(),
-        driver: "陈师傅".into(),
-        permit: "350100000001".into(),
-    }
 }
 
 async fn carrier_device<S: Backend>(reg: &TestRegistry<S>) -> (tempfile::TempDir, Dev) {

@@ -82,40 +82,9 @@ async fn a_refused_part_goes_back_to_its_sender_through_the_registry<S: Backend>
     let (_c, mut carrier) = reg.carrier().await;
     let (_r, mut receiver) = reg.receiver().await;
     let code = dispatched_drum(&mut producer, "20");
-    let pickup = HandoverStep::Pickup {
-        manifest: manifest().number,
-        vehicle_plate: "闽A·D1234".into(),
-        driver: "陈师傅".into(),
-        permit: "闽交运管许可榕字 350100000001 号".into(),
-    };
-    let c_card = carrier.identity().unwrap();
-    let offer = producer
-        .offer_handover(
-            std::slice::from_ref(&code),
-            &c_card,
-            pickup.clone(),
-            None,
-            None,
-        )
-        .unwrap();
-    producer
-        .confirm_handover(&carrier.accept_handover(&offer).unwrap())
-        .unwrap();
-    let receive = HandoverStep::Receive {
-        manifest: manifest().number,
-    };
-    let offer = carrier
-        .offer_handover(
-            std::slice::from_ref(&code),
-            &receiver.identity().unwrap(),
-            receive,
-            None,
-            None,
-        )
-        .unwrap();
-    carrier
-        .confirm_handover(&receiver.accept_handover(&offer).unwrap())
-        .unwrap();
+    let one = std::slice::from_ref(&code);
+    hand_over(&mut producer, &mut carrier, one, pickup());
+    hand_over(&mut carrier, &mut receiver, one, receive());
     receiver.record(&req(&code, weigh("20", "林娜"))).unwrap();
     receiver
         .record(&req(
@@ -217,30 +186,24 @@ async fn a_refused_part_goes_back_to_its_sender_through_the_registry<S: Backend>
         } => r.code.clone(),
         other => panic!("not a returning split: {other:?}"),
     };
-    let offer = receiver
-        .offer_handover(std::slice::from_ref(&part), &c_card, pickup, None, None)
-        .unwrap();
-    receiver
-        .confirm_handover(&carrier.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(
+        &mut receiver,
+        &mut carrier,
+        std::slice::from_ref(&part),
+        pickup(),
+    );
     for dev in [&mut receiver, &mut carrier, &mut producer] {
         let r = sync(&reg, dev).await;
         assert_eq!(r.refused, 0, "{r:?}");
     }
-    let offer = carrier
-        .offer_handover(
-            std::slice::from_ref(&part),
-            &producer.identity().unwrap(),
-            HandoverStep::Return {
-                reason: "接收单位部分拒收".into(),
-            },
-            None,
-            None,
-        )
-        .unwrap();
-    carrier
-        .confirm_handover(&producer.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(
+        &mut carrier,
+        &mut producer,
+        std::slice::from_ref(&part),
+        HandoverStep::Return {
+            reason: "接收单位部分拒收".into(),
+        },
+    );
     producer
         .record(&req(
             &part,

@@ -9,18 +9,8 @@ use crate::authority::{add_org, enrolled};
 use crate::harness::*;
 use yima_codes::LabelCode;
 use yima_core::{DeviceKey, RoadPass, RoadPassContainer, Role, Timestamp};
-use yima_device::HandoverStep;
 use yima_protocol::{RoadCheck, RoadStanding};
 use yima_sync::{SyncError, SyncErrorKind};
-
-fn pickup() -> HandoverStep {
-    HandoverStep::Pickup {
-        manifest: manifest().number,
-        vehicle_plate: "闽A·D1234".into(),
-        driver: "陈师傅".into(),
-        permit: "闽交运管许可榕字 350100000001 号".into(),
-    }
-}
 
 /// Two drums the producer dispatched and the carrier picked up (the carrier not synced).
 fn picked_up(producer: &mut Dev, carrier: &mut Dev) -> Vec<LabelCode> {
@@ -28,12 +18,7 @@ fn picked_up(producer: &mut Dev, carrier: &mut Dev) -> Vec<LabelCode> {
         dispatched_drum(producer, "20"),
         dispatched_drum(producer, "30"),
     ];
-    let offer = producer
-        .offer_handover(&codes, &carrier.identity().unwrap(), pickup(), None, None)
-        .unwrap();
-    producer
-        .confirm_handover(&carrier.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(producer, carrier, &codes, pickup());
     codes
 }
 
@@ -104,20 +89,7 @@ async fn an_inspector_reads_a_valid_pass_and_nothing_more<S: Backend>() {
 
     // Delivered: the pass, though not expired, shows nothing any more.
     let (_r, mut receiver) = reg.receiver().await;
-    let offer = carrier
-        .offer_handover(
-            &codes,
-            &receiver.identity().unwrap(),
-            HandoverStep::Receive {
-                manifest: manifest().number,
-            },
-            None,
-            None,
-        )
-        .unwrap();
-    carrier
-        .confirm_handover(&receiver.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(&mut carrier, &mut receiver, &codes, receive());
     sync(&reg, &mut carrier).await;
     refused(inspector.check_road_pass(&pass.text).await, &codes);
 }

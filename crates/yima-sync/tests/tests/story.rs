@@ -65,15 +65,6 @@ async fn producer_and_carrier<S: Backend>(
 }
 
 /// The pickup of the story's manifest, by its usual vehicle and driver.
-fn pickup() -> HandoverStep {
-    HandoverStep::Pickup {
-        manifest: manifest().number,
-        vehicle_plate: "闽A·D1234".into(),
-        driver: "陈师傅".into(),
-        permit: "350100000001".into(),
-    }
-}
-
 /// Phone to phone, offline: the producer's pickup offer as a QR text, the containers'
 /// label texts, and the carrier's acceptance (the producer has not confirmed yet).
 fn pickup_over_qr(

@@ -11,17 +11,8 @@ use yima_core::{
     track_digest, Actor, DeviceKey, EventBody, EventKind, Fix, Link, Role, SignedEvent, Timestamp,
     EVENT_FORMAT_VERSION,
 };
-use yima_device::{HandoverStep, RouteVerdict};
+use yima_device::RouteVerdict;
 use yima_protocol::{PushOutcome, PushRequest, PushResponse, RefusalKind, TrackFixes, WireEvent};
-
-fn pickup() -> HandoverStep {
-    HandoverStep::Pickup {
-        manifest: manifest().number,
-        vehicle_plate: "闽A·D1234".into(),
-        driver: "陈师傅".into(),
-        permit: "闽交运管许可榕字 350100000001 号".into(),
-    }
-}
 
 /// A container the producer dispatched and the carrier picked up; the pickup's time.
 async fn picked_up<S: Backend>(
@@ -30,18 +21,7 @@ async fn picked_up<S: Backend>(
     carrier: &mut Dev,
 ) -> (LabelCode, Timestamp) {
     let code = dispatched_drum(producer, "20");
-    let offer = producer
-        .offer_handover(
-            std::slice::from_ref(&code),
-            &carrier.identity().unwrap(),
-            pickup(),
-            None,
-            None,
-        )
-        .unwrap();
-    producer
-        .confirm_handover(&carrier.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(producer, carrier, std::slice::from_ref(&code), pickup());
     let at = carrier.history(&code).unwrap().last().unwrap().at;
     for dev in [producer, carrier] {
         let r = sync(reg, dev).await;
@@ -76,20 +56,12 @@ async fn the_route_reaches_the_receiver_and_the_regulator_verified<S: Backend>()
     let (code, picked) = picked_up(&reg, &mut producer, &mut carrier).await;
     let fixes = fixes_after(picked, 4).await;
     assert_eq!(carrier.record_fixes(&manifest().number, &fixes).unwrap(), 4);
-    let offer = carrier
-        .offer_handover(
-            std::slice::from_ref(&code),
-            &receiver.identity().unwrap(),
-            HandoverStep::Receive {
-                manifest: manifest().number,
-            },
-            None,
-            None,
-        )
-        .unwrap();
-    carrier
-        .confirm_handover(&receiver.accept_handover(&offer).unwrap())
-        .unwrap();
+    hand_over(
+        &mut carrier,
+        &mut receiver,
+        std::slice::from_ref(&code),
+        receive(),
+    );
     // The receiver syncs first: it pushes the receipt (no fixes: not its route to send).
     let r = sync(&reg, &mut receiver).await;
     assert_eq!((r.refused, r.tracks_sent), (0, 0), "{r:?}");
