@@ -4,6 +4,17 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod audit;
+mod handover;
+
+pub use audit::{
+    AuditChoices, AuditCountView, AuditCountsView, AuditFilterForm, AuditPageView, AuditRowView,
+    AuditStateChoice, AuditStepView, AuditTimelineView,
+};
+pub use handover::{
+    GiveForm, OfferLabelView, QrShown, ReceivedOfferView, SentOfferView, TakenView,
+};
+
 /// The app's state for the UI.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct AppStatus {
@@ -388,62 +399,15 @@ pub struct BundleSummary {
     pub keys: Vec<String>,
 }
 
-/// A QR code to show on screen, with its PNG kept in the data directory's `exports/` so it
-/// can also be printed or sent.
+/// A container's label to preview and print.
 #[derive(Clone, Debug, Serialize, TS)]
-pub struct QrShown {
-    /// The QR code's text.
-    pub text: String,
-    /// The PNG, base64-encoded.
-    pub png_base64: String,
-    /// Where the PNG was saved.
-    pub path: String,
-}
-
-/// A handover offered to another party: the containers, the taker's identity (the text of
-/// its identity QR code) and the step.
-#[derive(Clone, Debug, Deserialize, TS)]
-pub struct GiveForm {
-    /// The containers handed over.
-    pub codes: Vec<String>,
-    /// The taker's identity QR text.
-    pub taker: String,
-    /// The step and its fields.
-    pub handover: yima_device::HandoverForm,
-}
-
-/// A scanned label checked against an offer.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct OfferLabelView {
-    /// The container.
-    pub code: String,
-    /// Whether the offer lists it.
-    pub on_offer: bool,
-    /// Whether this organisation already holds it in transit (picked up before).
-    pub already_held: bool,
-}
-
-impl From<yima_device::OfferLabelCheck> for OfferLabelView {
-    fn from(c: yima_device::OfferLabelCheck) -> Self {
-        OfferLabelView {
-            code: c.code.to_string(),
-            on_offer: c.on_offer == yima_device::LabelOnOffer::Listed,
-            already_held: c.already_held,
-        }
-    }
-}
-
-/// What the taker stored and shows the giver.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct TakenView {
-    /// The dual-signed event.
-    pub event_id: String,
-    /// The acknowledgement QR code for the giver.
-    pub ack: QrShown,
-    /// Labels whose producer key this device does not know yet (checkable after sync).
-    pub not_checkable: Vec<String>,
-    /// Containers whose history this device has not seen yet.
-    pub without_history: Vec<String>,
+pub struct LabelPreview {
+    /// The label as SVG.
+    pub svg: String,
+    /// Its side in millimetres: 100, 150 or 200, by the container's volume.
+    pub size_mm: u32,
+    /// How many to print: two (on opposite sides) for a container above 450 L, else one.
+    pub copies: u32,
 }
 
 /// Enrolment with a registry.
@@ -514,185 +478,6 @@ pub struct RoadCheckLineView {
     pub confirmed: bool,
     /// The quantity by the registry's record, when confirmed.
     pub quantity: Option<String>,
-}
-
-/// The audit screen's filter as people type it: every field may be empty (not given).
-#[derive(Clone, Debug, Default, Deserialize, TS)]
-pub struct AuditFilterForm {
-    /// A container's 37-character code, or its first 18 to 36 characters.
-    pub code: String,
-    /// A custody party's credit code (producer, sender, carrier or receiver).
-    pub org: String,
-    /// The producer's credit code.
-    pub producer: String,
-    /// A waste code (900-041-49).
-    pub waste: String,
-    /// A waste category (HW49).
-    pub category: String,
-    /// A 14-digit transfer manifest number.
-    pub manifest: String,
-    /// A vehicle plate (spaces, dots and hyphens ignored, any case).
-    pub plate: String,
-    /// A carrier's credit code.
-    pub carrier: String,
-    /// A custody party's administrative division or its start (35, 3501, 350102).
-    pub division: String,
-    /// The state now (`stored`, `in_transit`, …).
-    pub state: String,
-    /// Active on or after this China-time day (YYYY-MM-DD).
-    pub since: String,
-    /// Active on or before this China-time day (YYYY-MM-DD).
-    pub until: String,
-}
-
-/// What the audit screen offers to choose from.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditChoices {
-    /// Every state a container may be in, with its name.
-    pub states: Vec<AuditStateChoice>,
-    /// What counts may be grouped by (`producer`, `province`, … `year`).
-    pub groups: Vec<String>,
-}
-
-/// A state to search for.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditStateChoice {
-    /// `stored`, `in_transit`, …
-    pub state: String,
-    /// Its name in the user's language.
-    pub name: String,
-}
-
-/// One page of an audit search, by code.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditPageView {
-    /// The containers found on it.
-    pub containers: Vec<AuditRowView>,
-    /// The `after` of the next page, when there is one.
-    pub next: Option<String>,
-}
-
-/// A container the registry found.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditRowView {
-    /// Its 37-character code.
-    pub code: String,
-    /// Its producer's credit code.
-    pub producer: String,
-    /// Its waste code.
-    pub waste: String,
-    /// Its waste category.
-    pub category: String,
-    /// Its state now (`in_transit`, …).
-    pub state: String,
-    /// That state in the user's language.
-    pub state_name: String,
-    /// The organisation holding it now (credit code).
-    pub holder: String,
-    /// The manifest it travels (or last travelled) under.
-    pub manifest: Option<String>,
-    /// When its first and its last event happened (UTC, RFC 3339).
-    pub first_at: String,
-    pub last_at: String,
-}
-
-/// Containers counted by group.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditCountsView {
-    /// What they are grouped by.
-    pub by: String,
-    /// Each group with containers, by key.
-    pub groups: Vec<AuditCountView>,
-    /// Containers in all.
-    pub total: u32,
-}
-
-/// One group of a count.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditCountView {
-    /// The group's key (a credit code, a division, a category, a state, a day…).
-    pub key: String,
-    /// The key for people (a state's name; else the key).
-    pub label: String,
-    /// Containers in it.
-    pub containers: u32,
-}
-
-/// A container's timeline from the registry's evidence bundle, verified on this device.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditTimelineView {
-    /// The container.
-    pub code: String,
-    /// Whether the whole bundle verified.
-    pub ok: bool,
-    /// Who exported the bundle (the registry), and when (UTC, RFC 3339).
-    pub exported_by: String,
-    pub exported_at: String,
-    /// Events in the bundle.
-    pub events: u32,
-    /// The container's steps in the bundle's order.
-    pub steps: Vec<AuditStepView>,
-    /// Everything in the bundle that fails, one line each.
-    pub failures: Vec<String>,
-}
-
-/// One step of a timeline read from a bundle.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct AuditStepView {
-    /// The id the event claims.
-    pub id: String,
-    /// The step (`generated`, …), `null` when its body does not read.
-    pub step: Option<String>,
-    /// The step in the user's language (or that it does not read).
-    pub step_name: String,
-    /// When it happened (UTC, RFC 3339), when its body reads.
-    pub at: Option<String>,
-    /// The recording organisation's credit code and name.
-    pub org: Option<String>,
-    pub org_name: Option<String>,
-    /// Whether nothing the verification found fails in it.
-    pub verified: bool,
-    /// What fails in it: `kind: sentence`.
-    pub problems: Vec<String>,
-}
-
-impl AuditTimelineView {
-    /// From a bundle's timeline, the names in `lang`.
-    pub fn new(tl: yima_device::BundleTimeline, lang: yima_codes::Lang) -> AuditTimelineView {
-        let unreadable = match lang {
-            yima_codes::Lang::Zh => "无法读取的事件",
-            yima_codes::Lang::En => "unreadable event",
-        };
-        AuditTimelineView {
-            ok: tl.ok(),
-            code: tl.code.to_string(),
-            exported_by: tl.report.exported_by.clone(),
-            exported_at: tl.report.exported_at.to_string(),
-            events: u32::try_from(tl.report.events).unwrap_or(u32::MAX),
-            failures: tl.report.failures.iter().map(ToString::to_string).collect(),
-            steps: tl
-                .steps
-                .into_iter()
-                .map(|s| AuditStepView {
-                    id: s.id,
-                    step: s.step.map(|st| st.as_str().to_string()),
-                    step_name: s
-                        .step
-                        .map(|st| st.name(lang).to_string())
-                        .unwrap_or_else(|| unreadable.to_string()),
-                    at: s.at.map(|a| a.to_string()),
-                    org: s.org.map(|o| o.to_string()),
-                    org_name: s.org_name,
-                    verified: s.verified,
-                    problems: s
-                        .problems
-                        .into_iter()
-                        .map(|(kind, detail)| format!("{kind}: {detail}"))
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
 }
 
 /// The TypeScript of every type above, in one file.
@@ -791,73 +576,5 @@ mod tests {
             committed == now,
             "ui/src/bindings.ts is out of date: run YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app bindings"
         );
-    }
-}
-
-/// A container's label to preview and print.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct LabelPreview {
-    /// The label as SVG.
-    pub svg: String,
-    /// Its side in millimetres: 100, 150 or 200, by the container's volume.
-    pub size_mm: u32,
-    /// How many to print: two (on opposite sides) for a container above 450 L, else one.
-    pub copies: u32,
-}
-
-/// An offer this device sent through the registry.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct SentOfferView {
-    /// The handover event's id.
-    pub id: String,
-    /// The taker's organisation (credit code).
-    pub taker_org: String,
-    /// The containers.
-    pub codes: Vec<String>,
-    /// Whether it reached the registry.
-    pub sent: bool,
-    /// Whether the taker countersigned (the dual-signed event is on this device).
-    pub taken: bool,
-}
-
-impl From<yima_device::SentOffer> for SentOfferView {
-    fn from(o: yima_device::SentOffer) -> Self {
-        SentOfferView {
-            id: o.id.to_string(),
-            taker_org: o.taker_org.to_string(),
-            codes: o.codes.iter().map(ToString::to_string).collect(),
-            sent: o.sent,
-            taken: o.taken,
-        }
-    }
-}
-
-/// An offer that reached this device through the registry and waits for its signature.
-#[derive(Clone, Debug, Serialize, TS)]
-pub struct ReceivedOfferView {
-    /// The handover event's id.
-    pub id: String,
-    /// The giver's organisation (credit code).
-    pub giver_org: String,
-    /// The giver's organisation's name, when known.
-    pub giver_org_name: String,
-    /// `pickup`, `relay`, `receive` or `return`.
-    pub kind: String,
-    /// The manifest number, for a pickup, relay or delivery.
-    pub manifest: Option<String>,
-    /// The containers.
-    pub codes: Vec<String>,
-}
-
-impl From<yima_device::ReceivedOffer> for ReceivedOfferView {
-    fn from(o: yima_device::ReceivedOffer) -> Self {
-        ReceivedOfferView {
-            id: o.id.to_string(),
-            giver_org: o.giver_org.to_string(),
-            giver_org_name: o.giver_org_name,
-            kind: o.kind,
-            manifest: o.manifest,
-            codes: o.codes.iter().map(ToString::to_string).collect(),
-        }
     }
 }
