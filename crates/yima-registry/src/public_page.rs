@@ -87,9 +87,10 @@ pub(crate) async fn label_page<S: RegistryStore>(
     };
     let verdict = payload.verify(|id| (*id == KeyId::of(&by.key)).then_some(by.key));
     let device = store.device(by.key).await?;
-    let genuine = matches!(verdict, LabelVerdict::Valid { .. })
-        && device.as_ref().is_some_and(|d| &d.org == code.producer());
-    if !genuine {
+    let Some(device) = device.filter(|d| &d.org == code.producer()) else {
+        return Ok(LabelPage::Forged(code));
+    };
+    if !matches!(verdict, LabelVerdict::Valid { .. }) {
         return Ok(LabelPage::Forged(code));
     }
     let label = &status.label;
@@ -102,12 +103,13 @@ pub(crate) async fn label_page<S: RegistryStore>(
         waste_code: label.waste_code.to_string(),
         waste_name,
         category: label.category.to_string(),
-        producer: label.producer.name.clone(),
+        // The organisation's name as the registry's operator registered it.
+        producer: device.org_name.clone(),
         quantity: payload.quantity(),
         state: status.state,
         since: status.head_at,
         chain_agrees: label.code == code && label.quantity == payload.quantity(),
-        key_revoked: device.is_some_and(|d| d.revoked_at.is_some()),
+        key_revoked: device.revoked_at.is_some(),
         code,
     }))
 }

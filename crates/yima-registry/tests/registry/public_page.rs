@@ -78,7 +78,7 @@ async fn pages<S: RegistryStore>(store: S, w: &World) {
         "{en}"
     );
     assert!(en.contains(w.a.as_str()) && en.contains(&waste), "{en}");
-    assert!(en.contains(&status.label.producer.name), "{en}");
+    assert!(en.contains(&w.orgs.producer.party.name), "{en}");
     assert!(en.contains(status.state.name(yima_codes::Lang::En)), "{en}");
     // Nothing private: no plate, no driver, no manifest number.
     assert!(
