@@ -15,6 +15,7 @@ mod html;
 use crate::error::RegistryError;
 use crate::store::RegistryStore;
 use crate::AppState;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -147,17 +148,23 @@ pub(crate) fn page_lang(query: Option<&str>, accept: Option<&str>) -> Lang {
     best.map_or(Lang::Zh, |(_, l)| l)
 }
 
+/// The page for the extracted path and query: a path that does not even decode is a label
+/// that does not read, a query that does not is no `?lang=`; a person gets a page either way.
 async fn answer<S: RegistryStore>(
     st: &AppState<S>,
-    path: &str,
-    query: &PageQuery,
+    label: Result<Path<String>, PathRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
     headers: &HeaderMap,
 ) -> Result<Response, RegistryError> {
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
-    let lang = page_lang(query.lang.as_deref(), accept);
-    let page = label_page(st.store.as_ref(), path).await?;
+    let lang_query = query.ok().and_then(|Query(q)| q.lang);
+    let lang = page_lang(lang_query.as_deref(), accept);
+    let page = match label {
+        Ok(Path(path)) => label_page(st.store.as_ref(), &path).await?,
+        Err(_) => LabelPage::Unreadable,
+    };
     let status = match page {
         LabelPage::Known(_) => StatusCode::OK,
         LabelPage::Unreadable => StatusCode::BAD_REQUEST,
@@ -229,11 +236,11 @@ pub(crate) fn html_response(status: StatusCode, lang: Lang, body: String) -> Res
 )]
 pub(crate) async fn label_page_upper<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    Path(label): Path<String>,
-    Query(query): Query<PageQuery>,
+    label: Result<Path<String>, PathRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, RegistryError> {
-    answer(&st, &label, &query, &headers).await
+    answer(&st, label, query, &headers).await
 }
 
 /// A label's public page, its address lowered by a phone or scanner
@@ -258,11 +265,11 @@ pub(crate) async fn label_page_upper<S: RegistryStore>(
 )]
 pub(crate) async fn label_page_lower<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    Path(label): Path<String>,
-    Query(query): Query<PageQuery>,
+    label: Result<Path<String>, PathRejection>,
+    query: Result<Query<PageQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, RegistryError> {
-    answer(&st, &label, &query, &headers).await
+    answer(&st, label, query, &headers).await
 }
 
 #[cfg(test)]

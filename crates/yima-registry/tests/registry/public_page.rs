@@ -122,6 +122,10 @@ async fn pages<S: RegistryStore>(store: S, w: &World) {
     let (s, page) = get(&app, "/L/91350100M000100Y4-1KG-0", &[from("10.0.0.1")]).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(page.contains("无法识别的标签"), "{page}");
+    // Not even UTF-8 once decoded, and a query that does not decode: still a page.
+    let (s, page) = get(&app, "/L/%FF%FE?lang=%ZZ", &[from("10.0.0.3")]).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(page.contains("无法识别的标签"), "{page}");
 
     // Twelve pages at once from one address (six asked above), then a page saying to wait.
     for _ in 0..6 {
