@@ -492,14 +492,27 @@ fn labels_print_as_the_registry_address_and_scan_back_verified() {
         call(&w, "scan_image", json!(png)).unwrap()
     };
     // Not enrolled: the text form.
-    let pngs = call(&w, "save_labels", json!({ "codes": [code], "format": "png" })).unwrap();
+    let pngs = call(
+        &w,
+        "save_labels",
+        json!({ "codes": [code], "format": "png" }),
+    )
+    .unwrap();
     let found = scanned(pngs[0].as_str().unwrap());
-    assert!(found[0]["text"].as_str().unwrap().starts_with("YIMA1:"), "{found}");
+    assert!(
+        found[0]["text"].as_str().unwrap().starts_with("YIMA1:"),
+        "{found}"
+    );
     yima_device::Device::open(dir.path(), yima_device::SystemClock)
         .unwrap()
         .set_registry("https://yima.example.cn")
         .unwrap();
-    let pngs = call(&w, "save_labels", json!({ "codes": [code], "format": "png" })).unwrap();
+    let pngs = call(
+        &w,
+        "save_labels",
+        json!({ "codes": [code], "format": "png" }),
+    )
+    .unwrap();
     let found = scanned(pngs[0].as_str().unwrap());
     let text = found[0]["text"].as_str().unwrap();
     assert!(text.starts_with("HTTPS://YIMA.EXAMPLE.CN/L/"), "{found}");

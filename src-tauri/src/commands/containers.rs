@@ -314,9 +314,7 @@ pub fn save_labels(
     let list = yima_device::parse_codes(&codes).map_err(e)?;
     let mut device = state.open()?;
     // The registry's address when enrolled with one over https (any phone opens it).
-    let form = device
-        .label_form(yima_device::LabelQr::Auto)
-        .map_err(e)?;
+    let form = device.label_form(yima_device::LabelQr::Auto).map_err(e)?;
     let mut labels = Vec::new();
     for code in &list {
         labels.push(device.label_payload(code).map_err(e)?);
@@ -329,8 +327,7 @@ pub fn save_labels(
         "pdf" => {
             let bytes = if labels.len() == 1 {
                 let (l, p) = &labels[0];
-                yima_label::render_in(l, p, &form, size, yima_label::Format::Pdf)
-                    .map_err(render)?
+                yima_label::render_in(l, p, &form, size, yima_label::Format::Pdf).map_err(render)?
             } else {
                 yima_label::pdf_sheet_in(&labels, &form, size).map_err(render)?
             };
