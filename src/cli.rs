@@ -579,6 +579,18 @@ pub struct LabelArgs {
     /// Output file; a directory for several codes as svg or png (one file per code).
     #[arg(short, long)]
     pub output: PathBuf,
+    /// The QR code: auto (the registry's address when enrolled with one over https, else the
+    /// text), url (the registry's address a phone's camera opens), text (YIMA1:…).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub qr: LabelQrArg,
+}
+
+/// `yima label --qr`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum LabelQrArg {
+    Auto,
+    Url,
+    Text,
 }
 
 /// `yima label --format`.

@@ -33,6 +33,11 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
         None => by_volume,
     };
     let mut dev = open(cli)?;
+    let form = dev.label_form(match args.qr {
+        crate::cli::LabelQrArg::Auto => yima_device::LabelQr::Auto,
+        crate::cli::LabelQrArg::Url => yima_device::LabelQr::Url,
+        crate::cli::LabelQrArg::Text => yima_device::LabelQr::Text,
+    })?;
     let mut labels = Vec::new();
     for code in codes(&args.codes)? {
         let (label, payload) = dev.label_payload(&code)?;
@@ -60,14 +65,14 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
     if format == Format::Pdf && labels.len() > 1 {
         write(
             &args.output,
-            &yima_label::pdf_sheet(&labels, size).map_err(rendered)?,
+            &yima_label::pdf_sheet_in(&labels, &form, size).map_err(rendered)?,
         )?;
         written.push(args.output.clone());
     } else if labels.len() == 1 && !args.output.is_dir() {
         let (l, p) = &labels[0];
         write(
             &args.output,
-            &yima_label::render(l, p, size, format).map_err(rendered)?,
+            &yima_label::render_in(l, p, &form, size, format).map_err(rendered)?,
         )?;
         written.push(args.output.clone());
     } else {
@@ -84,7 +89,7 @@ pub(crate) fn label(cli: &Cli, args: &crate::cli::LabelArgs, lang: Lang) -> Resu
                 .join(format!("{}.{}", l.code, format.extension()));
             write(
                 &path,
-                &yima_label::render(l, p, size, format).map_err(rendered)?,
+                &yima_label::render_in(l, p, &form, size, format).map_err(rendered)?,
             )?;
             written.push(path);
         }

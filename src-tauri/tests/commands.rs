@@ -476,6 +476,51 @@ fn the_timeline_flags_a_step_that_reached_the_registry_over_a_week_late() {
     assert_eq!(seen["steps"][0]["entered_late"], false, "{seen}");
 }
 
+/// Enrolled with a registry over https, the app prints labels whose QR code is the registry's
+/// address (label payload version 2), and its scan reads them back and verifies them offline.
+#[test]
+fn labels_print_as_the_registry_address_and_scan_back_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    init(&w, "producer", "福州示例化工有限公司", "91350100M000100Y43");
+    let code = register(&w, "900-041-49", "25", "solid")["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let scanned = |path: &str| {
+        let png = std::fs::read(path).unwrap();
+        call(&w, "scan_image", json!(png)).unwrap()
+    };
+    // Not enrolled: the text form.
+    let pngs = call(
+        &w,
+        "save_labels",
+        json!({ "codes": [code], "format": "png" }),
+    )
+    .unwrap();
+    let found = scanned(pngs[0].as_str().unwrap());
+    assert!(
+        found[0]["text"].as_str().unwrap().starts_with("YIMA1:"),
+        "{found}"
+    );
+    yima_device::Device::open(dir.path(), yima_device::SystemClock)
+        .unwrap()
+        .set_registry("https://yima.example.cn")
+        .unwrap();
+    let pngs = call(
+        &w,
+        "save_labels",
+        json!({ "codes": [code], "format": "png" }),
+    )
+    .unwrap();
+    let found = scanned(pngs[0].as_str().unwrap());
+    let text = found[0]["text"].as_str().unwrap();
+    assert!(text.starts_with("HTTPS://YIMA.EXAMPLE.CN/L/"), "{found}");
+    assert_eq!(found[0]["kind"], "label", "{found}");
+    assert_eq!(found[0]["code"], code.as_str(), "{found}");
+    assert_eq!(found[0]["check"], "valid", "{found}");
+}
+
 #[test]
 fn a_picture_of_the_enrolment_qr_code_fills_the_enrol_form() {
     let dir = tempfile::tempdir().unwrap();

@@ -303,3 +303,44 @@ fn history_shows_each_steps_operator_signed_in_the_event() {
     assert!(en.contains("operator=张敏"), "{en}");
     p.assert_verifies();
 }
+
+/// `yima label --qr`: the text form until the device is enrolled with a registry over https,
+/// then the registry's address (`auto`), which `yima scan` reads back as a valid label; `url`
+/// is refused, saying why, while there is no such registry.
+#[test]
+fn labels_are_the_registry_address_once_enrolled_over_https() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = Device::init(tmp.path(), "p", "producer", PRODUCER, &[]);
+    let code = p.drum();
+    let png = tmp.path().join("label.png");
+    let png_s = png.to_str().unwrap();
+    let read = |p: &Device| -> Value {
+        let found = p.json(&["scan", png_s]);
+        found[0]["codes"][0].clone()
+    };
+    p.ok(&["label", &code, "--format", "png", "-o", png_s]);
+    assert!(read(&p)["text"].as_str().unwrap().starts_with("YIMA1:"));
+    let e = p.error(&[
+        "label", &code, "--qr", "url", "--format", "png", "-o", png_s,
+    ]);
+    assert_eq!(e["kind"], "bad_input", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("registry"), "{e}");
+
+    yima_device::Device::open(&p.dir, yima_device::SystemClock)
+        .unwrap()
+        .set_registry("https://yima.hbj.jiangsu.gov.cn")
+        .unwrap();
+    p.ok(&["label", &code, "--format", "png", "-o", png_s]);
+    let seen = read(&p);
+    let text = seen["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("HTTPS://YIMA.HBJ.JIANGSU.GOV.CN/L/"),
+        "{seen}"
+    );
+    assert_eq!(seen["code"], code.as_str(), "{seen}");
+    assert_eq!(seen["verification"], "valid", "{seen}");
+    p.ok(&[
+        "label", &code, "--qr", "text", "--format", "png", "-o", png_s,
+    ]);
+    assert!(read(&p)["text"].as_str().unwrap().starts_with("YIMA1:"));
+}

@@ -41,6 +41,28 @@ export async function startDriver(env, wrap = []) {
   return { url, proc, stop: () => proc.kill("SIGTERM") };
 }
 
+/** WebKitWebDriver itself (no tauri-driver): sessions of it drive WebKitGTK's MiniBrowser, a
+ * real browser engine (the app's), for pages served over HTTP. */
+export async function startWebKitDriver() {
+  const port = await freePort();
+  const proc = spawn("WebKitWebDriver", [`--port=${port}`], { stdio: ["ignore", "inherit", "inherit"] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${url}/status`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  return { url, proc, stop: () => proc.kill("SIGTERM") };
+}
+
+/** Where Debian's WebKitGTK (webkit2gtk-driver's dependency) keeps its MiniBrowser. */
+export const MINIBROWSER =
+  process.env.YIMA_MINIBROWSER ?? "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
 async function wd(method, url, body) {
   const r = await fetch(url, {
     method,
@@ -60,8 +82,23 @@ export class Session {
     return new Session(`${driver.url}/session/${value.sessionId}`);
   }
 
+  /** A MiniBrowser session through `startWebKitDriver`'s driver. */
+  static async browser(driver) {
+    const value = await wd("POST", `${driver.url}/session`, {
+      capabilities: {
+        alwaysMatch: { "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } },
+      },
+    });
+    return new Session(`${driver.url}/session/${value.sessionId}`);
+  }
+
   constructor(base) {
     this.base = base;
+  }
+
+  /** Opens `url` and waits until it has loaded. */
+  async go(url) {
+    await wd("POST", `${this.base}/url`, { url });
   }
 
   async end() {

@@ -73,8 +73,10 @@ pub use model::{
     TreatmentMode,
 };
 pub use payload::{
-    KeyId, LabelPayload, LabelVerdict, PayloadError, PayloadErrorKind, PayloadPart,
-    LABEL_PAYLOAD_MAGIC, LABEL_PAYLOAD_VERSION, LABEL_SIGNATURE_DOMAIN, LABEL_SIGNED_LEN,
+    KeyId, LabelPayload, LabelVerdict, PayloadError, PayloadErrorKind, PayloadForm, PayloadPart,
+    RegistryHost, RegistryHostError, LABEL_PAYLOAD_MAGIC, LABEL_PAYLOAD_VERSION,
+    LABEL_SIGNATURE_DOMAIN, LABEL_SIGNED_LEN, LABEL_URL_PATH, LABEL_URL_PAYLOAD_VERSION,
+    LABEL_URL_SCHEME, LABEL_URL_SIGNATURE_DIGITS, REGISTRY_HOST_MAX_LEN,
 };
 pub use quantity::{format_milli, parse_milli, Quantity, QuantityError, Unit};
 pub use road_pass::{

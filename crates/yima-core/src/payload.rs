@@ -39,7 +39,8 @@ use yima_codes::{LabelCode, Lang};
 
 /// What every Yima label payload starts with, before its version number and a colon.
 pub const LABEL_PAYLOAD_MAGIC: &str = "YIMA";
-/// The payload format version this code writes (and the only one it reads).
+/// The version of the text form `YIMA<n>:` this code writes and reads (version 2 is the URL
+/// form, [`LabelPayload::to_url`], which has no `YIMA2:` spelling).
 pub const LABEL_PAYLOAD_VERSION: u32 = 1;
 /// Domain separator at the start of the bytes a label signature covers.
 pub const LABEL_SIGNATURE_DOMAIN: &[u8] = b"yima/label/v1\0";
@@ -93,6 +94,8 @@ pub enum PayloadPart {
     Signature,
     /// Every part reads, but not in the one canonical spelling (e.g. `025KG`).
     NotCanonical,
+    /// The registry host of a version-2 address.
+    Host,
 }
 
 impl PayloadPart {
@@ -103,11 +106,13 @@ impl PayloadPart {
             (PayloadPart::Quantity, Lang::Zh) => "重量无效",
             (PayloadPart::Signature, Lang::Zh) => "签名部分无效",
             (PayloadPart::NotCanonical, Lang::Zh) => "写法不规范",
+            (PayloadPart::Host, Lang::Zh) => "登记中心地址无效",
             (PayloadPart::Layout, Lang::En) => "wrong layout",
             (PayloadPart::Code, Lang::En) => "invalid identification code",
             (PayloadPart::Quantity, Lang::En) => "invalid quantity",
             (PayloadPart::Signature, Lang::En) => "invalid signature part",
             (PayloadPart::NotCanonical, Lang::En) => "not in canonical form",
+            (PayloadPart::Host, Lang::En) => "invalid registry host",
         }
     }
 }
@@ -303,9 +308,26 @@ impl LabelPayload {
         )
     }
 
-    /// Reads a QR code's text. Text that is not a Yima payload is [`PayloadError::NotYima`];
-    /// a Yima payload is read only in its one canonical spelling. Never panics.
+    /// Reads a QR code's text, in either form. Text that is not a Yima payload is
+    /// [`PayloadError::NotYima`]; a Yima payload is read only in its one canonical spelling
+    /// (the URL form in any case, as phones and scanners may lower it). Never panics.
     pub fn parse(text: &str) -> Result<LabelPayload, PayloadError> {
+        LabelPayload::read(text).map(|(payload, _)| payload)
+    }
+
+    /// Reads a QR code's text as [`LabelPayload::parse`] does, with the form it was written in.
+    pub fn read(text: &str) -> Result<(LabelPayload, PayloadForm), PayloadError> {
+        let scheme = url::LABEL_URL_SCHEME.len();
+        if text.len() >= scheme
+            && text.is_char_boundary(scheme)
+            && text[..scheme].eq_ignore_ascii_case(url::LABEL_URL_SCHEME)
+        {
+            return url::read_url(text);
+        }
+        LabelPayload::parse_text(text).map(|payload| (payload, PayloadForm::Text))
+    }
+
+    fn parse_text(text: &str) -> Result<LabelPayload, PayloadError> {
         let malformed = |part| PayloadError::Malformed {
             part,
             text: text.to_string(),
@@ -391,6 +413,12 @@ impl FromStr for LabelPayload {
         LabelPayload::parse(s)
     }
 }
+
+mod url;
+pub use url::{
+    PayloadForm, RegistryHost, RegistryHostError, LABEL_URL_PATH, LABEL_URL_PAYLOAD_VERSION,
+    LABEL_URL_SCHEME, LABEL_URL_SIGNATURE_DIGITS, REGISTRY_HOST_MAX_LEN,
+};
 
 #[cfg(test)]
 mod tests;

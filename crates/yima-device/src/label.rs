@@ -5,8 +5,23 @@ use crate::clock::Clock;
 use crate::error::{DeviceError, ErrorKind};
 use crate::status::load_status;
 use crate::Device;
+use serde::{Deserialize, Serialize};
 use yima_codes::LabelCode;
-use yima_core::{ContainerLabel, LabelPayload};
+use yima_core::{ContainerLabel, LabelPayload, PayloadForm, RegistryHost};
+
+/// How a label's QR code is written, as a person chooses it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelQr {
+    /// The registry's address when this device is enrolled with a registry over HTTPS (any
+    /// phone's camera opens its page), the text form otherwise.
+    #[default]
+    Auto,
+    /// The registry's address; refused unless this device is enrolled with one over HTTPS.
+    Url,
+    /// The text form `YIMA1:…`, read by Yima's own readers only.
+    Text,
+}
 
 fn unknown(code: &LabelCode) -> DeviceError {
     DeviceError::bilingual(
@@ -17,6 +32,40 @@ fn unknown(code: &LabelCode) -> DeviceError {
 }
 
 impl<C: Clock> Device<C> {
+    /// The form this device writes its labels' QR codes in for `choice`: the address of the
+    /// registry it is enrolled with, when that registry is served over HTTPS at the root of
+    /// its host, else the text form (`LabelQr::Url` then refused as `BadInput`, saying why).
+    pub fn label_form(&mut self, choice: LabelQr) -> Result<PayloadForm, DeviceError> {
+        if choice == LabelQr::Text {
+            return Ok(PayloadForm::Text);
+        }
+        let host = match self.registry()? {
+            None => Err(DeviceError::bilingual(
+                ErrorKind::BadInput,
+                "this device is not enrolled with a registry: a label's QR code can only be \
+                 the registry's address once it is",
+                "本设备尚未在登记中心注册：注册后标签二维码才能是登记中心的网址",
+            )),
+            Some((url, _)) => RegistryHost::from_registry_url(&url).map_err(|e| {
+                DeviceError::bilingual(
+                    ErrorKind::BadInput,
+                    format!(
+                        "the registry's address {url} cannot be a label's QR code ({e}): \
+                         phones open only an https address with nothing after its host"
+                    ),
+                    format!(
+                        "登记中心地址 {url} 不能用作标签二维码：手机只能打开 https 且主机名后无路径的网址"
+                    ),
+                )
+            }),
+        };
+        match (choice, host) {
+            (_, Ok(host)) => Ok(PayloadForm::Url(host)),
+            (LabelQr::Url, Err(e)) => Err(e),
+            (_, Err(_)) => Ok(PayloadForm::Text),
+        }
+    }
+
     /// The label of container `code` and its QR payload signed by this device, which must be
     /// the device that generated the container (registered it, or created it by a merge or a
     /// split); any other device is refused (`Forbidden`), as its signature would not be the
@@ -63,9 +112,105 @@ impl<C: Clock> Device<C> {
 
 #[cfg(test)]
 mod tests {
-    use crate::{run_demo, Device, ErrorKind, SystemClock};
+    use crate::{run_demo, Device, ErrorKind, LabelCheck, LabelQr, SystemClock};
     use yima_codes::LabelCode;
-    use yima_core::LabelVerdict;
+    use yima_core::{LabelVerdict, PayloadForm, RegistryHost};
+
+    #[test]
+    fn labels_are_the_registry_address_only_when_enrolled_over_https() {
+        let dir = tempfile::tempdir().unwrap();
+        run_demo(dir.path()).unwrap();
+        let mut producer = Device::open(&dir.path().join("producer"), SystemClock).unwrap();
+        assert_eq!(producer.registry().unwrap(), None);
+        assert_eq!(
+            producer.label_form(LabelQr::Auto).unwrap(),
+            PayloadForm::Text
+        );
+        assert_eq!(
+            producer.label_form(LabelQr::Text).unwrap(),
+            PayloadForm::Text
+        );
+        let err = producer.label_form(LabelQr::Url).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BadInput);
+        assert!(err
+            .message(yima_codes::Lang::Zh)
+            .contains("尚未在登记中心注册"));
+
+        producer.set_registry("http://127.0.0.1:8700").unwrap();
+        assert_eq!(
+            producer.label_form(LabelQr::Auto).unwrap(),
+            PayloadForm::Text
+        );
+        let err = producer.label_form(LabelQr::Url).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::BadInput);
+        assert!(err
+            .message(yima_codes::Lang::En)
+            .contains("http://127.0.0.1:8700"));
+
+        producer
+            .set_registry("https://yima.hbj.jiangsu.gov.cn/")
+            .unwrap();
+        let host = RegistryHost::parse("YIMA.HBJ.JIANGSU.GOV.CN").unwrap();
+        assert_eq!(
+            producer.label_form(LabelQr::Auto).unwrap(),
+            PayloadForm::Url(host.clone())
+        );
+        assert_eq!(
+            producer.label_form(LabelQr::Url).unwrap(),
+            PayloadForm::Url(host)
+        );
+        assert_eq!(
+            producer.label_form(LabelQr::Text).unwrap(),
+            PayloadForm::Text
+        );
+    }
+
+    /// The device's scan path reads a printed version-2 label (its PNG decoded) and checks
+    /// it offline exactly as a version-1 label.
+    #[test]
+    fn a_printed_url_label_scans_and_verifies_offline() {
+        let dir = tempfile::tempdir().unwrap();
+        run_demo(dir.path()).unwrap();
+        let mut producer = Device::open(&dir.path().join("producer"), SystemClock).unwrap();
+        let mut receiver = Device::open(&dir.path().join("receiver"), SystemClock).unwrap();
+        let code: LabelCode = receiver.containers().unwrap()[0].code.parse().unwrap();
+        producer
+            .set_registry("https://yima.example.cn:8443")
+            .unwrap();
+        let form = producer.label_form(LabelQr::Auto).unwrap();
+        let (label, payload) = producer.label_payload(&code).unwrap();
+        let png = yima_label::render_in(
+            &label,
+            &payload,
+            &form,
+            yima_label::LabelSize::Mm100,
+            yima_label::Format::Png,
+        )
+        .unwrap();
+        let found = yima_scan::scan_bytes(&png).unwrap();
+        assert_eq!(found.len(), 1);
+        let text = &found[0].text;
+        assert!(
+            text.starts_with("HTTPS://YIMA.EXAMPLE.CN:8443/L/"),
+            "{text}"
+        );
+        for reader in [&mut receiver, &mut producer] {
+            let checked = reader.check_label(text).unwrap().unwrap();
+            assert_eq!(checked.code, code);
+            assert_eq!(checked.check, LabelCheck::Valid);
+        }
+        // The signature's last digits changed: not valid, in this form as in the other.
+        let tail = if text.ends_with("00000") {
+            "11111"
+        } else {
+            "00000"
+        };
+        let altered = format!("{}{tail}", &text[..text.len() - 5]);
+        assert_ne!(
+            receiver.check_label(&altered).unwrap().map(|c| c.check),
+            Some(LabelCheck::Valid)
+        );
+    }
 
     #[test]
     fn only_the_generating_device_signs_a_label() {

@@ -92,6 +92,7 @@ pub use handover::{HandoverAck, HandoverOffer, HandoverStep, KeyCard, ACK_FORMAT
 pub use handover_online::{ReceivedOffer, SentOffer};
 pub use handover_qr::{label_on_offer, LabelOnOffer, OfferLabelCheck, QrAcceptance};
 pub use identity::{IdentityCard, InitRequest};
+pub use label::LabelQr;
 pub use ledger::{LedgerRow, LedgerStage};
 pub use manifests::{ManifestLine, ManifestPart, ManifestView};
 pub use query::{ContainerSummary, ContainerView, HistoryEntry, LATE_ARRIVAL_MS};

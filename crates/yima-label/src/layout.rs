@@ -7,7 +7,7 @@ use crate::pictogram::pictogram;
 use crate::text::{esc, field, shorten, Line};
 use crate::{qr, LabelSize, RenderError};
 use std::fmt::Write;
-use yima_core::{ContainerLabel, LabelPayload};
+use yima_core::{ContainerLabel, LabelPayload, PayloadForm};
 
 /// Orange-yellow background (HJ 1276: 醒目的橘黄色), RGB 255, 150, 0.
 pub const BACKGROUND: &str = "#ff9600";
@@ -166,6 +166,7 @@ fn hazards(svg: &mut Svg, label: &ContainerLabel, x: f32, top: f32, w: f32, h: f
 pub(crate) fn svg(
     label: &ContainerLabel,
     payload: &LabelPayload,
+    form: &PayloadForm,
     size: LabelSize,
 ) -> Result<String, RenderError> {
     let mm = size.mm();
@@ -213,7 +214,7 @@ pub(crate) fn svg(
     let qr_size = rw;
     let qr_top = bottom - PAD - qr_size;
     svg.0
-        .push_str(&qr::svg(&payload.to_text(), rx, qr_top, qr_size)?);
+        .push_str(&qr::svg(&payload.to_text_in(form), rx, qr_top, qr_size)?);
     let code = label.code.as_str();
     let code_lines = [
         Line {

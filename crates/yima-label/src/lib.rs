@@ -53,7 +53,7 @@ pub use manifest::{
 pub use output::{pixels, sheet_grid, DPI};
 pub use screen::{screen_qr_png, ScreenQr, MAX_SCREEN_VERSION, SCREEN_MODULE_PX};
 
-use yima_core::{ContainerLabel, LabelPayload};
+use yima_core::{ContainerLabel, LabelPayload, PayloadForm};
 
 /// The label sizes of HJ 1276, by container volume.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
@@ -172,24 +172,47 @@ fn check(label: &ContainerLabel, payload: &LabelPayload) -> Result<(), RenderErr
     Ok(())
 }
 
-/// The label as SVG. Fields too long for the label are shortened with "…".
+/// The label as SVG, its QR code in the text form (version 1). Fields too long for the label
+/// are shortened with "…".
 pub fn svg(
     label: &ContainerLabel,
     payload: &LabelPayload,
     size: LabelSize,
 ) -> Result<String, RenderError> {
-    check(label, payload)?;
-    layout::svg(label, payload, size)
+    svg_in(label, payload, &PayloadForm::Text, size)
 }
 
-/// The label in `format`: SVG text as bytes, a PNG or a PDF.
+/// The label as SVG, its QR code's payload written in `form` (the text, or the registry's
+/// address a phone's camera opens).
+pub fn svg_in(
+    label: &ContainerLabel,
+    payload: &LabelPayload,
+    form: &PayloadForm,
+    size: LabelSize,
+) -> Result<String, RenderError> {
+    check(label, payload)?;
+    layout::svg(label, payload, form, size)
+}
+
+/// The label in `format`: SVG text as bytes, a PNG or a PDF, its QR code in the text form.
 pub fn render(
     label: &ContainerLabel,
     payload: &LabelPayload,
     size: LabelSize,
     format: Format,
 ) -> Result<Vec<u8>, RenderError> {
-    let svg = svg(label, payload, size)?;
+    render_in(label, payload, &PayloadForm::Text, size, format)
+}
+
+/// The label in `format`, its QR code's payload written in `form`.
+pub fn render_in(
+    label: &ContainerLabel,
+    payload: &LabelPayload,
+    form: &PayloadForm,
+    size: LabelSize,
+    format: Format,
+) -> Result<Vec<u8>, RenderError> {
+    let svg = svg_in(label, payload, form, size)?;
     match format {
         Format::Svg => Ok(svg.into_bytes()),
         Format::Png => output::png(&svg, size),
@@ -203,9 +226,18 @@ pub fn pdf_sheet(
     labels: &[(ContainerLabel, LabelPayload)],
     size: LabelSize,
 ) -> Result<Vec<u8>, RenderError> {
+    pdf_sheet_in(labels, &PayloadForm::Text, size)
+}
+
+/// [`pdf_sheet`] with every QR code's payload written in `form`.
+pub fn pdf_sheet_in(
+    labels: &[(ContainerLabel, LabelPayload)],
+    form: &PayloadForm,
+    size: LabelSize,
+) -> Result<Vec<u8>, RenderError> {
     let svgs = labels
         .iter()
-        .map(|(l, p)| svg(l, p, size))
+        .map(|(l, p)| svg_in(l, p, form, size))
         .collect::<Result<Vec<_>, _>>()?;
     let title = format!("危险废物标签 × {}", labels.len());
     output::pdf_sheet(&svgs, size, title)

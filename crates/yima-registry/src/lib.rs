@@ -20,6 +20,7 @@ pub mod metrics;
 mod middleware;
 mod offers;
 mod openapi;
+mod public_page;
 mod road;
 mod routes;
 pub mod server;

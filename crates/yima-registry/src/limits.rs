@@ -29,6 +29,8 @@ pub struct RateLimits {
     pub push_per_key: Rate,
     /// Road pass checks per client address (`POST /v1/road`, which needs no account).
     pub road_per_address: Rate,
+    /// Views of labels' public pages per client address (`GET /L/…`, opened by phones).
+    pub page_per_address: Rate,
 }
 
 impl Default for RateLimits {
@@ -36,6 +38,8 @@ impl Default for RateLimits {
     /// about load, not guessing). Pushes: 600 at once and 3000 a minute per address, 120 at
     /// once and 600 a minute per key (a week offline is a few dozen pushes). Road pass checks:
     /// 30 at once, then 120 a minute per address (an inspection post's phones may share one).
+    /// Public label pages: 60 at once, then 300 a minute per address (a site's phones behind
+    /// one address scanning a load).
     fn default() -> Self {
         RateLimits {
             enrol_per_address: Rate {
@@ -53,6 +57,10 @@ impl Default for RateLimits {
             road_per_address: Rate {
                 burst: 30,
                 per_minute: 120,
+            },
+            page_per_address: Rate {
+                burst: 60,
+                per_minute: 300,
             },
         }
     }
@@ -110,6 +118,7 @@ pub(crate) struct Limiters {
     pub(crate) push_per_address: Buckets<IpAddr>,
     pub(crate) push_per_key: Buckets<PublicKey>,
     pub(crate) road_per_address: Buckets<IpAddr>,
+    pub(crate) page_per_address: Buckets<IpAddr>,
 }
 
 impl Limiters {
@@ -119,6 +128,7 @@ impl Limiters {
             push_per_address: Buckets::new(limits.push_per_address),
             push_per_key: Buckets::new(limits.push_per_key),
             road_per_address: Buckets::new(limits.road_per_address),
+            page_per_address: Buckets::new(limits.page_per_address),
         }
     }
 }

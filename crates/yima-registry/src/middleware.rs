@@ -150,6 +150,29 @@ pub(crate) async fn limit_road<S: RegistryStore>(
     }
 }
 
+/// Views of labels' public pages per address: over the limit, a page saying so (429, with
+/// `Retry-After`) in the language the page would have been in.
+pub(crate) async fn limit_page<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(ip) = peer(&st, &req) else {
+        return next.run(req).await;
+    };
+    let Err(wait) = st.limits.page_per_address.take(ip, Instant::now()) else {
+        return next.run(req).await;
+    };
+    tracing::warn!(peer = %ip, wait, "rate limited: label pages");
+    let query = req.uri().query().unwrap_or("");
+    let lang_query = query.split('&').find_map(|kv| kv.strip_prefix("lang="));
+    let accept = req
+        .headers()
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    crate::public_page::too_many_page(crate::public_page::page_lang(lang_query, accept), wait)
+}
+
 /// Pushes per address, before the body is read or anything written.
 pub(crate) async fn limit_push<S: RegistryStore>(
     State(st): State<AppState<S>>,

@@ -5,7 +5,7 @@
 
 use crate::error::ErrorKind;
 use crate::store::RegistryStore;
-use crate::{admin, audit, bundle, offers, road, routes, AppState};
+use crate::{admin, audit, bundle, offers, public_page, road, routes, AppState};
 use axum::handler::Handler;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
@@ -27,8 +27,9 @@ within 5 minutes of the registry clock), x-yima-nonce (8-64 hex characters, neve
 x-yima-signature (hex Ed25519 signature over SHA-256 of 'yima/request/v1\\0' + METHOD + '\\n' + \
 PATH?QUERY + '\\n' + TIME + '\\n' + NONCE + '\\n' + SHA-256(body)). \
 Errors are {\"error\": {\"kind\": ..., \"message\": ...}}. \
-Enrolment attempts are limited per client address and pushes per address and per key: over a \
-limit the answer is 429 with Retry-After (and retry_after in the error). A request's head must \
+The public label pages (/L/..., /l/..., HTML for phones) are unsigned. \
+Enrolment attempts, road pass checks and label pages are limited per client address and pushes \
+per address and per key: over a limit the answer is 429 with Retry-After (and retry_after in the error). A request's head must \
 arrive within the header timeout (also the idle timeout between requests) and its body within \
 the body timeout (408 after). Every answer carries x-request-id (the caller's, if it sent one).";
 
@@ -59,6 +60,8 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         offers::post_offer,
         offers::get_offers,
         road::check_road,
+        public_page::label_page_upper,
+        public_page::label_page_lower,
     ),
     components(schemas(ErrorBody)),
     modifiers(&Conventions),

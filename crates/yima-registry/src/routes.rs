@@ -5,7 +5,7 @@ use crate::admin;
 use crate::auth::{json, Authed, SignedOnce};
 use crate::error::{ErrorKind, RegistryError};
 use crate::middleware::{
-    access_span, count, limit_enrol, limit_push, limit_road, request_id, too_many,
+    access_span, count, limit_enrol, limit_page, limit_push, limit_road, request_id, too_many,
 };
 use crate::offers;
 use crate::openapi::Described;
@@ -38,6 +38,7 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
     let enrol_limit = from_fn_with_state(state.clone(), limit_enrol::<S>);
     let push_limit = from_fn_with_state(state.clone(), limit_push::<S>);
     let road_limit = from_fn_with_state(state.clone(), limit_road::<S>);
+    let page_limit = from_fn_with_state(state.clone(), limit_page::<S>);
     Described::new()
         .serve(__path_health, health)
         .serve(__path_ready, ready::<S>)
@@ -64,6 +65,16 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
             crate::road::__path_check_road,
             crate::road::check_road::<S>,
             |m| m.layer(road_limit),
+        )
+        .serve_with(
+            crate::public_page::__path_label_page_upper,
+            crate::public_page::label_page_upper::<S>,
+            |m| m.layer(page_limit.clone()),
+        )
+        .serve_with(
+            crate::public_page::__path_label_page_lower,
+            crate::public_page::label_page_lower::<S>,
+            |m| m.layer(page_limit),
         )
 }
 

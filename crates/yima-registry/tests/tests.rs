@@ -30,3 +30,5 @@ mod pg_tls;
 mod postgres;
 #[path = "registry/process.rs"]
 mod process;
+#[path = "registry/public_page.rs"]
+mod public_page;

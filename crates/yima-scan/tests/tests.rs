@@ -215,6 +215,61 @@ fn every_code_in_an_image_is_returned() {
     }
 }
 
+/// A printed label whose QR code is the registry's address (payload version 2) reads back as
+/// that address, and as the label signed, verified offline.
+#[test]
+fn a_rendered_url_label_reads_back() {
+    use yima_core::{
+        ContainerLabel, DeviceKey, LabelPayload, LabelVerdict, Party, PayloadForm, PhysicalForm,
+        Quantity, RegistryHost, Unit,
+    };
+    let key = DeviceKey::from_secret(&[5; 32]);
+    let code: yima_codes::LabelCode = "91350100M000100Y439000414920240301001".parse().unwrap();
+    let label = ContainerLabel {
+        code: code.clone(),
+        name: "废弃的含油抹布、劳保用品".into(),
+        category: "HW49".parse().unwrap(),
+        waste_code: "900-041-49".parse().unwrap(),
+        form: PhysicalForm::Solid,
+        hazards: "T,In".parse().unwrap(),
+        main_components: "棉纱、矿物油".into(),
+        harmful_components: "矿物油".into(),
+        precautions: "防火防潮".into(),
+        producer: Party {
+            credit_code: code.producer().clone(),
+            name: "示例化工有限公司".into(),
+        },
+        contact: "李四".into(),
+        phone: "13800000000".into(),
+        generated_on: code.date(),
+        quantity: Quantity::new(25_000, Unit::Kg).unwrap(),
+        container_type: "编织袋".into(),
+        facility_code: String::new(),
+        remarks: String::new(),
+    };
+    let payload = LabelPayload::sign(&code, label.quantity, &key);
+    let form = PayloadForm::Url(RegistryHost::parse("yima.hbj.jiangsu.gov.cn").unwrap());
+    let png = yima_label::render_in(
+        &label,
+        &payload,
+        &form,
+        yima_label::LabelSize::Mm100,
+        yima_label::Format::Png,
+    )
+    .unwrap();
+    let found = yima_scan::scan_bytes(&png).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].text,
+        payload.to_url(&RegistryHost::parse("YIMA.HBJ.JIANGSU.GOV.CN").unwrap())
+    );
+    let read = LabelPayload::parse(&found[0].text).unwrap();
+    assert_eq!(
+        read.verify(|_| Some(key.public())),
+        LabelVerdict::Valid { key: key.public() }
+    );
+}
+
 #[test]
 fn a_camera_frame_gets_only_the_rxing_stages() {
     // A frame with no code: the camera's effort stops after the rxing stages (its frame

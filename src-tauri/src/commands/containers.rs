@@ -182,11 +182,14 @@ pub fn label_svg(
     let code = codes(std::slice::from_ref(&code), lang)?.remove(0);
     let (size, copies) = yima_label::LabelSize::for_container(container_volume)
         .map_err(|e| AppError::render(e, lang))?;
-    let (label, payload) = state
-        .open()?
+    let mut device = state.open()?;
+    let form = device
+        .label_form(yima_device::LabelQr::Auto)
+        .map_err(|e| AppError::device(e, lang))?;
+    let (label, payload) = device
         .label_payload(&code)
         .map_err(|e| AppError::device(e, lang))?;
-    let svg = yima_label::render(&label, &payload, size, yima_label::Format::Svg)
+    let svg = yima_label::render_in(&label, &payload, &form, size, yima_label::Format::Svg)
         .map_err(|e| AppError::render(e, lang))?;
     Ok(LabelPreview {
         svg: String::from_utf8_lossy(&svg).into_owned(),
@@ -310,6 +313,8 @@ pub fn save_labels(
     let e = |e| AppError::device(e, lang);
     let list = yima_device::parse_codes(&codes).map_err(e)?;
     let mut device = state.open()?;
+    // The registry's address when enrolled with one over https (any phone opens it).
+    let form = device.label_form(yima_device::LabelQr::Auto).map_err(e)?;
     let mut labels = Vec::new();
     for code in &list {
         labels.push(device.label_payload(code).map_err(e)?);
@@ -322,9 +327,9 @@ pub fn save_labels(
         "pdf" => {
             let bytes = if labels.len() == 1 {
                 let (l, p) = &labels[0];
-                yima_label::render(l, p, size, yima_label::Format::Pdf).map_err(render)?
+                yima_label::render_in(l, p, &form, size, yima_label::Format::Pdf).map_err(render)?
             } else {
-                yima_label::pdf_sheet(&labels, size).map_err(render)?
+                yima_label::pdf_sheet_in(&labels, &form, size).map_err(render)?
             };
             paths.push(
                 device
@@ -334,8 +339,8 @@ pub fn save_labels(
         }
         "png" => {
             for (l, p) in &labels {
-                let bytes =
-                    yima_label::render(l, p, size, yima_label::Format::Png).map_err(render)?;
+                let bytes = yima_label::render_in(l, p, &form, size, yima_label::Format::Png)
+                    .map_err(render)?;
                 let stem = format!("label-{}", l.code);
                 paths.push(device.save_export(&dir, &stem, "png", &bytes).map_err(e)?);
             }

@@ -199,7 +199,7 @@ fn damaged_payloads_name_the_part() {
     );
 }
 
-fn label_code() -> impl Strategy<Value = LabelCode> {
+pub(crate) fn label_code() -> impl Strategy<Value = LabelCode> {
     let credit = "[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{9}"
         .prop_map(|s| CreditCode::with_check(&s).unwrap());
     let waste = (0u16..1000, 0u16..1000, 1u8..=50).prop_filter_map("a category", |(i, s, c)| {
@@ -215,7 +215,7 @@ fn quantity() -> impl Strategy<Value = Quantity> {
         .prop_flat_map(|u| (1..=u.max_milli()).prop_map(move |m| Quantity::new(m, u).unwrap()))
 }
 
-fn signed() -> impl Strategy<Value = (LabelPayload, DeviceKey)> {
+pub(crate) fn signed() -> impl Strategy<Value = (LabelPayload, DeviceKey)> {
     (label_code(), quantity(), any::<[u8; 32]>()).prop_map(|(c, q, seed)| {
         let key = DeviceKey::from_secret(&seed);
         (LabelPayload::sign(&c, q, &key), key)

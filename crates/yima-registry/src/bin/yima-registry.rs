@@ -69,6 +69,10 @@ struct Limits {
     /// Pushes per device key: BURST/PER_MINUTE.
     #[arg(long, default_value = "120/600", value_parser = parse_rate)]
     push_rate_per_key: Rate,
+    /// Views of labels' public pages (GET /L/…, what a phone's camera opens from a label)
+    /// per address: BURST/PER_MINUTE.
+    #[arg(long, default_value = "60/300", value_parser = parse_rate)]
+    page_rate: Rate,
     /// Behind a proxy: the header whose last address is the client's (e.g.
     /// x-forwarded-for), for the per-address rate limits. Raise
     /// --max-connections-per-address too: every connection then comes from the proxy.
@@ -225,6 +229,7 @@ async fn serve<S: RegistryStore>(
             enrol_per_address: limits.enrol_rate,
             push_per_address: limits.push_rate_per_address,
             push_per_key: limits.push_rate_per_key,
+            page_per_address: limits.page_rate,
             ..RateLimits::default()
         })
         .with_body_timeout(Duration::from_secs(limits.body_timeout));

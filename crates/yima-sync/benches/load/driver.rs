@@ -44,6 +44,7 @@ pub async fn start<S: RegistryStore>(store: S) -> (AppState<S>, String) {
         push_per_address: unlimited,
         push_per_key: unlimited,
         road_per_address: unlimited,
+        page_per_address: unlimited,
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

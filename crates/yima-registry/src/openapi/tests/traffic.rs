@@ -98,6 +98,43 @@ impl Client<'_> {
     }
 }
 
+impl Client<'_> {
+    /// Opens a label's public page (`/L/…` or `/l/…`) as a phone would, unsigned, and checks
+    /// the answer's status and content type against the document; returns both and the page.
+    async fn page(&mut self, target: &str) -> (StatusCode, String) {
+        let path = target.split('?').next().unwrap();
+        let template = format!("{}{{label}}", &path[..3]);
+        let op = operations(self.doc)
+            .get(&("GET".to_string(), template.clone()))
+            .copied()
+            .unwrap_or_else(|| panic!("GET {template} is not described"));
+        let req = Request::builder()
+            .method("GET")
+            .uri(target)
+            .header("accept-language", "zh-CN,zh;q=0.9")
+            .body(Body::empty())
+            .unwrap();
+        let resp = self.router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let described = &op["responses"][status.as_str()];
+        assert!(
+            described["content"]["text/html"].is_object(),
+            "GET {target}: answered {status}, which is not described as HTML"
+        );
+        assert_eq!(
+            resp.headers()["content-type"],
+            "text/html; charset=utf-8",
+            "GET {target}"
+        );
+        self.answered
+            .insert(("GET".into(), template, status.as_u16()));
+        let page = axum::body::to_bytes(resp.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, String::from_utf8(page.to_vec()).unwrap())
+    }
+}
+
 #[tokio::test]
 async fn real_traffic_is_as_described() {
     let (_dir, st) = state();
@@ -268,6 +305,27 @@ async fn real_traffic_is_as_described() {
     assert_eq!(bundle["events"].as_array().unwrap().len(), 1);
     let (s, _) = c.send(Some(&kp), "GET", "/v1/bundle", NONE).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+
+    // The drum's label as the registry's address: its public page, in either case; a label
+    // that does not read, and the drum's label with its weight altered.
+    let (_, label) = dev.label_payload(&drum).unwrap();
+    let path = label.url_path();
+    let (s, page) = c.page(&format!("/L/{path}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        page.contains("真实标签") && page.contains(drum.as_str()),
+        "{page}"
+    );
+    let (s, page) = c.page(&format!("/l/{}?lang=en", path.to_lowercase())).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("Genuine label"), "{page}");
+    let (s, _) = c.page("/L/NOT-A-LABEL").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, page) = c
+        .page(&format!("/l/{}", path.replacen("-25KG-", "-20KG-", 1)))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(page.contains("伪造或被篡改"), "{page}");
     let (s, _) = c
         .send(Some(&kp), "GET", "/v1/bundle?manifest=20263501000999", NONE)
         .await;
