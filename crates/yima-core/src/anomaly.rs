@@ -143,10 +143,9 @@ impl AnomalyRule {
                 "an event signed with another party's key",
             ),
             AnomalyRule::RevokedKey => ("已吊销密钥签名的记录", "an event signed by a revoked key"),
-            AnomalyRule::ManifestNotClosed => (
-                "转移联单逾期未办结",
-                "transfer manifest not closed in time",
-            ),
+            AnomalyRule::ManifestNotClosed => {
+                ("转移联单逾期未办结", "transfer manifest not closed in time")
+            }
             AnomalyRule::NotOnManifest => (
                 "装运不在其转移联单上的容器",
                 "a container loaded that is not on its manifest",
@@ -317,7 +316,9 @@ pub fn anomalies(
     let calendar = WorkCalendar::china();
     let mut out = weight::discrepancies(container, &steps, &config.tolerances);
     out.extend(deadline::receipt_overdue(container, events, now, calendar));
-    out.extend(deadline::manifest_not_closed(container, events, now, calendar));
+    out.extend(deadline::manifest_not_closed(
+        container, events, now, calendar,
+    ));
     out.extend(events_after_closure(container, events));
     let transports = transports(events);
     out.extend(route::relay_gaps(container, &transports, fixes, config));

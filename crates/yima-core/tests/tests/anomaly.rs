@@ -4,9 +4,9 @@
 use crate::harness::{kg, Who, World, MINUTE, T0};
 use yima_core::yima_codes::{LabelCode, ManifestNumber};
 use yima_core::{
-    anomalies, fork_anomalies, next_deadline, off_manifest, refused_anomalies, track_digest, AnomalyConfig,
-    AnomalyRule, EventKind, Fix, ForkedEvent, Quantity, RefusedEvent, RefusedWhy, SignedEvent,
-    Timestamp, TransportFixes, WeighMethod,
+    anomalies, fork_anomalies, next_deadline, off_manifest, refused_anomalies, track_digest,
+    AnomalyConfig, AnomalyRule, EventKind, Fix, ForkedEvent, Quantity, RefusedEvent, RefusedWhy,
+    SignedEvent, Timestamp, TransportFixes, WeighMethod,
 };
 
 const HOUR: i64 = 60 * MINUTE;
@@ -562,7 +562,11 @@ fn a_manifest_not_closed_by_the_end_of_the_tenth_working_day_after_dispatch_is_a
     assert_eq!(found[0].rule, AnomalyRule::ManifestNotClosed);
     assert_eq!(found[0].event, Some(dispatch.id));
     assert_eq!(found[0].due, Some(Timestamp(MANIFEST_DUE)));
-    assert!(found[0].en.contains(&m.number.to_string()), "{}", found[0].en);
+    assert!(
+        found[0].en.contains(&m.number.to_string()),
+        "{}",
+        found[0].en
+    );
     assert!(found[0].zh.contains("未办结"), "{}", found[0].zh);
     // Taken back into store before any pickup: closed, whenever judged.
     w.store(&[&c]);
@@ -573,7 +577,10 @@ fn a_manifest_not_closed_by_the_end_of_the_tenth_working_day_after_dispatch_is_a
     let (c, _) = delivered(&mut on_time);
     on_time.clock = MANIFEST_DUE - 2 * MINUTE;
     on_time.accept(Who::Receiver, &[&c]);
-    assert_eq!(rules_at(&on_time, &c, &[], MANIFEST_DUE + 100 * HOUR), vec![]);
+    assert_eq!(
+        rules_at(&on_time, &c, &[], MANIFEST_DUE + 100 * HOUR),
+        vec![]
+    );
     // Received on time, accepted at the deadline: late, the acceptance named; the receipt
     // itself was on time.
     let mut late = World::new();
@@ -596,7 +603,10 @@ fn a_manifest_not_closed_by_the_end_of_the_tenth_working_day_after_dispatch_is_a
     let mut refused = World::new();
     let (c, _) = delivered(&mut refused);
     refused.refuse(Who::Receiver, &[&c]);
-    assert_eq!(rules_at(&refused, &c, &[], MANIFEST_DUE + 100 * HOUR), vec![]);
+    assert_eq!(
+        rules_at(&refused, &c, &[], MANIFEST_DUE + 100 * HOUR),
+        vec![]
+    );
     // Picked up and never received: the receipt and the manifest are both late.
     let mut lost = World::new();
     let c = lost.generate();
@@ -694,7 +704,10 @@ fn a_load_under_another_manifest_or_by_a_party_off_it_is_off_manifest_and_nothin
         let kind = w.picked_up_kind(giver, number);
         let body = w.draft(by, by, kind, &[&c]);
         let id = w.sign(body.clone(), &[by, giver]).id;
-        (yima_core::apply(Some(&before), id, &body, &c).expect_err("refused"), body)
+        (
+            yima_core::apply(Some(&before), id, &body, &c).expect_err("refused"),
+            body,
+        )
     };
     // Picked up under another manifest number.
     let other = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
@@ -703,7 +716,13 @@ fn a_load_under_another_manifest_or_by_a_party_off_it_is_off_manifest_and_nothin
     // Picked up by the right carrier under the right manifest: accepted, nothing to judge.
     let kind = w.picked_up_kind(Who::Producer, &m.number);
     let body = w.draft(Who::Carrier, Who::Carrier, kind, &[&c]);
-    assert!(yima_core::apply(Some(&before), w.sign(body.clone(), &[Who::Carrier]).id, &body, &c).is_ok());
+    assert!(yima_core::apply(
+        Some(&before),
+        w.sign(body.clone(), &[Who::Carrier]).id,
+        &body,
+        &c
+    )
+    .is_ok());
     // Refused for another reason (the giver does not hold it): not this rule.
     let (err, body) = refusal(&mut w, Who::Carrier, Who::Receiver, &m.number);
     assert!(!off_manifest(&body, &err), "{err}");

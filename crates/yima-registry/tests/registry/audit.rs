@@ -472,7 +472,8 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
         [w.pua.id.to_string(), w.pua_rival.id.to_string()].contains(&forked),
         "{forked}"
     );
-    // A's transport ended with no route track: also an anomaly. The regulator's void of B,
+    // A's transport ended with no route track: also an anomaly; received and never accepted
+    // nor refused, its manifest is not closed 30 days on. The regulator's void of B,
     // pushed by the producer's device which never signed it, was refused for its
     // signatures: an anomaly of B. E and X have none.
     let mut rules: Vec<(&str, &str)> = all
@@ -484,6 +485,7 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
         rules,
         vec![
             (w.a.as_str(), "fork"),
+            (w.a.as_str(), "manifest_not_closed"),
             (w.a.as_str(), "track_missing"),
             (w.b.as_str(), "bad_signature")
         ],
