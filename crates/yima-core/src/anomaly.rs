@@ -3,21 +3,26 @@
 //! them all. The registry and the device evaluate them; nothing else decides what is an
 //! anomaly.
 //!
-//! Not a rule here: "a container loaded that is not on its manifest". A
+//! "A container loaded that is not on its manifest" is judged from refusals, not chains. A
 //! [`TransferManifest`](crate::TransferManifest) lists no containers and no waste type: a
 //! container is on a manifest exactly when its dispatch names it, and a pickup, relay or
-//! receipt under another manifest number is refused by custody itself
-//! (`CustodyError::Manifest`), so a verified chain cannot show it.
+//! receipt under another manifest number (or by a carrier or receiver the manifest does not
+//! name) is refused by custody itself (`CustodyError::Manifest`), so a verified chain cannot
+//! show it. The registry keeps such a refused event; [`off_manifest`] says which refusals
+//! are that case, and [`refused_anomalies`] turns each into [`AnomalyRule::NotOnManifest`].
 
 mod deadline;
 mod route;
 mod weight;
 
-pub use deadline::{receipt_due, storage_limit, RECEIPT_WORKING_DAYS};
+pub use deadline::{
+    manifest_close_due, receipt_due, storage_limit, MANIFEST_CLOSE_WORKING_DAYS,
+    RECEIPT_WORKING_DAYS,
+};
 pub use route::{distance_to_segment_m, transports, Transport, TransportFixes};
 
 use crate::custody::{apply_mut, ContainerStatus};
-use crate::event::SignedEvent;
+use crate::event::{EventKind, SignedEvent};
 use crate::model::Timestamp;
 use crate::signing::EventId;
 use crate::state::{Outcome, RULES};
@@ -60,11 +65,19 @@ pub enum AnomalyRule {
     /// An event the registry refused because it was signed by a key at or after its
     /// revocation (a lost or stolen device still recording).
     RevokedKey,
+    /// A container dispatched under a manifest whose transfer of it did not close (accepted,
+    /// refused, returned or taken back into store) by the end of the
+    /// [`MANIFEST_CLOSE_WORKING_DAYS`]th working day after the dispatch.
+    ManifestNotClosed,
+    /// An event the registry refused because it loads, relays or receives a container
+    /// under a manifest it does not travel under, or by a carrier or receiver its manifest
+    /// does not name (see [`off_manifest`]).
+    NotOnManifest,
 }
 
 impl AnomalyRule {
     /// Every rule.
-    pub const ALL: [AnomalyRule; 12] = [
+    pub const ALL: [AnomalyRule; 14] = [
         AnomalyRule::WeightDiscrepancy,
         AnomalyRule::ReceiptOverdue,
         AnomalyRule::EventAfterClosure,
@@ -77,6 +90,8 @@ impl AnomalyRule {
         AnomalyRule::BadSignature,
         AnomalyRule::WrongKey,
         AnomalyRule::RevokedKey,
+        AnomalyRule::ManifestNotClosed,
+        AnomalyRule::NotOnManifest,
     ];
 
     /// Stable machine name, as in JSON.
@@ -94,6 +109,8 @@ impl AnomalyRule {
             AnomalyRule::BadSignature => "bad_signature",
             AnomalyRule::WrongKey => "wrong_key",
             AnomalyRule::RevokedKey => "revoked_key",
+            AnomalyRule::ManifestNotClosed => "manifest_not_closed",
+            AnomalyRule::NotOnManifest => "not_on_manifest",
         }
     }
 
@@ -126,6 +143,13 @@ impl AnomalyRule {
                 "an event signed with another party's key",
             ),
             AnomalyRule::RevokedKey => ("已吊销密钥签名的记录", "an event signed by a revoked key"),
+            AnomalyRule::ManifestNotClosed => {
+                ("转移联单逾期未办结", "transfer manifest not closed in time")
+            }
+            AnomalyRule::NotOnManifest => (
+                "装运不在其转移联单上的容器",
+                "a container loaded that is not on its manifest",
+            ),
         };
         match lang {
             Lang::Zh => zh,
@@ -292,6 +316,9 @@ pub fn anomalies(
     let calendar = WorkCalendar::china();
     let mut out = weight::discrepancies(container, &steps, &config.tolerances);
     out.extend(deadline::receipt_overdue(container, events, now, calendar));
+    out.extend(deadline::manifest_not_closed(
+        container, events, now, calendar,
+    ));
     out.extend(events_after_closure(container, events));
     let transports = transports(events);
     out.extend(route::relay_gaps(container, &transports, fixes, config));
@@ -360,6 +387,21 @@ pub enum RefusedWhy {
     Key,
     /// A key signing at or after its revocation.
     Revoked,
+    /// A pickup, relay or receipt of a container not on the manifest it names
+    /// ([`off_manifest`]).
+    Manifest,
+}
+
+/// Whether custody refused `body` for `container` because it loads, relays or receives the
+/// container off its manifest: a pickup, relay handover or receipt whose manifest number is
+/// not the one the container travels under (or that names a manifest to a container never
+/// dispatched), or recorded by a carrier or receiver the manifest does not name. Any other
+/// refusal, and any other step, is not this case.
+pub fn off_manifest(body: &crate::event::EventBody, error: &crate::CustodyError) -> bool {
+    matches!(
+        body.event,
+        EventKind::PickedUp { .. } | EventKind::RelayHandover { .. } | EventKind::Received { .. }
+    ) && matches!(error, crate::CustodyError::Manifest(_))
 }
 
 /// An event the registry refused (and kept), naming a container.
@@ -375,8 +417,8 @@ pub struct RefusedEvent {
     pub reason: String,
 }
 
-/// One anomaly per event the registry refused for a bad signature, a wrong key or a revoked
-/// one, naming `container`: a record somebody tried to add to its chain. None without.
+/// One anomaly per event the registry refused for a bad signature, a wrong key, a revoked
+/// one or a load off its manifest, naming `container`: a record somebody tried to add to its chain. None without.
 pub fn refused_anomalies(container: &LabelCode, refused: &[RefusedEvent]) -> Vec<Anomaly> {
     refused
         .iter()
@@ -385,6 +427,7 @@ pub fn refused_anomalies(container: &LabelCode, refused: &[RefusedEvent]) -> Vec
                 RefusedWhy::Signature => AnomalyRule::BadSignature,
                 RefusedWhy::Key => AnomalyRule::WrongKey,
                 RefusedWhy::Revoked => AnomalyRule::RevokedKey,
+                RefusedWhy::Manifest => AnomalyRule::NotOnManifest,
             };
             Anomaly {
                 rule,

@@ -194,8 +194,9 @@ pub struct AuditCounts {
 pub struct AuditAnomaly {
     /// The container.
     pub container: String,
-    /// The rule broken (weight_discrepancy, receipt_overdue, event_after_closure, relay_gap,
-    /// track_missing, track_gap, off_corridor, storage_overdue, fork).
+    /// The rule broken (weight_discrepancy, receipt_overdue, manifest_not_closed,
+    /// event_after_closure, relay_gap, track_missing, track_gap, off_corridor,
+    /// storage_overdue, fork, bad_signature, wrong_key, revoked_key, not_on_manifest).
     pub rule: String,
     /// The event that shows it, if one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]

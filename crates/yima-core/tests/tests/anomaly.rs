@@ -4,9 +4,9 @@
 use crate::harness::{kg, Who, World, MINUTE, T0};
 use yima_core::yima_codes::{LabelCode, ManifestNumber};
 use yima_core::{
-    anomalies, fork_anomalies, next_deadline, refused_anomalies, track_digest, AnomalyConfig,
-    AnomalyRule, EventKind, Fix, ForkedEvent, Quantity, RefusedEvent, RefusedWhy, SignedEvent,
-    Timestamp, TransportFixes, WeighMethod,
+    anomalies, fork_anomalies, next_deadline, off_manifest, refused_anomalies, track_digest,
+    AnomalyConfig, AnomalyRule, EventKind, Fix, ForkedEvent, Quantity, RefusedEvent, RefusedWhy,
+    SignedEvent, Timestamp, TransportFixes, WeighMethod,
 };
 
 const HOUR: i64 = 60 * MINUTE;
@@ -466,10 +466,13 @@ fn storage_beyond_its_limit_is_an_anomaly_while_stored() {
         rules_with(&w, &c, &[], sept, &six),
         vec![AnomalyRule::StorageOverdue]
     );
-    // Out of storage, the limit no longer runs.
+    // Out of storage, the limit no longer runs (the manifest, never closed, is late).
     let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
     w.dispatch(Who::Producer, &m, &[&c]);
-    assert_eq!(rules_at(&w, &c, &[], STORAGE_DUE), vec![]);
+    assert_eq!(
+        rules_at(&w, &c, &[], STORAGE_DUE),
+        vec![AnomalyRule::ManifestNotClosed]
+    );
 }
 
 #[test]
@@ -501,14 +504,19 @@ fn the_next_deadline_is_the_receipt_due_while_unreceived_and_the_storage_limit_w
         next_deadline(&c, &events, now, &config),
         Some(Timestamp(RECEIPT_DUE))
     );
-    // Judged at the deadline, nothing runs after it: the rule has fired.
+    // Judged at the deadline, the manifest's closing runs after it: the receipt has fired.
     assert_eq!(
         next_deadline(&c, &events, Timestamp(RECEIPT_DUE), &config),
-        None
+        Some(Timestamp(MANIFEST_DUE))
     );
     assert!(rules_at(&w, &c, &[], RECEIPT_DUE).contains(&AnomalyRule::ReceiptOverdue));
-    // Received: no deadline runs any more.
+    // Received: only the manifest's closing runs; accepted, nothing.
     w.receive(Who::Receiver, Who::Carrier, &m.number, &[&c]);
+    assert_eq!(
+        next_deadline(&c, &chain(&w, &c), now, &config),
+        Some(Timestamp(MANIFEST_DUE))
+    );
+    w.accept(Who::Receiver, &[&c]);
     assert_eq!(next_deadline(&c, &chain(&w, &c), now, &config), None);
 
     // Stored: the storage limit; dispatched out of storage: none.
@@ -523,8 +531,96 @@ fn the_next_deadline_is_the_receipt_due_while_unreceived_and_the_storage_limit_w
     s.dispatch(Who::Producer, &m, &[&c]);
     assert_eq!(
         next_deadline(&c, &chain(&s, &c), Timestamp(s.clock), &config),
-        None
+        Some(Timestamp(MANIFEST_DUE))
     );
+}
+
+/// 2024-03-15T16:00Z: the end of the 10th working day (China) after Friday 2024-03-01.
+const MANIFEST_DUE: i64 = 1_710_518_400_000;
+
+#[test]
+fn a_manifest_not_closed_by_the_end_of_the_tenth_working_day_after_dispatch_is_an_anomaly() {
+    assert_eq!(
+        Timestamp(MANIFEST_DUE).to_string(),
+        "2024-03-15T16:00:00.000Z"
+    );
+    // Dispatched, never picked up: open until the deadline, late from it, the dispatch named.
+    let mut w = World::new();
+    let c = w.generate();
+    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+    let dispatch = w.dispatch(Who::Producer, &m, &[&c]);
+    assert_eq!(Timestamp(w.clock).china_date().to_string(), "2024-03-01");
+    assert_eq!(rules_at(&w, &c, &[], MANIFEST_DUE - 1), vec![]);
+    let found = anomalies(
+        &c,
+        &chain(&w, &c),
+        &[],
+        Timestamp(MANIFEST_DUE),
+        &AnomalyConfig::default(),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].rule, AnomalyRule::ManifestNotClosed);
+    assert_eq!(found[0].event, Some(dispatch.id));
+    assert_eq!(found[0].due, Some(Timestamp(MANIFEST_DUE)));
+    assert!(
+        found[0].en.contains(&m.number.to_string()),
+        "{}",
+        found[0].en
+    );
+    assert!(found[0].zh.contains("未办结"), "{}", found[0].zh);
+    // Taken back into store before any pickup: closed, whenever judged.
+    w.store(&[&c]);
+    assert_eq!(rules_at(&w, &c, &[], MANIFEST_DUE + 100 * HOUR), vec![]);
+
+    // Received on time, the verdict in the last minute: closed.
+    let mut on_time = World::new();
+    let (c, _) = delivered(&mut on_time);
+    on_time.clock = MANIFEST_DUE - 2 * MINUTE;
+    on_time.accept(Who::Receiver, &[&c]);
+    assert_eq!(
+        rules_at(&on_time, &c, &[], MANIFEST_DUE + 100 * HOUR),
+        vec![]
+    );
+    // Received on time, accepted at the deadline: late, the acceptance named; the receipt
+    // itself was on time.
+    let mut late = World::new();
+    let (c, _) = delivered(&mut late);
+    late.clock = MANIFEST_DUE - MINUTE;
+    let verdict = late.accept(Who::Receiver, &[&c]);
+    let found = anomalies(
+        &c,
+        &chain(&late, &c),
+        &[],
+        Timestamp(MANIFEST_DUE + 100 * HOUR),
+        &AnomalyConfig::default(),
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].rule, found[0].event),
+        (AnomalyRule::ManifestNotClosed, Some(verdict.id))
+    );
+    // Refused and returned: the refusal closes it.
+    let mut refused = World::new();
+    let (c, _) = delivered(&mut refused);
+    refused.refuse(Who::Receiver, &[&c]);
+    assert_eq!(
+        rules_at(&refused, &c, &[], MANIFEST_DUE + 100 * HOUR),
+        vec![]
+    );
+    // Picked up and never received: the receipt and the manifest are both late.
+    let mut lost = World::new();
+    let c = lost.generate();
+    let m = lost.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+    lost.dispatch(Who::Producer, &m, &[&c]);
+    lost.pick_up(Who::Carrier, Who::Producer, &m.number, &[&c]);
+    assert_eq!(
+        rules_at(&lost, &c, &[], MANIFEST_DUE),
+        vec![AnomalyRule::ReceiptOverdue, AnomalyRule::ManifestNotClosed]
+    );
+    // Never dispatched: no manifest, no deadline.
+    let mut idle = World::new();
+    let c = idle.generate();
+    assert_eq!(rules_at(&idle, &c, &[], MANIFEST_DUE + 100 * HOUR), vec![]);
 }
 
 #[test]
@@ -569,6 +665,7 @@ fn each_refused_event_is_one_anomaly_of_its_kind_and_none_without() {
             refused(RefusedWhy::Signature),
             refused(RefusedWhy::Key),
             refused(RefusedWhy::Revoked),
+            refused(RefusedWhy::Manifest),
         ],
     );
     let rules: Vec<AnomalyRule> = found.iter().map(|a| a.rule).collect();
@@ -577,7 +674,8 @@ fn each_refused_event_is_one_anomaly_of_its_kind_and_none_without() {
         vec![
             AnomalyRule::BadSignature,
             AnomalyRule::WrongKey,
-            AnomalyRule::RevokedKey
+            AnomalyRule::RevokedKey,
+            AnomalyRule::NotOnManifest
         ]
     );
     assert!(found.iter().all(|a| a.event == Some(stored.id)
@@ -586,6 +684,61 @@ fn each_refused_event_is_one_anomaly_of_its_kind_and_none_without() {
     // A verified chain alone never shows them: they come only from refused events.
     assert!(rules_at(&w, &c, &[], T0 + HOUR).iter().all(|r| !matches!(
         r,
-        AnomalyRule::BadSignature | AnomalyRule::WrongKey | AnomalyRule::RevokedKey
+        AnomalyRule::BadSignature
+            | AnomalyRule::WrongKey
+            | AnomalyRule::RevokedKey
+            | AnomalyRule::NotOnManifest
     )));
+}
+
+#[test]
+fn a_load_under_another_manifest_or_by_a_party_off_it_is_off_manifest_and_nothing_else_is() {
+    let mut w = World::new();
+    let c = w.generate();
+    let m = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+    w.dispatch(Who::Producer, &m, &[&c]);
+    let before = yima_core::apply(None, w.events[0].id, &w.events[0].body, &c)
+        .and_then(|s| yima_core::apply(Some(&s), w.events[1].id, &w.events[1].body, &c))
+        .expect("generated and dispatched");
+    let refusal = |w: &mut World, by: Who, giver: Who, number: &ManifestNumber| {
+        let kind = w.picked_up_kind(giver, number);
+        let body = w.draft(by, by, kind, &[&c]);
+        let id = w.sign(body.clone(), &[by, giver]).id;
+        (
+            yima_core::apply(Some(&before), id, &body, &c).expect_err("refused"),
+            body,
+        )
+    };
+    // Picked up under another manifest number.
+    let other = w.manifest(Who::Producer, Who::Carrier, Who::Receiver);
+    let (err, body) = refusal(&mut w, Who::Carrier, Who::Producer, &other.number);
+    assert!(off_manifest(&body, &err), "{err}");
+    // Picked up by the right carrier under the right manifest: accepted, nothing to judge.
+    let kind = w.picked_up_kind(Who::Producer, &m.number);
+    let body = w.draft(Who::Carrier, Who::Carrier, kind, &[&c]);
+    assert!(yima_core::apply(
+        Some(&before),
+        w.sign(body.clone(), &[Who::Carrier]).id,
+        &body,
+        &c
+    )
+    .is_ok());
+    // Refused for another reason (the giver does not hold it): not this rule.
+    let (err, body) = refusal(&mut w, Who::Carrier, Who::Receiver, &m.number);
+    assert!(!off_manifest(&body, &err), "{err}");
+    // A refusal of another step, even one naming a manifest: not a load.
+    let batch = w.batch(yima_core::yima_codes::BatchKind::IntoStore);
+    let stored = w.draft(
+        Who::Producer,
+        Who::Producer,
+        EventKind::Stored {
+            batch,
+            facility_code: "ZC001".into(),
+        },
+        &[&c],
+    );
+    assert!(!off_manifest(
+        &stored,
+        &yima_core::CustodyError::Manifest("any".into())
+    ));
 }

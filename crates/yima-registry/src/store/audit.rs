@@ -251,6 +251,7 @@ pub(crate) fn refused_of_row(
         "signature" => RefusedWhy::Signature,
         "key" => RefusedWhy::Key,
         "revoked" => RefusedWhy::Revoked,
+        "manifest" => RefusedWhy::Manifest,
         other => {
             return Err(crate::error::RegistryError::new(
                 crate::error::ErrorKind::Storage,

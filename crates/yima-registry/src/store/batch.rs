@@ -57,7 +57,8 @@ pub(crate) struct Writes {
     pub births: HashMap<String, Timestamp>,
     /// Containers whose chain a stored fork claims a place in: to be judged again.
     pub recheck: Vec<String>,
-    /// Events refused for a bad signature, a wrong key or a revoked one, by container.
+    /// Events refused for a bad signature, a wrong key, a revoked one or a load off its
+    /// manifest, by container.
     pub refused_links: Vec<RefusedLink>,
 }
 
@@ -276,10 +277,22 @@ pub(crate) fn decide_push(
                         RefusalKind::Signature => Some("signature"),
                         RefusalKind::Key => Some("key"),
                         RefusalKind::Revoked => Some("revoked"),
+                        RefusalKind::Custody => Some("manifest"),
                         _ => None,
                     };
                     if let Some(why) = why {
-                        for l in &e.body.links {
+                        // A custody refusal is an anomaly only of the containers it loads
+                        // off their manifest.
+                        let named = e.body.links.iter().filter(|l| {
+                            why != "manifest" || {
+                                let before = known.statuses.get(l.container.as_str());
+                                matches!(
+                                    yima_core::apply(before, e.id, &e.body, &l.container),
+                                    Err(err) if yima_core::off_manifest(&e.body, &err)
+                                )
+                            }
+                        });
+                        for l in named {
                             let code = l.container.to_string();
                             w.recheck.push(code.clone());
                             w.refused_links.push((

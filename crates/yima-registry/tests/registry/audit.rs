@@ -472,7 +472,8 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
         [w.pua.id.to_string(), w.pua_rival.id.to_string()].contains(&forked),
         "{forked}"
     );
-    // A's transport ended with no route track: also an anomaly. The regulator's void of B,
+    // A's transport ended with no route track: also an anomaly; received and never accepted
+    // nor refused, its manifest is not closed 30 days on. The regulator's void of B,
     // pushed by the producer's device which never signed it, was refused for its
     // signatures: an anomaly of B. E and X have none.
     let mut rules: Vec<(&str, &str)> = all
@@ -484,6 +485,7 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
         rules,
         vec![
             (w.a.as_str(), "fork"),
+            (w.a.as_str(), "manifest_not_closed"),
             (w.a.as_str(), "track_missing"),
             (w.b.as_str(), "bad_signature")
         ],
@@ -532,6 +534,30 @@ async fn judged<S: RegistryStore>(s: &S, w: &World) {
     let overdue = listed(s, &AuditScope::All, Some("storage_overdue")).await;
     let containers: Vec<&str> = overdue.iter().map(|(c, _, _)| c.as_str()).collect();
     assert!(containers.contains(&w.b.as_str()), "{overdue:?}");
+    // B dispatched, then picked up under another manifest number: the pickup is refused,
+    // and judged again B shows it as loaded off its manifest, naming the pickup.
+    let off: Vec<&yima_core::SignedEvent> = w.b_off_manifest.iter().collect();
+    let r = crate::calls::push(s, &mut Default::default(), "off manifest", &w.p, &off, year).await;
+    assert_eq!(
+        r.iter().map(|r| r.outcome).collect::<Vec<_>>(),
+        [
+            yima_protocol::PushOutcome::Accepted,
+            yima_protocol::PushOutcome::Accepted,
+            yima_protocol::PushOutcome::Refused
+        ],
+        "{r:?}"
+    );
+    yima_registry::anomalies::evaluate_due(s, year, &config, 100)
+        .await
+        .expect("judge");
+    assert_eq!(
+        listed(s, &AuditScope::All, Some("not_on_manifest")).await,
+        vec![(
+            w.b.to_string(),
+            "not_on_manifest".into(),
+            Some(w.b_off_manifest[2].id.to_string())
+        )]
+    );
     // A malformed rule is no rule.
     assert!(yima_registry::check_rule("lost").is_err());
 }

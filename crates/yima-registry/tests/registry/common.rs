@@ -351,6 +351,9 @@ pub struct World {
     pub producer_corrects_abc: SignedEvent,
     /// The producer dispatches B to itself.
     pub dispatch_to_itself: SignedEvent,
+    /// B weighed and dispatched by its producer, then picked up under another manifest
+    /// number (pushed only by the anomaly tests, after the story).
+    pub b_off_manifest: Vec<SignedEvent>,
 }
 
 impl World {
@@ -546,6 +549,48 @@ impl World {
         let dispatch_to_itself = dispatch_b(m, 901);
         let wpa = find(&p_events, &a, Step::Weighing, Some(&pm));
         let wa = wa.clone();
+        // B weighed and dispatched under A's manifest, then picked up by the carrier under
+        // another manifest number: a load off its manifest.
+        let b_off_manifest = {
+            let weigh = EventKind::Weighing {
+                discrepancy: None,
+                measured: kg("30"),
+                method: yima_core::WeighMethod::Scale,
+                scale: None,
+                weigher: "王磊".into(),
+            };
+            let link = |prev: &SignedEvent| {
+                vec![Link {
+                    container: b.clone(),
+                    prev: Some(prev.id),
+                }]
+            };
+            let wb = SignedEvent::seal(body(at(late, MINUTE), &pm, weigh, link(&sb), 902), &pm.key);
+            let day = late.china_date();
+            let dispatch = EventKind::Dispatched {
+                batch: BatchCode::new(BatchKind::OutOfStore, day, 902).expect("a batch code"),
+                facility_code: "WS-01".into(),
+                manifest: orgs.manifest(),
+                outsourced_batch: BatchCode::new(BatchKind::OutsourcedDisposal, day, 902)
+                    .expect("a batch code"),
+            };
+            let db = SignedEvent::seal(
+                body(at(late, 2 * MINUTE), &pm, dispatch, link(&wb), 903),
+                &pm.key,
+            );
+            let pickup = EventKind::PickedUp {
+                driver: "陈明".into(),
+                giver: pm.actor(),
+                manifest: ManifestNumber::new(2025, 35, 1, 77).expect("a number"),
+                permit: "闽交运管许可榕字 350100000001 号".into(),
+                vehicle_plate: "闽A·D1234".into(),
+            };
+            let mut pickup = body(at(late, 3 * MINUTE), &cm, pickup, link(&db), 904);
+            pickup.composer = pm.public();
+            let mut pub_ = SignedEvent::seal(pickup, &pm.key);
+            pub_.countersign(&cm.key);
+            vec![wb, db, pub_]
+        };
 
         World {
             orgs,
@@ -582,6 +627,7 @@ impl World {
             dispatch_to_itself,
             receiver_corrects_label,
             producer_corrects_abc,
+            b_off_manifest,
         }
     }
 }
