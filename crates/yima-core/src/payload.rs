@@ -353,23 +353,29 @@ impl LabelPayload {
         };
         let code: LabelCode = code.parse().map_err(|_| malformed(PayloadPart::Code))?;
         let quantity = parse_quantity(quantity).ok_or_else(|| malformed(PayloadPart::Quantity))?;
-        let binary = base45::decode(sig)
-            .filter(|b| b.len() == 72)
+        let binary: [u8; 72] = base45::decode(sig)
+            .and_then(|b| b.try_into().ok())
             .ok_or_else(|| malformed(PayloadPart::Signature))?;
-        let mut key_id = [0u8; 8];
-        key_id.copy_from_slice(&binary[..8]);
-        let mut signature = [0u8; 64];
-        signature.copy_from_slice(&binary[8..]);
-        let payload = LabelPayload {
-            code,
-            quantity,
-            key_id: KeyId(key_id),
-            signature: SignatureBytes(signature),
-        };
+        let payload = LabelPayload::assemble(code, quantity, &binary);
         if payload.to_text() != text {
             return Err(malformed(PayloadPart::NotCanonical));
         }
         Ok(payload)
+    }
+
+    /// A payload from its facts and the 72 bytes both text forms carry: the key id (8) and
+    /// the signature (64).
+    fn assemble(code: LabelCode, quantity: Quantity, binary: &[u8; 72]) -> LabelPayload {
+        let mut key_id = [0u8; 8];
+        key_id.copy_from_slice(&binary[..8]);
+        let mut signature = [0u8; 64];
+        signature.copy_from_slice(&binary[8..]);
+        LabelPayload {
+            code,
+            quantity,
+            key_id: KeyId(key_id),
+            signature: SignatureBytes(signature),
+        }
     }
 
     /// Checks the signature with the key `lookup` finds for the payload's key id (a key whose

@@ -5,9 +5,8 @@
 //! `HTTPS://<HOST>/L/<code>-<amount><unit>-<key id and signature as 174 decimal digits>`,
 //! all upper case (QR alphanumeric and numeric modes only).
 
-use super::{parse_quantity, unit_text, KeyId, LabelPayload, PayloadError, PayloadPart};
+use super::{parse_quantity, unit_text, LabelPayload, PayloadError, PayloadPart};
 use crate::quantity::format_milli;
-use crate::signing::SignatureBytes;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
@@ -258,16 +257,7 @@ fn read_path(path: &str, text: &str) -> Result<LabelPayload, PayloadError> {
     let code = code.parse().map_err(|_| malformed(PayloadPart::Code))?;
     let quantity = parse_quantity(quantity).ok_or_else(|| malformed(PayloadPart::Quantity))?;
     let binary = from_decimal(sig).ok_or_else(|| malformed(PayloadPart::Signature))?;
-    let mut key_id = [0u8; 8];
-    key_id.copy_from_slice(&binary[..8]);
-    let mut signature = [0u8; 64];
-    signature.copy_from_slice(&binary[8..]);
-    let payload = LabelPayload {
-        code,
-        quantity,
-        key_id: KeyId(key_id),
-        signature: SignatureBytes(signature),
-    };
+    let payload = LabelPayload::assemble(code, quantity, &binary);
     if payload.url_path() != upper {
         return Err(malformed(PayloadPart::NotCanonical));
     }
