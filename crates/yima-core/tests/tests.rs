@@ -5,6 +5,10 @@
 
 #[path = "tests/anomaly.rs"]
 mod anomaly;
+#[path = "tests/anomaly_refused.rs"]
+mod anomaly_refused;
+#[path = "tests/anomaly_route.rs"]
+mod anomaly_route;
 #[path = "tests/bundle.rs"]
 mod bundle;
 #[path = "tests/chain.rs"]
