@@ -20,7 +20,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use std::collections::BTreeMap;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+use utoipa::{IntoParams, PartialSchema};
 use yima_codes::{CatalogueSchedule, LabelCode, Lang};
 use yima_core::{ContainerState, KeyId, LabelPayload, LabelVerdict, Quantity, Timestamp};
 
@@ -212,6 +215,41 @@ pub(crate) fn html_response(status: StatusCode, lang: Lang, body: String) -> Res
     resp
 }
 
+/// The answers of a label's public page, one description for both of its addresses.
+pub(crate) struct PageAnswers;
+
+impl utoipa::IntoResponses for PageAnswers {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        let html = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("text/html", ContentBuilder::new().build())
+        };
+        let seconds = HeaderBuilder::new()
+            .description(Some("seconds to wait"))
+            .schema(u64::schema())
+            .build();
+        let storage = ResponseBuilder::new()
+            .description("the registry's storage is unavailable")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            );
+        [
+            ("200", html("a genuine label of a container the registry records")),
+            ("400", html("not a readable label")),
+            ("404", html("no record of this container, or a forged label: nothing of the container is shown")),
+            ("429", html("too many page views from this address").header("Retry-After", seconds)),
+            ("503", storage),
+        ]
+        .into_iter()
+        .map(|(status, r)| (status.to_string(), RefOr::T(r.build())))
+        .collect()
+    }
+}
+
 /// A label's public page
 ///
 /// What a phone's camera opens from a label whose QR code is the registry's address: the
@@ -225,14 +263,7 @@ pub(crate) fn html_response(status: StatusCode, lang: Lang, body: String) -> Res
         ("label" = String, Path, description = "the label's facts and signature: `<code>-<amount><unit>-<174 digits>` (docs/LABEL-PAYLOAD.md), in any case"),
         PageQuery,
     ),
-    responses(
-        (status = 200, description = "a genuine label of a container the registry records", content_type = "text/html"),
-        (status = 400, description = "not a readable label", content_type = "text/html"),
-        (status = 404, description = "no record of this container, or a forged label: nothing of the container is shown", content_type = "text/html"),
-        (status = 429, description = "too many page views from this address", content_type = "text/html",
-            headers(("Retry-After" = u64, description = "seconds to wait"))),
-        (status = 503, description = "the registry's storage is unavailable", body = yima_protocol::ErrorBody),
-    )
+    responses(PageAnswers)
 )]
 pub(crate) async fn label_page_upper<S: RegistryStore>(
     State(st): State<AppState<S>>,
@@ -254,14 +285,7 @@ pub(crate) async fn label_page_upper<S: RegistryStore>(
         ("label" = String, Path, description = "as for /L/{label}, in any case"),
         PageQuery,
     ),
-    responses(
-        (status = 200, description = "a genuine label of a container the registry records", content_type = "text/html"),
-        (status = 400, description = "not a readable label", content_type = "text/html"),
-        (status = 404, description = "no record of this container, or a forged label: nothing of the container is shown", content_type = "text/html"),
-        (status = 429, description = "too many page views from this address", content_type = "text/html",
-            headers(("Retry-After" = u64, description = "seconds to wait"))),
-        (status = 503, description = "the registry's storage is unavailable", body = yima_protocol::ErrorBody),
-    )
+    responses(PageAnswers)
 )]
 pub(crate) async fn label_page_lower<S: RegistryStore>(
     State(st): State<AppState<S>>,
