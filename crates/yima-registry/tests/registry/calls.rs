@@ -78,6 +78,21 @@ pub async fn push<S: RegistryStore>(
     results
 }
 
+/// Pushes one event that must be refused for a reason that says `says`.
+pub async fn refused<S: RegistryStore>(
+    s: &S,
+    t: &mut Transcript,
+    what: &str,
+    by: &Member,
+    event: &SignedEvent,
+    now: Timestamp,
+    says: &str,
+) {
+    let r = push(s, t, what, by, &[event], now).await;
+    assert_eq!(outcomes(&r), [PushOutcome::Refused], "{what}");
+    assert!(reason(&r[0]).contains(says), "{what}: {r:?}");
+}
+
 pub fn outcomes(results: &[PushResult]) -> Vec<PushOutcome> {
     results.iter().map(|r| r.outcome).collect()
 }
