@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import { startRegistryWith } from "./registry.mjs";
+import { ORGS, startRegistryWith } from "./registry.mjs";
 import { orSay, Session, setValue, sleep, startDriver, tab } from "./webdriver.mjs";
 
 const APP = process.env.YIMA_APP;
@@ -26,13 +26,6 @@ after(async () => {
   stops.forEach((stop) => stop());
 });
 
-const ORGS = {
-  producer: { code: "91350100M000100Y43", name: "福州示例化工有限公司" },
-  carrier: { code: "91350100MA2XY80011", name: "闽运危货运输有限公司" },
-  relay: { code: "91350200MA2RL3007W", name: "厦门安运危货运输有限公司", role: "carrier" },
-  receiver: { code: "91350200MA3ABC8Q2E", name: "厦门危废处置有限公司" },
-  regulator: { code: "11350000MB0000001W", name: "福建省生态环境厅" },
-};
 const MANIFEST = "20263501000123";
 
 const startRegistry = (dir) => startRegistryWith(REGISTRY, dir, ORGS, stops);

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
-import { startRegistryWith } from "./registry.mjs";
+import { ORGS, startRegistryWith } from "./registry.mjs";
 import { orSay, Session, setValue, sleep, startDriver, tab } from "./webdriver.mjs";
 
 const APP = process.env.YIMA_APP;
@@ -26,12 +26,6 @@ after(async () => {
   stops.forEach((stop) => stop());
 });
 
-const ORGS = {
-  producer: { code: "91350100M000100Y43", name: "福州示例化工有限公司" },
-  carrier: { code: "91350100MA2XY80011", name: "闽运危货运输有限公司" },
-  receiver: { code: "91350200MA3ABC8Q2E", name: "厦门危废处置有限公司" },
-  regulator: { code: "11350000MB0000001W", name: "福建省生态环境厅" },
-};
 const MANIFEST = "20263501000123";
 
 const cli = (dir, ...args) => execFileSync(CLI, ["--data-dir", dir, ...args], { encoding: "utf8" }).trim();

@@ -10,7 +10,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { startRegistryWith } from "./registry.mjs";
+import { ORGS, startRegistryWith } from "./registry.mjs";
 import { Session, startWebKitDriver } from "./webdriver.mjs";
 
 const CLI = process.env.YIMA_CLI;
@@ -24,7 +24,6 @@ after(async () => {
   stops.forEach((stop) => stop());
 });
 
-const ORGS = { producer: { code: "91350100M000100Y43", name: "福州示例化工有限公司" } };
 const cli = (dir, ...args) => execFileSync(CLI, ["--data-dir", dir, ...args], { encoding: "utf8" }).trim();
 const json = (dir, ...args) => JSON.parse(cli(dir, "--json", ...args));
 
@@ -48,7 +47,7 @@ function urlPath(text) {
 
 test("a phone's camera opens a label's public page: Chinese and English, genuine, and a forged label said to be forged", async () => {
   const dir = mkdtempSync(join(tmpdir(), "yima-e2e-page-"));
-  const registry = await startRegistryWith(REGISTRY, dir, ORGS, stops);
+  const registry = await startRegistryWith(REGISTRY, dir, { producer: ORGS.producer }, stops);
   const p = join(dir, "producer");
   cli(p, "init", "--role", "producer", "--org-name", ORGS.producer.name, "--credit-code", ORGS.producer.code);
   cli(p, "enrol", "--registry", registry.url, "--code", registry.codes.producer);

@@ -5,6 +5,15 @@ import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
 import { freePort, sleep } from "./webdriver.mjs";
 
+/** The story's organisations, role name → {code, name, role?} (the relay is a carrier). */
+export const ORGS = {
+  producer: { code: "91350100M000100Y43", name: "福州示例化工有限公司" },
+  carrier: { code: "91350100MA2XY80011", name: "闽运危货运输有限公司" },
+  relay: { code: "91350200MA2RL3007W", name: "厦门安运危货运输有限公司", role: "carrier" },
+  receiver: { code: "91350200MA3ABC8Q2E", name: "厦门危废处置有限公司" },
+  regulator: { code: "11350000MB0000001W", name: "福建省生态环境厅" },
+};
+
 export async function startRegistryWith(bin, dir, orgs, stops) {
   const db = join(dir, "registry.db");
   const admin = (...args) => execFileSync(bin, ["--db", db, "admin", ...args], { encoding: "utf8" }).trim();

@@ -24,10 +24,14 @@ export async function startDriver(env, wrap = []) {
   const port = await freePort();
   const nativePort = await freePort();
   const args = [...wrap, "tauri-driver", "--port", String(port), "--native-port", String(nativePort)];
-  const proc = spawn(args[0], args.slice(1), {
+  return listening(spawn(args[0], args.slice(1), {
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit"],
-  });
+  }), port);
+}
+
+/** A WebDriver server process once it answers `/status` on `port` (10 s at most). */
+async function listening(proc, port) {
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {
@@ -45,18 +49,7 @@ export async function startDriver(env, wrap = []) {
  * real browser engine (the app's), for pages served over HTTP. */
 export async function startWebKitDriver() {
   const port = await freePort();
-  const proc = spawn("WebKitWebDriver", [`--port=${port}`], { stdio: ["ignore", "inherit", "inherit"] });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`${url}/status`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  return { url, proc, stop: () => proc.kill("SIGTERM") };
+  return listening(spawn("WebKitWebDriver", [`--port=${port}`], { stdio: ["ignore", "inherit", "inherit"] }), port);
 }
 
 /** Where Debian's WebKitGTK (webkit2gtk-driver's dependency) keeps its MiniBrowser. */
