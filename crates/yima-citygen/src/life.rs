@@ -356,7 +356,8 @@ fn life(
         phase0.push(out.events.len());
         out.events.push(e);
     }
-    let picked = pickup(b, m(30), number.clone(), "闽A·D1234");
+    let plate = format!("闽A·C{:04}", c1 - w.producers);
+    let picked = pickup(b, m(30), number.clone(), &plate);
     let picked_at = picked.body.at;
     head = picked.id;
     phase0.push(out.events.len());
@@ -391,7 +392,7 @@ fn life(
                 manifest: number.clone(),
                 permit: "交运管许可字 000000000002 号".into(),
                 place: "高速服务区".into(),
-                vehicle_plate: "闽A·E4321".into(),
+                vehicle_plate: format!("闽A·C{:04}", c2 - w.producers),
             },
             link(&code, Some(head)),
             Some(track_digest(&fixes)),
