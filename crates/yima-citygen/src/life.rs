@@ -119,11 +119,18 @@ struct Unsigned {
 
 /// What one container's life pushes, before signing: per phase, the pusher, events and
 /// tracks (by event index in the container's list).
+/// One push of a life before signing: phase, pusher device, event indices, tracks (event
+/// index, carrier device, fixes).
+type PlannedPush = (u8, usize, Vec<usize>, Vec<(usize, usize, Vec<Fix>)>);
+
+/// Every `(rule, container)` injected.
+pub(crate) type Injected = BTreeSet<(AnomalyRule, LabelCode)>;
+
 #[derive(Default)]
 struct Pushes {
     events: Vec<Unsigned>,
     /// (phase, pusher device, event indices, tracks (event index, carrier device, fixes))
-    pushes: Vec<(u8, usize, Vec<usize>, Vec<(usize, usize, Vec<Fix>)>)>,
+    pushes: Vec<PlannedPush>,
 }
 
 struct Builder<'w> {
@@ -600,7 +607,7 @@ pub(crate) fn lives(
     w: &World,
     rng: &mut impl Rng,
     progress: bool,
-) -> Result<(Vec<Push>, BTreeSet<(AnomalyRule, LabelCode)>), CityError> {
+) -> Result<(Vec<Push>, Injected), CityError> {
     let n = w.params.containers;
     let mut plans: Vec<Plan> = (0..n)
         // 85 % leave within the month; 15 % stay in store.
