@@ -9,11 +9,14 @@
 //! 200000; YIMA_BENCH_AUDIT_QUERIES, default 300 per kind; YIMA_TEST_PG for the server).
 
 use rand::{Rng, SeedableRng};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use yima_codes::{CreditCode, ManifestNumber};
-use yima_protocol::{AuditFilter, AuditGroup};
 use yima_registry::testing::PgDb;
-use yima_registry::{AuditScope, Criteria, PostgresStore, RegistryStore, SqliteStore};
+use yima_registry::{PostgresStore, SqliteStore};
+
+#[path = "shared/audit_queries.rs"]
+mod audit_queries;
+use audit_queries::{queries, Sample};
 
 const WASTES: [&str; 4] = ["900-041-49", "900-249-08", "900-214-08", "772-002-18"];
 const STATES: [&str; 5] = ["stored", "in_transit", "received", "accepted", "disposed"];
@@ -187,182 +190,6 @@ async fn fill_postgres(url: &str, f: &Fill) {
     client.batch_execute("ANALYZE").await.unwrap();
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-/// Times `q` runs of `run`, each given its index: (p50, p99) in ms.
-async fn timed<F, Fut>(q: usize, mut run: F) -> (f64, f64)
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = usize>,
-{
-    let mut times = Vec::with_capacity(q);
-    let mut found = 0;
-    for i in 0..q {
-        let t = Instant::now();
-        found += run(i).await;
-        times.push(t.elapsed());
-    }
-    assert!(found > 0, "the queries found nothing: the fill is wrong");
-    times.sort();
-    (percentile(&times, 0.5), percentile(&times, 0.99))
-}
-
-async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Fill, q: usize) {
-    let fujian = AuditScope::Jurisdiction("35".into());
-    let fuzhou = AuditScope::Jurisdiction("3501".into());
-    let crit = |filter: AuditFilter| Criteria::check(&filter).expect("a filter");
-    let codes: Vec<&str> = f.containers.iter().map(|r| r[0].as_str()).collect();
-    let report = |what: &str, (p50, p99): (f64, f64), floor: f64| {
-        println!(
-            "| {backend} | {what} | {p50:.2} ms | {p99:.2} ms | {:.0} × | p99 ≤ 20 ms | {} |",
-            p99 / floor,
-            if p99 <= 20.0 { "yes" } else { "no" }
-        );
-    };
-    // The floor: one container's row by its key.
-    let floor = timed(q, |i| {
-        let c = crit(AuditFilter {
-            code: Some(codes[(i * 7919) % codes.len()].into()),
-            ..AuditFilter::default()
-        });
-        async move {
-            s.audit_search(AuditScope::All, c, None, 1)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
-    })
-    .await;
-    println!(
-        "| {backend} | floor: one container by its code | {:.2} ms | {:.2} ms | 1 × | | |",
-        floor.0, floor.1
-    );
-    let floor = floor.1;
-    let r = timed(q, |i| {
-        let c = crit(AuditFilter {
-            plate: Some(f.plates[(i * 31) % f.plates.len()].clone()),
-            ..AuditFilter::default()
-        });
-        let scope = fujian.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
-    })
-    .await;
-    report("a province's regulator: by plate", r, floor);
-    let r = timed(q, |i| {
-        let c = crit(AuditFilter {
-            manifest: Some(f.manifests[(i * 131) % f.manifests.len()].clone()),
-            ..AuditFilter::default()
-        });
-        let scope = fujian.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
-    })
-    .await;
-    report("a province's regulator: by manifest", r, floor);
-    let r = timed(q, |i| {
-        let c = crit(AuditFilter {
-            producer: Some(f.producers[i % f.producers.len()].to_string()),
-            state: Some(STATES[i % STATES.len()].into()),
-            ..AuditFilter::default()
-        });
-        let scope = fuzhou.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-                + 1
-        }
-    })
-    .await;
-    report(
-        "a city's regulator: a producer's containers in a state, first page",
-        r,
-        floor,
-    );
-    let r = timed(q, |i| {
-        let day = (i % 24) as i64;
-        let c = crit(AuditFilter {
-            category: Some("HW08".into()),
-            from: Some(MONTH_START + day * DAY),
-            to: Some(MONTH_START + (day + 7) * DAY),
-            ..AuditFilter::default()
-        });
-        let scope = fujian.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
-    })
-    .await;
-    report(
-        "a province's regulator: a category in a week, first page",
-        r,
-        floor,
-    );
-    let r = timed(q, |i| {
-        let p = f.producers[i % f.producers.len()].clone();
-        let c = crit(AuditFilter {
-            waste: Some(WASTES[i % WASTES.len()].into()),
-            ..AuditFilter::default()
-        });
-        async move {
-            s.audit_search(AuditScope::Party(p), c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
-    })
-    .await;
-    report(
-        "a producer: its own of one waste code, first page",
-        r,
-        floor,
-    );
-    let r = timed(q.min(50), |i| {
-        let scope = if i % 2 == 0 {
-            fujian.clone()
-        } else {
-            fuzhou.clone()
-        };
-        async move {
-            s.audit_counts(scope, crit(AuditFilter::default()), AuditGroup::State)
-                .await
-                .unwrap()
-                .groups
-                .len()
-        }
-    })
-    .await;
-    // Counts read every container in scope: an aggregate, not a search (no goal set).
-    println!(
-        "| {backend} | counts by state, a province's or a city's whole month | {:.2} ms | {:.2} ms | {:.0} × | | |",
-        r.0,
-        r.1,
-        r.1 / floor
-    );
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let n = env_usize("YIMA_BENCH_AUDIT_CONTAINERS", 200_000);
@@ -386,13 +213,23 @@ async fn main() {
     let t = Instant::now();
     tokio::task::block_in_place(|| fill_sqlite(&path, &f));
     println!("SQLite filled in {:.1} s", t.elapsed().as_secs_f64());
+    let sample = Sample {
+        codes: f.containers.iter().map(|r| r[0].clone()).collect(),
+        plates: f.plates.clone(),
+        manifests: f.manifests.clone(),
+        producers: f.producers.clone(),
+        wastes: WASTES.to_vec(),
+        states: STATES.to_vec(),
+        category: "HW08",
+        month_start: MONTH_START,
+    };
     println!("| backend | query | p50 | p99 | p99 / floor | goal | met |");
     println!("| --- | --- | ---: | ---: | ---: | --- | :-: |");
-    queries("SQLite", &store, &f, q).await;
+    queries("SQLite", &store, &sample, q).await;
     let db = PgDb::create().await;
     let store = PostgresStore::connect(&db.url).await.unwrap();
     let t = Instant::now();
     fill_postgres(&db.url, &f).await;
     println!("PostgreSQL filled in {:.1} s", t.elapsed().as_secs_f64());
-    queries("PostgreSQL", &store, &f, q).await;
+    queries("PostgreSQL", &store, &sample, q).await;
 }
