@@ -57,15 +57,25 @@ fn an_unregistered_code_is_unseen_from_the_end_of_its_grace_and_not_before() {
     let a = unseen_label(&c, false, &s, Timestamp(due), &cfg).unwrap();
     assert_eq!(a.rule, AnomalyRule::UnseenLabel);
     assert_eq!(a.container, c);
-    assert_eq!((a.since, a.due, a.event), (Timestamp(due), Some(Timestamp(due)), None));
-    assert!(a.en.contains("2 scan(s)") && a.en.contains("dev1"), "{}", a.en);
+    assert_eq!(
+        (a.since, a.due, a.event),
+        (Timestamp(due), Some(Timestamp(due)), None)
+    );
+    assert!(
+        a.en.contains("2 scan(s)") && a.en.contains("dev1"),
+        "{}",
+        a.en
+    );
     assert!(a.zh.contains("72 小时"), "{}", a.zh);
     // The deadline to judge it again is the end of the grace, while it runs.
     assert_eq!(
         next_sighting_deadline(&c, false, &s, Timestamp(T0), &cfg),
         Some(Timestamp(due))
     );
-    assert_eq!(next_sighting_deadline(&c, false, &s, Timestamp(due), &cfg), None);
+    assert_eq!(
+        next_sighting_deadline(&c, false, &s, Timestamp(due), &cfg),
+        None
+    );
 }
 
 #[test]
@@ -75,7 +85,10 @@ fn a_registered_or_never_sighted_code_is_not_unseen() {
     let s = [seen(&c, T0, None, Sighter::PublicPage)];
     let late = Timestamp(T0 + 1000 * HOUR);
     assert_eq!(unseen_label(&c, true, &s, late, &cfg), None);
-    assert_eq!(next_sighting_deadline(&c, true, &s, Timestamp(T0), &cfg), None);
+    assert_eq!(
+        next_sighting_deadline(&c, true, &s, Timestamp(T0), &cfg),
+        None
+    );
     // Only the code's own sightings count.
     assert_eq!(unseen_label(&other_code(), false, &s, late, &cfg), None);
     assert_eq!(unseen_label(&c, false, &[], late, &cfg), None);
@@ -91,7 +104,10 @@ fn two_sightings_farther_apart_than_the_label_could_travel_are_two_places() {
     ];
     let a = two_places(&c, &s, &cfg).unwrap();
     assert_eq!(a.rule, AnomalyRule::TwoPlaces);
-    assert_eq!((a.since, a.due, a.event), (Timestamp(T0 + 10 * MINUTE), None, None));
+    assert_eq!(
+        (a.since, a.due, a.event),
+        (Timestamp(T0 + 10 * MINUTE), None, None)
+    );
     assert!(a.en.contains("dev1") && a.en.contains("dev2"), "{}", a.en);
     assert!(a.en.contains("10 min"), "{}", a.en);
     // The same trip over a day is possible.
@@ -124,7 +140,10 @@ fn two_places_is_judged_at_speed_times_gap_plus_tolerance_and_accuracies() {
     fuzzy[1].place.as_mut().unwrap().accuracy_m = Some(150);
     assert_eq!(two_places(&c, &fuzzy, &cfg), None);
     // So does a few seconds more.
-    let later = [s[0].clone(), seen(&c, T0 + 6 * MINUTE + 5_000, Some(b), device(2))];
+    let later = [
+        s[0].clone(),
+        seen(&c, T0 + 6 * MINUTE + 5_000, Some(b), device(2)),
+    ];
     assert_eq!(two_places(&c, &later, &cfg), None);
 }
 
