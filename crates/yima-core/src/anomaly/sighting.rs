@@ -65,9 +65,15 @@ pub enum Sighter {
 
 impl Sighter {
     fn describe(&self, lang: Lang) -> String {
+        // A device's id is its key in hex: its first 12 characters name it for a person.
+        let short = |d: &str| d.get(..12).unwrap_or(d).to_string();
         match (self, lang) {
-            (Sighter::Device { org, device }, Lang::En) => format!("device {device} of {org}"),
-            (Sighter::Device { org, device }, Lang::Zh) => format!("{org} 的设备 {device}"),
+            (Sighter::Device { org, device }, Lang::En) => {
+                format!("device {} of {org}", short(device))
+            }
+            (Sighter::Device { org, device }, Lang::Zh) => {
+                format!("{org} 的设备 {}", short(device))
+            }
             (Sighter::PublicPage, Lang::En) => "the public label page".to_string(),
             (Sighter::PublicPage, Lang::Zh) => "公开标签页".to_string(),
         }

@@ -252,3 +252,108 @@ async fn postgres_lists_unseen_labels_and_labels_in_two_places() {
     let store = PostgresStore::connect(&db.url).await.expect("connect");
     sightings_judged(store).await;
 }
+
+/// A registered container (A, after the story): a forged label of it opened on the public
+/// page is a `bad_signature` with no event; two devices' scans far apart, `two_places`;
+/// neither is an unseen label. Listed with the container, in its scope.
+async fn registered_container_sighted<S: RegistryStore>(store: S) {
+    let w = World::new();
+    crate::story::story(&store, &w).await;
+    let fj = AuditScope::Jurisdiction("35".into());
+    let gd = AuditScope::Jurisdiction("44".into());
+    let state = AppState::new(store);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(yima_registry::serve_plain(listener, state.clone()));
+    let s = state.store.as_ref();
+    let cfg = AnomalyConfig::default();
+
+    let genuine = LabelPayload::sign(&w.a, Quantity::new(20_000, Unit::Kg).unwrap(), &w.p.key);
+    let forged = LabelPayload::sign(&w.a, Quantity::new(20_000, Unit::Kg).unwrap(), &w.g.key);
+    for (label, status) in [(&genuine, 200), (&forged, 404)] {
+        let page = reqwest::get(format!("{url}/L/{}", label.url_path()))
+            .await
+            .unwrap();
+        assert_eq!(page.status().as_u16(), status);
+        // Views a millisecond apart at least: each is its own sighting.
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let seals: Vec<yima_core::Seal> = s
+        .sightings_of(w.a.clone())
+        .await
+        .unwrap()
+        .iter()
+        .map(|x| x.seal)
+        .collect();
+    assert_eq!(
+        seals,
+        vec![yima_core::Seal::Genuine, yima_core::Seal::Forged]
+    );
+    let now = SystemClock.now();
+    let scan = |at: i64, place: (i32, i32), org: &Org, key: &DeviceKey| yima_core::Sighting {
+        code: w.a.clone(),
+        at: Timestamp(at),
+        place: Some(yima_core::SightingPlace {
+            lat_e7: place.0,
+            lon_e7: place.1,
+            accuracy_m: None,
+        }),
+        who: yima_core::Sighter::Device {
+            org: org.code(),
+            device: key.public().short(),
+        },
+        seal: yima_core::Seal::Genuine,
+    };
+    let far = vec![
+        scan(now.0 - 20 * MINUTE, FUZHOU, &w.orgs.carrier, &w.c.key),
+        scan(now.0 - 19 * MINUTE, XIAMEN, &w.orgs.receiver, &w.r.key),
+    ];
+    assert_eq!(s.put_sightings(far, now).await.unwrap(), 2);
+    evaluate_due(s, now, &cfg, 1000).await.expect("judge");
+    let got = listed(s, &fj).await;
+    let a = w.a.to_string();
+    for rule in ["bad_signature", "two_places"] {
+        assert!(
+            got.contains(&(a.clone(), rule.to_string())),
+            "{rule}: {got:?}"
+        );
+    }
+    assert!(
+        !got.contains(&(a.clone(), "unseen_label".to_string())),
+        "{got:?}"
+    );
+    let page = s
+        .audit_anomalies(
+            fj.clone(),
+            Criteria::default(),
+            Some("bad_signature".into()),
+            None,
+            100,
+        )
+        .await
+        .unwrap();
+    let sighted = page
+        .anomalies
+        .iter()
+        .find(|x| x.container == a && x.event.is_none())
+        .expect("a forged label sighted: no event");
+    assert!(sighted.en.contains("public label page"), "{}", sighted.en);
+    assert!(!listed(s, &gd)
+        .await
+        .iter()
+        .any(|(c, r)| c == &a && r == "two_places"));
+}
+
+#[tokio::test]
+async fn sqlite_judges_a_registered_containers_sightings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("registry.db")).expect("open");
+    registered_container_sighted(store).await;
+}
+
+#[tokio::test]
+async fn postgres_judges_a_registered_containers_sightings() {
+    let db = PgDb::create().await;
+    let store = PostgresStore::connect(&db.url).await.expect("connect");
+    registered_container_sighted(store).await;
+}
