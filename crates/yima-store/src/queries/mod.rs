@@ -18,4 +18,4 @@ mod track;
 
 pub use online_in::ReceivedOfferRow;
 pub use online_out::QueuedOffer;
-pub use sightings::SightingRow;
+pub use sightings::{SightingRow, SIGHTING_REPEAT_MS};

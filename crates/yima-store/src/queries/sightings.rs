@@ -8,6 +8,9 @@ use rusqlite::{params, OptionalExtension};
 use yima_codes::CreditCode;
 use yima_core::{Fix, Timestamp};
 
+/// How long after a scan of a label the same reading of it is not kept again: a minute.
+pub const SIGHTING_REPEAT_MS: i64 = 60_000;
+
 /// One scan kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SightingRow {
@@ -24,8 +27,9 @@ pub struct SightingRow {
 }
 
 impl Tx<'_> {
-    /// Keeps a scan of `code` at `at`; a second scan of it at the same moment is ignored.
-    /// Returns whether it was new.
+    /// Keeps a scan of `code` at `at`; a scan of it with the same seal less than
+    /// [`SIGHTING_REPEAT_MS`] before (a camera reading one label frame after frame) makes
+    /// it ignored, as does one at the same moment. Returns whether it was kept.
     pub fn insert_sighting(
         &self,
         code: &str,
@@ -37,7 +41,10 @@ impl Tx<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO label_sightings (code, at, lat_e7, lon_e7, accuracy_m, seal)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (code, at) DO NOTHING",
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (
+                     SELECT 1 FROM label_sightings
+                     WHERE code = ?1 AND at > ?2 - ?7 AND at <= ?2 AND seal = ?6)
+                 ON CONFLICT (code, at) DO NOTHING",
             )?
             .execute(params![
                 code,
@@ -45,7 +52,8 @@ impl Tx<'_> {
                 place.map(|p| p.0),
                 place.map(|p| p.1),
                 place.and_then(|p| p.2),
-                seal
+                seal,
+                SIGHTING_REPEAT_MS
             ])?;
         Ok(added > 0)
     }
@@ -119,17 +127,20 @@ mod tests {
             .write(|tx| -> Result<_, crate::StoreError> {
                 assert!(tx.insert_sighting("A", Timestamp(1), Some((1, 2, Some(5))), "genuine")?);
                 assert!(!tx.insert_sighting("A", Timestamp(1), None, "genuine")?);
+                // Read again within the minute: not kept; read as forged, or a minute on: kept.
+                assert!(!tx.insert_sighting("A", Timestamp(60_000), None, "genuine")?);
                 assert!(tx.insert_sighting("B", Timestamp(2), None, "forged")?);
                 let all = tx.sightings_to_send(10)?;
                 assert_eq!(all.len(), 2);
+                assert!(tx.insert_sighting("A", Timestamp(60_001), None, "genuine")?);
                 assert_eq!(all[0].place, Some((1, 2, Some(5))));
                 assert_eq!(all[1].place, None);
                 tx.mark_sightings_sent(all[0].seq)?;
                 tx.sightings_to_send(10)
             })
             .unwrap();
-        assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0].code, "B");
+        assert_eq!(sent.len(), 2);
+        assert_eq!((sent[0].code.as_str(), sent[1].code.as_str()), ("B", "A"));
         // Append-only.
         let err = s.write(|tx| -> Result<_, crate::StoreError> {
             tx.tx.execute("DELETE FROM label_sightings", [])?;
