@@ -78,7 +78,8 @@ pub enum AuditCommand {
         filter: AuditFilterArgs,
         /// Only this rule's (weight_discrepancy, receipt_overdue, manifest_not_closed,
         /// event_after_closure, relay_gap, track_missing, track_gap, off_corridor,
-        /// storage_overdue, fork, bad_signature, wrong_key, revoked_key, not_on_manifest).
+        /// storage_overdue, fork, bad_signature, wrong_key, revoked_key, not_on_manifest,
+        /// unseen_label, two_places).
         #[arg(long)]
         rule: Option<String>,
         /// Start after this key (the `next` of the page before).

@@ -13,6 +13,7 @@
 
 mod deadline;
 mod route;
+mod sighting;
 mod weight;
 
 pub use deadline::{
@@ -20,6 +21,10 @@ pub use deadline::{
     RECEIPT_WORKING_DAYS,
 };
 pub use route::{distance_to_segment_m, transports, Transport, TransportFixes};
+pub use sighting::{
+    forged_label, next_sighting_deadline, sighting_anomalies, two_places, unseen_label,
+    unseen_label_due, Seal, Sighter, Sighting, SightingPlace,
+};
 
 use crate::custody::{apply_mut, ContainerStatus};
 use crate::event::{EventKind, SignedEvent};
@@ -73,11 +78,18 @@ pub enum AnomalyRule {
     /// under a manifest it does not travel under, or by a carrier or receiver its manifest
     /// does not name (see [`off_manifest`]).
     NotOnManifest,
+    /// A label sighted (scanned by a device, or opened on the public page) whose code the
+    /// registry holds no registration of a grace period after its first sighting: a label
+    /// printed outside the system, or a forged code (see [`unseen_label`]).
+    UnseenLabel,
+    /// Two sightings of one label farther apart than it could travel in the time between
+    /// them: a cloned label (see [`two_places`]).
+    TwoPlaces,
 }
 
 impl AnomalyRule {
     /// Every rule.
-    pub const ALL: [AnomalyRule; 14] = [
+    pub const ALL: [AnomalyRule; 16] = [
         AnomalyRule::WeightDiscrepancy,
         AnomalyRule::ReceiptOverdue,
         AnomalyRule::EventAfterClosure,
@@ -92,6 +104,8 @@ impl AnomalyRule {
         AnomalyRule::RevokedKey,
         AnomalyRule::ManifestNotClosed,
         AnomalyRule::NotOnManifest,
+        AnomalyRule::UnseenLabel,
+        AnomalyRule::TwoPlaces,
     ];
 
     /// Stable machine name, as in JSON.
@@ -111,6 +125,8 @@ impl AnomalyRule {
             AnomalyRule::RevokedKey => "revoked_key",
             AnomalyRule::ManifestNotClosed => "manifest_not_closed",
             AnomalyRule::NotOnManifest => "not_on_manifest",
+            AnomalyRule::UnseenLabel => "unseen_label",
+            AnomalyRule::TwoPlaces => "two_places",
         }
     }
 
@@ -149,6 +165,14 @@ impl AnomalyRule {
             AnomalyRule::NotOnManifest => (
                 "装运不在其转移联单上的容器",
                 "a container loaded that is not on its manifest",
+            ),
+            AnomalyRule::UnseenLabel => (
+                "扫描到登记系统无记录的标签",
+                "a label scanned that the registry has never seen",
+            ),
+            AnomalyRule::TwoPlaces => (
+                "同一标签同时出现在两地（疑似伪造或克隆）",
+                "one label scanned in two places at once (possible clone)",
             ),
         };
         match lang {
@@ -210,6 +234,14 @@ pub struct AnomalyConfig {
     pub storage_months: u32,
     /// Storage limit in months, by facility code.
     pub storage_months_by_facility: BTreeMap<String, u32>,
+    /// How long after its first sighting a label's code may stay unregistered (an offline
+    /// producer's registration still on its way) before it is an unseen label (default 72 h).
+    pub unseen_grace_ms: i64,
+    /// The fastest a label may move between two sightings, km/h (default 200).
+    pub sighting_max_speed_kmh: u32,
+    /// Distance allowed between two sightings on top of speed × time and the fixes'
+    /// accuracies, metres (default 2 km).
+    pub sighting_tolerance_m: u32,
 }
 
 impl Default for AnomalyConfig {
@@ -222,6 +254,9 @@ impl Default for AnomalyConfig {
             corridor_m: 20_000,
             storage_months: 12,
             storage_months_by_facility: BTreeMap::new(),
+            unseen_grace_ms: 72 * 3_600_000,
+            sighting_max_speed_kmh: 200,
+            sighting_tolerance_m: 2_000,
         }
     }
 }

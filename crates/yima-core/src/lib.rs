@@ -41,10 +41,12 @@ mod weighing;
 mod wire;
 
 pub use anomaly::{
-    anomalies, distance_to_segment_m, events_after_closure, fork_anomalies, manifest_close_due,
-    next_deadline, off_manifest, receipt_due, refused_anomalies, storage_limit, transports,
-    Anomaly, AnomalyConfig, AnomalyRule, ForkedEvent, RefusedEvent, RefusedWhy, Transport,
-    TransportFixes, MANIFEST_CLOSE_WORKING_DAYS, RECEIPT_WORKING_DAYS,
+    anomalies, distance_to_segment_m, events_after_closure, forged_label, fork_anomalies,
+    manifest_close_due, next_deadline, next_sighting_deadline, off_manifest, receipt_due,
+    refused_anomalies, sighting_anomalies, storage_limit, transports, two_places, unseen_label,
+    unseen_label_due, Anomaly, AnomalyConfig, AnomalyRule, ForkedEvent, RefusedEvent, RefusedWhy,
+    Seal, Sighter, Sighting, SightingPlace, Transport, TransportFixes, MANIFEST_CLOSE_WORKING_DAYS,
+    RECEIPT_WORKING_DAYS,
 };
 pub use bundle::{
     containers_in_scope, verify_bundle, BundleError, BundleFailure, BundleFailureKind,

@@ -9,6 +9,8 @@ mod anomaly;
 mod anomaly_refused;
 #[path = "tests/anomaly_route.rs"]
 mod anomaly_route;
+#[path = "tests/anomaly_sighting.rs"]
+mod anomaly_sighting;
 #[path = "tests/bundle.rs"]
 mod bundle;
 #[path = "tests/chain.rs"]

@@ -5,7 +5,11 @@ use crate::{Clock, Device};
 use serde::Serialize;
 use std::collections::HashMap;
 use yima_codes::LabelCode;
-use yima_core::{KeyId, LabelPayload, LabelVerdict, PayloadError, PublicKey};
+use yima_core::{KeyId, LabelPayload, LabelVerdict, PayloadError, PublicKey, Timestamp};
+use yima_protocol::ReportedSighting;
+
+/// How old this organisation's last location fix may be to be a scan's place: 10 minutes.
+pub const SIGHTING_FIX_MAX_AGE_MS: i64 = 10 * 60_000;
 
 /// What a label's signature says, as far as this device can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -62,9 +66,63 @@ impl<C: Clock> Device<C> {
     }
 
     /// Reads `text` as a label's QR text and checks its signature against the keys this
-    /// device knows; `None` when the text is not a Yima label at all.
+    /// device knows; `None` when the text is not a Yima label at all. A label read is kept
+    /// as a sighting (with this organisation's last location fix, when one is at most
+    /// [`SIGHTING_FIX_MAX_AGE_MS`] old), sent to the registry at sync
+    /// ([`Device::sightings_to_send`]).
     pub fn check_label(&mut self, text: &str) -> Result<Option<CheckedLabel>, DeviceError> {
         let keys = self.label_keys()?;
-        Ok(check_label_with(&keys, text).ok())
+        let Ok(checked) = check_label_with(&keys, text) else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        let seal = match checked.check {
+            LabelCheck::Valid => "genuine",
+            LabelCheck::Forged => "forged",
+            LabelCheck::KeyUnknown => "unchecked",
+        };
+        self.store.write(|tx| -> Result<(), DeviceError> {
+            let org = tx.require_device()?.org.credit_code;
+            let since = Timestamp(now.0.saturating_sub(SIGHTING_FIX_MAX_AGE_MS));
+            let place = tx
+                .last_fix_since(&org, since)?
+                .map(|f| (f.lat_e7, f.lon_e7, f.accuracy_m));
+            tx.insert_sighting(checked.code.as_str(), now, place, seal)?;
+            Ok(())
+        })?;
+        Ok(Some(checked))
+    }
+
+    /// Up to `limit` scans kept and not sent yet, as the registry takes them (each naming
+    /// this device and its organisation), and the last one's place in the store, for
+    /// [`Device::mark_sightings_sent`].
+    pub fn sightings_to_send(
+        &mut self,
+        limit: u32,
+    ) -> Result<(Vec<ReportedSighting>, Option<i64>), DeviceError> {
+        self.store.read(|tx| {
+            let me = tx.require_device()?;
+            let rows = tx.sightings_to_send(limit)?;
+            let last = rows.last().map(|r| r.seq);
+            let out = rows
+                .into_iter()
+                .map(|r| ReportedSighting {
+                    code: r.code,
+                    at: r.at,
+                    lat_e7: r.place.map(|p| p.0),
+                    lon_e7: r.place.map(|p| p.1),
+                    accuracy_m: r.place.and_then(|p| p.2),
+                    org: me.org.credit_code.to_string(),
+                    device: me.key.public(),
+                    seal: r.seal,
+                })
+                .collect();
+            Ok((out, last))
+        })
+    }
+
+    /// Marks every scan up to `seq` (from [`Device::sightings_to_send`]) sent.
+    pub fn mark_sightings_sent(&mut self, seq: i64) -> Result<(), DeviceError> {
+        self.store.write(|tx| Ok(tx.mark_sightings_sent(seq)?))
     }
 }

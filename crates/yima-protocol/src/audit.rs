@@ -196,7 +196,7 @@ pub struct AuditAnomaly {
     pub container: String,
     /// The rule broken (weight_discrepancy, receipt_overdue, manifest_not_closed,
     /// event_after_closure, relay_gap, track_missing, track_gap, off_corridor,
-    /// storage_overdue, fork, bad_signature, wrong_key, revoked_key, not_on_manifest).
+    /// storage_overdue, fork, bad_signature, wrong_key, revoked_key, not_on_manifest, unseen_label, two_places).
     pub rule: String,
     /// The event that shows it, if one does.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -16,6 +16,7 @@ mod audit;
 mod auth;
 mod enrolment_qr;
 pub mod fuzzing;
+mod sightings;
 mod wire;
 
 pub use audit::*;
@@ -27,4 +28,5 @@ pub use enrolment_qr::{
     enrolment_code_well_formed, EnrolmentQr, EnrolmentQrError, ENROLMENT_CODE_ALPHABET,
     ENROLMENT_PREFIX, MAX_ENROLMENT_URL,
 };
+pub use sightings::{ReportedSighting, SightingsReport, SightingsStored};
 pub use wire::*;

@@ -2,7 +2,10 @@
 //! by an event refused for its signature or key) is judged again by the core's rules
 //! ([`yima_core::anomalies`], [`yima_core::fork_anomalies`], [`yima_core::refused_anomalies`])
 //! over its stored main chain and the route fixes kept for it, and judged again when its
-//! next deadline passes ([`yima_core::next_deadline`]). A background task
+//! next deadline passes ([`yima_core::next_deadline`]). The scans of its label kept by the
+//! registry (sightings) are judged with it ([`yima_core::sighting_anomalies`]); a code
+//! sighted that the registry holds no container of is judged on its sightings alone, from
+//! its own due list, until the deadline its grace sets ([`yima_core::next_sighting_deadline`]). A background task
 //! ([`run_evaluator`]) does it a batch at a time, apart from the pushes, so ingest is not
 //! slowed; `GET /v1/audit/anomalies` lists what it found.
 
@@ -13,8 +16,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 use yima_codes::LabelCode;
 use yima_core::{
-    anomalies, fork_anomalies, next_deadline, refused_anomalies, transports, Anomaly,
-    AnomalyConfig, EventId, ForkedEvent, SignedEvent, Timestamp, TransportFixes,
+    anomalies, fork_anomalies, next_deadline, next_sighting_deadline, refused_anomalies,
+    sighting_anomalies, transports, Anomaly, AnomalyConfig, EventId, ForkedEvent, SignedEvent,
+    Timestamp, TransportFixes,
 };
 
 /// Containers judged per round.
@@ -36,10 +40,15 @@ pub async fn judge<S: RegistryStore>(
     now: Timestamp,
     config: &AnomalyConfig,
 ) -> Result<(Vec<Anomaly>, Option<Timestamp>), RegistryError> {
-    let history = store.container_history(code.clone()).await?;
+    let sightings = store.sightings_of(code.clone()).await?;
     let Some((_, status)) = store.statuses(vec![code.clone()]).await?.pop() else {
-        return Ok((Vec::new(), None));
+        // Never registered: its sightings alone.
+        return Ok((
+            sighting_anomalies(code, false, &sightings, now, config),
+            next_sighting_deadline(code, false, &sightings, now, config),
+        ));
     };
+    let history = store.container_history(code.clone()).await?;
     let mut by_id: HashMap<EventId, SignedEvent> = HashMap::with_capacity(history.len());
     let mut forks = Vec::new();
     for entry in &history {
@@ -77,10 +86,13 @@ pub async fn judge<S: RegistryStore>(
         code,
         &store.audit_refused(code.clone()).await?,
     ));
+    found.extend(sighting_anomalies(code, true, &sightings, now, config));
+    found.sort_by_key(|a| (a.since, a.rule));
     Ok((found, next_deadline(code, &events, now, config)))
 }
 
-/// Judges up to `limit` containers due at `now`; returns how many were judged and kept.
+/// Judges up to `limit` containers due at `now`, then up to `limit` sighted codes the
+/// registry holds no container of; returns how many were judged and kept.
 pub async fn evaluate_due<S: RegistryStore>(
     store: &S,
     now: Timestamp,
@@ -91,6 +103,15 @@ pub async fn evaluate_due<S: RegistryStore>(
     for (code, version) in store.audit_due(now, limit).await? {
         let (found, next) = judge(store, &code, now, config).await?;
         if store.put_anomalies(code, version, found, next, now).await? {
+            kept += 1;
+        }
+    }
+    for (code, version) in store.sighting_due(now, limit).await? {
+        let (found, next) = judge(store, &code, now, config).await?;
+        if store
+            .put_sighting_anomalies(code, version, found, next, now)
+            .await?
+        {
             kept += 1;
         }
     }

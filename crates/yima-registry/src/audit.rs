@@ -186,7 +186,7 @@ pub(crate) async fn counts<S: RegistryStore>(
 pub(crate) struct AnomalyQuery {
     /// Only this rule's (weight_discrepancy, receipt_overdue, manifest_not_closed,
     /// event_after_closure, relay_gap, track_missing, track_gap, off_corridor,
-    /// storage_overdue, fork, bad_signature, wrong_key, revoked_key, not_on_manifest).
+    /// storage_overdue, fork, bad_signature, wrong_key, revoked_key, not_on_manifest, unseen_label, two_places).
     rule: Option<String>,
     /// The `next` of the page before: this page starts after it.
     after: Option<String>,

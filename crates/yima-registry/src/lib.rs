@@ -24,6 +24,7 @@ mod public_page;
 mod road;
 mod routes;
 pub mod server;
+mod sightings;
 mod signatures;
 mod store;
 pub mod testing;

@@ -5,7 +5,7 @@
 
 use crate::error::ErrorKind;
 use crate::store::RegistryStore;
-use crate::{admin, audit, bundle, offers, public_page, road, routes, AppState};
+use crate::{admin, audit, bundle, offers, public_page, road, routes, sightings, AppState};
 use axum::handler::Handler;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
@@ -59,6 +59,7 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         audit::anomalies,
         offers::post_offer,
         offers::get_offers,
+        sightings::post_sightings,
         road::check_road,
         public_page::label_page_upper,
         public_page::label_page_lower,

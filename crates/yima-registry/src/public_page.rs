@@ -25,7 +25,9 @@ use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{IntoParams, PartialSchema};
 use yima_codes::{CatalogueSchedule, LabelCode, Lang};
-use yima_core::{ContainerState, KeyId, LabelPayload, LabelVerdict, Quantity, Timestamp};
+use yima_core::{
+    ContainerState, KeyId, LabelPayload, LabelVerdict, Quantity, Seal, Sighter, Sighting, Timestamp,
+};
 
 /// `?lang=` on the public page.
 #[derive(Deserialize, IntoParams)]
@@ -168,12 +170,37 @@ async fn answer<S: RegistryStore>(
         Ok(Path(path)) => label_page(st.store.as_ref(), &path).await?,
         Err(_) => LabelPage::Unreadable,
     };
+    record_sighting(st, &page).await;
     let status = match page {
         LabelPage::Known(_) => StatusCode::OK,
         LabelPage::Unreadable => StatusCode::BAD_REQUEST,
         LabelPage::Unknown(_) | LabelPage::Forged(_) => StatusCode::NOT_FOUND,
     };
     Ok(html_response(status, lang, html::render(&page, lang)))
+}
+
+/// Keeps the view of a readable label as a sighting (no place: the page has none) for the
+/// anomaly rules: a code the registry has no record of (`Unchecked`, judged by
+/// `unseen_label`), a forged label (`Forged`), a genuine one. A failure to keep it is logged
+/// and the page shown all the same: the person at the container needs the page more.
+async fn record_sighting<S: RegistryStore>(st: &AppState<S>, page: &LabelPage) {
+    let (code, seal) = match page {
+        LabelPage::Known(k) => (&k.code, Seal::Genuine),
+        LabelPage::Unknown(code) => (code, Seal::Unchecked),
+        LabelPage::Forged(code) => (code, Seal::Forged),
+        LabelPage::Unreadable => return,
+    };
+    let now = (st.clock)();
+    let sighting = Sighting {
+        code: code.clone(),
+        at: now,
+        place: None,
+        who: Sighter::PublicPage,
+        seal,
+    };
+    if let Err(e) = st.store.put_sightings(vec![sighting], now).await {
+        tracing::warn!(container = %code, error = %e.message, "public page view not kept as a sighting");
+    }
 }
 
 /// The page when an address asked for too many pages: 429 with `Retry-After`.

@@ -61,6 +61,10 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
         .serve(crate::audit::__path_anomalies, crate::audit::anomalies::<S>)
         .serve(offers::__path_post_offer, offers::post_offer::<S>)
         .serve(offers::__path_get_offers, offers::get_offers::<S>)
+        .serve(
+            crate::sightings::__path_post_sightings,
+            crate::sightings::post_sightings::<S>,
+        )
         .serve_with(
             crate::road::__path_check_road,
             crate::road::check_road::<S>,

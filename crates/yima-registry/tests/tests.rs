@@ -32,3 +32,5 @@ mod postgres;
 mod process;
 #[path = "registry/public_page.rs"]
 mod public_page;
+#[path = "registry/sightings.rs"]
+mod sightings;

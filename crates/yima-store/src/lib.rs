@@ -20,7 +20,7 @@ mod rows;
 
 pub use error::{StoreError, StoreErrorKind};
 pub use migrate::{migrate, Migration, MIGRATIONS};
-pub use queries::{QueuedOffer, ReceivedOfferRow};
+pub use queries::{QueuedOffer, ReceivedOfferRow, SightingRow, SIGHTING_REPEAT_MS};
 pub use rows::{
     ContainerRow, DeviceRow, EventPos, EventRow, Head, KeySource, KnownKey, LinkRow, NewEvent,
     OutboxStatus, Tx,

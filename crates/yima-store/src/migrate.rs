@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0010_track_fixes.sql",
         sql: include_str!("../../../migrations/device/0010_track_fixes.sql"),
     },
+    Migration {
+        version: 11,
+        name: "0011_label_sightings.sql",
+        sql: include_str!("../../../migrations/device/0011_label_sightings.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -96,6 +96,8 @@ pub struct SyncReport {
     /// Events whose route fixes the registry refused (not the signed track, or not the
     /// pusher's to send): nothing of them stored.
     pub tracks_refused: u64,
+    /// Scans of labels sent to the registry.
+    pub sightings_sent: u64,
 }
 
 /// The path pushes go to.
@@ -235,7 +237,7 @@ impl Registry {
         Ok(info)
     }
 
-    /// Pushes the outbox, sends the handover offers queued, learns keys, pulls the feed and
+    /// Pushes the outbox, sends the handover offers queued and the labels scanned, learns keys, pulls the feed and
     /// fetches the handover offers waiting for this device.
     pub async fn sync<C: Clock, P: FnMut(Progress)>(
         &self,
@@ -245,6 +247,7 @@ impl Registry {
         let mut report = SyncReport::default();
         self.push(device, &mut report, progress).await?;
         self.send_offers(device, &mut report).await?;
+        self.send_sightings(device, &mut report).await?;
         self.learn_keys(device, &mut report, progress).await?;
         self.pull(device, &mut report, progress).await?;
         self.fetch_offers(device, &mut report).await?;

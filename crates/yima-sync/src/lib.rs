@@ -13,6 +13,7 @@ mod kept_ca;
 mod offers;
 mod pipeline;
 mod road;
+mod sightings;
 
 pub use client::{Phase, Progress, Registry, SyncOptions, SyncReport};
 pub use error::{SyncError, SyncErrorKind};

@@ -34,6 +34,8 @@ mod returns;
 mod road;
 #[path = "tests/security.rs"]
 mod security;
+#[path = "tests/sightings.rs"]
+mod sightings;
 #[path = "tests/story.rs"]
 mod story;
 #[path = "tests/track.rs"]

@@ -413,6 +413,37 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
             ],
         ),
         (
+            "SightingsReport",
+            vec![real(&SightingsReport {
+                sightings: vec![
+                    ReportedSighting {
+                        code: "91350100M000100Y439000414920240301001".into(),
+                        at: Timestamp(1_735_689_600_000),
+                        lat_e7: Some(260_740_000),
+                        lon_e7: Some(1_192_960_000),
+                        accuracy_m: Some(12),
+                        org: org.to_string(),
+                        device: key,
+                        seal: "genuine".into(),
+                    },
+                    ReportedSighting {
+                        code: "91350100M000100Y439000414920240301002".into(),
+                        at: Timestamp(1_735_689_600_000),
+                        lat_e7: None,
+                        lon_e7: None,
+                        accuracy_m: None,
+                        org: org.to_string(),
+                        device: key,
+                        seal: "forged".into(),
+                    },
+                ],
+            })],
+        ),
+        (
+            "SightingsStored",
+            vec![real(&SightingsStored { stored: 2 })],
+        ),
+        (
             "RoadCheckRequest",
             vec![real(&RoadCheckRequest {
                 pass: "YIMA-RP1:…".into(),

@@ -4,6 +4,7 @@
 pub(crate) mod audit;
 mod batch;
 mod postgres;
+mod sightings;
 mod sqlite;
 mod status;
 
@@ -194,6 +195,37 @@ pub trait RegistryStore: Send + Sync + 'static {
     /// transaction; nothing (false) when a push changed the container meanwhile (it is then
     /// judged again). An anomaly found before keeps the moment it was first found.
     fn put_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    /// Keeps `sightings` (scans of labels), received at `now`, all in one transaction; a
+    /// sighting already kept (same code, time and scanner) is left as it is. Each sighted
+    /// code is to be judged again: its container when the registry holds one, else the code
+    /// itself (see [`RegistryStore::sighting_due`]). Returns how many were new.
+    fn put_sightings(
+        &self,
+        sightings: Vec<yima_core::Sighting>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<usize, RegistryError>> + Send;
+    /// The sightings kept of `code`, oldest first.
+    fn sightings_of(
+        &self,
+        code: LabelCode,
+    ) -> impl Future<Output = Result<Vec<yima_core::Sighting>, RegistryError>> + Send;
+    /// Up to `limit` sighted codes the registry holds no container of whose anomalies are
+    /// due to be judged at `now`, each with its version, the most overdue first.
+    fn sighting_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
+    /// As [`RegistryStore::put_anomalies`] for a sighted code the registry holds no
+    /// container of: nothing (false) when sighted again meanwhile or now registered.
+    fn put_sighting_anomalies(
         &self,
         code: LabelCode,
         version: i64,

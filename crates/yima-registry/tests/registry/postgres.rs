@@ -77,8 +77,8 @@ async fn registries_starting_together_migrate_once() {
         .await
         .expect("count")
         .get(0);
-    // Each migration (0001 to 0009) once.
-    assert_eq!(n, 9);
+    // Each migration (0001 to 0009, and 0011; 0010 is Citus's, not on this branch) once.
+    assert_eq!(n, 10);
     let head: i64 = c
         .query_one("SELECT last_seq FROM feed_head", &[])
         .await

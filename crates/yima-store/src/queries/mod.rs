@@ -13,7 +13,9 @@ mod outbox;
 mod registry;
 mod scanned;
 mod sequences;
+mod sightings;
 mod track;
 
 pub use online_in::ReceivedOfferRow;
 pub use online_out::QueuedOffer;
+pub use sightings::{SightingRow, SIGHTING_REPEAT_MS};

@@ -101,6 +101,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
         "online_offers_in",
         "device",
         "track_fixes",
+        "label_sightings",
     ] {
         for op in ["update", "delete"] {
             let name = format!("{t}_no_{op}");
@@ -115,7 +116,7 @@ fn a_fresh_store_applies_and_records_every_migration() {
     // An online offer is marked sent, never removed.
     assert!(triggers.contains(&"online_offers_out_no_delete"));
     assert!(!triggers.contains(&"online_offers_out_no_update"));
-    assert_eq!(triggers.len(), 32, "{triggers:?}");
+    assert_eq!(triggers.len(), 34, "{triggers:?}");
 }
 
 #[test]

@@ -466,6 +466,34 @@ async fn real_traffic_is_as_described() {
     assert_eq!(s, StatusCode::OK);
     assert!(waiting["offers"].as_array().unwrap().is_empty());
 
+    let scan = |key: &DeviceKey, org: &CreditCode| ReportedSighting {
+        code: "91350100M000100Y439000414920240301001".into(),
+        at: Timestamp(1_735_689_600_000),
+        lat_e7: Some(260_740_000),
+        lon_e7: Some(1_192_960_000),
+        accuracy_m: Some(12),
+        org: org.to_string(),
+        device: key.public(),
+        seal: "genuine".into(),
+    };
+    let report = SightingsReport {
+        sightings: vec![scan(&kp, &producer)],
+    };
+    for stored in [1, 0] {
+        let (s, out) = c
+            .send(Some(&kp), "POST", "/v1/sightings", Some(&report))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(out["stored"], stored);
+    }
+    let as_carrier = SightingsReport {
+        sightings: vec![scan(&kc, &carrier)],
+    };
+    let (s, _) = c
+        .send(Some(&kp), "POST", "/v1/sightings", Some(&as_carrier))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a device reports only as itself");
+
     let give = |key: &DeviceKey| SequenceBlockRequest { key: key.public() };
     let (s, given) = c
         .send(Some(&kr), "POST", "/v1/sequence-blocks", Some(&give(&kp)))

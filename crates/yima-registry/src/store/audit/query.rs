@@ -361,8 +361,65 @@ pub(crate) fn page_of(
     }
 }
 
+/// The clauses on `audit_anomalies a` that keep a sighted code the registry holds no
+/// container of in `scope` and meeting `c`, judged from the code itself: its producer
+/// (characters 1–18) and that producer's division (characters 3–8). `None` when `c` filters
+/// on what only a container has (a party, waste, manifest, plate, state, dates).
+fn unregistered_clauses(b: &mut Builder, scope: &AuditScope, c: &Criteria) -> Option<Vec<String>> {
+    if c.org.is_some()
+        || c.waste.is_some()
+        || c.category.is_some()
+        || c.manifest.is_some()
+        || c.plate.is_some()
+        || c.carrier.is_some()
+        || c.state.is_some()
+        || c.from.is_some()
+        || c.to.is_some()
+    {
+        return None;
+    }
+    let mut clauses = vec![
+        "NOT EXISTS (SELECT 1 FROM audit_containers x WHERE x.code = a.container)".to_string(),
+    ];
+    let division = |b: &mut Builder, prefix: &str| {
+        let lo = b.text(prefix);
+        let hi = b.text(&format!("{prefix}:"));
+        format!("substr(a.container, 3, 6) >= {lo} AND substr(a.container, 3, 6) < {hi}")
+    };
+    match scope {
+        AuditScope::All => {}
+        AuditScope::Jurisdiction(j) => clauses.push(division(b, j)),
+        AuditScope::Party(org) => {
+            let p = b.text(org.as_str());
+            clauses.push(format!("substr(a.container, 1, 18) = {p}"));
+        }
+    }
+    if let Some(v) = &c.division {
+        clauses.push(division(b, v));
+    }
+    if let Some(v) = &c.producer {
+        let p = b.text(v);
+        clauses.push(format!("substr(a.container, 1, 18) = {p}"));
+    }
+    match &c.code {
+        Some((code, true)) => {
+            let p = b.text(code);
+            clauses.push(format!("a.container = {p}"));
+        }
+        Some((prefix, false)) => {
+            let lo = b.text(prefix);
+            let hi = b.text(&format!("{prefix}~"));
+            clauses.push(format!("a.container >= {lo} AND a.container < {hi}"));
+        }
+        None => {}
+    }
+    Some(clauses)
+}
+
 /// One page of the anomalies of the containers in `scope` that meet `criteria` (of `rule`
-/// when given), by container, rule and event, after the key `after` (`container|rule|event`).
+/// when given), by container, rule and event, after the key `after` (`container|rule|event`);
+/// with them, those of the sighted codes the registry holds no container of (an unseen
+/// label), in scope by the code's producer.
 pub(crate) fn anomalies_sql(
     dialect: Dialect,
     scope: &AuditScope,
@@ -372,23 +429,35 @@ pub(crate) fn anomalies_sql(
     limit: u32,
 ) -> Sql {
     let mut b = Builder::new(dialect, scope, c);
+    let mut common = Vec::new();
     if let Some(r) = rule {
         let p = b.text(r);
-        b.clauses.push(format!("a.rule = {p}"));
+        common.push(format!("a.rule = {p}"));
     }
     if let Some(a) = after {
         let p = b.text(a);
-        b.clauses.push(format!(
+        common.push(format!(
             "(a.container || '|' || a.rule || '|' || a.event) > {p}"
         ));
     }
+    b.clauses.extend(common.iter().cloned());
+    let registered = b.filter();
+    let unregistered = unregistered_clauses(&mut b, scope, c).map(|mut clauses| {
+        clauses.extend(common);
+        format!(
+            " UNION ALL SELECT a.container, a.rule, a.event, a.since, a.due, a.en, a.zh, a.found_at
+             FROM audit_anomalies a JOIN sighting_audit s ON s.code = a.container WHERE {}",
+            clauses.join(" AND ")
+        )
+    });
     let lim = b.bind(SqlValue::Int(i64::from(limit) + 1));
     Sql {
         text: format!(
-            "SELECT a.container, a.rule, a.event, a.since, a.due, a.en, a.zh, a.found_at
-             FROM audit_anomalies a JOIN audit_containers c ON c.code = a.container{}
-             ORDER BY a.container, a.rule, a.event LIMIT {lim}",
-            b.filter()
+            "SELECT container, rule, event, since, due, en, zh, found_at FROM (
+             SELECT a.container, a.rule, a.event, a.since, a.due, a.en, a.zh, a.found_at
+             FROM audit_anomalies a JOIN audit_containers c ON c.code = a.container{registered}{}
+             ) x ORDER BY container, rule, event LIMIT {lim}",
+            unregistered.unwrap_or_default()
         ),
         values: b.values,
     }

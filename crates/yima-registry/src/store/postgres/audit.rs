@@ -290,6 +290,18 @@ pub(super) async fn put_anomalies(
     if changed == 0 {
         return Ok(false);
     }
+    replace_anomalies(tx, code, anomalies, now).await?;
+    Ok(true)
+}
+
+/// Replaces the anomalies kept of `code` by `anomalies`, each keeping the moment it was
+/// first found (in the caller's transaction).
+pub(super) async fn replace_anomalies(
+    tx: &impl GenericClient,
+    code: &LabelCode,
+    anomalies: &[yima_core::Anomaly],
+    now: Timestamp,
+) -> Result<(), RegistryError> {
     let found: HashMap<(String, String), i64> = tx
         .query(
             "SELECT rule, event, found_at FROM audit_anomalies WHERE container = $1",
@@ -329,5 +341,5 @@ pub(super) async fn put_anomalies(
         )
         .await?;
     }
-    Ok(true)
+    Ok(())
 }

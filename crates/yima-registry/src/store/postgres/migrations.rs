@@ -46,4 +46,9 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_audit_index.sql",
         include_str!("../../../../../migrations/registry/postgres/0009_audit_index.sql"),
     ),
+    (
+        11,
+        "0011_sightings.sql",
+        include_str!("../../../../../migrations/registry/postgres/0011_sightings.sql"),
+    ),
 ];

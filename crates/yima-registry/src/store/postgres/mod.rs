@@ -19,6 +19,7 @@ mod enrol;
 mod ingest;
 mod migrations;
 mod offers;
+mod sightings;
 pub mod tls;
 mod tracks;
 
@@ -637,6 +638,47 @@ impl RegistryStore for PostgresStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let kept = audit::put_anomalies(&tx, &code, version, &anomalies, next, now).await?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+
+    async fn put_sightings(
+        &self,
+        sightings: Vec<yima_core::Sighting>,
+        now: Timestamp,
+    ) -> Result<usize, RegistryError> {
+        let mut c = self.client().await?;
+        sightings::put_sightings(&mut c, &sightings, now).await
+    }
+
+    async fn sightings_of(
+        &self,
+        code: LabelCode,
+    ) -> Result<Vec<yima_core::Sighting>, RegistryError> {
+        let c = self.client().await?;
+        sightings::sightings_of(&c, &code).await
+    }
+
+    async fn sighting_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+        let c = self.client().await?;
+        sightings::due(&c, now, limit).await
+    }
+
+    async fn put_sighting_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<bool, RegistryError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let kept = sightings::put_anomalies(&tx, &code, version, &anomalies, next, now).await?;
         tx.commit().await?;
         Ok(kept)
     }

@@ -230,6 +230,19 @@ pub(super) fn put_anomalies(
     if changed == 0 {
         return Ok(false);
     }
+    replace_anomalies(&tx, code, anomalies, now)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+/// Replaces the anomalies kept of `code` by `anomalies`, each keeping the moment it was
+/// first found (in the caller's transaction).
+pub(super) fn replace_anomalies(
+    tx: &Connection,
+    code: &LabelCode,
+    anomalies: &[yima_core::Anomaly],
+    now: Timestamp,
+) -> Result<(), RegistryError> {
     let mut stmt = tx
         .prepare_cached("SELECT rule, event, found_at FROM audit_anomalies WHERE container = ?1")?;
     let found: HashMap<(String, String), i64> = stmt
@@ -260,7 +273,5 @@ pub(super) fn put_anomalies(
             first
         ])?;
     }
-    drop(insert);
-    tx.commit()?;
-    Ok(true)
+    Ok(())
 }

@@ -3,6 +3,7 @@
 mod audit;
 mod ingest;
 mod offers;
+mod sightings;
 mod tracks;
 
 use super::{
@@ -63,6 +64,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "0009_audit_index.sql",
         include_str!("../../../../../migrations/registry/sqlite/0009_audit_index.sql"),
+    ),
+    (
+        10,
+        "0010_sightings.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0010_sightings.sql"),
     ),
 ];
 
@@ -663,6 +669,42 @@ impl RegistryStore for SqliteStore {
         now: Timestamp,
     ) -> Result<bool, RegistryError> {
         self.run(move |c| audit::put_anomalies(c, &code, version, &anomalies, next, now))
+            .await
+    }
+
+    async fn put_sightings(
+        &self,
+        sightings: Vec<yima_core::Sighting>,
+        now: Timestamp,
+    ) -> Result<usize, RegistryError> {
+        self.run(move |c| sightings::put_sightings(c, &sightings, now))
+            .await
+    }
+
+    async fn sightings_of(
+        &self,
+        code: LabelCode,
+    ) -> Result<Vec<yima_core::Sighting>, RegistryError> {
+        self.run(move |c| sightings::sightings_of(c, &code)).await
+    }
+
+    async fn sighting_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+        self.run(move |c| sightings::due(c, now, limit)).await
+    }
+
+    async fn put_sighting_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<bool, RegistryError> {
+        self.run(move |c| sightings::put_anomalies(c, &code, version, &anomalies, next, now))
             .await
     }
 
