@@ -104,6 +104,13 @@ pub fn sync(cli: &Cli, insecure_http: bool, lang: Lang) -> Result<()> {
             report.pulled,
             t(lang, "cli.msg.pulled"),
         );
+        if report.sightings_sent > 0 {
+            println!(
+                "{} {}",
+                t(lang, "cli.msg.sightings_sent"),
+                report.sightings_sent
+            );
+        }
         if let Some(block) = report.sequence_block {
             println!("{} {block}", t(lang, "cli.msg.block_taken_up"));
         }

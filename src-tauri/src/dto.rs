@@ -450,6 +450,8 @@ pub struct SyncSummary {
     pub offers_sent: u32,
     /// Handover offers received for this device through the registry.
     pub offers_received: u32,
+    /// Label readings (sightings) sent to the registry for its forgery and clone checks.
+    pub sightings_sent: u32,
 }
 
 /// What the registry records of a road pass's containers.

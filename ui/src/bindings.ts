@@ -988,7 +988,11 @@ offers_sent: number,
 /**
  * Handover offers received for this device through the registry.
  */
-offers_received: number, };
+offers_received: number, 
+/**
+ * Label readings (sightings) sent to the registry for its forgery and clone checks.
+ */
+sightings_sent: number, };
 
 export type RoadPassView = { 
 /**

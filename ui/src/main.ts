@@ -37,7 +37,12 @@ async function syncOnce(): Promise<void> {
       done.offers_sent + done.offers_received > 0
         ? t("app.sync.offers", { sent: done.offers_sent, received: done.offers_received })
         : "";
-    showDone(t("app.sync.done", { accepted: done.accepted, pulled: done.pulled, refused: done.refused, pending: done.pending }) + offers);
+    const sightings = done.sightings_sent > 0 ? t("app.sync.sightings", { sent: done.sightings_sent }) : "";
+    showDone(
+      t("app.sync.done", { accepted: done.accepted, pulled: done.pulled, refused: done.refused, pending: done.pending }) +
+        offers +
+        sightings,
+    );
   } catch (e) {
     lastSyncFailed = isAppError(e) && e.kind === "sync_unreachable";
     showError(e);

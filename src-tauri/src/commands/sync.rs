@@ -86,5 +86,6 @@ pub async fn sync_now(
         pending: counts.pending as u32,
         offers_sent: report.offers_sent as u32,
         offers_received: report.offers_received as u32,
+        sightings_sent: report.sightings_sent as u32,
     })
 }
