@@ -7,7 +7,7 @@ mod postgres;
 mod sqlite;
 mod status;
 
-pub use postgres::PostgresStore;
+pub use postgres::{Engine, PostgresStore};
 pub use sqlite::SqliteStore;
 
 use crate::error::RegistryError;

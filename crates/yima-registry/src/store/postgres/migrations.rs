@@ -46,4 +46,9 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0009_audit_index.sql",
         include_str!("../../../../../migrations/registry/postgres/0009_audit_index.sql"),
     ),
+    (
+        10,
+        "0010_distributed.sql",
+        include_str!("../../../../../migrations/registry/postgres/0010_distributed.sql"),
+    ),
 ];
