@@ -102,7 +102,9 @@ pub async fn bundle_as<S: RegistryStore>(
     scope: BundleScope,
     now: yima_core::Timestamp,
 ) -> Result<EvidenceBundle, RegistryError> {
-    let mut events: BTreeMap<i64, FeedEntry> = BTreeMap::new();
+    // By position, then id: positions order each container's chain, and events of unrelated
+    // containers may share one.
+    let mut events: BTreeMap<(i64, String), FeedEntry> = BTreeMap::new();
     let mut todo: BTreeSet<LabelCode> = BTreeSet::new();
     match &scope {
         BundleScope::Container(code) => {
@@ -148,7 +150,7 @@ pub async fn bundle_as<S: RegistryStore>(
                     .filter(|l| !seen.contains(&l.container))
                     .map(|l| l.container.clone()),
             );
-            events.insert(e.seq, e);
+            events.insert((e.seq, e.event.id.to_string()), e);
         }
     }
     if events.is_empty() {

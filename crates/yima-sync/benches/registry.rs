@@ -1,7 +1,9 @@
 //! Registry throughput and history lookups, on SQLite and PostgreSQL, beside the raw limit.
 //!
 //! `cargo bench -p yima-sync --bench registry` (env: YIMA_BENCH_EVENTS, default 100000;
-//! YIMA_BENCH_HISTORY_EVENTS, default 1000000; YIMA_TEST_PG for the PostgreSQL server).
+//! YIMA_BENCH_HISTORY_EVENTS, default 1000000; YIMA_TEST_PG for the PostgreSQL server;
+//! YIMA_BENCH_CITUS, a Citus coordinator's URL, to measure it too in the same run, e.g.
+//! `scripts/citus-cluster run -- env YIMA_BENCH_CITUS=... cargo bench …`, see BENCHMARKS.md).
 //!
 //! 1. A producer device records N events (one container each), then pushes them to the real
 //!    registry over HTTP on loopback (batches of 1000): events/s. Beside it, the raw limit
@@ -258,19 +260,154 @@ async fn fill_postgres(url: &str, extra: usize, body: &str) {
         .await
         .unwrap();
     tokio::spawn(conn);
+    // Each synthetic event at home in its own container, at a position of its own.
     client
         .execute(
-            "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
-             SELECT 'f' || lpad(i::text, 63, '0'), $2, '[]', 'generated', 0, 'x', 'x', 0, 'x', NULL FROM generate_series(1, $1::bigint) AS i",
+            "INSERT INTO events (container, seq, id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
+             SELECT 'C' || lpad(i::text, 63, '0'), i, 'f' || lpad(i::text, 63, '0'), $2, '[]', 'generated', 0, 'x', 'x', 0, 'x', NULL
+             FROM generate_series(1, $1::bigint) AS i",
             &[&(extra as i64), &body],
         )
         .await
         .unwrap();
     client
-        .execute("INSERT INTO event_links (event_id, container, prev) SELECT id, 'C' || substr(id, 2), NULL FROM events WHERE id LIKE 'f%'", &[])
+        .execute(
+            "INSERT INTO event_links (event_id, container, prev, home, seq)
+             SELECT id, container, NULL, container, seq FROM events WHERE container LIKE 'C%'",
+            &[],
+        )
         .await
         .unwrap();
     client.batch_execute("ANALYZE").await.unwrap();
+}
+
+async fn connect(url: &str) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+}
+
+/// The CPU seconds a PostgreSQL server's processes have used so far (its postmaster, the
+/// children it waited for, and those alive), read from /proc: the server of `url`.
+async fn server_cpu(url: &str) -> Option<f64> {
+    let pid: i32 = connect(url)
+        .await
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .ok()?
+        .get(0);
+    let stat = |pid: &str| -> Option<Vec<String>> {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let after = text.rsplit_once(')')?.1;
+        Some(after.split_whitespace().map(str::to_string).collect())
+    };
+    // Fields after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
+    let postmaster = stat(&pid.to_string())?.get(1)?.clone();
+    let ticks =
+        |f: &[String], i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let own = stat(&postmaster)?;
+    let mut total = ticks(&own, 11) + ticks(&own, 12) + ticks(&own, 13) + ticks(&own, 14);
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if let Some(f) = stat(&name) {
+            if f.get(1) == Some(&postmaster) {
+                total += ticks(&f, 11) + ticks(&f, 12);
+            }
+        }
+    }
+    Some(total / 100.0) // USER_HZ
+}
+
+/// The bytes the registry's tables (with their indexes) take per event pushed, on every node.
+async fn stored_bytes(backend: &str, url: &str, n: usize) {
+    let c = connect(url).await;
+    let citus: bool = c
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let sql = if citus {
+        "SELECT coalesce(sum(shard_size), 0)::bigint FROM citus_shards"
+    } else {
+        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+         JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind = 'r'"
+    };
+    let bytes: i64 = c.query_one(sql, &[]).await.unwrap().get(0);
+    println!(
+        "| {backend} | stored, tables and indexes | {:.0} bytes per event pushed |",
+        bytes as f64 / n as f64
+    );
+}
+
+/// The nodes of the Citus cluster of `url`: (name, URL of the same database there).
+async fn citus_nodes(url: &str) -> Vec<(String, String)> {
+    let rows = connect(url)
+        .await
+        .query(
+            "SELECT groupid, nodename, nodeport FROM pg_dist_node WHERE noderole = 'primary' ORDER BY groupid",
+            &[],
+        )
+        .await
+        .unwrap();
+    let (scheme_user, rest) = url.split_at(
+        url.find('@')
+            .map_or(url.find("://").unwrap() + 3, |i| i + 1),
+    );
+    let path = &rest[rest.find('/').unwrap_or(rest.len())..];
+    rows.iter()
+        .map(|r| {
+            let (group, host, port): (i32, String, i32) = (r.get(0), r.get(1), r.get(2));
+            let name = if group == 0 {
+                "coordinator".to_string()
+            } else {
+                format!("worker {group}")
+            };
+            (name, format!("{scheme_user}{host}:{port}{path}"))
+        })
+        .collect()
+}
+
+/// How the events spread over the shards and nodes: one line per node (shards, events,
+/// bytes of every registry table), and the events per shard (fewest, most).
+async fn spread(url: &str) {
+    let c = connect(url).await;
+    for r in c
+        .query(
+            "SELECT nodename || ':' || nodeport, count(*) FILTER (WHERE table_name = 'events'::regclass),
+                    sum(shard_size)::bigint
+             FROM citus_shards GROUP BY 1 ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        let (node, shards, bytes): (String, i64, i64) = (r.get(0), r.get(1), r.get(2));
+        println!("| node {node} | {shards} shards of events | {:.1} MB of the registry's tables |", bytes as f64 / 1e6);
+    }
+    let counts: Vec<i64> = c
+        .query(
+            "SELECT result::bigint FROM run_command_on_shards('events', 'SELECT count(*) FROM %s')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+    let mean = counts.iter().sum::<i64>() as f64 / counts.len() as f64;
+    println!(
+        "| events per shard | {} shards | fewest {min} | most {max} | mean {mean:.0} |",
+        counts.len()
+    );
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -355,10 +492,53 @@ async fn main() {
     let db = PgDb::create().await;
     let (pg_state, url) = driver::start(PostgresStore::connect(&db.url).await.unwrap()).await;
     eprintln!("pushing to PostgreSQL");
+    let before = server_cpu(&db.url).await;
     let pushed = push_all(&pg_state, &url, &mut pg_devices).await;
     println!("| PostgreSQL | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
+    if let (Some(b), Some(a)) = (before, server_cpu(&db.url).await) {
+        println!(
+            "| PostgreSQL server | CPU during the push | {:.1} s | {:.0} µs per event |",
+            a - b,
+            (a - b) * 1e6 / n as f64
+        );
+    }
+    stored_bytes("PostgreSQL", &db.url, n).await;
 
-    // Lookups, after both pushes: filling a registry to a million events writes about a
+    // Citus, when given: the same again through its coordinator, and what each node did.
+    let citus = match std::env::var("YIMA_BENCH_CITUS") {
+        Ok(coordinator) => {
+            let (dirs, mut devices, events) = tokio::task::block_in_place(|| record(n));
+            let raw_db = PgDb::create_on(&coordinator).await;
+            let raw = raw_postgres(&raw_db.url, &events).await;
+            let cdb = PgDb::create_on(&coordinator).await;
+            let store = PostgresStore::connect(&cdb.url).await.unwrap();
+            println!("engine: {}", store.engine());
+            let (state, url) = driver::start(store).await;
+            let nodes = citus_nodes(&cdb.url).await;
+            let mut before = Vec::new();
+            for (_, u) in &nodes {
+                before.push(server_cpu(u).await);
+            }
+            eprintln!("pushing to Citus");
+            let pushed = push_all(&state, &url, &mut devices).await;
+            println!("| Citus | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
+            for ((name, u), b) in nodes.iter().zip(before) {
+                if let (Some(b), Some(a)) = (b, server_cpu(u).await) {
+                    println!(
+                        "| Citus {name} | CPU during the push | {:.1} s | {:.0} µs per event |",
+                        a - b,
+                        (a - b) * 1e6 / n as f64
+                    );
+                }
+            }
+            spread(&cdb.url).await;
+            stored_bytes("Citus", &cdb.url, n).await;
+            Some((dirs, events, state, cdb))
+        }
+        Err(_) => None,
+    };
+
+    // Lookups, after every push: filling a registry to a million events writes about a
     // gigabyte, whose write-back would otherwise run under the next push.
     tokio::task::block_in_place(|| fill_sqlite(&path, m.saturating_sub(n), &body));
     let (p50, p99) = lookups(state.store.as_ref(), &events).await;
@@ -366,4 +546,10 @@ async fn main() {
     fill_postgres(&db.url, m.saturating_sub(n), &body).await;
     let (p50, p99) = lookups(pg_state.store.as_ref(), &pg_events).await;
     println!("| PostgreSQL | history lookup, {m} events | p50 {p50:.2} ms | p99 {p99:.2} ms | target p99 10 ms |");
+    if let Some((_dirs, events, state, cdb)) = citus {
+        fill_postgres(&cdb.url, m.saturating_sub(n), &body).await;
+        let (p50, p99) = lookups(state.store.as_ref(), &events).await;
+        println!("| Citus | history lookup, {m} events | p50 {p50:.2} ms | p99 {p99:.2} ms | target p99 10 ms |");
+        spread(&cdb.url).await;
+    }
 }

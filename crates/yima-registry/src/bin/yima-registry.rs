@@ -467,6 +467,7 @@ async fn main() -> Result<()> {
             let store = PostgresStore::connect(&url)
                 .await
                 .context("cannot open the PostgreSQL database")?;
+            tracing::info!(engine = %store.engine(), "database ready");
             run(store, cli.command).await
         }
     }

@@ -8,7 +8,7 @@ mod sightings;
 mod sqlite;
 mod status;
 
-pub use postgres::PostgresStore;
+pub use postgres::{Engine, PostgresStore};
 pub use sqlite::SqliteStore;
 
 use crate::error::RegistryError;

@@ -77,14 +77,14 @@ async fn registries_starting_together_migrate_once() {
         .await
         .expect("count")
         .get(0);
-    // Each migration (0001 to 0009, and 0011; 0010 is Citus's, not on this branch) once.
-    assert_eq!(n, 10);
-    let head: i64 = c
-        .query_one("SELECT last_seq FROM feed_head", &[])
+    // Each migration (0001 to 0011) once.
+    assert_eq!(n, 11);
+    let cursors: i64 = c
+        .query_one("SELECT count(*) FROM feed_cursors", &[])
         .await
-        .expect("feed head")
+        .expect("feed cursors")
         .get(0);
-    assert_eq!(head, 0);
+    assert_eq!(cursors, 0);
 
     // A migration changed after it was applied is refused, not applied again.
     c.execute(
@@ -145,9 +145,10 @@ async fn migration_0003_keeps_the_feed() {
         .expect("feed row")
         .get(0);
     assert_eq!(seq, 7);
+    // Migration 0010 names the event by its home too ('' for this one, which links none).
     assert!(c
         .execute(
-            "INSERT INTO feed (seq, org, event_seq) VALUES (8, 'o', 4)",
+            "INSERT INTO feed (seq, org, event_seq, event_container) VALUES (8, 'o', 4, '')",
             &[]
         )
         .await
@@ -193,7 +194,7 @@ async fn two_registries_deciding_one_container_keep_one_chain() {
 
     // Each container: two different pickups, at the same moment, through two registries.
     let mut tasks = Vec::new();
-    for (x, y) in race.rivals.clone() {
+    for (x, y) in race.rivals() {
         let (one, two, c, p) = (one.clone(), two.clone(), race.c.clone(), race.p.clone());
         tasks.push(tokio::spawn(
             async move { ingest(&one, vec![x], &c).await[0] },
@@ -215,7 +216,7 @@ async fn two_registries_deciding_one_container_keep_one_chain() {
             "container {i}: one accepted, the other a fork"
         );
     }
-    for (x, _) in &race.rivals {
+    for (x, _) in &race.rivals() {
         let code = x.body.links[0].container.clone();
         let h = one.container_history(code).await.expect("history");
         assert_eq!(h.len(), 5, "generated, weighed, dispatched, two pickups");
@@ -481,4 +482,132 @@ async fn a_regulator_registered_during_pushes_misses_no_container() {
     let ids: HashSet<EventId> = seen.iter().copied().collect();
     assert_eq!(ids.len(), seen.len(), "no event twice");
     assert_eq!(ids, all, "no container missed");
+}
+
+/// A database made by versions 1 to 9 keeps its events, links and feeds through migration
+/// 0010: each event gets its home (its first container), each link its event's home and
+/// seq, each feed row its event's home, each organisation a cursor at its last seq; the
+/// feed's single head and the events' sequence are gone, and the tables stay append-only.
+#[tokio::test]
+async fn migration_0010_keeps_events_links_and_feeds() {
+    const BEFORE: [(i64, &str, &str); 9] = [
+        (
+            1,
+            "0001_registry.sql",
+            include_str!("../../../../migrations/registry/postgres/0001_registry.sql"),
+        ),
+        (
+            2,
+            "0002_push_throughput.sql",
+            include_str!("../../../../migrations/registry/postgres/0002_push_throughput.sql"),
+        ),
+        (
+            3,
+            "0003_feed_by_seq.sql",
+            include_str!("../../../../migrations/registry/postgres/0003_feed_by_seq.sql"),
+        ),
+        (
+            4,
+            "0004_parties_by_org.sql",
+            include_str!("../../../../migrations/registry/postgres/0004_parties_by_org.sql"),
+        ),
+        (
+            5,
+            "0005_refused_quota.sql",
+            include_str!("../../../../migrations/registry/postgres/0005_refused_quota.sql"),
+        ),
+        (
+            6,
+            "0006_sequence_blocks.sql",
+            include_str!("../../../../migrations/registry/postgres/0006_sequence_blocks.sql"),
+        ),
+        (
+            7,
+            "0007_handover_offers.sql",
+            include_str!("../../../../migrations/registry/postgres/0007_handover_offers.sql"),
+        ),
+        (
+            8,
+            "0008_track_fixes.sql",
+            include_str!("../../../../migrations/registry/postgres/0008_track_fixes.sql"),
+        ),
+        (
+            9,
+            "0009_audit_index.sql",
+            include_str!("../../../../migrations/registry/postgres/0009_audit_index.sql"),
+        ),
+    ];
+    let db = PgDb::create().await;
+    let c = client(&db.url).await;
+    c.batch_execute(
+        "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL)",
+    )
+    .await
+    .expect("bookkeeping");
+    for (version, name, sql) in BEFORE {
+        c.batch_execute(sql).await.expect(name);
+        c.execute(
+            "INSERT INTO schema_migrations VALUES ($1, $2, $3)",
+            &[&version, &name, &yima_registry::checksum(sql)],
+        )
+        .await
+        .expect("record");
+    }
+    // e1 begins C1 and C2 (a split's outputs, say), e2 follows it in C1.
+    c.batch_execute(
+        "INSERT INTO events (seq, id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by)
+             VALUES (4, 'e1', '{}', '[]', 'split', 0, 'k', 'o', 0, 'k'),
+                    (5, 'e2', '{}', '[]', 'weighed', 0, 'k', 'o', 0, 'k');
+         INSERT INTO event_links (event_id, container, prev) VALUES ('e1', 'C2', NULL), ('e1', 'C1', NULL), ('e2', 'C1', 'e1');
+         INSERT INTO feed (seq, org, event_seq) VALUES (7, 'o', 4), (8, 'o', 5), (9, 'p', 5);
+         UPDATE feed_head SET last_seq = 9;",
+    )
+    .await
+    .expect("version 9 rows");
+    drop(PostgresStore::connect(&db.url).await.expect("migrate"));
+
+    let rows = |sql: &'static str| {
+        let c = &c;
+        async move {
+            c.query(sql, &[])
+                .await
+                .expect(sql)
+                .iter()
+                .map(|r| format!("{}:{}", r.get::<_, String>(0), r.get::<_, i64>(1)))
+                .collect::<Vec<String>>()
+        }
+    };
+    assert_eq!(
+        rows("SELECT id || '@' || container, seq FROM events ORDER BY seq").await,
+        ["e1@C1:4", "e2@C1:5"]
+    );
+    assert_eq!(
+        rows("SELECT container || '/' || event_id || '@' || home, seq FROM event_links ORDER BY container, event_id").await,
+        ["C1/e1@C1:4", "C1/e2@C1:5", "C2/e1@C1:4"]
+    );
+    assert_eq!(
+        rows("SELECT org || '@' || event_container || '#' || event_seq, seq FROM feed ORDER BY org, seq").await,
+        ["o@C1#4:7", "o@C1#5:8", "p@C1#5:9"]
+    );
+    assert_eq!(
+        rows("SELECT org, last_seq FROM feed_cursors ORDER BY org").await,
+        ["o:8", "p:9"]
+    );
+    let gone: i64 = c
+        .query_one(
+            "SELECT count(*) FROM pg_class WHERE relname IN ('feed_head', 'events_seq_seq')",
+            &[],
+        )
+        .await
+        .expect("catalog")
+        .get(0);
+    assert_eq!(gone, 0);
+    for sql in ["DELETE FROM events", "UPDATE event_links SET home = 'C2'"] {
+        let e = c.execute(sql, &[]).await.expect_err(sql);
+        let message = e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_default();
+        assert!(message.contains("is append-only"), "{sql}: {e:?}");
+    }
 }

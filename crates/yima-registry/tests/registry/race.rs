@@ -14,14 +14,19 @@ pub struct Race {
     pub c: Member,
     /// Generated, weighed and dispatched events of the raced containers, in order.
     pub prefix: Vec<SignedEvent>,
-    /// Per raced container: two different pickups of the same dispatched event.
-    pub rivals: Vec<(SignedEvent, SignedEvent)>,
+    /// Per raced container: a pickup of the dispatched event by each plate raced.
+    pub contenders: Vec<Vec<SignedEvent>>,
     /// Generated events of more containers.
     pub fresh: Vec<SignedEvent>,
 }
 
 impl Race {
     pub fn new(n: usize, fresh: usize) -> Race {
+        Race::with_plates(n, fresh, &["闽A·D1234", "闽A·D5678"])
+    }
+
+    /// As [`Race::new`], with one rival pickup per plate (at least two).
+    pub fn with_plates(n: usize, fresh: usize, plates: &[&str]) -> Race {
         let orgs = Orgs::new();
         let dirs: Vec<tempfile::TempDir> = (0..2)
             .map(|_| tempfile::tempdir().expect("temp dir"))
@@ -52,19 +57,27 @@ impl Race {
         clock.advance(MINUTE);
         let card = c.identity().expect("card");
         let c_key = device_store(dirs[1].path()).1;
-        let mut rivals = Vec::new();
+        let mut contenders = Vec::new();
         for code in &codes {
-            let pair = [pickup("闽A·D1234"), pickup("闽A·D5678")].map(|step| {
-                let offer = p
-                    .offer_handover(std::slice::from_ref(code), &card, step, None, None)
-                    .expect("offer");
-                let mut e = offer.event.parse().expect("offer event");
-                e.countersign(&c_key);
-                e
-            });
-            let [one, two] = pair;
-            assert_ne!(one.id, two.id);
-            rivals.push((one, two));
+            let all: Vec<SignedEvent> = plates
+                .iter()
+                .map(|plate| {
+                    let offer = p
+                        .offer_handover(
+                            std::slice::from_ref(code),
+                            &card,
+                            pickup(plate),
+                            None,
+                            None,
+                        )
+                        .expect("offer");
+                    let mut e: SignedEvent = offer.event.parse().expect("offer event");
+                    e.countersign(&c_key);
+                    e
+                })
+                .collect();
+            assert_ne!(all[0].id, all[1].id);
+            contenders.push(all);
         }
         let fresh_codes: Vec<LabelCode> = (0..fresh)
             .map(|_| p.register(&drum("1")).expect("register").code)
@@ -81,8 +94,18 @@ impl Race {
             c: member(dirs[1].path(), &orgs.carrier, Role::Carrier),
             orgs,
             prefix,
-            rivals,
+            contenders,
             fresh,
         }
+    }
+}
+
+impl Race {
+    /// Per raced container: its first two rival pickups of the same dispatched event.
+    pub fn rivals(&self) -> Vec<(SignedEvent, SignedEvent)> {
+        self.contenders
+            .iter()
+            .map(|c| (c[0].clone(), c[1].clone()))
+            .collect()
     }
 }

@@ -177,16 +177,31 @@ const REINDEX_PAGE: i64 = 5000;
 /// Rebuilds the audit index from every stored event and container (after migration 9, in
 /// its transaction).
 pub(super) async fn reindex(tx: &impl GenericClient) -> Result<(), RegistryError> {
-    let births: HashMap<String, i64> = tx
+    // Each container's birth: when the event that began it happened. Two statements with no
+    // join, which the schema of every version from 9 on answers, on Citus too.
+    let begun_at: HashMap<String, i64> = tx
         .query(
-            "SELECT l.container, min(e.at) FROM event_links l JOIN events e ON e.id = l.event_id
-             WHERE l.prev IS NULL GROUP BY l.container",
+            "SELECT id, at FROM events WHERE id IN (SELECT event_id FROM event_links WHERE prev IS NULL)",
             &[],
         )
         .await?
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
+    let mut births: HashMap<String, i64> = HashMap::new();
+    for r in tx
+        .query(
+            "SELECT container, event_id FROM event_links WHERE prev IS NULL",
+            &[],
+        )
+        .await?
+    {
+        let (container, event): (String, &str) = (r.get(0), r.get(1));
+        if let Some(at) = begun_at.get(event) {
+            let birth = births.entry(container).or_insert(*at);
+            *birth = (*birth).min(*at);
+        }
+    }
     let mut after = 0i64;
     loop {
         let rows = tx

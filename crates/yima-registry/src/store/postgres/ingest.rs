@@ -1,6 +1,7 @@
 //! The PostgreSQL store's ingest: lock the containers of a push, read what deciding needs,
 //! decide every event with the shared rules ([`batch::decide_push`]), then write each table
-//! with one statement.
+//! with one statement. Every statement names the containers (or organisations) its rows
+//! belong to, so on Citus each goes only to the shards holding them.
 
 use super::{to_device, DEVICE_SELECT};
 use crate::error::{ErrorKind, RegistryError};
@@ -101,17 +102,36 @@ async fn ingest_tx(
     // Read what the decisions need, now that no one else can change it: the queries go out
     // together (pipelined on the connection) rather than one round trip each.
     let ids: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
+    let homes: Vec<String> = events
+        .iter()
+        .map(|e| {
+            e.body
+                .links
+                .iter()
+                .map(|l| l.container.to_string())
+                .min()
+                .unwrap_or_default()
+        })
+        .collect();
     let signers: Vec<String> = batch::signers(events)
         .iter()
         .map(|k| k.to_string())
         .collect();
     let device_select = format!("{DEVICE_SELECT} WHERE d.public_key = ANY($1::text[])");
-    let (stored, statuses, parties, devices, regulators) = tokio::try_join!(
+    let (stored, statuses, parties, devices, regulators, last) = tokio::try_join!(
         async {
-            let stmt = tx
-                .prepare_cached("SELECT id FROM events WHERE id = ANY($1::text[])")
-                .await?;
-            tx.query(&stmt, &[&ids]).await
+            // An event lives with its first container (its id fixes its body, so its
+            // links): each looked up by (home, id). Not `container = ANY … AND id = ANY …`,
+            // which PostgreSQL 15 probes as every pair of the two arrays (10⁶ for 1000).
+            // Planned for each push (an unnamed statement), not cached: a plan made while
+            // the table was small scans it whole later (380 ms a push at 20 000 events).
+            tx.query(
+                "SELECT e.id FROM events e
+                 JOIN unnest($1::text[], $2::text[]) AS u(container, id) ON e.container = u.container AND e.id = u.id
+                 WHERE e.container = ANY($1::text[])",
+                &[&homes, &ids],
+            )
+            .await
         },
         async {
             let stmt = tx
@@ -148,7 +168,16 @@ async fn ingest_tx(
             tx.execute(&lock, &[&super::REGULATORS_LOCK]).await?;
             tx.query(&stmt, &[]).await
         },
+        async {
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT container, max(seq) FROM event_links WHERE container = ANY($1::text[]) GROUP BY container",
+                )
+                .await?;
+            tx.query(&stmt, &[&codes]).await
+        },
     )?;
+    let last: HashMap<String, i64> = last.iter().map(|r| (r.get(0), r.get(1))).collect();
     let mut known = Known {
         stored: stored.iter().map(|r| r.get(0)).collect(),
         regulators: regulators.iter().map(|r| (r.get(0), r.get(1))).collect(),
@@ -168,13 +197,14 @@ async fn ingest_tx(
     }
 
     let (results, w) = batch::decide_push(events, pusher, now, checked, known)?;
-    write(tx, w, pusher, now, quota).await?;
+    write(tx, w, last, pusher, now, quota).await?;
     Ok(results)
 }
 
 async fn write(
     tx: &deadpool_postgres::Transaction<'_>,
     w: Writes,
+    last: HashMap<String, i64>,
     pusher: &PublicKey,
     now: Timestamp,
     quota: u64,
@@ -194,10 +224,11 @@ async fn write(
         refused_links,
     } = w;
     let pusher = pusher.to_string();
+    let placed = place(&events, &links, last, now);
     // Each table's rows in one statement; the statements go out together (pipelined on the
     // connection): none reads what another writes.
-    let (seqs, (), (), (), (), ()) = tokio::try_join!(
-        write_events(tx, events, links, &pusher, now),
+    let ((), (), (), (), (), ()) = tokio::try_join!(
+        write_events(tx, events, links, &placed, &pusher, now),
         write_forks(tx, forks, now),
         write_refused(tx, refused, refused_links, &pusher, now, quota),
         write_containers(tx, containers),
@@ -205,21 +236,71 @@ async fn write(
         super::audit::write(tx, facts, audit, recheck),
     )?;
     if !feed.is_empty() {
-        write_feed(tx, feed, &seqs).await?;
+        write_feed(tx, feed, &placed).await?;
     }
     Ok(())
 }
 
-/// Writes the events and their links; returns the seqs the events took, in their order.
+/// Where each event of a push goes: its home container (the first it links, where its row
+/// lives) and its seq, its position: above the seq of every event linked to any of its
+/// containers before it, and at least its arrival time in microseconds. The containers are
+/// locked, so a chain's positions grow with it, with no sequence shared by all ingests.
+pub(super) struct Placed {
+    pub homes: Vec<String>,
+    pub seqs: Vec<i64>,
+}
+
+fn place(
+    events: &[batch::EventRow],
+    links: &[(String, String, Option<String>)],
+    mut last: HashMap<String, i64>,
+    now: Timestamp,
+) -> Placed {
+    // Each event's links are written together, its containers in the body's (sorted) order.
+    let mut containers: HashMap<&str, Vec<&str>> = HashMap::with_capacity(events.len());
+    for (event, container, _) in links {
+        containers.entry(event).or_default().push(container);
+    }
+    // Within a push, each event after the one before: one push's events never share a
+    // position (events of unrelated containers in concurrent pushes may).
+    let mut floor = now.0.saturating_mul(1000);
+    let mut placed = Placed {
+        homes: Vec::with_capacity(events.len()),
+        seqs: Vec::with_capacity(events.len()),
+    };
+    for e in events {
+        let codes = containers.get(e.id.as_str()).map_or(&[][..], |c| &c[..]);
+        let seq = codes
+            .iter()
+            .filter_map(|c| last.get(*c))
+            .map(|s| s + 1)
+            .fold(floor, i64::max);
+        for c in codes {
+            last.insert(c.to_string(), seq);
+        }
+        placed.homes.push(
+            codes
+                .iter()
+                .min()
+                .map_or_else(String::new, |c| c.to_string()),
+        );
+        placed.seqs.push(seq);
+        floor = seq + 1;
+    }
+    placed
+}
+
+/// Writes the events and their links, each event at its place.
 async fn write_events(
     tx: &deadpool_postgres::Transaction<'_>,
     events: Vec<batch::EventRow>,
     links: Vec<(String, String, Option<String>)>,
+    placed: &Placed,
     pusher: &str,
     now: Timestamp,
-) -> Result<Vec<i64>, RegistryError> {
+) -> Result<(), RegistryError> {
     if events.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let n = events.len();
     let (mut ids, mut bodies, mut signatures, mut steps) = (
@@ -234,6 +315,23 @@ async fn write_events(
         Vec::with_capacity(n),
         Vec::with_capacity(n),
     );
+    let mut place_of: HashMap<&str, (&str, i64)> = HashMap::with_capacity(n);
+    for (i, e) in events.iter().enumerate() {
+        place_of.insert(&e.id, (&placed.homes[i], placed.seqs[i]));
+    }
+    let m = links.len();
+    let (mut link_homes, mut link_seqs) = (Vec::with_capacity(m), Vec::with_capacity(m));
+    for (event, _, _) in &links {
+        let (home, seq) = place_of.get(event.as_str()).copied().ok_or_else(|| {
+            RegistryError::new(
+                ErrorKind::Storage,
+                format!("link of unplaced event {event}"),
+            )
+        })?;
+        link_homes.push(home.to_string());
+        link_seqs.push(seq);
+    }
+    drop(place_of);
     for e in events {
         ids.push(e.id);
         bodies.push(e.body);
@@ -245,23 +343,23 @@ async fn write_events(
         fork_ofs.push(e.fork_of);
     }
     let (link_events, link_containers, prevs) = columns3(links);
-    // WITH ORDINALITY … ORDER BY: events take their seqs in the order they were decided.
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
-             SELECT u.id, u.body, u.signatures, u.step, u.at, u.recorder, u.recorder_org, $9::bigint, $10::text, u.fork_of
-             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[])
-                  WITH ORDINALITY AS u(id, body, signatures, step, at, recorder, recorder_org, fork_of, n)
-             ORDER BY u.n
-             RETURNING id, seq",
+            "INSERT INTO events (container, seq, id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
+             SELECT u.container, u.seq, u.id, u.body, u.signatures, u.step, u.at, u.recorder, u.recorder_org, $11::bigint, $12::text, u.fork_of
+             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[])
+                  AS u(container, seq, id, body, signatures, step, at, recorder, recorder_org, fork_of)",
         )
         .await?;
     let link_stmt = tx
         .prepare_cached(
-            "INSERT INTO event_links (event_id, container, prev) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
+            "INSERT INTO event_links (event_id, container, prev, home, seq)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])",
         )
         .await?;
-    let event_params: [&(dyn tokio_postgres::types::ToSql + Sync); 10] = [
+    let event_params: [&(dyn tokio_postgres::types::ToSql + Sync); 12] = [
+        &placed.homes,
+        &placed.seqs,
         &ids,
         &bodies,
         &signatures,
@@ -273,20 +371,18 @@ async fn write_events(
         &now.0,
         &pusher,
     ];
-    let link_params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
-        [&link_events, &link_containers, &prevs];
-    let (rows, _) = tokio::try_join!(
-        tx.query(&stmt, &event_params),
+    let link_params: [&(dyn tokio_postgres::types::ToSql + Sync); 5] = [
+        &link_events,
+        &link_containers,
+        &prevs,
+        &link_homes,
+        &link_seqs,
+    ];
+    tokio::try_join!(
+        tx.execute(&stmt, &event_params),
         tx.execute(&link_stmt, &link_params),
     )?;
-    let by_id: HashMap<String, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    ids.iter()
-        .map(|id| {
-            by_id.get(id).copied().ok_or_else(|| {
-                RegistryError::new(ErrorKind::Storage, format!("event {id} got no seq"))
-            })
-        })
-        .collect()
+    Ok(())
 }
 
 async fn write_forks(
@@ -415,43 +511,25 @@ async fn write_parties(
 async fn write_feed(
     tx: &deadpool_postgres::Transaction<'_>,
     items: Vec<FeedItem>,
-    seqs: &[i64],
+    placed: &Placed,
 ) -> Result<(), RegistryError> {
-    // This push's events and links are already written, so one query per new party gives
-    // the whole history of the container and of every container sharing an event with it
-    // (merge/split lineage, multi-container events), in arrival order: every event in a
-    // feed then follows the events it links to.
-    let family_stmt = tx
-        .prepare_cached(
-            "WITH RECURSIVE fam(c) AS (
-                 SELECT $1::text
-                 UNION
-                 SELECT l2.container FROM fam JOIN event_links l1 ON l1.container = fam.c
-                 JOIN event_links l2 ON l2.event_id = l1.event_id
-             )
-             SELECT e.seq, array_agg(DISTINCT l.container) FROM event_links l JOIN events e ON e.id = l.event_id
-             WHERE l.container IN (SELECT c FROM fam) GROUP BY e.id, e.seq ORDER BY e.seq",
-        )
-        .await?;
     // Rows are written only where missing (an event may reach an organisation's feed
-    // through two containers), each once, in order.
-    let mut seen = HashSet::new();
-    let (mut orgs, mut events) = (Vec::new(), Vec::new());
+    // through two containers), each once, in order: the push's events, and the whole
+    // history of a container and of every container sharing an event with it (merge/split
+    // lineage, multi-container events) for an organisation that becomes its party, in
+    // position order, so every event in a feed follows the events it links to.
+    let mut rows = super::feed::FeedRows::default();
     let (mut party_codes, mut party_orgs) = (Vec::new(), Vec::new());
-    let mut add = |org: &String, event: i64| {
-        if seen.insert((org.clone(), event)) {
-            orgs.push(org.clone());
-            events.push(event);
-        }
-    };
+    let mut backfilled = false;
     for item in &items {
         match item {
-            FeedItem::One { org, event } => add(org, seqs[*event]),
+            FeedItem::One { org, event } => {
+                rows.add(org, &placed.homes[*event], placed.seqs[*event]);
+            }
             FeedItem::Backfill { org, container } => {
-                for row in tx.query(&family_stmt, &[container]).await? {
-                    let event: i64 = row.get(0);
-                    let containers: Vec<String> = row.get(1);
-                    add(org, event);
+                backfilled = true;
+                for (home, seq, containers) in super::feed::family_history(tx, container).await? {
+                    rows.add(org, &home, seq);
                     for c in containers {
                         party_codes.push(c);
                         party_orgs.push(org.clone());
@@ -468,23 +546,6 @@ async fn write_feed(
             .await?;
         tx.execute(&stmt, &[&party_codes, &party_orgs]).await?;
     }
-    // Locked until commit: the next push waits here, so seqs become visible in order.
-    let stmt = tx
-        .prepare_cached("SELECT last_seq FROM feed_head WHERE id = 1 FOR UPDATE")
-        .await?;
-    let last: i64 = tx.query_one(&stmt, &[]).await?.get(0);
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO feed (seq, org, event_seq)
-             SELECT $3::bigint + row_number() OVER (ORDER BY u.n), u.org, u.event_seq
-             FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(org, event_seq, n)
-             WHERE NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = u.org AND f.event_seq = u.event_seq)",
-        )
-        .await?;
-    let added = tx.execute(&stmt, &[&orgs, &events, &last]).await?;
-    let stmt = tx
-        .prepare_cached("UPDATE feed_head SET last_seq = $1 WHERE id = 1")
-        .await?;
-    tx.execute(&stmt, &[&(last + added as i64)]).await?;
-    Ok(())
+    // Only a backfill can name an event already in a feed: the push's own are new.
+    super::feed::append(tx, rows, backfilled).await
 }

@@ -47,6 +47,11 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../../../migrations/registry/postgres/0009_audit_index.sql"),
     ),
     (
+        10,
+        "0010_distributed.sql",
+        include_str!("../../../../../migrations/registry/postgres/0010_distributed.sql"),
+    ),
+    (
         11,
         "0011_sightings.sql",
         include_str!("../../../../../migrations/registry/postgres/0011_sightings.sql"),

@@ -8,14 +8,22 @@
 //!   taken in one sorted order, so two pushes never deadlock) before reading anything, so
 //!   two pushes deciding the same container run one after the other and the second sees
 //!   what the first stored;
-//! - feed seqs come from the `feed_head` row, locked until commit, so they become visible in
-//!   order and a reader's cursor never skips an entry still being written.
+//! - each organisation's feed seqs come from its own cursor row, locked until commit, so
+//!   they become visible in order and a reader's cursor never skips an entry still being
+//!   written ([`feed`]).
 //!
 //! An ingest reads what it needs in a handful of queries, decides every event in memory
 //! and writes each table with one statement, whatever the batch size.
+//!
+//! The same schema and statements serve plain PostgreSQL and Citus (migration 10
+//! distributes the tables when the extension is present; [`Engine`] says which one the
+//! store found): custody rows live by container, feeds by reading organisation, and no
+//! statement joins tables distributed by different keys, so each goes to the shards of the
+//! containers or organisations it names. The advisory locks are the coordinator's.
 
 mod audit;
 mod enrol;
+mod feed;
 mod ingest;
 mod migrations;
 mod offers;
@@ -53,6 +61,28 @@ const MIGRATION_LOCK: (i32, i32) = (0x5969_6d61, 1); // "Yima", 1
 pub struct PostgresStore {
     pool: Pool,
     refused_quota: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    engine: Engine,
+}
+
+/// Which engine a [`PostgresStore`] runs on, found when it connects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// A single PostgreSQL server.
+    Postgres,
+    /// A Citus coordinator: the registry's tables distributed over its workers.
+    Citus {
+        /// Worker nodes in the cluster's metadata (0: the coordinator holds every shard).
+        workers: u32,
+    },
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Engine::Postgres => f.write_str("PostgreSQL"),
+            Engine::Citus { workers } => write!(f, "Citus ({workers} workers)"),
+        }
+    }
 }
 
 /// The advisory lock key between pushes that read the regulators (shared) and registering
@@ -94,12 +124,43 @@ impl PostgresStore {
             .wait_timeout(Some(Duration::from_secs(60)))
             .build()
             .map_err(|e| RegistryError::new(ErrorKind::Storage, format!("postgres pool: {e}")))?;
-        let store = PostgresStore {
+        let mut store = PostgresStore {
             pool,
             refused_quota: std::sync::Arc::new(super::REFUSED_QUOTA.into()),
+            engine: Engine::Postgres,
         };
         store.migrate().await?;
+        store.engine = store.detect_engine().await?;
         Ok(store)
+    }
+
+    /// The engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    async fn detect_engine(&self) -> Result<Engine, RegistryError> {
+        let c = self.client().await?;
+        let citus: bool = c
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')",
+                &[],
+            )
+            .await?
+            .get(0);
+        if !citus {
+            return Ok(Engine::Postgres);
+        }
+        let workers: i64 = c
+            .query_one(
+                "SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND groupid <> 0",
+                &[],
+            )
+            .await?
+            .get(0);
+        Ok(Engine::Citus {
+            workers: u32::try_from(workers).unwrap_or(u32::MAX),
+        })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, RegistryError> {
@@ -150,6 +211,18 @@ impl PostgresStore {
                     .await?;
                 }
             }
+        }
+        // On Citus, every table distributed (migration 10's function; none left to do once
+        // it ran here, some when the database was moved to Citus afterwards).
+        let citus: bool = tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')",
+                &[],
+            )
+            .await?
+            .get(0);
+        if citus {
+            tx.execute("SELECT yima_distribute()", &[]).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -246,16 +319,9 @@ impl RegistryStore for PostgresStore {
         }
         if let Some(j) = &org.jurisdiction {
             // A regulator registered after events arrived sees the containers of its
-            // jurisdiction from their start, as one registered before them would. The feed's
-            // head is locked as a push's feed rows lock it, so seqs stay in order.
+            // jurisdiction from their start, as one registered before them would, in
+            // position order.
             let org = org.credit_code.as_str();
-            let last: i64 = tx
-                .query_one(
-                    "SELECT last_seq FROM feed_head WHERE id = 1 FOR UPDATE",
-                    &[],
-                )
-                .await?
-                .get(0);
             tx.execute(
                 "INSERT INTO container_parties (container, org)
                  SELECT DISTINCT container, $1::text FROM event_links WHERE substr(container, 3, 6) LIKE $2 || '%'
@@ -263,20 +329,21 @@ impl RegistryStore for PostgresStore {
                 &[&org, j],
             )
             .await?;
-            let added = tx
-                .execute(
-                    "INSERT INTO feed (seq, org, event_seq)
-                     SELECT $3::bigint + row_number() OVER (ORDER BY e.seq), $1::text, e.seq FROM events e
-                     WHERE e.id IN (SELECT event_id FROM event_links WHERE substr(container, 3, 6) LIKE $2 || '%')
-                       AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.org = $1 AND f.event_seq = e.seq)",
-                    &[&org, j, &last],
+            let mut events: Vec<(i64, String)> = tx
+                .query(
+                    "SELECT DISTINCT seq, home FROM event_links WHERE substr(container, 3, 6) LIKE $1 || '%'",
+                    &[j],
                 )
-                .await?;
-            tx.execute(
-                "UPDATE feed_head SET last_seq = $1 WHERE id = 1",
-                &[&(last + added as i64)],
-            )
-            .await?;
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            events.sort_unstable();
+            let mut rows = feed::FeedRows::default();
+            for (seq, home) in &events {
+                rows.add(org, home, *seq);
+            }
+            feed::append(&tx, rows, true).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -454,21 +521,44 @@ impl RegistryStore for PostgresStore {
         limit: u32,
     ) -> Result<FeedPage, RegistryError> {
         let c = self.client().await?;
+        // The feed's rows from the organisation's shard, then their events from theirs.
         let stmt = c
             .prepare_cached(
-                "SELECT f.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM feed f JOIN events e ON e.seq = f.event_seq
-                 WHERE f.org = $1 AND f.seq > $2 ORDER BY f.seq LIMIT $3",
+                "SELECT seq, event_container, event_seq FROM feed WHERE org = $1 AND seq > $2 ORDER BY seq LIMIT $3",
             )
             .await?;
         let rows = c
             .query(&stmt, &[&org.as_str(), &after, &(i64::from(limit) + 1)])
             .await?;
         let more = rows.len() > limit as usize;
-        let entries = rows
+        let rows: Vec<(i64, (String, i64))> = rows
             .iter()
             .take(limit as usize)
-            .map(to_entry)
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
+            .collect();
+        let places: Vec<(String, i64)> = rows.iter().map(|r| r.1.clone()).collect();
+        let mut events = feed::events_at(&c, &places).await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        let mut more = more;
+        for (seq, place) in rows {
+            let Some(mut entry) = events.remove(&place) else {
+                // On Citus a push committed on several workers (two-phase) becomes visible
+                // on each at its own moment: the feed row may be read before its event on
+                // another worker. The page ends before it (the reader asks again); its
+                // rows after it wait too, so the cursor never passes an entry unread (and a
+                // page that ends at once does not ask the client to come straight back).
+                if matches!(self.engine, Engine::Citus { .. }) {
+                    more = !entries.is_empty();
+                    break;
+                }
+                return Err(RegistryError::new(
+                    ErrorKind::Storage,
+                    format!("feed entry {seq} of {org} names no stored event"),
+                ));
+            };
+            entry.seq = seq;
+            entries.push(entry);
+        }
         let next = entries.last().map_or(after, |e| e.seq);
         Ok(FeedPage {
             entries,
@@ -479,17 +569,7 @@ impl RegistryStore for PostgresStore {
 
     async fn container_history(&self, code: LabelCode) -> Result<Vec<FeedEntry>, RegistryError> {
         let c = self.client().await?;
-        let stmt = c
-            .prepare_cached(
-                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM event_links l JOIN events e ON e.id = l.event_id
-                 WHERE l.container = $1 ORDER BY e.seq",
-            )
-            .await?;
-        c.query(&stmt, &[&code.as_str()])
-            .await?
-            .iter()
-            .map(to_entry)
-            .collect()
+        feed::history(&c, code.as_str()).await
     }
 
     async fn statuses(
@@ -519,17 +599,32 @@ impl RegistryStore for PostgresStore {
     ) -> Result<Vec<FeedEntry>, RegistryError> {
         let c = self.client().await?;
         let stmt = c
-            .prepare_cached(
-                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM event_links l JOIN events e ON e.id = l.event_id
-                 WHERE l.container = $1 AND EXISTS (SELECT 1 FROM feed f WHERE f.org = $2 AND f.event_seq = e.seq)
-                 ORDER BY e.seq",
-            )
+            .prepare_cached("SELECT home, seq FROM event_links WHERE container = $1")
             .await?;
-        c.query(&stmt, &[&code.as_str(), &org.as_str()])
+        let places: Vec<(String, i64)> = c
+            .query(&stmt, &[&code.as_str()])
             .await?
             .iter()
-            .map(to_entry)
-            .collect()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        // Those in the organisation's feed.
+        let seqs: Vec<i64> = places.iter().map(|p| p.1).collect();
+        let stmt = c
+            .prepare_cached(
+                "SELECT event_container, event_seq FROM feed WHERE org = $1 AND event_seq = ANY($2::bigint[])",
+            )
+            .await?;
+        let readable: std::collections::HashSet<(String, i64)> = c
+            .query(&stmt, &[&org.as_str(), &seqs])
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let places: Vec<(String, i64)> = places
+            .into_iter()
+            .filter(|p| readable.contains(p))
+            .collect();
+        Ok(feed::in_order(feed::events_at(&c, &places).await?))
     }
 
     async fn readable_mentioning(
@@ -538,10 +633,14 @@ impl RegistryStore for PostgresStore {
         text: String,
     ) -> Result<Vec<FeedEntry>, RegistryError> {
         let c = self.client().await?;
+        // The subquery reads the organisation's shard; on Citus its rows go to every shard
+        // of events, each searching its own.
         let stmt = c
             .prepare_cached(
-                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM feed f JOIN events e ON e.seq = f.event_seq
-                 WHERE f.org = $1 AND strpos(e.body, $2) > 0 ORDER BY e.seq",
+                "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of FROM events e
+                 WHERE strpos(e.body, $2) > 0
+                   AND (e.container, e.seq) IN (SELECT event_container, event_seq FROM feed WHERE org = $1)
+                 ORDER BY e.seq, e.id",
             )
             .await?;
         c.query(&stmt, &[&org.as_str(), &text])

@@ -10,6 +10,9 @@ use yima_protocol::HandoverOffer;
 /// giver key's hash, so two posts of one giver count its waiting offers one after the other.
 const OFFER_LOCK: i32 = 0x4f66_6672; // "Offr"
 
+// Offers and events are distributed by different keys on Citus: "not taken yet" is an
+// uncorrelated subquery (the offers' event ids among the stored events), never a join.
+
 pub(super) async fn put_offer(
     c: &mut deadpool_postgres::Object,
     offer: &OfferRecord,
@@ -37,7 +40,8 @@ pub(super) async fn put_offer(
     let stmt = tx
         .prepare_cached(
             "SELECT count(*) FROM handover_offers o
-             WHERE o.giver_key = $1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = o.event_id)",
+             WHERE o.giver_key = $1 AND o.event_id NOT IN (SELECT e.id FROM events e
+                 WHERE e.id IN (SELECT event_id FROM handover_offers WHERE giver_key = $1))",
         )
         .await?;
     let waiting: i64 = tx.query_one(&stmt, &[&giver]).await?.get(0);
@@ -73,7 +77,8 @@ pub(super) async fn offers_for(
     let stmt = c
         .prepare_cached(
             "SELECT o.body FROM handover_offers o
-             WHERE o.taker_key = $1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.id = o.event_id)
+             WHERE o.taker_key = $1 AND o.event_id NOT IN (SELECT e.id FROM events e
+                 WHERE e.id IN (SELECT event_id FROM handover_offers WHERE taker_key = $1))
              ORDER BY o.received_at, o.event_id LIMIT $2",
         )
         .await?;
