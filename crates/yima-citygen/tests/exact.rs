@@ -1,6 +1,8 @@
 //! Every rule finds exactly the anomalies injected in a generated city — on SQLite and on
-//! PostgreSQL — through the registry's ingest, its evaluator past every deadline, and the
-//! audit API's list.
+//! PostgreSQL — through the registry's ingest, the scans of labels kept as the sightings
+//! route keeps them, its evaluator past every deadline, and the audit API's list. Every
+//! dispatched container's label is scanned on its way: the sighting rules stay quiet on
+//! those scans.
 
 mod common;
 
@@ -68,6 +70,16 @@ async fn exact<S: RegistryStore>(s: &S, batch: usize) {
     assert_eq!(tally.forks, per_rule, "{tally:?}");
     // Bad signature, wrong key, revoked key, off the manifest.
     assert_eq!(tally.refused, 4 * per_rule, "{tally:?}");
+    // Scans of ordinary containers (two or three each when dispatched), besides the
+    // injected ones: all kept.
+    let honest = city
+        .sightings
+        .iter()
+        .flat_map(|r| r.sightings.iter())
+        .filter(|s| !city.injected.iter().any(|(_, c)| *c == s.code))
+        .count();
+    assert!(honest > city.params.containers, "{honest} ordinary scans");
+    assert_eq!(report_all(s, &city).await, city.sighting_count());
     assert!(judge(s, city.judge_at).await > 0);
     let found = listed(s).await;
     let missed: Vec<_> = want.difference(&found).collect();
