@@ -300,7 +300,7 @@ fn life(
         // Printed, never registered: a carrier's device scans it at the producer (its
         // device holds no record: unchecked), or somebody opens it on the public page.
         let at = m(rng.gen_range(10..240));
-        let scan = if b.unregistered % 2 == 0 {
+        let scan = if b.unregistered.is_multiple_of(2) {
             let c = w.producers + rng.gen_range(0..w.carriers);
             b.scan(rng, &code, at, c, w.places.0[p], Seal::Unchecked)
         } else {

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use std::collections::BTreeSet;
-use yima_citygen::{generate, City, CityParams, INJECTORS, NOT_AT_REGISTRY};
+use yima_citygen::{generate, City, CityParams, Reporter, INJECTORS, NOT_AT_REGISTRY};
 use yima_core::AnomalyRule;
 use yima_registry::{PostgresStore, RegistryStore, SqliteStore};
 
@@ -79,6 +79,19 @@ async fn exact<S: RegistryStore>(s: &S, batch: usize) {
         .filter(|s| !city.injected.iter().any(|(_, c)| *c == s.code))
         .count();
     assert!(honest > city.params.containers, "{honest} ordinary scans");
+    // Labels never registered: scanned by a device, and opened on the public page.
+    let unseen: BTreeSet<_> = city
+        .sightings
+        .iter()
+        .filter(|r| {
+            r.sightings.iter().any(|s| {
+                city.injected
+                    .contains(&(AnomalyRule::UnseenLabel, s.code.clone()))
+            })
+        })
+        .map(|r| matches!(r.reporter, Reporter::PublicPage))
+        .collect();
+    assert_eq!(unseen, BTreeSet::from([false, true]), "both paths");
     assert_eq!(report_all(s, &city).await, city.sighting_count());
     assert!(judge(s, city.judge_at).await > 0);
     let found = listed(s).await;
