@@ -12,8 +12,8 @@
 //!
 //! Labels are scanned too ([`City::sightings`]): the carrier's device at the pickup, where
 //! the producer is, the second carrier's at a relay, the receiver's at the receipt — each
-//! with its location fix, each move possible in the time between, so the sighting rules stay
-//! quiet on them. Two rules are broken by scans alone: a label printed and never registered
+//! with its location fix, each move possible in the time between — and one in ten opened on
+//! the registry's public page the day after; the sighting rules stay quiet on them. Two rules are broken by scans alone: a label printed and never registered
 //! (scanned by a carrier's device at its producer, or opened on the registry's public page),
 //! and a label cloned (scanned a minute after its pickup by the device farthest away).
 //!
@@ -144,7 +144,7 @@ pub enum Reporter {
 }
 
 /// Scans of labels the registry is given at once.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SightingReport {
     /// Who reports them.
     pub reporter: Reporter,

@@ -440,6 +440,8 @@ fn life(
     if plan.cloned {
         let at = Timestamp(picked_at.0 + MINUTE);
         let (far, d) = farthest(w, w.places.0[p]);
+        // Twice as far as the default rule lets a label go in that minute (its speed limit,
+        // its tolerance, two fixes of 30 m at worst).
         let config = AnomalyConfig::default();
         let reach = f64::from(config.sighting_max_speed_kmh) / 3.6 * 60.0
             + f64::from(config.sighting_tolerance_m)
@@ -554,6 +556,17 @@ fn life(
     // The receiver: scans the label at its gate, weighs, accepts, disposes of.
     let scan = b.scan(rng, &code, received_at, r, to, Seal::Genuine);
     out.scans.push(scan);
+    // One label in ten is opened on the public page the day after (someone checking it).
+    if rng.gen_range(0..10) == 0 {
+        let view = Sighting {
+            code: code.clone(),
+            at: Timestamp(received_at.0 + 24 * HOUR),
+            place: None,
+            who: Sighter::PublicPage,
+            seal: Seal::Genuine,
+        };
+        out.scans.push((None, view));
+    }
     let mut phase3 = Vec::new();
     let at = |min: i64| Timestamp(received_at.0 + min * MINUTE);
     let milli = declared.milli * plan.receiver_weighs_permille / 1000;

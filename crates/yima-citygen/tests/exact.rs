@@ -43,6 +43,7 @@ fn every_rule_has_an_injector_or_a_reason() {
 fn the_same_seed_makes_the_same_city() {
     let (a, b) = (small(), small());
     assert_eq!(a.injected, b.injected);
+    assert_eq!(a.sightings, b.sightings);
     let ids = |c: &City| -> Vec<_> {
         c.pushes
             .iter()
@@ -92,6 +93,15 @@ async fn exact<S: RegistryStore>(s: &S, batch: usize) {
         .map(|r| matches!(r.reporter, Reporter::PublicPage))
         .collect();
     assert_eq!(unseen, BTreeSet::from([false, true]), "both paths");
+    let views = city
+        .sightings
+        .iter()
+        .filter(|r| r.reporter == Reporter::PublicPage)
+        .count();
+    assert!(
+        views > per_rule,
+        "ordinary labels opened on the public page too"
+    );
     assert_eq!(report_all(s, &city).await, city.sighting_count());
     assert!(judge(s, city.judge_at).await > 0);
     let found = listed(s).await;
