@@ -10,8 +10,16 @@
 //! `(rule, container)` so made. Nothing else is anomalous: weights are within tolerance,
 //! receipts and verdicts on time by the working-day calendar, tracks dense and straight.
 //!
-//! The generator knows nothing of the registry: it answers what to enrol and what each
-//! device pushes, in order ([`City::pushes`]); tests and benchmarks feed it to a registry.
+//! Labels are scanned too ([`City::sightings`]): the carrier's device at the pickup, where
+//! the producer is, the second carrier's at a relay, the receiver's at the receipt — each
+//! with its location fix, each move possible in the time between — and one in ten opened on
+//! the registry's public page the day after; the sighting rules stay quiet on them. Two rules are broken by scans alone: a label printed and never registered
+//! (scanned by a carrier's device at its producer, or opened on the registry's public page),
+//! and a label cloned (scanned a minute after its pickup by the device farthest away).
+//!
+//! The generator knows nothing of the registry: it answers what to enrol, what each device
+//! pushes, in order ([`City::pushes`]), and which scans are reported when
+//! ([`City::sightings`]); tests and benchmarks feed it to a registry.
 
 mod life;
 mod place;
@@ -23,7 +31,7 @@ use rand::{Rng, SeedableRng};
 use std::collections::BTreeSet;
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{
-    AnomalyRule, DeviceKey, EventId, Fix, Party, PublicKey, Role, SignedEvent, Timestamp,
+    AnomalyRule, DeviceKey, EventId, Fix, Party, PublicKey, Role, Sighting, SignedEvent, Timestamp,
 };
 
 /// Why a city cannot be generated with these parameters.
@@ -125,6 +133,27 @@ pub struct Push {
     pub tracks: Vec<CityTrack>,
 }
 
+/// Who reports scans of labels to the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reporter {
+    /// An enrolled device of the city, at its sync (`POST /v1/sightings`): every sighting
+    /// of the report names it and its organisation.
+    Device(PublicKey),
+    /// The registry's public label page, keeping a view as it is opened (no place).
+    PublicPage,
+}
+
+/// Scans of labels the registry is given at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SightingReport {
+    /// Who reports them.
+    pub reporter: Reporter,
+    /// When (registry clock): at or after every scan of the report.
+    pub at: Timestamp,
+    /// The scans.
+    pub sightings: Vec<Sighting>,
+}
+
 /// A generated city.
 #[derive(Debug)]
 pub struct City {
@@ -137,6 +166,9 @@ pub struct City {
     /// What devices push, in an order the registry accepts: every container's events
     /// before the events that follow them.
     pub pushes: Vec<Push>,
+    /// Scans of labels as the registry is given them, in time order (to give after the
+    /// pushes: a device syncs its events before its scans).
+    pub sightings: Vec<SightingReport>,
     /// Every injected anomaly: exactly what the rules must find.
     pub injected: BTreeSet<(AnomalyRule, LabelCode)>,
     /// A moment past every deadline of the month (and before a year of storage): when to
@@ -150,7 +182,12 @@ impl City {
         self.pushes.iter().map(|p| p.events.len()).sum()
     }
 
-    /// Every container code of the city.
+    /// How many scans the sighting reports hold.
+    pub fn sighting_count(&self) -> usize {
+        self.sightings.iter().map(|r| r.sightings.len()).sum()
+    }
+
+    /// Every container code of the city's events (a label never registered is not one).
     pub fn containers(&self) -> BTreeSet<LabelCode> {
         self.pushes
             .iter()
@@ -197,6 +234,8 @@ pub const INJECTORS: &[(AnomalyRule, Injector)] = &[
     }),
     (AnomalyRule::ManifestNotClosed, |p| p.never_accepted = true),
     (AnomalyRule::NotOnManifest, |p| p.off_manifest = true),
+    (AnomalyRule::UnseenLabel, |p| p.registered = false),
+    (AnomalyRule::TwoPlaces, |p| p.cloned = true),
 ];
 
 /// Rules no registry can be shown, each with why: the exact-set test requires every rule of
@@ -312,7 +351,7 @@ pub fn generate(params: &CityParams, progress: bool) -> Result<City, CityError> 
         receivers,
         places,
     };
-    let (pushes, injected) = life::lives(&world, &mut rng, progress)?;
+    let (pushes, sightings, injected) = life::lives(&world, &mut rng, progress)?;
     let end = params.start + chrono::Duration::days(i64::from(params.days));
     // Every deadline of the month has passed 40 days after it (ten working days at most,
     // and the longest holiday is a week); a year of storage has not.
@@ -322,6 +361,7 @@ pub fn generate(params: &CityParams, progress: bool) -> Result<City, CityError> 
         orgs,
         devices: world.devices,
         pushes,
+        sightings,
         injected,
         judge_at,
     })

@@ -2,16 +2,19 @@
 //! not), then its events, built in chain order and signed in parallel.
 
 use crate::place::{road, Places, Point};
-use crate::{CityDevice, CityError, CityParams, CityTrack, Push, INJECTORS};
+use crate::{
+    CityDevice, CityError, CityParams, CityTrack, Push, Reporter, SightingReport, INJECTORS,
+};
 use chrono::{Datelike, NaiveDate};
 use rand::seq::SliceRandom;
 use rand::Rng;
 use std::collections::{BTreeSet, HashMap};
 use yima_codes::{BatchCode, BatchKind, LabelCode, ManifestNumber, WasteCode, WorkCalendar};
 use yima_core::{
-    encode, manifest_close_due, receipt_due, track_digest, Actor, AnomalyRule, ContainerLabel,
-    DeviceKey, EventBody, EventId, EventKind, Fix, Link, Quantity, SignedEvent, Timestamp,
-    Tolerances, TransferManifest, TreatmentMode, Unit, WeighMethod, EVENT_FORMAT_VERSION,
+    distance_to_segment_m, encode, manifest_close_due, receipt_due, track_digest, Actor,
+    AnomalyConfig, AnomalyRule, ContainerLabel, DeviceKey, EventBody, EventId, EventKind, Fix,
+    Link, Quantity, Seal, Sighter, Sighting, SightingPlace, SignedEvent, Timestamp, Tolerances,
+    TransferManifest, TreatmentMode, Unit, WeighMethod, EVENT_FORMAT_VERSION,
 };
 
 const MINUTE: i64 = 60_000;
@@ -66,6 +69,12 @@ pub struct Plan {
     pub never_accepted: bool,
     /// Before its pickup, a pickup under another manifest number was tried.
     pub off_manifest: bool,
+    /// Its registration reaches the registry (else its label, printed, is only ever
+    /// scanned: by a carrier's device at the producer, or opened on the public page).
+    pub registered: bool,
+    /// Its label was cloned: a minute after the pickup scan, the device farthest from the
+    /// producer scans the same code where it is.
+    pub cloned: bool,
 }
 
 impl Plan {
@@ -81,6 +90,8 @@ impl Plan {
             bogus: None,
             never_accepted: false,
             off_manifest: false,
+            registered: true,
+            cloned: false,
         }
     }
 }
@@ -131,6 +142,8 @@ struct Pushes {
     events: Vec<Unsigned>,
     /// (phase, pusher device, event indices, tracks (event index, carrier device, fixes))
     pushes: Vec<PlannedPush>,
+    /// Scans of its label: the scanning device (none: the public page) and the sighting.
+    scans: Vec<(Option<usize>, Sighting)>,
 }
 
 struct Builder<'w> {
@@ -139,6 +152,8 @@ struct Builder<'w> {
     /// Label sequences used per producer, waste code and day.
     labels: HashMap<(usize, usize, NaiveDate), u16>,
     serial: u32,
+    /// Labels never registered so far (every other one is seen on the public page).
+    unregistered: usize,
 }
 
 const WASTES: [&str; 4] = ["900-041-49", "900-249-08", "900-252-12", "336-064-17"];
@@ -192,6 +207,34 @@ impl Builder<'_> {
             signers,
             forge: false,
         }
+    }
+
+    /// Device `d` scans `code` at `at` where `place` is (a fix of 10 to 30 m, within 10 m).
+    fn scan(
+        &self,
+        rng: &mut impl Rng,
+        code: &LabelCode,
+        at: Timestamp,
+        d: usize,
+        place: Point,
+        seal: Seal,
+    ) -> (Option<usize>, Sighting) {
+        let dev = &self.w.devices[d];
+        let sighting = Sighting {
+            code: code.clone(),
+            at,
+            place: Some(SightingPlace {
+                lat_e7: place.lat.round() as i32 + rng.gen_range(-90..=90),
+                lon_e7: place.lon.round() as i32 + rng.gen_range(-90..=90),
+                accuracy_m: Some(rng.gen_range(10..=30)),
+            }),
+            who: Sighter::Device {
+                org: dev.org.clone(),
+                device: dev.key.public().to_string(),
+            },
+            seal,
+        };
+        (Some(d), sighting)
     }
 
     fn next_serial(&mut self) -> u32 {
@@ -253,6 +296,27 @@ fn life(
     let m = |min: i64| Timestamp(t0.0 + min * MINUTE);
 
     let mut out = Pushes::default();
+    if !plan.registered {
+        // Printed, never registered: a carrier's device scans it at the producer (its
+        // device holds no record: unchecked), or somebody opens it on the public page.
+        let at = m(rng.gen_range(10..240));
+        let scan = if b.unregistered.is_multiple_of(2) {
+            let c = w.producers + rng.gen_range(0..w.carriers);
+            b.scan(rng, &code, at, c, w.places.0[p], Seal::Unchecked)
+        } else {
+            let view = Sighting {
+                code: code.clone(),
+                at,
+                place: None,
+                who: Sighter::PublicPage,
+                seal: Seal::Unchecked,
+            };
+            (None, view)
+        };
+        b.unregistered += 1;
+        out.scans.push(scan);
+        return Ok((code, out));
+    }
     let mut phase0 = Vec::new();
     let serial = b.next_serial();
     let gen = b.event(
@@ -370,6 +434,27 @@ fn life(
     phase0.push(out.events.len());
     out.events.push(picked);
     out.pushes.push((0, p, phase0, Vec::new()));
+    // The carrier scans the label as it loads the container, at the producer.
+    let scan = b.scan(rng, &code, picked_at, c1, w.places.0[p], Seal::Genuine);
+    out.scans.push(scan);
+    if plan.cloned {
+        let at = Timestamp(picked_at.0 + MINUTE);
+        let (far, d) = farthest(w, w.places.0[p]);
+        // Twice as far as the default rule lets a label go in that minute (its speed limit,
+        // its tolerance, two fixes of 30 m at worst).
+        let config = AnomalyConfig::default();
+        let reach = f64::from(config.sighting_max_speed_kmh) / 3.6 * 60.0
+            + f64::from(config.sighting_tolerance_m)
+            + 2.0 * 30.0;
+        if d < 2.0 * reach {
+            return Err(CityError::Params(format!(
+                "no device farther than {:.0} m from a producer for a cloned label",
+                2.0 * reach
+            )));
+        }
+        let scan = b.scan(rng, &code, at, far, w.places.0[far], Seal::Genuine);
+        out.scans.push(scan);
+    }
 
     // The transport: received 2 hours after pickup, or the day after the receipt deadline.
     let calendar = WorkCalendar::china();
@@ -414,6 +499,9 @@ fn life(
             mid
         };
         let fixes = road(start, relay_at, to, received_at);
+        // The second carrier scans the label as it takes the container over.
+        let scan = b.scan(rng, &code, relay_at, c2, start, Seal::Genuine);
+        out.scans.push(scan);
         let e = receipt(
             b,
             &code,
@@ -465,7 +553,20 @@ fn life(
         out.pushes.push((3, c1, vec![i], Vec::new()));
     }
 
-    // The receiver: weighs, accepts, disposes of.
+    // The receiver: scans the label at its gate, weighs, accepts, disposes of.
+    let scan = b.scan(rng, &code, received_at, r, to, Seal::Genuine);
+    out.scans.push(scan);
+    // One label in ten is opened on the public page the day after (someone checking it).
+    if rng.gen_range(0..10) == 0 {
+        let view = Sighting {
+            code: code.clone(),
+            at: Timestamp(received_at.0 + 24 * HOUR),
+            place: None,
+            who: Sighter::PublicPage,
+            seal: Seal::Genuine,
+        };
+        out.scans.push((None, view));
+    }
     let mut phase3 = Vec::new();
     let at = |min: i64| Timestamp(received_at.0 + min * MINUTE);
     let milli = declared.milli * plan.receiver_weighs_permille / 1000;
@@ -549,6 +650,20 @@ fn life(
     Ok((code, out))
 }
 
+/// The enrolled device (not the lost one) farthest from `from`, and how far, in metres.
+fn farthest(w: &World, from: Point) -> (usize, f64) {
+    let fix = |p: Point| Fix {
+        at: Timestamp(0),
+        lat_e7: p.lat.round() as i32,
+        lon_e7: p.lon.round() as i32,
+        accuracy_m: None,
+    };
+    let f = fix(from);
+    (0..w.lost())
+        .map(|d| (d, distance_to_segment_m(&fix(w.places.0[d]), &f, &f)))
+        .fold((0, 0.0), |best, x| if x.1 > best.1 { x } else { best })
+}
+
 /// The receipt ending a transport by carrier `c` (composer) to receiver `r`, and the fixes
 /// pushed beside it (none when the track is missing).
 #[allow(clippy::too_many_arguments)]
@@ -602,12 +717,13 @@ fn receipt(
     (e, track.map(|_| fixes))
 }
 
-/// Plans, lives, signatures: the city's pushes and its injected anomalies.
+/// Plans, lives, signatures: the city's pushes, the scans of its labels as reported, and
+/// its injected anomalies.
 pub(crate) fn lives(
     w: &World,
     rng: &mut impl Rng,
     progress: bool,
-) -> Result<(Vec<Push>, Injected), CityError> {
+) -> Result<(Vec<Push>, Vec<SightingReport>, Injected), CityError> {
     let n = w.params.containers;
     let mut plans: Vec<Plan> = (0..n)
         // 85 % leave within the month; 15 % stay in store.
@@ -638,14 +754,34 @@ pub(crate) fn lives(
         seq: vec![0; w.devices.len()],
         labels: HashMap::new(),
         serial: 0,
+        unregistered: 0,
     };
     let mut lives = Vec::with_capacity(n);
+    let mut reports = Vec::new();
     let mut injected = BTreeSet::new();
     for (i, plan) in plans.iter().enumerate() {
-        let (code, pushes) = life(&mut b, rng, plan)?;
+        let (code, mut pushes) = life(&mut b, rng, plan)?;
         if let Some(rule) = rules[i] {
             injected.insert((rule, code));
         }
+        // A device reports a scan at its next sync, a minute on; the page keeps its view
+        // as it is opened.
+        reports.extend(
+            std::mem::take(&mut pushes.scans)
+                .into_iter()
+                .map(|(d, s)| match d {
+                    Some(d) => SightingReport {
+                        reporter: Reporter::Device(w.devices[d].key.public()),
+                        at: Timestamp(s.at.0 + MINUTE),
+                        sightings: vec![s],
+                    },
+                    None => SightingReport {
+                        reporter: Reporter::PublicPage,
+                        at: s.at,
+                        sightings: vec![s],
+                    },
+                }),
+        );
         lives.push(pushes);
         if progress && (i + 1) % 10_000 == 0 {
             eprintln!("citygen: {} of {n} containers planned", i + 1);
@@ -653,7 +789,8 @@ pub(crate) fn lives(
     }
     let keys: Vec<&DeviceKey> = w.devices.iter().map(|d| &d.key).collect();
     let signed = sign_all(lives, &keys, progress);
-    Ok((signed, injected))
+    reports.sort_by_key(|r| r.at);
+    Ok((signed, reports, injected))
 }
 
 /// Signs every life's events (in parallel) and lays out the pushes phase by phase.

@@ -1,12 +1,14 @@
 //! Every rule finds exactly the anomalies injected in a generated city — on SQLite and on
-//! PostgreSQL — through the registry's ingest, its evaluator past every deadline, and the
-//! audit API's list.
+//! PostgreSQL — through the registry's ingest, the scans of labels kept as the sightings
+//! route keeps them, its evaluator past every deadline, and the audit API's list. Every
+//! dispatched container's label is scanned on its way: the sighting rules stay quiet on
+//! those scans.
 
 mod common;
 
 use common::*;
 use std::collections::BTreeSet;
-use yima_citygen::{generate, City, CityParams, INJECTORS, NOT_AT_REGISTRY};
+use yima_citygen::{generate, City, CityParams, Reporter, INJECTORS, NOT_AT_REGISTRY};
 use yima_core::AnomalyRule;
 use yima_registry::{PostgresStore, RegistryStore, SqliteStore};
 
@@ -41,6 +43,7 @@ fn every_rule_has_an_injector_or_a_reason() {
 fn the_same_seed_makes_the_same_city() {
     let (a, b) = (small(), small());
     assert_eq!(a.injected, b.injected);
+    assert_eq!(a.sightings, b.sightings);
     let ids = |c: &City| -> Vec<_> {
         c.pushes
             .iter()
@@ -68,6 +71,38 @@ async fn exact<S: RegistryStore>(s: &S, batch: usize) {
     assert_eq!(tally.forks, per_rule, "{tally:?}");
     // Bad signature, wrong key, revoked key, off the manifest.
     assert_eq!(tally.refused, 4 * per_rule, "{tally:?}");
+    // Scans of ordinary containers (two or three each when dispatched), besides the
+    // injected ones: all kept.
+    let honest = city
+        .sightings
+        .iter()
+        .flat_map(|r| r.sightings.iter())
+        .filter(|s| !city.injected.iter().any(|(_, c)| *c == s.code))
+        .count();
+    assert!(honest > city.params.containers, "{honest} ordinary scans");
+    // Labels never registered: scanned by a device, and opened on the public page.
+    let unseen: BTreeSet<_> = city
+        .sightings
+        .iter()
+        .filter(|r| {
+            r.sightings.iter().any(|s| {
+                city.injected
+                    .contains(&(AnomalyRule::UnseenLabel, s.code.clone()))
+            })
+        })
+        .map(|r| matches!(r.reporter, Reporter::PublicPage))
+        .collect();
+    assert_eq!(unseen, BTreeSet::from([false, true]), "both paths");
+    let views = city
+        .sightings
+        .iter()
+        .filter(|r| r.reporter == Reporter::PublicPage)
+        .count();
+    assert!(
+        views > per_rule,
+        "ordinary labels opened on the public page too"
+    );
+    assert_eq!(report_all(s, &city).await, city.sighting_count());
     assert!(judge(s, city.judge_at).await > 0);
     let found = listed(s).await;
     let missed: Vec<_> = want.difference(&found).collect();

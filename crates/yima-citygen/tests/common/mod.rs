@@ -1,13 +1,14 @@
 //! Feeding a generated city to a registry store the way the server does (each push decided
 //! by `RegistryStore::ingest` with its signatures batch-checked beside, the route fixes of
-//! accepted handovers kept by `put_tracks`), judging it, and listing what the audit API
-//! lists. Shared by the exact-set test and the benchmark.
+//! accepted handovers kept by `put_tracks`), giving it the scans of labels as
+//! `POST /v1/sightings` and the public page do (`put_sightings`), judging it, and listing
+//! what the audit API lists. Shared by the exact-set test and the benchmark.
 
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
-use yima_citygen::{City, Push};
-use yima_core::{AnomalyConfig, Timestamp};
+use yima_citygen::{City, Push, Reporter, SightingReport};
+use yima_core::{AnomalyConfig, Seal, Sighter, Timestamp};
 use yima_protocol::{AuditFilter, NewEnrolmentCode, NewOrg, PushOutcome};
 use yima_registry::anomalies::{evaluate_due, EVALUATE_BATCH};
 use yima_registry::{
@@ -107,6 +108,53 @@ pub async fn push<S: RegistryStore>(s: &S, p: &Push, tally: &mut Tally) {
     if !tracks.is_empty() {
         s.put_tracks(tracks, p.at).await.expect("put tracks");
     }
+}
+
+/// Gives the registry one report of scans as the route or the public page does: a device
+/// reports only its own scans, as itself (the route refuses a report naming another device
+/// or organisation), each with a place on the Earth; the page keeps a view without a place.
+/// How many scans were new.
+pub async fn report<S: RegistryStore>(s: &S, city: &City, r: &SightingReport) -> usize {
+    for sighting in &r.sightings {
+        assert!(sighting.at <= r.at, "reported before it was scanned");
+        match (&r.reporter, &sighting.who) {
+            (Reporter::Device(key), Sighter::Device { org, device }) => {
+                let enrolled = city
+                    .devices
+                    .iter()
+                    .find(|d| d.key.public() == *key)
+                    .expect("an enrolled device of the city reports");
+                assert!(
+                    enrolled.revoked_at.is_none(),
+                    "a revoked device cannot report"
+                );
+                assert_eq!(
+                    (org, device),
+                    (&enrolled.org, &key.to_string()),
+                    "a device reports as itself"
+                );
+                assert!(sighting.place.is_some_and(|p| p.is_valid()), "{sighting:?}");
+            }
+            (Reporter::PublicPage, Sighter::PublicPage) => {
+                assert_eq!(sighting.place, None, "the page has no place");
+                assert_eq!(sighting.at, r.at, "the page keeps a view as it is opened");
+                assert_ne!(sighting.seal, Seal::Forged);
+            }
+            _ => panic!("{:?} reports a scan by {:?}", r.reporter, sighting.who),
+        }
+    }
+    s.put_sightings(r.sightings.clone(), r.at)
+        .await
+        .expect("put sightings")
+}
+
+/// Gives the registry every scan of the city; how many were new.
+pub async fn report_all<S: RegistryStore>(s: &S, city: &City) -> usize {
+    let mut n = 0;
+    for r in &city.sightings {
+        n += report(s, city, r).await;
+    }
+    n
 }
 
 /// Judges every container due at `now`, round after round until none is; how many.
