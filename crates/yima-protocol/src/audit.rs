@@ -14,6 +14,11 @@ pub const DEFAULT_AUDIT_PAGE: u32 = 100;
 /// What a search asks for: every given filter must hold (all are optional). Sent as the
 /// query string of `GET /v1/audit/containers` and `GET /v1/audit/counts`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct AuditFilter {
     /// A container's 37-character code, or the start of one (at least 18 characters: a
     /// producer's credit code and more).

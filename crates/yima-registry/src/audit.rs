@@ -41,55 +41,9 @@ pub async fn scope_of<S: RegistryStore>(
     Ok(AuditScope::Party(device.org.clone()))
 }
 
-/// The filters of a search or a count, as a query string has them.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct FilterQuery {
-    /// A container's 37-character code, or its first 18 to 36 characters.
-    code: Option<String>,
-    /// A custody party's credit code (producer, sender, carrier or receiver).
-    org: Option<String>,
-    /// The producer's credit code.
-    producer: Option<String>,
-    /// A waste code (900-041-49).
-    waste: Option<String>,
-    /// A waste category (HW49).
-    category: Option<String>,
-    /// A 14-digit transfer manifest number.
-    manifest: Option<String>,
-    /// A vehicle plate (spaces, dots and hyphens ignored, any case).
-    plate: Option<String>,
-    /// A carrier's credit code.
-    carrier: Option<String>,
-    /// A custody party's administrative division or its start (35, 3501, 350102).
-    division: Option<String>,
-    /// The state now (generated, stored, dispatched, in_transit, received, accepted,
-    /// refused, returned, disposed, merged, split, voided).
-    state: Option<String>,
-    /// Active at or after this moment (ms since the epoch).
-    from: Option<i64>,
-    /// Active before this moment (ms since the epoch).
-    to: Option<i64>,
-}
-
-impl FilterQuery {
-    fn criteria(self) -> Result<Criteria, RegistryError> {
-        Criteria::check(&AuditFilter {
-            code: self.code,
-            org: self.org,
-            producer: self.producer,
-            waste: self.waste,
-            category: self.category,
-            manifest: self.manifest,
-            plate: self.plate,
-            carrier: self.carrier,
-            division: self.division,
-            state: self.state,
-            from: self.from,
-            to: self.to,
-        })
-        .map_err(bad)
-    }
+/// The filters of a search or a count, as a query string has them, checked.
+fn criteria(filter: AuditFilter) -> Result<Criteria, RegistryError> {
+    Criteria::check(&filter).map_err(bad)
 }
 
 /// Where a page starts and how long it is.
@@ -134,7 +88,7 @@ fn query<T>(
 #[utoipa::path(
     get,
     path = "/v1/audit/containers",
-    params(FilterQuery, PageQuery),
+    params(AuditFilter, PageQuery),
     responses(
         (status = 200, description = "one page of the containers found, by code", body = AuditPage),
         (status = 400, description = "a malformed filter, named", body = ErrorBody),
@@ -142,11 +96,11 @@ fn query<T>(
 )]
 pub(crate) async fn search<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    filter: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
+    filter: Result<Query<AuditFilter>, axum::extract::rejection::QueryRejection>,
     page: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
     authed: Authed,
 ) -> Result<Json<AuditPage>, RegistryError> {
-    let criteria = query(filter)?.criteria()?;
+    let criteria = criteria(query(filter)?)?;
     let page = query(page)?;
     let limit = page_limit(page.limit)?;
     let after = page.after.map(|a| a.trim().to_ascii_uppercase());
@@ -162,7 +116,7 @@ pub(crate) async fn search<S: RegistryStore>(
 #[utoipa::path(
     get,
     path = "/v1/audit/counts",
-    params(FilterQuery, GroupQuery),
+    params(AuditFilter, GroupQuery),
     responses(
         (status = 200, description = "the count of each group, by key", body = AuditCounts),
         (status = 400, description = "a malformed filter or grouping, named", body = ErrorBody),
@@ -170,11 +124,11 @@ pub(crate) async fn search<S: RegistryStore>(
 )]
 pub(crate) async fn counts<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    filter: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
+    filter: Result<Query<AuditFilter>, axum::extract::rejection::QueryRejection>,
     group: Result<Query<GroupQuery>, axum::extract::rejection::QueryRejection>,
     authed: Authed,
 ) -> Result<Json<AuditCounts>, RegistryError> {
-    let criteria = query(filter)?.criteria()?;
+    let criteria = criteria(query(filter)?)?;
     let by: AuditGroup = query(group)?.by.parse().map_err(bad)?;
     let scope = scope_of(st.store.as_ref(), &authed.device).await?;
     Ok(Json(st.store.audit_counts(scope, criteria, by).await?))
@@ -202,7 +156,7 @@ pub(crate) struct AnomalyQuery {
 #[utoipa::path(
     get,
     path = "/v1/audit/anomalies",
-    params(FilterQuery, AnomalyQuery),
+    params(AuditFilter, AnomalyQuery),
     responses(
         (status = 200, description = "one page of the anomalies found", body = AuditAnomalyPage),
         (status = 400, description = "a malformed filter or rule, named", body = ErrorBody),
@@ -210,11 +164,11 @@ pub(crate) struct AnomalyQuery {
 )]
 pub(crate) async fn anomalies<S: RegistryStore>(
     State(st): State<AppState<S>>,
-    filter: Result<Query<FilterQuery>, axum::extract::rejection::QueryRejection>,
+    filter: Result<Query<AuditFilter>, axum::extract::rejection::QueryRejection>,
     page: Result<Query<AnomalyQuery>, axum::extract::rejection::QueryRejection>,
     authed: Authed,
 ) -> Result<Json<AuditAnomalyPage>, RegistryError> {
-    let criteria = query(filter)?.criteria()?;
+    let criteria = criteria(query(filter)?)?;
     let page = query(page)?;
     let rule = page
         .rule
