@@ -188,15 +188,27 @@ impl Drop for PgDb {
             rt.block_on(async {
                 for url in std::iter::once(&admin_url).chain(&workers) {
                     let client = admin_client(url).await;
-                    // FORCE (PostgreSQL 13+) ends the pools' connections still open.
-                    if client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await
-                        .is_err()
-                    {
-                        client
-                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-                            .await?;
+                    // FORCE (PostgreSQL 13+) ends the pools' connections still open. A
+                    // session can still be starting (a Citus node reconnecting after a
+                    // worker was lost): end what is there and try again, for a few seconds.
+                    let mut tries = 0;
+                    loop {
+                        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let Err(e) = client.batch_execute(&drop).await else {
+                            break;
+                        };
+                        tries += 1;
+                        if tries == 40 {
+                            return Err(e);
+                        }
+                        let _ = client
+                            .execute(
+                                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+                                &[&name],
+                            )
+                            .await;
+                        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
                     }
                 }
                 Ok::<_, tokio_postgres::Error>(())

@@ -4,12 +4,14 @@
 
 mod query;
 
+use crate::error::RegistryError;
 pub(crate) use query::{
     anomalies_sql, anomaly_page_of, counts_sql, in_scope_sql, page_of, search_sql, Dialect, Sql,
     SqlValue,
 };
 pub use query::{AuditScope, Criteria};
 use std::collections::BTreeSet;
+use std::future::Future;
 use yima_codes::{CreditCode, LabelCode};
 use yima_core::{ContainerStatus, EventKind, Role, SignedEvent, Timestamp};
 
@@ -265,4 +267,96 @@ pub(crate) fn refused_of_row(
         at: Timestamp(at),
         reason,
     })
+}
+
+/// What a registry's store answers of the audit: searches, counts and anomalies in a
+/// reader's scope, and the evaluator's due lists and findings (of containers, and of sighted
+/// codes it holds no container of). Part of every [`super::RegistryStore`].
+pub trait AuditStore: Send + Sync {
+    /// One page of the containers in `scope` that meet `criteria`, by code, after `after`.
+    fn audit_search(
+        &self,
+        scope: AuditScope,
+        criteria: Criteria,
+        after: Option<String>,
+        limit: u32,
+    ) -> impl Future<Output = Result<yima_protocol::AuditPage, RegistryError>> + Send;
+    /// How many containers in `scope` meet `criteria`, grouped by `by`.
+    fn audit_counts(
+        &self,
+        scope: AuditScope,
+        criteria: Criteria,
+        by: yima_protocol::AuditGroup,
+    ) -> impl Future<Output = Result<yima_protocol::AuditCounts, RegistryError>> + Send;
+    /// Whether the container `code` is in `scope`.
+    fn audit_in_scope(
+        &self,
+        scope: AuditScope,
+        code: LabelCode,
+    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    /// One page of the anomalies last found in the containers in `scope` that meet
+    /// `criteria` (of `rule` when given), after the key `after`.
+    fn audit_anomalies(
+        &self,
+        scope: AuditScope,
+        criteria: Criteria,
+        rule: Option<String>,
+        after: Option<String>,
+        limit: u32,
+    ) -> impl Future<Output = Result<yima_protocol::AuditAnomalyPage, RegistryError>> + Send;
+    /// The events refused for a bad signature, a wrong key or a revoked one (and kept) that
+    /// name `code`, oldest first.
+    fn audit_refused(
+        &self,
+        code: LabelCode,
+    ) -> impl Future<Output = Result<Vec<yima_core::RefusedEvent>, RegistryError>> + Send;
+    /// Up to `limit` containers whose anomalies are due to be judged at `now`, each with its
+    /// version, the most overdue first.
+    fn audit_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
+    /// Keeps what judging `code` at its `version` found, and when to judge it next, in one
+    /// transaction; nothing (false) when a push changed the container meanwhile (it is then
+    /// judged again). An anomaly found before keeps the moment it was first found.
+    fn put_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    /// Keeps `sightings` (scans of labels), received at `now`, all in one transaction; a
+    /// sighting already kept (same code, time and scanner) is left as it is. Each sighted
+    /// code is to be judged again: its container when the registry holds one, else the code
+    /// itself (see [`AuditStore::sighting_due`]). Returns how many were new.
+    fn put_sightings(
+        &self,
+        sightings: Vec<yima_core::Sighting>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<usize, RegistryError>> + Send;
+    /// The sightings kept of `code`, oldest first.
+    fn sightings_of(
+        &self,
+        code: LabelCode,
+    ) -> impl Future<Output = Result<Vec<yima_core::Sighting>, RegistryError>> + Send;
+    /// Up to `limit` sighted codes the registry holds no container of whose anomalies are
+    /// due to be judged at `now`, each with its version, the most overdue first.
+    fn sighting_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
+    /// As [`AuditStore::put_anomalies`] for a sighted code the registry holds no
+    /// container of: nothing (false) when sighted again meanwhile or now registered.
+    fn put_sighting_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
 }

@@ -8,6 +8,7 @@ mod sightings;
 mod sqlite;
 mod status;
 
+pub use audit::AuditStore;
 pub use postgres::{Engine, PostgresStore};
 pub use sqlite::SqliteStore;
 
@@ -32,7 +33,7 @@ pub struct OrgRecord {
 }
 
 /// What the registry stores, behind one interface.
-pub trait RegistryStore: Send + Sync + 'static {
+pub trait RegistryStore: AuditStore + Send + Sync + 'static {
     /// Registers an organisation (Conflict if it exists).
     fn add_org(
         &self,
@@ -147,92 +148,6 @@ pub trait RegistryStore: Send + Sync + 'static {
         org: CreditCode,
         text: String,
     ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
-    /// One page of the containers in `scope` that meet `criteria`, by code, after `after`.
-    fn audit_search(
-        &self,
-        scope: audit::AuditScope,
-        criteria: audit::Criteria,
-        after: Option<String>,
-        limit: u32,
-    ) -> impl Future<Output = Result<yima_protocol::AuditPage, RegistryError>> + Send;
-    /// How many containers in `scope` meet `criteria`, grouped by `by`.
-    fn audit_counts(
-        &self,
-        scope: audit::AuditScope,
-        criteria: audit::Criteria,
-        by: yima_protocol::AuditGroup,
-    ) -> impl Future<Output = Result<yima_protocol::AuditCounts, RegistryError>> + Send;
-    /// Whether the container `code` is in `scope`.
-    fn audit_in_scope(
-        &self,
-        scope: audit::AuditScope,
-        code: LabelCode,
-    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
-    /// One page of the anomalies last found in the containers in `scope` that meet
-    /// `criteria` (of `rule` when given), after the key `after`.
-    fn audit_anomalies(
-        &self,
-        scope: audit::AuditScope,
-        criteria: audit::Criteria,
-        rule: Option<String>,
-        after: Option<String>,
-        limit: u32,
-    ) -> impl Future<Output = Result<yima_protocol::AuditAnomalyPage, RegistryError>> + Send;
-    /// The events refused for a bad signature, a wrong key or a revoked one (and kept) that
-    /// name `code`, oldest first.
-    fn audit_refused(
-        &self,
-        code: LabelCode,
-    ) -> impl Future<Output = Result<Vec<yima_core::RefusedEvent>, RegistryError>> + Send;
-    /// Up to `limit` containers whose anomalies are due to be judged at `now`, each with its
-    /// version, the most overdue first.
-    fn audit_due(
-        &self,
-        now: Timestamp,
-        limit: u32,
-    ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
-    /// Keeps what judging `code` at its `version` found, and when to judge it next, in one
-    /// transaction; nothing (false) when a push changed the container meanwhile (it is then
-    /// judged again). An anomaly found before keeps the moment it was first found.
-    fn put_anomalies(
-        &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
-    /// Keeps `sightings` (scans of labels), received at `now`, all in one transaction; a
-    /// sighting already kept (same code, time and scanner) is left as it is. Each sighted
-    /// code is to be judged again: its container when the registry holds one, else the code
-    /// itself (see [`RegistryStore::sighting_due`]). Returns how many were new.
-    fn put_sightings(
-        &self,
-        sightings: Vec<yima_core::Sighting>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<usize, RegistryError>> + Send;
-    /// The sightings kept of `code`, oldest first.
-    fn sightings_of(
-        &self,
-        code: LabelCode,
-    ) -> impl Future<Output = Result<Vec<yima_core::Sighting>, RegistryError>> + Send;
-    /// Up to `limit` sighted codes the registry holds no container of whose anomalies are
-    /// due to be judged at `now`, each with its version, the most overdue first.
-    fn sighting_due(
-        &self,
-        now: Timestamp,
-        limit: u32,
-    ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
-    /// As [`RegistryStore::put_anomalies`] for a sighted code the registry holds no
-    /// container of: nothing (false) when sighted again meanwhile or now registered.
-    fn put_sighting_anomalies(
-        &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
-        now: Timestamp,
-    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
     /// Number of events stored, refused events not counted.
     fn event_count(&self) -> impl Future<Output = Result<u64, RegistryError>> + Send;
     /// Whether the database takes writes now (readiness): an error if it does not.

@@ -137,4 +137,8 @@ fn a_worker_lost_mid_push_loses_and_doubles_nothing_acknowledged() {
         EVENTS,
         "each event once in the feed"
     );
+    // The pool's connections live on `rt`: closed before the test database is dropped.
+    drop(store);
+    drop(rt);
+    drop(db);
 }

@@ -1,0 +1,139 @@
+//! The audit's part of the PostgreSQL store: each call on a connection of its own, the
+//! SQL in `audit.rs` and `sightings.rs`.
+
+use super::*;
+use crate::store::AuditStore;
+
+impl AuditStore for PostgresStore {
+    async fn audit_search(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<yima_protocol::AuditPage, RegistryError> {
+        let c = self.client().await?;
+        audit::search(&c, &scope, &criteria, after.as_deref(), limit).await
+    }
+
+    async fn audit_counts(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        by: yima_protocol::AuditGroup,
+    ) -> Result<yima_protocol::AuditCounts, RegistryError> {
+        let c = self.client().await?;
+        audit::counts(&c, &scope, &criteria, by).await
+    }
+
+    async fn audit_in_scope(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        code: LabelCode,
+    ) -> Result<bool, RegistryError> {
+        let c = self.client().await?;
+        audit::in_scope(&c, &scope, &code).await
+    }
+
+    async fn audit_anomalies(
+        &self,
+        scope: crate::store::audit::AuditScope,
+        criteria: crate::store::audit::Criteria,
+        rule: Option<String>,
+        after: Option<String>,
+        limit: u32,
+    ) -> Result<yima_protocol::AuditAnomalyPage, RegistryError> {
+        let c = self.client().await?;
+        audit::anomalies(
+            &c,
+            &scope,
+            &criteria,
+            rule.as_deref(),
+            after.as_deref(),
+            limit,
+        )
+        .await
+    }
+
+    async fn audit_refused(
+        &self,
+        code: LabelCode,
+    ) -> Result<Vec<yima_core::RefusedEvent>, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(
+                "SELECT event, why, at, reason FROM audit_refused WHERE container = $1 ORDER BY at, event",
+            )
+            .await?;
+        c.query(&stmt, &[&code.as_str()])
+            .await?
+            .iter()
+            .map(|r| crate::store::audit::refused_of_row(r.get(0), r.get(1), r.get(2), r.get(3)))
+            .collect()
+    }
+
+    async fn audit_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+        let c = self.client().await?;
+        audit::due(&c, now, limit).await
+    }
+
+    async fn put_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<bool, RegistryError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let kept = audit::put_anomalies(&tx, &code, version, &anomalies, next, now).await?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+
+    async fn put_sightings(
+        &self,
+        sightings: Vec<yima_core::Sighting>,
+        now: Timestamp,
+    ) -> Result<usize, RegistryError> {
+        let mut c = self.client().await?;
+        sightings::put_sightings(&mut c, &sightings, now).await
+    }
+
+    async fn sightings_of(
+        &self,
+        code: LabelCode,
+    ) -> Result<Vec<yima_core::Sighting>, RegistryError> {
+        let c = self.client().await?;
+        sightings::sightings_of(&c, &code).await
+    }
+
+    async fn sighting_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<(LabelCode, i64)>, RegistryError> {
+        let c = self.client().await?;
+        sightings::due(&c, now, limit).await
+    }
+
+    async fn put_sighting_anomalies(
+        &self,
+        code: LabelCode,
+        version: i64,
+        anomalies: Vec<yima_core::Anomaly>,
+        next: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<bool, RegistryError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let kept = sightings::put_anomalies(&tx, &code, version, &anomalies, next, now).await?;
+        tx.commit().await?;
+        Ok(kept)
+    }
+}
