@@ -71,18 +71,21 @@ pub(super) async fn append(
         .await?;
     let mut keep = vec![true; orgs.len()];
     if check {
-        let distinct: BTreeSet<&String> = orgs.iter().collect();
-        let distinct: Vec<&String> = distinct.into_iter().collect();
-        let stmt = tx
-            .prepare_cached(
-                "SELECT org, event_container, event_seq FROM feed WHERE org = ANY($1::text[]) AND event_seq = ANY($2::bigint[])",
-            )
-            .await?;
+        // Each (organisation, event) probed once by the unique index (org, event_seq,
+        // event_container): not `org = ANY … AND event_seq = ANY …`, which PostgreSQL 15
+        // probes as every pair of the two arrays. Planned for each call (an unnamed
+        // statement), as the push's stored-event check is.
+        let present_sql = "SELECT f.org, f.event_container, f.event_seq FROM feed f
+             JOIN unnest($1::text[], $2::bigint[], $3::text[]) AS u(org, seq, container)
+               ON f.org = u.org AND f.event_seq = u.seq AND f.event_container = u.container
+             WHERE f.org = ANY($1::text[])";
         // Read once the feeds are locked: pipelined after the lock, on one connection.
-        let (lock_params, params): (Params<'_, 2>, Params<'_, 2>) =
-            ([&FEED_LOCK, &keys], [&distinct, &seqs]);
-        let (_, present) =
-            tokio::try_join!(tx.execute(&lock, &lock_params), tx.query(&stmt, &params),)?;
+        let (lock_params, params): (Params<'_, 2>, Params<'_, 3>) =
+            ([&FEED_LOCK, &keys], [&orgs, &seqs, &homes]);
+        let (_, present) = tokio::try_join!(
+            tx.execute(&lock, &lock_params),
+            tx.query(present_sql, &params),
+        )?;
         let present: HashSet<(String, String, i64)> = present
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2)))
