@@ -103,6 +103,15 @@ impl PostgresStore {
         let mut config: tokio_postgres::Config = parsed.url.parse().map_err(|e| {
             RegistryError::new(ErrorKind::Storage, format!("invalid PostgreSQL URL: {e}"))
         })?;
+        // Every statement planned for its own parameters: a generic plan cached while a
+        // table was small (a pool's connection lives from an empty registry on) later scans
+        // it whole: the evaluator's track and link reads did, ingest slowing as the
+        // registry grew. Planning costs far less than one such scan.
+        let options = config
+            .get_options()
+            .map(|o| format!("{o} "))
+            .unwrap_or_default();
+        config.options(format!("{options}-c plan_cache_mode=force_custom_plan"));
         let manager_config = ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
