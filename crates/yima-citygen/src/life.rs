@@ -298,7 +298,8 @@ fn life(
     let mut out = Pushes::default();
     if !plan.registered {
         // Printed, never registered: a carrier's device scans it at the producer (its
-        // device holds no record: unchecked), or somebody opens it on the public page.
+        // device holds no record: unchecked), or somebody opens it on the public page
+        // (which checks it against the producer's devices: genuine).
         let at = m(rng.gen_range(10..240));
         let scan = if b.unregistered.is_multiple_of(2) {
             let c = w.producers + rng.gen_range(0..w.carriers);
@@ -309,7 +310,7 @@ fn life(
                 at,
                 place: None,
                 who: Sighter::PublicPage,
-                seal: Seal::Unchecked,
+                seal: Seal::Genuine,
             };
             (None, view)
         };

@@ -6,9 +6,12 @@
 //!
 //! The signature is checked with the key of the device that generated the container by the
 //! registry's stored chain (one container's events and one device row, never a scan of the
-//! devices): only that device signs a container's labels. A label that does not read, one the
-//! registry holds no record of, and one whose signature does not match get a page saying so,
-//! and nothing of the container.
+//! devices): only that device signs a container's labels. A label of a code the registry holds
+//! no record of is checked against the devices of the organisation its code names as the
+//! producer: one signed by none of them is forged; one whose producer is not registered here
+//! (another province's registry holds its keys) cannot be checked. A label that does not
+//! read, one the registry holds no record of, and one whose signature does not match get a
+//! page saying so, and nothing of the container.
 
 mod html;
 
@@ -44,8 +47,11 @@ pub(crate) enum LabelPage {
     Known(KnownLabel),
     /// The text is not a readable label (400).
     Unreadable,
-    /// The registry holds no record of this container (404).
-    Unknown(LabelCode),
+    /// The registry holds no record of this container (404). The seal says whether the label
+    /// was signed by a device of the producer its code names ([`Seal::Genuine`]: printed
+    /// and never registered) or could not be checked ([`Seal::Unchecked`]: the producer is
+    /// not registered here).
+    Unknown(LabelCode, Seal),
     /// The signature does not match the label's facts, or is not the generating device's
     /// (404: nothing of the container is shown).
     Forged(LabelCode),
@@ -80,7 +86,10 @@ pub(crate) async fn label_page<S: RegistryStore>(
     };
     let code = payload.code().clone();
     let Some((_, status)) = store.statuses(vec![code.clone()]).await?.pop() else {
-        return Ok(LabelPage::Unknown(code));
+        return Ok(match unregistered_seal(store, &payload, &code).await? {
+            Seal::Forged => LabelPage::Forged(code),
+            seal => LabelPage::Unknown(code, seal),
+        });
     };
     let history = store.container_history(code.clone()).await?;
     let generating = history.iter().find_map(|entry| {
@@ -89,7 +98,7 @@ pub(crate) async fn label_page<S: RegistryStore>(
         genesis.then_some(event.body.by)
     });
     let Some(by) = generating else {
-        return Ok(LabelPage::Unknown(code));
+        return Ok(LabelPage::Unknown(code, Seal::Unchecked));
     };
     let verdict = payload.verify(|id| (*id == KeyId::of(&by.key)).then_some(by.key));
     let device = store.device(by.key).await?;
@@ -118,6 +127,33 @@ pub(crate) async fn label_page<S: RegistryStore>(
         key_revoked: device.revoked_at.is_some(),
         code,
     }))
+}
+
+/// How a label of a code the registry holds no container of reads: signed by a device of the
+/// organisation its code names as the producer (revoked or not: a label printed before the
+/// revocation stays genuine), by none of them (forged: anyone can print a code, not its
+/// signature), or not checkable, when that organisation is not registered here.
+async fn unregistered_seal<S: RegistryStore>(
+    store: &S,
+    payload: &LabelPayload,
+    code: &LabelCode,
+) -> Result<Seal, RegistryError> {
+    let producer = code.producer().clone();
+    if store.org(producer.clone()).await?.is_none() {
+        return Ok(Seal::Unchecked);
+    }
+    let devices = store.org_devices(producer).await?;
+    let verdict = payload.verify(|id| {
+        devices
+            .iter()
+            .find(|d| KeyId::of(&d.key) == *id)
+            .map(|d| d.key)
+    });
+    Ok(if matches!(verdict, LabelVerdict::Valid { .. }) {
+        Seal::Genuine
+    } else {
+        Seal::Forged
+    })
 }
 
 /// The page's language: `?lang=` first, then the highest-weighted of Chinese and English in
@@ -174,19 +210,19 @@ async fn answer<S: RegistryStore>(
     let status = match page {
         LabelPage::Known(_) => StatusCode::OK,
         LabelPage::Unreadable => StatusCode::BAD_REQUEST,
-        LabelPage::Unknown(_) | LabelPage::Forged(_) => StatusCode::NOT_FOUND,
+        LabelPage::Unknown(..) | LabelPage::Forged(_) => StatusCode::NOT_FOUND,
     };
     Ok(html_response(status, lang, html::render(&page, lang)))
 }
 
 /// Keeps the view of a readable label as a sighting (no place: the page has none) for the
-/// anomaly rules: a code the registry has no record of (`Unchecked`, judged by
-/// `unseen_label`), a forged label (`Forged`), a genuine one. A failure to keep it is logged
+/// anomaly rules: a code the registry has no record of (judged by `unseen_label`), a forged
+/// label (`Forged`, judged by `bad_signature`), a genuine one. A failure to keep it is logged
 /// and the page shown all the same: the person at the container needs the page more.
 async fn record_sighting<S: RegistryStore>(st: &AppState<S>, page: &LabelPage) {
     let (code, seal) = match page {
         LabelPage::Known(k) => (&k.code, Seal::Genuine),
-        LabelPage::Unknown(code) => (code, Seal::Unchecked),
+        LabelPage::Unknown(code, seal) => (code, *seal),
         LabelPage::Forged(code) => (code, Seal::Forged),
         LabelPage::Unreadable => return,
     };

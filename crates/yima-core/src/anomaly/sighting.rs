@@ -128,15 +128,20 @@ pub struct Sighting {
     pub seal: Seal,
 }
 
-fn first_sighting<'a>(code: &LabelCode, sightings: &'a [Sighting]) -> Option<&'a Sighting> {
+/// The sightings of `code` that may be of a real label: every one but the forged, which
+/// [`forged_label`] judges (anyone can print a code; only its producer's devices sign it).
+fn maybe_real<'a>(
+    code: &'a LabelCode,
+    sightings: &'a [Sighting],
+) -> impl Iterator<Item = &'a Sighting> {
     sightings
         .iter()
-        .filter(|s| &s.code == code)
-        .min_by_key(|s| s.at)
+        .filter(move |s| &s.code == code && s.seal != Seal::Forged)
 }
 
 /// When a code sighted and not registered becomes an [`AnomalyRule::UnseenLabel`]: its
-/// first sighting plus the grace. `None` when registered or never sighted.
+/// first sighting not of a forged label plus the grace. `None` when registered or never
+/// sighted but forged.
 pub fn unseen_label_due(
     code: &LabelCode,
     registered: bool,
@@ -146,14 +151,15 @@ pub fn unseen_label_due(
     if registered {
         return None;
     }
-    let first = first_sighting(code, sightings)?;
+    let first = maybe_real(code, sightings).min_by_key(|s| s.at)?;
     Some(Timestamp(first.at.0.saturating_add(config.unseen_grace_ms)))
 }
 
 /// A code sighted (`sightings`) that the registry holds no registration of (`registered`
 /// false) at `now`, the grace ([`AnomalyConfig::unseen_grace_ms`]) after its first sighting
-/// or later: one anomaly, from that moment. None while the grace runs, once registered, or
-/// never sighted.
+/// or later: one anomaly, from that moment. Sightings of a forged label do not count (they
+/// are [`forged_label`]'s). None while the grace runs, once registered, or never sighted
+/// but forged.
 pub fn unseen_label(
     code: &LabelCode,
     registered: bool,
@@ -165,8 +171,8 @@ pub fn unseen_label(
     if now < due {
         return None;
     }
-    let first = first_sighting(code, sightings)?;
-    let n = sightings.iter().filter(|s| &s.code == code).count();
+    let first = maybe_real(code, sightings).min_by_key(|s| s.at)?;
+    let n = maybe_real(code, sightings).count();
     let hours = config.unseen_grace_ms / 3_600_000;
     Some(Anomaly {
         rule: AnomalyRule::UnseenLabel,

@@ -4,7 +4,8 @@
 use yima_core::yima_codes::{CreditCode, LabelCode};
 use yima_core::{
     forged_label, next_sighting_deadline, sighting_anomalies, two_places, unseen_label,
-    AnomalyConfig, AnomalyRule, Seal, Sighter, Sighting, SightingPlace, Timestamp,
+    unseen_label_due, AnomalyConfig, AnomalyRule, Seal, Sighter, Sighting, SightingPlace,
+    Timestamp,
 };
 
 const MINUTE: i64 = 60_000;
@@ -229,4 +230,42 @@ fn seals_round_trip_by_name() {
         assert_eq!(Seal::parse(s.as_str()), Some(s));
     }
     assert_eq!(Seal::parse("valid"), None);
+}
+
+#[test]
+fn only_forged_labels_of_an_unregistered_code_are_a_bad_signature_not_an_unseen_label() {
+    // Anyone can print a code: labels of it that no device of its producer signed say
+    // nothing of whether the producer printed one, only that someone forged it.
+    let c = code();
+    let cfg = AnomalyConfig::default();
+    let forged = |at: i64| Sighting {
+        seal: Seal::Forged,
+        ..seen(&c, at, None, Sighter::PublicPage)
+    };
+    let late = Timestamp(T0 + 100 * HOUR);
+    let s = vec![forged(T0), forged(T0 + HOUR)];
+    assert_eq!(unseen_label_due(&c, false, &s, &cfg), None);
+    assert_eq!(unseen_label(&c, false, &s, late, &cfg), None);
+    assert_eq!(
+        next_sighting_deadline(&c, false, &s, Timestamp(T0), &cfg),
+        None
+    );
+    let rules: Vec<AnomalyRule> = sighting_anomalies(&c, false, &s, late, &cfg)
+        .iter()
+        .map(|a| a.rule)
+        .collect();
+    assert_eq!(rules, vec![AnomalyRule::BadSignature]);
+
+    // A real label scanned later: its grace runs from that scan, which alone is counted.
+    let mut s = s;
+    s.push(seen(&c, T0 + 2 * HOUR, None, Sighter::PublicPage));
+    let due = Timestamp(T0 + 2 * HOUR + cfg.unseen_grace_ms);
+    assert_eq!(unseen_label_due(&c, false, &s, &cfg), Some(due));
+    assert_eq!(
+        unseen_label(&c, false, &s, Timestamp(due.0 - 1), &cfg),
+        None
+    );
+    let a = unseen_label(&c, false, &s, due, &cfg).unwrap();
+    assert_eq!(a.since, due);
+    assert!(a.en.contains("1 scan(s)"), "{}", a.en);
 }

@@ -3,6 +3,7 @@
 use super::{KnownLabel, LabelPage};
 use std::fmt::Write;
 use yima_codes::Lang;
+use yima_core::Seal;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1a1a1a}\
 main{max-width:32rem;margin:0 auto;padding:1rem}\
@@ -56,17 +57,21 @@ pub(crate) fn render(page: &LabelPage, lang: Lang) -> String {
             );
             t(lang, "无法识别的标签", "Unreadable label")
         }
-        LabelPage::Unknown(code) => {
-            mark(
-                &mut body,
-                "bad",
-                "?",
+        LabelPage::Unknown(code, seal) => {
+            let why = if *seal == Seal::Genuine {
+                t(
+                    lang,
+                    "登记中心没有此容器的记录：标签由其产生单位的设备签发，但容器尚未登记或尚未同步。",
+                    "The registry has no record of this container: its label was signed by a device of its producer, but the container has not been registered or synced yet.",
+                )
+            } else {
                 t(
                     lang,
                     "登记中心没有此容器的记录：标签可能尚未同步，也可能不是真实标签。",
                     "The registry has no record of this container: its label may not be synced yet, or may not be genuine.",
-                ),
-            );
+                )
+            };
+            mark(&mut body, "bad", "?", why);
             code_row(&mut body, code.as_str(), lang);
             t(lang, "未找到记录", "No record")
         }

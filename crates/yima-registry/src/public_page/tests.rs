@@ -93,12 +93,16 @@ async fn an_unreadable_or_unknown_label_gets_a_page_saying_so() {
         Quantity::new(25_000, yima_core::Unit::Kg).unwrap(),
         &key,
     );
+    // Its producer is not registered here: the label cannot be checked.
     assert_eq!(
         label_page(store, &payload.url_path()).await.unwrap(),
-        LabelPage::Unknown(code.clone())
+        LabelPage::Unknown(code.clone(), Seal::Unchecked)
     );
-    let zh = html::render(&LabelPage::Unknown(code.clone()), Lang::Zh);
+    let zh = html::render(&LabelPage::Unknown(code.clone(), Seal::Unchecked), Lang::Zh);
     assert!(zh.contains("没有此容器的记录") && zh.contains("data-mark=\"bad\""));
+    assert!(zh.contains("也可能不是真实标签"));
+    let en = html::render(&LabelPage::Unknown(code.clone(), Seal::Genuine), Lang::En);
+    assert!(en.contains("signed by a device of its producer") && en.contains("data-mark=\"bad\""));
     let en = html::render(&LabelPage::Forged(code), Lang::En);
     assert!(en.contains("Forged or altered label"));
     assert!(html::too_many(Lang::Zh, 7).contains("7 秒后再试"));

@@ -80,6 +80,11 @@ pub trait RegistryStore: AuditStore + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<DeviceInfo>, RegistryError>> + Send;
     /// Every device (the key directory).
     fn devices(&self) -> impl Future<Output = Result<Vec<DeviceInfo>, RegistryError>> + Send;
+    /// The devices of one organisation, revoked ones included.
+    fn org_devices(
+        &self,
+        org: CreditCode,
+    ) -> impl Future<Output = Result<Vec<DeviceInfo>, RegistryError>> + Send;
     /// The devices a device of `org` needs to know: its own organisation's, every
     /// regulator's, and those of the organisations it shares a container with.
     fn devices_seen_by(

@@ -1,6 +1,7 @@
 //! Sightings over HTTP on a free loopback port, on each backend: a label the registry never
 //! saw, opened on its public page, is listed as `unseen_label` once its grace has passed —
-//! to the regulator of its producer's province, not to another's; two enrolled devices
+//! to the regulator of its producer's province, not to another's (a label of the code that
+//! no device of its producer signed is listed as a bad signature instead); two enrolled devices
 //! scanning one label far apart within minutes is `two_places`; a device reporting a scan
 //! as another device or organisation is refused with nothing kept.
 
@@ -151,7 +152,8 @@ async fn sightings_judged<S: RegistryStore>(store: S) {
     let kept = s.sightings_of(unseen.clone()).await.unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].who, yima_core::Sighter::PublicPage);
-    assert_eq!(kept[0].seal, yima_core::Seal::Unchecked);
+    // Signed by a device of the producer its code names: a real label never registered.
+    assert_eq!(kept[0].seal, yima_core::Seal::Genuine);
     let seen_at = kept[0].at;
 
     // Within its grace, nothing.
@@ -237,6 +239,54 @@ async fn sightings_judged<S: RegistryStore>(store: S) {
         "{}",
         detail.anomalies[0].en
     );
+
+    // The attack the producer's keys stop: labels of the producer's codes printed by
+    // someone else, signed with a key of their own (the carrier's enrolled device, and a
+    // key no registry knows). Each page says forged, each view is kept as a forged label,
+    // and the code is listed as a bad signature, never as an unseen label of the producer.
+    let crafted = code(&o.producer, 9);
+    for key in [&ck, &DeviceKey::from_secret(&[99; 32])] {
+        let label = LabelPayload::sign(&crafted, Quantity::new(20_000, Unit::Kg).unwrap(), key);
+        let page = reqwest::get(format!("{url}/L/{}?lang=en", label.url_path()))
+            .await
+            .unwrap();
+        assert_eq!(page.status().as_u16(), 404);
+        let text = page.text().await.unwrap();
+        assert!(text.contains("Forged or altered label"), "{text}");
+    }
+    let kept = s.sightings_of(crafted.clone()).await.unwrap();
+    let seals: Vec<yima_core::Seal> = kept.iter().map(|k| k.seal).collect();
+    assert_eq!(seals, vec![yima_core::Seal::Forged; 2]);
+    let far = Timestamp(kept[1].at.0 + 2 * cfg.unseen_grace_ms);
+    evaluate_due(s, far, &cfg, 100).await.expect("judge");
+    let got = listed(s, &AuditScope::All).await;
+    assert!(
+        got.contains(&(crafted.to_string(), "bad_signature".to_string())),
+        "{got:?}"
+    );
+    assert!(
+        !got.contains(&(crafted.to_string(), "unseen_label".to_string())),
+        "{got:?}"
+    );
+
+    // A code of a producer this registry does not register (another province's): its
+    // label cannot be checked here, and is kept as unchecked.
+    let elsewhere = LabelCode::new(
+        yima_codes::CreditCode::with_check("91440300MA5XY8001").expect("a credit code"),
+        "900-041-49".parse().unwrap(),
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        1,
+    )
+    .unwrap();
+    let label = LabelPayload::sign(&elsewhere, Quantity::new(20_000, Unit::Kg).unwrap(), &pk);
+    let page = reqwest::get(format!("{url}/L/{}?lang=en", label.url_path()))
+        .await
+        .unwrap();
+    assert_eq!(page.status().as_u16(), 404);
+    assert!(page.text().await.unwrap().contains("may not be genuine"));
+    let kept = s.sightings_of(elsewhere).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].seal, yima_core::Seal::Unchecked);
 }
 
 #[tokio::test]

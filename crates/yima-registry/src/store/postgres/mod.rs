@@ -439,6 +439,20 @@ impl RegistryStore for PostgresStore {
         })
     }
 
+    async fn org_devices(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
+        let c = self.client().await?;
+        let stmt = c
+            .prepare_cached(&format!(
+                "{DEVICE_SELECT} WHERE d.org = $1 ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
+            ))
+            .await?;
+        c.query(&stmt, &[&org.as_str()])
+            .await?
+            .iter()
+            .map(to_device)
+            .collect()
+    }
+
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
         let c = self.client().await?;
         // COLLATE "C": byte order, as SQLite sorts, whatever the database's collation.

@@ -393,6 +393,19 @@ impl RegistryStore for SqliteStore {
         .await
     }
 
+    async fn org_devices(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
+        self.run(move |c| {
+            let mut stmt = c.prepare_cached(&format!(
+                "{DEVICE_SELECT} WHERE d.org = ?1 ORDER BY d.enrolled_at, d.public_key"
+            ))?;
+            let rows = stmt
+                .query_map([org.as_str()], device_row)?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter().map(to_device).collect()
+        })
+        .await
+    }
+
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
         self.run(|c| {
             let mut stmt = c.prepare_cached(&format!(
