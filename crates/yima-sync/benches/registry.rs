@@ -323,6 +323,55 @@ async fn server_cpu(url: &str) -> Option<f64> {
     Some(total / 100.0) // USER_HZ
 }
 
+/// Starts counting the statements of the database of `url`, when the server loads
+/// `pg_stat_statements` (`shared_preload_libraries`); false, saying so, when it does not.
+async fn statements_reset(url: &str) -> bool {
+    let c = connect(url).await;
+    let ready = c
+        .batch_execute(
+            "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()",
+        )
+        .await;
+    if let Err(e) = ready {
+        println!(
+            "(no per-statement breakdown: pg_stat_statements is not loaded by the server: {e})"
+        );
+        return false;
+    }
+    true
+}
+
+/// Where the server's time went during the push, per statement on this database, in µs
+/// per event pushed (planning and execution; the statements' own time, not the wait for
+/// the client): the ten largest, and their sum.
+async fn statements(url: &str, n: usize) {
+    let rows = connect(url)
+        .await
+        .query(
+            "SELECT left(regexp_replace(s.query, '\\s+', ' ', 'g'), 72), s.calls, s.rows,
+                    s.total_plan_time + s.total_exec_time
+             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+             WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat_statements%'
+             ORDER BY 4 DESC",
+            &[],
+        )
+        .await
+        .unwrap();
+    let per = |ms: f64| ms * 1000.0 / n as f64;
+    let total: f64 = rows.iter().map(|r| r.get::<_, f64>(3)).sum();
+    println!("| PostgreSQL push: statement | calls | rows | µs per event |");
+    for r in rows.iter().take(10) {
+        let (q, calls, nrows, ms): (String, i64, i64, f64) =
+            (r.get(0), r.get(1), r.get(2), r.get(3));
+        println!("| `{q}…` | {calls} | {nrows} | {:.1} |", per(ms));
+    }
+    println!(
+        "| every statement ({}) | | | {:.1} |",
+        rows.len(),
+        per(total)
+    );
+}
+
 /// The bytes the registry's tables (with their indexes) take per event pushed, on every node.
 async fn stored_bytes(backend: &str, url: &str, n: usize) {
     let c = connect(url).await;
@@ -492,6 +541,7 @@ async fn main() {
     let db = PgDb::create().await;
     let (pg_state, url) = driver::start(PostgresStore::connect(&db.url).await.unwrap()).await;
     eprintln!("pushing to PostgreSQL");
+    let counted = statements_reset(&db.url).await;
     let before = server_cpu(&db.url).await;
     let pushed = push_all(&pg_state, &url, &mut pg_devices).await;
     println!("| PostgreSQL | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
@@ -501,6 +551,9 @@ async fn main() {
             a - b,
             (a - b) * 1e6 / n as f64
         );
+    }
+    if counted {
+        statements(&db.url, n).await;
     }
     stored_bytes("PostgreSQL", &db.url, n).await;
 

@@ -71,24 +71,11 @@ pub(super) async fn append(
         .await?;
     let mut keep = vec![true; orgs.len()];
     if check {
-        // Each (organisation, event) probed once by the unique index (org, event_seq,
-        // event_container): not `org = ANY … AND event_seq = ANY …`, which PostgreSQL 15
-        // probes as every pair of the two arrays. Planned for each call (an unnamed
-        // statement), as the push's stored-event check is.
-        let present_sql = "SELECT f.org, f.event_container, f.event_seq FROM feed f
-             JOIN unnest($1::text[], $2::bigint[], $3::text[]) AS u(org, seq, container)
-               ON f.org = u.org AND f.event_seq = u.seq AND f.event_container = u.container
-             WHERE f.org = ANY($1::text[])";
-        // Read once the feeds are locked: pipelined after the lock, on one connection.
-        let (lock_params, params): (Params<'_, 2>, Params<'_, 3>) =
-            ([&FEED_LOCK, &keys], [&orgs, &seqs, &homes]);
-        let (_, present) = tokio::try_join!(
-            tx.execute(&lock, &lock_params),
-            tx.query(present_sql, &params),
-        )?;
-        let present: HashSet<(String, String, i64)> = present
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
+        tx.execute(&lock, &[&FEED_LOCK, &keys]).await?;
+        // Read once the feeds are locked: the rows already there, left out.
+        let present: HashSet<(String, String, i64)> = present(tx, &orgs, &homes, &seqs)
+            .await?
+            .into_iter()
             .collect();
         for (i, k) in keep.iter_mut().enumerate() {
             *k = !present.contains(&(orgs[i].clone(), homes[i].clone(), seqs[i]));
@@ -162,6 +149,46 @@ pub(super) async fn append(
     tx.execute(&stmt, &[&f_orgs, &f_seqs, &f_homes, &f_events])
         .await?;
     Ok(())
+}
+
+/// Rows a probe names at most: one organisation's (event_seq, event_container) pairs.
+const PROBE: usize = 256;
+
+/// Which of the rows (organisation, home, seq) are already in their feeds. Each probed by
+/// the unique index (org, event_seq, event_container), one organisation and at most
+/// [`PROBE`] rows a statement: given every organisation and row at once (`org = ANY …`),
+/// PostgreSQL 15 reads the organisations' whole feeds into a hash instead (the province's
+/// regulator's holds every event), a cost that grows with the registry: 4 ms a push at
+/// 20 000 events, 68 ms at 400 000. One organisation a statement is also one shard on Citus.
+async fn present(
+    tx: &impl GenericClient,
+    orgs: &[String],
+    homes: &[String],
+    seqs: &[i64],
+) -> Result<Vec<(String, String, i64)>, RegistryError> {
+    let stmt = tx
+        .prepare_cached(
+            "SELECT f.event_container, f.event_seq FROM feed f
+             JOIN unnest($2::bigint[], $3::text[]) AS u(seq, container)
+               ON f.event_seq = u.seq AND f.event_container = u.container
+             WHERE f.org = $1",
+        )
+        .await?;
+    let mut by_org: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, org) in orgs.iter().enumerate() {
+        by_org.entry(org).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    for (org, rows) in by_org {
+        for chunk in rows.chunks(PROBE) {
+            let s: Vec<i64> = chunk.iter().map(|&i| seqs[i]).collect();
+            let h: Vec<&str> = chunk.iter().map(|&i| homes[i].as_str()).collect();
+            for r in tx.query(&stmt, &[&org, &s, &h]).await? {
+                out.push((org.to_string(), r.get(0), r.get(1)));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The events of `container` and of every container sharing an event with it (merge and
