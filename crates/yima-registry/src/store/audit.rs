@@ -269,6 +269,68 @@ pub(crate) fn refused_of_row(
     })
 }
 
+/// What the evaluator reads to judge one code (see [`AuditStore::judge_inputs`]).
+#[derive(Clone, Debug)]
+pub struct JudgeInputs {
+    /// The code.
+    pub code: LabelCode,
+    /// Its container's status, if the registry holds one.
+    pub status: Option<yima_core::ContainerStatus>,
+    /// Every stored event of its container (forks included), in arrival order.
+    pub history: Vec<yima_protocol::FeedEntry>,
+    /// The sightings kept of it, oldest first.
+    pub sightings: Vec<yima_core::Sighting>,
+    /// The refused events kept that name it, oldest first.
+    pub refused: Vec<yima_core::RefusedEvent>,
+}
+
+/// What judging a code at its due list's `version` found, and when to judge it next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judged {
+    /// The code.
+    pub code: LabelCode,
+    /// Its version when listed as due.
+    pub version: i64,
+    /// The anomalies found.
+    pub anomalies: Vec<yima_core::Anomaly>,
+    /// When to judge it again (never: none).
+    pub next: Option<Timestamp>,
+}
+
+/// An anomaly's row to write: container, rule, event ('' when none), since, due, en, zh.
+pub(crate) type NewAnomalyRow = (String, String, String, i64, Option<i64>, String, String);
+
+/// The anomaly rows to write for `judged` (each (container, rule, event) once: the last
+/// found wins, as a repeated insert would), given the kept codes.
+pub(crate) fn new_anomaly_rows(judged: &[Judged], kept: &[LabelCode]) -> Vec<NewAnomalyRow> {
+    let kept: BTreeSet<&str> = kept.iter().map(LabelCode::as_str).collect();
+    let mut rows: Vec<NewAnomalyRow> = Vec::new();
+    let mut at: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
+    for j in judged.iter().filter(|j| kept.contains(j.code.as_str())) {
+        for a in &j.anomalies {
+            let row = (
+                j.code.to_string(),
+                a.rule.as_str().to_string(),
+                a.event.map(|e| e.to_string()).unwrap_or_default(),
+                a.since.0,
+                a.due.map(|d| d.0),
+                a.en.clone(),
+                a.zh.clone(),
+            );
+            let key = (row.0.clone(), row.1.clone(), row.2.clone());
+            match at.get(&key) {
+                Some(&i) => rows[i] = row,
+                None => {
+                    at.insert(key, rows.len());
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    rows
+}
+
 /// What a registry's store answers of the audit: searches, counts and anomalies in a
 /// reader's scope, and the evaluator's due lists and findings (of containers, and of sighted
 /// codes it holds no container of). Part of every [`super::RegistryStore`].
@@ -317,17 +379,22 @@ pub trait AuditStore: Send + Sync {
         now: Timestamp,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
-    /// Keeps what judging `code` at its `version` found, and when to judge it next, in one
-    /// transaction; nothing (false) when a push changed the container meanwhile (it is then
-    /// judged again). An anomaly found before keeps the moment it was first found.
+    /// What judging each of `codes` reads (its status, stored events, sightings and refused
+    /// events), one [`JudgeInputs`] per code in the order given, in a constant number of
+    /// round trips whatever the number of codes.
+    fn judge_inputs(
+        &self,
+        codes: Vec<LabelCode>,
+    ) -> impl Future<Output = Result<Vec<JudgeInputs>, RegistryError>> + Send;
+    /// Keeps what judging each container at its version found, and when to judge it next,
+    /// all in one transaction; returns the codes kept. A container a push changed since it
+    /// was listed as due is left out (it is judged again). An anomaly found before keeps
+    /// the moment it was first found.
     fn put_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<Judged>,
         now: Timestamp,
-    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    ) -> impl Future<Output = Result<Vec<LabelCode>, RegistryError>> + Send;
     /// Keeps `sightings` (scans of labels), received at `now`, all in one transaction; a
     /// sighting already kept (same code, time and scanner) is left as it is. Each sighted
     /// code is to be judged again: its container when the registry holds one, else the code
@@ -349,14 +416,11 @@ pub trait AuditStore: Send + Sync {
         now: Timestamp,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
-    /// As [`AuditStore::put_anomalies`] for a sighted code the registry holds no
-    /// container of: nothing (false) when sighted again meanwhile or now registered.
+    /// As [`AuditStore::put_anomalies`] for sighted codes the registry holds no container
+    /// of: a code sighted again meanwhile, or now registered, is left out.
     fn put_sighting_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<Judged>,
         now: Timestamp,
-    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    ) -> impl Future<Output = Result<Vec<LabelCode>, RegistryError>> + Send;
 }
