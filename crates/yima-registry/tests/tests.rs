@@ -22,6 +22,8 @@ mod audit;
 mod backends;
 #[path = "registry/bundle.rs"]
 mod bundle;
+#[path = "registry/evaluator.rs"]
+mod evaluator;
 #[path = "registry/operator.rs"]
 mod operator;
 #[path = "registry/pg_tls.rs"]
