@@ -20,6 +20,8 @@ mod story;
 mod audit;
 #[path = "registry/backends.rs"]
 mod backends;
+#[path = "registry/batches.rs"]
+mod batches;
 #[path = "registry/bundle.rs"]
 mod bundle;
 #[path = "registry/evaluator.rs"]
