@@ -280,7 +280,8 @@ pub struct JudgeInputs {
     pub history: Vec<yima_protocol::FeedEntry>,
     /// The sightings kept of it, oldest first.
     pub sightings: Vec<yima_core::Sighting>,
-    /// The refused events kept that name it, oldest first.
+    /// The events refused for a bad signature, a wrong key, a revoked key or a manifest
+    /// (and kept) that name it, oldest first.
     pub refused: Vec<yima_core::RefusedEvent>,
 }
 
@@ -366,12 +367,6 @@ pub trait AuditStore: Send + Sync {
         after: Option<String>,
         limit: u32,
     ) -> impl Future<Output = Result<yima_protocol::AuditAnomalyPage, RegistryError>> + Send;
-    /// The events refused for a bad signature, a wrong key or a revoked one (and kept) that
-    /// name `code`, oldest first.
-    fn audit_refused(
-        &self,
-        code: LabelCode,
-    ) -> impl Future<Output = Result<Vec<yima_core::RefusedEvent>, RegistryError>> + Send;
     /// Up to `limit` containers whose anomalies are due to be judged at `now`, each with its
     /// version, the most overdue first.
     fn audit_due(

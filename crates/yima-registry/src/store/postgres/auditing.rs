@@ -55,23 +55,6 @@ impl AuditStore for PostgresStore {
         .await
     }
 
-    async fn audit_refused(
-        &self,
-        code: LabelCode,
-    ) -> Result<Vec<yima_core::RefusedEvent>, RegistryError> {
-        let c = self.client().await?;
-        let stmt = c
-            .prepare_cached(
-                "SELECT event, why, at, reason FROM audit_refused WHERE container = $1 ORDER BY at, event",
-            )
-            .await?;
-        c.query(&stmt, &[&code.as_str()])
-            .await?
-            .iter()
-            .map(|r| crate::store::audit::refused_of_row(r.get(0), r.get(1), r.get(2), r.get(3)))
-            .collect()
-    }
-
     async fn audit_due(
         &self,
         now: Timestamp,

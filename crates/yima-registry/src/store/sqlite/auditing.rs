@@ -55,31 +55,6 @@ impl AuditStore for SqliteStore {
         .await
     }
 
-    async fn audit_refused(
-        &self,
-        code: LabelCode,
-    ) -> Result<Vec<yima_core::RefusedEvent>, RegistryError> {
-        self.run(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT event, why, at, reason FROM audit_refused WHERE container = ?1 ORDER BY at, event",
-            )?;
-            let rows = stmt
-                .query_map([code.as_str()], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter()
-                .map(|(e, w, at, r)| crate::store::audit::refused_of_row(&e, &w, at, r))
-                .collect()
-        })
-        .await
-    }
-
     async fn audit_due(
         &self,
         now: Timestamp,
