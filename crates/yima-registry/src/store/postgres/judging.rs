@@ -120,7 +120,10 @@ pub(super) async fn put_anomalies(
 ) -> Result<Vec<LabelCode>, RegistryError> {
     let check = tx
         .prepare_cached(
-            "UPDATE audit_containers SET check_at = $3 WHERE code = $1 AND version = $2 RETURNING code",
+            "UPDATE audit_containers SET check_at = $3
+             WHERE code = (SELECT code FROM audit_containers WHERE code = $1 AND version = $2
+                           FOR UPDATE SKIP LOCKED)
+             RETURNING code",
         )
         .await?;
     let rows = checked(tx, &check, judged).await?;
@@ -135,8 +138,11 @@ pub(super) async fn put_sighting_anomalies(
 ) -> Result<Vec<LabelCode>, RegistryError> {
     let check = tx
         .prepare_cached(
-            "UPDATE sighting_audit SET check_at = $3 WHERE code = $1 AND version = $2
-             AND NOT EXISTS (SELECT 1 FROM audit_containers c WHERE c.code = $1) RETURNING code",
+            "UPDATE sighting_audit SET check_at = $3
+             WHERE code = (SELECT code FROM sighting_audit WHERE code = $1 AND version = $2
+                           FOR UPDATE SKIP LOCKED)
+               AND NOT EXISTS (SELECT 1 FROM audit_containers c WHERE c.code = $1)
+             RETURNING code",
         )
         .await?;
     let rows = checked(tx, &check, judged).await?;
@@ -144,9 +150,14 @@ pub(super) async fn put_sighting_anomalies(
 }
 
 /// Each judged code's version checked and its next check set by `check` (code, version,
-/// next), one statement per code, all pipelined in one round trip in code order: its row
-/// locked in the order every batch locks them, so two batches never wait for each other in
-/// a cycle (and on Citus each goes to its code's shard alone).
+/// next), one statement per code (on Citus each goes to its code's shard alone), all
+/// pipelined in one round trip, in code order.
+///
+/// A row another transaction holds is skipped (SKIP LOCKED), never waited for: a push or a
+/// sighting holding it moves its version (the check would fail once it commits), and
+/// another registry's evaluator holding it keeps the same judgement; skipped, the code
+/// stays due. So the evaluator holds row locks but never waits for one, and a push that
+/// locks several rows in its own order can never meet it in a deadlock.
 async fn checked(
     tx: &impl GenericClient,
     check: &tokio_postgres::Statement,
