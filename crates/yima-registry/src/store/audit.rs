@@ -419,3 +419,63 @@ pub trait AuditStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = Result<Vec<LabelCode>, RegistryError>> + Send;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{new_anomaly_rows, Judged};
+    use yima_codes::LabelCode;
+    use yima_core::{Anomaly, AnomalyRule, Timestamp};
+
+    fn code(seq: u32) -> LabelCode {
+        format!("91350100M000100Y43900041492024030100{seq}")
+            .parse()
+            .unwrap()
+    }
+
+    fn found(c: &LabelCode, rule: AnomalyRule, since: i64, en: &str) -> Anomaly {
+        Anomaly {
+            rule,
+            container: c.clone(),
+            event: None,
+            since: Timestamp(since),
+            due: None,
+            en: en.into(),
+            zh: en.into(),
+        }
+    }
+
+    #[test]
+    fn rows_are_of_the_kept_codes_each_key_once_the_last_found_winning() {
+        let (a, b) = (code(1), code(2));
+        let judged = vec![
+            Judged {
+                code: a.clone(),
+                version: 1,
+                anomalies: vec![
+                    found(&a, AnomalyRule::Fork, 1, "first"),
+                    found(&a, AnomalyRule::TrackMissing, 2, "track"),
+                    found(&a, AnomalyRule::Fork, 3, "again"),
+                ],
+                next: None,
+            },
+            Judged {
+                code: b.clone(),
+                version: 1,
+                anomalies: vec![found(&b, AnomalyRule::Fork, 4, "of b")],
+                next: None,
+            },
+        ];
+        let rows = new_anomaly_rows(&judged, std::slice::from_ref(&a));
+        let got: Vec<(&str, &str, i64, &str)> = rows
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.3, r.5.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (a.as_str(), "fork", 3, "again"),
+                (a.as_str(), "track_missing", 2, "track")
+            ]
+        );
+    }
+}
