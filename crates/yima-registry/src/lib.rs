@@ -44,8 +44,8 @@ pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
 pub use store::audit::{check_rule, AuditScope, Criteria};
 pub use store::{
-    sequence_blocks, Engine, OfferPut, OfferRecord, OrgRecord, PostgresStore, RefusedTally,
-    RegistryStore, SqliteStore, TrackRecord, REFUSED_QUOTA, SEQUENCE_BLOCKS,
+    sequence_blocks, Engine, JudgeInputs, Judged, OfferPut, OfferRecord, OrgRecord, PostgresStore,
+    RefusedTally, RegistryStore, SqliteStore, TrackRecord, REFUSED_QUOTA, SEQUENCE_BLOCKS,
 };
 
 use sha2::{Digest, Sha256};

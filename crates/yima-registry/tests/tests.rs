@@ -20,8 +20,12 @@ mod story;
 mod audit;
 #[path = "registry/backends.rs"]
 mod backends;
+#[path = "registry/batches.rs"]
+mod batches;
 #[path = "registry/bundle.rs"]
 mod bundle;
+#[path = "registry/evaluator.rs"]
+mod evaluator;
 #[path = "registry/operator.rs"]
 mod operator;
 #[path = "registry/pg_tls.rs"]

@@ -269,6 +269,69 @@ pub(crate) fn refused_of_row(
     })
 }
 
+/// What the evaluator reads to judge one code (see [`AuditStore::judge_inputs`]).
+#[derive(Clone, Debug)]
+pub struct JudgeInputs {
+    /// The code.
+    pub code: LabelCode,
+    /// Its container's status, if the registry holds one.
+    pub status: Option<yima_core::ContainerStatus>,
+    /// Every stored event of its container (forks included), in arrival order.
+    pub history: Vec<yima_protocol::FeedEntry>,
+    /// The sightings kept of it, oldest first.
+    pub sightings: Vec<yima_core::Sighting>,
+    /// The events refused for a bad signature, a wrong key, a revoked key or a manifest
+    /// (and kept) that name it, oldest first.
+    pub refused: Vec<yima_core::RefusedEvent>,
+}
+
+/// What judging a code at its due list's `version` found, and when to judge it next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judged {
+    /// The code.
+    pub code: LabelCode,
+    /// Its version when listed as due.
+    pub version: i64,
+    /// The anomalies found.
+    pub anomalies: Vec<yima_core::Anomaly>,
+    /// When to judge it again (never: none).
+    pub next: Option<Timestamp>,
+}
+
+/// An anomaly's row to write: container, rule, event ('' when none), since, due, en, zh.
+pub(crate) type NewAnomalyRow = (String, String, String, i64, Option<i64>, String, String);
+
+/// The anomaly rows to write for `judged` (each (container, rule, event) once: the last
+/// found wins, as a repeated insert would), given the kept codes.
+pub(crate) fn new_anomaly_rows(judged: &[Judged], kept: &[LabelCode]) -> Vec<NewAnomalyRow> {
+    let kept: BTreeSet<&str> = kept.iter().map(LabelCode::as_str).collect();
+    let mut rows: Vec<NewAnomalyRow> = Vec::new();
+    let mut at: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
+    for j in judged.iter().filter(|j| kept.contains(j.code.as_str())) {
+        for a in &j.anomalies {
+            let row = (
+                j.code.to_string(),
+                a.rule.as_str().to_string(),
+                a.event.map(|e| e.to_string()).unwrap_or_default(),
+                a.since.0,
+                a.due.map(|d| d.0),
+                a.en.clone(),
+                a.zh.clone(),
+            );
+            let key = (row.0.clone(), row.1.clone(), row.2.clone());
+            match at.get(&key) {
+                Some(&i) => rows[i] = row,
+                None => {
+                    at.insert(key, rows.len());
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    rows
+}
+
 /// What a registry's store answers of the audit: searches, counts and anomalies in a
 /// reader's scope, and the evaluator's due lists and findings (of containers, and of sighted
 /// codes it holds no container of). Part of every [`super::RegistryStore`].
@@ -304,12 +367,6 @@ pub trait AuditStore: Send + Sync {
         after: Option<String>,
         limit: u32,
     ) -> impl Future<Output = Result<yima_protocol::AuditAnomalyPage, RegistryError>> + Send;
-    /// The events refused for a bad signature, a wrong key or a revoked one (and kept) that
-    /// name `code`, oldest first.
-    fn audit_refused(
-        &self,
-        code: LabelCode,
-    ) -> impl Future<Output = Result<Vec<yima_core::RefusedEvent>, RegistryError>> + Send;
     /// Up to `limit` containers whose anomalies are due to be judged at `now`, each with its
     /// version, the most overdue first.
     fn audit_due(
@@ -317,17 +374,22 @@ pub trait AuditStore: Send + Sync {
         now: Timestamp,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
-    /// Keeps what judging `code` at its `version` found, and when to judge it next, in one
-    /// transaction; nothing (false) when a push changed the container meanwhile (it is then
-    /// judged again). An anomaly found before keeps the moment it was first found.
+    /// What judging each of `codes` reads (its status, stored events, sightings and refused
+    /// events), one [`JudgeInputs`] per code in the order given, in a constant number of
+    /// round trips whatever the number of codes.
+    fn judge_inputs(
+        &self,
+        codes: Vec<LabelCode>,
+    ) -> impl Future<Output = Result<Vec<JudgeInputs>, RegistryError>> + Send;
+    /// Keeps what judging each container at its version found, and when to judge it next,
+    /// all in one transaction; returns the codes kept. A container a push changed since it
+    /// was listed as due is left out (it is judged again). An anomaly found before keeps
+    /// the moment it was first found.
     fn put_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<Judged>,
         now: Timestamp,
-    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    ) -> impl Future<Output = Result<Vec<LabelCode>, RegistryError>> + Send;
     /// Keeps `sightings` (scans of labels), received at `now`, all in one transaction; a
     /// sighting already kept (same code, time and scanner) is left as it is. Each sighted
     /// code is to be judged again: its container when the registry holds one, else the code
@@ -349,14 +411,71 @@ pub trait AuditStore: Send + Sync {
         now: Timestamp,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<(LabelCode, i64)>, RegistryError>> + Send;
-    /// As [`AuditStore::put_anomalies`] for a sighted code the registry holds no
-    /// container of: nothing (false) when sighted again meanwhile or now registered.
+    /// As [`AuditStore::put_anomalies`] for sighted codes the registry holds no container
+    /// of: a code sighted again meanwhile, or now registered, is left out.
     fn put_sighting_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<Judged>,
         now: Timestamp,
-    ) -> impl Future<Output = Result<bool, RegistryError>> + Send;
+    ) -> impl Future<Output = Result<Vec<LabelCode>, RegistryError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{new_anomaly_rows, Judged};
+    use yima_codes::LabelCode;
+    use yima_core::{Anomaly, AnomalyRule, Timestamp};
+
+    fn code(seq: u32) -> LabelCode {
+        format!("91350100M000100Y43900041492024030100{seq}")
+            .parse()
+            .unwrap()
+    }
+
+    fn found(c: &LabelCode, rule: AnomalyRule, since: i64, en: &str) -> Anomaly {
+        Anomaly {
+            rule,
+            container: c.clone(),
+            event: None,
+            since: Timestamp(since),
+            due: None,
+            en: en.into(),
+            zh: en.into(),
+        }
+    }
+
+    #[test]
+    fn rows_are_of_the_kept_codes_each_key_once_the_last_found_winning() {
+        let (a, b) = (code(1), code(2));
+        let judged = vec![
+            Judged {
+                code: a.clone(),
+                version: 1,
+                anomalies: vec![
+                    found(&a, AnomalyRule::Fork, 1, "first"),
+                    found(&a, AnomalyRule::TrackMissing, 2, "track"),
+                    found(&a, AnomalyRule::Fork, 3, "again"),
+                ],
+                next: None,
+            },
+            Judged {
+                code: b.clone(),
+                version: 1,
+                anomalies: vec![found(&b, AnomalyRule::Fork, 4, "of b")],
+                next: None,
+            },
+        ];
+        let rows = new_anomaly_rows(&judged, std::slice::from_ref(&a));
+        let got: Vec<(&str, &str, i64, &str)> = rows
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.3, r.5.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (a.as_str(), "fork", 3, "again"),
+                (a.as_str(), "track_missing", 2, "track")
+            ]
+        );
+    }
 }

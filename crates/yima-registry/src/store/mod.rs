@@ -8,7 +8,7 @@ mod sightings;
 mod sqlite;
 mod status;
 
-pub use audit::AuditStore;
+pub use audit::{AuditStore, JudgeInputs, Judged};
 pub use postgres::{Engine, PostgresStore};
 pub use sqlite::SqliteStore;
 

@@ -1,5 +1,5 @@
 //! The audit's part of the PostgreSQL store: each call on a connection of its own, the
-//! SQL in `audit.rs` and `sightings.rs`.
+//! SQL in `audit.rs`, `sightings.rs` and (the evaluator's batches) `judging.rs`.
 
 use super::*;
 use crate::store::AuditStore;
@@ -55,23 +55,6 @@ impl AuditStore for PostgresStore {
         .await
     }
 
-    async fn audit_refused(
-        &self,
-        code: LabelCode,
-    ) -> Result<Vec<yima_core::RefusedEvent>, RegistryError> {
-        let c = self.client().await?;
-        let stmt = c
-            .prepare_cached(
-                "SELECT event, why, at, reason FROM audit_refused WHERE container = $1 ORDER BY at, event",
-            )
-            .await?;
-        c.query(&stmt, &[&code.as_str()])
-            .await?
-            .iter()
-            .map(|r| crate::store::audit::refused_of_row(r.get(0), r.get(1), r.get(2), r.get(3)))
-            .collect()
-    }
-
     async fn audit_due(
         &self,
         now: Timestamp,
@@ -81,17 +64,25 @@ impl AuditStore for PostgresStore {
         audit::due(&c, now, limit).await
     }
 
+    async fn judge_inputs(
+        &self,
+        codes: Vec<LabelCode>,
+    ) -> Result<Vec<crate::store::JudgeInputs>, RegistryError> {
+        let c = self.client().await?;
+        judging::judge_inputs(&c, codes).await
+    }
+
     async fn put_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<crate::store::Judged>,
         now: Timestamp,
-    ) -> Result<bool, RegistryError> {
+    ) -> Result<Vec<LabelCode>, RegistryError> {
+        if judged.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let kept = audit::put_anomalies(&tx, &code, version, &anomalies, next, now).await?;
+        let kept = judging::put_anomalies(&tx, &judged, now).await?;
         tx.commit().await?;
         Ok(kept)
     }
@@ -124,15 +115,15 @@ impl AuditStore for PostgresStore {
 
     async fn put_sighting_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<crate::store::Judged>,
         now: Timestamp,
-    ) -> Result<bool, RegistryError> {
+    ) -> Result<Vec<LabelCode>, RegistryError> {
+        if judged.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let kept = sightings::put_anomalies(&tx, &code, version, &anomalies, next, now).await?;
+        let kept = judging::put_sighting_anomalies(&tx, &judged, now).await?;
         tx.commit().await?;
         Ok(kept)
     }

@@ -26,6 +26,7 @@ mod auditing;
 mod enrol;
 mod feed;
 mod ingest;
+mod judging;
 mod migrations;
 mod offers;
 mod sightings;

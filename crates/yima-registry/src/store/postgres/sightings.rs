@@ -5,7 +5,7 @@ use crate::error::RegistryError;
 use crate::store::sightings::{sighting_of_row, who_columns};
 use deadpool_postgres::GenericClient;
 use yima_codes::LabelCode;
-use yima_core::{Anomaly, Sighting, Timestamp};
+use yima_core::{Sighting, Timestamp};
 
 pub(super) async fn put_sightings(
     c: &mut deadpool_postgres::Object,
@@ -107,26 +107,4 @@ pub(super) async fn due(
         .iter()
         .map(|r| Ok((crate::store::parse("container code", r.get(0))?, r.get(1))))
         .collect()
-}
-
-pub(super) async fn put_anomalies(
-    tx: &impl GenericClient,
-    code: &LabelCode,
-    version: i64,
-    anomalies: &[Anomaly],
-    next: Option<Timestamp>,
-    now: Timestamp,
-) -> Result<bool, RegistryError> {
-    let changed = tx
-        .execute(
-            "UPDATE sighting_audit SET check_at = $3 WHERE code = $1 AND version = $2
-             AND NOT EXISTS (SELECT 1 FROM audit_containers c WHERE c.code = $1)",
-            &[&code.as_str(), &version, &next.map(|t| t.0)],
-        )
-        .await?;
-    if changed == 0 {
-        return Ok(false);
-    }
-    super::audit::replace_anomalies(tx, code, anomalies, now).await?;
-    Ok(true)
 }

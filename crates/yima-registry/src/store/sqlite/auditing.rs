@@ -1,5 +1,5 @@
 //! The audit's part of the SQLite store: each call on a connection of its own, the
-//! SQL in `audit.rs` and `sightings.rs`.
+//! SQL in `audit.rs`, `sightings.rs` and (the evaluator's batches) `judging.rs`.
 
 use super::*;
 use crate::store::AuditStore;
@@ -55,31 +55,6 @@ impl AuditStore for SqliteStore {
         .await
     }
 
-    async fn audit_refused(
-        &self,
-        code: LabelCode,
-    ) -> Result<Vec<yima_core::RefusedEvent>, RegistryError> {
-        self.run(move |c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT event, why, at, reason FROM audit_refused WHERE container = ?1 ORDER BY at, event",
-            )?;
-            let rows = stmt
-                .query_map([code.as_str()], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter()
-                .map(|(e, w, at, r)| crate::store::audit::refused_of_row(&e, &w, at, r))
-                .collect()
-        })
-        .await
-    }
-
     async fn audit_due(
         &self,
         now: Timestamp,
@@ -88,15 +63,19 @@ impl AuditStore for SqliteStore {
         self.run(move |c| audit::due(c, now, limit)).await
     }
 
+    async fn judge_inputs(
+        &self,
+        codes: Vec<LabelCode>,
+    ) -> Result<Vec<crate::store::JudgeInputs>, RegistryError> {
+        self.run(move |c| judging::judge_inputs(c, codes)).await
+    }
+
     async fn put_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<crate::store::Judged>,
         now: Timestamp,
-    ) -> Result<bool, RegistryError> {
-        self.run(move |c| audit::put_anomalies(c, &code, version, &anomalies, next, now))
+    ) -> Result<Vec<LabelCode>, RegistryError> {
+        self.run(move |c| judging::put_anomalies(c, &judged, now))
             .await
     }
 
@@ -126,13 +105,10 @@ impl AuditStore for SqliteStore {
 
     async fn put_sighting_anomalies(
         &self,
-        code: LabelCode,
-        version: i64,
-        anomalies: Vec<yima_core::Anomaly>,
-        next: Option<Timestamp>,
+        judged: Vec<crate::store::Judged>,
         now: Timestamp,
-    ) -> Result<bool, RegistryError> {
-        self.run(move |c| sightings::put_anomalies(c, &code, version, &anomalies, next, now))
+    ) -> Result<Vec<LabelCode>, RegistryError> {
+        self.run(move |c| judging::put_sighting_anomalies(c, &judged, now))
             .await
     }
 }

@@ -3,6 +3,7 @@
 mod audit;
 mod auditing;
 mod ingest;
+mod judging;
 mod offers;
 mod sightings;
 mod tracks;

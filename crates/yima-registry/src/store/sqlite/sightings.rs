@@ -5,7 +5,7 @@ use crate::error::RegistryError;
 use crate::store::sightings::{sighting_of_row, who_columns};
 use rusqlite::{params, Connection, TransactionBehavior};
 use yima_codes::LabelCode;
-use yima_core::{Anomaly, Sighting, Timestamp};
+use yima_core::{Sighting, Timestamp};
 
 pub(super) fn put_sightings(
     conn: &mut Connection,
@@ -96,27 +96,4 @@ pub(super) fn due(
     rows.into_iter()
         .map(|(code, v)| Ok((crate::store::parse("container code", &code)?, v)))
         .collect()
-}
-
-pub(super) fn put_anomalies(
-    conn: &mut Connection,
-    code: &LabelCode,
-    version: i64,
-    anomalies: &[Anomaly],
-    next: Option<Timestamp>,
-    now: Timestamp,
-) -> Result<bool, RegistryError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let changed = tx
-        .prepare_cached(
-            "UPDATE sighting_audit SET check_at = ?3 WHERE code = ?1 AND version = ?2
-             AND NOT EXISTS (SELECT 1 FROM audit_containers c WHERE c.code = ?1)",
-        )?
-        .execute(params![code.as_str(), version, next.map(|t| t.0)])?;
-    if changed == 0 {
-        return Ok(false);
-    }
-    super::audit::replace_anomalies(&tx, code, anomalies, now)?;
-    tx.commit()?;
-    Ok(true)
 }
