@@ -68,8 +68,12 @@ impl AuditStore for PostgresStore {
         &self,
         codes: Vec<LabelCode>,
     ) -> Result<Vec<crate::store::JudgeInputs>, RegistryError> {
-        let c = self.client().await?;
-        judging::judge_inputs(&c, codes).await
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        tx.batch_execute(KEYED_READS).await?;
+        let inputs = judging::judge_inputs(&tx, codes).await?;
+        tx.commit().await?;
+        Ok(inputs)
     }
 
     async fn put_anomalies(

@@ -274,17 +274,21 @@ pub(super) async fn events_at(
     let homes: Vec<&str> = places.iter().map(|p| p.0.as_str()).collect();
     let seqs: Vec<i64> = places.iter().map(|p| p.1).collect();
     // Each (home, seq) probed once (not every pair of the two arrays); the container
-    // filter prunes the shards on Citus.
+    // filter prunes the shards on Citus, each home named once (a container's events share
+    // it, and each repeat adds to the planner's estimate).
+    let mut filter = homes.clone();
+    filter.sort_unstable();
+    filter.dedup();
     let stmt = c
         .prepare_cached(
             "SELECT e.seq, e.id, e.body, e.signatures, e.arrived_at, e.fork_of, e.container FROM events e
              JOIN unnest($1::text[], $2::bigint[]) AS u(container, seq) ON e.container = u.container AND e.seq = u.seq
-             WHERE e.container = ANY($1::text[])",
+             WHERE e.container = ANY($3::text[])",
         )
         .await?;
     let wanted: HashSet<&(String, i64)> = places.iter().collect();
     let mut out = HashMap::with_capacity(places.len());
-    for r in c.query(&stmt, &[&homes, &seqs]).await? {
+    for r in c.query(&stmt, &[&homes, &seqs, &filter]).await? {
         let place = (r.get::<_, String>(6), r.get::<_, i64>(0));
         if wanted.contains(&place) {
             out.insert(place, to_entry(&r)?);
