@@ -107,12 +107,17 @@ impl PostgresStore {
         // Every statement planned for its own parameters: a generic plan cached while a
         // table was small (a pool's connection lives from an empty registry on) later scans
         // it whole: the evaluator's track and link reads did, ingest slowing as the
-        // registry grew. Planning costs far less than one such scan.
+        // registry grew. Planning costs far less than one such scan. And no JIT compiling:
+        // the registry's statements each read a few rows by their keys, where compiling
+        // took 20–95 ms a statement (on the orgs table's 200 rows, when a plan's cost was
+        // high only because a scan was discouraged: see `KEYED_READS`).
         let options = config
             .get_options()
             .map(|o| format!("{o} "))
             .unwrap_or_default();
-        config.options(format!("{options}-c plan_cache_mode=force_custom_plan"));
+        config.options(format!(
+            "{options}-c plan_cache_mode=force_custom_plan -c jit=off"
+        ));
         let manager_config = ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
