@@ -191,13 +191,17 @@ impl Builder {
 
     /// A custody party's division starting with `prefix` (digits: the next character after
     /// '9' is ':'). Checked row by row (such a set is large: a province holds most
-    /// containers), the producer's own division first: it is one of the container's.
+    /// containers), the producer's own division first: it is one of the container's. The
+    /// other parties' are looked up for the rows where it is not, by the container's own
+    /// facts: `f.value <> c.division` (true whenever the lookup runs) keeps PostgreSQL from
+    /// instead reading every division fact of the jurisdiction into a hash for each query
+    /// (28 ms a search at 125 000 containers, growing with the registry).
     fn division_prefix(&mut self, prefix: &str) {
         let k = self.text(DIVISION);
         let lo = self.text(prefix);
         let hi = self.text(&format!("{prefix}:"));
         self.clauses.push(format!(
-            "((c.division >= {lo} AND c.division < {hi}) OR EXISTS (SELECT 1 FROM audit_facts f WHERE f.container = c.code AND f.kind = {k} AND f.value >= {lo} AND f.value < {hi}))"
+            "((c.division >= {lo} AND c.division < {hi}) OR EXISTS (SELECT 1 FROM audit_facts f WHERE f.container = c.code AND f.kind = {k} AND f.value >= {lo} AND f.value < {hi} AND f.value <> c.division))"
         ));
     }
 

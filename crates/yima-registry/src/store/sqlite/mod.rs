@@ -72,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_sightings.sql",
         include_str!("../../../../../migrations/registry/sqlite/0010_sightings.sql"),
     ),
+    (
+        11,
+        "0011_search_by_category.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0011_search_by_category.sql"),
+    ),
 ];
 
 /// How long a statement waits for another writer's lock.
