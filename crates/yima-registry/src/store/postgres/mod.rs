@@ -290,6 +290,25 @@ pub(super) fn to_device(r: &Row) -> Result<DeviceInfo, RegistryError> {
     })
 }
 
+/// The devices `filter` (a WHERE clause, or nothing) selects, in enrolment order (COLLATE
+/// "C": byte order, as SQLite sorts, whatever the database's collation).
+async fn select_devices(
+    c: &impl GenericClient,
+    filter: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Vec<DeviceInfo>, RegistryError> {
+    let stmt = c
+        .prepare_cached(&format!(
+            "{DEVICE_SELECT} {filter} ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
+        ))
+        .await?;
+    c.query(&stmt, params)
+        .await?
+        .iter()
+        .map(to_device)
+        .collect()
+}
+
 async fn device_in(
     c: &impl GenericClient,
     key: &PublicKey,
@@ -458,45 +477,25 @@ impl RegistryStore for PostgresStore {
 
     async fn org_devices(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
         let c = self.client().await?;
-        let stmt = c
-            .prepare_cached(&format!(
-                "{DEVICE_SELECT} WHERE d.org = $1 ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
-            ))
-            .await?;
-        c.query(&stmt, &[&org.as_str()])
-            .await?
-            .iter()
-            .map(to_device)
-            .collect()
+        select_devices(&c, "WHERE d.org = $1", &[&org.as_str()]).await
     }
 
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
         let c = self.client().await?;
-        // COLLATE "C": byte order, as SQLite sorts, whatever the database's collation.
-        let stmt = c
-            .prepare_cached(&format!(
-                "{DEVICE_SELECT} ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
-            ))
-            .await?;
-        c.query(&stmt, &[]).await?.iter().map(to_device).collect()
+        select_devices(&c, "", &[]).await
     }
 
     async fn devices_seen_by(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
         let c = self.client().await?;
-        let stmt = c
-            .prepare_cached(&format!(
-                "{DEVICE_SELECT} WHERE d.org = $1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
-                 OR d.org IN (SELECT p2.org FROM container_parties p1
-                              JOIN container_parties p2 ON p2.container = p1.container
-                              WHERE p1.org = $1)
-                 ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
-            ))
-            .await?;
-        c.query(&stmt, &[&org.as_str()])
-            .await?
-            .iter()
-            .map(to_device)
-            .collect()
+        select_devices(
+            &c,
+            "WHERE d.org = $1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
+             OR d.org IN (SELECT p2.org FROM container_parties p1
+                          JOIN container_parties p2 ON p2.container = p1.container
+                          WHERE p1.org = $1)",
+            &[&org.as_str()],
+        )
+        .await
     }
 
     async fn revoke(&self, key: PublicKey, at: Timestamp) -> Result<bool, RegistryError> {

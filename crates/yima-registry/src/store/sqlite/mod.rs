@@ -79,6 +79,21 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The devices `filter` (a WHERE clause, or nothing) selects, in enrolment order.
+fn select_devices(
+    c: &Connection,
+    filter: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<DeviceInfo>, RegistryError> {
+    let mut stmt = c.prepare_cached(&format!(
+        "{DEVICE_SELECT} {filter} ORDER BY d.enrolled_at, d.public_key"
+    ))?;
+    let rows = stmt
+        .query_map(params, device_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(to_device).collect()
+}
+
 /// How long a statement waits for another writer's lock.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// How long the readiness check waits for the write lock.
@@ -400,44 +415,24 @@ impl RegistryStore for SqliteStore {
     }
 
     async fn org_devices(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
-        self.run(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "{DEVICE_SELECT} WHERE d.org = ?1 ORDER BY d.enrolled_at, d.public_key"
-            ))?;
-            let rows = stmt
-                .query_map([org.as_str()], device_row)?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter().map(to_device).collect()
-        })
-        .await
+        self.run(move |c| select_devices(c, "WHERE d.org = ?1", [org.as_str()]))
+            .await
     }
 
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
-        self.run(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "{DEVICE_SELECT} ORDER BY d.enrolled_at, d.public_key"
-            ))?;
-            let rows = stmt
-                .query_map([], device_row)?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter().map(to_device).collect()
-        })
-        .await
+        self.run(|c| select_devices(c, "", [])).await
     }
 
     async fn devices_seen_by(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
         self.run(move |c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "{DEVICE_SELECT} WHERE d.org = ?1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
+            select_devices(
+                c,
+                "WHERE d.org = ?1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
                  OR d.org IN (SELECT p2.org FROM container_parties p1
                               JOIN container_parties p2 ON p2.container = p1.container
-                              WHERE p1.org = ?1)
-                 ORDER BY d.enrolled_at, d.public_key"
-            ))?;
-            let rows = stmt
-                .query_map([org.as_str()], device_row)?
-                .collect::<Result<Vec<_>, _>>()?;
-            rows.into_iter().map(to_device).collect()
+                              WHERE p1.org = ?1)",
+                [org.as_str()],
+            )
         })
         .await
     }
