@@ -54,6 +54,15 @@ where
     (percentile(&times, 0.5), percentile(&times, 0.99))
 }
 
+/// The first page (of `limit`) of a search by `scope` for `c`: how many containers it holds.
+async fn page<S: RegistryStore>(s: &S, scope: AuditScope, c: Criteria, limit: u32) -> usize {
+    s.audit_search(scope, c, None, limit)
+        .await
+        .unwrap()
+        .containers
+        .len()
+}
+
 /// Times each kind of audit query a regulator or an organisation makes, on `s`, drawing
 /// their values from `f`, `q` of each kind; prints one table row per kind.
 pub async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Sample, q: usize) {
@@ -74,13 +83,7 @@ pub async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Sample, q: usiz
             code: Some(codes[(i * 7919) % codes.len()].clone()),
             ..AuditFilter::default()
         });
-        async move {
-            s.audit_search(AuditScope::All, c, None, 1)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
+        async move { page(s, AuditScope::All, c, 1).await }
     })
     .await;
     println!(
@@ -94,13 +97,7 @@ pub async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Sample, q: usiz
             ..AuditFilter::default()
         });
         let scope = fujian.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
+        async move { page(s, scope, c, 100).await }
     })
     .await;
     report("a province's regulator: by plate", r, floor);
@@ -110,13 +107,7 @@ pub async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Sample, q: usiz
             ..AuditFilter::default()
         });
         let scope = fujian.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
+        async move { page(s, scope, c, 100).await }
     })
     .await;
     report("a province's regulator: by manifest", r, floor);
@@ -127,14 +118,7 @@ pub async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Sample, q: usiz
             ..AuditFilter::default()
         });
         let scope = fuzhou.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-                + 1
-        }
+        async move { page(s, scope, c, 100).await + 1 }
     })
     .await;
     report(
@@ -151,13 +135,7 @@ pub async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Sample, q: usiz
             ..AuditFilter::default()
         });
         let scope = fujian.clone();
-        async move {
-            s.audit_search(scope, c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
+        async move { page(s, scope, c, 100).await }
     })
     .await;
     report(
@@ -171,13 +149,7 @@ pub async fn queries<S: RegistryStore>(backend: &str, s: &S, f: &Sample, q: usiz
             waste: Some(f.wastes[i % f.wastes.len()].into()),
             ..AuditFilter::default()
         });
-        async move {
-            s.audit_search(AuditScope::Party(p), c, None, 100)
-                .await
-                .unwrap()
-                .containers
-                .len()
-        }
+        async move { page(s, AuditScope::Party(p), c, 100).await }
     })
     .await;
     report(
