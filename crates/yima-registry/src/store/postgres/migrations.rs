@@ -56,9 +56,4 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_sightings.sql",
         include_str!("../../../../../migrations/registry/postgres/0011_sightings.sql"),
     ),
-    (
-        12,
-        "0012_search_by_category.sql",
-        include_str!("../../../../../migrations/registry/postgres/0012_search_by_category.sql"),
-    ),
 ];

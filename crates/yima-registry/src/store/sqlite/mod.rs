@@ -72,11 +72,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_sightings.sql",
         include_str!("../../../../../migrations/registry/sqlite/0010_sightings.sql"),
     ),
-    (
-        11,
-        "0011_search_by_category.sql",
-        include_str!("../../../../../migrations/registry/sqlite/0011_search_by_category.sql"),
-    ),
 ];
 
 /// The devices `filter` (a WHERE clause, or nothing) selects, in enrolment order.
