@@ -26,6 +26,7 @@ mod routes;
 pub mod server;
 mod sightings;
 mod signatures;
+pub mod statistics;
 mod store;
 pub mod testing;
 mod tracks;

@@ -38,3 +38,5 @@ mod process;
 mod public_page;
 #[path = "registry/sightings.rs"]
 mod sightings;
+#[path = "registry/statistics.rs"]
+mod statistics;

@@ -85,6 +85,11 @@ struct Limits {
     /// those whose deadline passed).
     #[arg(long, default_value_t = 30)]
     judge_every: u64,
+    /// Seconds between checks of which tables changed enough for their planner statistics
+    /// to be gathered afresh (searches on recent days need them; autovacuum may lag or be
+    /// off).
+    #[arg(long, default_value_t = 60)]
+    analyze_every: u64,
 }
 
 fn parse_rate(s: &str) -> Result<Rate, String> {
@@ -283,6 +288,14 @@ async fn serve<S: RegistryStore>(
             let _ = judging_stopped.await;
         },
     ));
+    let (stop_analyzing, analyzing_stopped) = tokio::sync::oneshot::channel::<()>();
+    let analyze = tokio::spawn(yima_registry::statistics::run_statistics(
+        state.clone(),
+        Duration::from_secs(limits.analyze_every.max(1)),
+        async {
+            let _ = analyzing_stopped.await;
+        },
+    ));
     yima_registry::serve(
         listener,
         yima_registry::router(state),
@@ -292,7 +305,9 @@ async fn serve<S: RegistryStore>(
     )
     .await?;
     let _ = stop_judging.send(());
+    let _ = stop_analyzing.send(());
     let _ = judge.await;
+    let _ = analyze.await;
     tracing::info!("stopped: requests in flight finished");
     Ok(())
 }

@@ -201,6 +201,11 @@ pub trait RegistryStore: AuditStore + Send + Sync + 'static {
             RegistryError,
         >,
     > + Send;
+    /// Gathers the query planner's statistics afresh for the tables that changed much since
+    /// they were last gathered (PostgreSQL: more than 500 rows + 5 % of a table; SQLite:
+    /// as `PRAGMA optimize` judges): how many tables it gathered them for, where the
+    /// backend says.
+    fn refresh_statistics(&self) -> impl Future<Output = Result<usize, RegistryError>> + Send;
 }
 
 /// The route fixes of one stored event, as the registry keeps them.

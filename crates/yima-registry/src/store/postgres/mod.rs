@@ -30,6 +30,7 @@ mod judging;
 mod migrations;
 mod offers;
 mod sightings;
+mod statistics;
 pub mod tls;
 mod tracks;
 
@@ -754,5 +755,10 @@ impl RegistryStore for PostgresStore {
     {
         let c = self.client().await?;
         tracks::tracks_of(&c, &events).await
+    }
+
+    async fn refresh_statistics(&self) -> Result<usize, RegistryError> {
+        let c = self.client().await?;
+        statistics::refresh(&c).await
     }
 }
