@@ -9,7 +9,10 @@
 //! `cargo bench -p yima-citygen --bench city` (YIMA_BENCH_CITY_EVENTS, default 1000000;
 //! YIMA_BENCH_CITY_BATCH, events a push, default 200; YIMA_BENCH_CITY_QUERIES, default 300
 //! a kind; YIMA_BENCH_CITY_JUDGE_EVERY, seconds between the evaluator's rounds, default 30
-//! as the server's; YIMA_TEST_PG for the server).
+//! as the server's; YIMA_BENCH_CITY_ANALYZE_EVERY, seconds between the statistics' checks,
+//! default 60 as the server's; YIMA_BENCH_CITY_SKIP_OFF to ingest only with the rules on;
+//! YIMA_BENCH_CITY_KEEP to keep the rules-on database for examining plans; YIMA_TEST_PG for
+//! the server).
 
 #[path = "../../yima-registry/benches/shared/audit_queries.rs"]
 mod audit_queries;
@@ -46,12 +49,39 @@ async fn ingest(store: &PostgresStore, batches: &[Push], clock: &AtomicI64) -> T
     tally
 }
 
+/// A task of the server's beside the pushes, stopped on demand.
+struct Beside {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Beside {
+    /// The planner's statistics gathered every `every` seconds, as `serve` does.
+    fn statistics(state: &AppState<PostgresStore>, every: u64) -> Beside {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(yima_registry::statistics::run_statistics(
+            state.clone(),
+            Duration::from_secs(every.max(1)),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        Beside { stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let events = env_usize("YIMA_BENCH_CITY_EVENTS", 1_000_000);
     let batch = env_usize("YIMA_BENCH_CITY_BATCH", 200);
     let q = env_usize("YIMA_BENCH_CITY_QUERIES", 300);
     let every = env_usize("YIMA_BENCH_CITY_JUDGE_EVERY", 30) as u64;
+    let analyze_every = env_usize("YIMA_BENCH_CITY_ANALYZE_EVERY", 60) as u64;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "machine: {} cores; load average at start: {}",
@@ -79,15 +109,24 @@ async fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    // Rules off: ingest alone.
+    // Rules off: ingest alone (the statistics kept fresh beside it, as `serve` does).
+    let skip_off = std::env::var("YIMA_BENCH_CITY_SKIP_OFF").is_ok();
     let db_off = PgDb::create().await;
-    let store = PostgresStore::connect(&db_off.url).await.expect("connect");
-    enrol(&store, &city).await;
+    let state_off = AppState::new(PostgresStore::connect(&db_off.url).await.expect("connect"));
+    enrol(state_off.store.as_ref(), &city).await;
     let clock = AtomicI64::new(0);
     let t = Instant::now();
-    let tally_off = ingest(&store, &batches, &clock).await;
+    let tally_off = if skip_off {
+        println!("rules off: skipped (YIMA_BENCH_CITY_SKIP_OFF)");
+        Tally::default()
+    } else {
+        let analyzing = Beside::statistics(&state_off, analyze_every);
+        let tally = ingest(state_off.store.as_ref(), &batches, &clock).await;
+        analyzing.stop().await;
+        tally
+    };
     let off = t.elapsed();
-    drop(store);
+    drop(state_off);
     drop(db_off);
     assert!(tally_off.deferred == 0, "{:?}", tally_off.why_deferred);
 
@@ -99,8 +138,9 @@ async fn main() {
     let c = clock.clone();
     state.clock = Arc::new(move || Timestamp(c.load(Ordering::Relaxed)));
     enrol(state.store.as_ref(), &city).await;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let t = Instant::now();
+    let analyzing = Beside::statistics(&state, analyze_every);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let evaluator = tokio::spawn(yima_registry::anomalies::run_evaluator(
         state.clone(),
         AnomalyConfig::default(),
@@ -118,22 +158,28 @@ async fn main() {
     )
     .await;
     let on = t.elapsed();
-    assert_eq!(tally_on, tally_off, "both runs decide the same");
+    if !skip_off {
+        assert_eq!(tally_on, tally_off, "both runs decide the same");
+    }
     let rate = |d: Duration| city.event_count() as f64 / d.as_secs_f64();
     let ratio = off.as_secs_f64() / on.as_secs_f64();
     println!("pushes: {tally_on:?}; containers judged after the last push: {behind}");
     println!("| run | time | events/s |");
     println!("| --- | ---: | ---: |");
-    println!(
-        "| rules off | {:.1} s | {:.0} |",
-        off.as_secs_f64(),
-        rate(off)
-    );
+    if !skip_off {
+        println!(
+            "| rules off | {:.1} s | {:.0} |",
+            off.as_secs_f64(),
+            rate(off)
+        );
+    }
     println!("| rules on | {:.1} s | {:.0} |", on.as_secs_f64(), rate(on));
-    println!(
-        "ratio on/off: {ratio:.2} (goal ≥ 0.8: {})",
-        if ratio >= 0.8 { "met" } else { "not met" }
-    );
+    if !skip_off {
+        println!(
+            "ratio on/off: {ratio:.2} (goal ≥ 0.8: {})",
+            if ratio >= 0.8 { "met" } else { "not met" }
+        );
+    }
 
     // The scans of labels reported; past every deadline: exactly the injected anomalies.
     let t = Instant::now();
@@ -198,6 +244,12 @@ async fn main() {
     println!("| backend | query | p50 | p99 | p99 / floor | goal | met |");
     println!("| --- | --- | ---: | ---: | ---: | --- | :-: |");
     queries("PostgreSQL", state.store.as_ref(), &sample, q).await;
+    analyzing.stop().await;
+    if std::env::var("YIMA_BENCH_CITY_KEEP").is_ok() {
+        // Kept for examining plans by hand; dropped by whoever examines it.
+        println!("database kept: {}", db_on.url);
+        std::mem::forget(db_on);
+    }
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "load average at end: {}",
