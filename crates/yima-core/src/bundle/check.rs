@@ -365,10 +365,11 @@ pub fn verify_bundle_with(
     }
     let texts: RawTexts<'_> = serde_json::from_str(text).map_err(|e| unreadable(bytes, &e))?;
     let mut failures = Vec::new();
-    let (attested_by, key_records) = attestation(&raw, &texts, registry_key).unwrap_or_else(|f| {
-        failures.push(f);
-        (None, KeyRecordsRestOn::ExportersWord)
-    });
+    let (attested_by, key_records) =
+        attestation(&raw, &texts, registry_key).unwrap_or_else(|(kind, detail)| {
+            failures.push(failure(None, None, kind, detail));
+            (None, KeyRecordsRestOn::ExportersWord)
+        });
     let mut events: Vec<RawEvent> = Vec::with_capacity(raw.events.len());
     // Each event's position, by the id it claims (the first, if it comes twice).
     let mut position: HashMap<EventId, usize> = HashMap::new();
@@ -477,8 +478,8 @@ fn attestation(
     raw: &RawBundle<'_>,
     texts: &RawTexts<'_>,
     pinned: Option<&PublicKey>,
-) -> Result<(Option<PublicKey>, KeyRecordsRestOn), BundleFailure> {
-    let fail = |kind, detail: String| Err(failure(None, None, kind, detail));
+) -> Result<(Option<PublicKey>, KeyRecordsRestOn), (BundleFailureKind, String)> {
+    let fail = |kind, detail: String| Err((kind, detail));
     let Some(a) = raw.attestation else {
         return if raw.version == ATTESTED_BUNDLE_VERSION {
             fail(
