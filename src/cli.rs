@@ -122,6 +122,10 @@ pub enum Command {
         /// An evidence bundle file to verify instead, offline, with no data directory.
         #[arg(long, conflicts_with = "code")]
         bundle: Option<PathBuf>,
+        /// The registry's public key (hex, as `GET /v1/registry-key` and the registry's
+        /// start-up line give it): the bundle must be attested by exactly this key.
+        #[arg(long, requires = "bundle", value_name = "HEX")]
+        registry_key: Option<yima_core::PublicKey>,
     },
     /// The person recorded with every step from now on (经办人); without a name, who it is.
     Operator {

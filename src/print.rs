@@ -11,7 +11,7 @@ use yima_device::{
 
 mod verdict;
 
-pub use verdict::{anomalies, bundle, verify};
+pub use verdict::{anomalies, bundle, bundle_exported, verify};
 
 /// Chinese or English.
 pub fn t(lang: Lang, key: &str) -> &'static str {

@@ -170,10 +170,12 @@ pub fn run(cli: &Cli) -> Result<()> {
             }
         },
         Command::Verify {
-            bundle: Some(file), ..
+            bundle: Some(file),
+            registry_key,
+            ..
         } => {
             // Anyone, offline: no data directory, no device.
-            let report = yima_device::verify_bundle_file(file)?;
+            let report = yima_device::verify_bundle_file(file, registry_key.as_ref())?;
             print::bundle(&report, lang, cli.json);
             if !report.ok() {
                 std::process::exit(1);
@@ -302,12 +304,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             };
             let report = yima_device::verify_bundle_bytes(&bytes)?;
             write_file(output, &bytes, lang)?;
-            print::done(
-                lang,
-                cli.json,
-                "cli.msg.bundle_events_exported",
-                &report.events.to_string(),
-            );
+            print::bundle_exported(&report, lang, cli.json);
         }
         Command::Ledger {
             command: LedgerCommand::Balance { from, to },

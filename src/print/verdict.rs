@@ -95,12 +95,55 @@ pub fn anomalies(list: &[yima_core::Anomaly], lang: Lang, as_json: bool) {
 
 /// The verdict on an evidence bundle: each failure with the event's place in the file, its
 /// id, container and kind; then the keys, which are the exporter's word.
+/// What a bundle's key records rest on, for people: the exporter's word, the key that
+/// attested them, or the registry key pinned.
+fn attestation_line(r: &yima_core::BundleReport, lang: Lang) -> String {
+    use yima_core::KeyRecordsRestOn as On;
+    let key = r.attested_by.map(|k| k.to_string()).unwrap_or_default();
+    match r.key_records {
+        On::ExportersWord => t(lang, "cli.msg.bundle_keys_are_the_exporters_word").to_string(),
+        On::AttestingKey => format!(
+            "{} {key}{}",
+            t(lang, "cli.msg.bundle_attested_by"),
+            t(lang, "cli.msg.bundle_attested_unpinned")
+        ),
+        On::PinnedRegistryKey => format!(
+            "{} {key}{}",
+            t(lang, "cli.msg.bundle_attested_by"),
+            t(lang, "cli.msg.bundle_attested_pinned")
+        ),
+    }
+}
+
+/// `yima export bundle`: the events written, and whether the bundle is attested (a
+/// device's own export is not: its key records are the device's word).
+pub fn bundle_exported(r: &yima_core::BundleReport, lang: Lang, as_json: bool) {
+    if as_json {
+        println!(
+            "{}",
+            json!({ "ok": true, "value": r.events.to_string(), "attested_by": r.attested_by,
+                    "key_records": r.key_records })
+        );
+        return;
+    }
+    println!(
+        "{}: {}",
+        t(lang, "cli.msg.bundle_events_exported"),
+        r.events
+    );
+    match r.attested_by {
+        Some(k) => println!("{} {k}", t(lang, "cli.msg.bundle_attested_by")),
+        None => println!("{}", t(lang, "cli.msg.bundle_not_attested")),
+    }
+}
+
 pub fn bundle(r: &yima_core::BundleReport, lang: Lang, as_json: bool) {
     if as_json {
         println!(
             "{}",
             json!({ "ok": r.ok(), "scope": r.scope, "exported_at": r.exported_at,
                     "exported_by": r.exported_by, "events": r.events, "containers": r.containers,
+                    "attested_by": r.attested_by, "key_records": r.key_records,
                     "keys": r.keys, "failures": r.failures, "notes": r.notes })
         );
         return;
@@ -130,7 +173,7 @@ pub fn bundle(r: &yima_core::BundleReport, lang: Lang, as_json: bool) {
             .unwrap_or_default();
         println!("  {} {at}{}", t(lang, "cli.msg.bundle_note"), n.detail);
     }
-    println!("{}", t(lang, "cli.msg.bundle_keys_are_the_exporters_word"));
+    println!("{}", attestation_line(r, lang));
     for k in &r.keys {
         let revoked = k
             .revoked_at

@@ -4,26 +4,34 @@
 //!
 //! Each event travels as it is stored and pushed ([`WireEvent`]: id, canonical body,
 //! signatures), one per line, so that an error reading the file names the event it is in.
+//! The registry's bundles are attested: signed by the registry's key over everything in them
+//! no device signed ([`attest`]).
 
+mod attest;
 mod check;
 mod scope;
 
+pub use attest::{attestation_bytes, attestation_digest, AttestedParts, BUNDLE_ATTESTATION_DOMAIN};
 pub use check::{
-    verify_bundle, BundleError, BundleFailure, BundleFailureKind, BundleReport, Place,
+    verify_bundle, verify_bundle_with, BundleError, BundleFailure, BundleFailureKind, BundleReport,
+    KeyRecordsRestOn, Place,
 };
 pub use scope::containers_in_scope;
 
 use crate::model::Timestamp;
 use crate::role::Role;
-use crate::signing::PublicKey;
+use crate::signing::{DeviceKey, PublicKey, Signature};
 use crate::wire::WireEvent;
 use serde::{Deserialize, Serialize};
 use yima_codes::{CreditCode, LabelCode, ManifestNumber};
 
 /// The `format` member every bundle opens with.
 pub const BUNDLE_FORMAT: &str = "yima-evidence-bundle";
-/// The version of the bundle format this core writes and reads.
+/// The version of an unattested bundle (a device's own export; what every bundle was before
+/// attestations).
 pub const BUNDLE_VERSION: u32 = 1;
+/// The version of an attested bundle: version 1's members and the registry's `attestation`.
+pub const ATTESTED_BUNDLE_VERSION: u32 = 2;
 
 /// What a bundle is the evidence of.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -62,7 +70,8 @@ pub enum KeyOrigin {
 }
 
 /// A key as the exporter knows it: whose it is, in which roles, since and until when.
-/// Not signed by anyone: it is the exporter's word (see `docs/EVIDENCE-BUNDLE.md`).
+/// Signed by the registry in an attested bundle; otherwise the exporter's word (see
+/// `docs/EVIDENCE-BUNDLE.md`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyRecord {
@@ -88,15 +97,19 @@ pub struct KeyRecord {
 pub struct EvidenceBundle {
     /// Always [`BUNDLE_FORMAT`].
     pub format: String,
-    /// [`BUNDLE_VERSION`].
+    /// [`BUNDLE_VERSION`], or [`ATTESTED_BUNDLE_VERSION`] when attested.
     pub version: u32,
     /// What it is the evidence of.
     pub scope: BundleScope,
-    /// When it was exported (the exporter's clock; not signed).
+    /// When it was exported (the exporter's clock; signed only in an attested bundle).
     pub exported_at: Timestamp,
-    /// Who exported it, for people (not signed): the registry, or a device and its
-    /// organisation.
+    /// Who exported it, for people (signed only in an attested bundle): the registry, or a
+    /// device and its organisation.
     pub exported_by: String,
+    /// The registry's signature over the rest ([`attestation_bytes`]); none in a bundle of
+    /// version 1 (a device's own export).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<Signature>,
     /// Every key that signed an event of the bundle, with what the exporter knows of it.
     pub keys: Vec<KeyRecord>,
     /// The events, as they are stored and travel, in the order the exporter holds them.
@@ -118,8 +131,34 @@ impl EvidenceBundle {
             scope,
             exported_at,
             exported_by,
+            attestation: None,
             keys,
             events,
+        }
+    }
+
+    /// The bundle attested by `registry`: version [`ATTESTED_BUNDLE_VERSION`], signed over
+    /// its format, version, scope, exporter, key records and events as [`Self::to_text`]
+    /// writes them.
+    pub fn attest(mut self, registry: &DeviceKey) -> EvidenceBundle {
+        self.version = ATTESTED_BUNDLE_VERSION;
+        self.attestation = None;
+        let texts = self.texts();
+        let digest = attestation_digest(&texts.parts());
+        self.attestation = Some(registry.sign(&digest));
+        self
+    }
+
+    /// Each member as the file writes it.
+    fn texts(&self) -> Texts {
+        Texts {
+            format: json(self.format.as_str()),
+            version: self.version.to_string(),
+            scope: json(&self.scope),
+            exported_at: self.exported_at.0.to_string(),
+            exported_by: json(self.exported_by.as_str()),
+            keys: self.keys.iter().map(json).collect(),
+            events: self.events.iter().map(json).collect(),
         }
     }
 
@@ -127,21 +166,46 @@ impl EvidenceBundle {
     /// and each event on a line of its own, in the compact form `serde_json` writes (the
     /// form a reader checks each event against).
     pub fn to_text(&self) -> String {
+        let t = self.texts();
         let mut out = String::new();
         out.push_str(&format!(
-            "{{\"format\":{},\"version\":{},\"scope\":{},\"exported_at\":{},\"exported_by\":{},\n",
-            json(self.format.as_str()),
-            self.version,
-            json(&self.scope),
-            self.exported_at.0,
-            json(self.exported_by.as_str()),
+            "{{\"format\":{},\"version\":{},\"scope\":{},\"exported_at\":{},\"exported_by\":{},",
+            t.format, t.version, t.scope, t.exported_at, t.exported_by,
         ));
-        out.push_str("\"keys\":[\n");
-        push_lines(&mut out, self.keys.iter().map(json));
+        if let Some(a) = &self.attestation {
+            out.push_str(&format!("\"attestation\":{},", json(a)));
+        }
+        out.push_str("\n\"keys\":[\n");
+        push_lines(&mut out, t.keys.into_iter());
         out.push_str("],\n\"events\":[\n");
-        push_lines(&mut out, self.events.iter().map(json));
+        push_lines(&mut out, t.events.into_iter());
         out.push_str("]}\n");
         out
+    }
+}
+
+/// A bundle's members as written.
+struct Texts {
+    format: String,
+    version: String,
+    scope: String,
+    exported_at: String,
+    exported_by: String,
+    keys: Vec<String>,
+    events: Vec<String>,
+}
+
+impl Texts {
+    fn parts(&self) -> AttestedParts<'_> {
+        AttestedParts {
+            format: &self.format,
+            version: &self.version,
+            scope: &self.scope,
+            exported_at: &self.exported_at,
+            exported_by: &self.exported_by,
+            keys: self.keys.iter().map(String::as_str).collect(),
+            events: self.events.iter().map(String::as_str).collect(),
+        }
     }
 }
 

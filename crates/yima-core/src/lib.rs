@@ -49,9 +49,10 @@ pub use anomaly::{
     RECEIPT_WORKING_DAYS,
 };
 pub use bundle::{
-    containers_in_scope, verify_bundle, BundleError, BundleFailure, BundleFailureKind,
-    BundleReport, BundleScope, EvidenceBundle, KeyOrigin, KeyRecord, Place, BUNDLE_FORMAT,
-    BUNDLE_VERSION,
+    attestation_bytes, attestation_digest, containers_in_scope, verify_bundle, verify_bundle_with,
+    AttestedParts, BundleError, BundleFailure, BundleFailureKind, BundleReport, BundleScope,
+    EvidenceBundle, KeyOrigin, KeyRecord, KeyRecordsRestOn, Place, ATTESTED_BUNDLE_VERSION,
+    BUNDLE_ATTESTATION_DOMAIN, BUNDLE_FORMAT, BUNDLE_VERSION,
 };
 pub use correction::{
     apply_to_label, apply_to_step, check_changes, check_correction, fields_of, is_correctable,

@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 use yima_core::{
-    containers_in_scope, verify_bundle, BundleError, BundleReport, BundleScope, EvidenceBundle,
-    KeyOrigin, KeyRecord, PublicKey, SignedEvent, WireEvent,
+    containers_in_scope, verify_bundle_with, BundleError, BundleReport, BundleScope,
+    EvidenceBundle, KeyOrigin, KeyRecord, PublicKey, SignedEvent, WireEvent,
 };
 use yima_store::KeySource;
 
@@ -27,7 +27,9 @@ impl<C: Clock> Device<C> {
     /// The bundle of `scope` from the events this device holds: those of the scope's
     /// containers and of every container sharing an event with them, each as stored, with
     /// what the device knows of the keys that signed them (no enrolment time: a device
-    /// does not keep one). `UnknownContainer` when it holds no event of the scope.
+    /// does not keep one). Not attested (version 1): its key records are this device's
+    /// word, as its report says; only the registry attests a bundle. `UnknownContainer`
+    /// when it holds no event of the scope.
     pub fn bundle(&mut self, scope: &BundleScope) -> Result<EvidenceBundle, DeviceError> {
         let (events, known, me) = self.store.read(|tx| {
             let events = crate::stored::signed_events(tx)?;
@@ -107,21 +109,34 @@ fn scope_zh(scope: &BundleScope) -> String {
 }
 
 /// Verifies the bundle in the file at `path`, offline, with no device: the verdict names
-/// each failing event. A file that cannot be read, or is not a bundle, is `BadInput`,
-/// naming where.
-pub fn verify_bundle_file(path: &Path) -> Result<BundleReport, DeviceError> {
+/// each failing event. With `registry_key` (the key the registry publishes), the bundle
+/// must be attested by exactly that key, else it fails (`unattested`, `bad_attestation`).
+/// A file that cannot be read, or is not a bundle, is `BadInput`, naming where.
+pub fn verify_bundle_file(
+    path: &Path,
+    registry_key: Option<&PublicKey>,
+) -> Result<BundleReport, DeviceError> {
     let bytes = std::fs::read(path).map_err(|e| {
         crate::error::bad_input(
             format!("cannot read {}: {e}", path.display()),
             format!("无法读取 {}：{e}", path.display()),
         )
     })?;
-    verify_bundle_bytes(&bytes)
+    verify_bundle_bytes_with(&bytes, registry_key)
+}
+
+/// [`verify_bundle_file`] for a bundle already read, no registry key pinned (an
+/// attestation present is still checked).
+pub fn verify_bundle_bytes(bytes: &[u8]) -> Result<BundleReport, DeviceError> {
+    verify_bundle_bytes_with(bytes, None)
 }
 
 /// [`verify_bundle_file`] for a bundle already read.
-pub fn verify_bundle_bytes(bytes: &[u8]) -> Result<BundleReport, DeviceError> {
-    verify_bundle(bytes).map_err(|e| {
+pub fn verify_bundle_bytes_with(
+    bytes: &[u8],
+    registry_key: Option<&PublicKey>,
+) -> Result<BundleReport, DeviceError> {
+    verify_bundle_with(bytes, registry_key).map_err(|e| {
         let zh = match &e {
             BundleError::Unreadable {
                 line,

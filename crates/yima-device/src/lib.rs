@@ -68,7 +68,8 @@ pub use actions::{Action, ActionRequest};
 pub use audit::VerifyResult;
 pub use balance::StockBalance;
 pub use bundle::{
-    bundle_timeline, verify_bundle_bytes, verify_bundle_file, BundleStep, BundleTimeline,
+    bundle_timeline, verify_bundle_bytes, verify_bundle_bytes_with, verify_bundle_file, BundleStep,
+    BundleTimeline,
 };
 pub use clock::{Clock, ManualClock, SystemClock, MAX_FUTURE_SKEW_MS};
 pub use deadlines::{

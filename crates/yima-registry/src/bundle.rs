@@ -51,13 +51,15 @@ fn scope_of(q: BundleQuery) -> Result<BundleScope, RegistryError> {
 /// The events the calling device's organisation may read in its feed (of the container and
 /// every container sharing an event with it, transitively; or of the containers a
 /// manifest's events name), each exactly as stored, and the registry's records of the keys
-/// that signed them. Nothing readable: 404, whether or not the container exists.
+/// that signed them, attested by the registry's key (`GET /v1/registry-key`): version 2,
+/// its `attestation` a signature over the header, the key records and the events. Nothing
+/// readable: 404, whether or not the container exists.
 #[utoipa::path(
     get,
     path = "/v1/bundle",
     params(BundleQuery),
     responses(
-        (status = 200, description = "the bundle (docs/EVIDENCE-BUNDLE.md)", body = EvidenceBundle),
+        (status = 200, description = "the bundle, attested (docs/EVIDENCE-BUNDLE.md)", body = EvidenceBundle),
         (status = 400, description = "neither or both of container and manifest, or a malformed one", body = ErrorBody),
         (status = 404, description = "nothing of it the caller's organisation may read", body = ErrorBody),
     )
@@ -75,7 +77,9 @@ pub(crate) async fn bundle<S: RegistryStore>(
         AuditScope::Party(_) => None,
         s => Some(s),
     };
-    let bundle = bundle_as(st.store.as_ref(), org, audit, scope, (st.clock)()).await?;
+    let bundle = bundle_as(st.store.as_ref(), org, audit, scope, (st.clock)())
+        .await?
+        .attest(st.registry_key().await?);
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         bundle.to_text(),
@@ -83,7 +87,7 @@ pub(crate) async fn bundle<S: RegistryStore>(
 }
 
 /// The bundle of `scope` as `org` may read it in its feed: NotFound when it may read
-/// nothing of it.
+/// nothing of it. Not attested yet: the route attests it with the registry's key.
 pub async fn bundle_for<S: RegistryStore>(
     store: &S,
     org: CreditCode,

@@ -39,7 +39,8 @@ pub use ingest::{decide, parties, Decision, MAX_FUTURE_MS};
 pub use limits::{Rate, RateLimits};
 pub use metrics::{Metrics, PoolStatus};
 pub use routes::{
-    check_org, code_hash, issue_enrolment_code, new_code, router, ENROLMENT_CODE_TTL_MS,
+    check_org, code_hash, issue_enrolment_code, new_code, router, RegistryKeyAnswer,
+    ENROLMENT_CODE_TTL_MS,
 };
 pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
@@ -52,7 +53,7 @@ pub use store::{
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
-use yima_core::Timestamp;
+use yima_core::{DeviceKey, Timestamp};
 
 /// How long a request's body may take to arrive by default: 30 s.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -71,6 +72,10 @@ pub struct AppState<S> {
     /// `x-forwarded-for`), for the per-address rate limits; else the connection's peer.
     pub client_ip_header: Option<axum::http::HeaderName>,
     pub(crate) limits: Arc<limits::Limiters>,
+    /// The registry's signing key, which attests the bundles it exports: the one given
+    /// ([`AppState::with_registry_key`]), else the database's, read (or generated and
+    /// kept) on first use.
+    registry_key: Arc<tokio::sync::OnceCell<DeviceKey>>,
 }
 
 impl<S> Clone for AppState<S> {
@@ -82,6 +87,7 @@ impl<S> Clone for AppState<S> {
             body_timeout: self.body_timeout,
             client_ip_header: self.client_ip_header.clone(),
             limits: self.limits.clone(),
+            registry_key: self.registry_key.clone(),
         }
     }
 }
@@ -96,7 +102,28 @@ impl<S: RegistryStore> AppState<S> {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             client_ip_header: None,
             limits: Arc::new(limits::Limiters::new(RateLimits::default())),
+            registry_key: Arc::new(tokio::sync::OnceCell::new()),
         }
+    }
+
+    /// The same state signing with `key` (read from the file the configuration names)
+    /// instead of the key kept in the database.
+    pub fn with_registry_key(mut self, key: DeviceKey) -> AppState<S> {
+        self.registry_key = Arc::new(tokio::sync::OnceCell::new_with(Some(key)));
+        self
+    }
+
+    /// The registry's signing key: the one given, else the one kept in the database,
+    /// generated and kept there by the first registry to ask (two starting at once end
+    /// with one key).
+    pub async fn registry_key(&self) -> Result<&DeviceKey, RegistryError> {
+        self.registry_key
+            .get_or_try_init(|| async {
+                let fresh = DeviceKey::generate(&mut rand::rngs::OsRng).secret_bytes();
+                let kept = self.store.registry_key(fresh).await?;
+                Ok(DeviceKey::from_secret(&kept))
+            })
+            .await
     }
 
     /// The same state with other rate limits.
@@ -117,6 +144,41 @@ impl<S: RegistryStore> AppState<S> {
         self.body_timeout = timeout;
         self
     }
+}
+
+/// Why the registry key file given in the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryKeyFileError {
+    /// It cannot be read.
+    #[error("cannot read the registry key file {path} / 无法读取登记中心密钥文件: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// It does not hold 64 hex digits.
+    #[error("{path}: a registry key file holds the key's 32-byte secret as 64 hex digits / 登记中心密钥文件应为 64 位十六进制私钥")]
+    Malformed {
+        /// The file.
+        path: String,
+    },
+}
+
+/// The registry's signing key from the file the configuration names: its 32-byte Ed25519
+/// secret as 64 hex digits (white space around them aside).
+pub fn read_registry_key(path: &std::path::Path) -> Result<DeviceKey, RegistryKeyFileError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RegistryKeyFileError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut secret = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut secret).map_err(|_| {
+        RegistryKeyFileError::Malformed {
+            path: path.display().to_string(),
+        }
+    })?;
+    Ok(DeviceKey::from_secret(&secret))
 }
 
 /// Hex SHA-256 of a text (migration checksums, enrolment code hashes).

@@ -21,7 +21,8 @@ use yima_protocol::ErrorBody;
 
 /// The document's introduction: how requests are signed, errors, limits and timeouts.
 const DESCRIPTION: &str = "Central registry for Yima hazardous-waste custody events. \
-Every request except /v1/health, /v1/ready, /metrics and /v1/openapi.json is signed by the \
+Every request except /v1/health, /v1/ready, /metrics, /v1/openapi.json and /v1/registry-key \
+is signed by the \
 device key: headers x-yima-key (hex Ed25519 public key), x-yima-time (ms since the epoch, \
 within 5 minutes of the registry clock), x-yima-nonce (8-64 hex characters, never reused) and \
 x-yima-signature (hex Ed25519 signature over SHA-256 of 'yima/request/v1\\0' + METHOD + '\\n' + \
@@ -53,6 +54,7 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         routes::push,
         routes::feed,
         routes::keys,
+        routes::registry_key,
         bundle::bundle,
         audit::search,
         audit::counts,

@@ -55,6 +55,7 @@ pub(crate) fn described<S: RegistryStore>(state: &AppState<S>) -> Described<S> {
         .serve_with(__path_push, push::<S>, |m| m.layer(push_limit))
         .serve(__path_feed, feed::<S>)
         .serve(__path_keys, keys::<S>)
+        .serve(__path_registry_key, registry_key::<S>)
         .serve(crate::bundle::__path_bundle, crate::bundle::bundle::<S>)
         .serve(crate::audit::__path_search, crate::audit::search::<S>)
         .serve(crate::audit::__path_counts, crate::audit::counts::<S>)
@@ -536,6 +537,33 @@ async fn keys<S: RegistryStore>(
 ) -> Result<Json<KeyDirectoryPage>, RegistryError> {
     Ok(Json(KeyDirectoryPage {
         devices: st.store.devices_seen_by(authed.device.org).await?,
+    }))
+}
+
+/// The answer to `GET /v1/registry-key`.
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct RegistryKeyAnswer {
+    /// The registry's public key (hex Ed25519), which attests the evidence bundles it
+    /// exports: pin it to verify them (`yima verify --bundle FILE --registry-key HEX`).
+    pub key: yima_core::PublicKey,
+}
+
+/// The registry's public key
+///
+/// The key whose signature attests the evidence bundles this registry exports (the key
+/// records and events in them are the registry's, as exported). Unsigned: anyone may ask;
+/// compare it with the key the operator publishes.
+#[utoipa::path(
+    get,
+    path = "/v1/registry-key",
+    security(()),
+    responses((status = 200, description = "the registry's public key", body = RegistryKeyAnswer))
+)]
+async fn registry_key<S: RegistryStore>(
+    State(st): State<AppState<S>>,
+) -> Result<Json<RegistryKeyAnswer>, RegistryError> {
+    Ok(Json(RegistryKeyAnswer {
+        key: st.registry_key().await?.public(),
     }))
 }
 

@@ -16,6 +16,8 @@ mod race;
 #[path = "registry/story.rs"]
 mod story;
 
+#[path = "registry/attestation.rs"]
+mod attestation;
 #[path = "registry/audit.rs"]
 mod audit;
 #[path = "registry/backends.rs"]

@@ -2,10 +2,11 @@
 //! was written), the events verified by [`crate::verify`] against the bundle's keys, then
 //! the scope: every event in it, every container of it with its chain's start.
 
+use super::attest::{attestation_digest, AttestedParts};
 use super::scope::containers_in_scope;
-use super::{BundleScope, KeyRecord, BUNDLE_FORMAT, BUNDLE_VERSION};
+use super::{BundleScope, KeyRecord, ATTESTED_BUNDLE_VERSION, BUNDLE_FORMAT, BUNDLE_VERSION};
 use crate::model::Timestamp;
-use crate::signing::{EventId, PublicKey};
+use crate::signing::{EventId, PublicKey, Signature};
 use crate::verify::{verify, FailureKind, KeyDirectory, KeyEntry, RawEvent, VerifyOptions};
 use crate::wire::WireEvent;
 use serde::{Deserialize, Serialize, Serializer};
@@ -51,7 +52,7 @@ pub enum BundleError {
         detail: String,
     },
     /// Another format, or a version this reader does not know.
-    #[error("not a Yima evidence bundle of version {BUNDLE_VERSION}: format {format:?}, version {version}")]
+    #[error("not a Yima evidence bundle of version {BUNDLE_VERSION} or {ATTESTED_BUNDLE_VERSION}: format {format:?}, version {version}")]
     Unsupported {
         /// The format named.
         format: String,
@@ -82,6 +83,13 @@ pub enum BundleFailureKind {
     /// (A note, not a failure) signed before its key's enrolment: a device records
     /// offline before it enrols, and the registry accepts such events.
     BeforeEnrolment,
+    /// A registry key was pinned and the bundle carries no attestation (or says version 2
+    /// and carries none).
+    Unattested,
+    /// The attestation does not verify over the bundle (a byte of what it covers changed,
+    /// an event line added or left out), or is by another key than the one pinned, or sits
+    /// in a bundle of version 1.
+    BadAttestation,
 }
 
 impl BundleFailureKind {
@@ -97,6 +105,8 @@ impl BundleFailureKind {
             BundleFailureKind::OutsideScope => "outside_scope",
             BundleFailureKind::NoStart => "no_start",
             BundleFailureKind::BeforeEnrolment => "before_enrolment",
+            BundleFailureKind::Unattested => "unattested",
+            BundleFailureKind::BadAttestation => "bad_attestation",
         }
     }
 }
@@ -141,6 +151,35 @@ impl std::fmt::Display for BundleFailure {
     }
 }
 
+/// What a bundle's key records (organisation, roles, enrolment, revocation) rest on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyRecordsRestOn {
+    /// No attestation verified: they are the exporter's word.
+    ExportersWord,
+    /// An attestation verified, by a key the reader did not pin: they rest on that key
+    /// being the registry's (compare it with the key the registry publishes).
+    AttestingKey,
+    /// Attested by the registry key the reader pinned.
+    PinnedRegistryKey,
+}
+
+impl KeyRecordsRestOn {
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyRecordsRestOn::ExportersWord => "exporters_word",
+            KeyRecordsRestOn::AttestingKey => "attesting_key",
+            KeyRecordsRestOn::PinnedRegistryKey => "pinned_registry_key",
+        }
+    }
+}
+
+impl Serialize for KeyRecordsRestOn {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// The verdict on a bundle.
 #[derive(Clone, Debug, Serialize)]
 pub struct BundleReport {
@@ -156,6 +195,11 @@ pub struct BundleReport {
     pub containers: usize,
     /// Key records in it.
     pub keys: Vec<KeyRecord>,
+    /// The key whose attestation of the bundle verified (and, when a key was pinned, is
+    /// that key); none when unattested or when the attestation failed.
+    pub attested_by: Option<PublicKey>,
+    /// What the key records rest on.
+    pub key_records: KeyRecordsRestOn,
     /// Everything that fails, events in the order of the file.
     pub failures: Vec<BundleFailure>,
     /// What it shows without failing (events signed before their key's enrolment).
@@ -177,9 +221,44 @@ struct RawBundle<'a> {
     scope: BundleScope,
     exported_at: Timestamp,
     exported_by: String,
+    #[serde(default)]
+    attestation: Option<Signature>,
     keys: Vec<KeyRecord>,
     #[serde(borrow)]
     events: Vec<&'a RawValue>,
+}
+
+/// The same file, every member an attestation covers as its text.
+#[derive(Deserialize)]
+struct RawTexts<'a> {
+    #[serde(borrow)]
+    format: &'a RawValue,
+    #[serde(borrow)]
+    version: &'a RawValue,
+    #[serde(borrow)]
+    scope: &'a RawValue,
+    #[serde(borrow)]
+    exported_at: &'a RawValue,
+    #[serde(borrow)]
+    exported_by: &'a RawValue,
+    #[serde(borrow)]
+    keys: Vec<&'a RawValue>,
+    #[serde(borrow)]
+    events: Vec<&'a RawValue>,
+}
+
+impl<'a> RawTexts<'a> {
+    fn parts(&self) -> AttestedParts<'a> {
+        AttestedParts {
+            format: self.format.get(),
+            version: self.version.get(),
+            scope: self.scope.get(),
+            exported_at: self.exported_at.get(),
+            exported_by: self.exported_by.get(),
+            keys: self.keys.iter().map(|k| k.get()).collect(),
+            events: self.events.iter().map(|e| e.get()).collect(),
+        }
+    }
 }
 
 /// The key or event on `line` (from 1) of a bundle's text, as [`super::EvidenceBundle::to_text`]
@@ -250,9 +329,20 @@ fn unreadable(text: &[u8], e: &serde_json::Error) -> BundleError {
 /// Reads `bytes` as a bundle and verifies it: each event exactly as written, its id, its
 /// signatures against the bundle's keys (known, of the organisation and role the event
 /// names, not revoked at its time), its chain and the rules of custody, and the scope (every
-/// event in it, every container of it with the start of its chain). An error only when the
-/// file is not a bundle at all, naming the line and the event or key on it.
+/// event in it, every container of it with the start of its chain). An attestation present
+/// is checked; none needed. An error only when the file is not a bundle at all, naming the
+/// line and the event or key on it.
 pub fn verify_bundle(bytes: &[u8]) -> Result<BundleReport, BundleError> {
+    verify_bundle_with(bytes, None)
+}
+
+/// [`verify_bundle`], the bundle required to be attested by `registry_key` when one is
+/// given (the registry's published key): without an attestation by exactly that key,
+/// verifying over the bundle as written, it fails (`unattested`, `bad_attestation`).
+pub fn verify_bundle_with(
+    bytes: &[u8],
+    registry_key: Option<&PublicKey>,
+) -> Result<BundleReport, BundleError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let upto = &bytes[..e.valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -265,13 +355,21 @@ pub fn verify_bundle(bytes: &[u8]) -> Result<BundleReport, BundleError> {
         }
     })?;
     let raw: RawBundle<'_> = serde_json::from_str(text).map_err(|e| unreadable(bytes, &e))?;
-    if raw.format != BUNDLE_FORMAT || raw.version != BUNDLE_VERSION {
+    if raw.format != BUNDLE_FORMAT
+        || (raw.version != BUNDLE_VERSION && raw.version != ATTESTED_BUNDLE_VERSION)
+    {
         return Err(BundleError::Unsupported {
             format: raw.format,
             version: raw.version,
         });
     }
+    let texts: RawTexts<'_> = serde_json::from_str(text).map_err(|e| unreadable(bytes, &e))?;
     let mut failures = Vec::new();
+    let (attested_by, key_records) =
+        attestation(&raw, &texts, registry_key).unwrap_or_else(|(kind, detail)| {
+            failures.push(failure(None, None, kind, detail));
+            (None, KeyRecordsRestOn::ExportersWord)
+        });
     let mut events: Vec<RawEvent> = Vec::with_capacity(raw.events.len());
     // Each event's position, by the id it claims (the first, if it comes twice).
     let mut position: HashMap<EventId, usize> = HashMap::new();
@@ -368,9 +466,65 @@ pub fn verify_bundle(bytes: &[u8]) -> Result<BundleReport, BundleError> {
         events: raw.events.len(),
         containers: report.containers,
         keys: raw.keys,
+        attested_by,
+        key_records,
         failures,
         notes,
     })
+}
+
+/// Who attested the bundle and what its key records rest on, or why that fails.
+fn attestation(
+    raw: &RawBundle<'_>,
+    texts: &RawTexts<'_>,
+    pinned: Option<&PublicKey>,
+) -> Result<(Option<PublicKey>, KeyRecordsRestOn), (BundleFailureKind, String)> {
+    let fail = |kind, detail: String| Err((kind, detail));
+    let Some(a) = raw.attestation else {
+        return if raw.version == ATTESTED_BUNDLE_VERSION {
+            fail(
+                BundleFailureKind::Unattested,
+                format!("the bundle says version {ATTESTED_BUNDLE_VERSION} (attested) but carries no attestation"),
+            )
+        } else if let Some(k) = pinned {
+            fail(
+                BundleFailureKind::Unattested,
+                format!(
+                    "the bundle carries no attestation, and one by the registry key {} was required: its key records are only the exporter's word",
+                    k.short()
+                ),
+            )
+        } else {
+            Ok((None, KeyRecordsRestOn::ExportersWord))
+        };
+    };
+    if raw.version != ATTESTED_BUNDLE_VERSION {
+        return fail(
+            BundleFailureKind::BadAttestation,
+            format!("a bundle of version {} carries no attestation", raw.version),
+        );
+    }
+    if !a.key.verify(&attestation_digest(&texts.parts()), &a.sig) {
+        return fail(
+            BundleFailureKind::BadAttestation,
+            format!(
+                "the attestation by key {} does not verify: what it covers (the header, a key record, the events) changed since it was signed",
+                a.key.short()
+            ),
+        );
+    }
+    match pinned {
+        Some(k) if *k != a.key => fail(
+            BundleFailureKind::BadAttestation,
+            format!(
+                "attested by key {}, not by the registry key {} required",
+                a.key.short(),
+                k.short()
+            ),
+        ),
+        Some(_) => Ok((Some(a.key), KeyRecordsRestOn::PinnedRegistryKey)),
+        None => Ok((Some(a.key), KeyRecordsRestOn::AttestingKey)),
+    }
 }
 
 fn failure(

@@ -6,14 +6,18 @@ use crate::harness::{Who, World, MINUTE, T0};
 use proptest::prelude::*;
 use yima_core::yima_codes::LabelCode;
 use yima_core::{
-    verify_bundle, BundleError, BundleFailureKind, BundleReport, BundleScope, EvidenceBundle,
-    KeyOrigin, KeyRecord, Place, SignedEvent, Timestamp, WireEvent,
+    verify_bundle, verify_bundle_with, BundleError, BundleFailureKind, BundleReport, BundleScope,
+    DeviceKey, EvidenceBundle, KeyOrigin, KeyRecord, KeyRecordsRestOn, Place, PublicKey,
+    SignedEvent, Timestamp, WireEvent,
 };
 
 /// Two containers delivered under one manifest, the first accepted; a third stays at the
 /// producer. Returns the world, the two delivered codes and the third.
 fn delivered() -> (World, [LabelCode; 2], LabelCode, BundleScope) {
-    let mut w = World::new();
+    delivered_in(World::new())
+}
+
+fn delivered_in(mut w: World) -> (World, [LabelCode; 2], LabelCode, BundleScope) {
     let a = w.generate();
     let b = w.generate();
     let other = w.generate();
@@ -220,10 +224,10 @@ fn a_file_that_is_no_bundle_is_unreadable_or_unsupported() {
         &touching(&w, &[&a]),
     )
     .to_text()
-    .replacen("\"version\":1", "\"version\":2", 1);
+    .replacen("\"version\":1", "\"version\":3", 1);
     assert!(matches!(
         verify_bundle(text.as_bytes()),
-        Err(BundleError::Unsupported { version: 2, .. })
+        Err(BundleError::Unsupported { version: 3, .. })
     ));
 }
 
@@ -318,6 +322,257 @@ proptest! {
             Err(BundleError::Unreadable { place, .. }) => {
                 prop_assert_eq!(place, Place::Event(n), "changed at byte {}", at);
             }
+            Err(e) => prop_assert!(false, "unexpected error {}", e),
+        }
+    }
+}
+
+// The registry's attestation (docs/EVIDENCE-BUNDLE.md, "Attestation").
+
+fn registry_key() -> DeviceKey {
+    DeviceKey::from_secret(&[42; 32])
+}
+
+/// The delivered manifest's bundle as the registry exports it: attested by its key.
+fn attested() -> (World, Vec<SignedEvent>, EvidenceBundle) {
+    let (w, [a, b], _, manifest) = delivered();
+    let events = touching(&w, &[&a, &b]);
+    let b = bundle(manifest, key_records(&w), &events).attest(&registry_key());
+    (w, events, b)
+}
+
+fn pinned(text: &[u8]) -> Result<BundleReport, BundleError> {
+    verify_bundle_with(text, Some(&registry_key().public()))
+}
+
+fn has(r: &BundleReport, kind: BundleFailureKind) -> bool {
+    r.failures.iter().any(|f| f.kind == kind)
+}
+
+#[test]
+fn an_attested_bundle_verifies_with_the_registry_key_pinned_and_names_its_attester() {
+    let (_, events, b) = attested();
+    let text = b.to_text();
+    assert!(text.starts_with("{\"format\":\"yima-evidence-bundle\",\"version\":2,"));
+    assert_eq!(
+        text.lines()
+            .next()
+            .unwrap()
+            .matches("\"attestation\":")
+            .count(),
+        1
+    );
+    let r = pinned(text.as_bytes()).unwrap();
+    assert!(r.ok(), "{:?}", r.failures);
+    assert_eq!(r.events, events.len());
+    assert_eq!(r.attested_by, Some(registry_key().public()));
+    assert_eq!(r.key_records, KeyRecordsRestOn::PinnedRegistryKey);
+    // Without a pin: checked, and the report says whose key it rests on.
+    let r = verify_bundle(text.as_bytes()).unwrap();
+    assert!(r.ok(), "{:?}", r.failures);
+    assert_eq!(r.attested_by, Some(registry_key().public()));
+    assert_eq!(r.key_records, KeyRecordsRestOn::AttestingKey);
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["key_records"], "attesting_key");
+    assert_eq!(json["attested_by"], registry_key().public().to_string());
+    // It reads back whole, attestation included, and is written again byte for byte.
+    let back: EvidenceBundle = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, b);
+    assert_eq!(back.to_text(), text);
+}
+
+#[test]
+fn an_unattested_bundle_is_the_exporters_word_and_fails_with_a_pin() {
+    let (w, [a, b], _, manifest) = delivered();
+    let text = bundle(manifest, key_records(&w), &touching(&w, &[&a, &b])).to_text();
+    let r = verify_bundle(text.as_bytes()).unwrap();
+    assert!(r.ok(), "{:?}", r.failures);
+    assert_eq!(r.attested_by, None);
+    assert_eq!(r.key_records, KeyRecordsRestOn::ExportersWord);
+    let r = pinned(text.as_bytes()).unwrap();
+    assert!(!r.ok());
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert_eq!(r.failures[0].kind.as_str(), "unattested");
+    assert_eq!(r.key_records, KeyRecordsRestOn::ExportersWord);
+    // Version 2 claims an attestation: without one it fails even unpinned.
+    let v2 = text.replacen("\"version\":1", "\"version\":2", 1);
+    assert!(has(
+        &verify_bundle(v2.as_bytes()).unwrap(),
+        BundleFailureKind::Unattested
+    ));
+    // An attestation in a version 1 bundle is refused (the version is what it signs).
+    let (_, _, b) = attested();
+    let v1 = b.to_text().replacen("\"version\":2", "\"version\":1", 1);
+    assert!(has(
+        &verify_bundle(v1.as_bytes()).unwrap(),
+        BundleFailureKind::BadAttestation
+    ));
+}
+
+/// The forger of issue 14: keys and organisations made up, events signed by those keys,
+/// a bundle that verifies on its own word. With the registry's key pinned it fails, whether
+/// unattested or attested by the forger's own key.
+#[test]
+fn a_forgers_bundle_of_made_up_keys_and_events_fails_with_the_registry_key_pinned() {
+    // The same parties, keys of the forger's making, records saying they are theirs.
+    let (forged, [a, b], _, manifest) = delivered_in(World::new().with_made_up_keys());
+    assert_ne!(forged.key(Who::Producer), World::new().key(Who::Producer));
+    let events = touching(&forged, &[&a, &b]);
+    let plain = bundle(manifest, key_records(&forged), &events);
+    assert!(verify_bundle(plain.to_text().as_bytes()).unwrap().ok());
+    let r = pinned(plain.to_text().as_bytes()).unwrap();
+    assert!(has(&r, BundleFailureKind::Unattested), "{:?}", r.failures);
+
+    let forger = DeviceKey::from_secret(&[7; 32]);
+    let self_attested = plain.attest(&forger).to_text();
+    // Unpinned it verifies, and says the records rest on the forger's key.
+    let r = verify_bundle(self_attested.as_bytes()).unwrap();
+    assert!(r.ok());
+    assert_eq!(r.attested_by, Some(forger.public()));
+    assert_eq!(r.key_records, KeyRecordsRestOn::AttestingKey);
+    let r = pinned(self_attested.as_bytes()).unwrap();
+    assert!(!r.ok());
+    assert!(
+        has(&r, BundleFailureKind::BadAttestation),
+        "{:?}",
+        r.failures
+    );
+    assert_eq!(r.attested_by, None);
+    assert_eq!(r.key_records, KeyRecordsRestOn::ExportersWord);
+
+    // The registry's attestation moved onto the forger's bundle does not verify.
+    let (_, _, real) = attested();
+    let mut moved = bundle(
+        BundleScope::Manifest(match &real.scope {
+            BundleScope::Manifest(m) => m.clone(),
+            _ => unreachable!(),
+        }),
+        key_records(&forged),
+        &events,
+    );
+    moved.version = 2;
+    moved.attestation = real.attestation;
+    let r = pinned(moved.to_text().as_bytes()).unwrap();
+    assert!(
+        has(&r, BundleFailureKind::BadAttestation),
+        "{:?}",
+        r.failures
+    );
+}
+
+#[test]
+fn a_key_record_changed_or_an_event_dropped_or_added_fails_the_attestation() {
+    let (w, events, b) = attested();
+    assert!(pinned(b.to_text().as_bytes()).unwrap().ok());
+
+    // A key's revocation made up after the fact.
+    let mut changed = b.clone();
+    changed.keys[0].revoked_at = Some(Timestamp(T0));
+    let r = pinned(changed.to_text().as_bytes()).unwrap();
+    assert!(
+        has(&r, BundleFailureKind::BadAttestation),
+        "{:?}",
+        r.failures
+    );
+    // A key's organisation changed to another's.
+    let mut changed = b.clone();
+    changed.keys[0].org = changed.keys[1].org.clone();
+    let r = pinned(changed.to_text().as_bytes()).unwrap();
+    assert!(
+        has(&r, BundleFailureKind::BadAttestation),
+        "{:?}",
+        r.failures
+    );
+
+    // The last event (the acceptance) left out: the chains still verify, the attestation not.
+    let mut dropped = b.clone();
+    dropped.events.pop();
+    let r = pinned(dropped.to_text().as_bytes()).unwrap();
+    assert_eq!(r.failures.len(), 1, "{:?}", r.failures);
+    assert!(has(&r, BundleFailureKind::BadAttestation));
+    // Unpinned too: the attestation present is checked.
+    assert!(has(
+        &verify_bundle(dropped.to_text().as_bytes()).unwrap(),
+        BundleFailureKind::BadAttestation
+    ));
+
+    // An event of the scope added (one the exporter held back).
+    let mut added = bundle(
+        b.scope.clone(),
+        key_records(&w),
+        &events[..events.len() - 1],
+    )
+    .attest(&registry_key());
+    assert!(pinned(added.to_text().as_bytes()).unwrap().ok());
+    added.events.push(WireEvent::of(&events[events.len() - 1]));
+    let r = pinned(added.to_text().as_bytes()).unwrap();
+    assert!(
+        has(&r, BundleFailureKind::BadAttestation),
+        "{:?}",
+        r.failures
+    );
+
+    // The exporter's name and clock are covered too.
+    let mut changed = b.clone();
+    changed.exported_by = "someone else".into();
+    assert!(has(
+        &pinned(changed.to_text().as_bytes()).unwrap(),
+        BundleFailureKind::BadAttestation
+    ));
+    let other_key: PublicKey = DeviceKey::from_secret(&[8; 32]).public();
+    let r = verify_bundle_with(b.to_text().as_bytes(), Some(&other_key)).unwrap();
+    assert!(
+        has(&r, BundleFailureKind::BadAttestation),
+        "{:?}",
+        r.failures
+    );
+}
+
+/// The byte range of the header's scope and exported_at values and of each key record's line.
+fn attested_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let header = text.lines().next().unwrap();
+    let scope = header.find("\"scope\":").unwrap() + "\"scope\":".len();
+    let scope_end = header[scope..].find('}').unwrap() + scope + 1;
+    out.push(scope..scope_end);
+    let at = header.find("\"exported_at\":").unwrap() + "\"exported_at\":".len();
+    let at_end = header[at..].find(',').unwrap() + at;
+    out.push(at..at_end);
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("{\"key\":") {
+            out.push(start..start + line.trim_end_matches(['\n', ',']).len());
+        }
+        start += line.len();
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Any byte of the scope, of exported_at or of any key record changed to any other: with
+    /// the registry's key pinned, the attestation fails, or the file no longer reads.
+    #[test]
+    fn any_byte_of_a_key_record_the_scope_or_exported_at_changed_fails_under_the_pin(
+        pick in any::<prop::sample::Index>(),
+        offset in any::<prop::sample::Index>(),
+        xor in 1u8..=255,
+    ) {
+        let (_, _, b) = attested();
+        let text = b.to_text();
+        let ranges = attested_ranges(&text);
+        prop_assert_eq!(ranges.len(), 2 + b.keys.len());
+        let r = &ranges[pick.index(ranges.len())];
+        let at = r.start + offset.index(r.len());
+        let mut bytes = text.into_bytes();
+        bytes[at] ^= xor;
+        match pinned(&bytes) {
+            Ok(r) => prop_assert!(
+                r.failures.iter().any(|f| f.kind == BundleFailureKind::BadAttestation),
+                "byte {} changed, failures {:?}", at, r.failures
+            ),
+            Err(BundleError::Unreadable { .. }) => {}
             Err(e) => prop_assert!(false, "unexpected error {}", e),
         }
     }

@@ -111,6 +111,14 @@ impl Default for World {
 }
 
 impl World {
+    /// The same parties with keys of a forger's making (before any event is sealed).
+    pub fn with_made_up_keys(mut self) -> World {
+        for (i, o) in self.orgs.values_mut().enumerate() {
+            o.key = DeviceKey::from_secret(&[200 + i as u8; 32]);
+        }
+        self
+    }
+
     pub fn new() -> World {
         let mut orgs = BTreeMap::new();
         orgs.insert(

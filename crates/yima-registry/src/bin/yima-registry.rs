@@ -126,6 +126,12 @@ enum Command {
         /// Refused events kept whole per pushing device; beyond it they are only counted.
         #[arg(long, default_value_t = yima_registry::REFUSED_QUOTA)]
         refused_quota: u64,
+        /// The registry's signing key, which attests the evidence bundles it exports: a
+        /// file holding its 32-byte Ed25519 secret as 64 hex digits (give every registry
+        /// serving one database the same file). Without it, the key kept in the database,
+        /// generated there by the first registry to start.
+        #[arg(long, env = "YIMA_REGISTRY_KEY_FILE")]
+        registry_key_file: Option<PathBuf>,
     },
     /// Administer the registry directly on its database.
     Admin {
@@ -228,6 +234,7 @@ async fn serve<S: RegistryStore>(
     tls: Option<(PathBuf, PathBuf)>,
     insecure: bool,
     limits: Limits,
+    registry_key_file: Option<PathBuf>,
 ) -> Result<()> {
     let state = AppState::new(store)
         .with_limits(RateLimits {
@@ -242,6 +249,24 @@ async fn serve<S: RegistryStore>(
         Some(h) => state.with_client_ip_header(h),
         None => state,
     };
+    let state = match &registry_key_file {
+        Some(path) => state.with_registry_key(yima_registry::read_registry_key(path)?),
+        None => state,
+    };
+    // The key is read (or generated and kept) now, and printed for the operator to publish.
+    let registry_key = state
+        .registry_key()
+        .await
+        .context("cannot read or keep the registry key")?
+        .public();
+    let source = match &registry_key_file {
+        Some(path) => path.display().to_string(),
+        None => "the database".into(),
+    };
+    tracing::info!(key = %registry_key, from = %source, "registry key (attests evidence bundles)");
+    eprintln!(
+        "yima-registry: registry key / 登记中心公钥 {registry_key} (from {source}; publish it: bundles are verified with `yima verify --bundle FILE --registry-key {registry_key}`)"
+    );
     let mut options = ServeOptions {
         header_timeout: Duration::from_secs(limits.header_timeout),
         max_connections: limits.max_connections,
@@ -459,9 +484,18 @@ async fn run<S: RegistryStore>(store: S, command: Command) -> Result<()> {
             insecure_http,
             limits,
             refused_quota,
+            registry_key_file,
         } => {
             store.set_refused_quota(refused_quota);
-            serve(store, listen, tls_cert.zip(tls_key), insecure_http, limits).await
+            serve(
+                store,
+                listen,
+                tls_cert.zip(tls_key),
+                insecure_http,
+                limits,
+                registry_key_file,
+            )
+            .await
         }
         Command::Admin { command } => admin(store, command).await,
     }

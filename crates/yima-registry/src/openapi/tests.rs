@@ -127,6 +127,7 @@ async fn the_document_lists_exactly_the_routes_served_signed_as_they_are() {
             "/v1/ready",
             "/metrics",
             "/v1/openapi.json",
+            "/v1/registry-key",
             "/v1/road",
             "/L/{label}",
             "/l/{label}",
@@ -221,7 +222,12 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
             vec![event.clone()],
         ))
     };
+    let attested: yima_core::EvidenceBundle = serde_json::from_value(bundle(
+        yima_core::BundleScope::Container("91350100M000100Y439000414920240301001".parse().unwrap()),
+    ))
+    .unwrap();
     let bundles = vec![
+        real(&attested.attest(&DeviceKey::from_secret(&[9; 32]))),
         bundle(yima_core::BundleScope::Container(
             "91350100M000100Y439000414920240301001".parse().unwrap(),
         )),
@@ -232,6 +238,10 @@ async fn samples() -> BTreeMap<&'static str, Vec<Value>> {
     BTreeMap::from([
         ("EvidenceBundle", bundles),
         ("Liveness", vec![real(&Liveness { ok: true })]),
+        (
+            "RegistryKeyAnswer",
+            vec![real(&crate::RegistryKeyAnswer { key })],
+        ),
         ("Readiness", vec![real(&Readiness { ready: true })]),
         ("ErrorBody", errors),
         (

@@ -153,6 +153,13 @@ pub trait RegistryStore: AuditStore + Send + Sync + 'static {
         org: CreditCode,
         text: String,
     ) -> impl Future<Output = Result<Vec<FeedEntry>, RegistryError>> + Send;
+    /// The secret of the registry's signing key kept in the database: `fresh` is kept when
+    /// none is yet, in one transaction (inserted unless a row exists, then read back), so
+    /// that registries starting at once on one database all end with one key.
+    fn registry_key(
+        &self,
+        fresh: [u8; 32],
+    ) -> impl Future<Output = Result<[u8; 32], RegistryError>> + Send;
     /// Number of events stored, refused events not counted.
     fn event_count(&self) -> impl Future<Output = Result<u64, RegistryError>> + Send;
     /// Whether the database takes writes now (readiness): an error if it does not.
@@ -434,4 +441,16 @@ where
 /// The administrative division code of a container's producer (credit code characters 3–8).
 pub(crate) fn division(code: &LabelCode) -> String {
     code.producer().as_str()[2..8].to_string()
+}
+
+/// A kept registry key's secret, from its 64 hex digits.
+pub(crate) fn registry_secret(hex_text: &str) -> Result<[u8; 32], RegistryError> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_text.trim(), &mut out).map_err(|_| {
+        RegistryError::new(
+            crate::ErrorKind::Storage,
+            "the registry key kept in the database is not 64 hex digits",
+        )
+    })?;
+    Ok(out)
 }

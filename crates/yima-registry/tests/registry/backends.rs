@@ -166,7 +166,7 @@ async fn sqlite_migrations_keep_rows_and_feed_seqs() {
     drop(SqliteStore::open(&path).expect("migrate"));
     let conn = rusqlite::Connection::open(&path).expect("open");
     let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
-    assert_eq!(count("SELECT count(*) FROM schema_migrations"), 10);
+    assert_eq!(count("SELECT count(*) FROM schema_migrations"), 11);
     // Migration 0005 starts the refused-event tally from the rows already kept.
     assert_eq!(
         count(

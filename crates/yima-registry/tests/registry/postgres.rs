@@ -77,8 +77,8 @@ async fn registries_starting_together_migrate_once() {
         .await
         .expect("count")
         .get(0);
-    // Each migration (0001 to 0011) once.
-    assert_eq!(n, 11);
+    // Each migration (0001 to 0012) once.
+    assert_eq!(n, 12);
     let cursors: i64 = c
         .query_one("SELECT count(*) FROM feed_cursors", &[])
         .await

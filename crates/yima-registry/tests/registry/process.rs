@@ -406,3 +406,78 @@ fn the_json_log_shows_each_request_and_each_refusal_with_its_reason() {
         "{refusal}"
     );
 }
+
+/// `GET /v1/registry-key` of a registry listening at `addr`.
+fn published_key(addr: SocketAddr) -> yima_core::PublicKey {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let resp = reqwest::get(format!("http://{addr}/v1/registry-key"))
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        resp.json::<yima_registry::RegistryKeyAnswer>()
+            .await
+            .unwrap()
+            .key
+    })
+}
+
+/// `serve --registry-key-file` (or `YIMA_REGISTRY_KEY_FILE`) signs with the file's key;
+/// without it, registries on one database all publish the key the first one kept there.
+#[test]
+fn the_registry_key_comes_from_the_configured_file_or_else_from_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("r.db").display());
+    let file = dir.path().join("registry.key");
+    let given = yima_core::DeviceKey::from_secret(&[33; 32]);
+    std::fs::write(&file, hex::encode(given.secret_bytes())).unwrap();
+    let addr: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let child = Killed(Some(serve(
+        &db,
+        &["--registry-key-file", file.to_str().unwrap()],
+        addr,
+    )));
+    assert_eq!(published_key(addr), given.public());
+    drop(child);
+
+    // Without the file: the database's key, the same on every start.
+    let first: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let one = Killed(Some(serve(&db, &[], first)));
+    let second: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let two = Killed(Some(serve(&db, &[], second)));
+    let key = published_key(first);
+    assert_ne!(key, given.public());
+    assert_eq!(published_key(second), key);
+    drop((one, two));
+
+    // The start-up line names the key, for the operator to publish; a bad file stops it.
+    std::fs::write(&file, "zz").unwrap();
+    let out = Command::new(BIN)
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
+        .env("YIMA_REGISTRY_KEY_FILE", &file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("64 hex digits"), "{err}");
+    let mut child = Command::new(BIN)
+        .args(["--db", &db, "serve", "--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    loop {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut err, &mut line).unwrap() > 0,
+            "no start-up line names the registry key"
+        );
+        if line.starts_with("yima-registry: registry key") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains(&key.to_string()), "{line}");
+}

@@ -35,8 +35,11 @@ async fn bundle_round_trip<S: Backend>() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bundle.json");
     std::fs::write(&file, &bytes).unwrap();
-    let report = verify_bundle_file(&file).unwrap();
+    // Attested by the registry's key: verified with it pinned.
+    let registry_key = reg.state.registry_key().await.unwrap().public();
+    let report = verify_bundle_file(&file, Some(&registry_key)).unwrap();
     assert!(report.ok(), "{:?}", report.failures);
+    assert_eq!(report.attested_by, Some(registry_key));
     assert_eq!(report.events, 3, "generated, weighed, dispatched");
     assert_eq!(report.scope, scope);
     let by_manifest = client
@@ -64,7 +67,7 @@ async fn bundle_round_trip<S: Backend>() {
     let mut changed = bytes.clone();
     changed[at] ^= 0x04;
     std::fs::write(&file, &changed).unwrap();
-    let report = verify_bundle_file(&file).unwrap();
+    let report = verify_bundle_file(&file, None).unwrap();
     assert!(!report.ok());
     let second: yima_core::WireEvent =
         serde_json::from_str(line.trim_end_matches(',')).expect("an event per line");

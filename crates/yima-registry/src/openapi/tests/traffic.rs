@@ -303,6 +303,11 @@ async fn real_traffic_is_as_described() {
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(bundle["events"].as_array().unwrap().len(), 1);
+    // Attested by the key the registry publishes, unsigned.
+    let (s, published) = c.send(None, "GET", "/v1/registry-key", NONE).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(bundle["version"], 2);
+    assert_eq!(bundle["attestation"]["key"], published["key"]);
     let (s, _) = c.send(Some(&kp), "GET", "/v1/bundle", NONE).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 

@@ -56,4 +56,9 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0011_sightings.sql",
         include_str!("../../../../../migrations/registry/postgres/0011_sightings.sql"),
     ),
+    (
+        12,
+        "0012_registry_key.sql",
+        include_str!("../../../../../migrations/registry/postgres/0012_registry_key.sql"),
+    ),
 ];

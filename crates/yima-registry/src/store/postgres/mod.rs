@@ -342,6 +342,22 @@ fn to_entry(r: &Row) -> Result<FeedEntry, RegistryError> {
 }
 
 impl RegistryStore for PostgresStore {
+    async fn registry_key(&self, fresh: [u8; 32]) -> Result<[u8; 32], RegistryError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        tx.execute(
+            "INSERT INTO registry_key (id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+            &[&hex::encode(fresh)],
+        )
+        .await?;
+        let kept: String = tx
+            .query_one("SELECT secret FROM registry_key WHERE id = 1", &[])
+            .await?
+            .get(0);
+        tx.commit().await?;
+        super::registry_secret(&kept)
+    }
+
     async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;

@@ -72,6 +72,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "0010_sightings.sql",
         include_str!("../../../../../migrations/registry/sqlite/0010_sightings.sql"),
     ),
+    (
+        11,
+        "0011_registry_key.sql",
+        include_str!("../../../../../migrations/registry/sqlite/0011_registry_key.sql"),
+    ),
 ];
 
 /// The devices `filter` (a WHERE clause, or nothing) selects, in enrolment order.
@@ -267,6 +272,23 @@ fn to_entry(
 }
 
 impl RegistryStore for SqliteStore {
+    async fn registry_key(&self, fresh: [u8; 32]) -> Result<[u8; 32], RegistryError> {
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "INSERT INTO registry_key (id, secret) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING",
+                [hex::encode(fresh)],
+            )?;
+            let kept: String =
+                tx.query_row("SELECT secret FROM registry_key WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
+            tx.commit()?;
+            super::registry_secret(&kept)
+        })
+        .await
+    }
+
     async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
         self.run(move |c| {
             let tx = c.transaction()?;
