@@ -30,6 +30,8 @@ mod bundle;
 mod evaluator;
 #[path = "registry/operator.rs"]
 mod operator;
+#[path = "registry/pg_schema.rs"]
+mod pg_schema;
 #[path = "registry/pg_tls.rs"]
 mod pg_tls;
 #[path = "registry/postgres.rs"]

@@ -13,13 +13,25 @@
 //!    written straight into its tables beside the N real ones), then the history of real
 //!    containers is looked up through the store: p50/p99.
 
+#[path = "load/citus.rs"]
+mod citus;
 #[path = "load/driver.rs"]
 #[allow(dead_code)] // the load run is the load benchmark's; this one starts registries with it
 mod driver;
+#[path = "load/fill.rs"]
+mod fill;
+#[path = "load/measure.rs"]
+mod measure;
+#[path = "load/raw.rs"]
+mod raw;
 
+use citus::{citus_nodes, spread};
+use fill::{fill_postgres, fill_sqlite};
+use measure::{server_cpu, statements, statements_reset, stored_bytes};
+use raw::{raw_postgres, raw_sqlite};
 use std::time::{Duration, Instant};
 use yima_codes::CreditCode;
-use yima_core::{verify_batch, EventId, Role, Signature, SignedEvent, Timestamp};
+use yima_core::{Role, SignedEvent, Timestamp};
 use yima_device::{Device, InitRequest, NewContainer, SystemClock};
 use yima_protocol::{NewEnrolmentCode, NewOrg};
 use yima_registry::testing::PgDb;
@@ -99,69 +111,6 @@ fn record(
     (dirs, devices, events)
 }
 
-/// Raw limit: batch verify + insert of the same bytes, 1000 per transaction.
-fn raw_sqlite(events: &[SignedEvent]) -> f64 {
-    let dir = tempfile::tempdir().unwrap();
-    let mut conn = rusqlite::Connection::open(dir.path().join("raw.db")).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.execute_batch("CREATE TABLE raw (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
-        .unwrap();
-    let start = Instant::now();
-    for chunk in events.chunks(1000) {
-        let batch: Vec<(EventId, Signature)> = chunk
-            .iter()
-            .flat_map(|e| e.signatures.iter().map(move |s| (e.id, *s)))
-            .collect();
-        assert!(verify_batch(&batch));
-        let tx = conn.transaction().unwrap();
-        {
-            let mut stmt = tx
-                .prepare_cached("INSERT INTO raw (id, body) VALUES (?1, ?2)")
-                .unwrap();
-            for e in chunk {
-                stmt.execute(rusqlite::params![
-                    e.id.to_string(),
-                    std::str::from_utf8(&e.canonical).unwrap()
-                ])
-                .unwrap();
-            }
-        }
-        tx.commit().unwrap();
-    }
-    events.len() as f64 / start.elapsed().as_secs_f64()
-}
-
-async fn raw_postgres(url: &str, events: &[SignedEvent]) -> f64 {
-    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    client
-        .batch_execute("CREATE TABLE raw (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
-        .await
-        .unwrap();
-    let stmt = client
-        .prepare("INSERT INTO raw (id, body) SELECT * FROM unnest($1::text[], $2::text[])")
-        .await
-        .unwrap();
-    let start = Instant::now();
-    for chunk in events.chunks(1000) {
-        let batch: Vec<(EventId, Signature)> = chunk
-            .iter()
-            .flat_map(|e| e.signatures.iter().map(move |s| (e.id, *s)))
-            .collect();
-        assert!(verify_batch(&batch));
-        let ids: Vec<String> = chunk.iter().map(|e| e.id.to_string()).collect();
-        let bodies: Vec<String> = chunk
-            .iter()
-            .map(|e| String::from_utf8(e.canonical.clone()).unwrap())
-            .collect();
-        client.execute(&stmt, &[&ids, &bodies]).await.unwrap();
-    }
-    events.len() as f64 / start.elapsed().as_secs_f64()
-}
-
 /// Pushes every device's outbox through the registry at `url`: events/s.
 async fn push_all<S: RegistryStore>(
     state: &AppState<S>,
@@ -231,232 +180,6 @@ async fn lookups<S: RegistryStore>(store: &S, events: &[SignedEvent]) -> (f64, f
     }
     times.sort();
     (percentile(&times, 0.5), percentile(&times, 0.99))
-}
-
-/// Synthetic rows up to `total` events: each a copy of a real event's text under a new id,
-/// linked to a container of its own.
-const FILL_SQLITE: &str = "
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
-INSERT INTO events (id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
-SELECT printf('f%063d', i), ?2, '[]', 'generated', 0, 'x', 'x', 0, 'x', NULL FROM n;
-";
-
-fn fill_sqlite(path: &std::path::Path, extra: usize, body: &str) {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.busy_timeout(Duration::from_secs(60)).unwrap();
-    conn.execute_batch("BEGIN").unwrap();
-    conn.execute(FILL_SQLITE, rusqlite::params![extra as i64, body])
-        .unwrap();
-    conn.execute(
-        "INSERT INTO event_links (event_id, container, prev) SELECT id, 'C' || substr(id, 2), NULL FROM events WHERE id LIKE 'f%'",
-        [],
-    )
-    .unwrap();
-    conn.execute_batch("COMMIT").unwrap();
-}
-
-async fn fill_postgres(url: &str, extra: usize, body: &str) {
-    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    // Each synthetic event at home in its own container, at a position of its own.
-    client
-        .execute(
-            "INSERT INTO events (container, seq, id, body, signatures, step, at, recorder, recorder_org, arrived_at, pushed_by, fork_of)
-             SELECT 'C' || lpad(i::text, 63, '0'), i, 'f' || lpad(i::text, 63, '0'), $2, '[]', 'generated', 0, 'x', 'x', 0, 'x', NULL
-             FROM generate_series(1, $1::bigint) AS i",
-            &[&(extra as i64), &body],
-        )
-        .await
-        .unwrap();
-    client
-        .execute(
-            "INSERT INTO event_links (event_id, container, prev, home, seq)
-             SELECT id, container, NULL, container, seq FROM events WHERE container LIKE 'C%'",
-            &[],
-        )
-        .await
-        .unwrap();
-    client.batch_execute("ANALYZE").await.unwrap();
-}
-
-async fn connect(url: &str) -> tokio_postgres::Client {
-    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    client
-}
-
-/// The CPU seconds a PostgreSQL server's processes have used so far (its postmaster, the
-/// children it waited for, and those alive), read from /proc: the server of `url`.
-async fn server_cpu(url: &str) -> Option<f64> {
-    let pid: i32 = connect(url)
-        .await
-        .query_one("SELECT pg_backend_pid()", &[])
-        .await
-        .ok()?
-        .get(0);
-    let stat = |pid: &str| -> Option<Vec<String>> {
-        let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let after = text.rsplit_once(')')?.1;
-        Some(after.split_whitespace().map(str::to_string).collect())
-    };
-    // Fields after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
-    let postmaster = stat(&pid.to_string())?.get(1)?.clone();
-    let ticks =
-        |f: &[String], i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    let own = stat(&postmaster)?;
-    let mut total = ticks(&own, 11) + ticks(&own, 12) + ticks(&own, 13) + ticks(&own, 14);
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        if !name.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        if let Some(f) = stat(&name) {
-            if f.get(1) == Some(&postmaster) {
-                total += ticks(&f, 11) + ticks(&f, 12);
-            }
-        }
-    }
-    Some(total / 100.0) // USER_HZ
-}
-
-/// Starts counting the statements of the database of `url`, when the server loads
-/// `pg_stat_statements` (`shared_preload_libraries`); false, saying so, when it does not.
-async fn statements_reset(url: &str) -> bool {
-    let c = connect(url).await;
-    let ready = c
-        .batch_execute(
-            "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()",
-        )
-        .await;
-    if let Err(e) = ready {
-        println!(
-            "(no per-statement breakdown: pg_stat_statements is not loaded by the server: {e})"
-        );
-        return false;
-    }
-    true
-}
-
-/// Where the server's time went during the push, per statement on this database, in µs
-/// per event pushed (planning and execution; the statements' own time, not the wait for
-/// the client): the ten largest, and their sum.
-async fn statements(url: &str, n: usize) {
-    let rows = connect(url)
-        .await
-        .query(
-            "SELECT left(regexp_replace(s.query, '\\s+', ' ', 'g'), 72), s.calls, s.rows,
-                    s.total_plan_time + s.total_exec_time
-             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-             WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat_statements%'
-             ORDER BY 4 DESC",
-            &[],
-        )
-        .await
-        .unwrap();
-    let per = |ms: f64| ms * 1000.0 / n as f64;
-    let total: f64 = rows.iter().map(|r| r.get::<_, f64>(3)).sum();
-    println!("| PostgreSQL push: statement | calls | rows | µs per event |");
-    for r in rows.iter().take(10) {
-        let (q, calls, nrows, ms): (String, i64, i64, f64) =
-            (r.get(0), r.get(1), r.get(2), r.get(3));
-        println!("| `{q}…` | {calls} | {nrows} | {:.1} |", per(ms));
-    }
-    println!(
-        "| every statement ({}) | | | {:.1} |",
-        rows.len(),
-        per(total)
-    );
-}
-
-/// The bytes the registry's tables (with their indexes) take per event pushed, on every node.
-async fn stored_bytes(backend: &str, url: &str, n: usize) {
-    let c = connect(url).await;
-    let citus: bool = c
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    let sql = if citus {
-        "SELECT coalesce(sum(shard_size), 0)::bigint FROM citus_shards"
-    } else {
-        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
-         JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'public' AND c.relkind = 'r'"
-    };
-    let bytes: i64 = c.query_one(sql, &[]).await.unwrap().get(0);
-    println!(
-        "| {backend} | stored, tables and indexes | {:.0} bytes per event pushed |",
-        bytes as f64 / n as f64
-    );
-}
-
-/// The nodes of the Citus cluster of `url`: (name, URL of the same database there).
-async fn citus_nodes(url: &str) -> Vec<(String, String)> {
-    let rows = connect(url)
-        .await
-        .query(
-            "SELECT groupid, nodename, nodeport FROM pg_dist_node WHERE noderole = 'primary' ORDER BY groupid",
-            &[],
-        )
-        .await
-        .unwrap();
-    let (scheme_user, rest) = url.split_at(
-        url.find('@')
-            .map_or(url.find("://").unwrap() + 3, |i| i + 1),
-    );
-    let path = &rest[rest.find('/').unwrap_or(rest.len())..];
-    rows.iter()
-        .map(|r| {
-            let (group, host, port): (i32, String, i32) = (r.get(0), r.get(1), r.get(2));
-            let name = if group == 0 {
-                "coordinator".to_string()
-            } else {
-                format!("worker {group}")
-            };
-            (name, format!("{scheme_user}{host}:{port}{path}"))
-        })
-        .collect()
-}
-
-/// How the events spread over the shards and nodes: one line per node (shards, events,
-/// bytes of every registry table), and the events per shard (fewest, most).
-async fn spread(url: &str) {
-    let c = connect(url).await;
-    for r in c
-        .query(
-            "SELECT nodename || ':' || nodeport, count(*) FILTER (WHERE table_name = 'events'::regclass),
-                    sum(shard_size)::bigint
-             FROM citus_shards GROUP BY 1 ORDER BY 1",
-            &[],
-        )
-        .await
-        .unwrap()
-    {
-        let (node, shards, bytes): (String, i64, i64) = (r.get(0), r.get(1), r.get(2));
-        println!("| node {node} | {shards} shards of events | {:.1} MB of the registry's tables |", bytes as f64 / 1e6);
-    }
-    let counts: Vec<i64> = c
-        .query(
-            "SELECT result::bigint FROM run_command_on_shards('events', 'SELECT count(*) FROM %s')",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
-    let mean = counts.iter().sum::<i64>() as f64 / counts.len() as f64;
-    println!(
-        "| events per shard | {} shards | fewest {min} | most {max} | mean {mean:.0} |",
-        counts.len()
-    );
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

@@ -1,10 +1,92 @@
-//! Enrolment and label sequence blocks on PostgreSQL: an organisation's enrolments and block
-//! gifts take turns on its row, so no two devices of it ever hold overlapping blocks.
+//! Devices and their enrolment on PostgreSQL: enrolment codes, enrolling, the device rows
+//! and who sees which, revocation, and label sequence blocks. An organisation's enrolments
+//! and block gifts take turns on its row, so no two devices of it ever hold overlapping
+//! blocks.
 
-use super::{device_in, PostgresStore};
+use super::PostgresStore;
 use crate::error::{ErrorKind, RegistryError};
+use crate::store::{parse, parse_roles};
+use deadpool_postgres::GenericClient;
+use tokio_postgres::Row;
+use yima_codes::CreditCode;
 use yima_core::{PublicKey, Timestamp};
-use yima_protocol::DeviceInfo;
+use yima_protocol::{DeviceInfo, NewEnrolmentCode};
+
+/// Keeps an enrolment code, by its hash (see
+/// [`crate::store::RegistryStore::add_enrolment_code`]).
+pub(super) async fn add_enrolment_code(
+    store: &PostgresStore,
+    code_hash: String,
+    req: NewEnrolmentCode,
+    now: Timestamp,
+    expires: Timestamp,
+) -> Result<(), RegistryError> {
+    let c = store.client().await?;
+    c.execute(
+        "INSERT INTO enrolment_codes (code_hash, org, role, admin, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&code_hash, &req.org.as_str(), &req.role.as_str(), &req.admin, &now.0, &expires.0],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The device of `key`, if enrolled.
+pub(super) async fn device(
+    store: &PostgresStore,
+    key: PublicKey,
+) -> Result<Option<DeviceInfo>, RegistryError> {
+    let c = store.client().await?;
+    device_in(&c, &key).await
+}
+
+/// The devices of `org`.
+pub(super) async fn org_devices(
+    store: &PostgresStore,
+    org: CreditCode,
+) -> Result<Vec<DeviceInfo>, RegistryError> {
+    let c = store.client().await?;
+    select_devices(&c, "WHERE d.org = $1", &[&org.as_str()]).await
+}
+
+/// Every device.
+pub(super) async fn devices(store: &PostgresStore) -> Result<Vec<DeviceInfo>, RegistryError> {
+    let c = store.client().await?;
+    select_devices(&c, "", &[]).await
+}
+
+/// The devices whose keys `org` is given (see
+/// [`crate::store::RegistryStore::devices_seen_by`]).
+pub(super) async fn devices_seen_by(
+    store: &PostgresStore,
+    org: CreditCode,
+) -> Result<Vec<DeviceInfo>, RegistryError> {
+    let c = store.client().await?;
+    select_devices(
+        &c,
+        "WHERE d.org = $1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
+         OR d.org IN (SELECT p2.org FROM container_parties p1
+                      JOIN container_parties p2 ON p2.container = p1.container
+                      WHERE p1.org = $1)",
+        &[&org.as_str()],
+    )
+    .await
+}
+
+/// Revokes `key` at `at`: false when it was not enrolled or already revoked.
+pub(super) async fn revoke(
+    store: &PostgresStore,
+    key: PublicKey,
+    at: Timestamp,
+) -> Result<bool, RegistryError> {
+    let c = store.client().await?;
+    let n = c
+        .execute(
+            "UPDATE devices SET revoked_at = $1 WHERE public_key = $2 AND revoked_at IS NULL",
+            &[&at.0, &key.to_string()],
+        )
+        .await?;
+    Ok(n == 1)
+}
 
 /// Uses an enrolment code for `key` (see [`crate::store::RegistryStore::redeem_enrolment_with`]).
 pub(super) async fn redeem(
@@ -124,4 +206,58 @@ pub(super) async fn give_block(
     }
     tx.commit().await?;
     Ok(given)
+}
+
+pub(super) const DEVICE_SELECT: &str =
+    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles, d.seq_block
+     FROM devices d JOIN orgs o ON o.credit_code = d.org";
+
+pub(super) fn to_device(r: &Row) -> Result<DeviceInfo, RegistryError> {
+    Ok(DeviceInfo {
+        key: parse("key", r.get(0))?,
+        org: parse("credit code", r.get(1))?,
+        org_name: r.get(2),
+        org_roles: parse_roles(r.get(7))?,
+        role: parse("role", r.get(3))?,
+        admin: r.get(4),
+        enrolled_at: Timestamp(r.get(5)),
+        revoked_at: r.get::<_, Option<i64>>(6).map(Timestamp),
+        seq_block: r
+            .get::<_, Option<String>>(8)
+            .map(|b| parse("sequence block", &b))
+            .transpose()?,
+    })
+}
+
+/// The devices `filter` (a WHERE clause, or nothing) selects, in enrolment order (COLLATE
+/// "C": byte order, as SQLite sorts, whatever the database's collation).
+async fn select_devices(
+    c: &impl GenericClient,
+    filter: &str,
+    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> Result<Vec<DeviceInfo>, RegistryError> {
+    let stmt = c
+        .prepare_cached(&format!(
+            "{DEVICE_SELECT} {filter} ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
+        ))
+        .await?;
+    c.query(&stmt, params)
+        .await?
+        .iter()
+        .map(to_device)
+        .collect()
+}
+
+async fn device_in(
+    c: &impl GenericClient,
+    key: &PublicKey,
+) -> Result<Option<DeviceInfo>, RegistryError> {
+    let stmt = c
+        .prepare_cached(&format!("{DEVICE_SELECT} WHERE d.public_key = $1"))
+        .await?;
+    c.query_opt(&stmt, &[&key.to_string()])
+        .await?
+        .as_ref()
+        .map(to_device)
+        .transpose()
 }

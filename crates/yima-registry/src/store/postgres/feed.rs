@@ -7,12 +7,13 @@
 //! commit (an advisory lock on the coordinator, taken in one order for everyone, then its
 //! cursor row), so pushes wait for each other only when they write to the same feed.
 
-use super::to_entry;
-use crate::error::RegistryError;
+use super::{to_entry, Engine, PostgresStore};
+use crate::error::{ErrorKind, RegistryError};
 use deadpool_postgres::GenericClient;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use yima_protocol::FeedEntry;
+use yima_codes::CreditCode;
+use yima_protocol::{FeedEntry, FeedPage};
 
 /// A statement's parameters.
 type Params<'a, const N: usize> = [&'a (dyn tokio_postgres::types::ToSql + Sync); N];
@@ -319,4 +320,58 @@ pub(super) fn in_order(events: HashMap<(String, i64), FeedEntry>) -> Vec<FeedEnt
     let mut entries: Vec<FeedEntry> = events.into_values().collect();
     entries.sort_by_cached_key(|e| (e.seq, e.event.id.to_string()));
     entries
+}
+
+/// A page of `org`'s feed after `after` (see [`crate::store::RegistryStore::feed`]).
+pub(super) async fn page(
+    store: &PostgresStore,
+    org: CreditCode,
+    after: i64,
+    limit: u32,
+) -> Result<FeedPage, RegistryError> {
+    let c = store.client().await?;
+    // The feed's rows from the organisation's shard, then their events from theirs.
+    let stmt = c
+        .prepare_cached(
+            "SELECT seq, event_container, event_seq FROM feed WHERE org = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .await?;
+    let rows = c
+        .query(&stmt, &[&org.as_str(), &after, &(i64::from(limit) + 1)])
+        .await?;
+    let more = rows.len() > limit as usize;
+    let rows: Vec<(i64, (String, i64))> = rows
+        .iter()
+        .take(limit as usize)
+        .map(|r| (r.get(0), (r.get(1), r.get(2))))
+        .collect();
+    let places: Vec<(String, i64)> = rows.iter().map(|r| r.1.clone()).collect();
+    let mut events = events_at(&c, &places).await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    let mut more = more;
+    for (seq, place) in rows {
+        let Some(mut entry) = events.remove(&place) else {
+            // On Citus a push committed on several workers (two-phase) becomes visible
+            // on each at its own moment: the feed row may be read before its event on
+            // another worker. The page ends before it (the reader asks again); its
+            // rows after it wait too, so the cursor never passes an entry unread (and a
+            // page that ends at once does not ask the client to come straight back).
+            if matches!(store.engine, Engine::Citus { .. }) {
+                more = !entries.is_empty();
+                break;
+            }
+            return Err(RegistryError::new(
+                ErrorKind::Storage,
+                format!("feed entry {seq} of {org} names no stored event"),
+            ));
+        };
+        entry.seq = seq;
+        entries.push(entry);
+    }
+    let next = entries.last().map_or(after, |e| e.seq);
+    Ok(FeedPage {
+        entries,
+        next,
+        more,
+    })
 }

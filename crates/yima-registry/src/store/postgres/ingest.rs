@@ -3,7 +3,7 @@
 //! with one statement. Every statement names the containers (or organisations) its rows
 //! belong to, so on Citus each goes only to the shards holding them.
 
-use super::{to_device, DEVICE_SELECT};
+use super::enrol::{to_device, DEVICE_SELECT};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, FeedItem, Known, Writes};

@@ -29,12 +29,13 @@ mod ingest;
 mod judging;
 mod migrations;
 mod offers;
+mod orgs;
 mod sightings;
 mod statistics;
 pub mod tls;
 mod tracks;
 
-use super::{parse, parse_roles, roles_text, OfferPut, OfferRecord, OrgRecord, RegistryStore};
+use super::{parse, OfferPut, OfferRecord, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -270,60 +271,6 @@ fn text_error(e: tokio_postgres::Error) -> RegistryError {
 /// still scanned.
 pub(super) const KEYED_READS: &str = "SET LOCAL enable_seqscan = off";
 
-pub(super) const DEVICE_SELECT: &str =
-    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles, d.seq_block
-     FROM devices d JOIN orgs o ON o.credit_code = d.org";
-
-pub(super) fn to_device(r: &Row) -> Result<DeviceInfo, RegistryError> {
-    Ok(DeviceInfo {
-        key: parse("key", r.get(0))?,
-        org: parse("credit code", r.get(1))?,
-        org_name: r.get(2),
-        org_roles: parse_roles(r.get(7))?,
-        role: parse("role", r.get(3))?,
-        admin: r.get(4),
-        enrolled_at: Timestamp(r.get(5)),
-        revoked_at: r.get::<_, Option<i64>>(6).map(Timestamp),
-        seq_block: r
-            .get::<_, Option<String>>(8)
-            .map(|b| parse("sequence block", &b))
-            .transpose()?,
-    })
-}
-
-/// The devices `filter` (a WHERE clause, or nothing) selects, in enrolment order (COLLATE
-/// "C": byte order, as SQLite sorts, whatever the database's collation).
-async fn select_devices(
-    c: &impl GenericClient,
-    filter: &str,
-    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-) -> Result<Vec<DeviceInfo>, RegistryError> {
-    let stmt = c
-        .prepare_cached(&format!(
-            "{DEVICE_SELECT} {filter} ORDER BY d.enrolled_at, d.public_key COLLATE \"C\""
-        ))
-        .await?;
-    c.query(&stmt, params)
-        .await?
-        .iter()
-        .map(to_device)
-        .collect()
-}
-
-async fn device_in(
-    c: &impl GenericClient,
-    key: &PublicKey,
-) -> Result<Option<DeviceInfo>, RegistryError> {
-    let stmt = c
-        .prepare_cached(&format!("{DEVICE_SELECT} WHERE d.public_key = $1"))
-        .await?;
-    c.query_opt(&stmt, &[&key.to_string()])
-        .await?
-        .as_ref()
-        .map(to_device)
-        .transpose()
-}
-
 fn to_entry(r: &Row) -> Result<FeedEntry, RegistryError> {
     Ok(FeedEntry {
         seq: r.get(0),
@@ -359,76 +306,11 @@ impl RegistryStore for PostgresStore {
     }
 
     async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await?;
-        if org.jurisdiction.is_some() {
-            // Waits for pushes that read the regulators to commit; later ones wait for this.
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&REGULATORS_LOCK])
-                .await?;
-        }
-        let n = tx
-            .execute(
-                "INSERT INTO orgs (credit_code, name, roles, jurisdiction, created_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (credit_code) DO NOTHING",
-                &[&org.credit_code.as_str(), &org.name, &roles_text(&org.roles), &org.jurisdiction, &now.0],
-            )
-            .await
-            .map_err(text_error)?;
-        if n == 0 {
-            return Err(RegistryError::new(
-                ErrorKind::Conflict,
-                format!("organisation {} is already registered", org.credit_code),
-            ));
-        }
-        if let Some(j) = &org.jurisdiction {
-            // A regulator registered after events arrived sees the containers of its
-            // jurisdiction from their start, as one registered before them would, in
-            // position order.
-            let org = org.credit_code.as_str();
-            tx.execute(
-                "INSERT INTO container_parties (container, org)
-                 SELECT DISTINCT container, $1::text FROM event_links WHERE substr(container, 3, 6) LIKE $2 || '%'
-                 ON CONFLICT DO NOTHING",
-                &[&org, j],
-            )
-            .await?;
-            let mut events: Vec<(i64, String)> = tx
-                .query(
-                    "SELECT DISTINCT seq, home FROM event_links WHERE substr(container, 3, 6) LIKE $1 || '%'",
-                    &[j],
-                )
-                .await?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect();
-            events.sort_unstable();
-            let mut rows = feed::FeedRows::default();
-            for (seq, home) in &events {
-                rows.add(org, home, *seq);
-            }
-            feed::append(&tx, rows, true).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        orgs::add_org(self, org, now).await
     }
 
     async fn org(&self, code: CreditCode) -> Result<Option<OrgRecord>, RegistryError> {
-        let c = self.client().await?;
-        let row = c
-            .query_opt(
-                "SELECT name, roles, jurisdiction FROM orgs WHERE credit_code = $1",
-                &[&code.as_str()],
-            )
-            .await?;
-        row.map(|r| {
-            Ok(OrgRecord {
-                credit_code: code.clone(),
-                name: r.get(0),
-                roles: parse_roles(r.get(1))?,
-                jurisdiction: r.get(2),
-            })
-        })
-        .transpose()
+        orgs::org(self, code).await
     }
 
     async fn add_enrolment_code(
@@ -438,13 +320,7 @@ impl RegistryStore for PostgresStore {
         now: Timestamp,
         expires: Timestamp,
     ) -> Result<(), RegistryError> {
-        let c = self.client().await?;
-        c.execute(
-            "INSERT INTO enrolment_codes (code_hash, org, role, admin, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&code_hash, &req.org.as_str(), &req.role.as_str(), &req.admin, &now.0, &expires.0],
-        )
-        .await?;
-        Ok(())
+        enrol::add_enrolment_code(self, code_hash, req, now, expires).await
     }
 
     async fn redeem_enrolment_with(
@@ -458,8 +334,7 @@ impl RegistryStore for PostgresStore {
     }
 
     async fn device(&self, key: PublicKey) -> Result<Option<DeviceInfo>, RegistryError> {
-        let c = self.client().await?;
-        device_in(&c, &key).await
+        enrol::device(self, key).await
     }
 
     async fn ready(&self) -> Result<(), RegistryError> {
@@ -493,37 +368,19 @@ impl RegistryStore for PostgresStore {
     }
 
     async fn org_devices(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
-        let c = self.client().await?;
-        select_devices(&c, "WHERE d.org = $1", &[&org.as_str()]).await
+        enrol::org_devices(self, org).await
     }
 
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
-        let c = self.client().await?;
-        select_devices(&c, "", &[]).await
+        enrol::devices(self).await
     }
 
     async fn devices_seen_by(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
-        let c = self.client().await?;
-        select_devices(
-            &c,
-            "WHERE d.org = $1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
-             OR d.org IN (SELECT p2.org FROM container_parties p1
-                          JOIN container_parties p2 ON p2.container = p1.container
-                          WHERE p1.org = $1)",
-            &[&org.as_str()],
-        )
-        .await
+        enrol::devices_seen_by(self, org).await
     }
 
     async fn revoke(&self, key: PublicKey, at: Timestamp) -> Result<bool, RegistryError> {
-        let c = self.client().await?;
-        let n = c
-            .execute(
-                "UPDATE devices SET revoked_at = $1 WHERE public_key = $2 AND revoked_at IS NULL",
-                &[&at.0, &key.to_string()],
-            )
-            .await?;
-        Ok(n == 1)
+        enrol::revoke(self, key, at).await
     }
 
     async fn give_sequence_block(
@@ -577,51 +434,7 @@ impl RegistryStore for PostgresStore {
         after: i64,
         limit: u32,
     ) -> Result<FeedPage, RegistryError> {
-        let c = self.client().await?;
-        // The feed's rows from the organisation's shard, then their events from theirs.
-        let stmt = c
-            .prepare_cached(
-                "SELECT seq, event_container, event_seq FROM feed WHERE org = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-            )
-            .await?;
-        let rows = c
-            .query(&stmt, &[&org.as_str(), &after, &(i64::from(limit) + 1)])
-            .await?;
-        let more = rows.len() > limit as usize;
-        let rows: Vec<(i64, (String, i64))> = rows
-            .iter()
-            .take(limit as usize)
-            .map(|r| (r.get(0), (r.get(1), r.get(2))))
-            .collect();
-        let places: Vec<(String, i64)> = rows.iter().map(|r| r.1.clone()).collect();
-        let mut events = feed::events_at(&c, &places).await?;
-        let mut entries = Vec::with_capacity(rows.len());
-        let mut more = more;
-        for (seq, place) in rows {
-            let Some(mut entry) = events.remove(&place) else {
-                // On Citus a push committed on several workers (two-phase) becomes visible
-                // on each at its own moment: the feed row may be read before its event on
-                // another worker. The page ends before it (the reader asks again); its
-                // rows after it wait too, so the cursor never passes an entry unread (and a
-                // page that ends at once does not ask the client to come straight back).
-                if matches!(self.engine, Engine::Citus { .. }) {
-                    more = !entries.is_empty();
-                    break;
-                }
-                return Err(RegistryError::new(
-                    ErrorKind::Storage,
-                    format!("feed entry {seq} of {org} names no stored event"),
-                ));
-            };
-            entry.seq = seq;
-            entries.push(entry);
-        }
-        let next = entries.last().map_or(after, |e| e.seq);
-        Ok(FeedPage {
-            entries,
-            next,
-            more,
-        })
+        feed::page(self, org, after, limit).await
     }
 
     async fn container_history(&self, code: LabelCode) -> Result<Vec<FeedEntry>, RegistryError> {

@@ -2,7 +2,7 @@
 //! event with the shared rules ([`batch::decide_push`]), then write each table with
 //! multi-row statements.
 
-use super::device_in;
+use super::enrol::device_in;
 use crate::error::RegistryError;
 use crate::signatures::SignatureCheck;
 use crate::store::batch::{self, EventRow, FeedItem, Known, Writes};

@@ -2,15 +2,15 @@
 
 mod audit;
 mod auditing;
+mod enrol;
 mod ingest;
 mod judging;
 mod offers;
+mod orgs;
 mod sightings;
 mod tracks;
 
-use super::{
-    parse, parse_roles, roles_text, unknown_key, OfferPut, OfferRecord, OrgRecord, RegistryStore,
-};
+use super::{parse, OfferPut, OfferRecord, OrgRecord, RegistryStore};
 use crate::error::{ErrorKind, RegistryError};
 use crate::signatures::SignatureCheck;
 use ingest::ingest_in;
@@ -78,21 +78,6 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../../../../../migrations/registry/sqlite/0011_registry_key.sql"),
     ),
 ];
-
-/// The devices `filter` (a WHERE clause, or nothing) selects, in enrolment order.
-fn select_devices(
-    c: &Connection,
-    filter: &str,
-    params: impl rusqlite::Params,
-) -> Result<Vec<DeviceInfo>, RegistryError> {
-    let mut stmt = c.prepare_cached(&format!(
-        "{DEVICE_SELECT} {filter} ORDER BY d.enrolled_at, d.public_key"
-    ))?;
-    let rows = stmt
-        .query_map(params, device_row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter().map(to_device).collect()
-}
 
 /// How long a statement waits for another writer's lock.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -185,62 +170,6 @@ fn migrate(conn: &mut Connection) -> Result<(), RegistryError> {
     Ok(())
 }
 
-/// A device row: key, org, org name, role, admin, enrolled, revoked, org roles, block.
-type DeviceRow = (
-    String,
-    String,
-    String,
-    String,
-    bool,
-    i64,
-    Option<i64>,
-    String,
-    Option<String>,
-);
-
-fn device_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
-}
-
-const DEVICE_SELECT: &str =
-    "SELECT d.public_key, d.org, o.name, d.role, d.admin, d.enrolled_at, d.revoked_at, o.roles, d.seq_block
-     FROM devices d JOIN orgs o ON o.credit_code = d.org";
-
-fn to_device(row: DeviceRow) -> Result<DeviceInfo, RegistryError> {
-    let (key, org, org_name, role, admin, enrolled, revoked, roles, block) = row;
-    Ok(DeviceInfo {
-        key: parse("key", &key)?,
-        org: parse("credit code", &org)?,
-        org_name,
-        org_roles: parse_roles(&roles)?,
-        role: parse("role", &role)?,
-        admin,
-        enrolled_at: Timestamp(enrolled),
-        revoked_at: revoked.map(Timestamp),
-        seq_block: block
-            .map(|b: String| parse("sequence block", &b))
-            .transpose()?,
-    })
-}
-
-fn device_in(conn: &Connection, key: &PublicKey) -> Result<Option<DeviceInfo>, RegistryError> {
-    let row = conn
-        .prepare_cached(&format!("{DEVICE_SELECT} WHERE d.public_key = ?1"))?
-        .query_row([key.to_string()], device_row)
-        .optional()?;
-    row.map(to_device).transpose()
-}
-
 fn entry(
     r: &rusqlite::Row<'_>,
 ) -> rusqlite::Result<(i64, String, String, String, i64, Option<String>)> {
@@ -290,64 +219,11 @@ impl RegistryStore for SqliteStore {
     }
 
     async fn add_org(&self, org: NewOrg, now: Timestamp) -> Result<(), RegistryError> {
-        self.run(move |c| {
-            let tx = c.transaction()?;
-            let n = tx.execute(
-                "INSERT OR IGNORE INTO orgs (credit_code, name, roles, jurisdiction, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![org.credit_code.as_str(), org.name, roles_text(&org.roles), org.jurisdiction, now.0],
-            )?;
-            if n == 0 {
-                return Err(RegistryError::new(ErrorKind::Conflict, format!("organisation {} is already registered", org.credit_code)));
-            }
-            if let Some(j) = &org.jurisdiction {
-                // A regulator registered after events arrived sees the containers of its
-                // jurisdiction from their start, as one registered before them would.
-                let org = org.credit_code.as_str();
-                tx.execute(
-                    "INSERT OR IGNORE INTO container_parties (container, org)
-                     SELECT DISTINCT container, ?1 FROM event_links WHERE substr(container, 3, 6) LIKE ?2 || '%'",
-                    params![org, j],
-                )?;
-                tx.execute(
-                    "INSERT OR IGNORE INTO feed (org, event_seq)
-                     SELECT ?1, e.seq FROM events e
-                     WHERE e.id IN (SELECT event_id FROM event_links WHERE substr(container, 3, 6) LIKE ?2 || '%')
-                     ORDER BY e.seq",
-                    params![org, j],
-                )?;
-            }
-            tx.commit()?;
-            Ok(())
-        })
-        .await
+        self.run(move |c| orgs::add_org(c, org, now)).await
     }
 
     async fn org(&self, code: CreditCode) -> Result<Option<OrgRecord>, RegistryError> {
-        self.run(move |c| {
-            let row = c
-                .query_row(
-                    "SELECT name, roles, jurisdiction FROM orgs WHERE credit_code = ?1",
-                    [code.as_str()],
-                    |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            row.map(|(name, roles, jurisdiction)| {
-                Ok(OrgRecord {
-                    credit_code: code.clone(),
-                    name,
-                    roles: parse_roles(&roles)?,
-                    jurisdiction,
-                })
-            })
-            .transpose()
-        })
-        .await
+        self.run(move |c| orgs::org(c, code)).await
     }
 
     async fn add_enrolment_code(
@@ -357,14 +233,8 @@ impl RegistryStore for SqliteStore {
         now: Timestamp,
         expires: Timestamp,
     ) -> Result<(), RegistryError> {
-        self.run(move |c| {
-            c.execute(
-                "INSERT INTO enrolment_codes (code_hash, org, role, admin, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![code_hash, req.org.as_str(), req.role.as_str(), req.admin, now.0, expires.0],
-            )?;
-            Ok(())
-        })
-        .await
+        self.run(move |c| enrol::add_enrolment_code(c, code_hash, req, now, expires))
+            .await
     }
 
     async fn redeem_enrolment_with(
@@ -374,47 +244,12 @@ impl RegistryStore for SqliteStore {
         own_block: Option<yima_codes::SequenceBlock>,
         now: Timestamp,
     ) -> Result<DeviceInfo, RegistryError> {
-        self.run(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let row = tx
-                .query_row(
-                    "SELECT org, role, admin, expires_at, used_by FROM enrolment_codes WHERE code_hash = ?1",
-                    [&code_hash],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, i64>(3)?, r.get::<_, Option<String>>(4)?)),
-                )
-                .optional()?;
-            let Some((org, role, admin, expires, used_by)) = row else {
-                return Err(RegistryError::new(ErrorKind::Unauthorized, "unknown enrolment code"));
-            };
-            if used_by.is_some() {
-                return Err(RegistryError::new(ErrorKind::Conflict, "this enrolment code was already used"));
-            }
-            if now.0 > expires {
-                return Err(RegistryError::new(ErrorKind::Unauthorized, "this enrolment code has expired"));
-            }
-            if device_in(&tx, &key)?.is_some() {
-                return Err(RegistryError::new(ErrorKind::Conflict, "this key is already enrolled"));
-            }
-            tx.execute("UPDATE enrolment_codes SET used_by = ?1, used_at = ?2 WHERE code_hash = ?3", params![key.to_string(), now.0, code_hash])?;
-            // The write transaction excludes other enrolments: the block taken is free.
-            let taken = tx
-                .prepare_cached("SELECT seq_block FROM devices WHERE org = ?1 AND seq_block IS NOT NULL")?
-                .query_map([&org], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            let block = super::block_for(&taken, own_block)?.map(|b| b.to_string());
-            tx.execute(
-                "INSERT INTO devices (public_key, org, role, admin, enrolled_at, seq_block) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![key.to_string(), org, role, admin, now.0, block],
-            )?;
-            let device = device_in(&tx, &key)?.ok_or_else(|| RegistryError::new(ErrorKind::Storage, "device vanished"))?;
-            tx.commit()?;
-            Ok(device)
-        })
-        .await
+        self.run(move |c| enrol::redeem(c, code_hash, key, own_block, now))
+            .await
     }
 
     async fn device(&self, key: PublicKey) -> Result<Option<DeviceInfo>, RegistryError> {
-        self.run(move |c| device_in(c, &key)).await
+        self.run(move |c| enrol::device(c, key)).await
     }
 
     async fn ready(&self) -> Result<(), RegistryError> {
@@ -432,63 +267,26 @@ impl RegistryStore for SqliteStore {
     }
 
     async fn org_devices(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
-        self.run(move |c| select_devices(c, "WHERE d.org = ?1", [org.as_str()]))
-            .await
+        self.run(move |c| enrol::org_devices(c, org)).await
     }
 
     async fn devices(&self) -> Result<Vec<DeviceInfo>, RegistryError> {
-        self.run(|c| select_devices(c, "", [])).await
+        self.run(|c| enrol::devices(c)).await
     }
 
     async fn devices_seen_by(&self, org: CreditCode) -> Result<Vec<DeviceInfo>, RegistryError> {
-        self.run(move |c| {
-            select_devices(
-                c,
-                "WHERE d.org = ?1 OR ',' || o.roles || ',' LIKE '%,regulator,%'
-                 OR d.org IN (SELECT p2.org FROM container_parties p1
-                              JOIN container_parties p2 ON p2.container = p1.container
-                              WHERE p1.org = ?1)",
-                [org.as_str()],
-            )
-        })
-        .await
+        self.run(move |c| enrol::devices_seen_by(c, org)).await
     }
 
     async fn revoke(&self, key: PublicKey, at: Timestamp) -> Result<bool, RegistryError> {
-        self.run(move |c| {
-            Ok(c.execute(
-                "UPDATE devices SET revoked_at = ?1 WHERE public_key = ?2 AND revoked_at IS NULL",
-                params![at.0, key.to_string()],
-            )? == 1)
-        })
-        .await
+        self.run(move |c| enrol::revoke(c, key, at)).await
     }
 
     async fn give_sequence_block(
         &self,
         key: PublicKey,
     ) -> Result<yima_protocol::SequenceBlockGiven, RegistryError> {
-        self.run(move |c| {
-            // The write transaction excludes enrolments and other gifts: the block is free.
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let device = device_in(&tx, &key)?.ok_or_else(|| unknown_key(&key))?;
-            let taken = tx
-                .prepare_cached(
-                    "SELECT seq_block FROM devices WHERE org = ?1 AND seq_block IS NOT NULL",
-                )?
-                .query_map([device.org.as_str()], |r| r.get::<_, String>(0))?
-                .collect::<Result<Vec<_>, _>>()?;
-            let given = super::block_to_give(&device, &taken)?;
-            if !given.already_had {
-                tx.execute(
-                    "UPDATE devices SET seq_block = ?1 WHERE public_key = ?2 AND seq_block IS NULL",
-                    params![given.seq_block.to_string(), key.to_string()],
-                )?;
-            }
-            tx.commit()?;
-            Ok(given)
-        })
-        .await
+        self.run(move |c| enrol::give_block(c, key)).await
     }
 
     async fn use_nonce(
