@@ -395,8 +395,13 @@ pub struct BundleSummary {
     pub failures: Vec<String>,
     /// What it shows without failing (events signed before their key's enrolment).
     pub notes: Vec<String>,
-    /// The keys it carries (the exporter's word): key, organisation, name, revoked when.
+    /// The keys it carries: key, organisation, name, revoked when.
     pub keys: Vec<String>,
+    /// The key whose attestation of the bundle verified (a registry's), if any.
+    pub attested_by: Option<String>,
+    /// What the key records rest on: `exporters_word` (no attestation), `attesting_key`
+    /// (the attesting key being the registry's) or `pinned_registry_key`.
+    pub key_records: String,
 }
 
 /// A container's label to preview and print.

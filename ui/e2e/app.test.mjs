@@ -114,6 +114,12 @@ test("a producer's first run, a container registered, labelled, stored and verif
     await session.click('[data-testid="tab-verify"]');
     await session.type('[data-testid="bundle-file"]', bundle);
     await session.waitText('[data-testid="bundle-verdict"]', (t) => t.startsWith("✓"));
+    // A device's own export: no registry attested its key records, and the screen says so.
+    assert.equal(
+      await session.count('[data-testid="bundle-keys"][data-rest-on="exporters_word"]'),
+      1,
+      "a device's export is shown as the exporter's word",
+    );
     const lines = readFileSync(bundle, "utf8").split("\n");
     const first = lines.findIndex((l) => l.startsWith('{"id":'));
     const body = lines[first].indexOf('"body":"');

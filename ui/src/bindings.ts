@@ -712,9 +712,18 @@ failures: Array<string>,
  */
 notes: Array<string>, 
 /**
- * The keys it carries (the exporter's word): key, organisation, name, revoked when.
+ * The keys it carries: key, organisation, name, revoked when.
  */
-keys: Array<string>, };
+keys: Array<string>, 
+/**
+ * The key whose attestation of the bundle verified (a registry's), if any.
+ */
+attested_by: string | null, 
+/**
+ * What the key records rest on: `exporters_word` (no attestation), `attesting_key`
+ * (the attesting key being the registry's) or `pinned_registry_key`.
+ */
+key_records: string, };
 
 export type AnomalyView = { 
 /**

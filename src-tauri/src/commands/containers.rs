@@ -275,6 +275,8 @@ pub fn verify_bundle(
                 format!("{} {} {}{revoked}", k.key, k.org, k.org_name)
             })
             .collect(),
+        attested_by: r.attested_by.map(|k| k.to_string()),
+        key_records: r.key_records.as_str().into(),
     })
 }
 

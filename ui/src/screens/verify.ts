@@ -89,7 +89,11 @@ function bundleVerdict(r: BundleSummary): HTMLElement[] {
       r.failures.map((f) => h("li", { class: "problem", "data-testid": "bundle-failure" }, f)),
       r.notes.map((n) => h("li", { class: "note" }, `${t("app.verify.bundle_note")}: ${n}`)),
     ),
-    h("p", { class: "note" }, t("app.verify.bundle_keys")),
+    h(
+      "p",
+      { class: "note", "data-testid": "bundle-keys", "data-rest-on": r.key_records },
+      t(`app.verify.bundle_keys_${r.key_records}`, { key: r.attested_by ?? "" }),
+    ),
     h("ul", { class: "note" }, r.keys.map((k) => h("li", { class: "code" }, k))),
   ];
 }
