@@ -1,9 +1,10 @@
 // The camera's benchmarks (issue 13): camera frames decoded per second at 1280×720, from the
-// web view's stream through the worker's grey conversion and the raw IPC transfer to
-// yima-scan and back; the time from a code entering the frame to the green flash; and the
-// memory after continuous scanning. The real (release) app through tauri-driver under Xvfb,
-// its processes on one core (taskset), the camera being the app's test camera (a canvas
-// stream painting the label pictures the benchmark shows). Run with `scripts/bench-camera`,
+// web view's stream through the grey bytes and the raw IPC transfer to yima-scan and back
+// (live, and Yima's own work alone); the time from a code entering the frame to the green
+// flash; and the memory after continuous scanning. The real (release) app through
+// tauri-driver under Xvfb, its processes on one core (taskset; YIMA_BENCH_CORES=all: not
+// pinned), the camera being the app's test camera (a canvas stream painting the label
+// pictures the benchmark shows). Run with `scripts/bench-camera`,
 // which measures the raw limit first: yima-scan alone on a like frame, one thread
 // (`YIMA_RAW_FPS`).
 import { execFileSync } from "node:child_process";
@@ -36,7 +37,10 @@ for (let i = 0; i < LABELS; i++) {
 cli("label", ...codes, "--format", "png", "-o", join(base, "labels"));
 const pictures = readdirSync(join(base, "labels")).map((f) => `data:image/png;base64,${readFileSync(join(base, "labels", f)).toString("base64")}`);
 
-const driver = await startDriver({ YIMA_DATA_DIR: join(base, "p"), YIMA_TEST_CAMERA: "1" }, ["taskset", "-c", "0"]);
+// YIMA_BENCH_CORES: the cores the app and its WebKit processes may use (default 0: one core,
+// shared by the camera's own pipeline, the preview and Yima's work; `all`: no pinning).
+const CORES = process.env.YIMA_BENCH_CORES ?? "0";
+const driver = await startDriver({ YIMA_DATA_DIR: join(base, "p"), YIMA_TEST_CAMERA: "1" }, CORES === "all" ? [] : ["taskset", "-c", CORES]);
 const s = await Session.start(driver, resolve(APP));
 await s.find('[data-testid="who"]');
 await s.click('[data-testid="tab-handover"]');
@@ -49,20 +53,54 @@ const seen = () => s.run('return document.querySelectorAll("[data-testid=scan-it
 // 1. Frames per second, with nothing in the frame and with a label in it.
 await s.click('[data-testid="camera-start-take"]');
 await sleep(3000);
+const panel = () =>
+  s.run(
+    'const d = document.querySelector("[data-testid=scanner-take]").dataset; return { frames: Number(d.frames), shown: Number(d.shown), busy: Number(d.readMs) + Number(d.scanMs), readMs: Number(d.readMs), scanMs: Number(d.scanMs), how: d.how }',
+  );
+// Over a window: frames decoded a second; the camera's own frames a second (each is decoded
+// once: the scanner waits for the next); and what one core could decode a second, from the
+// time each frame took (reading its grey bytes, then scan_frame: transfer and decoding).
 const rate = async () => {
-  const [f0, t0] = [await frames(), Date.now()];
+  const [p0, t0] = [await panel(), Date.now()];
   await sleep(SECS * 1000);
-  return ((await frames()) - f0) / ((Date.now() - t0) / 1000);
+  const [p1, secs] = [await panel(), (Date.now() - t0) / 1000];
+  const frames = p1.frames - p0.frames;
+  return {
+    decoded: frames / secs,
+    camera: (p1.shown - p0.shown) / secs,
+    capacity: frames / ((p1.busy - p0.busy) / 1000),
+    readMs: (p1.readMs - p0.readMs) / frames,
+    scanMs: (p1.scanMs - p0.scanMs) / frames,
+    how: p1.how,
+  };
 };
 const empty = await rate();
 await show(pictures[0]);
 for (let i = 0; i < 100 && (await seen()) < 1; i++) await sleep(100);
 const withLabel = await rate();
-const split = await s.run(
-  'const d = document.querySelector("[data-testid=scanner-take]").dataset; return [Number(d.frames), Number(d.readMs), Number(d.scanMs)]',
+const fmt = (r) =>
+  `${r.decoded.toFixed(1)} decoded/s of the camera's ${r.camera.toFixed(1)}/s, capacity ${r.capacity.toFixed(1)}/s ` +
+  `(grey bytes ${r.readMs.toFixed(1)} ms, scan_frame ${r.scanMs.toFixed(1)} ms a frame; read from the ${r.how})`;
+console.log(`with a label: ${fmt(withLabel)}`);
+console.log(`empty: ${fmt(empty)}`);
+
+// Yima's own work alone: the frame on screen (the label) read and decoded again and again
+// with the test stream paused, so nothing else competes for the core.
+const timed = async (n) => {
+  await s.run("window.yimaTestCamera.timeFrames(arguments[0]).then((r) => (window.yimaTimed = r))", n);
+  for (let i = 0; i < 600; i++) {
+    const r = await s.run("const r = window.yimaTimed; window.yimaTimed = undefined; return r ?? null");
+    if (r) return { ...r, n };
+    await sleep(100);
+  }
+  throw new Error("timeFrames did not finish");
+};
+const own = await timed(200);
+const ownFps = own.n / ((own.readMs + own.scanMs) / 1000);
+console.log(
+  `Yima's own work a frame, nothing else running: grey bytes ${(own.readMs / own.n).toFixed(1)} ms, scan_frame ${(own.scanMs / own.n).toFixed(1)} ms ` +
+    `(${own.found} codes in ${own.n} frames): ${ownFps.toFixed(1)} frames/s`,
 );
-const [nf, readMs, scanMs] = split;
-console.log(`frames/s with a label ${withLabel.toFixed(1)}, empty ${empty.toFixed(1)}; per frame: grey bytes ${(readMs / nf).toFixed(1)} ms, scan_frame (transfer + decoding) ${(scanMs / nf).toFixed(1)} ms`);
 
 // 2. A code entering the frame to its flash, for each other label.
 const latencies = [];
@@ -101,9 +139,10 @@ const ms = (x) => `${Math.round(x)} ms`;
 const mb = (x) => `${Math.round(x)} MB`;
 console.log(`camera benchmarks (${new Date().toISOString()}, ${APP}, one core)`);
 console.log(
-  `frames decoded per second at 1280x720, web view to yima-scan and back: with a label ${withLabel.toFixed(1)}/s, ` +
-    `empty frames ${empty.toFixed(1)}/s; raw limit (yima-scan alone on a like frame, one thread): ${RAW_FPS.toFixed(1)}/s; ` +
-    `ratio ${(withLabel / RAW_FPS).toFixed(2)}; goal >= 30/s`,
+  `frames decoded per second at 1280x720, web view to yima-scan and back: with a label ${withLabel.decoded.toFixed(1)}/s ` +
+    `(camera ${withLabel.camera.toFixed(1)}/s, capacity ${withLabel.capacity.toFixed(1)}/s), empty frames ${empty.decoded.toFixed(1)}/s ` +
+    `(capacity ${empty.capacity.toFixed(1)}/s); raw limit (yima-scan alone on a like frame, one thread): ${RAW_FPS.toFixed(1)}/s; ` +
+    `Yima's own work alone ${ownFps.toFixed(1)}/s (ratio ${(ownFps / RAW_FPS).toFixed(2)}); cores ${CORES}; goal >= 30/s`,
 );
 console.log(
   `code entering the frame to the green flash, ${latencies.length} labels: median ${ms(median(latencies))}, p90 ${ms(p90(latencies))}, ` +

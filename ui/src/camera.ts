@@ -1,9 +1,12 @@
-// The desktop camera: frames from getUserMedia, turned grey (on a worker where the web view
-// has OffscreenCanvas, else here) and sent as raw bytes to Yima's own decoder in Rust
-// (`scan_frame`), one frame in flight at a time.
+// The desktop camera: each new frame of getUserMedia's stream read once (when the web view
+// tells a new frame is shown), its grey bytes taken from the frame itself (WebCodecs'
+// `VideoFrame.copyTo`: a camera's Y plane as it is, no canvas, no colour conversion) or,
+// where the web view lacks that, drawn on a canvas (on a worker where it has
+// OffscreenCanvas), and sent as raw bytes to Yima's own decoder in Rust (`scan_frame`), one
+// frame in flight at a time.
 import { api } from "./api";
 import type { FrameCode } from "./bindings";
-import { toGrey } from "./grey";
+import { greyOfFrame, toGrey } from "./grey";
 
 /** Frames read and codes found since the camera opened, for the screen and for benchmarks. */
 export interface CameraStats {
@@ -14,6 +17,10 @@ export interface CameraStats {
    * decoding), over all frames. */
   readMs: number;
   scanMs: number;
+  /** Frames the video showed (where the web view tells), and how frames are read: from the
+   * `frame` itself, on the `worker` or on a `canvas`. */
+  shown: number;
+  how: string;
 }
 
 type Grey = { grey: Uint8Array; width: number; height: number };
@@ -27,38 +34,60 @@ export function setCameraSource(s: string): void {
   source = s;
 }
 
-/** The tests' camera: a canvas stream painting `#yima-test-camera` 30 times a second. */
-function testStream(): { stream: MediaStream; stop: () => void } {
+/** The tests' camera: a canvas stream of `#yima-test-camera` at 30 frames a second. The
+ * picture is drawn again only when it changed; otherwise one pixel changes, so the stream
+ * keeps producing frames (as a camera does) without the page redrawing the whole frame. */
+function testStream(): { stream: MediaStream; stop: () => void; pause: (paused: boolean) => void } {
   const canvas = document.createElement("canvas");
   canvas.width = 1280;
   canvas.height = 720;
   const ctx = canvas.getContext("2d")!;
   let tick = 0;
+  let shown: string | null = null;
+  let paused = false;
   const paint = () => {
-    ctx.fillStyle = "#fff";
-    ctx.fillRect(0, 0, 1280, 720);
+    if (paused) return;
     const img = document.getElementById("yima-test-camera") as HTMLImageElement | null;
-    if (img?.complete && img.naturalWidth > 0) {
-      const k = Math.min(1240 / img.naturalWidth, 680 / img.naturalHeight);
-      const [w, h] = [img.naturalWidth * k, img.naturalHeight * k];
-      ctx.drawImage(img, (1280 - w) / 2, (720 - h) / 2, w, h);
+    const ready = !!img?.complete && img.naturalWidth > 0;
+    const now = ready ? img!.currentSrc || img!.src : "";
+    if (now !== shown) {
+      ctx.fillStyle = "#fff";
+      ctx.fillRect(0, 0, 1280, 720);
+      if (ready) {
+        const k = Math.min(1240 / img!.naturalWidth, 680 / img!.naturalHeight);
+        const [w, h] = [img!.naturalWidth * k, img!.naturalHeight * k];
+        ctx.drawImage(img!, (1280 - w) / 2, (720 - h) / 2, w, h);
+      }
+      shown = now;
     }
-    // One pixel that changes, so the stream keeps producing frames.
     ctx.fillStyle = tick++ % 2 ? "#fefefe" : "#fdfdfd";
     ctx.fillRect(0, 0, 1, 1);
   };
   paint();
   const timer = window.setInterval(paint, 33);
-  return { stream: canvas.captureStream(30), stop: () => window.clearInterval(timer) };
+  return {
+    stream: canvas.captureStream(30),
+    stop: () => window.clearInterval(timer),
+    pause: (p: boolean) => (paused = p),
+  };
 }
 
-/** A frame's grey bytes: through the worker when it runs, else on this thread. */
+/** A frame's grey bytes: from the video frame itself where the web view has WebCodecs,
+ * else drawn through the worker when it runs, else on this thread. The buffers are kept
+ * from frame to frame (one frame is in flight at a time), so scanning makes no garbage. */
 class FrameReader {
   private worker: Worker | null = null;
   private waiting: ((g: Grey) => void) | null = null;
   private canvas = document.createElement("canvas");
+  private direct = typeof VideoFrame === "function";
+  private pixels = new Uint8Array(0);
+  private grey = new Uint8Array(0);
 
   constructor() {
+    if (!this.direct) this.startWorker();
+  }
+
+  private startWorker(): void {
     if (typeof OffscreenCanvas !== "undefined" && typeof createImageBitmap === "function") {
       try {
         this.worker = new Worker(new URL("./frame-worker.ts", import.meta.url), { type: "module" });
@@ -70,7 +99,34 @@ class FrameReader {
     }
   }
 
+  /** The frame `video` shows now, straight from its pixels; `null` when this web view
+   * cannot (then the canvas is used from now on). */
+  private async fromFrame(video: HTMLVideoElement): Promise<Grey | null> {
+    let frame: VideoFrame | null = null;
+    try {
+      frame = new VideoFrame(video);
+      const width = frame.visibleRect?.width ?? frame.codedWidth;
+      const height = frame.visibleRect?.height ?? frame.codedHeight;
+      const size = frame.allocationSize();
+      if (this.pixels.length < size) this.pixels = new Uint8Array(size);
+      if (this.grey.length !== width * height) this.grey = new Uint8Array(width * height);
+      const planes = await frame.copyTo(this.pixels);
+      const grey = greyOfFrame(this.pixels, frame.format ?? "", planes, width, height, this.grey);
+      return grey && { grey, width, height };
+    } catch {
+      return null;
+    } finally {
+      frame?.close();
+    }
+  }
+
   async read(video: HTMLVideoElement): Promise<Grey> {
+    if (this.direct) {
+      const g = await this.fromFrame(video);
+      if (g) return g;
+      this.direct = false;
+      this.startWorker();
+    }
     const width = video.videoWidth;
     const height = video.videoHeight;
     if (this.worker) {
@@ -94,7 +150,13 @@ class FrameReader {
     this.canvas.height = height;
     const ctx = this.canvas.getContext("2d", { willReadFrequently: true })!;
     ctx.drawImage(video, 0, 0, width, height);
-    return { grey: toGrey(ctx.getImageData(0, 0, width, height).data), width, height };
+    if (this.grey.length !== width * height) this.grey = new Uint8Array(width * height);
+    return { grey: toGrey(ctx.getImageData(0, 0, width, height).data, this.grey), width, height };
+  }
+
+  /** How the frames are read, for the benchmarks: `frame`, `worker` or `canvas`. */
+  get how(): string {
+    return this.direct ? "frame" : this.worker ? "worker" : "canvas";
   }
 
   close(): void {
@@ -104,7 +166,7 @@ class FrameReader {
 
 /** An open camera showing in `video`, each frame's codes passed to `onCodes`. */
 export class Camera {
-  readonly stats: CameraStats = { frames: 0, found: 0, started: performance.now(), readMs: 0, scanMs: 0 };
+  readonly stats: CameraStats = { frames: 0, found: 0, started: performance.now(), readMs: 0, scanMs: 0, shown: 0, how: "" };
   private stream: MediaStream | null = null;
   private running = false;
   private reader = new FrameReader();
@@ -121,12 +183,42 @@ export class Camera {
   }
 
   private stopSource: () => void = () => {};
+  private pauseSource: (paused: boolean) => void = () => {};
+  /** While set, the scanner reads no frame (the benchmark's own measurement runs). */
+  private held = false;
+
+  /** The tests' camera only, for the benchmark: how long Yima's own work takes a frame
+   * (its grey bytes, then `scan_frame`: the transfer and the decoding), with the test
+   * stream paused so that nothing else competes: the frame on screen read `n` times. */
+  async timeFrames(n: number): Promise<{ readMs: number; scanMs: number; found: number }> {
+    this.held = true;
+    this.pauseSource(true);
+    await new Promise((r) => setTimeout(r, 300));
+    const out = { readMs: 0, scanMs: 0, found: 0 };
+    try {
+      for (let i = 0; i < n; i++) {
+        const t0 = performance.now();
+        const { grey, width, height } = await this.reader.read(this.video);
+        const t1 = performance.now();
+        out.found += (await api.scanFrame(grey, width, height)).length;
+        out.readMs += t1 - t0;
+        out.scanMs += performance.now() - t1;
+      }
+    } finally {
+      this.pauseSource(false);
+      this.held = false;
+    }
+    return out;
+  }
 
   async start(): Promise<void> {
     if (source === "test") {
       const test = testStream();
       this.stream = test.stream;
       this.stopSource = test.stop;
+      this.pauseSource = test.pause;
+      // For the camera's benchmark (the tests' camera only).
+      (window as unknown as { yimaTestCamera?: Camera }).yimaTestCamera = this;
     } else {
       this.stream = await navigator.mediaDevices.getUserMedia({
         video: { width: { ideal: 1280 }, height: { ideal: 720 }, facingMode: "environment" },
@@ -148,23 +240,61 @@ export class Camera {
     this.stream = null;
     this.video.srcObject = null;
     this.reader.close();
+    this.wake?.();
   }
 
   get open(): boolean {
     return this.running;
   }
 
+  /** Frames the video has shown since the camera opened, counted where the web view tells
+   * (`requestVideoFrameCallback`), and who waits for the next. */
+  private shown = 0;
+  private wake: (() => void) | null = null;
+
+  private countFrames(): boolean {
+    const video = this.video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
+    if (typeof video.requestVideoFrameCallback !== "function") return false;
+    const onFrame = () => {
+      if (!this.running) return;
+      this.shown++;
+      this.stats.shown = this.shown;
+      this.wake?.();
+      video.requestVideoFrameCallback!(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+    return true;
+  }
+
+  /** Until the video shows a frame after the `after`th: each camera frame is read once, none
+   * twice. Waits at most 100 ms (a web view that stops telling must not stop the scanner). */
+  private newFrame(after: number): Promise<void> {
+    if (this.shown > after) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(late);
+        this.wake = null;
+        resolve();
+      };
+      const late = setTimeout(done, 100);
+      this.wake = done;
+    });
+  }
+
   private async loop(): Promise<void> {
+    const counted = this.countFrames();
+    this.stats.how = this.reader.how;
     while (this.running) {
       if (!this.video.isConnected) {
         // The screen went away: close the camera with it.
         this.stop();
         return;
       }
-      if (this.video.readyState < 2 || this.video.videoWidth === 0) {
+      if (this.held || this.video.readyState < 2 || this.video.videoWidth === 0) {
         await new Promise((r) => setTimeout(r, 30));
         continue;
       }
+      const at = this.shown;
       try {
         const t0 = performance.now();
         const { grey, width, height } = await this.reader.read(this.video);
@@ -173,6 +303,7 @@ export class Camera {
         this.stats.readMs += t1 - t0;
         this.stats.scanMs += performance.now() - t1;
         this.stats.frames++;
+        this.stats.how = this.reader.how;
         if (codes.length > 0) {
           this.stats.found++;
           if (this.running) this.onCodes(codes);
@@ -181,8 +312,10 @@ export class Camera {
         this.running = false;
         this.onError(e);
       }
-      // Let the page paint between frames.
-      await new Promise((r) => setTimeout(r, 0));
+      // The next frame the camera gives (the page paints meanwhile), or with no frame
+      // counting, a turn for the page to paint.
+      if (counted) await this.newFrame(at);
+      else await new Promise((r) => setTimeout(r, 0));
     }
   }
 }

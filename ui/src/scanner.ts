@@ -152,6 +152,8 @@ export function scanner(opts: ScannerOptions): { el: HTMLElement; stop: () => vo
             panel.dataset.frames = String(camera.stats.frames);
             panel.dataset.readMs = String(Math.round(camera.stats.readMs));
             panel.dataset.scanMs = String(Math.round(camera.stats.scanMs));
+            panel.dataset.shown = String(camera.stats.shown);
+            panel.dataset.how = camera.stats.how;
             window.setTimeout(tick, 250);
           };
           tick();
