@@ -3,8 +3,9 @@
 
 use crate::auth::{json, Authed};
 use crate::authority::{may_administer, may_register};
+use crate::enrolment::{check_org, issue_enrolment_code};
 use crate::error::{ErrorKind, RegistryError};
-use crate::routes::{check_org, forbidden, issue_enrolment_code};
+use crate::routes::forbidden;
 use crate::store::{unknown_key, OrgRecord, RegistryStore};
 use crate::AppState;
 use axum::extract::State;

@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod authority;
 mod bundle;
+mod enrolment;
 mod error;
 mod ingest;
 mod limits;
@@ -34,14 +35,12 @@ mod tracks;
 pub use audit::scope_of;
 pub use authority::{may_administer, may_register};
 pub use bundle::{bundle_as, bundle_for};
+pub use enrolment::{check_org, code_hash, issue_enrolment_code, new_code, ENROLMENT_CODE_TTL_MS};
 pub use error::{ErrorKind, RegistryError};
 pub use ingest::{decide, parties, Decision, MAX_FUTURE_MS};
 pub use limits::{Rate, RateLimits};
 pub use metrics::{Metrics, PoolStatus};
-pub use routes::{
-    check_org, code_hash, issue_enrolment_code, new_code, router, RegistryKeyAnswer,
-    ENROLMENT_CODE_TTL_MS,
-};
+pub use routes::{router, RegistryKeyAnswer};
 pub use server::{serve, ServeOptions};
 pub use signatures::SignatureCheck;
 pub use store::audit::{check_rule, AuditScope, Criteria};

@@ -46,7 +46,7 @@ pub(crate) const DEVICE_KEY: &str = "deviceKey";
         routes::ready,
         routes::metrics,
         routes::openapi,
-        routes::enrol,
+        crate::enrolment::enrol,
         admin::add_org,
         admin::issue_code,
         admin::revoke,

@@ -4,7 +4,7 @@
 //! document says of that operation and that status.
 
 use super::{call, operations, served_document, state, Checker};
-use crate::routes::issue_enrolment_code;
+use crate::enrolment::issue_enrolment_code;
 use crate::store::RegistryStore;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -276,7 +276,7 @@ async fn real_traffic_is_as_described() {
         .await
         .unwrap();
     store
-        .redeem_enrolment(crate::routes::code_hash(&dev_code.code), dev_key, now)
+        .redeem_enrolment(crate::enrolment::code_hash(&dev_code.code), dev_key, now)
         .await
         .unwrap();
     let generated: Vec<SignedEvent> = dev
