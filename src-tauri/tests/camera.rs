@@ -26,9 +26,23 @@ fn frame_with(text: &str) -> (u32, u32, Vec<u8>) {
 }
 
 fn scan_frame(w: &Window, width: &str, height: &str, luma: Vec<u8>) -> Result<Value, Value> {
+    scan_frame_at(w, width, height, luma, None)
+}
+
+/// `scan_frame` with the frame's number since the camera opened (`x-frame`).
+fn scan_frame_at(
+    w: &Window,
+    width: &str,
+    height: &str,
+    luma: Vec<u8>,
+    frame: Option<&str>,
+) -> Result<Value, Value> {
     let mut headers = tauri::http::HeaderMap::new();
     headers.insert("x-width", width.parse().unwrap());
     headers.insert("x-height", height.parse().unwrap());
+    if let Some(frame) = frame {
+        headers.insert("x-frame", frame.parse().unwrap());
+    }
     get_ipc_response(
         w,
         InvokeRequest {
@@ -54,8 +68,17 @@ fn a_camera_frame_is_decoded_by_yima_scan_and_each_label_judged() {
     let text = label_text(dir.path(), code);
 
     let (width, height, luma) = frame_with(&text);
-    let found = scan_frame(&w, &width.to_string(), &height.to_string(), luma).unwrap();
+    let found = scan_frame(&w, &width.to_string(), &height.to_string(), luma.clone()).unwrap();
     assert_eq!(found, json!([{ "text": text, "kind": "label" }]));
+    // Read at every frame's effort (the costly stage runs on every fourth frame only).
+    for frame in ["1", "2", "3", "4"] {
+        let found = scan_frame_at(&w, "1280", "720", luma.clone(), Some(frame)).unwrap();
+        assert_eq!(
+            found,
+            json!([{ "text": text, "kind": "label" }]),
+            "frame {frame}"
+        );
+    }
     // A frame with nothing in it: no code, no error.
     let empty = scan_frame(&w, "64", "48", vec![200; 64 * 48]).unwrap();
     assert_eq!(empty, json!([]));

@@ -86,8 +86,10 @@ export const api = {
   labelSvg: (code: string, containerVolume: number | null = null) =>
     invoke<LabelPreview>("label_svg", { code, containerVolume }),
   scanImage: (bytes: Uint8Array) => invoke<ScannedCode[]>("scan_image", bytes),
-  scanFrame: (grey: Uint8Array, width: number, height: number) =>
-    invoke<FrameCode[]>("scan_frame", grey, { headers: { "x-width": String(width), "x-height": String(height) } }),
+  scanFrame: (grey: Uint8Array, width: number, height: number, frame = 0) =>
+    invoke<FrameCode[]>("scan_frame", grey, {
+      headers: { "x-width": String(width), "x-height": String(height), "x-frame": String(frame) },
+    }),
   codeKinds: (texts: string[]) => invoke<FrameCode[]>("code_kinds", { texts }),
   judgeScans: (texts: string[], against: ScanAgainstForm) => invoke<ScanJudgement[]>("judge_scans", { texts, against }),
   readEnrolmentQr: (bytes: Uint8Array) => invoke<EnrolmentSeen>("read_enrolment_qr", bytes),

@@ -200,7 +200,7 @@ export class Camera {
         const t0 = performance.now();
         const { grey, width, height } = await this.reader.read(this.video);
         const t1 = performance.now();
-        out.found += (await api.scanFrame(grey, width, height)).length;
+        out.found += (await api.scanFrame(grey, width, height, i)).length;
         out.readMs += t1 - t0;
         out.scanMs += performance.now() - t1;
       }
@@ -299,7 +299,7 @@ export class Camera {
         const t0 = performance.now();
         const { grey, width, height } = await this.reader.read(this.video);
         const t1 = performance.now();
-        const codes = await api.scanFrame(grey, width, height);
+        const codes = await api.scanFrame(grey, width, height, this.stats.frames);
         this.stats.readMs += t1 - t0;
         this.stats.scanMs += performance.now() - t1;
         this.stats.frames++;

@@ -1,5 +1,7 @@
-//! The camera's raw limit: `yima_scan::scan_luma_with(…, Effort::Camera)` alone on 1280×720 grey frames, on one
-//! thread, with no web view and no transfer. The frame holds a label's QR code as the app's
+//! The camera's raw limit: `yima_scan::scan_luma_with` alone on 1280×720 grey frames, each
+//! frame at the effort the app gives it (`camera_effort`: every fourth frame
+//! `Effort::Camera`, the others `Effort::CameraQuick`), on one thread, with no web view and
+//! no transfer. The frame holds a label's QR code as the app's
 //! camera benchmark shows it (a 100 mm label at 300 dpi fitted to the frame's height: about
 //! four pixels a module), and an empty frame for comparison. `YIMA_BENCH_FRAMES` frames each
 //! (default 200). Prints `raw fps: <with a label> <empty>` last, for `scripts/bench-camera`.
@@ -32,9 +34,9 @@ fn frame(text: Option<&str>) -> Vec<u8> {
 
 fn rate(luma: &[u8], frames: usize, expect: usize) -> f64 {
     let start = Instant::now();
-    for _ in 0..frames {
-        let found =
-            yima_scan::scan_luma_with(W as u32, H as u32, luma, yima_scan::Effort::Camera).found;
+    for i in 0..frames {
+        let effort = yima_scan::camera_effort(i as u64);
+        let found = yima_scan::scan_luma_with(W as u32, H as u32, luma, effort).found;
         assert_eq!(found.len(), expect, "the frame's codes");
     }
     frames as f64 / start.elapsed().as_secs_f64()

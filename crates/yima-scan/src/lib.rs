@@ -30,7 +30,7 @@ mod text;
 
 pub use error::{ScanError, ScanErrorKind};
 pub use load::Luma;
-pub use pipeline::{Effort, Report};
+pub use pipeline::{camera_effort, Effort, Report};
 
 use std::path::Path;
 

@@ -46,11 +46,69 @@ pub enum Effort {
     /// no code) would cut the frame rate, and the next frame, a moment later and a little
     /// moved, is another chance; a photo still gets the whole pipeline.
     Camera,
+    /// A live camera's frame between the [`Effort::Camera`] ones ([`camera_effort`]): the
+    /// first two rxing stages only. The third (smoothed, thresholded: for noise and glare)
+    /// costs about four times the other two together on a frame with no code, which is most
+    /// frames of a live camera; run on every fourth frame, it still reads within a few
+    /// frames what only it reads.
+    CameraQuick,
 }
 
 impl Effort {
     fn runs(self, stage: &Stage) -> bool {
-        self != Effort::Camera || stage.name.starts_with("rxing")
+        match self {
+            Effort::Fast | Effort::Exhaustive => true,
+            Effort::Camera => stage.name.starts_with("rxing"),
+            Effort::CameraQuick => {
+                stage.name.starts_with("rxing") && !stage.name.contains("threshold")
+            }
+        }
+    }
+}
+
+/// How hard to look at the `frame`th frame of a live camera: every fourth frame (the
+/// first included) [`Effort::Camera`], the others [`Effort::CameraQuick`].
+pub fn camera_effort(frame: u64) -> Effort {
+    if frame % 4 == 0 {
+        Effort::Camera
+    } else {
+        Effort::CameraQuick
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stages(effort: Effort) -> Vec<&'static str> {
+        STAGES
+            .iter()
+            .filter(|s| effort.runs(s))
+            .map(|s| s.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_live_frame_gets_the_rxing_stages_and_the_costly_one_every_fourth_frame() {
+        assert_eq!(stages(Effort::Fast), stage_names());
+        assert_eq!(stages(Effort::Exhaustive), stage_names());
+        assert_eq!(
+            stages(Effort::Camera),
+            [
+                "rxing",
+                "rxing on half size",
+                "rxing on smoothed adaptive threshold"
+            ]
+        );
+        assert_eq!(stages(Effort::CameraQuick), ["rxing", "rxing on half size"]);
+        let efforts: Vec<Effort> = (0..8).map(camera_effort).collect();
+        assert_eq!(
+            efforts.iter().filter(|e| **e == Effort::Camera).count(),
+            2,
+            "{efforts:?}"
+        );
+        assert_eq!(efforts[0], Effort::Camera);
+        assert_eq!(efforts[4], Effort::Camera);
     }
 }
 

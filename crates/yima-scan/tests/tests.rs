@@ -201,7 +201,12 @@ fn every_code_in_an_image_is_returned() {
         "91130200699229617X-90004149-20260102-017",
     ];
     let (w, h, px) = sheet(&texts);
-    for effort in [Effort::Fast, Effort::Exhaustive, Effort::Camera] {
+    for effort in [
+        Effort::Fast,
+        Effort::Exhaustive,
+        Effort::Camera,
+        Effort::CameraQuick,
+    ] {
         let report = yima_scan::scan_luma_with(w, h, &px, effort);
         let mut read: Vec<_> = report.found.iter().map(|f| f.text.as_str()).collect();
         read.sort_unstable();
@@ -280,9 +285,11 @@ fn a_camera_frame_gets_only_the_rxing_stages() {
     assert!(camera.found.is_empty() && camera.stage.is_none());
     // A clean code is read by the first stage either way.
     let (w, h, px) = sheet(&["HWCS20211031001"]);
-    let report = yima_scan::scan_luma_with(w, h, &px, Effort::Camera);
-    assert_eq!(report.stage, Some("rxing"));
-    assert_eq!(report.found[0].text, "HWCS20211031001");
+    for effort in [Effort::Camera, Effort::CameraQuick] {
+        let report = yima_scan::scan_luma_with(w, h, &px, effort);
+        assert_eq!(report.stage, Some("rxing"));
+        assert_eq!(report.found[0].text, "HWCS20211031001");
+    }
 }
 
 // ---------------------------------------------------------------- contained panics

@@ -25,7 +25,9 @@ fn dimension(request: &Request<'_>, name: &str) -> Option<u32> {
 }
 
 /// Every QR code in one camera frame: the body holds `x-width × x-height` grey bytes, row by
-/// row. A frame of the wrong size is a `bad_input` error; a frame with no code an empty list.
+/// row; `x-frame`, the frame's number since the camera opened, sets how hard to look
+/// (`yima_scan::camera_effort`). A frame of the wrong size is a `bad_input` error; a frame
+/// with no code an empty list.
 /// Runs on the async runtime's threads, so decoding never holds up the web view.
 #[tauri::command]
 pub async fn scan_frame(
@@ -65,8 +67,14 @@ pub async fn scan_frame(
             ),
         ));
     }
+    // The frame's number since the camera opened (`x-frame`), for how hard to look at it.
+    let frame = request
+        .headers()
+        .get("x-frame")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or(0);
     Ok(
-        yima_scan::scan_luma_with(width, height, luma, yima_scan::Effort::Camera)
+        yima_scan::scan_luma_with(width, height, luma, yima_scan::camera_effort(frame))
             .found
             .into_iter()
             .map(|f| FrameCode {
