@@ -250,9 +250,8 @@ export class Camera {
     return this.running;
   }
 
-  /** Frames the video has shown since the camera opened, counted where the web view tells
-   * (`requestVideoFrameCallback`), and who waits for the next. */
-  private shown = 0;
+  /** Who waits for the next frame the video shows (counted in `stats.shown` where the web
+   * view tells: `requestVideoFrameCallback`). */
   private wake: (() => void) | null = null;
 
   private countFrames(): boolean {
@@ -260,8 +259,7 @@ export class Camera {
     if (typeof video.requestVideoFrameCallback !== "function") return false;
     const onFrame = () => {
       if (!this.running) return;
-      this.shown++;
-      this.stats.shown = this.shown;
+      this.stats.shown++;
       this.wake?.();
       video.requestVideoFrameCallback!(onFrame);
     };
@@ -272,7 +270,7 @@ export class Camera {
   /** Until the video shows a frame after the `after`th: each camera frame is read once, none
    * twice. Waits at most 100 ms (a web view that stops telling must not stop the scanner). */
   private newFrame(after: number): Promise<void> {
-    if (this.shown > after) return Promise.resolve();
+    if (this.stats.shown > after) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(late);
@@ -297,7 +295,7 @@ export class Camera {
         await new Promise((r) => setTimeout(r, 30));
         continue;
       }
-      const at = this.shown;
+      const at = this.stats.shown;
       try {
         const t0 = performance.now();
         const { grey, width, height } = await this.reader.read(this.video);

@@ -1,11 +1,8 @@
 // Camera pixels to the grey bytes Yima's decoder reads (ITU-R BT.601 luma, in integers).
 
-/** The luma of each RGBA pixel of `rgba`, one byte a pixel. */
+/** The luma of each RGBA pixel of `rgba`, one byte a pixel (one row of `greyOfFrame`). */
 export function toGrey(rgba: Uint8ClampedArray | Uint8Array, out = new Uint8Array(rgba.length >> 2)): Uint8Array {
-  for (let i = 0, j = 0; j < out.length; i += 4, j++) {
-    out[j] = (rgba[i] * 77 + rgba[i + 1] * 150 + rgba[i + 2] * 29) >> 8;
-  }
-  return out;
+  return greyOfFrame(rgba, "RGBA", [{ offset: 0, stride: rgba.length }], out.length, 1, out)!;
 }
 
 /** Where a plane of a video frame's copied bytes starts, and the bytes from one row to the
@@ -21,7 +18,7 @@ export interface Plane {
  * give), row by row. `null` for a format it does not know, for the caller to read the frame
  * another way. */
 export function greyOfFrame(
-  data: Uint8Array,
+  data: Uint8Array | Uint8ClampedArray,
   format: string,
   planes: Plane[],
   width: number,
