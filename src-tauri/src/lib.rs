@@ -7,6 +7,8 @@ mod commands;
 mod dto;
 mod error;
 mod state;
+#[cfg(target_os = "linux")]
+mod webview;
 
 pub use command_list::COMMANDS;
 pub use dto::*;
@@ -92,7 +94,7 @@ pub fn run() {
         app = app.setup(|app| {
             use tauri::Manager;
             if let Some(window) = app.get_webview_window("main") {
-                commands::camera::allow_camera(&window);
+                webview::configure(&window);
             }
             Ok(())
         });

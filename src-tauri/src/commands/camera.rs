@@ -122,23 +122,3 @@ pub fn judge_scans(
         .judge_scans(&texts, &against)
         .map_err(|e| AppError::device(e, lang))
 }
-
-/// Lets the desktop web view open the camera: media streams on, and the permission request
-/// answered (the person chose to scan). With `YIMA_MOCK_CAMERA=1` WebKit's own test-pattern
-/// cameras stand in for a real one (tests on a machine without a camera).
-#[cfg(target_os = "linux")]
-pub fn allow_camera<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
-    use webkit2gtk::{PermissionRequestExt, SettingsExt, WebViewExt};
-    let mock = std::env::var("YIMA_MOCK_CAMERA").is_ok_and(|v| v == "1");
-    let _ = window.with_webview(move |webview| {
-        let view = webview.inner();
-        if let Some(settings) = view.settings() {
-            settings.set_enable_media_stream(true);
-            settings.set_enable_mock_capture_devices(mock);
-        }
-        view.connect_permission_request(|_, request| {
-            request.allow();
-            true
-        });
-    });
-}
