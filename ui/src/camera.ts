@@ -1,11 +1,11 @@
-// The desktop camera: each new frame of getUserMedia's stream read once (when the web view
-// tells a new frame is shown), its grey bytes taken from the frame itself (WebCodecs'
-// `VideoFrame.copyTo`: a camera's Y plane as it is, no canvas, no colour conversion) or,
-// where the web view lacks that, drawn on a canvas (on a worker where it has
-// OffscreenCanvas), and sent as raw bytes to Yima's own decoder in Rust (`scan_frame`), one
+// The desktop camera: each new frame of getUserMedia's stream read once (`FrameClock`), its
+// grey bytes taken from the frame itself (WebCodecs' `VideoFrame.copyTo`: a camera's Y plane
+// as it is, no canvas, no colour conversion) or, where the web view lacks that, drawn on a
+// canvas (on a worker where it has OffscreenCanvas), and sent as raw bytes to Yima's own decoder in Rust (`scan_frame`), one
 // frame in flight at a time.
 import { api } from "./api";
 import type { FrameCode } from "./bindings";
+import { FrameClock } from "./frame-clock";
 import { greyOfFrame, toGrey } from "./grey";
 
 /** Frames read and codes found since the camera opened, for the screen and for benchmarks. */
@@ -247,56 +247,25 @@ export class Camera {
     this.stream = null;
     this.video.srcObject = null;
     this.reader.close();
-    this.wake?.();
+    this.clock.stop();
   }
 
   get open(): boolean {
     return this.running;
   }
 
-  /** Who waits for the next frame the video shows. */
-  private wake: (() => void) | null = null;
-  /** Frames `requestVideoFrameCallback` told of; whether one came since the last read began. */
-  private told = 0;
-  private fresh = false;
+  /** When the next frame is there. */
+  private clock = new FrameClock(() => this.video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0);
 
   private countFrames(): void {
     const video = this.video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
     if (typeof video.requestVideoFrameCallback !== "function") return;
     const onFrame = () => {
       if (!this.running) return;
-      this.told++;
-      this.fresh = true;
-      this.wake?.();
+      this.clock.tell();
       video.requestVideoFrameCallback!(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
-  }
-
-  /** Frames the video has decoded, as its playback quality counts them (0 where unknown). */
-  private decoded(): number {
-    return this.video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
-  }
-
-  /** Until the video shows a frame after the one read at `after` (its decoded count then):
-   * each camera frame is read once, none twice. Woken by `requestVideoFrameCallback`, or
-   * where the web view does not call it (WebKitGTK painting without compositing), looking at
-   * the decoded count every 4 ms; at most 100 ms (a web view that tells nothing must not stop
-   * the scanner). */
-  private async newFrame(after: number): Promise<void> {
-    const until = performance.now() + 100;
-    while (!this.fresh && this.decoded() <= after && performance.now() < until) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(late);
-          this.wake = null;
-          resolve();
-        };
-        const late = setTimeout(done, this.told > 0 ? until - performance.now() : 4);
-        this.wake = done;
-      });
-    }
-    this.stats.shown = this.told > 0 ? this.told : this.decoded();
   }
 
   private async loop(): Promise<void> {
@@ -312,8 +281,7 @@ export class Camera {
         await new Promise((r) => setTimeout(r, 30));
         continue;
       }
-      this.fresh = false;
-      const at = this.decoded();
+      const at = this.clock.begin();
       try {
         const t0 = performance.now();
         const { grey, width, height } = await this.reader.read(this.video);
@@ -332,7 +300,8 @@ export class Camera {
         this.onError(e);
       }
       // The next frame the camera gives (the page paints meanwhile).
-      await this.newFrame(at);
+      await this.clock.next(at);
+      this.stats.shown = this.clock.shown;
     }
   }
 }
