@@ -203,19 +203,24 @@ export class Camera {
     await new Promise((r) => setTimeout(r, 300));
     const out = { readMs: 0, scanMs: 0, found: 0 };
     try {
-      for (let i = 0; i < n; i++) {
-        const t0 = performance.now();
-        const { grey, width, height } = await this.reader.read(this.video);
-        const t1 = performance.now();
-        out.found += (await api.scanFrame(grey, width, height, i)).length;
-        out.readMs += t1 - t0;
-        out.scanMs += performance.now() - t1;
-      }
+      for (let i = 0; i < n; i++) out.found += (await this.readAndScan(i, out)).length;
     } finally {
       this.pauseSource(false);
       this.held = false;
     }
     return out;
+  }
+
+  /** The frame on screen read and decoded (`index`: its number, for `scan_frame`), the time
+   * each part took added to `times`. */
+  private async readAndScan(index: number, times: { readMs: number; scanMs: number }): Promise<FrameCode[]> {
+    const t0 = performance.now();
+    const { grey, width, height } = await this.reader.read(this.video);
+    const t1 = performance.now();
+    const codes = await api.scanFrame(grey, width, height, index);
+    times.readMs += t1 - t0;
+    times.scanMs += performance.now() - t1;
+    return codes;
   }
 
   async start(): Promise<void> {
@@ -283,12 +288,7 @@ export class Camera {
       }
       const at = this.clock.begin();
       try {
-        const t0 = performance.now();
-        const { grey, width, height } = await this.reader.read(this.video);
-        const t1 = performance.now();
-        const codes = await api.scanFrame(grey, width, height, this.stats.frames);
-        this.stats.readMs += t1 - t0;
-        this.stats.scanMs += performance.now() - t1;
+        const codes = await this.readAndScan(this.stats.frames, this.stats);
         this.stats.frames++;
         this.stats.how = this.reader.how;
         if (codes.length > 0) {
