@@ -1,8 +1,8 @@
 // The desktop camera: each new frame of getUserMedia's stream read once (`FrameClock`), its
 // grey bytes taken from the frame itself (WebCodecs' `VideoFrame.copyTo`: a camera's Y plane
 // as it is, no canvas, no colour conversion) or, where the web view lacks that, drawn on a
-// canvas (on a worker where it has OffscreenCanvas), and sent as raw bytes to Yima's own decoder in Rust (`scan_frame`), one
-// frame in flight at a time.
+// canvas (on a worker where it has OffscreenCanvas), and sent as raw bytes to Yima's own
+// decoder in Rust (`scan_frame`), one frame in flight at a time.
 import { api } from "./api";
 import type { FrameCode } from "./bindings";
 import { FrameClock } from "./frame-clock";
@@ -241,6 +241,7 @@ export class Camera {
     this.video.muted = true;
     await this.video.play();
     this.running = true;
+    this.clock = this.newClock();
     this.stats.started = performance.now();
     void this.loop();
   }
@@ -259,8 +260,12 @@ export class Camera {
     return this.running;
   }
 
-  /** When the next frame is there. */
-  private clock = new FrameClock(() => this.video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0);
+  /** When the next frame is there (a new clock each time the camera opens). */
+  private clock = this.newClock();
+
+  private newClock(): FrameClock {
+    return new FrameClock(() => this.video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0);
+  }
 
   private countFrames(): void {
     const video = this.video as HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number };
