@@ -4,8 +4,9 @@
 //! WebKitGTK composites a page's layers with OpenGL. With no GPU device (no DRM render node,
 //! as in a virtual machine, under Xvfb, or on a laptop without its graphics driver), that
 //! OpenGL is Mesa's software rasteriser: every frame of the camera's preview is composited on
-//! the CPU the decoder needs, and the web process holds about 250 MB more (BENCHMARKS.md,
-//! "Camera"). Without a GPU the web view therefore paints without compositing.
+//! the CPU the decoder needs, and the web process holds about 250 MB more (`scripts/bench-camera`
+//! with and without `YIMA_WEBVIEW_GPU=on`). Without a GPU the web view therefore paints
+//! without compositing.
 //! `YIMA_WEBVIEW_GPU=on|off` overrides the choice.
 
 use std::path::Path;
