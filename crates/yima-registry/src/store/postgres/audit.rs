@@ -1,10 +1,11 @@
 //! The audit index on PostgreSQL: written with each push, searched and counted with the
 //! statements `store::audit` builds, rebuilt once after migration 9.
 
+use super::ingest::{insert_or_upsert, part};
 use crate::error::RegistryError;
 use crate::store::audit::{self, AuditRow, AuditScope, Criteria, Dialect, FactRow, Sql, SqlValue};
 use deadpool_postgres::GenericClient;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use tokio_postgres::types::ToSql;
 use yima_codes::LabelCode;
 use yima_core::Timestamp;
@@ -12,12 +13,14 @@ use yima_protocol::{
     AuditAnomalyPage, AuditContainer, AuditCount, AuditCounts, AuditGroup, AuditPage,
 };
 
-/// Writes a push's audit facts and summaries (in its transaction).
+/// Writes a push's audit facts and summaries (in its transaction): those of `fresh`
+/// containers (which no stored event linked before) without an upsert's conflict check.
 pub(super) async fn write(
     tx: &impl GenericClient,
     mut facts: Vec<FactRow>,
     rows: Vec<AuditRow>,
     recheck: Vec<String>,
+    fresh: &HashSet<String>,
 ) -> Result<(), RegistryError> {
     if !recheck.is_empty() {
         let stmt = tx
@@ -27,36 +30,94 @@ pub(super) async fn write(
             .await?;
         tx.execute(&stmt, &[&recheck]).await?;
     }
-    if !facts.is_empty() {
-        facts.sort();
-        facts.dedup();
-        let (mut kinds, mut values, mut containers) = (
-            Vec::with_capacity(facts.len()),
-            Vec::with_capacity(facts.len()),
-            Vec::with_capacity(facts.len()),
-        );
-        for (k, v, c) in facts {
-            kinds.push(k);
-            values.push(v);
-            containers.push(c);
-        }
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO audit_facts (kind, value, container) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-                 ON CONFLICT DO NOTHING",
-            )
-            .await?;
-        tx.execute(&stmt, &[&kinds, &values, &containers]).await?;
+    facts.sort();
+    facts.dedup();
+    let (new, old) = part(facts, fresh, |f| &f.2);
+    let counts = (new.len(), old.len());
+    let (a, b, c) = fact_columns(new);
+    let (d, e, f) = fact_columns(old);
+    let (fresh_facts, other_facts): ([&(dyn ToSql + Sync); 3], [&(dyn ToSql + Sync); 3]) =
+        ([&a, &b, &c], [&d, &e, &f]);
+    let write_facts = insert_or_upsert(
+        tx,
+        "INSERT INTO audit_facts (kind, value, container) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
+        "INSERT INTO audit_facts (kind, value, container) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+         ON CONFLICT DO NOTHING",
+        &fresh_facts,
+        &other_facts,
+        counts,
+    );
+    let (new, old) = part(rows, fresh, |r| &r.code);
+    let counts = (new.len(), old.len());
+    let new = summary_columns(new);
+    let old = summary_columns(old);
+    let (new_params, old_params) = (new.params(), old.params());
+    const COLUMNS: &str = "INSERT INTO audit_containers (code, producer, waste, category, division, state, holder, first_day, manifest, first_at, last_at)
+             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])";
+    let upsert = format!(
+        "{COLUMNS}
+             ON CONFLICT (code) DO UPDATE SET state = excluded.state, holder = excluded.holder,
+                 manifest = excluded.manifest, last_at = excluded.last_at,
+                 version = audit_containers.version + 1, check_at = 0"
+    );
+    let write_summaries = insert_or_upsert(tx, COLUMNS, &upsert, &new_params, &old_params, counts);
+    tokio::try_join!(write_facts, write_summaries)?;
+    Ok(())
+}
+
+/// Fact rows as the three arrays `unnest` takes.
+fn fact_columns(facts: Vec<FactRow>) -> (Vec<&'static str>, Vec<String>, Vec<String>) {
+    let n = facts.len();
+    let mut cols = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for (k, v, c) in facts {
+        cols.0.push(k);
+        cols.1.push(v);
+        cols.2.push(c);
     }
-    if rows.is_empty() {
-        return Ok(());
+    cols
+}
+
+/// Audit summaries as the arrays `unnest` takes.
+struct SummaryColumns {
+    text: [Vec<String>; 8],
+    manifests: Vec<Option<String>>,
+    firsts: Vec<i64>,
+    lasts: Vec<i64>,
+}
+
+impl SummaryColumns {
+    fn params(&self) -> [&(dyn ToSql + Sync); 11] {
+        let [a, b, c, d, e, f, g, h] = &self.text;
+        [
+            a,
+            b,
+            c,
+            d,
+            e,
+            f,
+            g,
+            h,
+            &self.manifests,
+            &self.firsts,
+            &self.lasts,
+        ]
     }
+}
+
+fn summary_columns(rows: Vec<AuditRow>) -> SummaryColumns {
     let n = rows.len();
-    let mut cols: [Vec<String>; 8] = Default::default();
-    let mut manifests: Vec<Option<String>> = Vec::with_capacity(n);
-    let (mut firsts, mut lasts) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut cols = SummaryColumns {
+        text: Default::default(),
+        manifests: Vec::with_capacity(n),
+        firsts: Vec::with_capacity(n),
+        lasts: Vec::with_capacity(n),
+    };
     for r in rows {
-        for (col, v) in cols.iter_mut().zip([
+        for (col, v) in cols.text.iter_mut().zip([
             r.code,
             r.producer,
             r.waste,
@@ -68,26 +129,11 @@ pub(super) async fn write(
         ]) {
             col.push(v);
         }
-        manifests.push(r.manifest);
-        firsts.push(r.first_at);
-        lasts.push(r.last_at);
+        cols.manifests.push(r.manifest);
+        cols.firsts.push(r.first_at);
+        cols.lasts.push(r.last_at);
     }
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO audit_containers (code, producer, waste, category, division, state, holder, first_day, manifest, first_at, last_at)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])
-             ON CONFLICT (code) DO UPDATE SET state = excluded.state, holder = excluded.holder,
-                 manifest = excluded.manifest, last_at = excluded.last_at,
-                 version = audit_containers.version + 1, check_at = 0",
-        )
-        .await?;
-    let [a, b, c, d, e, f, g, h] = &cols;
-    tx.execute(
-        &stmt,
-        &[a, b, c, d, e, f, g, h, &manifests, &firsts, &lasts],
-    )
-    .await?;
-    Ok(())
+    cols
 }
 
 fn bound(sql: &Sql) -> Vec<Box<dyn ToSql + Sync + Send>> {
@@ -216,7 +262,7 @@ pub(super) async fn reindex(tx: &impl GenericClient) -> Result<(), RegistryError
         for r in &rows {
             facts.extend(audit::facts_of_stored(r.get(1), r.get(2), r.get(3)));
         }
-        write(tx, facts, Vec::new(), Vec::new()).await?;
+        write(tx, facts, Vec::new(), Vec::new(), &HashSet::new()).await?;
     }
     let mut after = String::new();
     loop {
@@ -235,7 +281,7 @@ pub(super) async fn reindex(tx: &impl GenericClient) -> Result<(), RegistryError
                 out.push(row);
             }
         }
-        write(tx, Vec::new(), out, Vec::new()).await?;
+        write(tx, Vec::new(), out, Vec::new(), &HashSet::new()).await?;
     }
     Ok(())
 }

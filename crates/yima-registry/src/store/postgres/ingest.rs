@@ -21,14 +21,6 @@ fn lock_key(code: &LabelCode) -> i64 {
     i64::from_be_bytes(h[..8].try_into().expect("8 bytes"))
 }
 
-/// Each of `values` once, sorted.
-pub(super) fn distinct(values: &[String]) -> Vec<&str> {
-    let mut out: Vec<&str> = values.iter().map(String::as_str).collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// Rows of three columns as the three arrays `unnest` takes.
 fn columns3<A, B, C>(rows: Vec<(A, B, C)>) -> (Vec<A>, Vec<B>, Vec<C>) {
     let n = rows.len();
@@ -113,40 +105,12 @@ async fn ingest_tx(
 
     // Read what the decisions need, now that no one else can change it: the queries go out
     // together (pipelined on the connection) rather than one round trip each.
-    let ids: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
-    let homes: Vec<String> = events
-        .iter()
-        .map(|e| {
-            e.body
-                .links
-                .iter()
-                .map(|l| l.container.to_string())
-                .min()
-                .unwrap_or_default()
-        })
-        .collect();
     let signers: Vec<String> = batch::signers(events)
         .iter()
         .map(|k| k.to_string())
         .collect();
     let device_select = format!("{DEVICE_SELECT} WHERE d.public_key = ANY($1::text[])");
-    let (stored, statuses, parties, devices, regulators, last) = tokio::try_join!(
-        async {
-            // An event lives with its first container (its id fixes its body, so its
-            // links): each looked up by (home, id). Not `container = ANY … AND id = ANY …`,
-            // which PostgreSQL 15 probes as every pair of the two arrays (10⁶ for 1000).
-            // Planned for each push (an unnamed statement), not cached: a plan made while
-            // the table was small scans it whole later (380 ms a push at 20 000 events).
-            // The filter (which prunes the shards on Citus) names each home once: a push's
-            // events mostly share a few, and each repeat adds to the planner's estimate.
-            tx.query(
-                "SELECT e.id FROM events e
-                 JOIN unnest($1::text[], $2::text[]) AS u(container, id) ON e.container = u.container AND e.id = u.id
-                 WHERE e.container = ANY($3::text[])",
-                &[&homes, &ids, &distinct(&homes)],
-            )
-            .await
-        },
+    let (statuses, parties, devices, regulators, chains) = tokio::try_join!(
         async {
             let stmt = tx
                 .prepare_cached("SELECT code, status FROM containers WHERE code = ANY($1::text[])")
@@ -183,17 +147,31 @@ async fn ingest_tx(
             tx.query(&stmt, &[]).await
         },
         async {
+            // The chains of the push's containers: which of its events are stored (an
+            // event's links are stored with it, and every container it links is among the
+            // push's) and each chain's last position.
             let stmt = tx
                 .prepare_cached(
-                    "SELECT container, max(seq) FROM event_links WHERE container = ANY($1::text[]) GROUP BY container",
+                    "SELECT container, event_id, seq FROM event_links WHERE container = ANY($1::text[])",
                 )
                 .await?;
             tx.query(&stmt, &[&codes]).await
         },
     )?;
-    let last: HashMap<String, i64> = last.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let mut last: HashMap<String, i64> = HashMap::with_capacity(codes.len());
+    let mut linked: HashSet<String> = HashSet::with_capacity(chains.len());
+    for r in &chains {
+        let seq: i64 = r.get(2);
+        let top = last.entry(r.get(0)).or_insert(seq);
+        *top = (*top).max(seq);
+        linked.insert(r.get(1));
+    }
     let mut known = Known {
-        stored: stored.iter().map(|r| r.get(0)).collect(),
+        stored: events
+            .iter()
+            .map(|e| e.id.to_string())
+            .filter(|id| linked.contains(id))
+            .collect(),
         regulators: regulators.iter().map(|r| (r.get(0), r.get(1))).collect(),
         ..Known::default()
     };
@@ -211,7 +189,15 @@ async fn ingest_tx(
     }
 
     let (results, w) = batch::decide_push(events, pusher, now, checked, known)?;
-    write(tx, w, last, pusher, now, quota).await?;
+    // A container no stored event links has no row in any table a push derives from events
+    // (its status, parties, audit summary and facts): its rows are written without the
+    // conflict check an upsert makes each row pay (a third of those statements' time).
+    let fresh: HashSet<String> = codes
+        .iter()
+        .filter(|c| !last.contains_key(c.as_str()))
+        .cloned()
+        .collect();
+    write(tx, w, last, &fresh, pusher, now, quota).await?;
     Ok(results)
 }
 
@@ -219,6 +205,7 @@ async fn write(
     tx: &deadpool_postgres::Transaction<'_>,
     w: Writes,
     last: HashMap<String, i64>,
+    fresh: &HashSet<String>,
     pusher: &PublicKey,
     now: Timestamp,
     quota: u64,
@@ -245,9 +232,9 @@ async fn write(
         write_events(tx, events, links, &placed, &pusher, now),
         write_forks(tx, forks, now),
         write_refused(tx, refused, refused_links, &pusher, now, quota),
-        write_containers(tx, containers),
-        write_parties(tx, parties),
-        super::audit::write(tx, facts, audit, recheck),
+        write_containers(tx, containers, fresh),
+        write_parties(tx, parties, fresh),
+        super::audit::write(tx, facts, audit, recheck, fresh),
     )?;
     if !feed.is_empty() {
         write_feed(tx, feed, &placed).await?;
@@ -486,40 +473,83 @@ async fn write_refused(
     Ok(())
 }
 
+/// `rows` parted by whether `code` of each names a fresh container: (fresh, the rest).
+pub(super) fn part<T>(
+    rows: Vec<T>,
+    fresh: &HashSet<String>,
+    code: impl Fn(&T) -> &str,
+) -> (Vec<T>, Vec<T>) {
+    rows.into_iter().partition(|r| fresh.contains(code(r)))
+}
+
+/// Runs `insert` on the fresh rows and `upsert` on the rest (each only when it has rows),
+/// the two statements pipelined.
+pub(super) async fn insert_or_upsert(
+    tx: &impl deadpool_postgres::GenericClient,
+    insert: &str,
+    upsert: &str,
+    fresh: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    rest: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    counts: (usize, usize),
+) -> Result<(), RegistryError> {
+    tokio::try_join!(
+        async {
+            if counts.0 > 0 {
+                let stmt = tx.prepare_cached(insert).await?;
+                tx.execute(&stmt, fresh).await?;
+            }
+            Ok::<_, RegistryError>(())
+        },
+        async {
+            if counts.1 > 0 {
+                let stmt = tx.prepare_cached(upsert).await?;
+                tx.execute(&stmt, rest).await?;
+            }
+            Ok::<_, RegistryError>(())
+        },
+    )?;
+    Ok(())
+}
+
 async fn write_containers(
     tx: &deadpool_postgres::Transaction<'_>,
     containers: Vec<batch::ContainerRow>,
+    fresh: &HashSet<String>,
 ) -> Result<(), RegistryError> {
-    if containers.is_empty() {
-        return Ok(());
-    }
-    let (codes, heads, statuses, divisions) = columns4(containers);
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO containers (code, head, status, division) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-             ON CONFLICT (code) DO UPDATE SET head = excluded.head, status = excluded.status",
-        )
-        .await?;
-    tx.execute(&stmt, &[&codes, &heads, &statuses, &divisions])
-        .await?;
-    Ok(())
+    let (new, old) = part(containers, fresh, |r| &r.0);
+    let counts = (new.len(), old.len());
+    let (a, b, c, d) = columns4(new);
+    let (e, f, g, h) = columns4(old);
+    insert_or_upsert(
+        tx,
+        "INSERT INTO containers (code, head, status, division) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])",
+        "INSERT INTO containers (code, head, status, division) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+         ON CONFLICT (code) DO UPDATE SET head = excluded.head, status = excluded.status",
+        &[&a, &b, &c, &d],
+        &[&e, &f, &g, &h],
+        counts,
+    )
+    .await
 }
 
 async fn write_parties(
     tx: &deadpool_postgres::Transaction<'_>,
     parties: Vec<(String, String)>,
+    fresh: &HashSet<String>,
 ) -> Result<(), RegistryError> {
-    if parties.is_empty() {
-        return Ok(());
-    }
-    let (codes, orgs): (Vec<String>, Vec<String>) = parties.into_iter().unzip();
-    let stmt = tx
-        .prepare_cached(
-            "INSERT INTO container_parties (container, org) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-        )
-        .await?;
-    tx.execute(&stmt, &[&codes, &orgs]).await?;
-    Ok(())
+    let (new, old) = part(parties, fresh, |r| &r.0);
+    let counts = (new.len(), old.len());
+    let (a, b): (Vec<String>, Vec<String>) = new.into_iter().unzip();
+    let (c, d): (Vec<String>, Vec<String>) = old.into_iter().unzip();
+    insert_or_upsert(
+        tx,
+        "INSERT INTO container_parties (container, org) SELECT * FROM unnest($1::text[], $2::text[])",
+        "INSERT INTO container_parties (container, org) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+        &[&a, &b],
+        &[&c, &d],
+        counts,
+    )
+    .await
 }
 
 async fn write_feed(
