@@ -1,16 +1,19 @@
-//! What the web view sends and receives, generated to TypeScript (`ui/src/bindings.ts`; the
-//! test `bindings_are_current` fails when this file and that one drift apart).
+//! What the web view sends and receives, generated to TypeScript by `dto/bindings.rs`: one
+//! file per group of types under `ui/src/bindings/`, and `ui/src/bindings.ts` their index (the
+//! test `bindings_are_current` fails when these types and those files drift apart).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod audit;
+mod bindings;
 mod handover;
 
 pub use audit::{
     AuditChoices, AuditCountView, AuditCountsView, AuditFilterForm, AuditPageView, AuditRowView,
     AuditStateChoice, AuditStepView, AuditTimelineView,
 };
+pub use bindings::typescript_files;
 pub use handover::{
     GiveForm, OfferLabelView, QrShown, ReceivedOfferView, SentOfferView, TakenView,
 };
@@ -485,103 +488,4 @@ pub struct RoadCheckLineView {
     pub confirmed: bool,
     /// The quantity by the registry's record, when confirmed.
     pub quantity: Option<String>,
-}
-
-/// The TypeScript of every type above, in one file.
-pub fn typescript() -> String {
-    let cfg = ts_rs::Config::default();
-    let decls = [
-        AppError::decl(&cfg),
-        AppStatus::decl(&cfg),
-        LabelBlockView::decl(&cfg),
-        Identity::decl(&cfg),
-        CodeCheck::decl(&cfg),
-        InitForm::decl(&cfg),
-        CatalogueHit::decl(&cfg),
-        NewContainerForm::decl(&cfg),
-        ContainerRow::decl(&cfg),
-        ManifestLineRow::decl(&cfg),
-        ManifestRow::decl(&cfg),
-        Detail::decl(&cfg),
-        StepView::decl(&cfg),
-        TimelineView::decl(&cfg),
-        ScannedCode::decl(&cfg),
-        FrameCode::decl(&cfg),
-        ScanAgainstForm::decl(&cfg),
-        yima_device::ScanVerdict::decl(&cfg),
-        yima_device::ScanJudgement::decl(&cfg),
-        EnrolmentSeen::decl(&cfg),
-        ScaleForm::decl(&cfg),
-        crate::state::Location::decl(&cfg),
-        yima_device::RouteRecorded::decl(&cfg),
-        yima_device::RouteView::decl(&cfg),
-        yima_device::RouteVerdict::decl(&cfg),
-        yima_device::TrackView::decl(&cfg),
-        yima_device::FixView::decl(&cfg),
-        ScaleReadingView::decl(&cfg),
-        ScaleLiveView::decl(&cfg),
-        SentOfferView::decl(&cfg),
-        ReceivedOfferView::decl(&cfg),
-        VerifySummary::decl(&cfg),
-        BundleSummary::decl(&cfg),
-        AnomalyView::decl(&cfg),
-        LabelPreview::decl(&cfg),
-        yima_device::ManifestForm::decl(&cfg),
-        yima_device::HandoverForm::decl(&cfg),
-        yima_device::StepForm::decl(&cfg),
-        QrShown::decl(&cfg),
-        GiveForm::decl(&cfg),
-        OfferLabelView::decl(&cfg),
-        TakenView::decl(&cfg),
-        EnrolForm::decl(&cfg),
-        SyncProgressView::decl(&cfg),
-        SyncSummary::decl(&cfg),
-        yima_device::RoadPassView::decl(&cfg),
-        yima_device::RoadPassLine::decl(&cfg),
-        yima_device::PassKey::decl(&cfg),
-        RoadCheckView::decl(&cfg),
-        RoadCheckLineView::decl(&cfg),
-        AuditFilterForm::decl(&cfg),
-        AuditChoices::decl(&cfg),
-        AuditStateChoice::decl(&cfg),
-        AuditPageView::decl(&cfg),
-        AuditRowView::decl(&cfg),
-        AuditCountsView::decl(&cfg),
-        AuditCountView::decl(&cfg),
-        AuditTimelineView::decl(&cfg),
-        AuditStepView::decl(&cfg),
-    ];
-    let mut out = String::from(
-        "// Generated from src-tauri/src/dto.rs by `YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app \
-         bindings`; do not edit.\n\n",
-    );
-    for decl in decls {
-        out.push_str("export ");
-        out.push_str(&decl);
-        out.push_str("\n\n");
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
-}
-
-use crate::error::AppError;
-
-#[cfg(test)]
-mod tests {
-    /// The committed TypeScript matches the Rust types (set `YIMA_UPDATE_BINDINGS=1` to
-    /// rewrite it after changing them).
-    #[test]
-    fn bindings_are_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
-        let now = super::typescript();
-        if std::env::var_os("YIMA_UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &now).expect("write the bindings");
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == now,
-            "ui/src/bindings.ts is out of date: run YIMA_UPDATE_BINDINGS=1 cargo test -p yima-app bindings"
-        );
-    }
 }
