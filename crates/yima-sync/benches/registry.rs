@@ -8,7 +8,9 @@
 //! 1. A producer device records N events (one container each), then pushes them to the real
 //!    registry over HTTP on loopback (batches of 1000): events/s. Beside it, the raw limit
 //!    on the same machine and backend: batch-verify the same signatures and insert the same
-//!    bytes into a one-table database, 1000 per transaction.
+//!    bytes into a one-table database, 1000 per transaction. On PostgreSQL, also the ceiling
+//!    of a push writing its own rows: the same signatures verified and the rows the registry stored
+//!    for them inserted again into empty copies of its tables, with no reads or decisions.
 //! 2. After both backends' pushes, each registry is filled up to M events (synthetic rows
 //!    written straight into its tables beside the N real ones), then the history of real
 //!    containers is looked up through the store: p50/p99.
@@ -28,7 +30,7 @@ mod raw;
 use citus::{citus_nodes, spread};
 use fill::{fill_postgres, fill_sqlite};
 use measure::{server_cpu, statements, statements_reset, stored_bytes};
-use raw::{raw_postgres, raw_sqlite};
+use raw::{raw_postgres, raw_sqlite, rows_postgres};
 use std::time::{Duration, Instant};
 use yima_codes::CreditCode;
 use yima_core::{Role, SignedEvent, Timestamp};
@@ -111,11 +113,13 @@ fn record(
     (dirs, devices, events)
 }
 
-/// Pushes every device's outbox through the registry at `url`: events/s.
+/// Pushes every device's outbox through the registry at `url`, one device at a time or
+/// (`two`) two at once, each half of the devices in turn: events/s.
 async fn push_all<S: RegistryStore>(
     state: &AppState<S>,
     url: &str,
     devices: &mut [Device<SystemClock>],
+    two: bool,
 ) -> f64 {
     let client = Registry::new(
         url,
@@ -153,11 +157,27 @@ async fn push_all<S: RegistryStore>(
         .unwrap();
         client.enrol(d, &code.code).await.unwrap();
     }
-    let mut report = SyncReport::default();
-    let start = Instant::now();
-    for d in devices.iter_mut() {
-        client.push(d, &mut report, &mut |_| {}).await.unwrap();
+    async fn push(client: &Registry, devices: &mut [Device<SystemClock>]) -> SyncReport {
+        let mut report = SyncReport::default();
+        for d in devices.iter_mut() {
+            client.push(d, &mut report, &mut |_| {}).await.unwrap();
+        }
+        report
     }
+    let start = Instant::now();
+    let report = if two {
+        let (a, b) = devices.split_at_mut(devices.len() / 2);
+        let (a, b) = tokio::join!(push(&client, a), push(&client, b));
+        SyncReport {
+            accepted: a.accepted + b.accepted,
+            refused: a.refused + b.refused,
+            deferred: a.deferred + b.deferred,
+            forks: a.forks + b.forks,
+            ..SyncReport::default()
+        }
+    } else {
+        push(&client, devices).await
+    };
     let secs = start.elapsed().as_secs_f64();
     assert_eq!(
         report.refused + report.deferred + report.forks,
@@ -254,7 +274,7 @@ async fn main() {
         );
     }
     eprintln!("pushing to SQLite");
-    let pushed = push_all(&state, &url, &mut devices).await;
+    let pushed = push_all(&state, &url, &mut devices, false).await;
     println!("| SQLite | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
 
     // PostgreSQL: the same on fresh devices and fresh databases.
@@ -266,7 +286,7 @@ async fn main() {
     eprintln!("pushing to PostgreSQL");
     let counted = statements_reset(&db.url).await;
     let before = server_cpu(&db.url).await;
-    let pushed = push_all(&pg_state, &url, &mut pg_devices).await;
+    let pushed = push_all(&pg_state, &url, &mut pg_devices, false).await;
     println!("| PostgreSQL | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
     if let (Some(b), Some(a)) = (before, server_cpu(&db.url).await) {
         println!(
@@ -279,6 +299,24 @@ async fn main() {
         statements(&db.url, n).await;
     }
     stored_bytes("PostgreSQL", &db.url, n).await;
+    // Two devices pushing at once (one each is the raw limit's one thread; a registry
+    // serves many): the same again on fresh devices and a fresh database.
+    let (_two_dirs, mut two_devices, _) = tokio::task::block_in_place(|| record(n));
+    let two_db = PgDb::create().await;
+    let (two_state, two_url) =
+        driver::start(PostgresStore::connect(&two_db.url).await.unwrap()).await;
+    let two = push_all(&two_state, &two_url, &mut two_devices, true).await;
+    println!(
+        "| PostgreSQL | push over HTTP, two devices at once | {two:.0} events/s | ratio to raw {:.2} |",
+        two / raw
+    );
+    // What any push writing these rows in its transaction could reach at most.
+    let ceiling = rows_postgres(&db.url, &pg_events).await;
+    println!(
+        "| PostgreSQL | the push's rows, verified and inserted alone | {ceiling:.0} events/s | ratio to raw {:.2} | push / this {:.2} |",
+        ceiling / raw,
+        pushed / ceiling
+    );
 
     // Citus, when given: the same again through its coordinator, and what each node did.
     let citus = match std::env::var("YIMA_BENCH_CITUS") {
@@ -296,7 +334,7 @@ async fn main() {
                 before.push(server_cpu(u).await);
             }
             eprintln!("pushing to Citus");
-            let pushed = push_all(&state, &url, &mut devices).await;
+            let pushed = push_all(&state, &url, &mut devices, false).await;
             println!("| Citus | push over HTTP | {pushed:.0} events/s | raw verify+insert {raw:.0} events/s | ratio {:.2} | target 10000 events/s |", pushed / raw);
             for ((name, u), b) in nodes.iter().zip(before) {
                 if let (Some(b), Some(a)) = (b, server_cpu(u).await) {
