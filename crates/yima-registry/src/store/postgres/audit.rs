@@ -1,7 +1,7 @@
 //! The audit index on PostgreSQL: written with each push, searched and counted with the
 //! statements `store::audit` builds, rebuilt once after migration 9.
 
-use super::ingest::{insert_or_upsert, part};
+use super::ingest::{columns3, insert_or_upsert, part};
 use crate::error::RegistryError;
 use crate::store::audit::{self, AuditRow, AuditScope, Criteria, Dialect, FactRow, Sql, SqlValue};
 use deadpool_postgres::GenericClient;
@@ -34,8 +34,8 @@ pub(super) async fn write(
     facts.dedup();
     let (new, old) = part(facts, fresh, |f| &f.2);
     let counts = (new.len(), old.len());
-    let (a, b, c) = fact_columns(new);
-    let (d, e, f) = fact_columns(old);
+    let (a, b, c) = columns3(new);
+    let (d, e, f) = columns3(old);
     let (fresh_facts, other_facts): ([&(dyn ToSql + Sync); 3], [&(dyn ToSql + Sync); 3]) =
         ([&a, &b, &c], [&d, &e, &f]);
     let write_facts = insert_or_upsert(
@@ -63,22 +63,6 @@ pub(super) async fn write(
     let write_summaries = insert_or_upsert(tx, COLUMNS, &upsert, &new_params, &old_params, counts);
     tokio::try_join!(write_facts, write_summaries)?;
     Ok(())
-}
-
-/// Fact rows as the three arrays `unnest` takes.
-fn fact_columns(facts: Vec<FactRow>) -> (Vec<&'static str>, Vec<String>, Vec<String>) {
-    let n = facts.len();
-    let mut cols = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for (k, v, c) in facts {
-        cols.0.push(k);
-        cols.1.push(v);
-        cols.2.push(c);
-    }
-    cols
 }
 
 /// Audit summaries as the arrays `unnest` takes.

@@ -22,7 +22,7 @@ fn lock_key(code: &LabelCode) -> i64 {
 }
 
 /// Rows of three columns as the three arrays `unnest` takes.
-fn columns3<A, B, C>(rows: Vec<(A, B, C)>) -> (Vec<A>, Vec<B>, Vec<C>) {
+pub(super) fn columns3<A, B, C>(rows: Vec<(A, B, C)>) -> (Vec<A>, Vec<B>, Vec<C>) {
     let n = rows.len();
     let mut cols = (
         Vec::with_capacity(n),
