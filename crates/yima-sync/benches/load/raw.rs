@@ -68,7 +68,7 @@ pub async fn raw_postgres(url: &str, events: &[SignedEvent]) -> f64 {
 }
 
 /// The tables a push writes, each with the column naming the containers its rows belong to.
-const PUSHED_TABLES: [(&str, &str); 7] = [
+pub const PUSHED_TABLES: [(&str, &str); 7] = [
     ("events", "container"),
     ("event_links", "container"),
     ("containers", "code"),
@@ -86,20 +86,21 @@ enum Column {
 }
 
 /// The ceiling of a push that writes what the registry writes: batch-verify the signatures of
-/// `events` and insert the very rows a registry stored for them (read back from the registry
-/// at `url` after its push) into empty copies of its tables with the same indexes, 1000
+/// `events` and insert the very rows a registry stored for them in the tables `pushed` (read
+/// back from the registry at `url` after its push) into empty copies of those tables with the
+/// same indexes, 1000
 /// events' rows per transaction, one statement per table, pipelined: no reads, no
 /// decisions, no HTTP. Events of one container each (what the benchmark pushes).
-pub async fn rows_postgres(url: &str, events: &[SignedEvent]) -> f64 {
+pub async fn rows_postgres(url: &str, events: &[SignedEvent], pushed: &[(&str, &str)]) -> f64 {
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await
         .unwrap();
     tokio::spawn(conn);
     let mut columns_of = Vec::new();
-    for (table, _) in PUSHED_TABLES {
+    for (table, _) in pushed {
         client
             .batch_execute(&format!(
-                "CREATE TABLE copy_{table} (LIKE {table} INCLUDING ALL)"
+                "DROP TABLE IF EXISTS copy_{table}; CREATE TABLE copy_{table} (LIKE {table} INCLUDING ALL)"
             ))
             .await
             .unwrap();
@@ -128,7 +129,7 @@ pub async fn rows_postgres(url: &str, events: &[SignedEvent]) -> f64 {
             .flat_map(|e| e.body.links.iter().map(|l| l.container.to_string()))
             .collect();
         let mut tables = Vec::new();
-        for ((table, key), cols) in PUSHED_TABLES.iter().zip(&columns_of) {
+        for ((table, key), cols) in pushed.iter().zip(&columns_of) {
             let names: Vec<&str> = cols.iter().map(|(c, _)| c.as_str()).collect();
             let rows = client
                 .query(
@@ -187,16 +188,8 @@ pub async fn rows_postgres(url: &str, events: &[SignedEvent]) -> f64 {
                 client.execute(stmt, &params).await.unwrap()
             }
         };
-        // The seven statements go out together, as a push's do.
-        tokio::join!(
-            insert(0),
-            insert(1),
-            insert(2),
-            insert(3),
-            insert(4),
-            insert(5),
-            insert(6)
-        );
+        // The statements go out together, as a push's do.
+        futures_util::future::join_all((0..tables.len()).map(insert)).await;
         client.batch_execute("COMMIT").await.unwrap();
     }
     events.len() as f64 / start.elapsed().as_secs_f64()
