@@ -155,12 +155,25 @@ fn a_worker_lost_mid_push_loses_and_doubles_nothing_acknowledged() {
     drop(db);
 }
 
-/// Runs the coordinator's recovery of prepared transactions now: how many it finished.
+/// Runs the coordinator's recovery of prepared transactions now: how many it finished. First
+/// prints what each worker still holds prepared and what the coordinator still counts as a
+/// distributed transaction in progress (for the next time it is seen; errors only printed).
 async fn recover_prepared(url: &str) -> i32 {
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
         .await
         .expect("connect to the coordinator");
     tokio::spawn(conn);
+    for sql in [
+        "SELECT string_agg(nodeport || ': ' || result, ', ')::text FROM \
+         run_command_on_workers('SELECT count(*) FROM pg_prepared_xacts')",
+        "SELECT count(*)::text FROM pg_dist_transaction",
+        "SELECT count(*)::text FROM get_all_active_transactions() WHERE transaction_number > 0",
+    ] {
+        match client.query_one(sql, &[]).await {
+            Ok(row) => println!("worker_lost: {sql}: {:?}", row.get::<_, Option<String>>(0)),
+            Err(e) => println!("worker_lost: {sql}: {e}"),
+        }
+    }
     client
         .query_one("SELECT recover_prepared_transactions()", &[])
         .await
